@@ -1,0 +1,95 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { SessionUser } from "../auth/session";
+import { fieldErrors } from "../auth/validation";
+import type { Db } from "../db/client";
+import { setTxOrg, withScope } from "../db/with-tenant";
+import { AppError, fromDatabaseError } from "../errors";
+import { can, type Permission } from "../tenancy/permissions";
+import { resolveMembership } from "../tenancy/resolve-membership";
+
+export interface Context {
+  db: Db;
+  user: SessionUser | null;
+  headers: Headers;
+}
+
+/** What the isolation matrix reads off every procedure. */
+export interface Meta {
+  /** "public" | "protected" for procedures outside an org, else the permission needed. */
+  access: "public" | "protected" | Permission;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const fields =
+        cause instanceof ZodError
+          ? fieldErrors(cause)
+          : cause instanceof AppError
+            ? cause.details
+            : undefined;
+      // Never leak internals of unexpected failures to the client.
+      const message = error.code === "INTERNAL_SERVER_ERROR" ? "Internal error" : shape.message;
+      return { ...shape, message, data: { ...shape.data, stack: undefined, fields } };
+    },
+  });
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+/** AppErrors and known database errors become the matching tRPC codes, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    const appError = cause instanceof AppError ? cause : fromDatabaseError(cause);
+    if (appError)
+      throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
+    if (result.error.code === "INTERNAL_SERVER_ERROR") console.error(result.error);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).meta({ access: "public" });
+
+export const protectedProcedure = publicProcedure
+  .meta({ access: "protected" })
+  .use(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    return next({ ctx: { user: ctx.user } });
+  });
+
+export const ZOrgSelector = z.object({ orgSlug: z.string().min(1).max(64) });
+
+/**
+ * Resolves the org and the caller's role from memberships (the client's orgSlug is only a
+ * request) and runs the procedure in one transaction scoped to that org by row-level
+ * security. Not a member (directly or through an MSP parent): NOT_FOUND.
+ */
+export const tenantProcedure = protectedProcedure
+  .input(ZOrgSelector)
+  .use(async ({ ctx, input, next }) =>
+    withScope(ctx.db, { userId: ctx.user.id }, async (tx) => {
+      const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
+      await setTxOrg(tx, tenant.orgId);
+      const result = await next({ ctx: { tx, tenant } });
+      // Throwing rolls the transaction back; the error is mapped by mapErrors above.
+      if (!result.ok) throw result.error;
+      return result;
+    }),
+  );
+
+export function permissionProcedure(permission: Permission) {
+  return tenantProcedure.meta({ access: permission }).use(({ ctx, next }) => {
+    if (!can(ctx.tenant.role, permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role cannot do ${permission}` });
+    }
+    return next();
+  });
+}

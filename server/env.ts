@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+// Configuration is validated once, here. Nothing else reads process.env directly.
+// Every variable is listed with its default in .env.example.
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Owner connection: migrations, role setup, seed. Never used to serve requests. */
+  DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/patronus"),
+  /** Runtime connection as a role that row-level security applies to. */
+  APP_DATABASE_URL: z.url().default("postgresql://patronus_app@127.0.0.1:5432/patronus"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Prefix for Redis keys and BullMQ queues, so several stacks can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default("patronus"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "AUTH_SECRET must be at least 32 characters")
+    .default("dev-only-secret-change-me-in-production-0123456789"),
+  /** smtp://user:pass@host:port; empty means mail is only recorded in the outbox. */
+  SMTP_URL: z.string().default(""),
+  MAIL_FROM: z.string().default("Patronus <no-reply@patronus.local>"),
+  /** Shows /dev/outbox (every sent email) in the portal. Never enable in production. */
+  MAIL_OUTBOX_UI: z.stringbool().default(true),
+  /** Sign-in attempts allowed per window, per account and per IP. */
+  SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+function load(): Env {
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const building = process.env.NEXT_PHASE === "phase-production-build";
+  if (
+    parsed.data.NODE_ENV === "production" &&
+    !building &&
+    parsed.data.AUTH_SECRET.startsWith("dev-only")
+  ) {
+    throw new Error("Invalid configuration:\n  AUTH_SECRET: set a real secret in production");
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();

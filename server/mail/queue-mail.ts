@@ -1,0 +1,24 @@
+import type { Db, Tx } from "../db/client";
+import { deliverEmailJob } from "../jobs/definitions/deliver-email";
+import { enqueue } from "../jobs/queues";
+
+export interface MailInput {
+  to: string;
+  subject: string;
+  text: string;
+  /** What the mail is for: verify-email, reset-password, invitation. */
+  kind: string;
+}
+
+/**
+ * Records the mail in the outbox, then asks the worker to deliver it. The row is the
+ * durable part: if Redis is briefly down, the worker's sweep (workers/handlers) still
+ * finds queued rows. Never logs the body: it carries one-time links.
+ */
+export async function queueMail(db: Db | Tx, mail: MailInput) {
+  const row = await db.mailOutbox.create({ data: mail, select: { id: true } });
+  await enqueue(deliverEmailJob, { outboxId: row.id }).catch((error: Error) => {
+    console.error(`mail ${row.id}: enqueue failed, left for the sweep: ${error.message}`);
+  });
+  return row.id;
+}

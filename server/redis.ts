@@ -1,0 +1,18 @@
+import { Redis } from "ioredis";
+import { env } from "./env";
+
+/** A new connection; BullMQ needs maxRetriesPerRequest: null. The caller quits it. */
+export function createRedis(url = env.REDIS_URL) {
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+const globalForRedis = globalThis as unknown as { patronusRedis?: Redis };
+
+/** The process-wide shared connection for plain commands (rate limits, caches). */
+export function getRedis(): Redis {
+  globalForRedis.patronusRedis ??= createRedis();
+  return globalForRedis.patronusRedis;
+}
+
+/** Every key the product writes starts with this, so stacks can share a Redis. */
+export const redisKey = (...parts: string[]) => [env.REDIS_PREFIX, ...parts].join(":");

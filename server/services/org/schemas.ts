@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+export const ZSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, "Slug must be at least 3 characters")
+  .max(48, "Slug is at most 48 characters")
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and dashes");
+
+export const ZOrgName = z
+  .string()
+  .trim()
+  .min(2, "Name must be at least 2 characters")
+  .max(80, "Name is at most 80 characters");
+
+export const ZOrgSummary = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  kind: z.enum(["standard", "msp"]),
+  role: z.enum(["owner", "admin", "operator", "viewer", "developer", "billing"]),
+  /** The MSP org the role comes from, when it is inherited. */
+  viaOrgSlug: z.string().nullable(),
+  parentSlug: z.string().nullable(),
+});
+export type OrgSummary = z.infer<typeof ZOrgSummary>;
