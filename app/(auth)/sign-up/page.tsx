@@ -1,0 +1,90 @@
+"use client";
+
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
+import { AuthShell } from "@/app/_components/auth-shell";
+import { Alert, Button, Field } from "@/app/_components/ui";
+import { authClient } from "@/app/_lib/auth-client";
+import { formErrors } from "@/app/_lib/errors";
+import { safeNext } from "@/app/_lib/safe-next";
+
+function SignUpForm() {
+  const params = useSearchParams();
+  const [error, setError] = useState<unknown>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    const email = String(form.get("email"));
+    const { error } = await authClient.signUp.email({
+      name: String(form.get("name")),
+      email,
+      password: String(form.get("password")),
+      callbackURL: safeNext(params.get("next")),
+    });
+    setPending(false);
+    setError(error);
+    if (!error) setSentTo(email);
+  }
+
+  const { message, fields } = formErrors(error);
+  if (sentTo) {
+    return (
+      <AuthShell title="Check your email">
+        <Alert kind="success">
+          We sent a verification link to <strong>{sentTo}</strong>. Open it to finish signing up.
+        </Alert>
+      </AuthShell>
+    );
+  }
+  return (
+    <AuthShell
+      title="Create your account"
+      footer={
+        <>
+          Already have an account?{" "}
+          <Link href="/sign-in" className="text-brand-700 underline">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        {message && <Alert>{message}</Alert>}
+        <Field id="name" label="Name" autoComplete="name" required error={fields.name} />
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          error={fields.email}
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 8 characters"
+          error={fields.password}
+        />
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? "Creating account…" : "Create account"}
+        </Button>
+      </form>
+    </AuthShell>
+  );
+}
+
+export default function SignUpPage() {
+  return (
+    <Suspense>
+      <SignUpForm />
+    </Suspense>
+  );
+}

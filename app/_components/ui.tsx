@@ -1,0 +1,149 @@
+import Link from "next/link";
+import type {
+  ButtonHTMLAttributes,
+  InputHTMLAttributes,
+  ReactNode,
+  SelectHTMLAttributes,
+} from "react";
+
+/** Small, accessible building blocks. Every input has a visible label. */
+
+const buttonStyles = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-400",
+  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-100",
+  danger: "border border-red-300 bg-white text-red-700 hover:bg-red-50",
+};
+
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof buttonStyles }) {
+  return (
+    <button
+      type="button"
+      className={`inline-flex items-center justify-center rounded-md px-3.5 py-2 text-sm font-medium disabled:cursor-not-allowed ${buttonStyles[variant]} ${className}`}
+      {...props}
+    />
+  );
+}
+
+export function ButtonLink({
+  href,
+  children,
+  variant = "primary",
+}: {
+  href: string;
+  children: ReactNode;
+  variant?: keyof typeof buttonStyles;
+}) {
+  return (
+    <Link
+      href={href}
+      className={`inline-flex items-center justify-center rounded-md px-3.5 py-2 text-sm font-medium ${buttonStyles[variant]}`}
+    >
+      {children}
+    </Link>
+  );
+}
+
+export function Field({
+  label,
+  error,
+  hint,
+  id,
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  id: string;
+  error?: string;
+  hint?: string;
+}) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600"
+        {...props}
+      />
+      {hint && !error && (
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="text-xs text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Select({
+  label,
+  id,
+  children,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <select
+        id={id}
+        name={id}
+        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+        {...props}
+      >
+        {children}
+      </select>
+    </div>
+  );
+}
+
+export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return (
+    <section className={`rounded-lg border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
+      {children}
+    </section>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-wrap items-center justify-between gap-3">
+      <h1 className="text-2xl font-semibold text-slate-900">{title}</h1>
+      {children}
+    </div>
+  );
+}
+
+export function Alert({
+  kind = "error",
+  children,
+}: {
+  kind?: "error" | "success" | "info";
+  children: ReactNode;
+}) {
+  const styles = {
+    error: "border-red-200 bg-red-50 text-red-800",
+    success: "border-green-200 bg-green-50 text-green-800",
+    info: "border-brand-100 bg-brand-50 text-brand-900",
+  };
+  return (
+    <div
+      role={kind === "error" ? "alert" : "status"}
+      className={`rounded-md border px-3 py-2 text-sm ${styles[kind]}`}
+    >
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { z } from "zod";
+import type { Db } from "../server/db/client";
+import type { JobDefinition } from "../server/jobs/define-job";
+import { deliverEmailJob } from "../server/jobs/definitions/deliver-email";
+import { deliverEmail } from "./handlers/deliver-email";
+
+interface Registered<P extends z.ZodType> {
+  def: JobDefinition<P>;
+  handle: (db: Db, payload: z.infer<P>) => Promise<unknown>;
+}
+
+const register = <P extends z.ZodType>(def: JobDefinition<P>, handle: Registered<P>["handle"]) =>
+  ({ def, handle }) as Registered<z.ZodType>;
+
+/** Every job the workers run: definition + handler. */
+export const JOBS = [register(deliverEmailJob, (db, p) => deliverEmail(db, p.outboxId))];

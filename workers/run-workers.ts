@@ -1,0 +1,39 @@
+import { UnrecoverableError, Worker } from "bullmq";
+import type { Db } from "../server/db/client";
+import { env } from "../server/env";
+import { createRedis } from "../server/redis";
+import { JOBS } from "./registry";
+
+/**
+ * Starts one BullMQ Worker per queue. Returns a stop function that drains in-flight jobs
+ * and quits the Redis connections it opened.
+ */
+export function runWorkers(db: Db, log: (line: string) => void = console.log) {
+  const queues = [...new Set(JOBS.map((j) => j.def.queue))];
+  const connections: ReturnType<typeof createRedis>[] = [];
+  const workers = queues.map((queue) => {
+    const connection = createRedis();
+    connections.push(connection);
+    const worker = new Worker(
+      queue,
+      async (job) => {
+        const entry = JOBS.find((j) => j.def.queue === queue && j.def.name === job.name);
+        if (!entry) throw new UnrecoverableError(`no handler for job ${job.name}`);
+        const parsed = entry.def.payload.safeParse(job.data);
+        // A malformed payload will never get better: fail once, do not retry.
+        if (!parsed.success) throw new UnrecoverableError(`bad payload: ${parsed.error.message}`);
+        return entry.handle(db, parsed.data);
+      },
+      { connection, prefix: env.REDIS_PREFIX, concurrency: 8 },
+    );
+    worker.on("completed", (job, result) => log(`${job.name} ${job.id} done: ${String(result)}`));
+    worker.on("failed", (job, error) => log(`${job?.name} ${job?.id} failed: ${error.message}`));
+    worker.on("error", (error) => log(`worker error: ${error.message}`));
+    return worker;
+  });
+  log(`workers running on queues: ${queues.join(", ")}`);
+  return async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(connections.map((c) => c.quit()));
+  };
+}
