@@ -19,14 +19,14 @@ const ZEnv = z.object({
   /** smtp://user:pass@host:port; empty means mail is only recorded in the outbox. */
   SMTP_URL: z.string().default(""),
   MAIL_FROM: z.string().default("Patronus <no-reply@patronus.local>"),
-  /** Shows /dev/outbox (every sent email) in the portal. Never enable in production. */
-  MAIL_OUTBOX_UI: z.stringbool().default(true),
+  /** Shows /dev/outbox (every sent email). Default: on, except in production. */
+  MAIL_OUTBOX_UI: z.stringbool().optional(),
   /** Sign-in attempts allowed per window, per account and per IP. */
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
 });
 
-export type Env = z.infer<typeof ZEnv>;
+export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };
 
 function load(): Env {
   const parsed = ZEnv.safeParse(process.env);
@@ -42,7 +42,8 @@ function load(): Env {
   ) {
     throw new Error("Invalid configuration:\n  AUTH_SECRET: set a real secret in production");
   }
-  return parsed.data;
+  const { MAIL_OUTBOX_UI, ...rest } = parsed.data;
+  return { ...rest, MAIL_OUTBOX_UI: MAIL_OUTBOX_UI ?? rest.NODE_ENV !== "production" };
 }
 
 export const env: Env = load();

@@ -76,6 +76,7 @@ export const auth = betterAuth({
       }
     }),
   },
+  logger: { level: env.NODE_ENV === "test" ? "error" : "warn" },
   plugins: [nextCookies()],
 });
 

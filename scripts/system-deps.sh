@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, when any is missing. One list, used by
+# `npm test` and .ci/run. Needs root (apt-get); prints what to install otherwise.
+set -euo pipefail
+
+PACKAGES=(
+  chromium fonts-dejavu-core            # Playwright journeys (Debian's browser, never a download)
+  clang llvm libbpf-dev bpftool make    # eBPF data plane: build objects and the loader
+  iproute2 iputils-ping iperf3 netcat-openbsd  # network-namespace tests
+  postgresql-client redis-tools mosquitto-clients
+)
+# A command that proves each package is there (same order as above, - for "check dpkg").
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,34 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "../../server/db/client";
+import { closeQueues } from "../../server/jobs/queues";
+import { queueMail } from "../../server/mail/queue-mail";
+import { runWorkers } from "../../workers/run-workers";
+import { uid } from "../factories";
+
+afterAll(closeQueues);
+
+async function until<T>(probe: () => Promise<T | null | undefined>, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("condition not met");
+}
+
+describe("email delivery through BullMQ", () => {
+  it("a worker marks queued mail as sent, once", async () => {
+    const stop = runWorkers(getDb(), () => {});
+    try {
+      const to = `mail-${uid()}@example.test`;
+      const id = await queueMail(getDb(), { to, subject: "Hi", text: "Hello", kind: "test" });
+      const sent = await until(async () => {
+        const row = await getDb().mailOutbox.findUnique({ where: { id } });
+        return row?.status === "sent" ? row : null;
+      });
+      expect(sent.sentAt).toBeInstanceOf(Date);
+    } finally {
+      await stop();
+    }
+  });
+});
