@@ -9,7 +9,10 @@ import { MATRIX } from "./isolation-matrix";
 
 afterAll(closeQueues);
 
-const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>;
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { meta?: Meta } }
+>;
 const paths = Object.keys(procedures).sort();
 const accessOf = (path: string) => procedures[path]!._def.meta!.access;
 const tenantPaths = paths.filter((p) => !["public", "protected"].includes(accessOf(p)));

@@ -3,6 +3,7 @@ import { getDb } from "../../server/db/client";
 import { closeQueues } from "../../server/jobs/queues";
 import { queueMail } from "../../server/mail/queue-mail";
 import { runWorkers } from "../../workers/run-workers";
+import { sweepOutbox } from "../../workers/sweep-outbox";
 import { uid } from "../factories";
 
 afterAll(closeQueues);
@@ -27,6 +28,32 @@ describe("email delivery through BullMQ", () => {
         return row?.status === "sent" ? row : null;
       });
       expect(sent.sentAt).toBeInstanceOf(Date);
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe("outbox sweep", () => {
+  it("re-enqueues mail whose job was lost, and it is then delivered", async () => {
+    const to = `lost-${uid()}@example.test`;
+    // Written without a job, as if Redis had been down.
+    const row = await getDb().mailOutbox.create({
+      data: {
+        to,
+        subject: "Lost",
+        text: "x",
+        kind: "test",
+        createdAt: new Date(Date.now() - 60_000),
+      },
+    });
+    expect(await sweepOutbox(getDb())).toBeGreaterThanOrEqual(1);
+    const stop = runWorkers(getDb(), () => {});
+    try {
+      await until(async () => {
+        const r = await getDb().mailOutbox.findUnique({ where: { id: row.id } });
+        return r?.status === "sent";
+      });
     } finally {
       await stop();
     }
