@@ -1,4 +1,7 @@
-/** Field messages and a headline from a tRPC or better-auth error, for forms. */
+/**
+ * A headline and field messages from a tRPC or better-auth error, for forms. When the
+ * error names fields, they carry the message and the headline stays empty.
+ */
 export function formErrors(error: unknown): { message: string; fields: Record<string, string> } {
   if (!error) return { message: "", fields: {} };
   const e = error as {
@@ -6,5 +9,7 @@ export function formErrors(error: unknown): { message: string; fields: Record<st
     data?: { fields?: Record<string, string> };
     fields?: Record<string, string>;
   };
-  return { message: e.message ?? "Something went wrong", fields: e.data?.fields ?? e.fields ?? {} };
+  const fields = e.data?.fields ?? e.fields ?? {};
+  const message = Object.keys(fields).length ? "" : (e.message ?? "Something went wrong");
+  return { message, fields };
 }

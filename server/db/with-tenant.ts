@@ -9,18 +9,37 @@ export interface DbScope {
   inviteTokenHash?: string | null;
 }
 
+type AfterCommit = () => Promise<unknown>;
+const afterCommitHooks = new WeakMap<Tx, AfterCommit[]>();
+
 /**
  * Runs `fn` in one transaction whose row-level-security settings are `scope`.
  * set_config(..., true) is transaction-local, so a pooled connection never leaks a
- * previous request's org. Everything in `fn` commits or rolls back together.
+ * previous request's org. Everything in `fn` commits or rolls back together; work
+ * registered with `afterCommit` runs only once the commit has succeeded.
  */
 export async function withScope<T>(db: Db, scope: DbScope, fn: (tx: Tx) => Promise<T>) {
-  return db.$transaction(async (tx) => {
+  let hooks: AfterCommit[] = [];
+  const result = await db.$transaction(async (tx) => {
+    hooks = [];
+    afterCommitHooks.set(tx, hooks);
     await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true)`;
     return fn(tx);
   });
+  for (const hook of hooks) await hook();
+  return result;
+}
+
+/**
+ * Defers `hook` until the transaction `db` belongs to has committed (e.g. enqueueing a job
+ * that reads rows written in it). Outside a transaction from withScope it runs now.
+ */
+export async function afterCommit(db: Db | Tx, hook: AfterCommit) {
+  const hooks = afterCommitHooks.get(db as Tx);
+  if (hooks) hooks.push(hook);
+  else await hook();
 }
 
 /** Changes the org of an open transaction, e.g. right after creating that org. */

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "../db/client";
+import { afterCommit } from "../db/with-tenant";
 import { deliverEmailJob } from "../jobs/definitions/deliver-email";
 import { enqueue } from "../jobs/queues";
 
@@ -11,14 +12,17 @@ export interface MailInput {
 }
 
 /**
- * Records the mail in the outbox, then asks the worker to deliver it. The row is the
- * durable part: if Redis is briefly down, the worker's sweep (workers/handlers) still
- * finds queued rows. Never logs the body: it carries one-time links.
+ * Records the mail in the outbox (inside the caller's transaction, if any) and, once that
+ * has committed, asks the worker to deliver it. The row is the durable part: if Redis is
+ * briefly down, the worker's outbox sweep still finds it. Never logs the body: it carries
+ * one-time links.
  */
 export async function queueMail(db: Db | Tx, mail: MailInput) {
   const row = await db.mailOutbox.create({ data: mail, select: { id: true } });
-  await enqueue(deliverEmailJob, { outboxId: row.id }).catch((error: Error) => {
-    console.error(`mail ${row.id}: enqueue failed, left for the sweep: ${error.message}`);
-  });
+  await afterCommit(db, () =>
+    enqueue(deliverEmailJob, { outboxId: row.id }).catch((error: Error) => {
+      console.error(`mail ${row.id}: enqueue failed, left for the sweep: ${error.message}`);
+    }),
+  );
   return row.id;
 }

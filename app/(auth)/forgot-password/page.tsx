@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { EmailField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
-import { Alert, Button, Field } from "@/app/_components/ui";
+import { Alert, Button } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
 import { formErrors } from "@/app/_lib/errors";
 
@@ -29,14 +30,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           {message && <Alert>{message}</Alert>}
-          <Field
-            id="email"
-            label="Email"
-            type="email"
-            autoComplete="email"
-            required
-            error={fields.email}
-          />
+          <EmailField error={fields.email} />
           <Button type="submit" className="w-full">
             Send reset link
           </Button>

@@ -2,8 +2,9 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
+import { PasswordField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
-import { Alert, Button, Field } from "@/app/_components/ui";
+import { Alert, Button } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
 import { formErrors } from "@/app/_lib/errors";
 
@@ -31,15 +32,7 @@ function ResetForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {message && <Alert>{message}</Alert>}
-      <Field
-        id="password"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 8 characters"
-        error={fields.password ?? fields.newPassword}
-      />
+      <PasswordField error={fields.password ?? fields.newPassword} isNew label="New password" />
       <Button type="submit" className="w-full">
         Change password
       </Button>

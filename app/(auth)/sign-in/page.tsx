@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
+import { EmailField, PasswordField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
-import { Alert, Button, Field } from "@/app/_components/ui";
+import { Alert, Button } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
 import { formErrors } from "@/app/_lib/errors";
 import { safeNext } from "@/app/_lib/safe-next";
@@ -38,22 +39,8 @@ function SignInForm() {
         <Alert kind="success">Password changed. Sign in with the new one.</Alert>
       )}
       {message && <Alert>{message}</Alert>}
-      <Field
-        id="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        error={fields.email}
-      />
-      <Field
-        id="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        error={fields.password}
-      />
+      <EmailField error={fields.email} />
+      <PasswordField error={fields.password} />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>

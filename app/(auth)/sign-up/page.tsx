@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
+import { EmailField, PasswordField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
 import { Alert, Button, Field } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
@@ -56,23 +57,8 @@ function SignUpForm() {
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {message && <Alert>{message}</Alert>}
         <Field id="name" label="Name" autoComplete="name" required error={fields.name} />
-        <Field
-          id="email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          error={fields.email}
-        />
-        <Field
-          id="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 8 characters"
-          error={fields.password}
-        />
+        <EmailField error={fields.email} />
+        <PasswordField error={fields.password} isNew />
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Creating account…" : "Create account"}
         </Button>

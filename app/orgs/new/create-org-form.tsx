@@ -5,14 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Button, Field, Select } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
+import { slugify } from "@/app/_lib/slugify";
 import { useTRPC } from "@/app/_trpc/client";
-
-const slugify = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48);
 
 export function CreateOrgForm() {
   const trpc = useTRPC();

@@ -3,18 +3,24 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { Alert, Button, Card, Field } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
+import { slugify } from "@/app/_lib/slugify";
 import { useTRPC } from "@/app/_trpc/client";
 
 export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreate: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const [slug, setSlug] = useState("");
+  const [slugEdited, setSlugEdited] = useState(false);
   const customers = useQuery(trpc.org.customers.queryOptions({ orgSlug }));
   const create = useMutation(
     trpc.org.createCustomer.mutationOptions({
       onSuccess: () => {
+        setSlug("");
+        setSlugEdited(false);
         queryClient.invalidateQueries({ queryKey: trpc.org.customers.queryKey() });
         router.refresh();
       },
@@ -31,21 +37,34 @@ export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreat
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              const form = new FormData(e.currentTarget);
-              create.mutate({
-                orgSlug,
-                name: String(form.get("customer-name")),
-                slug: String(form.get("customer-slug")),
-              });
+              const form = e.currentTarget;
+              const name = String(new FormData(form).get("customer-name"));
+              create.mutate({ orgSlug, name, slug }, { onSuccess: () => form.reset() });
             }}
           >
-            <Field id="customer-name" label="Customer name" required error={fields.name} />
-            <Field id="customer-slug" label="URL name" required error={fields.slug} />
+            <Field
+              id="customer-name"
+              label="Customer name"
+              required
+              error={fields.name}
+              onChange={(e) => !slugEdited && setSlug(slugify(e.target.value))}
+            />
+            <Field
+              id="customer-slug"
+              label="URL name"
+              required
+              value={slug}
+              error={fields.slug}
+              onChange={(e) => {
+                setSlugEdited(true);
+                setSlug(e.target.value);
+              }}
+            />
             <Button type="submit" disabled={create.isPending}>
               Add customer
             </Button>
           </form>
-          {message && !Object.keys(fields).length && (
+          {message && (
             <div className="mt-3">
               <Alert>{message}</Alert>
             </div>

@@ -51,7 +51,7 @@ export function InviteForm({ orgSlug, actorRole }: { orgSlug: string; actorRole:
         </Button>
       </form>
       <div className="mt-3">
-        {message && !Object.keys(fields).length && <Alert>{message}</Alert>}
+        {message && <Alert>{message}</Alert>}
         {sentTo && <Alert kind="success">Invitation sent to {sentTo}.</Alert>}
       </div>
     </Card>

@@ -26,6 +26,9 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSettled: refresh }));
   const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSettled: refresh }));
   const error = changeRole.error ?? remove.error ?? revoke.error;
+  const ownerCount = members.data?.filter((m) => m.role === "owner").length ?? 0;
+  // The last owner can be neither demoted nor removed (the server refuses too).
+  const isLastOwner = (role: string) => role === "owner" && ownerCount === 1;
 
   return (
     <>
@@ -48,7 +51,9 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
           </thead>
           <tbody>
             {members.data?.map((m) => {
-              const editable = canUpdate && (m.role !== "owner" || actorRole === "owner");
+              const touchable =
+                (m.role !== "owner" || actorRole === "owner") && !isLastOwner(m.role);
+              const editable = canUpdate && touchable;
               return (
                 <tr
                   key={m.id}
@@ -83,7 +88,7 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
                   </td>
                   {canRemove && (
                     <td className="py-2 text-right">
-                      {(m.role !== "owner" || actorRole === "owner") && (
+                      {touchable && (
                         <Button
                           variant="danger"
                           aria-label={`Remove ${m.email}`}

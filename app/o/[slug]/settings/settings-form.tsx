@@ -28,7 +28,7 @@ export function SettingsForm({ orgSlug, name }: { orgSlug: string; name: string 
         update.mutate({ orgSlug, name: String(form.get("name")), slug: String(form.get("slug")) });
       }}
     >
-      {message && !Object.keys(fields).length && <Alert>{message}</Alert>}
+      {message && <Alert>{message}</Alert>}
       {update.isSuccess && <Alert kind="success">Saved.</Alert>}
       <Field id="name" label="Organization name" defaultValue={name} required error={fields.name} />
       <Field

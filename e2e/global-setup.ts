@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, openSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { ensureAppRole } from "../server/db/app-role";
+import { migrate } from "../server/db/migrate";
+import { databaseUrl } from "../test/global-setup";
+import { destroyStack, type Stack, saveStack } from "./stack";
+
+/**
+ * Builds the whole stack for the journeys from nothing but PostgreSQL and Redis: a fresh
+ * database (migrated, app role, demo seed), a production Next server and the mail worker,
+ * each in its own process group so teardown can stop every child.
+ */
+const ROOT = path.resolve(import.meta.dirname, "..");
+const LOG_DIR = path.join(ROOT, ".test-reports");
+const ADMIN_URL =
+  process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** The runner's environment plus `extra`; next start and the worker choose their own NODE_ENV. */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  Reflect.deleteProperty(env, "NODE_ENV");
+  return env;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, logName: string) {
+  const log = openSync(path.join(LOG_DIR, logName), "w");
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", log, log] });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`${command} ${args.join(" ")} exited ${code}; see .test-reports/${logName}`),
+          ),
+    );
+  });
+}
+
+function startDetached(command: string, args: string[], env: NodeJS.ProcessEnv, logName: string) {
+  const log = openSync(path.join(LOG_DIR, logName), "w");
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  child.unref();
+  if (!child.pid) throw new Error(`could not start ${command} ${args.join(" ")}`);
+  return child;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}`);
+    try {
+      const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2_000) });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms; see .test-reports/e2e-next.log`);
+}
+
+export default async function globalSetup() {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const port = process.env.E2E_PORT;
+  if (!port) throw new Error("E2E_PORT is not set (playwright.config.ts sets it)");
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const stack: Stack = {
+    adminUrl: ADMIN_URL,
+    database: `patronus_e2e_${suffix}`,
+    redisUrl: REDIS_URL,
+    redisPrefix: `pe2e-${suffix}`,
+    pids: [],
+  };
+  saveStack(stack);
+  try {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${stack.database}"`);
+    } finally {
+      await admin.end();
+    }
+    const ownerUrl = databaseUrl(ADMIN_URL, stack.database);
+    const appUrl = databaseUrl(ADMIN_URL, stack.database, "patronus_app");
+    await migrate(ownerUrl);
+    await ensureAppRole(ownerUrl, appUrl);
+
+    const env = childEnv({
+      DATABASE_URL: ownerUrl,
+      APP_DATABASE_URL: appUrl,
+      REDIS_URL,
+      REDIS_PREFIX: stack.redisPrefix,
+      AUTH_SECRET: randomBytes(32).toString("hex"),
+      APP_URL: `http://localhost:${port}`,
+      PORT: port,
+      NEXT_TELEMETRY_DISABLED: "1",
+      MAIL_OUTBOX_UI: "true",
+      SIGNIN_MAX_ATTEMPTS: "50",
+    });
+
+    await run("npx", ["tsx", "prisma/seed.ts"], env, "e2e-seed.log");
+    if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+      await run("npx", ["next", "build"], env, "e2e-build.log");
+    }
+
+    const next = startDetached(
+      "npx",
+      ["next", "start", "-p", port, "-H", "127.0.0.1"],
+      env,
+      "e2e-next.log",
+    );
+    stack.pids.push(next.pid!);
+    saveStack(stack);
+    const worker = startDetached("npx", ["tsx", "workers/index.ts"], env, "e2e-worker.log");
+    stack.pids.push(worker.pid!);
+    saveStack(stack);
+
+    await waitForHttp(`http://127.0.0.1:${port}/sign-in`, next, 120_000);
+  } catch (error) {
+    await destroyStack(stack);
+    delete process.env.E2E_STACK;
+    throw error;
+  }
+}
