@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
-import { closeQueues } from "../../server/jobs/queues";
+import { withScope } from "../../server/db/with-tenant";
+import { deliverEmailJob } from "../../server/jobs/definitions/deliver-email";
+import { closeQueues, getQueue } from "../../server/jobs/queues";
 import { queueMail } from "../../server/mail/queue-mail";
 import { runWorkers } from "../../workers/run-workers";
 import { sweepOutbox } from "../../workers/sweep-outbox";
@@ -57,5 +59,32 @@ describe("outbox sweep", () => {
     } finally {
       await stop();
     }
+  });
+});
+
+describe("mail queued inside a transaction", () => {
+  it("is enqueued only after commit, and not at all on rollback", async () => {
+    const to = `rollback-${uid()}@example.test`;
+    let outboxId = "";
+    await expect(
+      withScope(getDb(), {}, async (tx) => {
+        outboxId = await queueMail(tx, { to, subject: "x", text: "x", kind: "test" });
+        expect(
+          await getQueue(deliverEmailJob.queue).getJob(`email-deliver-${outboxId}`),
+        ).toBeUndefined();
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await getDb().mailOutbox.findUnique({ where: { id: outboxId } })).toBeNull();
+    expect(
+      await getQueue(deliverEmailJob.queue).getJob(`email-deliver-${outboxId}`),
+    ).toBeUndefined();
+
+    const committed = await withScope(getDb(), {}, (tx) =>
+      queueMail(tx, { to, subject: "x", text: "x", kind: "test" }),
+    );
+    expect(
+      await getQueue(deliverEmailJob.queue).getJob(`email-deliver-${committed}`),
+    ).toBeDefined();
   });
 });
