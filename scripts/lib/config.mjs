@@ -1,0 +1,61 @@
+// Environment for every step and child: .env first (never overriding the shell), then
+// defaults. Service URLs are filled in later, once we know which servers we use.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadEnvFile } from "./env-file.mjs";
+import { StartError } from "./log.mjs";
+import { appDatabaseUrl } from "./postgres.mjs";
+
+const nonEmpty = (value) => (value?.trim() ? value.trim() : undefined);
+
+/**
+ * Loads .env into process.env and applies defaults. Returns which service URLs were set
+ * explicitly (by the shell or .env), since those are used as given and never replaced.
+ */
+export function loadEnvironment(root, dataRoot) {
+  const env = process.env;
+  const fromFile = loadEnvFile(join(root, ".env"), env);
+  const explicit = {
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    appDatabaseUrl: nonEmpty(env.APP_DATABASE_URL),
+    redisUrl: nonEmpty(env.REDIS_URL),
+  };
+  env.PORT = nonEmpty(env.PORT) ?? "3000";
+  if (!/^\d+$/.test(env.PORT) || Number(env.PORT) < 1 || Number(env.PORT) > 65535) {
+    throw new StartError(`PORT must be a port number, got "${env.PORT}"`);
+  }
+  env.APP_URL = nonEmpty(env.APP_URL) ?? `http://localhost:${env.PORT}`;
+  env.AUTH_SECRET = nonEmpty(env.AUTH_SECRET) ?? persistentSecret(dataRoot);
+  env.NEXT_TELEMETRY_DISABLED = "1";
+  // The demo's emails (verification, invitations) are read at /dev/outbox unless SMTP is set.
+  env.MAIL_OUTBOX_UI = nonEmpty(env.MAIL_OUTBOX_UI) ?? "true";
+  return {
+    fromFile,
+    explicit,
+    localServices: /^(1|true|yes)$/i.test(env.PATRONUS_LOCAL_SERVICES ?? ""),
+  };
+}
+
+/**
+ * A generated AUTH_SECRET, kept in .data/auth-secret so sessions survive restarts. Only for
+ * machines where nobody configured one; production sets AUTH_SECRET itself.
+ */
+function persistentSecret(dataRoot) {
+  const file = join(dataRoot, "auth-secret");
+  if (existsSync(file)) {
+    const saved = readFileSync(file, "utf8").trim();
+    if (saved.length >= 32) return saved;
+  }
+  mkdirSync(dataRoot, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Publishes the chosen servers to process.env, which every step and child inherits. */
+export function applyServiceUrls(explicit, databaseUrl, redisUrl) {
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.APP_DATABASE_URL = explicit.appDatabaseUrl ?? appDatabaseUrl(databaseUrl);
+  process.env.REDIS_URL = redisUrl;
+}

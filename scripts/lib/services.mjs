@@ -1,0 +1,69 @@
+// Chooses PostgreSQL and Redis for this run and remembers which ones to stop at the end:
+// never a server someone else runs (system service, DATABASE_URL/REDIS_URL), only our
+// private local ones.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { info } from "./log.mjs";
+import { redact } from "./net.mjs";
+import { resolvePostgres, stopLocalPostgres } from "./postgres.mjs";
+import { resolveRedis, stopLocalRedis } from "./redis.mjs";
+
+// Written by --services-only: the user wants the local servers to outlive `npm start`.
+const keepFile = (dataRoot) => join(dataRoot, "services-kept");
+
+export class Services {
+  #stopPostgres = false;
+  #stopRedis = false;
+
+  constructor(dataRoot) {
+    this.dataRoot = dataRoot;
+  }
+
+  /**
+   * Returns { databaseUrl, redisUrl }. With `keep` (--services-only), local servers are
+   * left running and marked as kept. Otherwise a local server is stopped on exit if this
+   * run started it, or if an earlier `npm start` left it behind (e.g. was killed), but not
+   * if it was started by --services-only.
+   */
+  async resolve({ explicit, localServices, keep }) {
+    const skipProbe = localServices;
+    const adopt = !keep && !existsSync(keepFile(this.dataRoot));
+    const pg = await resolvePostgres({
+      explicitUrl: explicit.databaseUrl,
+      skipProbe,
+      dataRoot: this.dataRoot,
+    });
+    this.#stopPostgres = pg.started || (adopt && pg.local === true);
+    info(`PostgreSQL: ${pg.description} → ${redact(pg.url)}`);
+    const redis = await resolveRedis({
+      explicitUrl: explicit.redisUrl,
+      skipProbe,
+      dataRoot: this.dataRoot,
+    });
+    this.#stopRedis = redis.started || (adopt && redis.local === true);
+    info(`Redis: ${redis.description} → ${redact(redis.url)}`);
+    if (keep && (pg.local || redis.local)) {
+      mkdirSync(this.dataRoot, { recursive: true });
+      writeFileSync(keepFile(this.dataRoot), "started by npm start -- --services-only\n");
+      this.#stopPostgres = false;
+      this.#stopRedis = false;
+    }
+    return { databaseUrl: pg.url, redisUrl: redis.url };
+  }
+
+  /** Stops the local servers this run is responsible for (see resolve()). */
+  async stopOwned() {
+    if (this.#stopRedis) await stopLocalRedis(this.dataRoot);
+    if (this.#stopPostgres) stopLocalPostgres(this.dataRoot);
+    this.#stopRedis = false;
+    this.#stopPostgres = false;
+  }
+}
+
+/** Stops any local servers left running by earlier runs (for --stop-services). */
+export async function stopAllLocalServices(dataRoot) {
+  const redis = await stopLocalRedis(dataRoot);
+  const pg = stopLocalPostgres(dataRoot);
+  rmSync(keepFile(dataRoot), { force: true });
+  if (!redis && !pg) info("no local PostgreSQL or Redis started by npm start is running");
+}
