@@ -82,4 +82,9 @@ describe("schema.prisma vs migrations", () => {
       await admin.end();
     }
   });
+
+  it("leaves Prisma's own bookkeeping agreeing that the database is up to date", async () => {
+    const { stdout } = await run("npx", ["prisma", "migrate", "status"], { env: process.env });
+    expect(stdout).toContain("Database schema is up to date");
+  });
 });
