@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
+import { createDb, getDb } from "../../server/db/client";
 import { closeQueues } from "../../server/jobs/queues";
 import { addMember, callerFor, createOrgWithOwner, createUser, inviteTokenFor } from "../factories";
 
@@ -49,6 +49,38 @@ describe("organizations, members and invitations", () => {
     const raw = await getDb().$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM invitations WHERE "tokenHash" = ${token}`;
     expect(Number(raw[0]!.n)).toBe(0);
+  });
+
+  it("refuses expired and revoked invitations", async () => {
+    const { owner, slug } = await createOrgWithOwner();
+    const late = await createUser();
+    const revoked = await createUser();
+    await callerFor(owner).invitation.create({ orgSlug: slug, email: late.email, role: "viewer" });
+    const lateToken = await inviteTokenFor(late.email);
+    const org = await callerFor(owner).org.get({ orgSlug: slug });
+    // Age the invitation past its expiry, as the owner connection (no RLS) can.
+    const ownerDb = createDb(process.env.DATABASE_URL!);
+    await ownerDb.invitation.updateMany({
+      where: { orgId: org.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await ownerDb.$disconnect();
+    await expect(callerFor(late).invitation.accept({ token: lateToken })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "This invitation is expired",
+    });
+    expect(await callerFor(owner).invitation.list({ orgSlug: slug })).toEqual([]);
+
+    const inv = await callerFor(owner).invitation.create({
+      orgSlug: slug,
+      email: revoked.email,
+      role: "viewer",
+    });
+    await callerFor(owner).invitation.revoke({ orgSlug: slug, invitationId: inv.id });
+    await expect(
+      callerFor(revoked).invitation.accept({ token: await inviteTokenFor(revoked.email) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "This invitation is revoked" });
+    expect((await callerFor(owner).member.list({ orgSlug: slug })).length).toBe(1);
   });
 
   it("refuses an invitation accepted by another address", async () => {
