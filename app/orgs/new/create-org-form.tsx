@@ -2,17 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { Alert, Button, Field, Select } from "@/app/_components/ui";
+import { NameSlugFields } from "@/app/_components/name-slug-fields";
+import { Alert, Button, Select } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
-import { slugify } from "@/app/_lib/slugify";
 import { useTRPC } from "@/app/_trpc/client";
 
 export function CreateOrgForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const [slug, setSlug] = useState("");
-  const [slugEdited, setSlugEdited] = useState(false);
   const create = useMutation(
     trpc.org.create.mutationOptions({ onSuccess: (org) => router.push(`/o/${org.slug}`) }),
   );
@@ -27,31 +24,13 @@ export function CreateOrgForm() {
         const form = new FormData(e.currentTarget);
         create.mutate({
           name: String(form.get("name")),
-          slug,
+          slug: String(form.get("slug")),
           kind: form.get("kind") === "msp" ? "msp" : "standard",
         });
       }}
     >
       {message && <Alert>{message}</Alert>}
-      <Field
-        id="name"
-        label="Organization name"
-        required
-        error={fields.name}
-        onChange={(e) => !slugEdited && setSlug(slugify(e.target.value))}
-      />
-      <Field
-        id="slug"
-        label="URL name"
-        required
-        value={slug}
-        hint="Lowercase letters, digits and dashes"
-        error={fields.slug}
-        onChange={(e) => {
-          setSlugEdited(true);
-          setSlug(e.target.value);
-        }}
-      />
+      <NameSlugFields nameLabel="Organization name" errors={fields} />
       <Select id="kind" label="Type" defaultValue="standard">
         <option value="standard">Company: my own sites</option>
         <option value="msp">Managed service provider: I run networks for customers</option>

@@ -4,23 +4,22 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert, Button, Card, Field } from "@/app/_components/ui";
+import { NameSlugFields } from "@/app/_components/name-slug-fields";
+import { Alert, Button, Card } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
-import { slugify } from "@/app/_lib/slugify";
 import { useTRPC } from "@/app/_trpc/client";
 
 export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreate: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [slug, setSlug] = useState("");
-  const [slugEdited, setSlugEdited] = useState(false);
+  // Bumped after each customer added, to reset the form's fields.
+  const [added, setAdded] = useState(0);
   const customers = useQuery(trpc.org.customers.queryOptions({ orgSlug }));
   const create = useMutation(
     trpc.org.createCustomer.mutationOptions({
       onSuccess: () => {
-        setSlug("");
-        setSlugEdited(false);
+        setAdded((n) => n + 1);
         queryClient.invalidateQueries({ queryKey: trpc.org.customers.queryKey() });
         router.refresh();
       },
@@ -37,28 +36,19 @@ export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreat
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              const form = e.currentTarget;
-              const name = String(new FormData(form).get("customer-name"));
-              create.mutate({ orgSlug, name, slug }, { onSuccess: () => form.reset() });
+              const form = new FormData(e.currentTarget);
+              create.mutate({
+                orgSlug,
+                name: String(form.get("customer-name")),
+                slug: String(form.get("customer-slug")),
+              });
             }}
           >
-            <Field
-              id="customer-name"
-              label="Customer name"
-              required
-              error={fields.name}
-              onChange={(e) => !slugEdited && setSlug(slugify(e.target.value))}
-            />
-            <Field
-              id="customer-slug"
-              label="URL name"
-              required
-              value={slug}
-              error={fields.slug}
-              onChange={(e) => {
-                setSlugEdited(true);
-                setSlug(e.target.value);
-              }}
+            <NameSlugFields
+              key={added}
+              prefix="customer-"
+              nameLabel="Customer name"
+              errors={fields}
             />
             <Button type="submit" disabled={create.isPending}>
               Add customer
