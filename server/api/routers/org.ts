@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { createCustomerOrg } from "../../services/org/create-customer-org";
 import { createOrg } from "../../services/org/create-org";
+import { getOrg, listCustomerOrgs } from "../../services/org/get-org";
 import { listMyOrgs } from "../../services/org/list-my-orgs";
 import { ZOrgName, ZOrgSummary, ZSlug } from "../../services/org/schemas";
 import { updateOrg } from "../../services/org/update-org";
-import { permissionsOf } from "../../tenancy/permissions";
 import { orgInput, ZRole } from "../inputs";
 import { permissionProcedure, protectedProcedure, router } from "../trpc";
 
@@ -42,25 +42,7 @@ export const orgRouter = router({
         parentSlug: z.string().nullable(),
       }),
     )
-    .query(async ({ ctx }) => {
-      const org = await ctx.tx.organization.findUniqueOrThrow({
-        where: { id: ctx.tenant.orgId },
-        include: { parent: { select: { slug: true } } },
-      });
-      const via = ctx.tenant.viaOrgId
-        ? await ctx.tx.organization.findUnique({ where: { id: ctx.tenant.viaOrgId } })
-        : null;
-      return {
-        id: org.id,
-        slug: org.slug,
-        name: org.name,
-        kind: org.kind,
-        role: ctx.tenant.role,
-        permissions: permissionsOf(ctx.tenant.role),
-        viaOrgSlug: via?.slug ?? null,
-        parentSlug: org.parent?.slug ?? null,
-      };
-    }),
+    .query(({ ctx }) => getOrg(ctx.tx, ctx.tenant)),
 
   update: permissionProcedure("org.update")
     .input(orgInput({ name: ZOrgName.optional(), slug: ZSlug.optional() }))
@@ -72,13 +54,7 @@ export const orgRouter = router({
   customers: permissionProcedure("customer.read")
     .input(orgInput({}))
     .output(z.array(ZOrg.extend({ createdAt: z.date() })))
-    .query(({ ctx }) =>
-      ctx.tx.organization.findMany({
-        where: { parentId: ctx.tenant.orgId },
-        select: { id: true, slug: true, name: true, kind: true, createdAt: true },
-        orderBy: { name: "asc" },
-      }),
-    ),
+    .query(({ ctx }) => listCustomerOrgs(ctx.tx, ctx.tenant)),
 
   createCustomer: permissionProcedure("customer.create")
     .input(orgInput({ name: ZOrgName, slug: ZSlug }))
