@@ -5,11 +5,11 @@ set -euo pipefail
 
 PACKAGES=(
   chromium fonts-dejavu-core            # Playwright journeys (Debian's browser, never a download)
-  clang llvm libbpf-dev bpftool make    # eBPF data plane: build objects and the loader
-  iproute2 iputils-ping iperf3 netcat-openbsd  # network-namespace tests
+  clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make  # eBPF: objects and the loader
+  iproute2 iputils-ping iperf3 netcat-openbsd util-linux  # network-namespace tests (nsenter)
   postgresql-client redis-tools mosquitto-clients
 )
-# A command that proves each package is there (same order as above, - for "check dpkg").
+# dpkg-query, not `command -v`: several packages ship libraries or headers, not commands.
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

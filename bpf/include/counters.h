@@ -1,0 +1,50 @@
+#pragma once
+#include "maps.h"
+
+/* Why a packet got its verdict. The TS side mirrors this list (counters.ts);
+ * verdict = drop for the *_DROP / DENY reasons, pass otherwise. */
+enum reason {
+	R_PASS_NON_IP = 0,
+	R_MALFORMED_DROP = 1,
+	R_MALFORMED_PASS = 2,
+	R_RATE_LIMIT_DROP = 3,
+	R_SYN_FLOOD_DROP = 4,
+	R_CT_ORIG = 5,
+	R_CT_REPLY = 6,
+	R_LB_NEW = 7,
+	R_DNAT_NEW = 8,
+	R_POLICY_ALLOW = 9,
+	R_POLICY_DENY = 10,
+	R_DEFAULT_ALLOW = 11,
+	R_DEFAULT_DENY = 12,
+	R_LB_NO_BACKEND_DROP = 13,
+	R_EGRESS_NEW = 14,
+	R_SNAT_NEW = 15,
+	R_SNAT_EXHAUSTED_DROP = 16,
+	R_STEERED = 17,
+	R_CLASSIFIED = 18,
+	R_TCP_NO_STATE = 19, /* mid-stream TCP without state, allowed by policy */
+	R_ND_PASS = 20, /* IPv6 neighbour/router discovery: never subject to policy */
+	R_MAX = 32,
+};
+
+static __always_inline void count(__u32 slot, __u32 reason, __u32 len)
+{
+	__u32 idx = slot * R_MAX + reason;
+	struct counter *c = bpf_map_lookup_elem(&counters, &idx);
+
+	if (c) {
+		c->packets++;
+		c->bytes += len;
+	}
+}
+
+static __always_inline void count_rule(__u32 slot_idx, __u32 len)
+{
+	struct counter *c = bpf_map_lookup_elem(&rule_counters, &slot_idx);
+
+	if (c) {
+		c->packets++;
+		c->bytes += len;
+	}
+}

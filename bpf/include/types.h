@@ -1,0 +1,157 @@
+/* Map key/value structs shared by every program. The TypeScript codecs in
+ * edge-agent/src/dataplane/codecs.ts mirror these; a test compares them with
+ * the BTF of the built object, so any layout change here must be made there too. */
+#pragma once
+#include <linux/types.h>
+
+#define MAX_IFACES 64 /* counter rows */
+#define MAX_IFINDEX 4096 /* interfaces with a higher ifindex use entry 0 */
+#define MAX_RULES 64 /* one bit per rule in the LPM bitmaps */
+#define MAX_SERVICES 64
+#define MAX_BACKENDS 1024
+#define MAGLEV_M 4099 /* prime; ring size per service, agent computes the table */
+#define MAX_APPS 1024
+
+/* Addresses are 16 bytes everywhere (IPv4 as ::ffff:a.b.c.d) so one map and one
+ * code path serve both families. */
+struct flow_key {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+
+enum ct_state { CT_NEW = 0, CT_SYN_SENT = 1, CT_ESTABLISHED = 2, CT_CLOSING = 3 };
+enum ct_dir { CT_DIR_ORIG = 0, CT_DIR_REPLY = 1 };
+enum nat_kind { NAT_NONE = 0, NAT_SRC = 1, NAT_DST = 2 };
+#define CT_F_LB 1
+#define CT_F_LOG 2
+#define CT_F_SEEN_REPLY 4
+
+struct ct_entry {
+	__u64 expires; /* CLOCK_MONOTONIC ns; the agent's reaper deletes pairs past it */
+	__u64 packets;
+	__u64 bytes;
+	__be32 nat_addr; /* IPv4 only: the address to write for this direction */
+	__be16 nat_port;
+	__u8 nat; /* enum nat_kind */
+	__u8 state; /* enum ct_state */
+	__u8 dir; /* enum ct_dir */
+	__u8 flags;
+	__u16 app_id;
+	__u32 mark;
+	__u16 rule_id;
+	__u8 dscp;
+	__u8 pad;
+	__u32 backend_id;
+};
+
+/* Per-interface knobs; key = ifindex, key 0 = fallback for unconfigured interfaces. */
+struct if_config {
+	__u32 slot; /* counter row, < MAX_IFACES */
+	__u8 default_action; /* enum policy_action for packets no rule matches */
+	__u8 malformed_action; /* XDP_DROP or XDP_PASS */
+	__u8 flags; /* IFC_F_* */
+	__u8 pad;
+	__u64 rl_cost_ns; /* per-source rate limit: 1e9 / packets-per-second, 0 = off */
+	__u64 rl_burst_ns; /* burst * cost */
+	__u64 syn_cost_ns; /* SYN guard per destination, same encoding */
+	__u64 syn_burst_ns;
+};
+#define IFC_F_POLICY 1
+#define IFC_F_APP_RULES 2 /* classify on ingress because some rule matches app id */
+#define IFC_F_SNAT 4
+#define IFC_F_VALID 0x80 /* set by the agent: zeroed array slots are "unconfigured" */
+
+enum policy_action { ACT_DENY = 0, ACT_ALLOW = 1, ACT_ALLOW_LOG = 2 };
+
+struct lpm_key {
+	__u32 prefixlen;
+	__u32 addr[4];
+};
+
+/* Policy is double-buffered so a change is one atomic flip: two banks of rules
+ * (policy_rules[bank * MAX_RULES + slot]) and, per prefix, one bitmap per bank
+ * (bit i = slot i of that bank covers this prefix). policy_bank[0] selects. */
+struct rule_mask {
+	__u64 bank0;
+	__u64 bank1;
+};
+
+struct policy_rule {
+	__u16 rule_id; /* stable id for counters and logs */
+	__u8 proto; /* 0 = any */
+	__u8 action; /* enum policy_action */
+	__u16 port_lo; /* host order, inclusive */
+	__u16 port_hi;
+	__u16 app_id; /* 0 = any */
+	__u16 pad;
+};
+
+struct counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+struct svc_key {
+	__be32 vip;
+	__be16 port;
+	__u8 proto;
+	__u8 pad;
+};
+
+struct svc_value {
+	__u32 ring; /* index of this service's Maglev ring */
+	__u32 flags; /* SVC_F_* */
+	__u32 backend_id; /* SVC_F_DNAT: the single target (port forwarding) */
+	__u32 pad;
+};
+#define SVC_F_MAGLEV 1
+#define SVC_F_DNAT 2
+
+struct backend {
+	__be32 addr;
+	__be16 port;
+	__u8 flags; /* BE_F_* */
+	__u8 pad;
+};
+#define BE_F_VALID 1
+
+struct rl_state {
+	__u64 tat; /* GCRA theoretical arrival time, ns */
+};
+
+struct app_port_key {
+	__u8 proto;
+	__u8 pad;
+	__be16 port;
+};
+
+struct app_value {
+	__u16 app_id;
+	__u16 pad;
+};
+
+struct steer_value {
+	__u32 mark; /* fwmark -> ip rule -> routing table -> tunnel */
+	__u8 dscp; /* 0xff = leave untouched */
+	__u8 flags; /* STEER_F_VALID: array slots of unknown apps read as zero */
+	__u8 pad[2];
+};
+#define STEER_F_VALID 1
+
+struct snat_value {
+	__be32 addr; /* masquerade address */
+	__u16 port_lo; /* host order */
+	__u16 port_hi;
+};
+
+struct log_event {
+	struct flow_key key;
+	__u16 rule_id;
+	__u8 action;
+	__u8 ifslot;
+	__u32 len;
+};
