@@ -5,6 +5,7 @@
 
 import type { Env } from "../../bpf/tests/lib/harness";
 import { Netns } from "../../bpf/tests/lib/netns";
+import { attachPipeline, type WanIngressMode } from "../../edge-agent/src/dataplane/attach";
 import { applyPolicy, setInterface } from "../../edge-agent/src/dataplane/config";
 import { median } from "./stats";
 
@@ -26,35 +27,13 @@ export async function benchIperf(env: Env, rounds = 3) {
       return (JSON.parse(out).end.sum_received.bits_per_second as number) / 1e9;
     };
     const dp = await env.fresh();
-    type Mode = "native" | "generic" | "tc";
-    // WAN ingress pipeline as XDP (native/generic) or as TC; TC egress + LAN ingress always.
-    const attach = async (mode: Mode) => {
-      const base = { name: "main", netns: r };
-      const { ifindex } =
-        mode === "tc"
-          ? await env.loader.call<{ ifindex: number }>("attach_tc", {
-              ...base,
-              prog: "tc_wan_ingress",
-              ifname: "wan0",
-              dir: "ingress",
-            })
-          : await env.loader.call<{ ifindex: number }>("attach_xdp", {
-              ...base,
-              prog: "xdp_ingress",
-              ifname: "wan0",
-              mode,
-            });
-      await env.loader.call("attach_tc", {
-        ...base,
-        prog: "tc_egress",
-        ifname: "wan0",
-        dir: "egress",
-      });
-      await env.loader.call("attach_tc", {
-        ...base,
-        prog: "tc_ingress",
-        ifname: "lan0",
-        dir: "ingress",
+    const attach = async (mode: WanIngressMode) => {
+      const ifindex = await attachPipeline(env.loader, {
+        name: "main",
+        netns: r,
+        wan: "wan0",
+        lan: "lan0",
+        wanIngress: mode,
       });
       await setInterface(dp, { ifindex, slot: 1, policy: true, defaultAction: "deny" });
       await applyPolicy(dp, [
@@ -68,7 +47,7 @@ export async function benchIperf(env: Env, rounds = 3) {
         },
       ]);
     };
-    const detach = async (mode: Mode) => {
+    const detach = async (mode: WanIngressMode) => {
       const base = { netns: r, ifname: "wan0" };
       if (mode === "tc") await env.loader.call("detach_tc", { ...base, dir: "ingress" });
       else await env.loader.call("detach_xdp", { ...base, mode });

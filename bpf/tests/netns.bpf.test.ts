@@ -3,6 +3,7 @@
 // down in afterAll whatever happened.
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attachPipeline } from "../../edge-agent/src/dataplane/attach";
 import {
   applyPolicy,
   setApps,
@@ -64,24 +65,12 @@ beforeAll(async () => {
   await net.exec(ns.r, "ip", ["rule", "add", "fwmark", "0x77", "table", "77"]);
   await net.exec(ns.r, "ip", ["route", "add", "blackhole", "default", "table", "77"]);
 
-  const attach = { name: "main", netns: ns.r };
-  const { ifindex } = await env.loader.call<{ ifindex: number }>("attach_xdp", {
-    ...attach,
-    prog: "xdp_ingress",
-    ifname: "wan0",
-    mode: "native",
-  });
-  await env.loader.call("attach_tc", {
-    ...attach,
-    prog: "tc_egress",
-    ifname: "wan0",
-    dir: "egress",
-  });
-  await env.loader.call("attach_tc", {
-    ...attach,
-    prog: "tc_ingress",
-    ifname: "lan0",
-    dir: "ingress",
+  const ifindex = await attachPipeline(env.loader, {
+    name: "main",
+    netns: ns.r,
+    wan: "wan0",
+    lan: "lan0",
+    wanIngress: "native",
   });
   await setInterface(dp, { ifindex, slot: 1, policy: true, defaultAction: "deny", snat: true });
   await applyPolicy(dp, RULES);
