@@ -11,6 +11,17 @@ export const TENANT_MODELS = {
   Membership: { table: "memberships", scopeKeys: ["orgId", "userId"] },
   Invitation: { table: "invitations", scopeKeys: ["orgId", "tokenHash"] },
   AuditLog: { table: "audit_logs", scopeKeys: ["orgId"] },
+  FleetCa: { table: "fleet_cas", scopeKeys: ["orgId"] },
+  FleetRevision: { table: "fleet_revisions", scopeKeys: ["orgId"] },
+  IntentSnapshot: { table: "intent_snapshots", scopeKeys: ["orgId"] },
+  Site: { table: "sites", scopeKeys: ["orgId"] },
+  EnrollmentToken: { table: "enrollment_tokens", scopeKeys: ["orgId", "tokenHash"] },
+  Device: { table: "devices", scopeKeys: ["orgId", "pollTokenHash"] },
+  DeviceCertificate: { table: "device_certificates", scopeKeys: ["orgId"] },
+  PolicyRule: { table: "policy_rules", scopeKeys: ["orgId"] },
+  PortForward: { table: "port_forwards", scopeKeys: ["orgId"] },
+  LbService: { table: "lb_services", scopeKeys: ["orgId"] },
+  Rollout: { table: "rollouts", scopeKeys: ["orgId"] },
 } as const;
 
 export type TenantModel = keyof typeof TENANT_MODELS;

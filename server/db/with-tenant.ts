@@ -7,6 +7,8 @@ export interface DbScope {
   userId?: string | null;
   /** SHA-256 of an invitation token being redeemed. */
   inviteTokenHash?: string | null;
+  /** SHA-256 of an enrollment token or of a pending device's poll secret. */
+  enrollTokenHash?: string | null;
 }
 
 type AfterCommit = () => Promise<unknown>;
@@ -25,7 +27,8 @@ export async function withScope<T>(db: Db, scope: DbScope, fn: (tx: Tx) => Promi
     afterCommitHooks.set(tx, hooks);
     await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
-      set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true)`;
+      set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
+      set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true)`;
     return fn(tx);
   });
   for (const hook of hooks) await hook();

@@ -1,0 +1,5 @@
+// The wire protocol of the fleet channel, imported by the server and the edge agent alike.
+export * from "./acl";
+export * from "./hash";
+export * from "./messages";
+export * from "./topics";

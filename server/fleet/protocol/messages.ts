@@ -1,0 +1,204 @@
+// Schemas of every message on the fleet channel and of the enrollment HTTP API.
+// Both sides validate on receipt: `decode` refuses oversized, non-JSON and off-schema
+// payloads with a message that says what was wrong.
+import { z } from "zod";
+import { MAX_MESSAGE_BYTES } from "./topics";
+
+const cidr4 = z
+  .string()
+  .max(18)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 prefix such as 10.0.0.0/24")
+  .refine((s) => {
+    const [addr, len] = s.split("/") as [string, string];
+    return Number(len) <= 32 && addr.split(".").every((o) => Number(o) <= 255);
+  }, "not a valid IPv4 prefix");
+const ipv4 = z
+  .string()
+  .max(15)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
+  .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
+const port = z.number().int().min(1).max(65535);
+const ifname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+export const ZProto = z.enum(["tcp", "udp", "icmp", "any"]);
+export const ZAction = z.enum(["allow", "deny"]);
+export const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const isoDate = z.string().datetime({ offset: true }).max(40);
+
+export const ZIpv4 = ipv4;
+export const ZCidr4 = cidr4;
+export const ZPort = port;
+export const ZIfname = ifname;
+
+/** What a device is told to run. The data plane applies all of it or none. */
+export const ZDeviceConfig = z.strictObject({
+  site: z.strictObject({ id: z.string().max(40), name: z.string().max(100) }),
+  interfaces: z.strictObject({
+    wan: ifname,
+    lan: ifname,
+    wanAddress: ipv4.optional(),
+    wanIngress: z.enum(["native", "generic", "tc"]),
+  }),
+  defaultAction: ZAction,
+  snat: z.strictObject({ from: cidr4, to: ipv4 }).optional(),
+  rules: z
+    .array(
+      z.strictObject({
+        id: z.number().int().min(1).max(0xffff),
+        src: cidr4,
+        dst: cidr4,
+        proto: ZProto,
+        ports: z.tuple([port, port]).optional(),
+        action: ZAction,
+      }),
+    )
+    .max(64),
+  portForwards: z
+    .array(
+      z.strictObject({
+        id: z.number().int().min(1).max(0xffff),
+        proto: z.enum(["tcp", "udp"]),
+        port,
+        to: ipv4,
+        toPort: port,
+      }),
+    )
+    .max(256),
+  services: z
+    .array(
+      z.strictObject({
+        id: z.number().int().min(1).max(0xffff),
+        vip: ipv4,
+        port,
+        proto: z.enum(["tcp", "udp"]),
+        backends: z
+          .array(z.strictObject({ addr: ipv4, port }))
+          .min(1)
+          .max(64),
+      }),
+    )
+    .max(64),
+});
+export type DeviceConfig = z.infer<typeof ZDeviceConfig>;
+
+/** Retained on `desired`: the whole config of one device at one revision. */
+export const ZDesiredState = z.strictObject({
+  v: z.literal(1),
+  deviceId: z.string().max(40),
+  revision: z.number().int().min(1),
+  hash: ZSha256,
+  issuedAt: isoDate,
+  config: ZDeviceConfig,
+});
+export type DesiredState = z.infer<typeof ZDesiredState>;
+
+export const ZApplyStatus = z.enum(["applied", "failed", "rejected", "rolled_back"]);
+export type ApplyStatus = z.infer<typeof ZApplyStatus>;
+
+/** Published (retained) on `state` after every apply attempt and at connect. */
+export const ZReportedState = z.strictObject({
+  v: z.literal(1),
+  revision: z.number().int().min(0),
+  hash: ZSha256.nullable(),
+  status: ZApplyStatus,
+  /** The revision that was tried when status is not "applied". */
+  attempted: z.number().int().min(0).optional(),
+  error: z.string().max(2000).nullable(),
+  appliedAt: isoDate.nullable(),
+});
+export type ReportedState = z.infer<typeof ZReportedState>;
+
+/** Retained on `presence`; the last will says online: false. */
+export const ZPresence = z.strictObject({
+  v: z.literal(1),
+  online: z.boolean(),
+  at: isoDate,
+  agentVersion: z.string().max(40).optional(),
+});
+export type Presence = z.infer<typeof ZPresence>;
+
+export const ZHeartbeat = z.strictObject({
+  v: z.literal(1),
+  at: isoDate,
+  uptimeSeconds: z.number().min(0),
+  revision: z.number().int().min(0),
+  simulated: z.boolean(),
+});
+export type Heartbeat = z.infer<typeof ZHeartbeat>;
+
+/** Renewal: the device sends a CSR for its (new) key over its authenticated channel. */
+export const ZCsrRequest = z.strictObject({ v: z.literal(1), csr: z.string().max(8192) });
+export const ZCertIssued = z.strictObject({
+  v: z.literal(1),
+  certificate: z.string().max(8192),
+  caChain: z.string().max(16384),
+  notAfter: isoDate,
+});
+export type CertIssued = z.infer<typeof ZCertIssued>;
+
+export const ZTelemetry = z.strictObject({
+  v: z.literal(1),
+  at: isoDate,
+  metrics: z.record(z.string().max(64), z.number()).refine((m) => Object.keys(m).length <= 256),
+});
+
+// --- Enrollment over HTTPS (the agent has no certificate yet) ---
+
+export const ZEnrollRequest = z.strictObject({
+  token: z.string().min(10).max(200),
+  csr: z.string().min(100).max(8192),
+  hostname: z.string().min(1).max(100),
+  agentVersion: z.string().max(40).optional(),
+});
+export type EnrollRequest = z.infer<typeof ZEnrollRequest>;
+
+export const ZEnrollPoll = z.strictObject({
+  deviceId: z.string().max(40),
+  pollToken: z.string().min(10).max(200),
+});
+
+export const ZEnrollResponse = z.discriminatedUnion("status", [
+  z.strictObject({
+    status: z.literal("active"),
+    deviceId: z.string(),
+    /** `<orgId>.<deviceId>`: the certificate's CN and the device's topic key. */
+    identity: z.string(),
+    certificate: z.string(),
+    caChain: z.string(),
+    notAfter: isoDate,
+    broker: z.strictObject({ url: z.string(), serverCa: z.string() }),
+  }),
+  z.strictObject({
+    status: z.literal("pending"),
+    deviceId: z.string(),
+    pollToken: z.string(),
+    retryAfterSeconds: z.number().int().min(1),
+  }),
+  z.strictObject({ status: z.literal("rejected"), deviceId: z.string(), reason: z.string() }),
+]);
+export type EnrollResponse = z.infer<typeof ZEnrollResponse>;
+
+export class MessageError extends Error {
+  override name = "MessageError";
+}
+
+/** Parses a payload: size, JSON, then schema. Throws MessageError saying which. */
+export function decode<T>(schema: z.ZodType<T>, payload: Buffer | string): T {
+  const size = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
+  if (size > MAX_MESSAGE_BYTES)
+    throw new MessageError(`message of ${size} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString());
+  } catch {
+    throw new MessageError("message is not JSON");
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+    throw new MessageError(`invalid message: ${where}${first?.message ?? "does not match"}`);
+  }
+  return r.data;
+}
+
+export const encode = (msg: unknown) => Buffer.from(JSON.stringify(msg));
