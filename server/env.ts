@@ -24,6 +24,25 @@ const ZEnv = z.object({
   /** Sign-in attempts allowed per window, per account and per IP. */
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+
+  // --- Fleet (docs/fleet.md) ---
+  /** 32 bytes, hex: seals every org CA's private key at rest. */
+  FLEET_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "FLEET_MASTER_KEY must be 64 hex characters (32 bytes)")
+    .default("0".repeat(64)), // development only: refused in production
+  /** Platform PKI: the CA of the broker's server certificate and the control plane's identity. */
+  FLEET_PKI_DIR: z.string().default(".data/fleet-pki"),
+  /** Broker the control plane connects to. */
+  FLEET_MQTT_URL: z.string().default("mqtts://127.0.0.1:8883"),
+  /** Broker URL handed to agents at enrollment; defaults to FLEET_MQTT_URL. */
+  FLEET_AGENT_MQTT_URL: z.string().optional(),
+  /** embedded: the fleet process runs Aedes. mosquitto: it keeps Mosquitto's trust files. */
+  FLEET_BROKER: z.enum(["embedded", "mosquitto"]).default("embedded"),
+  /** Directory of Mosquitto's ca/crl/acl files, and its pid file, when FLEET_BROKER=mosquitto. */
+  FLEET_MOSQUITTO_DIR: z.string().default(".data/mosquitto"),
+  /** Lifetime of a device certificate; agents renew at two thirds of it. */
+  FLEET_DEVICE_CERT_HOURS: z.coerce.number().positive().default(24),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };
@@ -41,6 +60,13 @@ function load(): Env {
     parsed.data.AUTH_SECRET.startsWith("dev-only")
   ) {
     throw new Error("Invalid configuration:\n  AUTH_SECRET: set a real secret in production");
+  }
+  if (
+    parsed.data.NODE_ENV === "production" &&
+    !building &&
+    /^0+$/.test(parsed.data.FLEET_MASTER_KEY)
+  ) {
+    throw new Error("Invalid configuration:\n  FLEET_MASTER_KEY: set a real key in production");
   }
   const { MAIL_OUTBOX_UI, ...rest } = parsed.data;
   return { ...rest, MAIL_OUTBOX_UI: MAIL_OUTBOX_UI ?? rest.NODE_ENV !== "production" };

@@ -25,3 +25,8 @@ export const TENANT_MODELS = {
 } as const;
 
 export type TenantModel = keyof typeof TENANT_MODELS;
+
+/** Tables keyed by orgId on purpose without row-level security, and why. */
+export const PUBLIC_ORG_TABLES: Record<string, string> = {
+  fleet_trust: "public CA certificates and CRLs, which the broker trusts for every org",
+};

@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../server/db/client";
 import { TenantGuardError } from "../../server/db/tenant-guard";
-import { TENANT_MODELS } from "../../server/db/tenant-models";
+import { PUBLIC_ORG_TABLES, TENANT_MODELS } from "../../server/db/tenant-models";
 import { withScope } from "../../server/db/with-tenant";
 import { closeQueues } from "../../server/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../factories";
@@ -67,7 +67,8 @@ describe("layer 3: PostgreSQL row-level security", () => {
       const declared = Object.values(TENANT_MODELS)
         .map((m) => m.table)
         .sort();
-      expect(withOrgId.rows.map((r) => r.table_name)).toEqual(declared);
+      const unscoped = Object.keys(PUBLIC_ORG_TABLES);
+      expect(withOrgId.rows.map((r) => r.table_name)).toEqual([...declared, ...unscoped].sort());
       expect(rls.rows.map((r) => r.relname)).toEqual(declared);
       const role = await client.query(
         `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'patronus_app'`,

@@ -18,6 +18,16 @@ CREATE TABLE "fleet_cas" (
 );
 
 -- CreateTable
+CREATE TABLE "fleet_trust" (
+    "orgId" TEXT NOT NULL,
+    "certPem" TEXT NOT NULL,
+    "crlPem" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "fleet_trust_pkey" PRIMARY KEY ("orgId")
+);
+
+-- CreateTable
 CREATE TABLE "fleet_revisions" (
     "orgId" TEXT NOT NULL,
     "revision" INTEGER NOT NULL DEFAULT 0,
@@ -232,6 +242,9 @@ CREATE UNIQUE INDEX "rollouts_orgId_revision_key" ON "rollouts"("orgId", "revisi
 ALTER TABLE "fleet_cas" ADD CONSTRAINT "fleet_cas_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "fleet_trust" ADD CONSTRAINT "fleet_trust_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "fleet_revisions" ADD CONSTRAINT "fleet_revisions_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -272,7 +285,6 @@ ALTER TABLE "lb_services" ADD CONSTRAINT "lb_services_siteId_fkey" FOREIGN KEY (
 
 -- AddForeignKey
 ALTER TABLE "rollouts" ADD CONSTRAINT "rollouts_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 
 -- ---------------------------------------------------------------------------
 -- Row-level security for the fleet tables (same rule as the init migration).
