@@ -1,8 +1,12 @@
 import { auditRouter } from "./routers/audit";
+import { deviceRouter } from "./routers/device";
 import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
 import { memberRouter } from "./routers/member";
 import { orgRouter } from "./routers/org";
+import { policyRouter } from "./routers/policy";
+import { rolloutRouter } from "./routers/rollout";
+import { siteRouter } from "./routers/site";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -11,6 +15,10 @@ export const appRouter = router({
   member: memberRouter,
   invitation: invitationRouter,
   audit: auditRouter,
+  site: siteRouter,
+  device: deviceRouter,
+  policy: policyRouter,
+  rollout: rolloutRouter,
 });
 
 export type AppRouter = typeof appRouter;

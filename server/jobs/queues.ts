@@ -19,10 +19,15 @@ export function getQueue(name: string): Queue {
   return entry.queue;
 }
 
-export async function enqueue<P extends z.ZodType>(def: JobDefinition<P>, payload: z.infer<P>) {
+export async function enqueue<P extends z.ZodType>(
+  def: JobDefinition<P>,
+  payload: z.infer<P>,
+  opts: { delayMs?: number } = {},
+) {
   const data = def.payload.parse(payload);
   return getQueue(def.queue).add(def.name, data, {
     jobId: def.jobId?.(data),
+    delay: opts.delayMs,
     attempts: def.attempts,
     backoff: { type: "exponential", delay: def.backoffMs },
     removeOnComplete: 1000,

@@ -1,0 +1,166 @@
+// Enrollment over HTTPS: the key is made here and never leaves the device; the portal
+// answers with a certificate (active), or asks the agent to poll until an operator
+// approves (pending), or refuses. Portal errors are `{ error: { code, message } }`.
+import { hostname as osHostname } from "node:os";
+import {
+  type EnrollResponse,
+  isDeviceIdentity,
+  ZEnrollResponse,
+} from "../../../server/fleet/protocol";
+import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
+import type { Logger } from "./log";
+import type { DeviceIdentity, FileStore } from "./store";
+import { AGENT_VERSION } from "./version";
+
+export class EnrollError extends Error {
+  override name = "EnrollError";
+  constructor(
+    message: string,
+    /** The portal's error code, or "unreachable", "bad_response", "rejected". */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export type EnrollResult =
+  | { status: "active"; identity: DeviceIdentity }
+  | { status: "pending"; deviceId: string; retryAfterSeconds: number };
+
+export interface EnrollOptions {
+  url: string;
+  token: string;
+  store: FileStore;
+  hostname?: string;
+  /** Poll until approved (default) or return after the first "pending". */
+  wait?: boolean;
+  log?: Logger;
+  onPending?: (deviceId: string, retryAfterSeconds: number) => void;
+  /** Caps the wait between polls (tests). */
+  maxPollSeconds?: number;
+}
+
+const endpoint = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
+
+async function post(url: string, body: unknown): Promise<EnrollResponse> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
+    throw new EnrollError(`cannot reach the portal at ${url}: ${cause}`, "unreachable");
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new EnrollError(
+      `the portal answered ${res.status} with something that is not JSON (is ${url} the Patronus portal?)`,
+      res.ok ? "bad_response" : "unreachable",
+    );
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string } }).error;
+    throw new EnrollError(
+      err?.message ?? `the portal answered ${res.status}`,
+      err?.code ?? `http_${res.status}`,
+    );
+  }
+  const r = ZEnrollResponse.safeParse(json);
+  if (!r.success)
+    throw new EnrollError(
+      `the portal's answer does not match this agent's protocol: ${r.error.issues[0]?.message}`,
+      "bad_response",
+    );
+  return r.data;
+}
+
+async function finish(
+  res: EnrollResponse,
+  store: FileStore,
+  portalUrl: string,
+  log?: Logger,
+): Promise<EnrollResult> {
+  if (res.status === "pending") {
+    await store.savePending({
+      deviceId: res.deviceId,
+      pollToken: res.pollToken,
+      portalUrl,
+      retryAfterSeconds: res.retryAfterSeconds,
+    });
+    return { status: "pending", deviceId: res.deviceId, retryAfterSeconds: res.retryAfterSeconds };
+  }
+  if (res.status === "rejected") {
+    await store.clearPending();
+    throw new EnrollError(`the portal rejected this device: ${res.reason}`, "rejected");
+  }
+  const keyPem = await store.readKey();
+  if (!keyPem) throw new EnrollError(`${store.path("key")} disappeared during enrollment`, "state");
+  if (!certMatchesKey(res.certificate, keyPem))
+    throw new EnrollError("the portal sent a certificate for a different key", "bad_response");
+  if (!isDeviceIdentity(res.identity) || !res.identity.endsWith(`.${res.deviceId}`))
+    throw new EnrollError(`the portal sent a malformed identity "${res.identity}"`, "bad_response");
+  const identity = { deviceId: res.deviceId, identity: res.identity, mqttUrl: res.broker.url };
+  await store.saveEnrollment(
+    { certPem: res.certificate, caPem: res.caChain, brokerCaPem: res.broker.serverCa },
+    identity,
+  );
+  await store.clearPending();
+  log?.info("enrolled", { identity: identity.identity, notAfter: res.notAfter });
+  return { status: "active", identity };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls a pending enrollment until it is approved or refused; network errors retry. */
+export async function pollEnrollment(
+  store: FileStore,
+  opts: { log?: Logger; maxPollSeconds?: number; signal?: AbortSignal } = {},
+): Promise<EnrollResult & { status: "active" }> {
+  for (;;) {
+    const p = await store.loadPending();
+    if (!p) throw new EnrollError("no enrollment is pending in this state directory", "state");
+    const wait = Math.min(p.retryAfterSeconds, opts.maxPollSeconds ?? 300);
+    await sleep(wait * 1000);
+    if (opts.signal?.aborted) throw new EnrollError("stopped while waiting", "aborted");
+    let res: EnrollResponse;
+    try {
+      res = await post(endpoint(p.portalUrl, "/api/fleet/enroll/poll"), {
+        deviceId: p.deviceId,
+        pollToken: p.pollToken,
+      });
+    } catch (e) {
+      if (e instanceof EnrollError && e.code === "unreachable") {
+        opts.log?.warn("portal unreachable while waiting for approval", { error: e.message });
+        continue;
+      }
+      throw e;
+    }
+    const r = await finish(res, store, p.portalUrl, opts.log);
+    if (r.status === "active") return r;
+    opts.log?.info("still waiting for approval in the portal", { deviceId: r.deviceId });
+  }
+}
+
+export async function enroll(o: EnrollOptions): Promise<EnrollResult> {
+  await o.store.ensureDir();
+  const host = o.hostname ?? osHostname();
+  const { keyPem, csrPem } = await createDeviceKey(host);
+  await o.store.saveKey(keyPem);
+  const res = await post(endpoint(o.url, "/api/fleet/enroll"), {
+    token: o.token,
+    csr: csrPem,
+    hostname: host.slice(0, 100),
+    agentVersion: AGENT_VERSION,
+  });
+  const first = await finish(res, o.store, o.url, o.log);
+  if (first.status === "active" || o.wait === false) return first;
+  o.onPending?.(first.deviceId, first.retryAfterSeconds);
+  return pollEnrollment(o.store, { log: o.log, maxPollSeconds: o.maxPollSeconds });
+}

@@ -1,0 +1,86 @@
+// The org's certificate authority as the services use it: created on first need, its key
+// unsealed only to sign, its CRL rebuilt whenever a certificate is revoked. The public
+// half (certificate + CRL) is mirrored into fleet_trust, which the broker trusts.
+import type { Tx } from "../../db/client";
+import { afterCommit } from "../../db/with-tenant";
+import { env } from "../../env";
+import { getRedis } from "../../redis";
+import { publishTrustChanged } from "../broker/trust";
+import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+
+export async function ensureOrgCa(tx: Tx, orgId: string) {
+  const existing = await tx.fleetCa.findUnique({ where: { orgId } });
+  if (existing) return existing;
+  const ca = await createOrgCa(orgId, env.FLEET_MASTER_KEY);
+  // Two first enrollments at once: one CA wins, the other's is dropped unused.
+  await tx.fleetCa.createMany({
+    data: [{ orgId, certPem: ca.certPem, keyEnc: ca.keyEnc }],
+    skipDuplicates: true,
+  });
+  const row = await tx.fleetCa.findUniqueOrThrow({ where: { orgId } });
+  if (row.certPem === ca.certPem) {
+    await tx.fleetTrust.create({ data: { orgId, certPem: ca.certPem, crlPem: ca.crlPem } });
+    await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId }));
+  }
+  return row;
+}
+
+/** Signs a device CSR with the org CA and records the certificate. */
+export async function issueDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  csrPem: string,
+  identity: string,
+) {
+  const ca = await ensureOrgCa(tx, orgId);
+  const cert = await signDeviceCsr({
+    caCertPem: ca.certPem,
+    caKeyEnc: ca.keyEnc,
+    masterKeyHex: env.FLEET_MASTER_KEY,
+    csrPem,
+    identity,
+    hours: env.FLEET_DEVICE_CERT_HOURS,
+  });
+  await tx.deviceCertificate.create({
+    data: {
+      serial: cert.serial,
+      orgId,
+      deviceId,
+      pem: cert.certPem,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+    },
+  });
+  await tx.device.update({
+    where: { id: deviceId, orgId },
+    data: { certSerial: cert.serial, certNotAfter: cert.notAfter },
+  });
+  return { ...cert, caPem: ca.certPem };
+}
+
+/** Revokes every live certificate of a device and republishes the org's CRL. */
+export async function revokeDeviceCerts(tx: Tx, orgId: string, deviceId: string) {
+  const now = new Date();
+  await tx.deviceCertificate.updateMany({
+    where: { orgId, deviceId, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  const ca = await ensureOrgCa(tx, orgId);
+  const revoked = await tx.deviceCertificate.findMany({
+    where: { orgId, revokedAt: { not: null }, notAfter: { gt: now } },
+    select: { serial: true, revokedAt: true },
+  });
+  const crlNumber = ca.crlNumber + 1;
+  const crlPem = await buildCrl({
+    caCertPem: ca.certPem,
+    caKeyEnc: ca.keyEnc,
+    masterKeyHex: env.FLEET_MASTER_KEY,
+    revoked: revoked.map((r) => ({ serial: r.serial, revokedAt: r.revokedAt as Date })),
+    crlNumber,
+  });
+  await tx.fleetCa.update({ where: { orgId }, data: { crlNumber } });
+  await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
+  const serials = revoked.map((r) => r.serial);
+  await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId, revokedSerials: serials }));
+}

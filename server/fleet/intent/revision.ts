@@ -1,0 +1,29 @@
+// Every intent change goes through bumpRevision in its own transaction: the org's
+// revision rises by one, the whole intent is snapshotted at that revision, and once the
+// transaction commits a compile job is queued. A rolled-back change queues nothing.
+import type { Prisma, Tx } from "../../db/client";
+import { afterCommit } from "../../db/with-tenant";
+import { compileJob } from "../../jobs/definitions/fleet-compile";
+import { enqueue } from "../../jobs/queues";
+import type { Actor } from "../../services/audit/write-audit";
+import { loadIntent } from "./load-intent";
+
+export async function bumpRevision(tx: Tx, orgId: string, actor: Actor | null, reason: string) {
+  const [row] = await tx.$queryRaw<{ revision: number }[]>`
+    INSERT INTO fleet_revisions ("orgId", revision, "updatedAt") VALUES (${orgId}, 1, now())
+    ON CONFLICT ("orgId") DO UPDATE SET revision = fleet_revisions.revision + 1, "updatedAt" = now()
+    RETURNING revision`;
+  const revision = row?.revision as number;
+  const intent = await loadIntent(tx, orgId);
+  await tx.intentSnapshot.create({
+    data: {
+      orgId,
+      revision,
+      intent: intent as unknown as Prisma.InputJsonValue,
+      actorId: actor?.id ?? null,
+      reason,
+    },
+  });
+  await afterCommit(tx, () => enqueue(compileJob, { orgId, revision }));
+  return revision;
+}

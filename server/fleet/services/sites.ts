@@ -1,0 +1,120 @@
+// Sites: a place with an edge box. Its settings are intent: changing them bumps the
+// org's revision and rolls out to the site's devices.
+import type { Prisma, Tx } from "../../db/client";
+import { AppError, notFound } from "../../errors";
+import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import type { TenantContext } from "../../tenancy/resolve-membership";
+import { ensureOrgCa } from "../enroll/org-ca";
+import { bumpRevision } from "../intent/revision";
+import { type SiteSettings, ZSiteSettings } from "../intent/schemas";
+
+export async function listSites(tx: Tx, orgId: string) {
+  const sites = await tx.site.findMany({ where: { orgId }, orderBy: { name: "asc" } });
+  const counts = await tx.device.groupBy({
+    by: ["siteId", "online"],
+    where: { orgId, status: "active" },
+    _count: { _all: true },
+  });
+  return sites.map((s) => {
+    const mine = counts.filter((c) => c.siteId === s.id);
+    return {
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      settings: ZSiteSettings.parse(s.settings),
+      devices: mine.reduce((n, c) => n + c._count._all, 0),
+      online: mine.filter((c) => c.online).reduce((n, c) => n + c._count._all, 0),
+      createdAt: s.createdAt,
+    };
+  });
+}
+
+export async function getSite(tx: Tx, orgId: string, siteId: string) {
+  const site = await tx.site.findUnique({ where: { id: siteId, orgId } });
+  if (!site) throw notFound("Site");
+  return {
+    id: site.id,
+    name: site.name,
+    description: site.description,
+    settings: ZSiteSettings.parse(site.settings),
+    createdAt: site.createdAt,
+  };
+}
+
+export async function requireSite(tx: Tx, orgId: string, siteId: string) {
+  const site = await tx.site.findUnique({ where: { id: siteId, orgId } });
+  if (!site) throw notFound("Site");
+  return { ...site, settings: ZSiteSettings.parse(site.settings) };
+}
+
+export async function createSite(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  input: { name: string; description: string; settings: SiteSettings },
+) {
+  const site = await tx.site.create({
+    data: {
+      orgId: tenant.orgId,
+      name: input.name,
+      description: input.description,
+      settings: input.settings as Prisma.InputJsonValue,
+    },
+  });
+  await ensureOrgCa(tx, tenant.orgId);
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "site.create",
+    targetType: "site",
+    targetId: site.id,
+    after: { name: site.name, settings: input.settings },
+  });
+  await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} created`);
+  return { id: site.id, name: site.name };
+}
+
+export async function updateSite(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  input: { siteId: string; name?: string; description?: string; settings?: SiteSettings },
+) {
+  const before = await requireSite(tx, tenant.orgId, input.siteId);
+  const site = await tx.site.update({
+    where: { id: before.id, orgId: tenant.orgId },
+    data: {
+      name: input.name,
+      description: input.description,
+      settings: input.settings as Prisma.InputJsonValue | undefined,
+    },
+  });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "site.update",
+    targetType: "site",
+    targetId: site.id,
+    before: { name: before.name, settings: before.settings },
+    after: { name: site.name, settings: site.settings as Prisma.InputJsonValue },
+  });
+  await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} changed`);
+  return { id: site.id, name: site.name };
+}
+
+export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, siteId: string) {
+  const site = await requireSite(tx, tenant.orgId, siteId);
+  const live = await tx.device.count({
+    where: { orgId: tenant.orgId, siteId, status: { in: ["active", "pending"] } },
+  });
+  if (live > 0)
+    throw new AppError("CONFLICT", `Revoke the site's ${live} device(s) before deleting it`);
+  await tx.policyRule.deleteMany({ where: { orgId: tenant.orgId, siteId } });
+  await tx.site.delete({ where: { id: siteId, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "site.delete",
+    targetType: "site",
+    targetId: siteId,
+    before: { name: site.name },
+  });
+  await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} deleted`);
+}
