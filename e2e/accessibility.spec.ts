@@ -14,10 +14,20 @@ const ORG_PAGES = [
   "/o/demo-msp/customers",
   "/o/acme/audit",
   "/o/acme/settings",
+  "/o/acme/sites",
+  "/o/acme/policies",
+  "/o/acme/rollouts",
 ];
 
-async function audit(page: import("@playwright/test").Page, path: string) {
+type Page = import("@playwright/test").Page;
+
+async function audit(page: Page, path: string) {
   await page.goto(path);
+  return auditHere(page, path);
+}
+
+/** Audits the page as it stands (after a click that revealed more of it). */
+async function auditHere(page: Page, path: string) {
   await page.waitForLoadState("networkidle");
   const { violations } = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
@@ -39,6 +49,21 @@ for (const viewport of [
     for (const path of PUBLIC_PAGES) findings.push(...(await audit(page, path)));
     await signIn(page, "msp-admin@demo.patronus.dev", DEMO_PASSWORD);
     for (const path of ORG_PAGES) findings.push(...(await audit(page, path)));
+    findings.push(...(await auditNewSite(page, viewport.name)));
     expect(findings).toEqual([]);
   });
+}
+
+/** A site's page exists only once a site does: make one, then audit it with a command shown. */
+async function auditNewSite(page: Page, label: string) {
+  await page.goto("/o/acme/sites");
+  await page.getByLabel("Site name").fill(`a11y ${label} ${Date.now().toString(36)}`);
+  await page.getByRole("button", { name: "Create site" }).click();
+  await page.waitForURL(/\/o\/acme\/sites\/[^/]+$/);
+  const path = new URL(page.url()).pathname;
+  const findings = await audit(page, path);
+  await page.getByRole("button", { name: "Create install command" }).click();
+  await expect(page.getByTestId("install-command")).toBeVisible();
+  findings.push(...(await auditHere(page, `${path} (install command shown)`)));
+  return findings;
 }

@@ -19,7 +19,8 @@ const PORTAL_READY_TIMEOUT_MS = 120_000;
 
 const USAGE = `Usage: npm start [-- <flag>]
   (no flag)         install if needed, find or start PostgreSQL and Redis, migrate, seed,
-                    build if needed, then run the portal and the worker until Ctrl-C
+                    build if needed, then run the portal, the worker, the fleet broker and
+                    simulated agents for the demo sites until Ctrl-C
   --services-only   only find or start PostgreSQL and Redis, print their URLs and exit,
                     leaving any local servers running
   --stop-services   stop the local PostgreSQL/Redis that npm start started earlier
@@ -95,6 +96,7 @@ async function prepareApp() {
   await step("generating the Prisma client", npx("prisma", "generate"));
   await step("applying database migrations", npx("tsx", "scripts/migrate.ts"));
   await step("seeding demo data", npx("tsx", "prisma/seed.ts"));
+  await step("bundling the edge agent", ["node", ["scripts/build-agent.mjs"]]);
   if (build.needed) {
     await step(`building the portal (${build.reason})`, npx("next", "build"));
     recordBuild(DATA, build.inputs);
@@ -121,7 +123,23 @@ function startChildren() {
     ...npx("next", "start", "-p", port, "-H", "127.0.0.1"),
     options,
   );
+  state.supervisor.start("fleet", "yellow", ...npx("tsx", "workers/fleet-broker.ts"), options);
   state.supervisor.start("worker", "magenta", ...npx("tsx", "workers/index.ts"), options);
+}
+
+/** Simulated agents for the demo org's sites, once the portal can enroll them. */
+function startDemoFleet() {
+  state.supervisor.start("agents", "blue", ...npx("tsx", "scripts/demo-fleet.ts"), {
+    env: process.env,
+    cwd: ROOT,
+    onStart: (pid) => state.run.add(pid),
+  });
+}
+
+/** The broker port of FLEET_MQTT_URL (the embedded broker listens there). */
+function fleetPort() {
+  const url = process.env.FLEET_MQTT_URL || "mqtts://127.0.0.1:8883";
+  return Number(new URL(url).port || 8883);
 }
 
 function readDemoLogins() {
@@ -209,6 +227,12 @@ async function main() {
   if (!flags.servicesOnly && (await probePort("127.0.0.1", Number(process.env.PORT)))) {
     throw new StartError(`Port ${process.env.PORT} is already in use; set PORT to another one.`);
   }
+  const embedded = (process.env.FLEET_BROKER || "embedded") === "embedded";
+  if (!flags.servicesOnly && embedded && (await probePort("127.0.0.1", fleetPort()))) {
+    throw new StartError(
+      `Port ${fleetPort()} (the fleet broker) is in use; set FLEET_MQTT_URL=mqtts://127.0.0.1:<port>.`,
+    );
+  }
 
   const { databaseUrl, redisUrl } = await state.services.resolve({
     ...config,
@@ -228,8 +252,10 @@ async function main() {
   const url = `http://127.0.0.1:${process.env.PORT}/`;
   const up = await waitForHttp(url, PORTAL_READY_TIMEOUT_MS, () => state.shuttingDown);
   if (state.shuttingDown) return;
-  if (up) printBanner();
-  else warn(`the portal is not answering on ${url} after 120 s; see the [portal] lines above`);
+  if (up) {
+    startDemoFleet();
+    printBanner();
+  } else warn(`the portal is not answering on ${url} after 120 s; see the [portal] lines above`);
   // From here on, the signal handlers and the supervisor decide when we exit.
 }
 

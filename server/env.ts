@@ -43,6 +43,10 @@ const ZEnv = z.object({
   FLEET_MOSQUITTO_DIR: z.string().default(".data/mosquitto"),
   /** Lifetime of a device certificate; agents renew at two thirds of it. */
   FLEET_DEVICE_CERT_HOURS: z.coerce.number().positive().default(24),
+  /** A rollout's canary stage halts when its devices have not all answered by then. */
+  FLEET_CANARY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Run the ingest of device reports in this worker (off for compile-only workers). */
+  FLEET_INGEST: z.stringbool().default(true),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };

@@ -16,3 +16,10 @@ export function getRedis(): Redis {
 
 /** Every key the product writes starts with this, so stacks can share a Redis. */
 export const redisKey = (...parts: string[]) => [env.REDIS_PREFIX, ...parts].join(":");
+
+/** Quits the shared connection, if one was made (scripts and orderly shutdown). */
+export async function closeRedis() {
+  const redis = globalForRedis.patronusRedis;
+  globalForRedis.patronusRedis = undefined;
+  if (redis) await redis.quit();
+}

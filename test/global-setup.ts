@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureAppRole } from "../server/db/app-role";
@@ -32,7 +35,9 @@ export default async function setup() {
 
   const ownerUrl = databaseUrl(ADMIN_URL, database);
   const appUrl = databaseUrl(ADMIN_URL, database, "patronus_app");
+  const pkiDir = mkdtempSync(path.join(tmpdir(), "patronus-test-pki-"));
   Object.assign(process.env, {
+    FLEET_PKI_DIR: pkiDir,
     NODE_ENV: "test",
     DATABASE_URL: ownerUrl,
     APP_DATABASE_URL: appUrl,
@@ -44,6 +49,7 @@ export default async function setup() {
   await ensureAppRole(ownerUrl, appUrl);
 
   return async () => {
+    rmSync(pkiDir, { recursive: true, force: true });
     const cleanup = new pg.Client({ connectionString: ADMIN_URL });
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

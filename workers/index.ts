@@ -1,23 +1,39 @@
 // Worker process entry point: `npm run worker`. Run as many replicas as you like.
 import { getDb } from "../server/db/client";
+import { env } from "../server/env";
+import { closeControlChannel } from "../server/fleet/channel/control-channel";
+import { refreshDueCrls } from "../server/fleet/enroll/org-ca";
 import { closeQueues } from "../server/jobs/queues";
+import { startFleetIngest } from "./fleet-ingest";
 import { runWorkers } from "./run-workers";
 import { sweepOutbox } from "./sweep-outbox";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 const stop = runWorkers(getDb(), log);
+const stopIngest = env.FLEET_INGEST ? startFleetIngest(getDb(), log) : async () => {};
 
 const sweep = () =>
   sweepOutbox(getDb())
     .then((n) => n && log(`re-enqueued ${n} stale outbox row(s)`))
     .catch((error: Error) => log(`outbox sweep failed: ${error.message}`));
+let sweeps = 0;
+const sweepCrls = () =>
+  refreshDueCrls(getDb())
+    .then((n) => n && log(`re-signed ${n} org CRL(s) due soon`))
+    .catch((error: Error) => log(`CRL refresh failed: ${error.message}`));
 void sweep();
-const sweeper = setInterval(sweep, 60_000);
+void sweepCrls();
+const sweeper = setInterval(() => {
+  void sweep();
+  if (++sweeps % 60 === 0) void sweepCrls(); // hourly
+}, 60_000);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     clearInterval(sweeper);
+    await stopIngest();
     await stop();
+    await closeControlChannel();
     await closeQueues();
     await getDb().$disconnect();
     process.exit(0);

@@ -2,7 +2,9 @@ import type { z } from "zod";
 import type { Db } from "../server/db/client";
 import type { JobDefinition } from "../server/jobs/define-job";
 import { deliverEmailJob } from "../server/jobs/definitions/deliver-email";
+import { compileJob, rolloutTimeoutJob } from "../server/jobs/definitions/fleet-compile";
 import { deliverEmail } from "./handlers/deliver-email";
+import { compileAndPublish, rolloutTimeout } from "./handlers/fleet";
 
 interface Registered<P extends z.ZodType> {
   def: JobDefinition<P>;
@@ -13,4 +15,8 @@ const register = <P extends z.ZodType>(def: JobDefinition<P>, handle: Registered
   ({ def, handle }) as Registered<z.ZodType>;
 
 /** Every job the workers run: definition + handler. */
-export const JOBS = [register(deliverEmailJob, (db, p) => deliverEmail(db, p.outboxId))];
+export const JOBS = [
+  register(deliverEmailJob, (db, p) => deliverEmail(db, p.outboxId)),
+  register(compileJob, (db, p) => compileAndPublish(db, p.orgId)),
+  register(rolloutTimeoutJob, (db, p) => rolloutTimeout(db, p)),
+];

@@ -26,7 +26,10 @@ export function loadEnvironment(root, dataRoot) {
     throw new StartError(`PORT must be a port number, got "${env.PORT}"`);
   }
   env.APP_URL = nonEmpty(env.APP_URL) ?? `http://localhost:${env.PORT}`;
-  env.AUTH_SECRET = nonEmpty(env.AUTH_SECRET) ?? persistentSecret(dataRoot);
+  env.AUTH_SECRET = nonEmpty(env.AUTH_SECRET) ?? persistentSecret(dataRoot, "auth-secret");
+  // Seals the org CAs' keys; losing it means re-enrolling every device, so it is kept too.
+  env.FLEET_MASTER_KEY =
+    nonEmpty(env.FLEET_MASTER_KEY) ?? persistentSecret(dataRoot, "fleet-master-key");
   env.NEXT_TELEMETRY_DISABLED = "1";
   // The demo's emails (verification, invitations) are read at /dev/outbox unless SMTP is set.
   env.MAIL_OUTBOX_UI = nonEmpty(env.MAIL_OUTBOX_UI) ?? "true";
@@ -38,11 +41,11 @@ export function loadEnvironment(root, dataRoot) {
 }
 
 /**
- * A generated AUTH_SECRET, kept in .data/auth-secret so sessions survive restarts. Only for
- * machines where nobody configured one; production sets AUTH_SECRET itself.
+ * A generated secret (32 bytes, hex), kept in .data/<name> so sessions and sealed keys
+ * survive restarts. Only for machines where nobody configured one; production sets its own.
  */
-function persistentSecret(dataRoot) {
-  const file = join(dataRoot, "auth-secret");
+function persistentSecret(dataRoot, name) {
+  const file = join(dataRoot, name);
   if (existsSync(file)) {
     const saved = readFileSync(file, "utf8").trim();
     if (saved.length >= 32) return saved;

@@ -16,6 +16,11 @@ type Args = Record<string, unknown> | undefined;
 
 function isScoped(obj: unknown, keys: readonly string[]): boolean {
   if (!obj || typeof obj !== "object") return false;
+  // A compound unique key such as { orgId_revision: { orgId, revision } }.
+  const compound = Object.entries(obj).some(
+    ([name, value]) => name.includes("_") && isScoped(value, keys),
+  );
+  if (compound) return true;
   return keys.some((key) => {
     const value = (obj as Record<string, unknown>)[key];
     if (typeof value === "string") return value.length > 0;

@@ -2,14 +2,15 @@
 // answers with a certificate (active), or asks the agent to poll until an operator
 // approves (pending), or refuses. Portal errors are `{ error: { code, message } }`.
 import { hostname as osHostname } from "node:os";
+import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
 import {
   type EnrollResponse,
   isDeviceIdentity,
   ZEnrollResponse,
 } from "../../../server/fleet/protocol";
-import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
 import type { Logger } from "./log";
 import type { DeviceIdentity, FileStore } from "./store";
+import { sleep } from "./time";
 import { AGENT_VERSION } from "./version";
 
 export class EnrollError extends Error {
@@ -115,8 +116,6 @@ async function finish(
   log?.info("enrolled", { identity: identity.identity, notAfter: res.notAfter });
   return { status: "active", identity };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls a pending enrollment until it is approved or refused; network errors retry. */
 export async function pollEnrollment(

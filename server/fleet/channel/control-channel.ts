@@ -30,7 +30,7 @@ export class ControlChannel {
       cert: c.cert,
       key: c.key,
       clientId: `${CONTROL_PLANE_IDENTITY}:${c.instance ?? `${process.pid}-${Date.now().toString(36)}`}`,
-      protocolVersion: 5,
+      protocolVersion: 4, // MQTT 3.1.1: both brokers speak it (Aedes has no MQTT 5)
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,

@@ -12,14 +12,14 @@ import { siteCompiler } from "./compile-device";
 
 type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
 
-async function pendingDevices(tx: Tx, orgId: string, onlineOnly: boolean) {
+async function pendingDevices(tx: Tx, orgId: string, only: readonly string[] | null) {
   return tx.$queryRaw<Pending[]>`
     SELECT id, "siteId", "desiredRevision", "desiredHash" FROM devices
     WHERE "orgId" = ${orgId} AND status = 'active' AND "desiredHash" IS NOT NULL
       AND ("reportedHash" IS DISTINCT FROM "desiredHash" OR "reportedRevision" < "desiredRevision")
       AND NOT ("attemptedRevision" IS NOT DISTINCT FROM "desiredRevision"
                AND "applyStatus" IS DISTINCT FROM 'applied')
-      AND (${!onlineOnly} OR online)`;
+      AND (${only === null} OR id = ANY(${only ?? []}::text[]))`;
 }
 
 /** Builds each pending device's snapshot from the intent of its desired revision. */
@@ -54,10 +54,10 @@ export async function desiredStates(
   return out;
 }
 
-/** Publishes every pending device of the org; returns how many were sent. */
-export async function publishPending(db: Db, orgId: string, opts: { onlineOnly?: boolean } = {}) {
+/** Publishes every pending device of the org (or of `deviceIds`); returns how many. */
+export async function publishPending(db: Db, orgId: string, deviceIds?: readonly string[]) {
   const states = await withScope(db, { orgId }, async (tx) =>
-    desiredStates(tx, orgId, await pendingDevices(tx, orgId, opts.onlineOnly ?? false)),
+    desiredStates(tx, orgId, await pendingDevices(tx, orgId, deviceIds ?? null)),
   );
   if (states.length === 0) return 0;
   const channel = await getControlChannel();

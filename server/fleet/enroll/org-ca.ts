@@ -1,12 +1,13 @@
 // The org's certificate authority as the services use it: created on first need, its key
 // unsealed only to sign, its CRL rebuilt whenever a certificate is revoked. The public
 // half (certificate + CRL) is mirrored into fleet_trust, which the broker trusts.
-import type { Tx } from "../../db/client";
-import { afterCommit } from "../../db/with-tenant";
+import type { Db, Tx } from "../../db/client";
+import { afterCommit, withScope } from "../../db/with-tenant";
 import { env } from "../../env";
 import { getRedis } from "../../redis";
 import { publishTrustChanged } from "../broker/trust";
 import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+import { x509 } from "../pki/x509";
 
 export async function ensureOrgCa(tx: Tx, orgId: string) {
   const existing = await tx.fleetCa.findUnique({ where: { orgId } });
@@ -61,18 +62,24 @@ export async function issueDeviceCert(
 
 /** Revokes every live certificate of a device and republishes the org's CRL. */
 export async function revokeDeviceCerts(tx: Tx, orgId: string, deviceId: string) {
-  const now = new Date();
   await tx.deviceCertificate.updateMany({
     where: { orgId, deviceId, revokedAt: null },
-    data: { revokedAt: now },
+    data: { revokedAt: new Date() },
   });
+  await reissueCrl(tx, orgId);
+}
+
+/** Signs a new CRL of the org's revoked, unexpired certificates and tells the broker. */
+export async function reissueCrl(tx: Tx, orgId: string) {
   const ca = await ensureOrgCa(tx, orgId);
   const revoked = await tx.deviceCertificate.findMany({
-    where: { orgId, revokedAt: { not: null }, notAfter: { gt: now } },
+    where: { orgId, revokedAt: { not: null }, notAfter: { gt: new Date() } },
     select: { serial: true, revokedAt: true },
   });
   const crlNumber = ca.crlNumber + 1;
+  const current = await tx.fleetTrust.findUnique({ where: { orgId } });
   const crlPem = await buildCrl({
+    previousCrlPem: current?.crlPem,
     caCertPem: ca.certPem,
     caKeyEnc: ca.keyEnc,
     masterKeyHex: env.FLEET_MASTER_KEY,
@@ -83,4 +90,20 @@ export async function revokeDeviceCerts(tx: Tx, orgId: string, deviceId: string)
   await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
   const serials = revoked.map((r) => r.serial);
   await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId, revokedSerials: serials }));
+}
+
+/**
+ * CRLs expire (30 days), and an expired CRL makes the broker refuse every device of its
+ * org: re-sign those due within a week. Run periodically by the worker.
+ */
+export async function refreshDueCrls(db: Db, within = 7 * 24 * 3600_000) {
+  const rows = await db.fleetTrust.findMany({ select: { orgId: true, crlPem: true } });
+  let refreshed = 0;
+  for (const row of rows) {
+    const due = new x509.X509Crl(row.crlPem).nextUpdate;
+    if (due && due.getTime() - Date.now() > within) continue;
+    await withScope(db, { orgId: row.orgId }, (tx) => reissueCrl(tx, row.orgId));
+    refreshed++;
+  }
+  return refreshed;
 }

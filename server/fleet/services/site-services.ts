@@ -35,7 +35,14 @@ export async function createPortForward(tx: Tx, actor: Actor, tenant: TenantCont
   const site = await requireSite(tx, tenant.orgId, f.siteId);
   if (!site.settings.wanAddress)
     throw new AppError("BAD_REQUEST", "Set the site's WAN address before adding port forwards", {
-      fields: { siteId: "the site has no WAN address" },
+      siteId: "the site has no WAN address",
+    });
+  const taken = await tx.portForward.findFirst({
+    where: { orgId: tenant.orgId, siteId: f.siteId, proto: f.proto, port: f.port },
+  });
+  if (taken)
+    throw new AppError("CONFLICT", `${f.proto}/${f.port} is already forwarded at this site`, {
+      port: "already forwarded",
     });
   const row = await tx.portForward.create({ data: { orgId: tenant.orgId, ...f } });
   await writeAudit(tx, actor, {

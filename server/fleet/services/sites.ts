@@ -47,12 +47,20 @@ export async function requireSite(tx: Tx, orgId: string, siteId: string) {
   return { ...site, settings: ZSiteSettings.parse(site.settings) };
 }
 
+async function assertNameFree(tx: Tx, orgId: string, name: string) {
+  if (await tx.site.findFirst({ where: { orgId, name }, select: { id: true } }))
+    throw new AppError("CONFLICT", `There is already a site named ${name}`, {
+      name: "already used by another site",
+    });
+}
+
 export async function createSite(
   tx: Tx,
   actor: Actor,
   tenant: TenantContext,
   input: { name: string; description: string; settings: SiteSettings },
 ) {
+  await assertNameFree(tx, tenant.orgId, input.name);
   const site = await tx.site.create({
     data: {
       orgId: tenant.orgId,
@@ -80,6 +88,7 @@ export async function updateSite(
   input: { siteId: string; name?: string; description?: string; settings?: SiteSettings },
 ) {
   const before = await requireSite(tx, tenant.orgId, input.siteId);
+  if (input.name && input.name !== before.name) await assertNameFree(tx, tenant.orgId, input.name);
   const site = await tx.site.update({
     where: { id: before.id, orgId: tenant.orgId },
     data: {

@@ -1,14 +1,21 @@
-import { Card, PageHeader } from "@/app/_components/ui";
+import { Forbidden } from "@/app/_components/forbidden";
+import { PageHeader } from "@/app/_components/ui";
+import { getOrg, hasPermission } from "../org-context";
+import { NewSiteForm } from "./new-site-form";
+import { SiteList } from "./site-list";
 
 export const metadata = { title: "Sites" };
 
-export default function SitesPage() {
+export default async function SitesPage({ params }: { params: Promise<{ slug: string }> }) {
+  const org = await getOrg((await params).slug);
+  if (!hasPermission(org, "site.read")) return <Forbidden what="sites" />;
   return (
     <>
       <PageHeader title="Sites" />
-      <Card>
-        <p className="text-sm text-slate-700">Your sites and their agents will be listed here.</p>
-      </Card>
+      <div className="space-y-6">
+        {hasPermission(org, "site.write") && <NewSiteForm orgSlug={org.slug} />}
+        <SiteList orgSlug={org.slug} />
+      </div>
     </>
   );
 }

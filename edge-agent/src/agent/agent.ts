@@ -1,0 +1,375 @@
+// One device's agent: holds the MQTT channel (own reconnect with full-jitter backoff),
+// presence (retained online + last will offline), heartbeats, desired-state intake, state
+// reports and certificate renewal. Many instances share a process in simulations, so an
+// instance is a handful of fields plus its mqtt client: no per-instance emitters or caches.
+import mqtt, { type MqttClient } from "mqtt";
+import {
+  type ApplyStatus,
+  encode,
+  MAX_MESSAGE_BYTES,
+  type ReportedState,
+  topics,
+} from "../../../server/fleet/protocol";
+import { Applier } from "./applier";
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
+import { checkDesired } from "./desired";
+import type { Driver } from "./drivers/driver";
+import { type Logger, silentLogger } from "./log";
+import { type RenewalOptions, Renewer } from "./renewal";
+import type { AgentStore, Credentials, DeviceIdentity } from "./store";
+import { settleWithin } from "./time";
+import { mtlsTransport, type Transport } from "./transport";
+import { AGENT_VERSION } from "./version";
+
+export type { RenewalOptions };
+
+export interface AgentOptions {
+  identity: DeviceIdentity;
+  /** Key, certificate and CAs; required by the default (mutual TLS) transport. */
+  credentials?: Credentials | null;
+  driver: Driver;
+  store: AgentStore;
+  /** Default: mqtts with the device certificate (transport.ts). */
+  transport?: Transport;
+  log?: Logger;
+  heartbeatSeconds?: number;
+  keepaliveSeconds?: number;
+  /** Reported in heartbeats. */
+  simulated?: boolean;
+  agentVersion?: string;
+  backoff?: BackoffOptions;
+  renewal?: RenewalOptions | false;
+  /** Bound on one apply (+ verify) and on one rollback. */
+  applyTimeoutMs?: number;
+}
+
+export interface AgentSnapshot {
+  identity: string;
+  deviceId: string;
+  connected: boolean;
+  revision: number;
+  hash: string | null;
+  status: ApplyStatus;
+  error: string | null;
+  attempted?: number;
+  appliesTotal: number;
+  applyFailuresTotal: number;
+  reconnectsTotal: number;
+  uptimeSeconds: number;
+}
+
+const STABLE_MS = 10_000;
+const noop = () => undefined;
+
+export class Agent {
+  readonly identity: DeviceIdentity;
+  private credentials: Credentials | null;
+  private readonly o: AgentOptions;
+  private readonly log: Logger;
+  private readonly applier: Applier;
+  private readonly renewer: Renewer;
+  private readonly startedAt = Date.now();
+  private client: MqttClient | null = null;
+  private connectedNow = false;
+  private everConnected = false;
+  private stopped = false;
+  private attempt = 0;
+  private connectedAt = 0;
+  private reconnectsTotal = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private connectWaiters: ((ok: boolean) => void)[] | null = null;
+
+  constructor(o: AgentOptions) {
+    this.o = o;
+    this.identity = o.identity;
+    this.credentials = o.credentials ?? null;
+    this.log = o.log ?? silentLogger;
+    this.applier = new Applier({
+      deviceId: o.identity.deviceId,
+      driver: o.driver,
+      store: o.store,
+      log: this.log,
+      timeoutMs: o.applyTimeoutMs,
+      onReport: (s) => this.publishReport(s),
+    });
+    const id = o.identity.identity;
+    this.renewer = new Renewer(
+      {
+        identity: id,
+        log: this.log,
+        credentials: () => this.credentials,
+        connected: () => this.connectedNow,
+        sendCsr: async (csr) => {
+          if (!this.client) throw new Error("not connected");
+          await this.client.publishAsync(topics.csr(id), encode({ v: 1, csr }), { qos: 1 });
+        },
+        install: (next) => this.installCredentials(next),
+      },
+      o.renewal || {},
+    );
+  }
+
+  get connected(): boolean {
+    return this.connectedNow;
+  }
+
+  /** Restores and applies the last good config, then connects in the background. */
+  async start(): Promise<void> {
+    await this.applier.restore();
+    this.connect();
+    if (this.o.renewal !== false) this.renewer.schedule();
+  }
+
+  /** Waits for the current apply queue to empty (tests, orderly shutdown). */
+  idle(): Promise<void> {
+    return this.applier.idle();
+  }
+
+  /** Resolves true once connected, false on timeout or stop. */
+  whenConnected(timeoutMs = 30_000): Promise<boolean> {
+    if (this.connectedNow) return Promise.resolve(true);
+    if (this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.connectWaiters ??= [];
+      this.connectWaiters.push((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
+    });
+  }
+
+  private settleWaiters(ok: boolean) {
+    const w = this.connectWaiters;
+    this.connectWaiters = null;
+    if (w) for (const f of w) f(ok);
+  }
+
+  snapshot(): AgentSnapshot {
+    const r = this.applier.report;
+    return {
+      identity: this.identity.identity,
+      deviceId: this.identity.deviceId,
+      connected: this.connectedNow,
+      revision: r.revision,
+      hash: r.hash,
+      status: r.status,
+      error: r.error,
+      ...(r.attempted === undefined ? {} : { attempted: r.attempted }),
+      appliesTotal: this.applier.appliesTotal,
+      applyFailuresTotal: this.applier.applyFailuresTotal,
+      reconnectsTotal: this.reconnectsTotal,
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
+    };
+  }
+
+  // --- connection -------------------------------------------------------------------
+
+  private connect() {
+    if (this.stopped || this.client) return;
+    const id = this.identity.identity;
+    let target: ReturnType<Transport>;
+    try {
+      target = (this.o.transport ?? mtlsTransport())(this.identity, this.credentials);
+    } catch (e) {
+      this.log.error("cannot build the broker connection", { error: e });
+      this.scheduleReconnect();
+      return;
+    }
+    const will = { v: 1, online: false, at: new Date().toISOString() };
+    const client = mqtt.connect(target.url, {
+      ...target.options,
+      clientId: id,
+      // MQTT 3.1.1: what both brokers speak (Aedes has no MQTT 5).
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: 0, // reconnects are ours: backoff with jitter
+      connectTimeout: 15_000,
+      keepalive: this.o.keepaliveSeconds ?? 60,
+      will: { topic: topics.presence(id), payload: encode(will), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on("connect", () => this.onConnect(client));
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    client.on("close", () => this.onClose(client));
+    client.on("error", (e) => {
+      const fields = { error: e.message, attempt: this.attempt };
+      if (this.attempt <= 1) this.log.warn("broker connection error", fields);
+      else this.log.debug("broker connection error", fields);
+    });
+  }
+
+  private onConnect(client: MqttClient) {
+    if (client !== this.client) return;
+    const id = this.identity.identity;
+    if (this.everConnected) this.reconnectsTotal++;
+    this.everConnected = true;
+    this.connectedNow = true;
+    this.connectedAt = Date.now();
+    this.log.info("connected to broker", { reconnects: this.reconnectsTotal });
+    const presence = {
+      v: 1,
+      online: true,
+      at: new Date().toISOString(),
+      agentVersion: this.o.agentVersion ?? AGENT_VERSION,
+    };
+    client.publish(topics.presence(id), encode(presence), { qos: 1, retain: true }, noop);
+    this.publishReport(this.applier.report);
+    client.subscribe([topics.desired(id), topics.cert(id)], { qos: 1 }, (err, granted) => {
+      const refused = granted?.filter((g) => g.qos >= 0x80) ?? [];
+      if (err || refused.length)
+        this.log.error("broker refused a subscription", {
+          error: err?.message,
+          topics: refused.map((g) => g.topic),
+        });
+    });
+    this.heartbeat();
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    const every = (this.o.heartbeatSeconds ?? 30) * 1000;
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), every);
+    this.settleWaiters(true);
+    this.renewer.onConnected();
+  }
+
+  private onClose(client: MqttClient) {
+    if (client !== this.client) return;
+    this.detach(client);
+    if (this.connectedNow) this.log.warn("disconnected from broker");
+    // Backoff restarts only after a connection that held: a broker that accepts and then
+    // drops us at once (revoked, duplicate client id) must not see a reconnect storm.
+    if (this.connectedNow && Date.now() - this.connectedAt >= STABLE_MS) this.attempt = 0;
+    this.connectedNow = false;
+    if (!this.stopped) this.scheduleReconnect();
+  }
+
+  /** Forgets a client: its late events are ignored and its sockets and timers freed. */
+  private detach(client: MqttClient) {
+    if (this.client === client) this.client = null;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    client.removeAllListeners();
+    client.on("error", noop);
+    client.end(true);
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.reconnectTimer) return;
+    const delay = backoffDelay(this.attempt++, this.o.backoff ?? DEFAULT_BACKOFF);
+    this.log.debug("reconnecting", { inMs: delay, attempt: this.attempt });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  /** Graceful (no last will) disconnect, then a fresh connection: new credentials. */
+  private async restartConnection() {
+    const old = this.client;
+    this.connectedNow = false;
+    if (old) {
+      this.client = null;
+      if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = null;
+      old.removeAllListeners();
+      old.on("error", noop);
+      await settleWithin(old.endAsync(), 5000);
+      old.end(true);
+    }
+    this.connect();
+  }
+
+  // --- messages ---------------------------------------------------------------------
+
+  private onMessage(topic: string, payload: Buffer) {
+    const id = this.identity.identity;
+    if (topic === topics.desired(id)) {
+      if (payload.length === 0) {
+        this.log.warn("desired state was cleared by the control plane; keeping the current config");
+        return;
+      }
+      const r = checkDesired(payload, this.identity.deviceId);
+      if (r.ok) this.applier.offer(r.desired);
+      else {
+        this.log.warn("rejected desired state", { error: r.error, attempted: r.attempted });
+        this.applier.reject(r.error, r.attempted);
+      }
+    } else if (topic === topics.cert(id)) {
+      if (!this.renewer.onCert(payload))
+        this.log.warn("ignored a certificate that was not asked for");
+    }
+  }
+
+  private publishReport(state: ReportedState) {
+    const client = this.client;
+    if (!client || !this.connectedNow) return; // published at the next connect
+    client.publish(
+      topics.state(this.identity.identity),
+      encode(state),
+      { qos: 1, retain: true },
+      (err) => {
+        if (err) this.log.warn("state report not delivered", { error: err.message });
+      },
+    );
+  }
+
+  private heartbeat() {
+    const client = this.client;
+    if (!client || !this.connectedNow) return;
+    const hb = {
+      v: 1,
+      at: new Date().toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
+      revision: this.applier.report.revision,
+      simulated: this.o.simulated ?? this.o.driver.kind === "simulated",
+    };
+    client.publish(topics.heartbeat(this.identity.identity), encode(hb), { qos: 0 }, noop);
+  }
+
+  // --- certificate renewal (renewal.ts) ---------------------------------------------
+
+  /** Starts a renewal attempt now (normally timer-driven). */
+  renew(): Promise<void> {
+    return this.renewer.renew();
+  }
+
+  private async installCredentials(next: Credentials) {
+    await this.o.store.saveCredentials(next);
+    this.credentials = next;
+    await this.restartConnection();
+  }
+
+  /** Current credentials (after renewals). */
+  get currentCredentials(): Credentials | null {
+    return this.credentials;
+  }
+
+  // --- shutdown ---------------------------------------------------------------------
+
+  /** Lets a running apply finish, says offline (retained), disconnects cleanly. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.renewer.stop();
+    await this.applier.idle();
+    const client = this.client;
+    if (client && this.connectedNow) {
+      const offline = { v: 1, online: false, at: new Date().toISOString() };
+      const topic = topics.presence(this.identity.identity);
+      await settleWithin(
+        client.publishAsync(topic, encode(offline), { qos: 1, retain: true }),
+        2000,
+      );
+      this.client = null;
+      client.removeAllListeners();
+      client.on("error", noop);
+      await settleWithin(client.endAsync(), 2000);
+      client.end(true);
+    } else if (client) this.detach(client);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.connectedNow = false;
+    this.settleWaiters(false);
+  }
+}

@@ -1,0 +1,211 @@
+// Applies desired states one at a time: validate → apply → verify → persist last-good →
+// report. Newer messages that arrive during an apply replace each other in a one-slot
+// queue, so only the newest pending one is applied (coalescing). An older revision is
+// never applied; a failure rolls back to the last good config through the driver.
+import {
+  type ApplyStatus,
+  configHash,
+  type DesiredState,
+  type ReportedState,
+} from "../../../server/fleet/protocol";
+import type { Driver } from "./drivers/driver";
+import type { Logger } from "./log";
+import type { AgentStore } from "./store";
+import { withTimeout } from "./time";
+
+export interface ApplierOptions {
+  deviceId: string;
+  driver: Driver;
+  store: AgentStore;
+  log: Logger;
+  onReport: (state: ReportedState) => void;
+  /** Bound on apply + verify and on rollback, so a hung driver cannot stall the queue. */
+  timeoutMs?: number;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 900);
+
+export class Applier {
+  /** The last state applied successfully (and persisted), null before the first. */
+  good: DesiredState | null = null;
+  /** False when the data plane may not run `good` (failed rollback or boot restore). */
+  intact = true;
+  appliedAt: string | null = null;
+  report: ReportedState = {
+    v: 1,
+    revision: 0,
+    hash: null,
+    status: "applied",
+    error: null,
+    appliedAt: null,
+  };
+  appliesTotal = 0;
+  applyFailuresTotal = 0;
+  private pending: DesiredState | null = null;
+  private draining: Promise<void> | null = null;
+  private lastFailed: { revision: number; hash: string; report: ReportedState } | null = null;
+
+  constructor(private readonly o: ApplierOptions) {}
+
+  private emit(status: ApplyStatus, error: string | null, attempted?: number) {
+    this.report = {
+      v: 1,
+      revision: this.good?.revision ?? 0,
+      hash: this.good?.hash ?? null,
+      status,
+      ...(attempted === undefined ? {} : { attempted }),
+      error: error?.slice(0, 2000) ?? null,
+      appliedAt: this.appliedAt,
+    };
+    this.o.onReport(this.report);
+  }
+
+  /** Boot: re-apply the last good state from disk before the agent connects. */
+  async restore(): Promise<void> {
+    let lg: DesiredState | null = null;
+    try {
+      lg = await this.o.store.loadLastGood();
+    } catch (e) {
+      this.o.log.error("cannot read the last good config; starting without it", { error: e });
+    }
+    if (!lg) return;
+    if (lg.deviceId !== this.o.deviceId || configHash(lg.config) !== lg.hash) {
+      this.o.log.error("last good config belongs to another device or is damaged; ignored", {
+        revision: lg.revision,
+      });
+      return;
+    }
+    this.good = lg;
+    try {
+      await this.run(lg);
+      this.appliedAt = new Date().toISOString();
+      this.emit("applied", null);
+      this.o.log.info("restored last good config", { revision: lg.revision });
+    } catch (e) {
+      this.intact = false;
+      this.applyFailuresTotal++;
+      const error = `could not restore revision ${lg.revision} at start: ${errorText(e)}`;
+      this.o.log.error("restore of last good config failed", { revision: lg.revision, error });
+      this.emit("failed", error, lg.revision);
+    }
+  }
+
+  /** A message that failed the receipt checks: reported, nothing changes. */
+  reject(error: string, attempted?: number) {
+    this.emit("rejected", error, attempted);
+  }
+
+  offer(d: DesiredState) {
+    if (this.pending && this.pending.revision > d.revision) {
+      this.o.log.debug("desired state superseded before it was applied", { revision: d.revision });
+      return;
+    }
+    if (this.pending)
+      this.o.log.debug("coalesced desired states", {
+        dropped: this.pending.revision,
+        kept: d.revision,
+      });
+    this.pending = d;
+    if (!this.draining) this.draining = this.drain().finally(() => (this.draining = null));
+  }
+
+  /** Resolves when nothing is queued or being applied. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain() {
+    while (this.pending) {
+      const d = this.pending;
+      this.pending = null;
+      await this.handle(d);
+    }
+  }
+
+  private async run(d: DesiredState) {
+    const ms = this.o.timeoutMs ?? 120_000;
+    await withTimeout(
+      (async () => {
+        await this.o.driver.apply(d.config, this.good?.config ?? null);
+        await this.o.driver.verify(d.config);
+      })(),
+      ms,
+      `applying revision ${d.revision}`,
+    );
+  }
+
+  private async handle(d: DesiredState) {
+    const good = this.good;
+    if (good && d.revision < good.revision)
+      return this.emit(
+        "rejected",
+        `revision ${d.revision} is older than applied ${good.revision}`,
+        d.revision,
+      );
+    if (good && d.revision === good.revision) {
+      if (d.hash !== good.hash)
+        return this.emit(
+          "rejected",
+          `revision ${d.revision} is already applied with different content`,
+          d.revision,
+        );
+      if (this.intact) return this.emit("applied", null);
+    }
+    const failed = this.lastFailed;
+    if (failed && failed.revision === d.revision && failed.hash === d.hash) {
+      // Same content failed before: report again rather than churn the data plane.
+      this.report = failed.report;
+      this.o.onReport(failed.report);
+      return;
+    }
+    await this.apply(d);
+  }
+
+  private async apply(d: DesiredState) {
+    const { driver, log } = this.o;
+    try {
+      await driver.validate(d.config);
+    } catch (e) {
+      this.emit("rejected", `revision ${d.revision} cannot run here: ${errorText(e)}`, d.revision);
+      this.lastFailed = { revision: d.revision, hash: d.hash, report: this.report };
+      return;
+    }
+    try {
+      await this.run(d);
+    } catch (e) {
+      this.applyFailuresTotal++;
+      const why = `revision ${d.revision} failed: ${errorText(e)}`;
+      const to = this.good ? `revision ${this.good.revision}` : "the unconfigured state";
+      try {
+        await withTimeout(
+          driver.rollback(this.good?.config ?? null),
+          this.o.timeoutMs ?? 120_000,
+          "rollback",
+        );
+        this.intact = true;
+        log.warn("apply failed; rolled back", { revision: d.revision, error: why });
+        this.emit("rolled_back", `${why}; rolled back to ${to}`, d.revision);
+      } catch (e2) {
+        this.intact = false;
+        log.error("apply failed and rollback failed", { revision: d.revision, error: why });
+        this.emit("failed", `${why}; rollback to ${to} failed too: ${errorText(e2)}`, d.revision);
+      }
+      this.lastFailed = { revision: d.revision, hash: d.hash, report: this.report };
+      return;
+    }
+    this.good = d;
+    this.intact = true;
+    this.lastFailed = null;
+    this.appliedAt = new Date().toISOString();
+    this.appliesTotal++;
+    let warning: string | null = null;
+    try {
+      await this.o.store.saveLastGood(d);
+    } catch (e) {
+      warning = `applied, but the last good config could not be saved: ${errorText(e)}`;
+      log.error("cannot save last good config", { error: warning });
+    }
+    log.info("applied desired state", { revision: d.revision });
+    this.emit("applied", warning);
+  }
+}

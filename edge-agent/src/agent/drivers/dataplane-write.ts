@@ -1,0 +1,116 @@
+// Writes a DataplanePlan into the maps, removes what the plan no longer has, and reads
+// back what it wrote. The removal works from dumps of the kernel's maps rather than
+// from memory, so entries left by an earlier agent run are cleaned up too.
+import { parsePrefix } from "../../dataplane/addr";
+import {
+  applyPolicy,
+  setInterface,
+  setPortForward,
+  setService,
+  setSnat,
+} from "../../dataplane/config";
+import { Action, BackendFlags, IfFlags, MAX_RULES, SvcFlags } from "../../dataplane/constants";
+import type { Dataplane } from "../../dataplane/dataplane";
+import { activeBank } from "../../dataplane/policy-apply";
+import type { DataplanePlan } from "./dataplane-plan";
+
+type SvcKey = { vip: string; port: number; proto: number };
+type SvcValue = { ring: number; flags: number; backend_id: number };
+type Backend = { addr: string; port: number; flags: number };
+type Lpm = { prefixlen: number; addr: string };
+
+const svcId = (k: SvcKey) => `${k.vip}:${k.port}/${k.proto}`;
+const lpmId = (k: Lpm) => `${k.addr}/${k.prefixlen}`;
+
+function planKeys(plan: DataplanePlan) {
+  const services = new Set([...plan.forwards, ...plan.services].map(svcId));
+  const backends = new Set([
+    ...plan.forwards.map((f) => f.backendId),
+    ...plan.services.flatMap((s) => s.backends.map((b) => b.id)),
+  ]);
+  return { services, backends };
+}
+
+/** Everything in the plan, then removals. Policy changes are atomic (bank flip). */
+export async function writePlan(dp: Dataplane, plan: DataplanePlan, ifindex: number) {
+  for (const f of plan.forwards) await setPortForward(dp, f);
+  for (const s of plan.services) await setService(dp, s);
+  if (plan.snat) await setSnat(dp, plan.snat);
+  await applyPolicy(dp, plan.rules);
+  await setInterface(dp, { ifindex, ...plan.iface });
+  await removeStale(dp, plan);
+}
+
+async function removeStale(dp: Dataplane, plan: DataplanePlan | null) {
+  const keep = plan ? planKeys(plan) : { services: new Set<string>(), backends: new Set() };
+  for (const row of await dp.dump<SvcKey, SvcValue>("services"))
+    if (!keep.services.has(svcId(row.key))) await dp.del("services", row.key);
+  const snatKeep = plan?.snat ? lpmId(parsePrefix(plan.snat.from)) : null;
+  for (const row of await dp.dump<Lpm, unknown>("snat_rules"))
+    if (lpmId(row.key) !== snatKeep) await dp.del("snat_rules", row.key);
+  // A stale backend id becomes invalid, so nothing can be balanced onto it again.
+  for (const row of await dp.dump<{ v: number }, Backend>("backends"))
+    if (row.values[0]!.flags & BackendFlags.valid && !keep.backends.has(row.key.v))
+      await dp.put("backends", row.key, { addr: "0.0.0.0", port: 0, flags: 0 });
+}
+
+/** Back to an unconfigured data plane: no rules, services or SNAT; the WAN link's
+ * entry removed, so the programs fall back to their built-in allow. */
+export async function resetDataplane(dp: Dataplane, ifindex: number | null) {
+  await applyPolicy(dp, []);
+  await removeStale(dp, null);
+  if (ifindex !== null) await dp.del("if_config", { v: ifindex }).catch(() => undefined);
+}
+
+export class VerifyError extends Error {
+  override name = "VerifyError";
+}
+
+function check(ok: boolean, what: string) {
+  if (!ok) throw new VerifyError(`verify: ${what}`);
+}
+
+/** Reads back the interface entry, the active policy bank and its rules, services,
+ * port forwards and SNAT. `bankBefore` is the bank that was active before the apply. */
+export async function verifyPlan(
+  dp: Dataplane,
+  plan: DataplanePlan,
+  ifindex: number,
+  bankBefore: 0 | 1,
+) {
+  const ifc = (await dp.get("if_config", { v: ifindex }))?.[0] as
+    | { slot: number; default_action: number; flags: number }
+    | undefined;
+  check(!!ifc, `no interface entry for ifindex ${ifindex}`);
+  const want = IfFlags.valid | IfFlags.policy;
+  check((ifc!.flags & want) === want, "interface entry is not valid with policy on");
+  check(ifc!.default_action === Action[plan.iface.defaultAction], "default action differs");
+  check(!!(ifc!.flags & IfFlags.snat) === plan.iface.snat, "SNAT flag differs");
+
+  const bank = await activeBank(dp);
+  check(bank !== bankBefore, "the policy bank did not flip");
+  for (const [i, r] of plan.rules.entries()) {
+    const got = (await dp.get("policy_rules", { v: bank * MAX_RULES + i }))?.[0] as
+      | { rule_id: number }
+      | undefined;
+    check(got?.rule_id === r.id, `rule ${r.id} is not at priority ${i}`);
+  }
+
+  for (const f of plan.forwards) {
+    const v = (await dp.get("services", f))?.[0] as SvcValue | undefined;
+    check(
+      !!v && v.flags === SvcFlags.dnat && v.backend_id === f.backendId,
+      `port forward ${svcId(f)} missing`,
+    );
+  }
+  for (const s of plan.services) {
+    const v = (await dp.get("services", s))?.[0] as SvcValue | undefined;
+    check(!!v && v.flags === SvcFlags.maglev && v.ring === s.ring, `service ${svcId(s)} missing`);
+  }
+  if (plan.snat) {
+    const v = (await dp.get("snat_rules", parsePrefix(plan.snat.from)))?.[0] as
+      | { addr: string }
+      | undefined;
+    check(v?.addr === plan.snat.to, `SNAT ${plan.snat.from} → ${plan.snat.to} missing`);
+  }
+}

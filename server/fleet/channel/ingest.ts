@@ -1,0 +1,238 @@
+// What devices report, into the database: applied state, presence, heartbeats and
+// certificate renewals. Messages are validated, then batched per org (a few ms) so that
+// ten thousand acks cost a handful of statements; each batch also moves the org's
+// rollouts along. With Mosquitto, every worker subscribes through a shared subscription
+// and gets a share of the devices' messages; the embedded broker has none, so there one
+// consumer runs.
+import type { IPublishPacket } from "mqtt";
+import type { Db } from "../../db/client";
+import { afterCommit, withScope } from "../../db/with-tenant";
+import { publishPending } from "../compile/publish";
+import { issueDeviceCert } from "../enroll/org-ca";
+import {
+  decode,
+  type Heartbeat,
+  MessageError,
+  type Presence,
+  parseTopic,
+  type ReportedState,
+  sharedFilter,
+  uplinkFilter,
+  ZCsrRequest,
+  ZHeartbeat,
+  ZPresence,
+  ZReportedState,
+} from "../protocol";
+import { progressRollouts } from "../rollout/progress";
+import type { ControlChannel } from "./control-channel";
+
+type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
+
+interface OrgBatch {
+  states: Map<string, ReportedState>;
+  presence: Map<string, Presence>;
+  heartbeats: Map<string, Heartbeat>;
+}
+
+const newBatch = (): OrgBatch => ({
+  states: new Map(),
+  presence: new Map(),
+  heartbeats: new Map(),
+});
+
+export interface IngestOptions {
+  shared: boolean;
+  flushMs?: number;
+  log?: Log;
+}
+
+export class FleetIngest {
+  private batches = new Map<string, OrgBatch>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly log: Log;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly channel: ControlChannel,
+    private readonly opts: IngestOptions,
+  ) {
+    this.log = opts.log ?? ((level, msg, f) => console.log(JSON.stringify({ level, msg, ...f })));
+  }
+
+  async start() {
+    const filters = (["state", "presence", "heartbeat", "csr"] as const).map((c) =>
+      this.opts.shared ? sharedFilter("patronus-ingest", uplinkFilter(c)) : uplinkFilter(c),
+    );
+    this.channel.client.on("message", this.onMessage);
+    const granted = await this.channel.client.subscribeAsync(filters, { qos: 1 });
+    const refused = granted.filter((g) => g.qos > 2);
+    if (refused.length) throw new Error(`broker refused ${refused.map((g) => g.topic).join(", ")}`);
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.channel.client.off("message", this.onMessage);
+    if (this.timer) clearTimeout(this.timer);
+    await this.flush();
+  }
+
+  private onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
+    if (payload.length === 0) return; // a cleared retained message
+    const t = parseTopic(topic);
+    if (!t) return;
+    try {
+      const batch = this.batches.get(t.orgId) ?? newBatch();
+      this.batches.set(t.orgId, batch);
+      switch (t.channel) {
+        case "state":
+          batch.states.set(t.deviceId, decode(ZReportedState, payload));
+          break;
+        case "presence":
+          batch.presence.set(t.deviceId, decode(ZPresence, payload));
+          break;
+        case "heartbeat":
+          if (!packet.retain) batch.heartbeats.set(t.deviceId, decode(ZHeartbeat, payload));
+          break;
+        case "csr":
+          void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
+          return;
+        default:
+          return;
+      }
+      this.schedule();
+    } catch (error) {
+      if (!(error instanceof MessageError)) throw error;
+      this.log("warn", "refused a device message", {
+        device: t.identity,
+        channel: t.channel,
+        error: error.message,
+      });
+    }
+  };
+
+  private schedule() {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, this.opts.flushMs ?? 25);
+  }
+
+  /** Writes everything batched so far; a failed org batch is put back for the next flush. */
+  async flush() {
+    const batches = this.batches;
+    this.batches = new Map();
+    await Promise.all(
+      [...batches].map(async ([orgId, b]) => {
+        try {
+          await this.write(orgId, b);
+        } catch (error) {
+          this.log("error", "fleet ingest write failed; will retry", {
+            orgId,
+            error: (error as Error).message,
+          });
+          this.merge(orgId, b);
+          this.schedule();
+        }
+      }),
+    );
+  }
+
+  private merge(orgId: string, old: OrgBatch) {
+    const cur = this.batches.get(orgId) ?? newBatch();
+    for (const k of ["states", "presence", "heartbeats"] as const) {
+      const merged = new Map([
+        ...(old[k] as Map<string, never>),
+        ...(cur[k] as Map<string, never>),
+      ]);
+      (cur[k] as Map<string, unknown>) = merged;
+    }
+    this.batches.set(orgId, cur);
+  }
+
+  private async write(orgId: string, b: OrgBatch) {
+    const cameOnline = [...b.presence].filter(([, p]) => p.online).map(([id]) => id);
+    let advanced = false;
+    await withScope(this.db, { orgId }, async (tx) => {
+      if (b.states.size) {
+        const rows = [...b.states];
+        await tx.$executeRaw`
+          UPDATE devices SET
+            "reportedRevision" = s.revision,
+            "reportedHash" = s.hash,
+            "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
+                                       ELSE coalesce(s.attempted, devices."attemptedRevision") END,
+            "applyStatus" = s.status,
+            "lastError" = s.error,
+            "appliedAt" = s.applied_at,
+            "updatedAt" = now()
+          FROM unnest(
+            ${rows.map(([id]) => id)}::text[],
+            ${rows.map(([, s]) => s.revision)}::int[],
+            ${rows.map(([, s]) => s.hash)}::text[],
+            ${rows.map(([, s]) => s.attempted ?? null)}::int[],
+            ${rows.map(([, s]) => s.status)}::text[],
+            ${rows.map(([, s]) => s.error)}::text[],
+            ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
+          ) AS s(id, revision, hash, attempted, status, error, applied_at)
+          WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+      }
+      if (b.presence.size) {
+        const rows = [...b.presence];
+        await tx.$executeRaw`
+          UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
+            "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
+          FROM unnest(
+            ${rows.map(([id]) => id)}::text[],
+            ${rows.map(([, p]) => p.online)}::bool[],
+            ${rows.map(([, p]) => p.at)}::timestamptz[],
+            ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
+          ) AS p(id, online, at, version)
+          WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+      }
+      if (b.heartbeats.size) {
+        await tx.$executeRaw`
+          UPDATE devices SET "lastSeenAt" = now(), online = true
+          WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
+      }
+      if (b.states.size) advanced = (await progressRollouts(tx, orgId)).advanced.length > 0;
+    });
+    // Devices that came (back) online get whatever they missed; an advanced rollout
+    // reaches its remaining devices.
+    if (advanced) await publishPending(this.db, orgId);
+    else if (cameOnline.length) await publishPending(this.db, orgId, cameOnline);
+  }
+
+  /** A device asks for a new certificate over its authenticated channel. */
+  private async renew(orgId: string, deviceId: string, csr: string) {
+    try {
+      await withScope(this.db, { orgId }, async (tx) => {
+        const device = await tx.device.findUnique({ where: { id: deviceId, orgId } });
+        if (device?.status !== "active") return;
+        const recent = await tx.deviceCertificate.count({
+          where: { orgId, deviceId, createdAt: { gt: new Date(Date.now() - 60_000) } },
+        });
+        if (recent > 0) {
+          this.log("warn", "certificate renewal refused: one was issued less than a minute ago", {
+            deviceId,
+          });
+          return;
+        }
+        const identity = `${orgId}.${deviceId}`;
+        const cert = await issueDeviceCert(tx, orgId, deviceId, csr, identity);
+        await afterCommit(tx, () =>
+          this.channel.publishCert(identity, {
+            v: 1,
+            certificate: cert.certPem,
+            caChain: cert.caPem,
+            notAfter: cert.notAfter.toISOString(),
+          }),
+        );
+      });
+    } catch (error) {
+      this.log("warn", "certificate renewal failed", { deviceId, error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// The real driver end to end (root): an Agent with the DataplaneDriver on a router
+// namespace, desired states from a test control plane over Mosquitto, and traffic
+// between a client and a LAN server through the eBPF pipeline. A deny rule in a
+// DesiredState blocks ping and TCP; the next revision without it lets them through.
+
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectMany, Netns, startServer } from "../../bpf/tests/lib/netns";
+import { Agent } from "../../edge-agent/src/agent/agent";
+import { DataplaneDriver } from "../../edge-agent/src/agent/drivers/dataplane";
+import { MemoryStore } from "../../edge-agent/src/agent/store";
+import { plainTransport } from "../../edge-agent/src/agent/transport";
+import type { DeviceConfig } from "../../server/fleet/protocol";
+import { desired, deviceConfig, newIdentity, TestControlPlane } from "./lib/control";
+import { Mosquitto } from "./lib/mosquitto";
+
+const BUILD = join(import.meta.dirname, "..", "..", "bpf", "build");
+const runnable = process.getuid?.() === 0 && existsSync(join(BUILD, "patronus.bpf.o"));
+
+const net = new Netns();
+const ns = { c: net.name("c"), r: net.name("r"), s: net.name("s") };
+const pinDir = `/sys/fs/bpf/patronus-agent-test-${randomBytes(4).toString("hex")}`;
+const ids = newIdentity();
+let broker: Mosquitto;
+let cp: TestControlPlane;
+let driver: DataplaneDriver;
+let agent: Agent;
+let revision = 0;
+
+const base = (over: Partial<DeviceConfig> = {}) =>
+  deviceConfig({
+    interfaces: { wan: "wan0", lan: "lan0", wanAddress: "10.77.0.1", wanIngress: "tc" },
+    defaultAction: "allow",
+    rules: [],
+    ...over,
+  });
+const DENY_CLIENTS: DeviceConfig["rules"][number] = {
+  id: 1,
+  src: "10.77.0.0/24",
+  dst: "192.168.77.0/24",
+  proto: "any",
+  action: "deny",
+};
+
+async function push(config: DeviceConfig, want = "applied") {
+  revision++;
+  await cp.publishDesired(ids.identity, desired(ids.deviceId, revision, config));
+  return cp.waitState(
+    ids.identity,
+    (s) => s.status === want && (s.attempted ?? s.revision) === revision,
+  );
+}
+
+const ping = (to: string) =>
+  net.exec(ns.c, "ping", ["-c", "1", "-W", "1", to]).then(
+    () => true,
+    () => false,
+  );
+const tcp = async (host: string, port: number) =>
+  (await connectMany(net, ns.c, host, port, 1, 800))[0];
+
+describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
+  beforeAll(async () => {
+    for (const short of ["c", "r", "s"]) await net.add(short);
+    await net.link([ns.c, "wan0", "10.77.0.2/24"], [ns.r, "wan0", "10.77.0.1/24"]);
+    await net.link([ns.r, "lan0", "192.168.77.1/24"], [ns.s, "lan0", "192.168.77.2/24"]);
+    await net.exec(ns.c, "ip", ["route", "add", "192.168.77.0/24", "via", "10.77.0.1"]);
+    await net.exec(ns.s, "ip", ["route", "add", "default", "via", "192.168.77.1"]);
+    await net.exec(ns.r, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
+    await startServer(net, ns.s, [80]);
+
+    broker = await Mosquitto.create();
+    cp = await TestControlPlane.connect(broker.url);
+    driver = new DataplaneDriver({
+      loaderPath: join(BUILD, "patronus-loader"),
+      bpfObject: join(BUILD, "patronus.bpf.o"),
+      pinDir,
+      netns: ns.r,
+      reapIntervalMs: 0,
+    });
+    await driver.start();
+    agent = new Agent({
+      identity: { ...ids, mqttUrl: broker.url },
+      driver,
+      store: new MemoryStore(),
+      transport: plainTransport(broker.url),
+    });
+    await agent.start();
+    expect(await agent.whenConnected(10_000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await driver?.close();
+    await cp?.clearRetained(ids.identity);
+    await cp?.close();
+    await broker?.destroy();
+    await net.destroy(); // removes the veths and with them the attached programs
+    if (existsSync(pinDir)) rmSync(pinDir, { recursive: true, force: true });
+  });
+
+  it("a deny rule from a desired state blocks ping and TCP; the next revision allows again", async () => {
+    await push(base());
+    expect(await ping("192.168.77.2")).toBe(true);
+    expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 10\.77\.0\.2:\d+$/);
+
+    await push(base({ rules: [DENY_CLIENTS] }));
+    expect(await ping("192.168.77.2")).toBe(false);
+    expect(await tcp("192.168.77.2", 80)).toBe("timeout");
+
+    await push(base());
+    expect(await ping("192.168.77.2")).toBe(true);
+    expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 /);
+  });
+
+  it("port forwards come and go with the config", async () => {
+    const forward = base({
+      portForwards: [{ id: 1, proto: "tcp", port: 8080, to: "192.168.77.2", toPort: 80 }],
+    });
+    await push(forward);
+    expect(await tcp("10.77.0.1", 8080)).toMatch(/^192\.168\.77\.2:80 10\.77\.0\.2:\d+$/);
+    await push(base());
+    expect(await tcp("10.77.0.1", 8080)).not.toMatch(/^192\.168\.77\.2/);
+  });
+
+  it("a config that cannot be applied is rolled back and traffic keeps the last good rules", async () => {
+    await push(base({ rules: [DENY_CLIENTS] }));
+    expect(await ping("192.168.77.2")).toBe(false);
+    const s = await push(
+      base({ interfaces: { wan: "nosuch0", lan: "lan0", wanIngress: "tc" } }),
+      "rolled_back",
+    );
+    expect(s.revision).toBe(revision - 1);
+    expect(s.error).toMatch(/nosuch0/);
+    expect(await ping("192.168.77.2")).toBe(false); // still the deny of the last good
+    await push(base());
+    expect(await ping("192.168.77.2")).toBe(true);
+  });
+});

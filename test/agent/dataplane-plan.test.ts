@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { PlanError, planDataplane } from "../../edge-agent/src/agent/drivers/dataplane-plan";
+import type { DeviceConfig } from "../../server/fleet/protocol";
+
+const base: DeviceConfig = {
+  site: { id: "s1", name: "Branch" },
+  interfaces: { wan: "eth0", lan: "eth1", wanAddress: "203.0.113.10", wanIngress: "native" },
+  defaultAction: "deny",
+  snat: { from: "192.168.1.0/24", to: "203.0.113.10" },
+  rules: [
+    {
+      id: 1,
+      src: "0.0.0.0/0",
+      dst: "192.168.1.10/32",
+      proto: "tcp",
+      ports: [443, 443],
+      action: "allow",
+    },
+    {
+      id: 2,
+      src: "10.0.0.0/8",
+      dst: "0.0.0.0/0",
+      proto: "udp",
+      ports: [5000, 5100],
+      action: "allow",
+    },
+    { id: 3, src: "0.0.0.0/0", dst: "0.0.0.0/0", proto: "icmp", action: "allow" },
+    { id: 4, src: "198.51.100.0/24", dst: "0.0.0.0/0", proto: "any", action: "deny" },
+  ],
+  portForwards: [
+    { id: 1, proto: "tcp", port: 8080, to: "192.168.1.10", toPort: 80 },
+    { id: 2, proto: "udp", port: 5060, to: "192.168.1.20", toPort: 5060 },
+  ],
+  services: [
+    {
+      id: 1,
+      vip: "203.0.113.20",
+      port: 80,
+      proto: "tcp",
+      backends: [
+        { addr: "192.168.1.30", port: 8080 },
+        { addr: "192.168.1.31", port: 8080 },
+      ],
+    },
+  ],
+};
+
+describe("DeviceConfig → data plane plan", () => {
+  it("maps interfaces, policy, SNAT, port forwards and services", () => {
+    expect(planDataplane(base)).toEqual({
+      links: { wan: "eth0", lan: "eth1", wanIngress: "native" },
+      iface: { slot: 1, policy: true, defaultAction: "deny", snat: true },
+      rules: [
+        {
+          id: 1,
+          src: "0.0.0.0/0",
+          dst: "192.168.1.10/32",
+          proto: 6,
+          ports: [443, 443],
+          action: "allow",
+        },
+        {
+          id: 2,
+          src: "10.0.0.0/8",
+          dst: "0.0.0.0/0",
+          proto: 17,
+          ports: [5000, 5100],
+          action: "allow",
+        },
+        { id: 3, src: "0.0.0.0/0", dst: "0.0.0.0/0", proto: 1, action: "allow" },
+        { id: 4, src: "198.51.100.0/24", dst: "0.0.0.0/0", proto: 0, action: "deny" },
+      ],
+      snat: { from: "192.168.1.0/24", to: "203.0.113.10" },
+      forwards: [
+        { vip: "203.0.113.10", port: 8080, proto: 6, backendId: 1, to: "192.168.1.10", toPort: 80 },
+        {
+          vip: "203.0.113.10",
+          port: 5060,
+          proto: 17,
+          backendId: 2,
+          to: "192.168.1.20",
+          toPort: 5060,
+        },
+      ],
+      services: [
+        {
+          ring: 0,
+          vip: "203.0.113.20",
+          port: 80,
+          proto: 6,
+          backends: [
+            { id: 3, addr: "192.168.1.30", port: 8080 },
+            { id: 4, addr: "192.168.1.31", port: 8080 },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("is deterministic and leaves SNAT off when the config has none", () => {
+    const { snat: _, ...noSnat } = base;
+    const plan = planDataplane(noSnat);
+    expect(plan.snat).toBeNull();
+    expect(plan.iface.snat).toBe(false);
+    expect(planDataplane(noSnat)).toEqual(plan);
+  });
+
+  it("lets local link overrides win over the portal's names", () => {
+    expect(planDataplane(base, { wan: "enp3s0", wanIngress: "tc" }).links).toEqual({
+      wan: "enp3s0",
+      lan: "eth1",
+      wanIngress: "tc",
+    });
+  });
+
+  const refuse: [string, DeviceConfig, RegExp][] = [
+    [
+      "port forwards without a WAN address",
+      { ...base, interfaces: { wan: "eth0", lan: "eth1", wanIngress: "tc" } },
+      /need interfaces\.wanAddress/,
+    ],
+    [
+      "the same link as WAN and LAN",
+      { ...base, interfaces: { ...base.interfaces, lan: "eth0" } },
+      /different links/,
+    ],
+    [
+      "two listeners on one address and port",
+      {
+        ...base,
+        services: [{ ...base.services[0]!, vip: "203.0.113.10", port: 8080 }],
+      },
+      /service 1 and port forward 1 both listen on 203\.0\.113\.10:8080\/tcp/,
+    ],
+    [
+      "duplicate rule ids",
+      { ...base, rules: [base.rules[0]!, { ...base.rules[1]!, id: 1 }] },
+      /rule id 1 appears twice/,
+    ],
+    [
+      "ports on an ICMP rule",
+      { ...base, rules: [{ ...base.rules[2]!, ports: [1, 2] }] },
+      /ports apply to tcp and udp only/,
+    ],
+    [
+      "a reversed port range",
+      { ...base, rules: [{ ...base.rules[0]!, ports: [90, 80] }] },
+      /reversed/,
+    ],
+    [
+      "more backends than the data plane holds",
+      {
+        ...base,
+        portForwards: [],
+        services: Array.from({ length: 17 }, (_, i) => ({
+          id: i + 1,
+          vip: `203.0.113.${i + 1}`,
+          port: 80,
+          proto: "tcp" as const,
+          backends: Array.from({ length: 64 }, (_, j) => ({
+            addr: `10.1.${i}.${j + 1}`,
+            port: 80,
+          })),
+        })),
+      },
+      /1088 backends .* exceed the data plane's 1023/,
+    ],
+  ];
+  it.each(refuse)("refuses %s", (_, config, message) => {
+    expect(() => planDataplane(config)).toThrow(PlanError);
+    expect(() => planDataplane(config)).toThrow(message);
+  });
+});

@@ -1,0 +1,180 @@
+// workers/fleet-broker.ts as a real process, in both modes: a new org's CA becomes trusted
+// and a revoked device is dropped once the change is announced on Redis.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { MqttClient } from "mqtt";
+import { afterEach, describe, expect, it } from "vitest";
+import { getDb } from "../../../server/db/client";
+import { withScope } from "../../../server/db/with-tenant";
+import { freePort } from "../../../server/fleet/broker/mosquitto";
+import { publishTrustChanged } from "../../../server/fleet/broker/trust";
+import { ensurePlatformPki } from "../../../server/fleet/pki/platform";
+import { createRedis } from "../../../server/redis";
+import { createDeviceWithCert, createOrgWithCa, publishCa } from "../lib/db-fixtures";
+import {
+  closedByBroker,
+  connectMqtt,
+  controlClientId,
+  controlCreds,
+  refusal,
+  WAIT_MS,
+} from "../lib/mqtt";
+import { MASTER_KEY, revoke } from "../lib/pki-fixtures";
+
+type Log = { msg: string } & Record<string, unknown>;
+
+/** A child process whose output (and JSON log lines) can be awaited, bounded. */
+function run(cmd: string, args: string[], envOverrides: Record<string, string>) {
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...envOverrides },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of waiters) w();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const logs = () =>
+    output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Log);
+  const until = <T>(find: () => T | undefined, what: string) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const hit = find();
+        if (hit === undefined) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no ${what} in ${WAIT_MS * 3} ms:\n${output}`));
+      }, WAIT_MS * 3);
+      waiters.add(check);
+      check();
+    });
+  return {
+    child,
+    exited,
+    logs,
+    output: () => output,
+    waitFor: (pred: (l: Log) => boolean, what: string) =>
+      until(() => logs().find(pred), `"${what}" log`),
+    /** Until `text` has been printed `times` times. */
+    waitForText: (text: string, times = 1) =>
+      until(() => (output.split(text).length > times ? true : undefined), `${times} × "${text}"`),
+  };
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<number | null>) {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), WAIT_MS);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+const clients: MqttClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(mode: "embedded" | "mosquitto") {
+  const pkiDir = await mkdtemp(join(tmpdir(), "patronus-fleet-pki-"));
+  const mosquittoDir = await mkdtemp(join(tmpdir(), "patronus-fleet-mosquitto-"));
+  cleanups.push(() => rm(pkiDir, { recursive: true, force: true }));
+  cleanups.push(() => rm(mosquittoDir, { recursive: true, force: true }));
+  const [devicePort, controlPort] = [await freePort(), await freePort()];
+  const env = {
+    FLEET_BROKER: mode,
+    FLEET_PKI_DIR: pkiDir,
+    FLEET_MASTER_KEY: MASTER_KEY,
+    FLEET_MOSQUITTO_DIR: mosquittoDir,
+    FLEET_MQTT_URL: `mqtts://127.0.0.1:${mode === "embedded" ? devicePort : controlPort}`,
+    FLEET_AGENT_MQTT_URL: `mqtts://127.0.0.1:${devicePort}`,
+  };
+  const worker = run("node_modules/.bin/tsx", ["workers/fleet-broker.ts"], env);
+  cleanups.push(() => stopProcess(worker.child, worker.exited));
+  await worker.waitFor((l) => l.msg === "fleet broker process ready", "ready");
+  const pki = await ensurePlatformPki(pkiDir, MASTER_KEY);
+  return {
+    env,
+    worker,
+    pki,
+    mosquittoDir,
+    deviceUrl: env.FLEET_AGENT_MQTT_URL,
+    controlUrl: env.FLEET_MQTT_URL,
+  };
+}
+
+describe.each(["embedded", "mosquitto"] as const)(
+  "the fleet process with FLEET_BROKER=%s",
+  (mode) => {
+    it("trusts a new org on announcement and drops a device on revocation; stops on SIGTERM", async () => {
+      const { worker, pki, mosquittoDir, deviceUrl, controlUrl } = await setup(mode);
+      // The worker's SIGHUP is asynchronous: with Mosquitto, wait for its reload.
+      let mosquittoReloaded: ((times: number) => Promise<unknown>) | undefined;
+      if (mode === "mosquitto") {
+        // The system service, played by a child process reading the directory the worker wrote.
+        const mosquitto = run("mosquitto", ["-c", join(mosquittoDir, "mosquitto.conf")], {});
+        cleanups.push(() => stopProcess(mosquitto.child, mosquitto.exited));
+        await mosquitto.waitForText(" running"); // "mosquitto version x.y.z running"
+        mosquittoReloaded = (times) => mosquitto.waitForText("Reloading config", times);
+      }
+      const redis = createRedis();
+      cleanups.push(() => redis.quit());
+      const org = await createOrgWithCa();
+      const device = await createDeviceWithCert(org);
+      const connectDevice = () =>
+        connectMqtt(deviceUrl, pki.caPem, device, { clientId: device.identity });
+
+      // Mosquitto names the reason in a TLS alert; Node's TLS server just closes.
+      const refused = (alert: string) =>
+        mode === "mosquitto" ? new RegExp(`alert ${alert}`) : /connection closed before CONNACK/;
+      expect(await refusal(connectDevice())).toMatch(refused("unknown ca")); // not trusted yet
+      await publishCa(org);
+      await publishTrustChanged(redis, { orgId: org.orgId });
+      await worker.waitFor(
+        (l) => l.msg === "trust updated" && (l.orgs as string[]).includes(org.orgId),
+        "trust updated",
+      );
+      await mosquittoReloaded?.(1);
+      const conn = await connectDevice();
+      clients.push(conn);
+      const cp = await connectMqtt(controlUrl, pki.caPem, controlCreds(pki), {
+        clientId: controlClientId(),
+      });
+      clients.push(cp);
+
+      await revoke(org, device);
+      await withRevokedRow(org.orgId, device.serial);
+      await publishCa(org);
+      await publishTrustChanged(redis, { orgId: org.orgId, revokedSerials: [device.serial] });
+      await closedByBroker(conn);
+      await mosquittoReloaded?.(2);
+      expect(await refusal(connectDevice())).toMatch(refused("certificate revoked"));
+      expect(cp.connected).toBe(true);
+
+      expect(await stopProcess(worker.child, worker.exited)).toBe(0);
+      expect(worker.logs().map((l) => l.msg)).toContain("shutting down");
+      expect(worker.output()).not.toMatch(/PRIVATE KEY|v1\.[\w-]+\.[\w-]+\./);
+    });
+  },
+);
+
+async function withRevokedRow(orgId: string, serial: string) {
+  await withScope(getDb(), { orgId }, (tx) =>
+    tx.deviceCertificate.updateMany({ where: { orgId, serial }, data: { revokedAt: new Date() } }),
+  );
+}

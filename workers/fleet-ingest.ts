@@ -1,0 +1,30 @@
+// Starts the ingest of device reports in a worker process, retrying until the broker
+// answers (the worker may start before the fleet process). Returns a stop function.
+import type { Db } from "../server/db/client";
+import { env } from "../server/env";
+import { getControlChannel } from "../server/fleet/channel/control-channel";
+import { FleetIngest } from "../server/fleet/channel/ingest";
+
+export function startFleetIngest(db: Db, log: (line: string) => void) {
+  let ingest: FleetIngest | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (delay: number) => {
+    try {
+      const channel = await getControlChannel();
+      if (stopped) return;
+      ingest = new FleetIngest(db, channel, { shared: env.FLEET_BROKER === "mosquitto" });
+      await ingest.start();
+      log(`fleet ingest subscribed at ${env.FLEET_MQTT_URL}`);
+    } catch (error) {
+      log(`fleet ingest not started (${(error as Error).message}); retrying`);
+      if (!stopped) timer = setTimeout(() => attempt(Math.min(delay * 2, 30_000)), delay);
+    }
+  };
+  void attempt(1000);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await ingest?.stop();
+  };
+}
