@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, openSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureAppRole } from "../server/db/app-role";
@@ -69,6 +71,14 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) 
   throw new Error(`${url} did not answer within ${timeoutMs} ms; see .test-reports/e2e-next.log`);
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 export default async function globalSetup() {
   mkdirSync(LOG_DIR, { recursive: true });
   const port = process.env.E2E_PORT;
@@ -79,6 +89,7 @@ export default async function globalSetup() {
     database: `patronus_e2e_${suffix}`,
     redisUrl: REDIS_URL,
     redisPrefix: `pe2e-${suffix}`,
+    pkiDir: mkdtempSync(path.join(tmpdir(), "patronus-e2e-pki-")),
     pids: [],
   };
   saveStack(stack);
@@ -106,9 +117,15 @@ export default async function globalSetup() {
       NEXT_TELEMETRY_DISABLED: "1",
       MAIL_OUTBOX_UI: "true",
       SIGNIN_MAX_ATTEMPTS: "50",
+      // The fleet: an embedded broker on a free port, its own PKI and master key.
+      FLEET_MASTER_KEY: randomBytes(32).toString("hex"),
+      FLEET_PKI_DIR: stack.pkiDir as string,
+      FLEET_BROKER: "embedded",
+      FLEET_MQTT_URL: `mqtts://127.0.0.1:${await freePort()}`,
     });
 
     await run("npx", ["tsx", "prisma/seed.ts"], env, "e2e-seed.log");
+    await run("node", ["scripts/build-agent.mjs"], env, "e2e-agent-bundle.log");
     if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
       await run("npx", ["next", "build"], env, "e2e-build.log");
     }
@@ -120,6 +137,9 @@ export default async function globalSetup() {
       "e2e-next.log",
     );
     stack.pids.push(next.pid!);
+    saveStack(stack);
+    const fleet = startDetached("npx", ["tsx", "workers/fleet-broker.ts"], env, "e2e-fleet.log");
+    stack.pids.push(fleet.pid!);
     saveStack(stack);
     const worker = startDetached("npx", ["tsx", "workers/index.ts"], env, "e2e-worker.log");
     stack.pids.push(worker.pid!);

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { Redis } from "ioredis";
 import pg from "pg";
 
@@ -7,6 +8,8 @@ export interface Stack {
   database: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Platform PKI of the run's fleet broker, removed at teardown. */
+  pkiDir?: string;
   pids: number[];
 }
 
@@ -87,5 +90,6 @@ export async function destroyStack(stack: Stack) {
   } catch (e) {
     problems.push(e);
   }
+  if (stack.pkiDir) rmSync(stack.pkiDir, { recursive: true, force: true });
   for (const p of problems) console.error("[e2e teardown]", p);
 }

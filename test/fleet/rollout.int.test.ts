@@ -148,6 +148,31 @@ describe("config rollout", () => {
     expect(f.fleet.agents[0]!.connected).toBe(false);
   });
 
+  it("renews a device certificate over the channel, and the device stays connected", async () => {
+    const org = await createOrgWithOwner();
+    const { token } = await createSiteWithToken(org, "Renewing", 1);
+    const f = await enrollFleet(stack.portalUrl, token.token, 1);
+    fleets.push(f);
+    await until("the device to converge", () => converged(org.org.id));
+    const [before] = await devicesOf(org.org.id);
+    await f.fleet.agents[0]!.renew();
+    const after = await until("a new certificate", async () => {
+      const [d] = await devicesOf(org.org.id);
+      return d?.certSerial !== before?.certSerial && d;
+    });
+    expect(after.certNotAfter!.getTime()).toBeGreaterThanOrEqual(before!.certNotAfter!.getTime());
+    await until("the agent to reconnect with it", async () => f.fleet.agents[0]!.connected);
+    const api = callerFor(org.owner);
+    const { revision } = await api.policy.create({
+      orgSlug: org.slug,
+      rule: denyRule("10.8.0.0/16"),
+    });
+    await until(
+      "the change to arrive over the new certificate",
+      async () => f.fleet.agents[0]!.snapshot().revision === revision,
+    );
+  });
+
   it("keeps tenants apart: another org's members see none of these devices or rollouts", async () => {
     const a = await createOrgWithOwner();
     const b = await createOrgWithOwner();

@@ -26,6 +26,9 @@ import {
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
 
+/** A device renews at two thirds of its certificate's life; more than this is a fault. */
+const RENEWALS_PER_HOUR = 10;
+
 type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
 
 interface OrgBatch {
@@ -212,12 +215,10 @@ export class FleetIngest {
         const device = await tx.device.findUnique({ where: { id: deviceId, orgId } });
         if (device?.status !== "active") return;
         const recent = await tx.deviceCertificate.count({
-          where: { orgId, deviceId, createdAt: { gt: new Date(Date.now() - 60_000) } },
+          where: { orgId, deviceId, createdAt: { gt: new Date(Date.now() - 3600_000) } },
         });
-        if (recent > 0) {
-          this.log("warn", "certificate renewal refused: one was issued less than a minute ago", {
-            deviceId,
-          });
+        if (recent >= RENEWALS_PER_HOUR) {
+          this.log("warn", "certificate renewal refused: too many this hour", { deviceId });
           return;
         }
         const identity = `${orgId}.${deviceId}`;
