@@ -2,6 +2,7 @@
 import { getDb } from "../server/db/client";
 import { env } from "../server/env";
 import { closeControlChannel } from "../server/fleet/channel/control-channel";
+import { markSilentDevicesOffline } from "../server/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/fleet/enroll/org-ca";
 import { closeQueues } from "../server/jobs/queues";
 import { startFleetIngest } from "./fleet-ingest";
@@ -23,8 +24,13 @@ const sweepCrls = () =>
     .catch((error: Error) => log(`CRL refresh failed: ${error.message}`));
 void sweep();
 void sweepCrls();
+const sweepPresence = () =>
+  markSilentDevicesOffline(getDb())
+    .then((n) => n && log(`marked ${n} silent device(s) offline`))
+    .catch((error: Error) => log(`presence sweep failed: ${error.message}`));
 const sweeper = setInterval(() => {
   void sweep();
+  void sweepPresence();
   if (++sweeps % 60 === 0) void sweepCrls(); // hourly
 }, 60_000);
 

@@ -324,6 +324,25 @@ export class Agent {
       simulated: this.o.simulated ?? this.o.driver.kind === "simulated",
     };
     client.publish(topics.heartbeat(this.identity.identity), encode(hb), { qos: 0 }, noop);
+    // The agent's own counters ride on telemetry/agent; probes and data-plane counters
+    // get kinds of their own.
+    const telemetry = {
+      v: 1,
+      at: hb.at,
+      metrics: {
+        revision: hb.revision,
+        uptime_seconds: hb.uptimeSeconds,
+        applies_total: this.applier.appliesTotal,
+        apply_failures_total: this.applier.applyFailuresTotal,
+        reconnects_total: this.reconnectsTotal,
+      },
+    };
+    client.publish(
+      topics.telemetry(this.identity.identity, "agent"),
+      encode(telemetry),
+      { qos: 0 },
+      noop,
+    );
   }
 
   // --- certificate renewal (renewal.ts) ---------------------------------------------

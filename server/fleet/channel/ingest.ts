@@ -7,6 +7,7 @@
 import type { IPublishPacket } from "mqtt";
 import type { Db } from "../../db/client";
 import { afterCommit, withScope } from "../../db/with-tenant";
+import { getRedis, redisKey } from "../../redis";
 import { publishPending } from "../compile/publish";
 import { issueDeviceCert } from "../enroll/org-ca";
 import {
@@ -17,11 +18,13 @@ import {
   parseTopic,
   type ReportedState,
   sharedFilter,
+  type Telemetry,
   uplinkFilter,
   ZCsrRequest,
   ZHeartbeat,
   ZPresence,
   ZReportedState,
+  ZTelemetry,
 } from "../protocol";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
@@ -35,13 +38,23 @@ interface OrgBatch {
   states: Map<string, ReportedState>;
   presence: Map<string, Presence>;
   heartbeats: Map<string, Heartbeat>;
+  /** Latest telemetry per `<deviceId>/<kind>`. */
+  telemetry: Map<string, Telemetry>;
 }
 
 const newBatch = (): OrgBatch => ({
   states: new Map(),
   presence: new Map(),
   heartbeats: new Map(),
+  telemetry: new Map(),
 });
+
+/** How long the latest telemetry of a device is kept when it stops sending. */
+const TELEMETRY_TTL_SECONDS = 3600;
+
+/** Redis key of a device's latest telemetry of one kind (a JSON Telemetry message). */
+export const telemetryKey = (orgId: string, deviceId: string, kind: string) =>
+  redisKey("fleet", "telemetry", orgId, deviceId, kind);
 
 export interface IngestOptions {
   shared: boolean;
@@ -65,7 +78,7 @@ export class FleetIngest {
   }
 
   async start() {
-    const filters = (["state", "presence", "heartbeat", "csr"] as const).map((c) =>
+    const filters = (["state", "presence", "heartbeat", "csr", "telemetry"] as const).map((c) =>
       this.opts.shared ? sharedFilter("patronus-ingest", uplinkFilter(c)) : uplinkFilter(c),
     );
     this.channel.client.on("message", this.onMessage);
@@ -101,6 +114,9 @@ export class FleetIngest {
         case "csr":
           void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
           return;
+        case "telemetry":
+          batch.telemetry.set(`${t.deviceId}/${t.kind}`, decode(ZTelemetry, payload));
+          break;
         default:
           return;
       }
@@ -145,7 +161,7 @@ export class FleetIngest {
 
   private merge(orgId: string, old: OrgBatch) {
     const cur = this.batches.get(orgId) ?? newBatch();
-    for (const k of ["states", "presence", "heartbeats"] as const) {
+    for (const k of ["states", "presence", "heartbeats", "telemetry"] as const) {
       const merged = new Map([
         ...(old[k] as Map<string, never>),
         ...(cur[k] as Map<string, never>),
@@ -202,6 +218,19 @@ export class FleetIngest {
       }
       if (b.states.size) advanced = (await progressRollouts(tx, orgId)).advanced.length > 0;
     });
+    if (b.telemetry.size) {
+      const multi = getRedis().multi();
+      for (const [key, t] of b.telemetry) {
+        const [deviceId, kind] = key.split("/") as [string, string];
+        multi.set(
+          telemetryKey(orgId, deviceId, kind),
+          JSON.stringify(t),
+          "EX",
+          TELEMETRY_TTL_SECONDS,
+        );
+      }
+      await multi.exec();
+    }
     // Devices that came (back) online get whatever they missed; an advanced rollout
     // reaches its remaining devices.
     if (advanced) await publishPending(this.db, orgId);

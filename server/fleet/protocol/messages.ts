@@ -138,8 +138,11 @@ export type CertIssued = z.infer<typeof ZCertIssued>;
 export const ZTelemetry = z.strictObject({
   v: z.literal(1),
   at: isoDate,
-  metrics: z.record(z.string().max(64), z.number()).refine((m) => Object.keys(m).length <= 256),
+  metrics: z
+    .record(z.string().max(64), z.number())
+    .refine((m) => Object.keys(m).length <= 256, "at most 256 metrics"),
 });
+export type Telemetry = z.infer<typeof ZTelemetry>;
 
 // --- Enrollment over HTTPS (the agent has no certificate yet) ---
 
