@@ -1,108 +1,155 @@
-// The production path end to end: enroll through the CLI, then `patronus-agent run` as
-// its own process over mutual TLS (a Mosquitto that requires client certificates from
-// the org CA), simulated data plane, health endpoint, `status`, and a clean SIGTERM.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// The production path end to end on the real control plane (test/fleet/lib/stack.ts): a
+// site and token from the API, `patronus-agent enroll` and `patronus-agent run` as their own
+// processes (simulated data plane), mutual TLS to the fleet's Mosquitto with the certificate
+// the org CA signed, and the portal's device row as the judge of what was applied.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeviceKey } from "../../server/fleet/pki/device-key";
-import { CONTROL_PLANE_IDENTITY } from "../../server/fleet/protocol";
-import { desired, deviceConfig, TestControlPlane, waitFor } from "./lib/control";
-import { freePort, Mosquitto } from "./lib/mosquitto";
-import { createTestCa } from "./lib/pki";
-import { type StubPortal, startStubPortal } from "./lib/portal";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type FleetStack, startFleetStack } from "../fleet/lib/stack";
+import { AgentProcess, cli } from "./lib/cli";
+import { createSite, deviceInSync, devicesOf, eventually } from "./lib/fleet";
+import { freePort } from "./lib/mosquitto";
 
-const BIN = join(import.meta.dirname, "..", "..", "edge-agent", "bin", "patronus-agent");
-let dir: string;
-let broker: Mosquitto;
-let portal: StubPortal;
-let cp: TestControlPlane;
-let agent: ChildProcess | null = null;
-
-function cli(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+let stack: FleetStack;
+let root: string;
+let n = 0;
+const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "patronus-run-"));
-  const ca = await createTestCa();
-  broker = await Mosquitto.create({ caPem: ca.certPem, ...(await ca.issueServer()) });
-  portal = await startStubPortal({ brokerUrl: broker.url, ca });
-  const k = await createDeviceKey();
-  const now = Date.now();
-  const cert = await ca.issue(
-    k.csrPem,
-    CONTROL_PLANE_IDENTITY,
-    new Date(now - 1000),
-    new Date(now + 3600_000),
-  );
-  cp = await TestControlPlane.connect(broker.url, { ca: ca.certPem, cert, key: k.keyPem });
+  stack = await startFleetStack("mosquitto");
+  root = await mkdtemp(join(tmpdir(), "patronus-run-"));
+});
+
+afterEach(async () => {
+  for (const a of agents.splice(0)) await a.stop();
 });
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) agent.kill("SIGKILL");
-  await cp?.close();
-  await portal?.close();
-  await broker?.destroy();
-  await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
+  if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe("patronus-agent run (mutual TLS)", () => {
-  it("enrolls, connects with its certificate, applies, reports, and stops cleanly", async () => {
-    const config = join(dir, "agent.json");
-    const health = await freePort();
-    await writeFile(
-      config,
-      JSON.stringify({
-        portalUrl: portal.url,
-        stateDir: join(dir, "state"),
-        simulate: true,
-        health: { port: health },
-        heartbeatSeconds: 1,
-      }),
-    );
-    const enrolled = await cli(["enroll", "--token", "tok-1234567890", "--config", config]);
+/** A config file for one simulated box, pointing at the stack's enrollment endpoint. */
+async function box() {
+  const dir = join(root, `box-${++n}`);
+  const health = await freePort();
+  const config = join(dir, "agent.json");
+  await mkdir(dir);
+  await writeFile(
+    config,
+    JSON.stringify({
+      portalUrl: stack.portalUrl,
+      stateDir: join(dir, "state"),
+      simulate: true,
+      health: { port: health },
+      heartbeatSeconds: 1,
+    }),
+  );
+  return { dir, config, health, stateDir: join(dir, "state") };
+}
+
+function run(config: string) {
+  const a = AgentProcess.start(["run", "--config", config]);
+  agents.push(a);
+  return a;
+}
+
+const healthz = async (port: number) =>
+  (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) })).json();
+
+describe("patronus-agent run against the fleet control plane", () => {
+  it("enrolls, connects over mTLS, applies the site's config and a portal change, stops cleanly", async () => {
+    const site = await createSite();
+    const b = await box();
+    const enrolled = await cli(["enroll", "--token", site.token.token, "--config", b.config]);
     expect(enrolled.code).toBe(0);
     const { identity, deviceId } = JSON.parse(
-      await readFile(join(dir, "state", "identity.json"), "utf8"),
+      await readFile(join(b.stateDir, "identity.json"), "utf8"),
     );
 
-    let logs = "";
-    agent = spawn(BIN, ["run", "--config", config], { stdio: ["ignore", "pipe", "pipe"] });
-    agent.stderr!.on("data", (d) => (logs += d));
-    await waitFor("presence online", () => cp.presence.get(identity) === true);
-
-    const d = desired(deviceId, 1, deviceConfig());
-    await cp.publishDesired(identity, d);
-    await cp.waitState(identity, (s) => s.revision === 1 && s.status === "applied");
-    await waitFor("a heartbeat", () => (cp.heartbeats.get(identity) ?? 0) > 0);
-
-    const h = await (await fetch(`http://127.0.0.1:${health}/healthz`)).json();
-    expect(h).toMatchObject({ ok: true, connected: true, identity, revision: 1 });
-    const status = await cli(["status", "--config", config]);
+    const agent = run(b.config);
+    const first = await deviceInSync(site, deviceId);
+    expect(first).toMatchObject({ status: "active", lastError: null, inSync: true });
+    expect(await healthz(b.health)).toMatchObject({
+      ok: true,
+      connected: true,
+      identity,
+      revision: first.desiredRevision,
+    });
+    const status = await cli(["status", "--config", b.config]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/revision: +1 \(applied\)/);
+    expect(status.stdout).toContain(`revision:   ${first.desiredRevision} (applied)`);
     expect(status.stdout).toMatch(/connected: +yes/);
 
-    const exited = new Promise<number | null>((r) => agent!.once("exit", (code) => r(code)));
-    agent.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    await waitFor("presence offline", () => cp.presence.get(identity) === false);
-    // JSON lines, and no key material in them.
-    const lines = logs
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(lines.some((l) => l.msg === "connected to broker")).toBe(true);
-    expect(logs).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE|tok-1234567890/);
-    await cp.clearRetained(identity);
+    // An operator changes policy: a new revision reaches the agent and is applied.
+    const { revision } = await site.api.policy.create({
+      orgSlug: site.slug,
+      rule: {
+        siteId: site.siteId,
+        priority: 10,
+        action: "deny",
+        src: "10.0.0.0/8",
+        dst: "192.168.0.0/16",
+        proto: "tcp",
+        ports: { lo: 22, hi: 22 },
+      },
+    });
+    expect(revision).toBeGreaterThan(first.desiredRevision);
+    const second = await deviceInSync(site, deviceId, revision);
+    expect(second.reportedRevision).toBe(revision);
+    const lastGood = JSON.parse(await readFile(join(b.stateDir, "last-good.json"), "utf8"));
+    expect(lastGood).toMatchObject({ revision, deviceId });
+    expect(lastGood.config.rules).toEqual([
+      {
+        id: 1,
+        src: "10.0.0.0/8",
+        dst: "192.168.0.0/16",
+        proto: "tcp",
+        ports: [22, 22],
+        action: "deny",
+      },
+    ]);
+
+    expect(await agent.stop()).toBe(0);
+    expect(agent.stdout).toContain("stopped");
+    await eventually("the device to show offline", async () => {
+      const d = await site.api.device.get({ orgSlug: site.slug, deviceId });
+      return !d.online && d;
+    });
+    // JSON lines, and no key material or token in them.
+    expect(agent.logLines().some((l) => l.msg === "connected to broker")).toBe(true);
+    expect(agent.stderr).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+    expect(agent.stderr).not.toContain(site.token.token);
   });
+
+  it("a device awaiting approval: run polls, the operator approves, the agent applies", async () => {
+    const site = await createSite({ autoApprove: false });
+    const b = await box();
+    const enrolled = await cli([
+      "enroll",
+      "--token",
+      site.token.token,
+      "--config",
+      b.config,
+      "--no-wait",
+    ]);
+    expect(enrolled.code).toBe(0);
+    const [pending] = await devicesOf(site);
+    expect(pending).toMatchObject({ status: "pending", online: false });
+
+    const agent = run(b.config);
+    await eventually("the agent to wait for approval", async () =>
+      agent.logLines().some((l) => String(l.msg).startsWith("enrollment pending")),
+    );
+    expect(agent.running).toBe(true);
+    await site.api.device.approve({ orgSlug: site.slug, deviceId: pending!.id });
+
+    const row = await deviceInSync(site, pending!.id);
+    expect(row).toMatchObject({ status: "active", inSync: true });
+    const identity = JSON.parse(await readFile(join(b.stateDir, "identity.json"), "utf8"));
+    expect(identity).toMatchObject({ deviceId: pending!.id, mqttUrl: stack.broker.url });
+    expect(await healthz(b.health)).toMatchObject({ ok: true, revision: row.desiredRevision });
+    expect(await agent.stop()).toBe(0);
+  }, 90_000);
 });

@@ -1,8 +1,8 @@
-// A throwaway Mosquitto for agent tests: plain MQTT (anonymous) or mutual TLS on a free
-// 127.0.0.1 port, no persistence, config in a temp dir. stop()/start() keep the port, so a test can take
-// the broker away and bring it back.
+// A throwaway Mosquitto for agent tests: plain, anonymous MQTT on a free 127.0.0.1 port, no
+// persistence, config in a temp dir. stop()/start() keep the port, so a test can take the
+// broker away and bring it back.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,42 +38,20 @@ export class Mosquitto {
     readonly port: number,
   ) {}
 
-  tls = false;
-
   get url(): string {
-    return `${this.tls ? "mqtts" : "mqtt"}://127.0.0.1:${this.port}`;
+    return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  /** Plain and anonymous, or (tls) mutual TLS: clients need a certificate from `caPem`,
-   * whose CN becomes their user name, as in production. */
-  static async create(tls?: {
-    caPem: string;
-    certPem: string;
-    keyPem: string;
-  }): Promise<Mosquitto> {
+  /** Plain and anonymous: the agent's channel logic without TLS (the fleet stack's
+   * broker covers mutual TLS, see run.int.test.ts). */
+  static async create(): Promise<Mosquitto> {
     const dir = await mkdtemp(join(tmpdir(), "patronus-mosq-"));
-    // Mosquitto started as root drops to its own user before reading the TLS files.
-    await chmod(dir, 0o755);
     const m = new Mosquitto(dir, await freePort());
-    const tlsLines: string[] = [];
-    if (tls) {
-      m.tls = true;
-      for (const [name, pem] of Object.entries(tls))
-        await writeFile(join(dir, `${name}.pem`), pem, { mode: 0o644 });
-      tlsLines.push(
-        `cafile ${join(dir, "caPem.pem")}`,
-        `certfile ${join(dir, "certPem.pem")}`,
-        `keyfile ${join(dir, "keyPem.pem")}`,
-        "require_certificate true",
-        "use_identity_as_username true",
-      );
-    }
     await writeFile(
       join(dir, "mosquitto.conf"),
       [
         `listener ${m.port} 127.0.0.1`,
-        ...tlsLines,
-        `allow_anonymous ${tls ? "false" : "true"}`,
+        "allow_anonymous true",
         "persistence false",
         "log_dest stderr",
         "log_type error",
