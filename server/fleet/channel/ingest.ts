@@ -159,16 +159,15 @@ export class FleetIngest {
     );
   }
 
-  private merge(orgId: string, old: OrgBatch) {
+  /** Puts a batch whose write failed back; reports that arrived since win over it. */
+  private merge(orgId: string, failed: OrgBatch) {
     const cur = this.batches.get(orgId) ?? newBatch();
-    for (const k of ["states", "presence", "heartbeats", "telemetry"] as const) {
-      const merged = new Map([
-        ...(old[k] as Map<string, never>),
-        ...(cur[k] as Map<string, never>),
-      ]);
-      (cur[k] as Map<string, unknown>) = merged;
-    }
-    this.batches.set(orgId, cur);
+    this.batches.set(orgId, {
+      states: new Map([...failed.states, ...cur.states]),
+      presence: new Map([...failed.presence, ...cur.presence]),
+      heartbeats: new Map([...failed.heartbeats, ...cur.heartbeats]),
+      telemetry: new Map([...failed.telemetry, ...cur.telemetry]),
+    });
   }
 
   private async write(orgId: string, b: OrgBatch) {
