@@ -24,7 +24,16 @@ export function runWorkers(db: Db, log: (line: string) => void = console.log) {
         if (!parsed.success) throw new UnrecoverableError(`bad payload: ${parsed.error.message}`);
         return entry.handle(db, parsed.data);
       },
-      { connection, prefix: env.REDIS_PREFIX, concurrency: 8 },
+      {
+        connection,
+        prefix: env.REDIS_PREFIX,
+        concurrency: 8,
+        // A worker that dies mid-job holds the job's lock until it expires; then the stalled
+        // check hands the job to another worker. Defaults (30 s each) would hold a compile
+        // back for up to a minute; the lock is renewed while a job runs, so short is safe.
+        lockDuration: 15_000,
+        stalledInterval: 10_000,
+      },
     );
     worker.on("completed", (job, result) => log(`${job.name} ${job.id} done: ${String(result)}`));
     worker.on("failed", (job, error) => log(`${job?.name} ${job?.id} failed: ${error.message}`));

@@ -33,13 +33,15 @@ export function checkDesired(payload: Buffer, deviceId: string): Inbound {
     if (!(e instanceof MessageError)) throw e;
     return { ok: false, error: e.message, attempted: claimedRevision(payload) };
   }
-  const attempted = desired.revision;
+  // Another device's snapshot is no attempt of this device's revision: naming its revision
+  // would mark that revision failed here, and the control plane would never send this
+  // device its own snapshot of it.
   if (desired.deviceId !== deviceId)
     return {
       ok: false,
-      attempted,
       error: `desired state is addressed to device ${desired.deviceId.slice(0, 40)}, not ${deviceId}`,
     };
+  const attempted = desired.revision;
   const hash = configHash(desired.config);
   if (hash !== desired.hash)
     return {

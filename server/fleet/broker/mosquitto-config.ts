@@ -77,6 +77,14 @@ export function mosquittoConf(o: MosquittoConfOptions, user: string | undefined)
     // message_size_limit refuses payloads over the limit exactly (max_packet_size would
     // count the topic and headers too) and keeps the connection.
     `message_size_limit ${MAX_MESSAGE_BYTES}`,
+    // Every device's reports reach the control plane through one connection per worker.
+    // Mosquitto's defaults (20 unacknowledged QoS 1 messages in flight per client, 1,000
+    // queued behind them) silently drop reports beyond that during a rollout's burst of
+    // acks, and a lost ack leaves its rollout running forever (bench/fleet, 10,000 agents:
+    // 6,820 acks never reached the database). A device receives a handful of messages, so
+    // only the control plane ever comes near these bounds.
+    "max_inflight_messages 1000",
+    "max_queued_messages 1000000",
     "persistence true",
     `persistence_location ${p.data}/`,
     "autosave_interval 60",

@@ -1,8 +1,9 @@
 // Publishing desired states, always derived from the database: a device is "pending" when
 // its desired revision is above what it reported and it has not already failed that very
 // revision. Publishing twice is harmless (the agent re-acks an equal revision), so every
-// caller may simply publish whatever is pending: after a compile, when a rollout advances,
-// and in the periodic reconcile that repairs lost messages.
+// caller may simply publish whatever is pending: after a compile (and its retries), when a
+// rollout advances, and when a device comes (back) online, which repairs what a broker
+// restart or an outage lost.
 import type { Db, Tx } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { getControlChannel } from "../channel/control-channel";

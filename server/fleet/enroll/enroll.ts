@@ -8,6 +8,7 @@ import { env } from "../../env";
 import { AppError } from "../../errors";
 import { writeAudit } from "../../services/audit/write-audit";
 import { desireCompiled, publishPending } from "../compile/publish";
+import { checkDeviceCsr, PkiError } from "../pki/ca";
 import { ensurePlatformPki } from "../pki/platform";
 import { x509 } from "../pki/x509";
 import { deviceIdentity, type EnrollRequest, type EnrollResponse } from "../protocol";
@@ -21,12 +22,16 @@ async function brokerInfo() {
   return { url: env.FLEET_AGENT_MQTT_URL || env.FLEET_MQTT_URL, serverCa: pki.caPem };
 }
 
-function assertCsr(csrPem: string) {
+/** The whole CSR check up front: a CSR the CA would refuse is bad input, not a 500. */
+async function assertCsr(csrPem: string) {
   try {
     new x509.Pkcs10CertificateRequest(csrPem);
   } catch {
     throw new AppError("BAD_REQUEST", "csr is not a PEM certificate signing request");
   }
+  await checkDeviceCsr(csrPem).catch((e: unknown) => {
+    throw e instanceof PkiError ? new AppError("BAD_REQUEST", e.message) : e;
+  });
 }
 
 type TokenRow = {
@@ -42,7 +47,7 @@ type TokenRow = {
 };
 
 export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse> {
-  assertCsr(req.csr);
+  await assertCsr(req.csr);
   const tokenHash = hashSecret(req.token);
   const result = await withScope(db, { enrollTokenHash: tokenHash }, async (tx) => {
     const [token] = await tx.$queryRaw<TokenRow[]>`
@@ -91,7 +96,11 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
     }
     return activate(tx, token.orgId, device.id, req.csr);
   });
-  if (result.status === "active") await publishPending(db, result.orgId).catch(() => undefined);
+  // This device only: the others' pending states have triggers of their own (compile,
+  // rollout advance, coming online), and publishing the whole org here made enrolling N
+  // devices cost O(N²) publishes.
+  if (result.status === "active")
+    await publishPending(db, result.orgId, [result.deviceId]).catch(() => undefined);
   return strip(result);
 }
 

@@ -57,17 +57,23 @@ function parseCsr(csrPem: string) {
   }
 }
 
-export async function signDeviceCsr(input: SignDeviceCsrInput): Promise<IssuedCert> {
-  const ids = splitIdentity(input.identity);
-  if (!ids || !isDeviceIdentity(input.identity))
-    throw new PkiError(`not a device identity: ${JSON.stringify(input.identity)}`);
-  if (!(input.hours > 0)) throw new PkiError(`certificate lifetime must be positive hours`);
-  const csr = parseCsr(input.csrPem);
+/** What a device's CSR must be (PKCS#10, EC P-256, self-signed); the CSR or a PkiError. */
+export async function checkDeviceCsr(csrPem: string) {
+  const csr = parseCsr(csrPem);
   const alg = csr.publicKey.algorithm as EcKeyAlgorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256")
     throw new PkiError(`CSR key must be EC P-256, got ${alg.name} ${alg.namedCurve ?? ""}`.trim());
   if (!(await csr.verify().catch(() => false)))
     throw new PkiError("CSR signature does not verify with its own public key");
+  return csr;
+}
+
+export async function signDeviceCsr(input: SignDeviceCsrInput): Promise<IssuedCert> {
+  const ids = splitIdentity(input.identity);
+  if (!ids || !isDeviceIdentity(input.identity))
+    throw new PkiError(`not a device identity: ${JSON.stringify(input.identity)}`);
+  if (!(input.hours > 0)) throw new PkiError(`certificate lifetime must be positive hours`);
+  const csr = await checkDeviceCsr(input.csrPem);
 
   const signer = await loadSigner(input.caCertPem, input.caKeyEnc, input.masterKeyHex);
   if (signer.cert.subjectName.getField("O")[0] !== ids.orgId)

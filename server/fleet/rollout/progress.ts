@@ -10,14 +10,20 @@ import { configHash } from "../protocol";
 
 type Counts = { applied: number; failed: number; total: number; firstError: string | null };
 
+/**
+ * A device that runs the revision has not failed it, whatever it reported since: a refused
+ * message that names no revision (not JSON, say) leaves attemptedRevision at the one it
+ * applied, with a failure status next to it.
+ */
 async function countStage(tx: Tx, orgId: string, revision: number, ids: string[]) {
   const [c] = await tx.$queryRaw<Counts[]>`
     SELECT
       count(*) FILTER (WHERE "reportedRevision" >= ${revision})::int AS applied,
-      count(*) FILTER (WHERE "attemptedRevision" = ${revision}
+      count(*) FILTER (WHERE "attemptedRevision" = ${revision} AND "reportedRevision" < ${revision}
                          AND "applyStatus" IN ('failed', 'rolled_back', 'rejected'))::int AS failed,
       count(*)::int AS total,
       min("lastError") FILTER (WHERE "attemptedRevision" = ${revision}
+                                 AND "reportedRevision" < ${revision}
                                  AND "applyStatus" <> 'applied') AS "firstError"
     FROM devices WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${ids}::text[])`;
   return c as Counts;
