@@ -2,7 +2,7 @@
 // to every site come with the site's own, in priority order; their ids are positions, so
 // the data plane's per-rule counters line up with the rule list the portal shows.
 import type { Intent } from "../intent/schemas";
-import type { DeviceConfig } from "../protocol";
+import { configHash, type DeviceConfig } from "../protocol";
 
 function groupBySite<T extends { siteId: string }>(rows: readonly T[]) {
   const m = new Map<string, T[]>();
@@ -68,4 +68,21 @@ export function siteCompiler(intent: Intent) {
     cache.set(siteId, config);
     return config;
   };
+}
+
+const hashes = new WeakMap<DeviceConfig, string>();
+
+/**
+ * configHash of a config made by siteCompiler, computed once per config object: the
+ * devices of a site share their site's config, so a fleet costs one hash per site rather
+ * than one per device (10,000 devices: ~0.2 s of CPU each time a compile, a publish or a
+ * canary advance hashed them all). Safe because compiled configs are never mutated.
+ */
+export function compiledHash(config: DeviceConfig): string {
+  let hash = hashes.get(config);
+  if (hash === undefined) {
+    hash = configHash(config);
+    hashes.set(config, hash);
+  }
+  return hash;
 }

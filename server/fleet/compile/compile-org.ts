@@ -5,8 +5,7 @@
 import type { Db } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { ZIntent } from "../intent/schemas";
-import { configHash } from "../protocol";
-import { siteCompiler } from "./compile-device";
+import { compiledHash, siteCompiler } from "./compile-device";
 
 export interface CompileOutcome {
   revision: number;
@@ -42,7 +41,7 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
     for (const d of devices) {
       const config = compile(d.siteId);
       if (!config) continue;
-      const hash = configHash(config);
+      const hash = compiledHash(config);
       if (hash !== d.desiredHash) changed.push({ id: d.id, hash, online: d.online });
     }
 

@@ -8,8 +8,8 @@ import type { Db, Tx } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { getControlChannel } from "../channel/control-channel";
 import { ZIntent } from "../intent/schemas";
-import { configHash, type DesiredState, deviceIdentity } from "../protocol";
-import { siteCompiler } from "./compile-device";
+import { type DesiredState, deviceIdentity } from "../protocol";
+import { compiledHash, siteCompiler } from "./compile-device";
 
 type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
 
@@ -39,7 +39,7 @@ export async function desiredStates(
   for (const d of devices) {
     const config = compilers.get(d.desiredRevision)?.(d.siteId);
     // The site is gone from that revision, or the device moved: the next compile decides.
-    if (!config || configHash(config) !== d.desiredHash) continue;
+    if (!config || compiledHash(config) !== d.desiredHash) continue;
     out.push({
       identity: deviceIdentity(orgId, d.id),
       state: {
@@ -93,7 +93,7 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
     if (!config) continue;
     await tx.device.update({
       where: { id: d.id, orgId },
-      data: { desiredRevision: fr.compiled, desiredHash: configHash(config) },
+      data: { desiredRevision: fr.compiled, desiredHash: compiledHash(config) },
     });
   }
 }

@@ -1,12 +1,11 @@
 // Moves running rollouts along as devices report: canary all applied → roll to the rest;
 // failures reaching the bound → halt and alert; every device answered → completed.
 // Runs in the ingest transaction of the org; returns whether new devices must be published.
-import type { Tx } from "../../db/client";
+import { Prisma, type Tx } from "../../db/client";
 import { writeAudit } from "../../services/audit/write-audit";
-import { siteCompiler } from "../compile/compile-device";
+import { compiledHash, siteCompiler } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
 import { ZIntent } from "../intent/schemas";
-import { configHash } from "../protocol";
 
 type Counts = { applied: number; failed: number; total: number; firstError: string | null };
 
@@ -14,8 +13,23 @@ type Counts = { applied: number; failed: number; total: number; firstError: stri
  * A device that runs the revision has not failed it, whatever it reported since: a refused
  * message that names no revision (not JSON, say) leaves attemptedRevision at the one it
  * applied, with a failure status next to it.
+ *
+ * The stage's device ids are read from the rollout row inside the query: this runs on
+ * every ingest batch, and shipping a 10,000-id array out of PostgreSQL and back in each
+ * time cost the worker more than the count itself. The lookup goes through the primary
+ * key with or without table statistics.
  */
-async function countStage(tx: Tx, orgId: string, revision: number, ids: string[]) {
+async function countStage(
+  tx: Tx,
+  orgId: string,
+  r: { id: string; revision: number },
+  stage: "all" | "canary",
+) {
+  const ids =
+    stage === "all"
+      ? Prisma.sql`(SELECT "deviceIds" FROM rollouts WHERE id = ${r.id} AND "orgId" = ${orgId})`
+      : Prisma.sql`(SELECT "canaryIds" FROM rollouts WHERE id = ${r.id} AND "orgId" = ${orgId})`;
+  const revision = r.revision;
   const [c] = await tx.$queryRaw<Counts[]>`
     SELECT
       count(*) FILTER (WHERE "reportedRevision" >= ${revision})::int AS applied,
@@ -39,12 +53,12 @@ export async function progressRollouts(tx: Tx, orgId: string): Promise<ProgressR
   const out: ProgressResult = { advanced: [], halted: [], completed: [] };
   const running = await tx.rollout.findMany({
     where: { orgId, status: { in: ["canary", "rolling"] } },
+    select: { id: true, revision: true, status: true, failureThreshold: true },
   });
   for (const r of running) {
-    const all = await countStage(tx, orgId, r.revision, r.deviceIds);
-    const stage =
-      r.status === "canary" ? await countStage(tx, orgId, r.revision, r.canaryIds) : all;
-    await tx.rollout.update({
+    const all = await countStage(tx, orgId, r, "all");
+    const stage = r.status === "canary" ? await countStage(tx, orgId, r, "canary") : all;
+    await tx.rollout.updateMany({
       where: { id: r.id, orgId },
       data: { succeeded: all.applied, failed: all.failed },
     });
@@ -93,11 +107,11 @@ export async function halt(
 }
 
 /** The canary answered well: every other changed device now desires the revision. */
-async function advance(
-  tx: Tx,
-  orgId: string,
-  r: { id: string; revision: number; deviceIds: string[]; canaryIds: string[] },
-) {
+async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
+  const r = await tx.rollout.findUniqueOrThrow({
+    where: { id: rollout.id, orgId },
+    select: { id: true, revision: true, deviceIds: true, canaryIds: true },
+  });
   const snap = await tx.intentSnapshot.findUniqueOrThrow({
     where: { orgId_revision: { orgId, revision: r.revision } },
   });
@@ -110,7 +124,7 @@ async function advance(
   const targets: { id: string; hash: string }[] = [];
   for (const d of rest) {
     const config = compile(d.siteId);
-    if (config) targets.push({ id: d.id, hash: configHash(config) });
+    if (config) targets.push({ id: d.id, hash: compiledHash(config) });
   }
   await setDesired(tx, orgId, r.revision, targets);
   await tx.rollout.update({ where: { id: r.id, orgId }, data: { status: "rolling" } });

@@ -1,0 +1,174 @@
+// The benchmark's own world: a fresh database (migrated, with the app role), a Redis key
+// prefix, a platform PKI directory, a state root for the agents and a random master key.
+// All of it goes into process.env before any server module is imported (server/env.ts
+// reads process.env once), and into the environment of the child processes.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { ensureAppRole } from "../../server/db/app-role";
+import { migrate } from "../../server/db/migrate";
+
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface BenchEnv {
+  database: string;
+  redisPrefix: string;
+  /** Temp dirs removed at the end: the platform PKI and the agents' state root. */
+  dirs: string[];
+  stateRoot: string;
+  /** What server modules and child processes read. */
+  vars: Record<string, string>;
+}
+
+function databaseUrl(database: string, user?: string) {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  if (user) {
+    url.username = user;
+    url.password = "";
+  }
+  return url.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates everything; `track` is called as soon as each part exists, so a failure halfway cleans up. */
+export async function createBenchEnv(
+  track: (env: BenchEnv) => void,
+  opts: { pgLogMs?: number } = {},
+): Promise<BenchEnv> {
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const env: BenchEnv = {
+    database: `patronus_bench_${suffix}`,
+    redisPrefix: `pbench-${suffix}`,
+    dirs: [],
+    stateRoot: "",
+    vars: {},
+  };
+  track(env);
+  const pkiDir = await mkdtemp(join(tmpdir(), "patronus-bench-pki-"));
+  env.dirs.push(pkiDir);
+  // Agent state on tmpfs: every enrollment writes five files with fsync, which on a real
+  // device is that device's own disk, not the portal's throughput.
+  const shm = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  env.stateRoot = await mkdtemp(join(shm, "patronus-bench-agents-"));
+  env.dirs.push(env.stateRoot);
+
+  await admin(async (c) => {
+    await c.query(`CREATE DATABASE ${env.database}`);
+    // Investigation aid: PostgreSQL's own log gets every statement slower than this.
+    if (opts.pgLogMs !== undefined) {
+      const set = (name: string, value: string) =>
+        c.query(`ALTER DATABASE ${env.database} SET ${name} = ${value}`);
+      await set("log_min_duration_statement", String(Math.floor(opts.pgLogMs)));
+      await set("log_lock_waits", "on");
+      await set("deadlock_timeout", "'100ms'");
+      // ... with their plans (EXPLAIN ANALYZE) when they are this slow.
+      await set("session_preload_libraries", "'auto_explain'");
+      await set("auto_explain.log_min_duration", String(Math.floor(opts.pgLogMs)));
+      await set("auto_explain.log_analyze", "on");
+      await set("auto_explain.log_buffers", "on");
+    }
+  });
+  const ownerUrl = databaseUrl(env.database);
+  const appUrl = databaseUrl(env.database, "patronus_app");
+  await migrate(ownerUrl);
+  await ensureAppRole(ownerUrl, appUrl);
+
+  env.vars = {
+    NODE_ENV: "production",
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    DATABASE_URL: ownerUrl,
+    APP_DATABASE_URL: appUrl,
+    REDIS_URL,
+    REDIS_PREFIX: env.redisPrefix,
+    FLEET_PKI_DIR: pkiDir,
+    FLEET_MASTER_KEY: randomBytes(32).toString("hex"),
+    FLEET_BROKER: "mosquitto",
+    FLEET_INGEST: "true",
+    MAIL_OUTBOX_UI: "false",
+  };
+  Object.assign(process.env, env.vars);
+  return env;
+}
+
+/** Drops the database, the Redis keys and the temp dirs. Each step runs even if another fails. */
+export async function dropBenchEnv(env: BenchEnv): Promise<string[]> {
+  const problems: string[] = [];
+  const step = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (e) {
+      problems.push(`${what}: ${(e as Error).message}`);
+    }
+  };
+  await step("drop database", () =>
+    admin((c) => c.query(`DROP DATABASE IF EXISTS ${env.database} WITH (FORCE)`)),
+  );
+  await step("delete Redis keys", async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(
+          cursor,
+          "MATCH",
+          `${env.redisPrefix}*`,
+          "COUNT",
+          1000,
+        );
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== "0");
+    } finally {
+      await redis.quit();
+    }
+  });
+  for (const dir of env.dirs)
+    await step(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  return problems;
+}
+
+/**
+ * What autovacuum would have done by now. PostgreSQL on this kind of machine may run
+ * without it (CI configurations turn it off): then the fleet tables have no statistics
+ * and pile up dead rows, and the planner picks plans no production database would (the
+ * ingest's batched UPDATE became a nested loop over the org's devices per reported row:
+ * 1.1 s for 3,000 acks at 10,000 devices).
+ */
+export async function vacuumFleetTables(ownerUrl: string) {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query("VACUUM (ANALYZE) devices, rollouts, fleet_revisions");
+  } finally {
+    await client.end();
+  }
+}
+
+/** Whether the server runs autovacuum (for the report). */
+export async function autovacuumOn(ownerUrl: string) {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ autovacuum: string }>("SHOW autovacuum");
+    return rows[0]?.autovacuum === "on";
+  } finally {
+    await client.end();
+  }
+}

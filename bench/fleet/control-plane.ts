@@ -1,0 +1,134 @@
+// The control plane around the agents, started the way production runs it but on one
+// machine: Mosquitto as a child (two listeners: devices, control plane), the BullMQ
+// workers + device-report ingest as a separate process (`workers/index.ts`, joining the
+// shared subscription), the enrollment endpoint on a loopback HTTP server in this process,
+// and an observer: a control-plane MQTT client that timestamps state and desired messages.
+// Imported only after bench-env.ts has set process.env.
+import { createServer, type Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import { getDb } from "../../server/db/client";
+import { env } from "../../server/env";
+import { MosquittoBroker } from "../../server/fleet/broker/mosquitto";
+import { loadTrust } from "../../server/fleet/broker/trust";
+import { enrollHandler } from "../../server/fleet/enroll/http";
+import { ensurePlatformPki } from "../../server/fleet/pki/platform";
+import { closeQueues } from "../../server/jobs/queues";
+import { closeRedis } from "../../server/redis";
+import { Observer } from "./observer";
+import { spawnTs, type TsProcess } from "./procs";
+import { waitFor } from "./stats";
+
+const WORKERS = fileURLToPath(new URL("../../workers/index.ts", import.meta.url));
+
+export interface ControlPlane {
+  broker: MosquittoBroker;
+  worker: TsProcess;
+  observer: Observer;
+  portalUrl: string;
+  /** Makes the broker trust every org CA in the database (after an org's first site). */
+  reloadTrust(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function serveEnrollment(): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (req.url !== "/api/fleet/enroll" || req.method !== "POST") {
+        res.writeHead(404).end();
+        return;
+      }
+      const response = await enrollHandler(
+        new Request(`http://127.0.0.1${req.url}`, {
+          method: "POST",
+          headers: req.headers as Record<string, string>,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      console.error(`enrollment endpoint: ${(e as Error).stack}`);
+      res.writeHead(500).end();
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Starts every part; `track` receives each stoppable part as soon as it exists, so that a
+ * failure halfway still stops what was started.
+ */
+export async function startControlPlane(
+  ports: { port: number; controlPort: number },
+  childEnv: Record<string, string>,
+  profileDir: string | undefined,
+  track: (stop: () => Promise<unknown>, pid?: number) => void,
+): Promise<ControlPlane> {
+  const db = getDb();
+  const platform = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY);
+  const { skipped: _s, ...trust } = await loadTrust(db, platform);
+  const broker = await MosquittoBroker.start({
+    platform,
+    trust,
+    host: "127.0.0.1",
+    ...ports,
+    maxFiles: 32_768,
+  });
+  track(() => broker.stop(), broker.pid);
+
+  const worker = spawnTs("workers", WORKERS, { env: childEnv, profileDir });
+  track(() => worker.stop(), worker.pid);
+  let exited: number | null | undefined;
+  void worker.exited.then((code) => {
+    exited = code;
+  });
+  await waitFor(
+    "the worker process's ingest to subscribe",
+    () => {
+      if (exited !== undefined)
+        throw new Error(`worker process exited (${exited}):\n${worker.tail()}`);
+      return worker.tail(200).includes("fleet ingest subscribed");
+    },
+    60_000,
+    { detail: () => worker.tail(5) },
+  );
+
+  const http = await serveEnrollment();
+  track(() => new Promise((r) => http.server.close(r)));
+
+  const observer = await Observer.connect({
+    url: broker.controlUrl,
+    ca: platform.caPem,
+    cert: platform.controlCertPem,
+    key: platform.controlKeyPem,
+  });
+  track(() => observer.close());
+
+  return {
+    broker,
+    worker,
+    observer,
+    portalUrl: http.url,
+    async reloadTrust() {
+      const { skipped, ...next } = await loadTrust(db, platform);
+      if (skipped.length)
+        throw new Error(`org CAs left out of the trust: ${JSON.stringify(skipped)}`);
+      await broker.reload(next);
+    },
+    async stop() {
+      await observer.close().catch(() => undefined);
+      http.server.closeAllConnections();
+      await new Promise((r) => http.server.close(r));
+      await worker.stop();
+      await broker.stop();
+      await closeQueues();
+      await closeRedis();
+      await db.$disconnect();
+    },
+  };
+}

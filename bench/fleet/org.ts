@@ -1,0 +1,87 @@
+// One org per fleet size, made through the same services and API procedures the portal
+// uses: an owner, its org, the sites (one per `perSite` agents) and one enrollment token
+// per site with exactly as many uses as that site gets agents.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createCaller } from "../../server/api/root";
+import type { SessionUser } from "../../server/auth/session";
+import { getDb } from "../../server/db/client";
+import { withScope } from "../../server/db/with-tenant";
+import { createOrg } from "../../server/services/org/create-org";
+import { waitFor } from "./stats";
+
+export type Caller = ReturnType<typeof createCaller>;
+
+export interface BenchOrg {
+  orgId: string;
+  orgSlug: string;
+  /** The API as the org's owner. */
+  caller: Caller;
+  sites: number;
+  /** One token per agent (a site's token repeated for each of its agents). */
+  tokens: string[];
+}
+
+export async function createBenchOrg(n: number, perSite: number, log: (s: string) => void) {
+  const db = getDb();
+  const tag = randomBytes(4).toString("hex");
+  const owner: SessionUser = {
+    id: randomUUID(),
+    email: `bench-${tag}@example.test`,
+    name: "Bench owner",
+    emailVerified: true,
+  };
+  await db.user.create({ data: owner });
+  const orgSlug = `bench-${n}-${tag}`;
+  const org = await createOrg(db, owner, { name: `Bench ${n}`, slug: orgSlug, kind: "standard" });
+  const caller = createCaller({ db, user: owner, headers: new Headers() });
+
+  const sites = Math.ceil(n / perSite);
+  const tokens: string[] = [];
+  for (let s = 0; s < sites; s++) {
+    const site = await caller.site.create({ orgSlug, name: `site-${String(s).padStart(5, "0")}` });
+    const count = Math.min(perSite, n - s * perSite);
+    const t = await caller.site.createToken({ orgSlug, siteId: site.id, maxUses: count });
+    for (let i = 0; i < count; i++) tokens.push(t.token);
+    if ((s + 1) % 200 === 0) log(`  ${s + 1}/${sites} sites`);
+  }
+  await waitCompiled(org.id, 120_000);
+  return { orgId: org.id, orgSlug, caller, sites, tokens } satisfies BenchOrg;
+}
+
+export async function fleetRevision(orgId: string) {
+  const fr = await withScope(getDb(), { orgId }, (tx) =>
+    tx.fleetRevision.findUniqueOrThrow({ where: { orgId } }),
+  );
+  return fr;
+}
+
+/** Waits until the workers have compiled the org's newest revision. */
+export async function waitCompiled(orgId: string, timeoutMs: number) {
+  let last = "";
+  await waitFor(
+    "the workers to compile the newest revision",
+    async () => {
+      const fr = await fleetRevision(orgId);
+      last = `revision ${fr.revision}, compiled ${fr.compiled}`;
+      return fr.compiled === fr.revision;
+    },
+    timeoutMs,
+    { everyMs: 100, detail: () => last },
+  );
+}
+
+/** Devices of the org that are online and report `revision` (or newer) applied, in the database. */
+export async function dbApplied(orgId: string, revision: number) {
+  const [row] = await withScope(
+    getDb(),
+    { orgId },
+    (tx) =>
+      tx.$queryRaw<{ applied: number; online: number; total: number }[]>`
+      SELECT count(*) FILTER (WHERE "reportedRevision" >= ${revision}
+                                AND "applyStatus" = 'applied')::int AS applied,
+             count(*) FILTER (WHERE online)::int AS online,
+             count(*)::int AS total
+      FROM devices WHERE "orgId" = ${orgId} AND status = 'active'`,
+  );
+  return row!;
+}

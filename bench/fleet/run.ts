@@ -1,0 +1,316 @@
+// Fleet benchmark: `npx tsx bench/fleet/run.ts [--sizes 100,1000,10000] [--runs R]
+// [--warmup 1] [--per-site 10] [--concurrency 16] [--agent-procs <cores>] [--keep-going]`
+// (investigation: [--profile DIR] [--pg-waits] [--pg-log-ms N] [--no-vacuum]). Runs N
+// simulated agents (the real agent code, thousands per process) against a local Mosquitto
+// and measures one API change → every device's ack, plus enrollment throughput and memory
+// per agent. Prints figures; the target (10,000 agents, p99 ≤ 2 s on one 2-core machine)
+// is the issue's, nothing here asserts on time. Everything it creates (database, Redis
+// keys, broker, processes, temp dirs) is removed at the end, also on failure and Ctrl-C.
+import { mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { AgentPool } from "./agents";
+import {
+  autovacuumOn,
+  type BenchEnv,
+  createBenchEnv,
+  dropBenchEnv,
+  vacuumFleetTables,
+} from "./bench-env";
+import type { ControlPlane } from "./control-plane";
+import type { MeasureContext, Mode, RunResult } from "./measure";
+import { PgWaits } from "./pg-waits";
+import { rssBytes } from "./procs";
+import {
+  cpuTable,
+  enrollCpuTable,
+  memoryTable,
+  runLine,
+  type SizeResult,
+  summaryTable,
+  TARGET_MS,
+  timelineTable,
+} from "./report";
+import { sleep, waitFor, within } from "./stats";
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100,1000,10000" },
+    runs: { type: "string" },
+    warmup: { type: "string", default: "1" },
+    "per-site": { type: "string", default: "10" },
+    concurrency: { type: "string", default: "16" },
+    "keep-going": { type: "boolean", default: false },
+    /** Skip the VACUUM ANALYZE of the fleet tables before each change (see bench-env.ts). */
+    "no-vacuum": { type: "boolean", default: false },
+    /** Processes the simulated agents are spread over (default: one per core). */
+    "agent-procs": { type: "string" },
+    /** CPU profiles of the workers and agents processes, one per measured change. */
+    profile: { type: "string" },
+    /** Log statements slower than this many ms to PostgreSQL's log (this database only). */
+    "pg-log-ms": { type: "string" },
+    /** Sample what PostgreSQL's backends wait for during each change, and print it. */
+    "pg-waits": { type: "boolean", default: false },
+  },
+});
+const sizes = flags.sizes.split(",").map((s) => Number(s.replace(/_/g, "")));
+const warmup = Number(flags.warmup);
+const perSite = Number(flags["per-site"]);
+const concurrency = Number(flags.concurrency);
+const vacuum = !flags["no-vacuum"];
+const agentProcs = Number(flags["agent-procs"] ?? availableParallelism());
+const profileDir = flags.profile ? resolve(flags.profile) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const runsFor = (n: number) => (flags.runs ? Number(flags.runs) : n <= 1000 ? 5 : 3);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000))
+  throw new Error(
+    "--sizes: whole numbers from 1 to 10000 (an enrollment token allows 10,000 uses)",
+  );
+// Each change adds a rule; a site enforces at most 64 (global rules included).
+if (sizes.some((n) => warmup + 2 * runsFor(n) > 60)) throw new Error("--runs: at most 29");
+
+const log = (line: string) => console.log(line);
+
+// --- cleanup, whatever happens ------------------------------------------------------
+let benchEnv: BenchEnv | undefined;
+const stops: { name: string; fn: () => Promise<unknown> }[] = [];
+const pids = new Set<number>();
+let cleaning: Promise<void> | undefined;
+
+function track(name: string, fn: () => Promise<unknown>, pid?: number) {
+  stops.push({ name, fn });
+  if (pid) pids.add(pid);
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await within(s.fn(), 60_000, `stopping ${s.name}`);
+      } catch (e) {
+        console.error(`cleanup: ${(e as Error).message}`);
+      }
+    }
+    pids.clear(); // stopped: never signal a pid that may since belong to someone else
+    if (benchEnv) {
+      for (const p of await dropBenchEnv(benchEnv)) console.error(`cleanup: ${p}`);
+    }
+  })();
+  return cleaning;
+}
+
+// Last resort when the process is leaving anyway: no child outlives the benchmark.
+process.on("exit", () => {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+  for (const dir of benchEnv?.dirs ?? []) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+// --- one fleet size -----------------------------------------------------------------
+async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<SizeResult> {
+  const { createBenchOrg, dbApplied, fleetRevision } = await import("./org");
+  const { cpuDelta, cpuSnapshot, measureChange, setCanary } = await import("./measure");
+
+  const sites = Math.ceil(n / perSite);
+  log(`\nN = ${n.toLocaleString("en")}: org with ${sites} site(s), ${perSite} agent(s) per site`);
+  const org = await createBenchOrg(n, perSite, log);
+  await cp.reloadTrust(); // the org's CA, made with its first site
+
+  const agents = AgentPool.start(agentProcs, n, profileDir);
+  track(`agents (N=${n})`, () => agents.stop());
+  for (const pid of agents.pids) pids.add(pid);
+  const pidsNow = { agents: agents.pids, workers: cp.worker.pid, mosquitto: cp.broker.pid! };
+
+  log(
+    `  enrolling ${n} devices through ${cp.portalUrl}/api/fleet/enroll, ${concurrency} at a time`,
+  );
+  const cpuE0 = await cpuSnapshot(pidsNow);
+  const enrolled = await agents.enroll(
+    { url: cp.portalUrl, tokens: org.tokens, concurrency, dir: join(benchEnv!.stateRoot, `n${n}`) },
+    60_000 + n * 100,
+  );
+  const enrollCpu = cpuDelta(cpuE0, await cpuSnapshot(pidsNow));
+  log(
+    `  enrolled in ${(enrolled.ms / 1000).toFixed(1)} s: ${(n / (enrolled.ms / 1000)).toFixed(1)} devices/s`,
+  );
+
+  const mem0 = await agents.memory();
+  const broker0 = await rssBytes(cp.broker.pid!);
+  const t = performance.now();
+  await agents.startAgents(200, 60_000 + n * 20);
+  const { compiled } = await fleetRevision(org.orgId);
+  let agentState = "";
+  await waitFor(
+    "every agent to be connected with the current revision applied",
+    async () => {
+      const s = await agents.status(compiled);
+      agentState = `${s.connected}/${n} connected, ${s.applied}/${n} applied revision ${compiled}`;
+      return s.connected === n && s.applied === n;
+    },
+    120_000 + n * 10,
+    { everyMs: 250, detail: () => agentState },
+  );
+  let dbState = "";
+  await waitFor(
+    "the database to record every device online with the current revision",
+    async () => {
+      const d = await dbApplied(org.orgId, compiled);
+      dbState = `${d.online}/${n} online, ${d.applied}/${n} applied`;
+      return d.online === n && d.applied === n;
+    },
+    60_000 + n * 5,
+    { everyMs: 250, detail: () => dbState },
+  );
+  log(
+    `  ${n} agents connected (mutual TLS) and on revision ${compiled} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  await sleep(2000); // the connect storm's trailing reports
+  const mem1 = await agents.memory();
+  const broker1 = await rssBytes(cp.broker.pid!);
+
+  const ctx: MeasureContext = {
+    cp,
+    org,
+    identities: enrolled.identities,
+    pids: pidsNow,
+    profiled: profileDir ? [pidsNow.workers, ...pidsNow.agents] : [],
+    applyTimes: () => agents.applyTimes(),
+    diagnose: async (revision) => {
+      const a = await agents.status(revision).catch((e: Error) => ({ error: e.message }));
+      const d = await dbApplied(org.orgId, revision);
+      const drops = cp.broker
+        .logTail(200)
+        .split("\n")
+        .filter((l) => /drop/i.test(l));
+      return `agents: ${JSON.stringify(a)}; database: ${d.applied}/${n} applied; broker: ${drops.slice(-3).join(" | ") || "no drops logged"}`;
+    },
+    waits,
+  };
+  const runs: RunResult[] = [];
+  const total = warmup + runsFor(n);
+  let change = 0;
+  for (let k = 0; k < total; k++) {
+    for (const mode of ["canary", "no-canary"] as Mode[]) {
+      await setCanary(org, mode);
+      if (vacuum) await vacuumFleetTables(benchEnv!.vars.DATABASE_URL!);
+      const r = await measureChange(ctx, mode, ++change);
+      if (k >= warmup) runs.push(r);
+      log(`${runLine(n, r)}${k < warmup ? "  (warm-up, not counted)" : ""}`);
+      if (r.pgWaits) log(`  PostgreSQL backends, samples every 20 ms:\n${r.pgWaits}`);
+    }
+  }
+
+  await agents.stop();
+  for (const pid of agents.pids) pids.delete(pid);
+  return {
+    n,
+    sites,
+    enrollMs: enrolled.ms,
+    enrollCpu,
+    rssPerAgent: (mem1.rss - mem0.rss) / n,
+    heapPerAgent: (mem1.heapUsed - mem0.heapUsed) / n,
+    externalPerAgent: (mem1.external - mem0.external) / n,
+    brokerPerAgent: (broker1 - broker0) / n,
+    runs,
+  };
+}
+
+// --- main ---------------------------------------------------------------------------
+let exitCode = 0;
+let autovacuum = false;
+const results: SizeResult[] = [];
+const failures: string[] = [];
+try {
+  const pgLogMs = flags["pg-log-ms"] === undefined ? undefined : Number(flags["pg-log-ms"]);
+  benchEnv = await createBenchEnv(
+    (e) => {
+      benchEnv = e;
+    },
+    { pgLogMs },
+  );
+  const ports = { port: await freePort(), controlPort: await freePort() };
+  const urls = {
+    FLEET_MQTT_URL: `mqtts://127.0.0.1:${ports.controlPort}`,
+    FLEET_AGENT_MQTT_URL: `mqtts://127.0.0.1:${ports.port}`,
+  };
+  Object.assign(process.env, urls);
+  const { startControlPlane } = await import("./control-plane");
+  const cp = await startControlPlane(ports, { ...benchEnv.vars, ...urls }, profileDir, (fn, pid) =>
+    track("control plane part", fn, pid),
+  );
+  track("control plane", () => cp.stop());
+  autovacuum = await autovacuumOn(benchEnv.vars.DATABASE_URL!);
+  const waits = flags["pg-waits"]
+    ? await PgWaits.connect(benchEnv.vars.DATABASE_URL!, benchEnv.database)
+    : undefined;
+  if (waits) track("pg-waits", () => waits.close());
+  log(`database ${benchEnv.database}, Redis prefix ${benchEnv.redisPrefix}`);
+  log(
+    `mosquitto pid ${cp.broker.pid} (devices ${cp.broker.url}, control ${cp.broker.controlUrl}), workers pid ${cp.worker.pid}`,
+  );
+
+  for (const n of sizes) {
+    try {
+      results.push(await benchSize(cp, n, waits));
+    } catch (e) {
+      const msg = `N=${n}: ${(e as Error).stack ?? e}`;
+      if (!flags["keep-going"]) throw e;
+      console.error(`\n${msg}\n  (--keep-going: next size)`);
+      failures.push(msg);
+      exitCode = 1;
+    }
+  }
+} catch (e) {
+  console.error(`\nfleet benchmark failed: ${(e as Error).stack ?? e}`);
+  exitCode = 1;
+} finally {
+  if (results.length) print();
+  await cleanup();
+}
+process.exit(exitCode);
+
+function print() {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  log(
+    `\nMachine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
+  log(
+    `Processes: simulated agents (N spread over ${agentProcs} process(es), mutual TLS each, heartbeat 30 s), workers + ingest (workers/index.ts), mosquitto, this one (API caller, enrollment endpoint, observer), PostgreSQL, Redis`,
+  );
+  log(
+    `Fleet: ${perSite} agent(s) per site; PostgreSQL autovacuum ${autovacuum ? "on" : "off"}; ${vacuum ? "VACUUM ANALYZE of the fleet tables before each change (as autovacuum would)" : "no VACUUM (--no-vacuum)"}`,
+  );
+  log(
+    `\nChange → ack: one policy.create (a rule for all sites) as the org owner; ack = the device's state message with the new revision applied, as a control-plane subscriber sees it. Median over runs of each run's p50 / p99 / max (ms); target p99 ≤ ${TARGET_MS} ms; ratio = p99 / target. Runs: ${sizes.map((n) => `${runsFor(n)} at N=${n}`).join(", ")}, after ${warmup} warm-up run(s) per mode.\n`,
+  );
+  log(summaryTable(results));
+  log(
+    "\nMemory per simulated agent (agents processes summed, after GC, all connected and applied, minus the same before start; mosquitto RSS likewise)\n",
+  );
+  log(memoryTable(results));
+  log("\nEnrollment (real keys and CSRs through the HTTP endpoint)\n");
+  log(enrollCpuTable(results));
+  log("\nWhere the time goes: median time of each event since the API call\n");
+  log(timelineTable(results));
+  log("\nCPU per process from the API call until the rollout is recorded completed\n");
+  log(cpuTable(results));
+  if (failures.length) log(`\nFailed sizes:\n${failures.join("\n")}`);
+}
