@@ -119,10 +119,7 @@ export function Select({
   ...props
 }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string }) {
   return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label}>
       <select
         id={id}
         name={id}
@@ -131,7 +128,7 @@ export function Select({
       >
         {children}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 

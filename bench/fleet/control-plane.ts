@@ -4,13 +4,12 @@
 // shared subscription), the enrollment endpoint on a loopback HTTP server in this process,
 // and an observer: a control-plane MQTT client that timestamps state and desired messages.
 // Imported only after bench-env.ts has set process.env.
-import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { getDb } from "../../server/db/client";
 import { env } from "../../server/env";
 import { MosquittoBroker } from "../../server/fleet/broker/mosquitto";
 import { loadTrust } from "../../server/fleet/broker/trust";
-import { enrollHandler } from "../../server/fleet/enroll/http";
+import { serveEnrollmentOnLoopback } from "../../server/fleet/enroll/serve-loopback";
 import { ensurePlatformPki } from "../../server/fleet/pki/platform";
 import { closeQueues } from "../../server/jobs/queues";
 import { closeRedis } from "../../server/redis";
@@ -28,35 +27,6 @@ export interface ControlPlane {
   /** Makes the broker trust every org CA in the database (after an org's first site). */
   reloadTrust(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function serveEnrollment(): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      if (req.url !== "/api/fleet/enroll" || req.method !== "POST") {
-        res.writeHead(404).end();
-        return;
-      }
-      const response = await enrollHandler(
-        new Request(`http://127.0.0.1${req.url}`, {
-          method: "POST",
-          headers: req.headers as Record<string, string>,
-          body: Buffer.concat(chunks),
-        }),
-      );
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      console.error(`enrollment endpoint: ${(e as Error).stack}`);
-      res.writeHead(500).end();
-    }
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${port}` };
 }
 
 /**
@@ -98,7 +68,7 @@ export async function startControlPlane(
     { detail: () => worker.tail(5) },
   );
 
-  const http = await serveEnrollment();
+  const http = await serveEnrollmentOnLoopback();
   track(() => new Promise((r) => http.server.close(r)));
 
   const observer = await Observer.connect({

@@ -6,7 +6,6 @@ import mqtt, { type MqttClient } from "mqtt";
 import {
   type ApplyStatus,
   encode,
-  MAX_MESSAGE_BYTES,
   type ReportedState,
   topics,
 } from "../../../server/fleet/protocol";

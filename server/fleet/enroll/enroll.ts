@@ -17,9 +17,17 @@ import { hashSecret, newSecret } from "./tokens";
 
 const POLL_SECONDS = 5;
 
+// The platform CA does not change while a process runs: read it once, not per enrollment.
+let platformCa: Promise<string> | undefined;
+
 async function brokerInfo() {
-  const pki = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY);
-  return { url: env.FLEET_AGENT_MQTT_URL || env.FLEET_MQTT_URL, serverCa: pki.caPem };
+  platformCa ??= ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY)
+    .then((pki) => pki.caPem)
+    .catch((e) => {
+      platformCa = undefined;
+      throw e;
+    });
+  return { url: env.FLEET_AGENT_MQTT_URL || env.FLEET_MQTT_URL, serverCa: await platformCa };
 }
 
 /** The whole CSR check up front: a CSR the CA would refuse is bad input, not a 500. */

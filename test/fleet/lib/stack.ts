@@ -3,7 +3,6 @@
 // take each other's jobs), a Mosquitto (or embedded) broker with the platform PKI, the
 // BullMQ workers, the device-report ingest, and the enrollment endpoints on a loopback
 // HTTP server. stop() ends all of it.
-import { createServer, type Server } from "node:http";
 import { getDb } from "../../../server/db/client";
 import { env } from "../../../server/env";
 import {
@@ -17,7 +16,7 @@ import {
   setControlChannel,
 } from "../../../server/fleet/channel/control-channel";
 import { FleetIngest } from "../../../server/fleet/channel/ingest";
-import { enrollHandler, pollHandler } from "../../../server/fleet/enroll/http";
+import { serveEnrollmentOnLoopback } from "../../../server/fleet/enroll/serve-loopback";
 import { ensurePlatformPki, type PlatformPki } from "../../../server/fleet/pki/platform";
 import { closeQueues } from "../../../server/jobs/queues";
 import { closeRedis } from "../../../server/redis";
@@ -41,35 +40,6 @@ export interface FleetStack {
 /** Test-only: the configuration object is plain data; point it at this stack's parts. */
 function configure(values: Partial<typeof env>) {
   Object.assign(env as Record<string, unknown>, values);
-}
-
-async function serveEnrollment(): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const handler =
-      req.url === "/api/fleet/enroll"
-        ? enrollHandler
-        : req.url === "/api/fleet/enroll/poll"
-          ? pollHandler
-          : undefined;
-    if (!handler || req.method !== "POST") {
-      res.writeHead(404).end();
-      return;
-    }
-    const response = await handler(
-      new Request(`http://127.0.0.1${req.url}`, {
-        method: "POST",
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      }),
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${port}` };
 }
 
 export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<FleetStack> {
@@ -97,7 +67,7 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
   const ingest = new FleetIngest(db, channel, { shared: kind === "mosquitto", log: () => {} });
   await ingest.start();
   let stopWorkers = runWorkers(db, () => {});
-  const http = await serveEnrollment();
+  const http = await serveEnrollmentOnLoopback();
 
   return {
     broker,

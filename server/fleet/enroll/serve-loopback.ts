@@ -1,0 +1,40 @@
+// The enrollment endpoints on a plain Node HTTP server bound to loopback, for tests and
+// benchmarks that run the control plane without Next (the portal mounts the same handlers
+// in app/api/fleet/enroll/**/route.ts).
+import { createServer, type Server } from "node:http";
+import { enrollHandler, pollHandler } from "./http";
+
+const ROUTES: Record<string, (request: Request) => Promise<Response>> = {
+  "/api/fleet/enroll": enrollHandler,
+  "/api/fleet/enroll/poll": pollHandler,
+};
+
+export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const handler = ROUTES[req.url ?? ""];
+      if (!handler || req.method !== "POST") {
+        res.writeHead(404).end();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const response = await handler(
+        new Request(`http://127.0.0.1${req.url}`, {
+          method: "POST",
+          headers: req.headers as Record<string, string>,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      console.error(`enrollment endpoint: ${(e as Error).stack}`);
+      res.writeHead(500).end();
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${port}` };
+}
