@@ -7,6 +7,7 @@ PACKAGES=(
   chromium fonts-dejavu-core            # Playwright journeys (Debian's browser, never a download)
   clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make  # eBPF: objects and the loader
   iproute2 iputils-ping iperf3 netcat-openbsd util-linux  # network-namespace tests (nsenter)
+  wireguard-go wireguard-tools socat     # overlay test bed: userspace WireGuard tunnels, broker bridge
   postgresql-client redis-tools mosquitto mosquitto-clients  # fleet tests start their own broker
 )
 # dpkg-query, not `command -v`: several packages ship libraries or headers, not commands.

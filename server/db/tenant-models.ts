@@ -22,6 +22,14 @@ export const TENANT_MODELS = {
   PortForward: { table: "port_forwards", scopeKeys: ["orgId"] },
   LbService: { table: "lb_services", scopeKeys: ["orgId"] },
   Rollout: { table: "rollouts", scopeKeys: ["orgId"] },
+  WanLink: { table: "wan_links", scopeKeys: ["orgId"] },
+  OverlaySettings: { table: "overlay_settings", scopeKeys: ["orgId"] },
+  SlaClass: { table: "sla_classes", scopeKeys: ["orgId"] },
+  AppClass: { table: "app_classes", scopeKeys: ["orgId"] },
+  UserGroup: { table: "user_groups", scopeKeys: ["orgId"] },
+  SteeringPolicy: { table: "steering_policies", scopeKeys: ["orgId"] },
+  PathEvent: { table: "path_events", scopeKeys: ["orgId"] },
+  PathSample: { table: "path_samples", scopeKeys: ["orgId"] },
 } as const;
 
 export type TenantModel = keyof typeof TENANT_MODELS;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { siteCompiler } from "../../server/fleet/compile/compile-device";
 import { canaryCount } from "../../server/fleet/compile/compile-org";
-import { DEFAULT_SITE_SETTINGS, type Intent } from "../../server/fleet/intent/schemas";
+import { DEFAULT_SITE_SETTINGS, type Intent, ZIntent } from "../../server/fleet/intent/schemas";
 import { ZDeviceConfig } from "../../server/fleet/protocol";
 
-const intent: Intent = {
+const intent: Intent = ZIntent.parse({
   sites: [
     { id: "s1", name: "Paris", settings: { ...DEFAULT_SITE_SETTINGS, wanAddress: "198.51.100.1" } },
     { id: "s2", name: "Lyon", settings: DEFAULT_SITE_SETTINGS },
@@ -36,7 +36,7 @@ const intent: Intent = {
       backends: [{ addr: "10.0.0.7", port: 8080 }],
     },
   ],
-};
+});
 
 function rule(id: string, siteId: string | null, priority: number, action: "allow" | "deny") {
   return {

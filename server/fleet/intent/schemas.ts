@@ -1,7 +1,17 @@
 // What operators may ask of a site, in the shapes the API accepts and the intent snapshot
 // stores. The compiler (../compile) turns these into each device's DeviceConfig.
 import { z } from "zod";
-import { ZAction, ZCidr4, ZIfname, ZIpv4, ZPort, ZProto } from "../protocol";
+import {
+  ZAction,
+  ZAppMatch,
+  ZCidr4,
+  ZIfname,
+  ZIpv4,
+  ZLinkKind,
+  ZPort,
+  ZProto,
+  ZSiteRole,
+} from "../protocol";
 
 export const ZSiteSettings = z.strictObject({
   wan: ZIfname.default("eth0"),
@@ -58,9 +68,96 @@ export const ZLbServiceInput = z.strictObject({
     .max(64),
 });
 
+/** The overlay part of an org's intent (rows as stored; see overlay-schemas.ts for inputs). */
+export const ZOverlayIntent = z.object({
+  settings: z.object({
+    topology: z.enum(["hub_spoke", "full_mesh", "partial_mesh"]),
+    sitePairs: z.array(z.object({ a: z.string(), b: z.string() })),
+    probeIntervalMs: z.number(),
+    holdDownSeconds: z.number(),
+  }),
+  links: z.array(
+    z.object({
+      id: z.string(),
+      siteId: z.string(),
+      name: z.string(),
+      kind: ZLinkKind,
+      interface: z.string(),
+      gateway: z.string().nullable(),
+      publicAddress: z.string().nullable(),
+      cost: z.number(),
+      upMbps: z.number(),
+      downMbps: z.number(),
+      metered: z.boolean(),
+      enabled: z.boolean(),
+    }),
+  ),
+  slaClasses: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      maxLatencyMs: z.number(),
+      maxJitterMs: z.number(),
+      maxLossPct: z.number(),
+    }),
+  ),
+  appClasses: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(["voice", "video", "interactive", "saas", "bulk", "default", "custom"]),
+      number: z.number(),
+      dscp: z.number().nullable(),
+      match: z.array(ZAppMatch),
+      slaClassId: z.string().nullable(),
+    }),
+  ),
+  userGroups: z.array(
+    z.object({ id: z.string(), name: z.string(), prefixes: z.array(z.string()) }),
+  ),
+  policies: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      priority: z.number(),
+      siteId: z.string().nullable(),
+      appClassId: z.string().nullable(),
+      userGroupId: z.string().nullable(),
+      srcPrefixes: z.array(z.string()),
+      preferred: z.array(
+        z.object({
+          siteId: z.string(),
+          localLink: z.string().optional(),
+          remoteLink: z.string().optional(),
+        }),
+      ),
+      slaClassId: z.string().nullable(),
+      onViolation: z.enum(["best_effort", "hold"]),
+      enabled: z.boolean(),
+    }),
+  ),
+});
+export type OverlayIntent = z.infer<typeof ZOverlayIntent>;
+export const EMPTY_OVERLAY_INTENT: OverlayIntent = {
+  settings: { topology: "full_mesh", sitePairs: [], probeIntervalMs: 100, holdDownSeconds: 30 },
+  links: [],
+  slaClasses: [],
+  appClasses: [],
+  userGroups: [],
+  policies: [],
+};
+
 /** An org's whole intent at one revision (stored in intent_snapshots). */
 export const ZIntent = z.object({
-  sites: z.array(z.object({ id: z.string(), name: z.string(), settings: ZSiteSettings })),
+  sites: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      settings: ZSiteSettings,
+      role: ZSiteRole.default("edge"),
+      prefixes: z.array(z.string()).default([]),
+    }),
+  ),
   rules: z.array(
     z.object({
       id: z.string(),
@@ -97,5 +194,7 @@ export const ZIntent = z.object({
       backends: z.array(z.object({ addr: z.string(), port: z.number() })),
     }),
   ),
+  /** Snapshots from before the overlay existed have none. */
+  overlay: ZOverlayIntent.default(EMPTY_OVERLAY_INTENT),
 });
 export type Intent = z.infer<typeof ZIntent>;

@@ -2,4 +2,5 @@
 export * from "./acl";
 export * from "./hash";
 export * from "./messages";
+export * from "./overlay";
 export * from "./topics";

@@ -2,6 +2,7 @@
 // Both sides validate on receipt: `decode` refuses oversized, non-JSON and off-schema
 // payloads with a message that says what was wrong.
 import { z } from "zod";
+import { ZOverlayConfig } from "./overlay";
 import { MAX_MESSAGE_BYTES } from "./topics";
 
 const cidr4 = z
@@ -77,6 +78,8 @@ export const ZDeviceConfig = z.strictObject({
       }),
     )
     .max(64),
+  /** Tunnels, probes and path steering (absent: the site is not in the overlay). */
+  overlay: ZOverlayConfig.optional(),
 });
 export type DeviceConfig = z.infer<typeof ZDeviceConfig>;
 

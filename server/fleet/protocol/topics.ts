@@ -12,7 +12,16 @@ export const CONTROL_PLANE_IDENTITY = "patronus:control-plane";
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Messages a device publishes (uplink) and receives (downlink). */
-export const UPLINK = ["state", "presence", "heartbeat", "csr", "telemetry"] as const;
+export const UPLINK = [
+  "state",
+  "presence",
+  "heartbeat",
+  "csr",
+  "telemetry",
+  "overlay",
+  "paths",
+  "events",
+] as const;
 export const DOWNLINK = ["desired", "cert"] as const;
 export type Uplink = (typeof UPLINK)[number];
 export type Downlink = (typeof DOWNLINK)[number];
@@ -34,6 +43,9 @@ export const topics = {
   heartbeat: (identity: string) => `${TOPIC_ROOT}/${identity}/heartbeat`,
   csr: (identity: string) => `${TOPIC_ROOT}/${identity}/csr`,
   telemetry: (identity: string, kind: string) => `${TOPIC_ROOT}/${identity}/telemetry/${kind}`,
+  overlay: (identity: string) => `${TOPIC_ROOT}/${identity}/overlay`,
+  paths: (identity: string) => `${TOPIC_ROOT}/${identity}/paths`,
+  events: (identity: string) => `${TOPIC_ROOT}/${identity}/events`,
 };
 
 /** Filters the control plane subscribes to: every device's uplink of one kind. */

@@ -1,0 +1,235 @@
+// The overlay part of the fleet channel (docs/overlay.md): what a device is told about
+// its WAN links, tunnels (paths), application classes and steering policies, and what it
+// reports back: its tunnel key and tunnel state, path measurements, and path events.
+import { z } from "zod";
+
+const cidr4 = z
+  .string()
+  .max(18)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 prefix such as 10.0.0.0/24")
+  .refine((s) => {
+    const [addr, len] = s.split("/") as [string, string];
+    return Number(len) <= 32 && addr.split(".").every((o) => Number(o) <= 255);
+  }, "not a valid IPv4 prefix");
+const ipv4 = z
+  .string()
+  .max(15)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
+  .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
+const port = z.number().int().min(1).max(65535);
+const ifname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,120}$/, "not an id");
+const isoDate = z.string().datetime({ offset: true }).max(40);
+const ula = z
+  .string()
+  .max(45)
+  .regex(/^fd[0-9a-f:]+$/, "expected an IPv6 ULA address (fd00::/8)");
+
+/** A WireGuard key: 32 bytes, base64. */
+export const ZWgKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/, "not a WireGuard key (32 bytes, base64)");
+
+export const ZLinkKind = z.enum(["broadband", "fiber", "lte", "mpls"]);
+export const ZSiteRole = z.enum(["edge", "hub", "cloud_gateway"]);
+export const ZOnViolation = z.enum(["best_effort", "hold"]);
+
+export const ZSla = z.strictObject({
+  maxLatencyMs: z.number().int().min(1).max(10_000),
+  maxJitterMs: z.number().int().min(0).max(10_000),
+  maxLossPct: z.number().min(0).max(100),
+});
+export type Sla = z.infer<typeof ZSla>;
+
+/** What the data plane classifies into a class: destination ports, or destination prefixes. */
+export const ZAppMatch = z.union([
+  z
+    .strictObject({ proto: z.enum(["tcp", "udp"]), lo: port, hi: port })
+    .refine((m) => m.lo <= m.hi, "the first port must not be above the last"),
+  z.strictObject({ prefix: cidr4 }),
+]);
+export type AppMatch = z.infer<typeof ZAppMatch>;
+
+/**
+ * One tunnel between this device and a remote site's device over one link pair.
+ * `id` is the same at both ends (the two link ids, sorted, joined by "~").
+ */
+export const ZOverlayPath = z.strictObject({
+  id,
+  /** Local WAN link id (one of `links`). */
+  localLink: id,
+  remote: z.strictObject({
+    siteId: id,
+    siteName: z.string().max(100),
+    role: ZSiteRole,
+    deviceId: id,
+    linkId: id,
+    linkName: z.string().max(60),
+    publicKey: ZWgKey,
+    /** Where to send tunnel packets; absent when the remote link only dials out. */
+    endpoint: z.strictObject({ address: ipv4, port }).optional(),
+  }),
+  /** Tunnel interface on this device, and the UDP port it listens on. */
+  ifname,
+  listenPort: port,
+  /** Inner addresses (a /64 of fd00::/8 per path): ours and the peer's, for probes. */
+  address: ula,
+  peerAddress: ula,
+  /** What is reachable through this path (the remote site's prefixes; a hub's include its spokes'). */
+  prefixes: z.array(cidr4).max(256),
+  /** Local + remote link cost: the tie-breaker among paths that meet an SLA. */
+  cost: z.number().int().min(0).max(100_000),
+});
+export type OverlayPath = z.infer<typeof ZOverlayPath>;
+
+export const ZOverlayLink = z.strictObject({
+  id,
+  name: z.string().max(60),
+  kind: ZLinkKind,
+  ifname,
+  /** Next hop on the link; absent: the agent uses the main table's route on `ifname`. */
+  gateway: ipv4.optional(),
+  cost: z.number().int().min(0).max(10_000),
+  metered: z.boolean(),
+});
+export type OverlayLink = z.infer<typeof ZOverlayLink>;
+
+export const ZOverlayClass = z.strictObject({
+  /** The data plane's app id (1..250); also picks the class's fwmark. */
+  id: z.number().int().min(1).max(250),
+  name: z.string().max(60),
+  kind: z.enum(["voice", "video", "interactive", "saas", "bulk", "default", "custom"]),
+  dscp: z.number().int().min(0).max(63).optional(),
+  match: z.array(ZAppMatch).max(64),
+  sla: ZSla.optional(),
+});
+export type OverlayClass = z.infer<typeof ZOverlayClass>;
+
+/** Evaluated in `priority` order (lower first) before the per-class defaults. */
+export const ZOverlayPolicy = z.strictObject({
+  id,
+  name: z.string().max(100),
+  priority: z.number().int().min(0).max(100_000),
+  /** Application class id; absent: any traffic from `sources`. */
+  classId: z.number().int().min(1).max(250).optional(),
+  /** Source prefixes (a user group's, or the policy's own); empty: any source. */
+  sources: z.array(cidr4).max(64),
+  /** Path ids in order of preference; empty: all paths, by SLA then cost. */
+  preferred: z.array(id).max(64),
+  sla: ZSla.optional(),
+  onViolation: ZOnViolation,
+});
+export type OverlayPolicy = z.infer<typeof ZOverlayPolicy>;
+
+export const ZOverlayConfig = z.strictObject({
+  settings: z.strictObject({
+    probeIntervalMs: z.number().int().min(20).max(10_000),
+    holdDownMs: z.number().int().min(0).max(3_600_000),
+    telemetryIntervalMs: z.number().int().min(1000).max(600_000),
+  }),
+  links: z.array(ZOverlayLink).max(16),
+  paths: z.array(ZOverlayPath).max(1024),
+  classes: z.array(ZOverlayClass).max(250),
+  policies: z.array(ZOverlayPolicy).max(256),
+});
+export type OverlayConfig = z.infer<typeof ZOverlayConfig>;
+
+// --- Uplink ---
+
+export const ZPathState = z.enum(["up", "down", "unknown"]);
+
+/** Retained on `overlay`: the device's key and its tunnels, at connect and on change. */
+export const ZOverlayStatus = z.strictObject({
+  v: z.literal(1),
+  at: isoDate,
+  publicKey: ZWgKey,
+  tunnels: z
+    .array(
+      z.strictObject({
+        pathId: id,
+        ifname,
+        state: ZPathState,
+        lastHandshakeAt: isoDate.nullable(),
+        error: z.string().max(500).optional(),
+      }),
+    )
+    .max(1024),
+});
+export type OverlayStatus = z.infer<typeof ZOverlayStatus>;
+
+/** The path each steering unit (a policy, or a class's default) uses, per remote site. */
+export const ZSelection = z.strictObject({
+  /** `policy:<id>` or `class:<id>` */
+  unit: z.string().max(130),
+  unitName: z.string().max(100),
+  remoteSiteId: id,
+  pathId: id.nullable(),
+  since: isoDate,
+});
+export type Selection = z.infer<typeof ZSelection>;
+
+/** Published on `paths` every telemetry interval: each path's window of probes. */
+export const ZPathReport = z.strictObject({
+  v: z.literal(1),
+  at: isoDate,
+  paths: z
+    .array(
+      z.strictObject({
+        id,
+        state: ZPathState,
+        latencyMs: z.number().min(0).nullable(),
+        jitterMs: z.number().min(0).nullable(),
+        lossPct: z.number().min(0).max(100).nullable(),
+        mos: z.number().min(1).max(5).nullable(),
+        probesSent: z.number().int().min(0),
+        probesLost: z.number().int().min(0),
+        txBytes: z.number().int().min(0).optional(),
+        rxBytes: z.number().int().min(0).optional(),
+      }),
+    )
+    .max(1024),
+  selection: z.array(ZSelection).max(4096),
+});
+export type PathReport = z.infer<typeof ZPathReport>;
+
+export const ZPathEventKind = z.enum([
+  "initial",
+  "failover",
+  "failback",
+  "path_down",
+  "path_up",
+  "sla_violation",
+  "sla_ok",
+]);
+
+/** Published on `events` (QoS 1); queued on the device while the control plane is away. */
+export const ZPathEvents = z.strictObject({
+  v: z.literal(1),
+  events: z
+    .array(
+      z.strictObject({
+        /** Unique per device: a redelivered event is stored once. */
+        id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+        at: isoDate,
+        kind: ZPathEventKind,
+        unit: z.string().max(130),
+        unitName: z.string().max(100),
+        remoteSiteId: id.nullable(),
+        fromPath: id.nullable(),
+        toPath: id.nullable(),
+        /** Which metric crossed which bound, in words: "latency 212 ms > 150 ms". */
+        reason: z.string().max(500),
+        metrics: z
+          .strictObject({
+            latencyMs: z.number().nullable(),
+            jitterMs: z.number().nullable(),
+            lossPct: z.number().nullable(),
+          })
+          .optional(),
+      }),
+    )
+    .min(1)
+    .max(200),
+});
+export type PathEvents = z.infer<typeof ZPathEvents>;
+export type PathEvent = PathEvents["events"][number];
