@@ -6,6 +6,14 @@ import { hashPassword } from "better-auth/crypto";
 import { createDb, type Role } from "../server/db/client";
 import { setTxOrg, withScope } from "../server/db/with-tenant";
 import { env } from "../server/env";
+import type { AppClassInput } from "../server/fleet/intent/overlay-schemas";
+import { createAppClass } from "../server/fleet/services/overlay-apps";
+import { createUserGroup } from "../server/fleet/services/overlay-groups";
+import { createLink } from "../server/fleet/services/overlay-links";
+import { createPolicy } from "../server/fleet/services/overlay-policies";
+import { updateOverlaySettings } from "../server/fleet/services/overlay-settings";
+import { updateSiteOverlay } from "../server/fleet/services/overlay-sites";
+import { createSlaClass } from "../server/fleet/services/overlay-sla";
 import { createRule } from "../server/fleet/services/policy-rules";
 import { createSite } from "../server/fleet/services/sites";
 import { closeQueues } from "../server/jobs/queues";
@@ -116,6 +124,152 @@ await withScope(db, { orgId: acme.id }, async (tx) => {
     proto: "tcp",
     ports: { lo: 22, hi: 22 },
     description: "Branches do not SSH into the HQ server VLAN",
+  });
+});
+
+// Acme's overlay: two WAN links per site, a cloud gateway in AWS, the classes and SLAs of
+// a typical office, and the policy from the issue (executives' SSH via the gateway).
+// Its own step, so databases seeded before the overlay existed get it too.
+const LINKS = [
+  { name: "fiber", kind: "fiber", interface: "eth0", net: "198.51.100", cost: 10, mbps: 500 },
+  { name: "lte", kind: "lte", interface: "eth2", net: "203.0.113", cost: 50, mbps: 50 },
+] as const;
+const GATEWAY = { name: "aws-us-east", host: 40 };
+const SLAS = [
+  { name: "voice", maxLatencyMs: 150, maxJitterMs: 30, maxLossPct: 1 },
+  { name: "video", maxLatencyMs: 200, maxJitterMs: 40, maxLossPct: 2 },
+  { name: "interactive", maxLatencyMs: 100, maxJitterMs: 30, maxLossPct: 1 },
+  { name: "business", maxLatencyMs: 250, maxJitterMs: 50, maxLossPct: 2 },
+];
+const APPS: (Omit<AppClassInput, "slaClassId" | "number"> & { sla: string | null })[] = [
+  {
+    name: "voice",
+    kind: "voice",
+    dscp: 46,
+    sla: "voice",
+    match: [{ proto: "udp", lo: 16384, hi: 32767 }],
+  },
+  {
+    name: "video",
+    kind: "video",
+    dscp: 34,
+    sla: "video",
+    match: [
+      { proto: "udp", lo: 3478, hi: 3481 },
+      { proto: "udp", lo: 8801, hi: 8810 },
+    ],
+  },
+  {
+    name: "interactive",
+    kind: "interactive",
+    dscp: 16,
+    sla: "interactive",
+    match: [
+      { proto: "tcp", lo: 22, hi: 22 },
+      { proto: "tcp", lo: 3389, hi: 3389 },
+    ],
+  },
+  // A match is ports or prefixes, not both: the SaaS providers' (documentation) prefixes.
+  {
+    name: "saas",
+    kind: "saas",
+    dscp: 18,
+    sla: "business",
+    match: [{ prefix: "192.0.2.0/24" }, { prefix: "198.18.0.0/15" }],
+  },
+  {
+    name: "bulk",
+    kind: "bulk",
+    dscp: 8,
+    sla: null,
+    match: [
+      { proto: "tcp", lo: 873, hi: 873 },
+      { proto: "tcp", lo: 445, hi: 445 },
+    ],
+  },
+  { name: "default", kind: "default", dscp: null, sla: null, match: [] },
+];
+await withScope(db, { orgId: acme.id }, async (tx) => {
+  if ((await tx.wanLink.count({ where: { orgId: acme.id } })) > 0) return;
+  const ip = (net: string, host: number) => `${net}.${host}`;
+  if (!(await tx.site.findFirst({ where: { orgId: acme.id, name: GATEWAY.name } })))
+    await createSite(tx, acmeOwner, tenant, {
+      name: GATEWAY.name,
+      description: "Cloud gateway: every site reaches the internet and AWS through it",
+      settings: { wan: "eth0", lan: "eth1", wanIngress: "generic", defaultAction: "allow" },
+    });
+  const sites = await tx.site.findMany({ where: { orgId: acme.id } });
+  const byName = (name: string) => sites.find((s) => s.name === name)!;
+  for (const [i, d] of DEMO_SITES.entries()) {
+    const site = byName(d.name);
+    const host = 10 * (i + 1);
+    await updateSiteOverlay(tx, acmeOwner, tenant, {
+      siteId: site.id,
+      role: "edge",
+      prefixes: [d.lanPrefix],
+    });
+    for (const l of LINKS)
+      await createLink(tx, acmeOwner, tenant, {
+        siteId: site.id,
+        name: l.name,
+        kind: l.kind,
+        interface: l.interface,
+        gateway: ip(l.net, 1),
+        publicAddress: ip(l.net, host),
+        cost: l.cost,
+        upMbps: l.mbps,
+        downMbps: l.mbps,
+        metered: l.kind === "lte",
+        enabled: true,
+      });
+  }
+  const gateway = byName(GATEWAY.name);
+  await updateSiteOverlay(tx, acmeOwner, tenant, {
+    siteId: gateway.id,
+    role: "cloud_gateway",
+    prefixes: ["0.0.0.0/0"],
+  });
+  await createLink(tx, acmeOwner, tenant, {
+    siteId: gateway.id,
+    name: "internet",
+    kind: "fiber",
+    interface: "eth0",
+    gateway: ip(LINKS[0].net, 1),
+    publicAddress: ip(LINKS[0].net, GATEWAY.host),
+    cost: 10,
+    upMbps: 10_000,
+    downMbps: 10_000,
+    metered: false,
+    enabled: true,
+  });
+  await updateOverlaySettings(tx, acmeOwner, tenant, {
+    topology: "full_mesh",
+    sitePairs: [],
+    probeIntervalMs: 100,
+    holdDownSeconds: 30,
+  });
+  const sla = new Map<string, string>();
+  for (const s of SLAS) sla.set(s.name, (await createSlaClass(tx, acmeOwner, tenant, s)).id);
+  const app = new Map<string, string>();
+  for (const { sla: slaName, ...a } of APPS) {
+    const input = { ...a, slaClassId: slaName ? sla.get(slaName)! : null };
+    app.set(a.name, (await createAppClass(tx, acmeOwner, tenant, input)).id);
+  }
+  const executives = await createUserGroup(tx, acmeOwner, tenant, {
+    name: "executives",
+    prefixes: ["10.10.20.0/24"],
+  });
+  await createPolicy(tx, acmeOwner, tenant, {
+    name: "SSH from executives over aws-us-east",
+    priority: 100,
+    siteId: null,
+    appClassId: app.get("interactive")!,
+    userGroupId: executives.id,
+    srcPrefixes: [],
+    preferred: [{ siteId: gateway.id }],
+    slaClassId: sla.get("interactive")!,
+    onViolation: "best_effort",
+    enabled: true,
   });
 });
 

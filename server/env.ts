@@ -47,6 +47,12 @@ const ZEnv = z.object({
   FLEET_CANARY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
   /** Run the ingest of device reports in this worker (off for compile-only workers). */
   FLEET_INGEST: z.stringbool().default(true),
+
+  // --- Overlay (docs/overlay.md) ---
+  /** Path measurements (path_samples) older than this are deleted by the workers' sweep. */
+  PATH_SAMPLE_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  /** Path events (the incident timeline) older than this are deleted by the workers' sweep. */
+  PATH_EVENT_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };

@@ -4,6 +4,7 @@ import { env } from "../server/env";
 import { closeControlChannel } from "../server/fleet/channel/control-channel";
 import { markSilentDevicesOffline } from "../server/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/fleet/enroll/org-ca";
+import { pruneOverlayHistory } from "../server/fleet/overlay/prune";
 import { closeQueues } from "../server/jobs/queues";
 import { startFleetIngest } from "./fleet-ingest";
 import { runWorkers } from "./run-workers";
@@ -28,10 +29,20 @@ const sweepPresence = () =>
   markSilentDevicesOffline(getDb())
     .then((n) => n && log(`marked ${n} silent device(s) offline`))
     .catch((error: Error) => log(`presence sweep failed: ${error.message}`));
+const prunePaths = () =>
+  pruneOverlayHistory(getDb())
+    .then(
+      (n) =>
+        (n.samples || n.events) &&
+        log(`pruned ${n.samples} path sample(s) and ${n.events} path event(s)`),
+    )
+    .catch((error: Error) => log(`path history pruning failed: ${error.message}`));
+void prunePaths();
 const sweeper = setInterval(() => {
   void sweep();
   void sweepPresence();
   if (++sweeps % 60 === 0) void sweepCrls(); // hourly
+  if (sweeps % 10 === 0) void prunePaths(); // every 10 minutes
 }, 60_000);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

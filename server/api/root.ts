@@ -4,6 +4,7 @@ import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
 import { memberRouter } from "./routers/member";
 import { orgRouter } from "./routers/org";
+import { overlayRouter } from "./routers/overlay";
 import { policyRouter } from "./routers/policy";
 import { rolloutRouter } from "./routers/rollout";
 import { siteRouter } from "./routers/site";
@@ -19,6 +20,7 @@ export const appRouter = router({
   device: deviceRouter,
   policy: policyRouter,
   rollout: rolloutRouter,
+  overlay: overlayRouter,
 });
 
 export type AppRouter = typeof appRouter;

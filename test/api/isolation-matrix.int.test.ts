@@ -19,13 +19,14 @@ const tenantPaths = paths.filter((p) => !["public", "protected"].includes(access
 
 /** Calls `path` as `user`; returns the error code, or "OK". */
 async function outcome(user: SessionUser | null, path: string, input: unknown) {
-  const [ns, name] = path.split(".") as [string, string];
-  const caller = callerFor(user) as unknown as Record<
-    string,
-    Record<string, (i: unknown) => unknown>
-  >;
+  // Routers nest (overlay.links.create): walk the caller down the path.
+  const call = path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(user)) as (
+    i: unknown,
+  ) => unknown;
   try {
-    await caller[ns]![name]!(input);
+    await call(input);
     return "OK";
   } catch (error) {
     return (error as { code?: string }).code ?? "THREW";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { siteCompiler } from "../../server/fleet/compile/compile-device";
+import { compiledHash, siteCompiler } from "../../server/fleet/compile/compile-device";
 import { canaryCount } from "../../server/fleet/compile/compile-org";
 import { DEFAULT_SITE_SETTINGS, type Intent, ZIntent } from "../../server/fleet/intent/schemas";
 import { ZDeviceConfig } from "../../server/fleet/protocol";
@@ -80,5 +80,44 @@ describe("site compiler", () => {
     expect(canaryCount(100, 10)).toBe(10);
     expect(canaryCount(100, 0)).toBe(0);
     expect(canaryCount(10, 100)).toBe(9);
+  });
+
+  it("adds the overlay section per site from the peers, one config object per site", () => {
+    const withLinks = ZIntent.parse({
+      ...intent,
+      overlay: {
+        ...intent.overlay,
+        links: ["s1", "s2"].map((siteId) => ({
+          id: `${siteId}-wan`,
+          siteId,
+          name: "wan",
+          kind: "fiber",
+          interface: "eth0",
+          gateway: null,
+          publicAddress: siteId === "s1" ? "198.51.100.1" : null,
+          cost: 10,
+          upMbps: 100,
+          downMbps: 100,
+          metered: false,
+          enabled: true,
+        })),
+      },
+    });
+    const key = (n: number) => Buffer.alloc(32, n).toString("base64");
+    const peers = [
+      { siteId: "s1", deviceId: "d1", publicKey: key(1) },
+      { siteId: "s2", deviceId: "d2", publicKey: key(2) },
+    ];
+    const compile = siteCompiler(withLinks, { orgId: "o1", peers });
+    const lyon = compile("s2")!;
+    // The devices of a site share its config object, so the hash is computed once.
+    expect(compile("s2")).toBe(lyon);
+    expect(compiledHash(lyon)).toBe(compiledHash(compile("s2")!));
+    expect(lyon.overlay?.paths.map((p) => [p.id, p.remote.deviceId, p.remote.endpoint])).toEqual([
+      ["s1-wan~s2-wan", "d1", { address: "198.51.100.1", port: 51820 }],
+    ]);
+    expect(ZDeviceConfig.safeParse(lyon).success).toBe(true);
+    // Without the overlay facts (or the links) the configs are what they always were.
+    expect(siteCompiler(withLinks)("s2")).toEqual(siteCompiler(intent)("s2"));
   });
 });

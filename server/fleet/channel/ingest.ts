@@ -1,9 +1,9 @@
-// What devices report, into the database: applied state, presence, heartbeats and
-// certificate renewals. Messages are validated, then batched per org (a few ms) so that
-// ten thousand acks cost a handful of statements; each batch also moves the org's
-// rollouts along. With Mosquitto, every worker subscribes through a shared subscription
-// and gets a share of the devices' messages; the embedded broker has none, so there one
-// consumer runs.
+// What devices report, into the database: applied state, presence, heartbeats,
+// certificate renewals, and the overlay's reports (overlay-ingest.ts). Messages are
+// validated, then batched per org (a few ms) so that ten thousand acks cost a handful of
+// statements; each batch also moves the org's rollouts along. With Mosquitto, every worker
+// subscribes through a shared subscription and gets a share of the devices' messages; the
+// embedded broker has none, so there one consumer runs.
 import type { IPublishPacket } from "mqtt";
 import type { Db } from "../../db/client";
 import { afterCommit, withScope } from "../../db/with-tenant";
@@ -19,15 +19,27 @@ import {
   type ReportedState,
   sharedFilter,
   type Telemetry,
+  UPLINK,
   uplinkFilter,
   ZCsrRequest,
   ZHeartbeat,
+  ZOverlayStatus,
+  ZPathEvents,
+  ZPathReport,
   ZPresence,
   ZReportedState,
   ZTelemetry,
 } from "../protocol";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
+import {
+  cacheLatestPaths,
+  hasOverlayReports,
+  mergeOverlayReports,
+  newOverlayReports,
+  type OverlayReports,
+  writeOverlayReports,
+} from "./overlay-ingest";
 
 /** A device renews at two thirds of its certificate's life; more than this is a fault. */
 const RENEWALS_PER_HOUR = 10;
@@ -40,6 +52,7 @@ interface OrgBatch {
   heartbeats: Map<string, Heartbeat>;
   /** Latest telemetry per `<deviceId>/<kind>`. */
   telemetry: Map<string, Telemetry>;
+  overlay: OverlayReports;
 }
 
 const newBatch = (): OrgBatch => ({
@@ -47,6 +60,7 @@ const newBatch = (): OrgBatch => ({
   presence: new Map(),
   heartbeats: new Map(),
   telemetry: new Map(),
+  overlay: newOverlayReports(),
 });
 
 /** How long the latest telemetry of a device is kept when it stops sending. */
@@ -78,7 +92,8 @@ export class FleetIngest {
   }
 
   async start() {
-    const filters = (["state", "presence", "heartbeat", "csr", "telemetry"] as const).map((c) =>
+    // Every uplink channel; onMessage ignores none of them.
+    const filters = UPLINK.map((c) =>
       this.opts.shared ? sharedFilter("patronus-ingest", uplinkFilter(c)) : uplinkFilter(c),
     );
     this.channel.client.on("message", this.onMessage);
@@ -116,6 +131,17 @@ export class FleetIngest {
           return;
         case "telemetry":
           batch.telemetry.set(`${t.deviceId}/${t.kind}`, decode(ZTelemetry, payload));
+          break;
+        case "overlay":
+          batch.overlay.status.set(t.deviceId, decode(ZOverlayStatus, payload));
+          break;
+        case "paths":
+          // A retained report would be stored again at every resubscription.
+          if (!packet.retain) batch.overlay.paths.push([t.deviceId, decode(ZPathReport, payload)]);
+          break;
+        case "events":
+          for (const e of decode(ZPathEvents, payload).events)
+            batch.overlay.events.push([t.deviceId, e]);
           break;
         default:
           return;
@@ -167,6 +193,7 @@ export class FleetIngest {
       presence: new Map([...failed.presence, ...cur.presence]),
       heartbeats: new Map([...failed.heartbeats, ...cur.heartbeats]),
       telemetry: new Map([...failed.telemetry, ...cur.telemetry]),
+      overlay: mergeOverlayReports(failed.overlay, cur.overlay),
     });
   }
 
@@ -215,8 +242,13 @@ export class FleetIngest {
           UPDATE devices SET "lastSeenAt" = now(), online = true
           WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
       }
+      if (hasOverlayReports(b.overlay)) await writeOverlayReports(tx, orgId, b.overlay);
       if (b.states.size) advanced = (await progressRollouts(tx, orgId)).advanced.length > 0;
     });
+    // After the commit: a retry of this batch would store its samples twice.
+    await cacheLatestPaths(orgId, b.overlay.paths).catch((error: Error) =>
+      this.log("warn", "caching path reports failed", { orgId, error: error.message }),
+    );
     if (b.telemetry.size) {
       const multi = getRedis().multi();
       for (const [key, t] of b.telemetry) {

@@ -1,8 +1,17 @@
 // Pure: each site's share of the org intent, in the data plane's terms. Rules that apply
 // to every site come with the site's own, in priority order; their ids are positions, so
-// the data plane's per-rule counters line up with the rule list the portal shows.
+// the data plane's per-rule counters line up with the rule list the portal shows. The
+// overlay section comes from ../overlay/compile-overlay.ts; it needs the org's overlay
+// peers (load-compiler.ts reads them).
 import type { Intent } from "../intent/schemas";
+import { type OverlayPeer, overlayCompiler } from "../overlay/compile-overlay";
 import { configHash, type DeviceConfig } from "../protocol";
+
+/** What the overlay section needs beyond the intent: the org, and its sites' tunnel keys. */
+export interface OverlayFacts {
+  orgId: string;
+  peers: readonly OverlayPeer[];
+}
 
 function groupBySite<T extends { siteId: string }>(rows: readonly T[]) {
   const m = new Map<string, T[]>();
@@ -14,8 +23,16 @@ function groupBySite<T extends { siteId: string }>(rows: readonly T[]) {
   return m;
 }
 
-/** Returns siteId → config (undefined for an unknown site), computing each site once. */
-export function siteCompiler(intent: Intent) {
+/**
+ * Returns siteId → config (undefined for an unknown site), computing each site once. The
+ * devices of a site share its config (the overlay's tunnels belong to the site's first
+ * device). Without `overlay` facts no config has an overlay section: callers that publish
+ * or compare hashes must pass them (loadSiteCompiler does).
+ */
+export function siteCompiler(intent: Intent, overlay?: OverlayFacts) {
+  const overlayOf = overlay
+    ? overlayCompiler(overlay.orgId, intent, overlay.peers)
+    : () => undefined;
   const sites = new Map(intent.sites.map((s) => [s.id, s]));
   const forwards = groupBySite(intent.portForwards);
   const services = groupBySite(intent.services);
@@ -65,6 +82,9 @@ export function siteCompiler(intent: Intent) {
         backends: s.backends,
       })),
     };
+    // Absent rather than empty, so configs of sites outside the overlay hash as before.
+    const ov = overlayOf(siteId);
+    if (ov) config.overlay = ov;
     cache.set(siteId, config);
     return config;
   };

@@ -5,7 +5,8 @@
 import type { Db } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { ZIntent } from "../intent/schemas";
-import { compiledHash, siteCompiler } from "./compile-device";
+import { compiledHash } from "./compile-device";
+import { loadSiteCompiler } from "./load-compiler";
 
 export interface CompileOutcome {
   revision: number;
@@ -30,7 +31,9 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
       where: { orgId_revision: { orgId, revision } },
     });
     if (!snap) throw new Error(`intent snapshot ${orgId}@${revision} is missing`);
-    const compile = siteCompiler(ZIntent.parse(snap.intent));
+    // Tunnel keys are facts, not intent: read now, in this transaction. A key that changes
+    // later bumps the revision (channel/overlay-ingest.ts), which compiles again.
+    const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
 
     const devices = await tx.device.findMany({
       where: { orgId, status: "active" },

@@ -8,8 +8,10 @@ import type { Db, Tx } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { getControlChannel } from "../channel/control-channel";
 import { ZIntent } from "../intent/schemas";
+import { loadOverlayPeers, usesOverlay } from "../overlay/load-peers";
 import { type DesiredState, deviceIdentity } from "../protocol";
 import { compiledHash, siteCompiler } from "./compile-device";
+import { loadSiteCompiler } from "./load-compiler";
 
 type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
 
@@ -33,12 +35,19 @@ export async function desiredStates(
   const snaps = await tx.intentSnapshot.findMany({
     where: { orgId, revision: { in: revisions } },
   });
-  const compilers = new Map(snaps.map((s) => [s.revision, siteCompiler(ZIntent.parse(s.intent))]));
+  const intents = snaps.map((s) => ({ revision: s.revision, intent: ZIntent.parse(s.intent) }));
+  // One peers query for every revision: the keys are today's whatever the revision.
+  const withLinks = intents.find((i) => usesOverlay(i.intent));
+  const peers = withLinks ? await loadOverlayPeers(tx, orgId, withLinks.intent) : [];
+  const compilers = new Map(
+    intents.map((i) => [i.revision, siteCompiler(i.intent, { orgId, peers })]),
+  );
   const issuedAt = new Date().toISOString();
   const out: { identity: string; state: DesiredState }[] = [];
   for (const d of devices) {
     const config = compilers.get(d.desiredRevision)?.(d.siteId);
-    // The site is gone from that revision, or the device moved: the next compile decides.
+    // The site is gone from that revision, the device moved, or a tunnel key changed since
+    // the compile (that change bumped the revision): the next compile decides.
     if (!config || compiledHash(config) !== d.desiredHash) continue;
     out.push({
       identity: deviceIdentity(orgId, d.id),
@@ -83,7 +92,7 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
     where: { orgId_revision: { orgId, revision: fr.compiled } },
   });
   if (!snap) return;
-  const compile = siteCompiler(ZIntent.parse(snap.intent));
+  const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
   const devices = await tx.device.findMany({
     where: { orgId, id: { in: [...deviceIds] } },
     select: { id: true, siteId: true },

@@ -9,6 +9,7 @@ import type { TenantContext } from "../../tenancy/resolve-membership";
 import { getControlChannel } from "../channel/control-channel";
 import { desireCompiled, publishPending } from "../compile/publish";
 import { issueDeviceCert, revokeDeviceCerts } from "../enroll/org-ca";
+import { bumpRevision } from "../intent/revision";
 import { deviceIdentity } from "../protocol";
 
 const view = {
@@ -109,6 +110,14 @@ export async function revokeDevice(tx: Tx, actor: Actor, tenant: TenantContext, 
     targetId: d.id,
     before: { status: d.status },
   });
+  // A revoked tunnel end: its peers must drop it (or take the site's next device).
+  if (d.status === "active" && d.overlayPublicKey) {
+    const links = await tx.wanLink.count({
+      where: { orgId: tenant.orgId, siteId: d.siteId, enabled: true },
+    });
+    if (links > 0)
+      await bumpRevision(tx, tenant.orgId, actor, `device ${d.hostname} revoked (overlay peer)`);
+  }
   const identity = deviceIdentity(tenant.orgId, d.id);
   await afterCommit(tx, async () => {
     const channel = await getControlChannel().catch(() => undefined);

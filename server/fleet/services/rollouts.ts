@@ -7,6 +7,7 @@ import { type Actor, writeAudit } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import { bumpRevision } from "../intent/revision";
 import { ZIntent } from "../intent/schemas";
+import { restoreOverlay } from "./overlay-restore";
 
 export async function fleetStatus(tx: Tx, orgId: string) {
   const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
@@ -128,8 +129,7 @@ export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, roll
     orderBy: { revision: "desc" },
   });
   if (!previous) throw new AppError("CONFLICT", "There is no earlier revision to go back to");
-  const intent = ZIntent.parse(previous.intent);
-  await restoreIntent(tx, tenant.orgId, intent);
+  await restoreIntent(tx, tenant.orgId, previous.intent);
   await writeAudit(tx, actor, {
     orgId: tenant.orgId,
     action: "rollout.rollback",
@@ -146,8 +146,14 @@ export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, roll
   return { revision, restored: previous.revision };
 }
 
-/** Makes the intent tables say what `intent` says. Sites are kept; their settings restored. */
-async function restoreIntent(tx: Tx, orgId: string, intent: ReturnType<typeof ZIntent.parse>) {
+/**
+ * Makes the intent tables say what a snapshot says. Sites are kept; their settings (and
+ * overlay role and prefixes) restored. A snapshot from before the overlay existed says
+ * nothing about it, so the overlay is then left as it is rather than wiped.
+ */
+async function restoreIntent(tx: Tx, orgId: string, snapshot: Prisma.JsonValue) {
+  const intent = ZIntent.parse(snapshot);
+  const hasOverlay = (snapshot as { overlay?: unknown }).overlay !== undefined;
   const sites = new Set(
     (await tx.site.findMany({ where: { orgId }, select: { id: true } })).map((s) => s.id),
   );
@@ -155,9 +161,13 @@ async function restoreIntent(tx: Tx, orgId: string, intent: ReturnType<typeof ZI
     if (sites.has(s.id))
       await tx.site.update({
         where: { id: s.id, orgId },
-        data: { settings: s.settings as Prisma.InputJsonValue },
+        data: {
+          settings: s.settings as Prisma.InputJsonValue,
+          ...(hasOverlay ? { role: s.role, prefixes: s.prefixes } : {}),
+        },
       });
   }
+  if (hasOverlay) await restoreOverlay(tx, orgId, intent.overlay, sites);
   const live = <T extends { siteId: string | null }>(rows: T[]) =>
     rows.filter((x) => x.siteId === null || sites.has(x.siteId));
   await tx.policyRule.deleteMany({ where: { orgId } });

@@ -117,6 +117,7 @@ export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, si
   if (live > 0)
     throw new AppError("CONFLICT", `Revoke the site's ${live} device(s) before deleting it`);
   await tx.policyRule.deleteMany({ where: { orgId: tenant.orgId, siteId } });
+  await forgetSiteInOverlay(tx, tenant.orgId, siteId);
   await tx.site.delete({ where: { id: siteId, orgId: tenant.orgId } });
   await writeAudit(tx, actor, {
     orgId: tenant.orgId,
@@ -126,4 +127,28 @@ export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, si
     before: { name: site.name },
   });
   await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} deleted`);
+}
+
+/**
+ * Removes what names the site in the overlay intent: steering policies scoped to it, its
+ * entries in other policies' preferred paths, and partial-mesh pairs with it. (Its links,
+ * path events and samples go with the site row.)
+ */
+async function forgetSiteInOverlay(tx: Tx, orgId: string, siteId: string) {
+  await tx.steeringPolicy.deleteMany({ where: { orgId, siteId } });
+  const policies = await tx.steeringPolicy.findMany({
+    where: { orgId },
+    select: { id: true, preferred: true },
+  });
+  for (const p of policies) {
+    const preferred = (p.preferred as { siteId?: string }[]) ?? [];
+    const kept = preferred.filter((x) => x.siteId !== siteId);
+    if (kept.length !== preferred.length)
+      await tx.steeringPolicy.update({ where: { id: p.id, orgId }, data: { preferred: kept } });
+  }
+  const settings = await tx.overlaySettings.findUnique({ where: { orgId } });
+  const pairs = (settings?.sitePairs as { a: string; b: string }[] | undefined) ?? [];
+  const keptPairs = pairs.filter((x) => x.a !== siteId && x.b !== siteId);
+  if (settings && keptPairs.length !== pairs.length)
+    await tx.overlaySettings.update({ where: { orgId }, data: { sitePairs: keptPairs } });
 }

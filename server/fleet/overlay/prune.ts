@@ -1,0 +1,56 @@
+// Retention of the overlay's reports: path measurements are a short time series, path
+// events the incident timeline. Run by the workers' periodic sweep; safe on every replica
+// at once (a row deleted twice is deleted once) and in small batches, so a backlog never
+// holds long locks on tables the ingest writes to.
+import type { Db } from "../../db/client";
+import { withScope } from "../../db/with-tenant";
+import { env } from "../../env";
+
+const BATCH = 5000;
+
+export interface Retention {
+  sampleHours: number;
+  eventDays: number;
+}
+
+/** Deletes path_samples and path_events older than the retention; returns how many. */
+export async function pruneOverlayHistory(
+  db: Db,
+  retention: Retention = {
+    sampleHours: env.PATH_SAMPLE_RETENTION_HOURS,
+    eventDays: env.PATH_EVENT_RETENTION_DAYS,
+  },
+) {
+  const sampleCutoff = new Date(Date.now() - retention.sampleHours * 3600_000);
+  const eventCutoff = new Date(Date.now() - retention.eventDays * 86_400_000);
+  // Only devices report, and only orgs with a fleet have devices; fleet_trust lists them
+  // without crossing row-level security.
+  const orgs = await db.fleetTrust.findMany({ select: { orgId: true } });
+  let samples = 0;
+  let events = 0;
+  for (const { orgId } of orgs) {
+    for (;;) {
+      const n = await withScope(
+        db,
+        { orgId },
+        (tx) => tx.$executeRaw`
+          DELETE FROM path_samples WHERE id IN (
+            SELECT id FROM path_samples WHERE "orgId" = ${orgId} AND at < ${sampleCutoff} LIMIT ${BATCH})`,
+      );
+      samples += n;
+      if (n < BATCH) break;
+    }
+    for (;;) {
+      const n = await withScope(
+        db,
+        { orgId },
+        (tx) => tx.$executeRaw`
+          DELETE FROM path_events WHERE id IN (
+            SELECT id FROM path_events WHERE "orgId" = ${orgId} AND at < ${eventCutoff} LIMIT ${BATCH})`,
+      );
+      events += n;
+      if (n < BATCH) break;
+    }
+  }
+  return { samples, events };
+}

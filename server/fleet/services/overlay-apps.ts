@@ -1,0 +1,160 @@
+// Application classes: what the data plane classifies into one app id (by destination
+// ports or prefixes), its DSCP and SLA. Deleting a class deletes the steering policies
+// that steer it (the schema's cascade): a policy without its class would steer nothing.
+import type { AppClass, Prisma, Tx } from "../../db/client";
+import { AppError, notFound } from "../../errors";
+import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import type { TenantContext } from "../../tenancy/resolve-membership";
+import type { AppClassInput } from "../intent/overlay-schemas";
+import { bumpRevision } from "../intent/revision";
+import { type OverlayIntent, ZOverlayIntent } from "../intent/schemas";
+import { cascadeReason } from "./overlay-policies";
+import { requireSlaClass } from "./overlay-sla";
+
+type AppRow = OverlayIntent["appClasses"][number];
+const MAX_APP_NUMBER = 250;
+
+export const appView = (a: AppClass): AppRow =>
+  ZOverlayIntent.shape.appClasses.element.parse({
+    id: a.id,
+    name: a.name,
+    kind: a.kind,
+    number: a.number,
+    dscp: a.dscp,
+    match: a.match,
+    slaClassId: a.slaClassId,
+  });
+
+export async function listAppClasses(tx: Tx, orgId: string) {
+  const [rows, counts] = await Promise.all([
+    tx.appClass.findMany({ where: { orgId }, orderBy: [{ number: "asc" }] }),
+    tx.steeringPolicy.groupBy({ by: ["appClassId"], where: { orgId }, _count: { _all: true } }),
+  ]);
+  const policies = (id: string) => counts.find((c) => c.appClassId === id)?._count._all ?? 0;
+  return rows.map((a) => ({ ...appView(a), policies: policies(a.id) }));
+}
+
+async function requireAppClass(tx: Tx, orgId: string, appId: string) {
+  const row = await tx.appClass.findUnique({ where: { id: appId, orgId } });
+  if (!row) throw notFound("Application class");
+  return row;
+}
+
+/** Names and numbers are unique per org; only one class may be the `default`. */
+async function assertFree(tx: Tx, orgId: string, input: AppClassInput, except?: string) {
+  const others = await tx.appClass.findMany({
+    where: { orgId, ...(except ? { id: { not: except } } : {}) },
+    select: { name: true, number: true, kind: true },
+  });
+  if (others.some((o) => o.name === input.name))
+    throw new AppError("CONFLICT", `There is already an application class named ${input.name}`, {
+      name: "already used by another application class",
+    });
+  const taken = others.find((o) => o.number === input.number);
+  if (taken)
+    throw new AppError("CONFLICT", `Class number ${input.number} is used by ${taken.name}`, {
+      number: "already used by another application class",
+    });
+  const otherDefault = others.find((o) => o.kind === "default");
+  if (input.kind === "default" && otherDefault)
+    throw new AppError("CONFLICT", `${otherDefault.name} is already the default class`, {
+      kind: "only one class can be the default",
+    });
+  return new Set(others.map((o) => o.number));
+}
+
+function lowestFree(used: Set<number>) {
+  for (let n = 1; n <= MAX_APP_NUMBER; n++) if (!used.has(n)) return n;
+  throw new AppError("CONFLICT", `All ${MAX_APP_NUMBER} application class numbers are in use`);
+}
+
+const toRow = (input: AppClassInput, number: number) => ({
+  name: input.name,
+  kind: input.kind,
+  number,
+  dscp: input.dscp,
+  match: input.match as Prisma.InputJsonValue,
+  slaClassId: input.slaClassId,
+});
+
+export async function createAppClass(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  input: AppClassInput,
+) {
+  if (input.slaClassId) await requireSlaClass(tx, tenant.orgId, input.slaClassId);
+  const used = await assertFree(tx, tenant.orgId, input);
+  const data = toRow(input, input.number ?? lowestFree(used));
+  const row = await tx.appClass.create({ data: { orgId: tenant.orgId, ...data } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.app.create",
+    targetType: "app_class",
+    targetId: row.id,
+    after: data,
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `application class ${row.name} added`,
+  );
+  return { id: row.id, revision };
+}
+
+export async function updateAppClass(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  appId: string,
+  input: AppClassInput,
+) {
+  const before = await requireAppClass(tx, tenant.orgId, appId);
+  if (input.slaClassId) await requireSlaClass(tx, tenant.orgId, input.slaClassId);
+  await assertFree(tx, tenant.orgId, input, appId);
+  // An omitted number keeps the class's own: renumbering would move its marks and tables.
+  const data = toRow(input, input.number ?? before.number);
+  await tx.appClass.update({ where: { id: appId, orgId: tenant.orgId }, data });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.app.update",
+    targetType: "app_class",
+    targetId: appId,
+    before: appView(before),
+    after: data,
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `application class ${input.name} changed`,
+  );
+  return { id: appId, revision };
+}
+
+export async function deleteAppClass(tx: Tx, actor: Actor, tenant: TenantContext, appId: string) {
+  const before = await requireAppClass(tx, tenant.orgId, appId);
+  const policies = await tx.steeringPolicy.findMany({
+    where: { orgId: tenant.orgId, appClassId: appId },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
+  // The schema cascades; delete them here too, so the count is what actually went.
+  await tx.steeringPolicy.deleteMany({ where: { orgId: tenant.orgId, appClassId: appId } });
+  await tx.appClass.delete({ where: { id: appId, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.app.delete",
+    targetType: "app_class",
+    targetId: appId,
+    before: { ...appView(before), policiesDeleted: policies },
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    cascadeReason(`application class ${before.name}`, policies),
+  );
+  return { revision, policiesDeleted: policies.length };
+}

@@ -1,0 +1,129 @@
+// WAN links of a site: the underlays the overlay builds its paths on. Intent: every
+// change bumps the revision (paths appear or go at both ends of each pair).
+import type { Tx, WanLink } from "../../db/client";
+import { AppError, notFound } from "../../errors";
+import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import type { TenantContext } from "../../tenancy/resolve-membership";
+import type { WanLinkInput } from "../intent/overlay-schemas";
+import { bumpRevision } from "../intent/revision";
+import type { OverlayIntent } from "../intent/schemas";
+import { requireSite } from "./sites";
+
+type LinkRow = OverlayIntent["links"][number];
+
+export const linkView = (l: WanLink): LinkRow => ({
+  id: l.id,
+  siteId: l.siteId,
+  name: l.name,
+  kind: l.kind as LinkRow["kind"],
+  interface: l.interface,
+  gateway: l.gateway,
+  publicAddress: l.publicAddress,
+  cost: l.cost,
+  upMbps: l.upMbps,
+  downMbps: l.downMbps,
+  metered: l.metered,
+  enabled: l.enabled,
+});
+
+export async function listLinks(tx: Tx, orgId: string, siteId: string) {
+  await requireSite(tx, orgId, siteId);
+  const rows = await tx.wanLink.findMany({
+    where: { orgId, siteId },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
+  return rows.map(linkView);
+}
+
+/** Names and interfaces are unique per site (a box has one eth0). */
+async function assertFree(tx: Tx, orgId: string, input: WanLinkInput, except?: string) {
+  const clash = await tx.wanLink.findFirst({
+    where: {
+      orgId,
+      siteId: input.siteId,
+      OR: [{ name: input.name }, { interface: input.interface }],
+      ...(except ? { id: { not: except } } : {}),
+    },
+  });
+  if (clash?.name === input.name)
+    throw new AppError("CONFLICT", `The site already has a link named ${input.name}`, {
+      name: "already used by another link of this site",
+    });
+  if (clash)
+    throw new AppError(
+      "CONFLICT",
+      `Interface ${input.interface} is already used by link ${clash.name}`,
+      { interface: "already used by another link of this site" },
+    );
+}
+
+const toRow = ({ siteId: _s, ...l }: WanLinkInput) => l;
+
+export async function createLink(tx: Tx, actor: Actor, tenant: TenantContext, input: WanLinkInput) {
+  const site = await requireSite(tx, tenant.orgId, input.siteId);
+  await assertFree(tx, tenant.orgId, input);
+  const link = await tx.wanLink.create({
+    data: { orgId: tenant.orgId, siteId: site.id, ...toRow(input) },
+  });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.link.create",
+    targetType: "wan_link",
+    targetId: link.id,
+    after: input,
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `link ${link.name} added to ${site.name}`,
+  );
+  return { id: link.id, revision };
+}
+
+async function requireLink(tx: Tx, orgId: string, linkId: string) {
+  const link = await tx.wanLink.findUnique({ where: { id: linkId, orgId } });
+  if (!link) throw notFound("Link");
+  return link;
+}
+
+export async function updateLink(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  linkId: string,
+  input: WanLinkInput,
+) {
+  const before = await requireLink(tx, tenant.orgId, linkId);
+  // Path ids are made of link ids: a link that moved would silently rename paths.
+  if (input.siteId !== before.siteId)
+    throw new AppError("BAD_REQUEST", "A link cannot move to another site; delete and add it", {
+      siteId: "must be the link's own site",
+    });
+  await assertFree(tx, tenant.orgId, input, linkId);
+  await tx.wanLink.update({ where: { id: linkId, orgId: tenant.orgId }, data: toRow(input) });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.link.update",
+    targetType: "wan_link",
+    targetId: linkId,
+    before: linkView(before),
+    after: input,
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, `link ${input.name} changed`);
+  return { id: linkId, revision };
+}
+
+export async function deleteLink(tx: Tx, actor: Actor, tenant: TenantContext, linkId: string) {
+  const before = await requireLink(tx, tenant.orgId, linkId);
+  await tx.wanLink.delete({ where: { id: linkId, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "overlay.link.delete",
+    targetType: "wan_link",
+    targetId: linkId,
+    before: linkView(before),
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, `link ${before.name} removed`);
+  return { revision };
+}
