@@ -17,6 +17,8 @@ const ORG_PAGES = [
   "/o/acme/sites",
   "/o/acme/policies",
   "/o/acme/rollouts",
+  "/o/acme/topology",
+  "/o/acme/steering",
 ];
 
 type Page = import("@playwright/test").Page;
@@ -50,6 +52,7 @@ for (const viewport of [
     await signIn(page, "msp-admin@demo.patronus.dev", DEMO_PASSWORD);
     for (const path of ORG_PAGES) findings.push(...(await audit(page, path)));
     findings.push(...(await auditNewSite(page, viewport.name)));
+    findings.push(...(await auditOverlay(page)));
     expect(findings).toEqual([]);
   });
 }
@@ -62,8 +65,27 @@ async function auditNewSite(page: Page, label: string) {
   await page.waitForURL(/\/o\/acme\/sites\/[^/]+$/);
   const path = new URL(page.url()).pathname;
   const findings = await audit(page, path);
+  findings.push(...(await audit(page, `${path}/paths`)));
+  await page.goto(path);
   await page.getByRole("button", { name: "Create install command" }).click();
   await expect(page.getByTestId("install-command")).toBeVisible();
   findings.push(...(await auditHere(page, `${path} (install command shown)`)));
+  return findings;
+}
+
+/** The overlay's views with content: a pair's paths opened on the map, a seeded site's paths. */
+async function auditOverlay(page: Page) {
+  await page.goto("/o/acme/topology");
+  const findings: string[] = [];
+  const pair = page.getByTestId("topology-edge-row").first();
+  if (await pair.isVisible()) {
+    await pair.getByRole("button", { name: "Paths between" }).click();
+    await expect(page.getByTestId("topology-path-row").first()).toBeVisible();
+    findings.push(...(await auditHere(page, "/o/acme/topology (a pair's paths shown)")));
+  }
+  await page.goto("/o/acme/sites");
+  await page.getByTestId("site-row").first().getByRole("link").click();
+  await page.waitForURL(/\/o\/acme\/sites\/[^/]+$/);
+  findings.push(...(await audit(page, `${new URL(page.url()).pathname}/paths`)));
   return findings;
 }

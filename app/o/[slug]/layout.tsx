@@ -22,6 +22,7 @@ export default async function OrgLayout({
     { href: base, label: "Overview" },
     { href: `${base}/sites`, label: "Sites" },
     { href: `${base}/topology`, label: "Topology" },
+    ...(hasPermission(org, "policy.read") ? [{ href: `${base}/steering`, label: "Steering" }] : []),
     { href: `${base}/policies`, label: "Policies" },
     ...(org.kind === "msp" ? [{ href: `${base}/customers`, label: "Customers" }] : []),
     { href: `${base}/members`, label: "Members" },

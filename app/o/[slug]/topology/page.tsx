@@ -1,16 +1,17 @@
-import { Card, PageHeader } from "@/app/_components/ui";
+import { Forbidden } from "@/app/_components/forbidden";
+import { PageHeader } from "@/app/_components/ui";
+import { getOrg, hasPermission } from "../org-context";
+import { TopologyLive } from "./topology-live";
 
 export const metadata = { title: "Topology" };
 
-export default function TopologyPage() {
+export default async function TopologyPage({ params }: { params: Promise<{ slug: string }> }) {
+  const org = await getOrg((await params).slug);
+  if (!hasPermission(org, "site.read")) return <Forbidden what="the topology" />;
   return (
     <>
       <PageHeader title="Topology" />
-      <Card>
-        <p className="text-sm text-slate-700">
-          A live map of sites, hubs and tunnels will appear here.
-        </p>
-      </Card>
+      <TopologyLive orgSlug={org.slug} />
     </>
   );
 }

@@ -1,22 +1,19 @@
 import Link from "next/link";
-import { cache } from "react";
 import { Forbidden } from "@/app/_components/forbidden";
 import { PageHeader } from "@/app/_components/ui";
-import { getCaller, orNotFound } from "@/app/_trpc/server";
 import { getOrg, hasPermission } from "../../org-context";
 import { AddDevicePanel } from "./add-device-panel";
 import { DeleteSiteButton } from "./delete-site-button";
 import { DeviceTable } from "./device-table";
+import { getSite } from "./get-site";
 import { PortForwards } from "./port-forwards";
 import { Services } from "./services";
+import { SiteOverlayForm } from "./site-overlay-form";
 import { SiteSettingsForm } from "./site-settings-form";
+import { SiteTabs } from "./site-tabs";
+import { WanLinks } from "./wan-links";
 
 type Params = Promise<{ slug: string; siteId: string }>;
-
-/** Another org's site, or none: the 404 page, as the API answers. */
-const getSite = cache(async (orgSlug: string, siteId: string) =>
-  orNotFound((await getCaller()).site.get({ orgSlug, siteId })),
-);
 
 export async function generateMetadata({ params }: { params: Params }) {
   const { slug, siteId } = await params;
@@ -43,6 +40,7 @@ export default async function SitePage({ params }: { params: Params }) {
           {site.description && <p className="w-full text-sm text-slate-700">{site.description}</p>}
         </PageHeader>
       </div>
+      <SiteTabs orgSlug={org.slug} siteId={site.id} current="site" />
       <div className="space-y-6">
         {canWrite && <AddDevicePanel {...ids} />}
         <DeviceTable {...ids} canWrite={canWrite} />
@@ -53,6 +51,8 @@ export default async function SitePage({ params }: { params: Params }) {
           settings={site.settings}
           canWrite={canWrite}
         />
+        <WanLinks {...ids} canWrite={canWrite} />
+        <SiteOverlayForm {...ids} canWrite={canWrite} />
         <PortForwards {...ids} canWrite={canEditPolicy} wanAddress={site.settings.wanAddress} />
         <Services {...ids} canWrite={canEditPolicy} />
         {canWrite && <DeleteSiteButton {...ids} name={site.name} />}

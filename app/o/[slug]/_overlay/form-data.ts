@@ -1,0 +1,19 @@
+/** Readers for the overlay forms' FormData: what the inputs say, typed for the API. */
+export function formReader(form: FormData, prefix: string) {
+  const text = (k: string) => String(form.get(`${prefix}${k}`) ?? "").trim();
+  return {
+    text,
+    /** Empty: NaN, so the server's "expected number" lands on the field. */
+    num: (k: string) => (text(k) === "" ? Number.NaN : Number(text(k))),
+    /** Empty: null (optional numbers such as a DSCP). */
+    optNum: (k: string) => (text(k) === "" ? null : Number(text(k))),
+    optText: (k: string) => text(k) || null,
+    checked: (k: string) => form.get(`${prefix}${k}`) === "on",
+    /** One entry per line or comma: prefix lists. */
+    lines: (k: string) =>
+      text(k)
+        .split(/[\n,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+  };
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import { TableWrap, Td, Th } from "@/app/_components/status-ui";
+import { timeAgo } from "@/app/_components/time";
+import { Card } from "@/app/_components/ui";
+import { useNow } from "@/app/_components/use-now";
+import type { SitePathsView } from "@/server/fleet/services/overlay-views";
+import { HealthBadge } from "../../../_overlay/health";
+import { pathLabel, type SitePath } from "./path-label";
+
+/** Where each application class (and steering policy) goes now, per remote site. */
+export function SelectionTable({
+  selection,
+  paths,
+}: {
+  selection: SitePathsView["selection"];
+  paths: SitePath[];
+}) {
+  const now = useNow();
+  const byId = new Map(paths.map((p) => [p.id, p]));
+  return (
+    <Card>
+      <h2 className="mb-1 font-semibold">Where each application goes now</h2>
+      <p className="mb-3 text-sm text-slate-700">
+        The path the site's box chose for each class and policy, per remote site.
+      </p>
+      {selection.length === 0 && (
+        <p className="text-sm text-slate-600">The box has not reported a selection yet.</p>
+      )}
+      {selection.length > 0 && (
+        <TableWrap label="Path selection">
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 text-slate-600">
+                <Th>Class or policy</Th>
+                <Th>To site</Th>
+                <Th>Path</Th>
+                <Th>Path health</Th>
+                <Th>Since</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {selection.map((s) => {
+                const path = s.pathId ? byId.get(s.pathId) : undefined;
+                return (
+                  <tr
+                    key={`${s.unit}@${s.remoteSite.id}`}
+                    className="border-b border-slate-100"
+                    data-testid="selection-row"
+                    data-unit={s.unit}
+                    data-path-id={s.pathId ?? ""}
+                  >
+                    <Td className="font-medium">{s.unitName}</Td>
+                    <Td>{s.remoteSite.name}</Td>
+                    <Td className="text-xs">
+                      {path ? (
+                        pathLabel(path)
+                      ) : s.pathId ? (
+                        <span className="font-mono">{s.pathId}</span>
+                      ) : (
+                        <span className="text-slate-600">no path</span>
+                      )}
+                    </Td>
+                    <Td>{path && <HealthBadge health={path.health} />}</Td>
+                    <Td className="whitespace-nowrap">{timeAgo(new Date(s.since), now)}</Td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Card>
+  );
+}

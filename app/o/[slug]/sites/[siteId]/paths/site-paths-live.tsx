@@ -1,0 +1,38 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Card } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
+import { PathChart } from "./path-chart";
+import { PathTable } from "./path-table";
+import { SelectionTable } from "./selection-table";
+
+/** One live read of the site's overlay (every 5 s), drawn as paths, charts and selection. */
+export function SitePathsLive({ orgSlug, siteId }: { orgSlug: string; siteId: string }) {
+  const trpc = useTRPC();
+  const view = useQuery(
+    trpc.overlay.sitePaths.queryOptions({ orgSlug, siteId }, { refetchInterval: 5_000 }),
+  );
+  if (view.error)
+    return (
+      <Card>
+        <h2 className="mb-3 font-semibold">Paths</h2>
+        <Alert>{view.error.message}</Alert>
+      </Card>
+    );
+  if (!view.data)
+    return (
+      <Card>
+        <h2 className="mb-3 font-semibold">Paths</h2>
+        <p className="text-sm text-slate-600">Loading…</p>
+      </Card>
+    );
+  const { paths, selection } = view.data;
+  return (
+    <>
+      <PathTable paths={paths} />
+      <PathChart orgSlug={orgSlug} siteId={siteId} paths={paths} />
+      <SelectionTable selection={selection} paths={paths} />
+    </>
+  );
+}

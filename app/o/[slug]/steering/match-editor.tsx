@@ -1,0 +1,158 @@
+"use client";
+
+import { Button } from "@/app/_components/ui";
+import type { AppMatch } from "@/server/fleet/protocol/overlay";
+import { InlineInput, InlineSelect } from "../_overlay/inline-fields";
+
+/** One row of the editor, as typed (strings until submitted). */
+export interface MatchRow {
+  key: number;
+  type: "ports" | "prefix";
+  proto: "tcp" | "udp";
+  lo: string;
+  hi: string;
+  prefix: string;
+}
+
+let nextKey = 0;
+export const newMatchRow = (m?: AppMatch): MatchRow => ({
+  key: nextKey++,
+  type: m && "prefix" in m ? "prefix" : "ports",
+  proto: m && "proto" in m ? m.proto : "udp",
+  lo: m && "lo" in m ? String(m.lo) : "",
+  hi: m && "hi" in m ? String(m.hi) : "",
+  prefix: m && "prefix" in m ? m.prefix : "",
+});
+
+/** The rows as the API takes them; an empty port is NaN so the server names the field. */
+export function toMatch(rows: MatchRow[]): AppMatch[] {
+  const port = (s: string) => (s.trim() === "" ? Number.NaN : Number(s));
+  return rows.map((r) =>
+    r.type === "prefix"
+      ? { prefix: r.prefix.trim() }
+      : { proto: r.proto, lo: port(r.lo), hi: port(r.hi.trim() || r.lo) },
+  );
+}
+
+export function describeMatch(m: AppMatch) {
+  if ("prefix" in m) return `to ${m.prefix}`;
+  return `${m.proto} ${m.lo === m.hi ? m.lo : `${m.lo}–${m.hi}`}`;
+}
+
+/** What the data plane classifies into the class: destination port ranges or prefixes. */
+export function MatchEditor({
+  idPrefix,
+  rows,
+  onChange,
+  errors,
+}: {
+  idPrefix: string;
+  rows: MatchRow[];
+  onChange: (rows: MatchRow[]) => void;
+  /** By row index. */
+  errors: (i: number) => string | undefined;
+}) {
+  const set = (i: number, patch: Partial<MatchRow>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-800">Matches</legend>
+      {rows.length === 0 && (
+        <p className="text-xs text-slate-600">
+          No matches: the class takes nothing by itself (a default class, or for policies).
+        </p>
+      )}
+      {rows.map((r, i) => {
+        const id = `${idPrefix}match-${i}`;
+        const n = i + 1;
+        const error = errors(i);
+        return (
+          <div key={r.key} data-testid="match-row">
+            <div className="grid grid-cols-2 gap-2 sm:grid-cols-[9rem_6rem_1fr_1fr_auto]">
+              <InlineSelect
+                id={`${id}-type`}
+                label={`Match ${n}: kind`}
+                value={r.type}
+                onChange={(e) => set(i, { type: e.target.value as MatchRow["type"] })}
+              >
+                <option value="ports">Port range</option>
+                <option value="prefix">Prefix</option>
+              </InlineSelect>
+              {r.type === "ports" ? (
+                <>
+                  <InlineSelect
+                    id={`${id}-proto`}
+                    label={`Match ${n}: protocol`}
+                    value={r.proto}
+                    onChange={(e) => set(i, { proto: e.target.value as MatchRow["proto"] })}
+                  >
+                    <option value="udp">UDP</option>
+                    <option value="tcp">TCP</option>
+                  </InlineSelect>
+                  <InlineInput
+                    id={`${id}-lo`}
+                    label={`Match ${n}: first port`}
+                    placeholder="First port"
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={65535}
+                    value={r.lo}
+                    invalid={!!error}
+                    aria-describedby={error ? `${id}-error` : undefined}
+                    onChange={(e) => set(i, { lo: e.target.value })}
+                  />
+                  <InlineInput
+                    id={`${id}-hi`}
+                    label={`Match ${n}: last port`}
+                    placeholder="Last port (optional)"
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={65535}
+                    value={r.hi}
+                    invalid={!!error}
+                    aria-describedby={error ? `${id}-error` : undefined}
+                    onChange={(e) => set(i, { hi: e.target.value })}
+                  />
+                </>
+              ) : (
+                <div className="col-span-2 sm:col-span-3">
+                  <InlineInput
+                    id={`${id}-prefix`}
+                    label={`Match ${n}: destination prefix`}
+                    placeholder="52.112.0.0/14"
+                    value={r.prefix}
+                    invalid={!!error}
+                    aria-describedby={error ? `${id}-error` : undefined}
+                    onChange={(e) => set(i, { prefix: e.target.value })}
+                  />
+                </div>
+              )}
+              <Button
+                variant="secondary"
+                className="py-1.5"
+                aria-label={`Remove match ${n}`}
+                onClick={() => onChange(rows.filter((_, j) => j !== i))}
+              >
+                Remove
+              </Button>
+            </div>
+            {error && (
+              <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
+                {error}
+              </p>
+            )}
+          </div>
+        );
+      })}
+      <Button
+        variant="secondary"
+        className="py-1.5"
+        onClick={() => onChange([...rows, newMatchRow()])}
+      >
+        Add a match
+      </Button>
+    </fieldset>
+  );
+}

@@ -1,0 +1,241 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { formErrorsFor } from "@/app/_components/form-errors-for";
+import { Alert, Button, Card, Field, Select } from "@/app/_components/ui";
+import { useTRPC } from "@/app/_trpc/client";
+import type { OverlaySettingsInput } from "@/server/fleet/intent/overlay-schemas";
+import type { OverlayIntent } from "@/server/fleet/intent/schemas";
+import { formReader } from "../_overlay/form-data";
+import { InlineSelect } from "../_overlay/inline-fields";
+import { useOverlayRefresh } from "../_overlay/use-refresh";
+
+type Settings = OverlayIntent["settings"];
+type Topology = Settings["topology"];
+interface Pair {
+  key: number;
+  a: string;
+  b: string;
+}
+
+let nextKey = 0;
+
+type SettingsMutation = {
+  mutate: (v: { orgSlug: string; settings: OverlaySettingsInput }) => void;
+  error: unknown;
+  isPending: boolean;
+  isSuccess: boolean;
+  data?: { revision: number };
+};
+
+/** The overlay's shape (which site pairs get tunnels) and its timers. */
+export function OverlaySettingsForm({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.overlay.settings.get.queryOptions({ orgSlug }));
+  const sites = useQuery(trpc.site.list.queryOptions({ orgSlug }));
+  const refresh = useOverlayRefresh();
+  // Up here: the fields remount with new settings, the outcome of the save stays.
+  const update = useMutation(trpc.overlay.settings.update.mutationOptions({ onSuccess: refresh }));
+  return (
+    <Card>
+      <h2 className="mb-1 font-semibold">Overlay</h2>
+      <p className="mb-3 text-sm text-slate-700">
+        Which sites get tunnels to which, how often paths are probed, and how long a better path
+        must stay good before traffic goes back to it.
+      </p>
+      {settings.error && <Alert>{settings.error.message}</Alert>}
+      {settings.isPending && <p className="text-sm text-slate-600">Loading…</p>}
+      {settings.data && (
+        <SettingsFields
+          // New settings from the server (after a save elsewhere): start from them.
+          key={JSON.stringify(settings.data)}
+          orgSlug={orgSlug}
+          settings={settings.data}
+          sites={sites.data?.map((s) => ({ id: s.id, name: s.name })) ?? []}
+          canWrite={canWrite}
+          update={update}
+        />
+      )}
+    </Card>
+  );
+}
+
+function SettingsFields({
+  orgSlug,
+  settings,
+  sites,
+  canWrite,
+  update,
+}: {
+  orgSlug: string;
+  settings: Settings;
+  sites: { id: string; name: string }[];
+  canWrite: boolean;
+  update: SettingsMutation;
+}) {
+  const [topology, setTopology] = useState<Topology>(settings.topology);
+  const [pairs, setPairs] = useState<Pair[]>(() =>
+    settings.sitePairs.map((p) => ({ key: nextKey++, ...p })),
+  );
+  const partial = topology === "partial_mesh";
+  const known = [
+    "probeIntervalMs",
+    "holdDownSeconds",
+    ...(partial ? [...pairs.map((_, i) => `sitePairs.${i}`), "sitePairs"] : []),
+  ];
+  const { message, fields } = formErrorsFor(update.error, known, "settings.");
+  const setPair = (i: number, patch: Partial<Pair>) =>
+    setPairs(pairs.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+  const siteOptions = (
+    <>
+      <option value="">Choose a site</option>
+      {sites.map((s) => (
+        <option key={s.id} value={s.id}>
+          {s.name}
+        </option>
+      ))}
+    </>
+  );
+
+  return (
+    <form
+      aria-label="Overlay settings"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const r = formReader(new FormData(e.currentTarget), "overlay-");
+        const input: OverlaySettingsInput = {
+          topology,
+          sitePairs: partial ? pairs.map(({ a, b }) => ({ a, b })) : [],
+          probeIntervalMs: r.num("probe"),
+          holdDownSeconds: r.num("hold-down"),
+        };
+        update.mutate({ orgSlug, settings: input });
+      }}
+    >
+      <fieldset
+        disabled={!canWrite}
+        className="space-y-3 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
+      >
+        <legend className="sr-only">Overlay settings</legend>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Select
+            id="overlay-topology"
+            label="Topology"
+            value={topology}
+            onChange={(e) => setTopology(e.target.value as Topology)}
+          >
+            <option value="full_mesh">Full mesh (every site pair)</option>
+            <option value="hub_spoke">Hub and spoke (sites to hubs)</option>
+            <option value="partial_mesh">Partial mesh (the pairs below)</option>
+          </Select>
+          <Field
+            id="overlay-probe"
+            label="Probe interval (ms)"
+            type="number"
+            inputMode="numeric"
+            min={20}
+            max={10000}
+            defaultValue={settings.probeIntervalMs}
+            hint="20–10,000; slower in large meshes"
+            error={fields.probeIntervalMs}
+          />
+          <Field
+            id="overlay-hold-down"
+            label="Hold-down (s)"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={3600}
+            defaultValue={settings.holdDownSeconds}
+            hint="How long a better path must meet its SLA before failback"
+            error={fields.holdDownSeconds}
+          />
+        </div>
+        <p className="text-xs text-slate-600">
+          Cloud gateways connect to every site whatever the topology.
+        </p>
+        {partial && (
+          <fieldset className="space-y-2" data-testid="site-pairs">
+            <legend className="text-sm font-medium text-slate-800">Site pairs</legend>
+            {pairs.length === 0 && (
+              <p className="text-xs text-slate-600">No pairs: only cloud gateways get tunnels.</p>
+            )}
+            {pairs.map((p, i) => {
+              const error = fields[`sitePairs.${i}`];
+              return (
+                <div key={p.key}>
+                  <div className="grid grid-cols-[1fr_auto_1fr_auto] items-center gap-2">
+                    <InlineSelect
+                      id={`overlay-pair-${i}-a`}
+                      label={`Pair ${i + 1}: first site`}
+                      value={p.a}
+                      invalid={!!error}
+                      aria-describedby={error ? `overlay-pair-${i}-error` : undefined}
+                      onChange={(e) => setPair(i, { a: e.target.value })}
+                    >
+                      {siteOptions}
+                    </InlineSelect>
+                    <span aria-hidden="true">↔</span>
+                    <InlineSelect
+                      id={`overlay-pair-${i}-b`}
+                      label={`Pair ${i + 1}: second site`}
+                      value={p.b}
+                      invalid={!!error}
+                      aria-describedby={error ? `overlay-pair-${i}-error` : undefined}
+                      onChange={(e) => setPair(i, { b: e.target.value })}
+                    >
+                      {siteOptions}
+                    </InlineSelect>
+                    {canWrite && (
+                      <Button
+                        variant="secondary"
+                        className="py-1.5"
+                        aria-label={`Remove pair ${i + 1}`}
+                        onClick={() => setPairs(pairs.filter((_, j) => j !== i))}
+                      >
+                        Remove
+                      </Button>
+                    )}
+                  </div>
+                  {error && (
+                    <p id={`overlay-pair-${i}-error`} className="mt-1 text-xs text-red-700">
+                      {error}
+                    </p>
+                  )}
+                </div>
+              );
+            })}
+            {fields.sitePairs && <p className="text-xs text-red-700">{fields.sitePairs}</p>}
+            {canWrite && (
+              <Button
+                variant="secondary"
+                className="py-1.5"
+                onClick={() => setPairs([...pairs, { key: nextKey++, a: "", b: "" }])}
+              >
+                Add a pair
+              </Button>
+            )}
+          </fieldset>
+        )}
+      </fieldset>
+      <div className="mt-3 space-y-3">
+        {!canWrite && (
+          <p className="text-sm text-slate-700">
+            Your role can see these settings, not change them.
+          </p>
+        )}
+        {message && <Alert>{message}</Alert>}
+        {update.isSuccess && (
+          <Alert kind="success">Saved: revision {update.data?.revision} is rolling out.</Alert>
+        )}
+        {canWrite && (
+          <Button type="submit" disabled={update.isPending}>
+            Save overlay settings
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

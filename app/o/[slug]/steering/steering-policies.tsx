@@ -1,0 +1,117 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Badge, Td } from "@/app/_components/status-ui";
+import { useTRPC } from "@/app/_trpc/client";
+import type { OverlayIntent } from "@/server/fleet/intent/schemas";
+import { useOverlayRefresh } from "../_overlay/use-refresh";
+import { CrudSection } from "./crud-section";
+import { PolicyForm } from "./policy-form";
+
+export type SteeringPolicy = OverlayIntent["policies"][number];
+
+const VIOLATION_LABEL = { best_effort: "best effort", hold: "hold" } as const;
+
+/** Steering policies: which traffic prefers which paths, under which SLA, in priority order. */
+export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const refresh = useOverlayRefresh();
+  const list = useQuery(trpc.overlay.policies.list.queryOptions({ orgSlug }));
+  const apps = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug }));
+  const groups = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug }));
+  const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
+  const topo = useQuery(trpc.overlay.topology.queryOptions({ orgSlug }));
+  const remove = useMutation(trpc.overlay.policies.delete.mutationOptions({ onSettled: refresh }));
+
+  const sites = topo.data?.sites ?? [];
+  const ref = {
+    apps: apps.data ?? [],
+    groups: groups.data ?? [],
+    slas: slas.data ?? [],
+    sites,
+  };
+  const nameOf = (list: { id: string; name: string }[], id: string | null, none: string) =>
+    id === null ? none : (list.find((x) => x.id === id)?.name ?? "(deleted)");
+  const rows = list.data && [...list.data].sort((a, b) => a.priority - b.priority);
+  const last = rows?.at(-1)?.priority;
+  const nextPriority = last === undefined ? 100 : Math.min(100_000, last + 10);
+
+  return (
+    <CrudSection<SteeringPolicy>
+      title="Steering policies"
+      description="Evaluated in priority order (lower first) before each class's default; traffic a policy matches takes its preferred paths while they meet its SLA."
+      noun="policy"
+      rows={rows}
+      error={list.error ?? remove.error}
+      empty="No steering policies yet: each class follows its SLA over the cheapest path that meets it."
+      headers={[
+        "Priority",
+        "Name",
+        "Applies to",
+        "Traffic",
+        "Preferred paths",
+        "SLA",
+        "On violation",
+        "State",
+      ]}
+      cells={(p) => (
+        <>
+          <Td className="tabular-nums">{p.priority}</Td>
+          <Td className="font-medium">{p.name}</Td>
+          <Td>{nameOf(sites, p.siteId, "All sites")}</Td>
+          <Td className="text-xs">
+            {p.appClassId && <div>class {nameOf(ref.apps, p.appClassId, "")}</div>}
+            {p.userGroupId && <div>group {nameOf(ref.groups, p.userGroupId, "")}</div>}
+            {p.srcPrefixes.length > 0 && (
+              <div className="font-mono">from {p.srcPrefixes.join(", ")}</div>
+            )}
+          </Td>
+          <Td className="text-xs">
+            {p.preferred.length === 0 ? (
+              "by SLA, then cost"
+            ) : (
+              <ol className="list-decimal pl-4">
+                {p.preferred.map((pref, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the order is the point
+                  <li key={i}>
+                    {nameOf(sites, pref.siteId, "")}
+                    {pref.localLink && ` via local ${pref.localLink}`}
+                    {pref.remoteLink && ` to ${pref.remoteLink}`}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Td>
+          <Td>{nameOf(ref.slas, p.slaClassId, "class's own")}</Td>
+          <Td>{VIOLATION_LABEL[p.onViolation]}</Td>
+          <Td>
+            <Badge tone={p.enabled ? "green" : "slate"}>{p.enabled ? "enabled" : "disabled"}</Badge>
+          </Td>
+        </>
+      )}
+      rowData={(p) => ({
+        "data-testid": "steering-policy-row",
+        "data-policy-id": p.id,
+        "data-name": p.name,
+        "data-priority": String(p.priority),
+        "data-enabled": String(p.enabled),
+      })}
+      canWrite={canWrite}
+      deleting={remove.isPending}
+      onDelete={(p) => remove.mutate({ orgSlug, policyId: p.id })}
+      deleteText={() =>
+        "Its traffic follows the other policies and the class defaults once the change rolls out."
+      }
+      addTitle="Add a steering policy"
+      form={(policy, close) => (
+        <PolicyForm
+          orgSlug={orgSlug}
+          policy={policy}
+          refs={ref}
+          defaultPriority={nextPriority}
+          onDone={close}
+        />
+      )}
+    />
+  );
+}
