@@ -3,32 +3,19 @@
 // payloads with a message that says what was wrong.
 import { z } from "zod";
 import { ZOverlayConfig } from "./overlay";
+import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort } from "./primitives";
 import { MAX_MESSAGE_BYTES } from "./topics";
 
-const cidr4 = z
-  .string()
-  .max(18)
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 prefix such as 10.0.0.0/24")
-  .refine((s) => {
-    const [addr, len] = s.split("/") as [string, string];
-    return Number(len) <= 32 && addr.split(".").every((o) => Number(o) <= 255);
-  }, "not a valid IPv4 prefix");
-const ipv4 = z
-  .string()
-  .max(15)
-  .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
-  .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
-const port = z.number().int().min(1).max(65535);
-const ifname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+const cidr4 = ZCidr4;
+const ipv4 = ZIpv4;
+const port = ZPort;
+const ifname = ZIfname;
 export const ZProto = z.enum(["tcp", "udp", "icmp", "any"]);
 export const ZAction = z.enum(["allow", "deny"]);
 export const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const isoDate = z.string().datetime({ offset: true }).max(40);
+const isoDate = ZIsoDate;
 
-export const ZIpv4 = ipv4;
-export const ZCidr4 = cidr4;
-export const ZPort = port;
-export const ZIfname = ifname;
+export { ZCidr4, ZIfname, ZIpv4, ZPort };
 
 /** What a device is told to run. The data plane applies all of it or none. */
 export const ZDeviceConfig = z.strictObject({

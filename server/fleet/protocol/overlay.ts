@@ -2,24 +2,14 @@
 // its WAN links, tunnels (paths), application classes and steering policies, and what it
 // reports back: its tunnel key and tunnel state, path measurements, and path events.
 import { z } from "zod";
+import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort } from "./primitives";
 
-const cidr4 = z
-  .string()
-  .max(18)
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 prefix such as 10.0.0.0/24")
-  .refine((s) => {
-    const [addr, len] = s.split("/") as [string, string];
-    return Number(len) <= 32 && addr.split(".").every((o) => Number(o) <= 255);
-  }, "not a valid IPv4 prefix");
-const ipv4 = z
-  .string()
-  .max(15)
-  .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
-  .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
-const port = z.number().int().min(1).max(65535);
-const ifname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+const cidr4 = ZCidr4;
+const ipv4 = ZIpv4;
+const port = ZPort;
+const ifname = ZIfname;
 const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,120}$/, "not an id");
-const isoDate = z.string().datetime({ offset: true }).max(40);
+const isoDate = ZIsoDate;
 const ula = z
   .string()
   .max(45)

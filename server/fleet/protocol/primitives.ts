@@ -1,0 +1,20 @@
+// Field shapes every fleet message is built from: addresses, prefixes, ports, interface
+// names, dates.
+import { z } from "zod";
+
+export const ZCidr4 = z
+  .string()
+  .max(18)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 prefix such as 10.0.0.0/24")
+  .refine((s) => {
+    const [addr, len] = s.split("/") as [string, string];
+    return Number(len) <= 32 && addr.split(".").every((o) => Number(o) <= 255);
+  }, "not a valid IPv4 prefix");
+export const ZIpv4 = z
+  .string()
+  .max(15)
+  .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
+  .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
+export const ZPort = z.number().int().min(1).max(65535);
+export const ZIfname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+export const ZIsoDate = z.string().datetime({ offset: true }).max(40);
