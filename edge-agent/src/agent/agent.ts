@@ -14,6 +14,8 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
 import { checkDesired } from "./desired";
 import type { Driver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
+import type { OverlayHost } from "./overlay/host";
+import { OverlayPublisher } from "./overlay/publisher";
 import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
 import { settleWithin } from "./time";
@@ -27,6 +29,11 @@ export interface AgentOptions {
   /** Key, certificate and CAs; required by the default (mutual TLS) transport. */
   credentials?: Credentials | null;
   driver: Driver;
+  /**
+   * Tunnels, probes and path steering (started, i.e. with its key). Absent: the config's
+   * overlay is ignored and nothing of it runs (simulated fleets).
+   */
+  overlay?: OverlayHost;
   store: AgentStore;
   /** Default: mqtts with the device certificate (transport.ts). */
   transport?: Transport;
@@ -67,6 +74,7 @@ export class Agent {
   private readonly log: Logger;
   private readonly applier: Applier;
   private readonly renewer: Renewer;
+  private readonly overlayPublisher: OverlayPublisher | null;
   private readonly startedAt = Date.now();
   private client: MqttClient | null = null;
   private connectedNow = false;
@@ -87,12 +95,16 @@ export class Agent {
     this.applier = new Applier({
       deviceId: o.identity.deviceId,
       driver: o.driver,
+      ...(o.overlay ? { overlay: o.overlay } : {}),
       store: o.store,
       log: this.log,
       timeoutMs: o.applyTimeoutMs,
       onReport: (s) => this.publishReport(s),
     });
     const id = o.identity.identity;
+    this.overlayPublisher = o.overlay
+      ? new OverlayPublisher(o.overlay, id, this.log.child({ component: "overlay" }))
+      : null;
     this.renewer = new Renewer(
       {
         identity: id,
@@ -215,6 +227,7 @@ export class Agent {
     };
     client.publish(topics.presence(id), encode(presence), { qos: 1, retain: true }, noop);
     this.publishReport(this.applier.report);
+    this.overlayPublisher?.attach(client);
     client.subscribe([topics.desired(id), topics.cert(id)], { qos: 1 }, (err, granted) => {
       const refused = granted?.filter((g) => g.qos >= 0x80) ?? [];
       if (err || refused.length)
@@ -245,6 +258,7 @@ export class Agent {
   /** Forgets a client: its late events are ignored and its sockets and timers freed. */
   private detach(client: MqttClient) {
     if (this.client === client) this.client = null;
+    this.overlayPublisher?.detach();
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
     client.removeAllListeners();
@@ -268,6 +282,7 @@ export class Agent {
     this.connectedNow = false;
     if (old) {
       this.client = null;
+      this.overlayPublisher?.detach();
       if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = null;
       old.removeAllListeners();
@@ -371,6 +386,7 @@ export class Agent {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.renewer.stop();
+    this.overlayPublisher?.stop();
     await this.applier.idle();
     const client = this.client;
     if (client && this.connectedNow) {

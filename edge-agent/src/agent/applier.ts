@@ -1,7 +1,8 @@
 // Applies desired states one at a time: validate → apply → verify → persist last-good →
 // report. Newer messages that arrive during an apply replace each other in a one-slot
 // queue, so only the newest pending one is applied (coalescing). An older revision is
-// never applied; a failure rolls back to the last good config through the driver.
+// never applied; a failure rolls back to the last good config through the driver (and
+// the overlay, when the agent runs one).
 import {
   type ApplyStatus,
   configHash,
@@ -10,12 +11,15 @@ import {
 } from "../../../server/fleet/protocol";
 import type { Driver } from "./drivers/driver";
 import type { Logger } from "./log";
+import type { OverlayTarget } from "./overlay/host";
 import type { AgentStore } from "./store";
 import { withTimeout } from "./time";
 
 export interface ApplierOptions {
   deviceId: string;
   driver: Driver;
+  /** Absent: `config.overlay` is ignored (simulated agents). */
+  overlay?: OverlayTarget;
   store: AgentStore;
   log: Logger;
   onReport: (state: ReportedState) => void;
@@ -128,6 +132,8 @@ export class Applier {
       (async () => {
         await this.o.driver.apply(d.config, this.good?.config ?? null);
         await this.o.driver.verify(d.config);
+        await this.o.overlay?.apply(d.config.overlay);
+        await this.o.overlay?.verify(d.config.overlay);
       })(),
       ms,
       `applying revision ${d.revision}`,
@@ -165,6 +171,7 @@ export class Applier {
     const { driver, log } = this.o;
     try {
       await driver.validate(d.config);
+      this.o.overlay?.validate(d.config.overlay);
     } catch (e) {
       this.emit("rejected", `revision ${d.revision} cannot run here: ${errorText(e)}`, d.revision);
       this.lastFailed = { revision: d.revision, hash: d.hash, report: this.report };
@@ -178,7 +185,10 @@ export class Applier {
       const to = this.good ? `revision ${this.good.revision}` : "the unconfigured state";
       try {
         await withTimeout(
-          driver.rollback(this.good?.config ?? null),
+          (async () => {
+            await driver.rollback(this.good?.config ?? null);
+            await this.o.overlay?.apply(this.good?.config.overlay);
+          })(),
           this.o.timeoutMs ?? 120_000,
           "rollback",
         );

@@ -23,6 +23,8 @@ import { SimulatedDriver } from "./drivers/simulated";
 import { EnrollError, enroll, pollEnrollment } from "./enroll";
 import { type Healthz, startHealthServer } from "./health";
 import { createLogger, type Logger } from "./log";
+import { Overlay } from "./overlay/overlay";
+import { OverlayRunUsageError, overlayRun } from "./overlay/run";
 import { FileStore, StoreError } from "./store";
 import { AGENT_VERSION } from "./version";
 
@@ -75,6 +77,26 @@ export function makeDriver(config: AgentConfig, log: Logger): Driver {
     netns: d.netns,
     links: { wan: d.wan, lan: d.lan, wanIngress: d.wanIngress },
     log: log.child({ component: "dataplane" }),
+  });
+}
+
+/**
+ * The overlay runs where the agent runs: tunnels, probes and routes live in the agent's
+ * own network namespace, so a simulated agent, one that drives its links from outside
+ * their namespace (dataplane.netns), or one with overlay.enabled false has none.
+ */
+export function makeOverlay(config: AgentConfig, log: Logger): Overlay | null {
+  if (config.simulate || config.overlay?.enabled === false) return null;
+  if (config.dataplane.netns) {
+    log.warn("overlay off: the agent runs outside the links' network namespace (dataplane.netns)");
+    return null;
+  }
+  return new Overlay({
+    stateDir: config.stateDir,
+    wireguardGo: config.overlay?.wireguardGo,
+    probePort: config.overlay?.probePort,
+    logDir: join(config.stateDir, "wireguard"),
+    log: log.child({ component: "overlay" }),
   });
 }
 
@@ -176,10 +198,17 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
   } catch (e) {
     throw new CliError(`cannot start the data plane: ${(e as Error).message}`, 1);
   }
+  const overlay = makeOverlay(config, alog);
+  try {
+    await overlay?.start();
+  } catch (e) {
+    throw new CliError(`cannot start the overlay: ${(e as Error).message}`, 1);
+  }
   const agent = new Agent({
     identity,
     credentials,
     driver,
+    ...(overlay ? { overlay } : {}),
     store,
     log: alog,
     heartbeatSeconds: config.heartbeatSeconds,
@@ -204,6 +233,7 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
   await agent.stop();
   await health?.close();
   await driver.close(); // the data plane keeps running as configured
+  await overlay?.close(); // so do tunnels and routes, on the last selection
   out("stopped");
   return 0;
 }
@@ -275,6 +305,11 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     if (cmd === "enroll") return await cmdEnroll(rest, out);
     if (cmd === "run") return await cmdRun(rest, out);
     if (cmd === "status") return await cmdStatus(rest, out);
+    // Not in the usage: a static overlay without the fleet channel (tests, debugging).
+    if (cmd === "overlay-run")
+      return await overlayRun(rest).catch((e) => {
+        throw e instanceof OverlayRunUsageError ? new CliError(e.message, 2) : e;
+      });
     throw new CliError(`unknown command "${cmd}" (try --help)`, 2);
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -1,6 +1,7 @@
 // The agent's own configuration file (JSON, default /etc/patronus/agent.json), validated
 // once at start-up. Everything about the device's network comes from the portal; this
-// file only says where the portal is, where state lives and how to reach the data plane.
+// file only says where the portal is, where state lives and how to reach the data plane
+// and the overlay's tools.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ZIfname } from "../../../server/fleet/protocol";
@@ -32,6 +33,18 @@ export const ZAgentConfig = z.strictObject({
       pinDir: z.string().min(1).optional(),
     })
     .default({}),
+  /** Tunnels and path steering (docs/overlay.md); runs when the portal sends an overlay.
+   * Optional, without defaults filled in, so files written before it stay as they were. */
+  overlay: z
+    .strictObject({
+      /** false: this box runs no overlay (and publishes no tunnel key). Default true. */
+      enabled: z.boolean().optional(),
+      /** Userspace WireGuard, used when the kernel has no WireGuard module. */
+      wireguardGo: z.string().min(1).optional(),
+      /** UDP port of the probe responder; every box of an org must use the same. */
+      probePort: z.number().int().min(1).max(65535).optional(),
+    })
+    .optional(),
   health: z
     .strictObject({
       host: z.string().min(1).default("127.0.0.1"),

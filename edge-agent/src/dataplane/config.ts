@@ -126,16 +126,25 @@ export interface AppClass {
   steer?: { mark: number; dscp?: number };
 }
 
+/** Steering entry of an app: mark, DSCP (0xff: leave as is), flags (1 = valid). */
+export const steerEntry = (steer: { mark: number; dscp?: number }) => ({
+  mark: steer.mark,
+  dscp: steer.dscp ?? 0xff,
+  flags: 1,
+});
+
+/** Batched per map (one loader round trip each): port ranges expand to many entries. */
 export async function setApps(dp: Dataplane, apps: readonly AppClass[]): Promise<void> {
-  for (const a of apps) {
-    for (const p of a.ports ?? []) await dp.put("app_ports", p, { app_id: a.appId });
-    for (const c of a.prefixes ?? [])
-      await dp.put("app_prefixes", parsePrefix(c), { app_id: a.appId });
-    if (a.steer)
-      await dp.put(
-        "steering",
-        { v: a.appId },
-        { mark: a.steer.mark, dscp: a.steer.dscp ?? 0xff, flags: 1 },
-      );
-  }
+  const ports = apps.flatMap((a) =>
+    (a.ports ?? []).map((p) => [p, { app_id: a.appId }] as [object, object]),
+  );
+  const prefixes = apps.flatMap((a) =>
+    (a.prefixes ?? []).map((c) => [parsePrefix(c), { app_id: a.appId }] as [object, object]),
+  );
+  const steering = apps.flatMap((a) =>
+    a.steer ? [[{ v: a.appId }, steerEntry(a.steer)] as [object, object]] : [],
+  );
+  if (ports.length) await dp.putMany("app_ports", ports);
+  if (prefixes.length) await dp.putMany("app_prefixes", prefixes);
+  if (steering.length) await dp.putMany("steering", steering);
 }

@@ -18,6 +18,18 @@ import { type FleetStack, startFleetStack } from "../../fleet/lib/stack";
 import type { SiteName } from "./address-plan";
 import type { Bridge } from "./bridge";
 import { OverlayTestBed, type TestSite } from "./testbed";
+import type { UdpReceiver } from "./traffic";
+
+export { eventually };
+
+/** The first datagram `rx` got that was sent after `t` (waits for it). */
+export function eventuallyArrival(rx: UdpReceiver, t: number, timeoutMs = 20_000) {
+  return eventually(
+    `a datagram sent after ${t.toFixed(0)} to arrive`,
+    () => rx.firstArrivalAfter(t),
+    timeoutMs,
+  );
+}
 
 export const VOICE_PORT = 5004;
 export const BULK_PORT = 5201;

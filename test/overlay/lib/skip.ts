@@ -17,11 +17,20 @@ export function onPath(tool: string): boolean {
     });
 }
 
-/** `tools` beyond ip and nsenter; `tun` when the test needs /dev/net/tun (wireguard-go). */
-export function overlaySkipReason(o: { tools?: string[]; tun?: boolean } = {}): string | null {
+const BPF_BUILD = join(import.meta.dirname, "..", "..", "..", "bpf", "build");
+
+/**
+ * `tools` beyond ip and nsenter; `tun` when the test needs /dev/net/tun (wireguard-go);
+ * `bpf` when it runs the agent's eBPF data plane (bpf/build, made by `make -C bpf`).
+ */
+export function overlaySkipReason(
+  o: { tools?: string[]; tun?: boolean; bpf?: boolean } = {},
+): string | null {
   if (process.getuid?.() !== 0) return "needs root (network namespaces)";
   const missing = ["ip", "nsenter", "sysctl", ...(o.tools ?? [])].filter((t) => !onPath(t));
   if (missing.length) return `needs ${missing.join(", ")} on PATH`;
   if (o.tun && !existsSync("/dev/net/tun")) return "needs /dev/net/tun";
+  if (o.bpf && !["patronus.bpf.o", "patronus-loader"].every((f) => existsSync(join(BPF_BUILD, f))))
+    return "needs bpf/build/patronus.bpf.o and patronus-loader (make -C bpf)";
   return null;
 }

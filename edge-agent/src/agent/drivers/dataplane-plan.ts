@@ -2,9 +2,10 @@
 // writes), or a PlanError saying why this device cannot run it. Backend ids are given in
 // config order (port forwards first), so the same config always yields the same plan.
 import type { DeviceConfig } from "../../../../server/fleet/protocol";
-import type { ServiceConfig } from "../../dataplane/config";
+import type { AppClass, ServiceConfig } from "../../dataplane/config";
 import { MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
 import type { PolicyRule } from "../../dataplane/policy";
+import { planApps } from "../overlay/apps";
 
 export type WanIngress = "native" | "generic" | "tc";
 
@@ -31,6 +32,9 @@ export interface DataplanePlan {
   snat: { from: string; to: string } | null;
   forwards: PortForwardPlan[];
   services: ServiceConfig[];
+  /** The overlay's application classes: classification and steering on LAN ingress
+   * (absent without an overlay, or when it has no classes). */
+  apps?: AppClass[];
 }
 
 export class PlanError extends Error {
@@ -112,6 +116,13 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
       `${nextBackend - 1} backends (port forwards + service backends) exceed the data plane's ${MAX_BACKENDS - 1}`,
     );
 
+  let apps: AppClass[] = [];
+  try {
+    apps = planApps(config.overlay?.classes ?? []);
+  } catch (e) {
+    throw new PlanError((e as Error).message);
+  }
+
   return {
     links,
     iface: {
@@ -124,5 +135,6 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
     snat: config.snat ? { from: config.snat.from, to: config.snat.to } : null,
     forwards,
     services,
+    ...(apps.length ? { apps } : {}),
   };
 }

@@ -3,11 +3,14 @@
 // from memory, so entries left by an earlier agent run are cleaned up too.
 import { parsePrefix } from "../../dataplane/addr";
 import {
+  type AppClass,
   applyPolicy,
+  setApps,
   setInterface,
   setPortForward,
   setService,
   setSnat,
+  steerEntry,
 } from "../../dataplane/config";
 import { Action, BackendFlags, IfFlags, MAX_RULES, SvcFlags } from "../../dataplane/constants";
 import type { Dataplane } from "../../dataplane/dataplane";
@@ -18,9 +21,26 @@ type SvcKey = { vip: string; port: number; proto: number };
 type SvcValue = { ring: number; flags: number; backend_id: number };
 type Backend = { addr: string; port: number; flags: number };
 type Lpm = { prefixlen: number; addr: string };
+type AppPort = { proto: number; port: number };
+type AppId = { app_id: number };
+type Steer = { mark: number; dscp: number; flags: number };
 
 const svcId = (k: SvcKey) => `${k.vip}:${k.port}/${k.proto}`;
 const lpmId = (k: Lpm) => `${k.addr}/${k.prefixlen}`;
+const portId = (k: AppPort) => `${k.proto}/${k.port}`;
+
+/** What the app maps must hold: (proto/port | prefix) → app id, and app id → steering. */
+function appKeys(apps: readonly AppClass[]) {
+  const ports = new Map<string, number>();
+  const prefixes = new Map<string, number>();
+  const steering = new Map<number, Steer>();
+  for (const a of apps) {
+    for (const p of a.ports ?? []) ports.set(portId(p), a.appId);
+    for (const c of a.prefixes ?? []) prefixes.set(lpmId(parsePrefix(c)), a.appId);
+    if (a.steer) steering.set(a.appId, steerEntry(a.steer));
+  }
+  return { ports, prefixes, steering };
+}
 
 function planKeys(plan: DataplanePlan) {
   const services = new Set([...plan.forwards, ...plan.services].map(svcId));
@@ -36,6 +56,7 @@ export async function writePlan(dp: Dataplane, plan: DataplanePlan, ifindex: num
   for (const f of plan.forwards) await setPortForward(dp, f);
   for (const s of plan.services) await setService(dp, s);
   if (plan.snat) await setSnat(dp, plan.snat);
+  await writeApps(dp, plan.apps ?? []);
   await applyPolicy(dp, plan.rules);
   await setInterface(dp, { ifindex, ...plan.iface });
   await removeStale(dp, plan);
@@ -54,11 +75,29 @@ async function removeStale(dp: Dataplane, plan: DataplanePlan | null) {
       await dp.put("backends", row.key, { addr: "0.0.0.0", port: 0, flags: 0 });
 }
 
+/** The overlay's classes into the app maps; classes it no longer has lose their ports and
+ * prefixes and their steering is invalidated (new entries first, so nothing moving
+ * between classes is ever unclassified). */
+export async function writeApps(dp: Dataplane, apps: readonly AppClass[]) {
+  await setApps(dp, apps);
+  const keep = appKeys(apps);
+  for (const row of await dp.dump<AppPort, AppId>("app_ports"))
+    if (keep.ports.get(portId(row.key)) !== row.values[0]!.app_id)
+      await dp.del("app_ports", row.key);
+  for (const row of await dp.dump<Lpm, AppId>("app_prefixes"))
+    if (keep.prefixes.get(lpmId(row.key)) !== row.values[0]!.app_id)
+      await dp.del("app_prefixes", row.key);
+  for (const row of await dp.dump<{ v: number }, Steer>("steering"))
+    if (row.values[0]!.flags & 1 && !keep.steering.has(row.key.v))
+      await dp.put("steering", row.key, { mark: 0, dscp: 0xff, flags: 0 });
+}
+
 /** Back to an unconfigured data plane: no rules, services or SNAT; the WAN link's
  * entry removed, so the programs fall back to their built-in allow. */
 export async function resetDataplane(dp: Dataplane, ifindex: number | null) {
   await applyPolicy(dp, []);
   await removeStale(dp, null);
+  await writeApps(dp, []);
   if (ifindex !== null) await dp.del("if_config", { v: ifindex }).catch(() => undefined);
 }
 
@@ -112,5 +151,30 @@ export async function verifyPlan(
       | { addr: string }
       | undefined;
     check(v?.addr === plan.snat.to, `SNAT ${plan.snat.from} → ${plan.snat.to} missing`);
+  }
+  await verifyApps(dp, plan.apps ?? []);
+}
+
+/** The app maps hold exactly the plan's classes (one dump per map). */
+export async function verifyApps(dp: Dataplane, apps: readonly AppClass[]) {
+  const want = appKeys(apps);
+  const ports = await dp.dump<AppPort, AppId>("app_ports");
+  check(
+    ports.length === want.ports.size,
+    `app ports: ${ports.length}, expected ${want.ports.size}`,
+  );
+  for (const row of ports)
+    check(
+      want.ports.get(portId(row.key)) === row.values[0]!.app_id,
+      `app port ${portId(row.key)} differs`,
+    );
+  const prefixes = await dp.dump<Lpm, AppId>("app_prefixes");
+  check(prefixes.length === want.prefixes.size, "app prefixes differ");
+  for (const [id, s] of want.steering) {
+    const v = (await dp.get("steering", { v: id }))?.[0] as Steer | undefined;
+    check(
+      !!v && v.flags === s.flags && v.mark === s.mark && v.dscp === s.dscp,
+      `steering of app ${id} differs`,
+    );
   }
 }

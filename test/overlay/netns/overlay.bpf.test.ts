@@ -1,0 +1,272 @@
+// "Done means" of the overlay, on real parts (root): two sites as network namespaces, each
+// box with two WAN links through the WAN emulator, real agents enrolled through the CLI and
+// configured only through the portal's API, WireGuard tunnels (wireguard-go), eBPF
+// classification, probes, path selection, and real TCP and UDP traffic between the LAN
+// hosts. The control plane (PostgreSQL, Redis, Mosquitto, workers, ingest) runs in this
+// process; the agents reach it through a unix-socket bridge that a test can cut.
+//
+// Classes: voice (udp 5004, SLA 150 ms / 30 ms / 5 %) prefers a.wan0~b.wan0 (fiber);
+// bulk (tcp 5201, no SLA) prefers a.wan1~b.wan1 (LTE). Hold-down 3 s.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import setupTestDatabase from "../../global-setup";
+import type { OverlayScenario } from "../lib/scenario";
+import { overlaySkipReason } from "../lib/skip";
+import type { TcpEchoServer, TcpFlow, UdpReceiver, UdpSender } from "../lib/traffic";
+
+const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+
+let dropDatabase: (() => Promise<void>) | null = null;
+let sc: OverlayScenario;
+let lib: typeof import("../lib/scenario");
+let traffic: typeof import("../lib/traffic");
+const HOLD_DOWN_MS = 3000;
+
+/** Packets that entered the relay from each of site a's links during `fn`. */
+async function linkPackets(fn: () => Promise<void>) {
+  const before = await sc.bed.wan.counters();
+  await fn();
+  const after = await sc.bed.wan.counters();
+  const delta = (l: string) =>
+    (after.links[l]?.in.packets ?? 0) - (before.links[l]?.in.packets ?? 0);
+  return { wan0: delta("a.wan0"), wan1: delta("a.wan1") };
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A stream of one class from host a to host b for `ms`; returns packets per link of a. */
+async function burst(kind: "voice" | "bulk", ms = 1500) {
+  const a = sc.bed.site("a");
+  const b = sc.bed.site("b");
+  return linkPackets(async () => {
+    if (kind === "voice") {
+      const rx = await traffic.UdpReceiver.start(sc.bed.net, b.host, { port: lib.VOICE_PORT });
+      const tx = await traffic.UdpSender.start(sc.bed.net, a.host, {
+        to: b.hostAddress,
+        port: lib.VOICE_PORT,
+        pps: 300,
+      });
+      await sleep(ms);
+      await tx.stop();
+      const counts = await rx.counts();
+      rx.stop();
+      expect(counts.received, "voice packets reached host b").toBeGreaterThan(0);
+    } else {
+      const server = await traffic.TcpEchoServer.start(sc.bed.net, b.host, { port: lib.BULK_PORT });
+      const flow = await traffic.TcpFlow.start(sc.bed.net, a.host, {
+        to: b.hostAddress,
+        port: lib.BULK_PORT,
+        intervalMs: 3,
+        size: 800,
+      });
+      await sleep(ms);
+      const report = await flow.stop();
+      server.stop();
+      expect(report?.echoed ?? 0, "bulk messages echoed by host b").toBeGreaterThan(0);
+    }
+  });
+}
+
+const unit = (kind: "voice" | "bulk") => `policy:${sc.policies[kind]}`;
+
+if (skipReason) {
+  describe.skip(`overlay on real site boxes (skipped: ${skipReason})`, () => {
+    it("tunnels, steering, failover and failback", () => {});
+  });
+} else {
+  describe("overlay on real site boxes (netns, WireGuard, eBPF, real agents)", () => {
+    let fiber: string;
+    let lte: string;
+
+    beforeAll(async () => {
+      dropDatabase = await setupTestDatabase();
+      lib = await import("../lib/scenario");
+      traffic = await import("../lib/traffic");
+      sc = await lib.OverlayScenario.start({ sites: 2, holdDownSeconds: HOLD_DOWN_MS / 1000 });
+      fiber = sc.pathId(["a", "wan0"], ["b", "wan0"]);
+      lte = sc.pathId(["a", "wan1"], ["b", "wan1"]);
+    }, 240_000);
+
+    afterAll(async () => {
+      await sc?.stop();
+      await dropDatabase?.();
+    }, 120_000);
+
+    it("brings tunnels up over every link pair and shows them in the portal", async () => {
+      const view = await sc.api.overlay.sitePaths({ orgSlug: sc.slug, siteId: sc.site("a").id });
+      expect(view.paths).toHaveLength(4);
+      for (const p of view.paths) {
+        expect(p.tunnel).toBe("up");
+        expect(p.latencyMs).not.toBeNull();
+      }
+      const topo = await sc.api.overlay.topology({ orgSlug: sc.slug });
+      expect(topo.edges).toHaveLength(1);
+      expect(topo.edges[0]?.health).toBe("up");
+      expect(topo.edges[0]?.paths).toHaveLength(4);
+    });
+
+    it("steers each application class where its policy says", async () => {
+      await sc.waitForSelection("a", unit("voice"), "b", (p) => p === fiber, "voice on fiber");
+      await sc.waitForSelection("a", unit("bulk"), "b", (p) => p === lte, "bulk on LTE");
+      const voice = await burst("voice");
+      expect(
+        voice.wan0,
+        `voice by fiber (a.wan0 ${voice.wan0}, a.wan1 ${voice.wan1})`,
+      ).toBeGreaterThan(voice.wan1 + 200);
+      const bulk = await burst("bulk");
+      expect(bulk.wan1, `bulk by LTE (a.wan0 ${bulk.wan0}, a.wan1 ${bulk.wan1})`).toBeGreaterThan(
+        bulk.wan0 + 200,
+      );
+    });
+
+    it("moves the class that needs the SLA off an impaired link and leaves bulk where it is", async () => {
+      // Bulk over fiber too, so that both classes share the link that degrades.
+      await sc.api.overlay.policies.update({
+        orgSlug: sc.slug,
+        policyId: sc.policies.bulk,
+        policy: {
+          name: "bulk over fiber",
+          priority: 20,
+          appClassId: sc.classes.bulk,
+          preferred: [{ siteId: sc.site("b").id, localLink: "wan0", remoteLink: "wan0" }],
+        },
+      });
+      await sc.waitForSelection("a", unit("bulk"), "b", (p) => p === fiber, "bulk on fiber");
+
+      await sc.bed.wan.set("a.wan0", { delayMs: 200 });
+      const moved = await sc.waitForSelection(
+        "a",
+        unit("voice"),
+        "b",
+        (p) => p !== null && !p.split("~").includes(sc.site("a").links.wan0 as string),
+        "voice off a.wan0",
+      );
+      expect(await sc.selected("a", unit("bulk"), "b")).toBe(fiber);
+      const voice = await burst("voice");
+      expect(
+        voice.wan1,
+        `voice by LTE now (a.wan0 ${voice.wan0}, a.wan1 ${voice.wan1})`,
+      ).toBeGreaterThan(voice.wan0 + 200);
+      const bulk = await burst("bulk");
+      expect(
+        bulk.wan0,
+        `bulk still by fiber (a.wan0 ${bulk.wan0}, a.wan1 ${bulk.wan1})`,
+      ).toBeGreaterThan(bulk.wan1 + 200);
+
+      // The portal's incident timeline says why, naming the metric and the bound.
+      const incidents = await sc.api.overlay.incidents({
+        orgSlug: sc.slug,
+        siteId: sc.site("a").id,
+      });
+      const failover = incidents.find((i) => i.kind === "failover" && i.toPath === moved);
+      expect(failover?.reason).toMatch(/latency .* > 150 ms/);
+    });
+
+    it("fails back only after the hold-down once the link is good again", async () => {
+      const { at: healed } = await sc.bed.wan.set("a.wan0", { delayMs: 0 });
+      await sc.waitForSelection("a", unit("voice"), "b", (p) => p === fiber, "voice back on fiber");
+      const incidents = await sc.api.overlay.incidents({
+        orgSlug: sc.slug,
+        siteId: sc.site("a").id,
+      });
+      const back = incidents.find(
+        (i) => i.kind === "failback" && i.toPath === fiber && Date.parse(i.at) >= healed - 1000,
+      );
+      expect(back, "a failback event").toBeDefined();
+      // The path met the SLA again from `healed` on (give or take a probe window), and the
+      // agent waited the hold-down before moving back.
+      expect(Date.parse(back!.at) - healed).toBeGreaterThanOrEqual(HOLD_DOWN_MS - 500);
+      expect(back!.reason).toMatch(/hold-down/);
+    });
+
+    it("moves both classes when the active link goes black, and the TCP flow keeps going", async () => {
+      const a = sc.bed.site("a");
+      const b = sc.bed.site("b");
+      const server: TcpEchoServer = await traffic.TcpEchoServer.start(sc.bed.net, b.host, {
+        port: lib.BULK_PORT,
+      });
+      const flow: TcpFlow = await traffic.TcpFlow.start(sc.bed.net, a.host, {
+        to: b.hostAddress,
+        port: lib.BULK_PORT,
+        intervalMs: 5,
+      });
+      const rx: UdpReceiver = await traffic.UdpReceiver.start(sc.bed.net, b.host, {
+        port: lib.VOICE_PORT,
+      });
+      const tx: UdpSender = await traffic.UdpSender.start(sc.bed.net, a.host, {
+        to: b.hostAddress,
+        port: lib.VOICE_PORT,
+        pps: 200,
+      });
+      try {
+        await sleep(500);
+        const { at: cut } = await sc.bed.wan.set("a.wan0", { down: true });
+        const first = await lib.eventuallyArrival(rx, cut);
+        expect(first.arrivalTime).toBeGreaterThan(cut);
+        for (const k of ["voice", "bulk"] as const)
+          await sc.waitForSelection(
+            "a",
+            unit(k),
+            "b",
+            (p) => p !== fiber && p !== null,
+            `${k} off fiber`,
+          );
+        await sleep(1000);
+        const report = await flow.report();
+        expect(report.connected, `TCP flow still connected (${JSON.stringify(report)})`).toBe(true);
+        const echoedBefore = report.echoed;
+        await sleep(500);
+        expect((await flow.report()).echoed).toBeGreaterThan(echoedBefore);
+      } finally {
+        await tx.stop();
+        rx.stop();
+        await flow.stop();
+        server.stop();
+      }
+    });
+
+    it("fails over with the control plane unreachable, and reports the events later", async () => {
+      // Heal fiber and let everything fail back first.
+      await sc.bed.wan.set("a.wan0", { down: false });
+      await sc.waitForSelection(
+        "a",
+        unit("voice"),
+        "b",
+        (p) => p === fiber,
+        "voice back on fiber",
+        60_000,
+      );
+      const site = sc.site("a");
+      await site.bridge.cut();
+      const { at: cut } = await sc.bed.wan.set("a.wan0", { down: true });
+      const rx = await traffic.UdpReceiver.start(sc.bed.net, sc.bed.site("b").host, {
+        port: lib.VOICE_PORT,
+      });
+      const tx = await traffic.UdpSender.start(sc.bed.net, sc.bed.site("a").host, {
+        to: sc.bed.site("b").hostAddress,
+        port: lib.VOICE_PORT,
+        pps: 200,
+      });
+      try {
+        const first = await lib.eventuallyArrival(rx, cut);
+        expect(first.arrivalTime).toBeGreaterThan(cut);
+        const during = await linkPackets(() => sleep(1000));
+        expect(during.wan1, "traffic over LTE while the portal is away").toBeGreaterThan(150);
+      } finally {
+        await tx.stop();
+        rx.stop();
+      }
+      await site.bridge.restore();
+      // The failover that happened offline reaches the timeline once the agent is back.
+      await lib.eventually(
+        "the offline failover in the incident timeline",
+        async () => {
+          const incidents = await sc.api.overlay.incidents({ orgSlug: sc.slug, siteId: site.id });
+          return incidents.some(
+            (i) => i.kind === "failover" && i.fromPath === fiber && Date.parse(i.at) >= cut,
+          );
+        },
+        60_000,
+      );
+      await sc.bed.wan.set("a.wan0", { down: false });
+    });
+  });
+}
