@@ -130,11 +130,24 @@ await withScope(db, { orgId: acme.id }, async (tx) => {
 // Acme's overlay: two WAN links per site, a cloud gateway in AWS, the classes and SLAs of
 // a typical office, and the policy from the issue (executives' SSH via the gateway).
 // Its own step, so databases seeded before the overlay existed get it too.
-const LINKS = [
+interface LinkSpec {
+  name: string;
+  kind: "fiber" | "lte";
+  interface: string;
+  /** The link's /24: its gateway is .1, each site's address another host of it. */
+  net: string;
+  cost: number;
+  mbps: number;
+}
+const LINKS: LinkSpec[] = [
   { name: "fiber", kind: "fiber", interface: "eth0", net: "198.51.100", cost: 10, mbps: 500 },
   { name: "lte", kind: "lte", interface: "eth2", net: "203.0.113", cost: 50, mbps: 50 },
-] as const;
-const GATEWAY = { name: "aws-us-east", host: 40 };
+];
+const GATEWAY = {
+  name: "aws-us-east",
+  host: 40,
+  link: { ...LINKS[0]!, name: "internet", mbps: 10_000 },
+};
 const SLAS = [
   { name: "voice", maxLatencyMs: 150, maxJitterMs: 30, maxLossPct: 1 },
   { name: "video", maxLatencyMs: 200, maxJitterMs: 40, maxLossPct: 2 },
@@ -192,25 +205,17 @@ const APPS: (Omit<AppClassInput, "slaClassId" | "number"> & { sla: string | null
 await withScope(db, { orgId: acme.id }, async (tx) => {
   if ((await tx.wanLink.count({ where: { orgId: acme.id } })) > 0) return;
   const ip = (net: string, host: number) => `${net}.${host}`;
-  if (!(await tx.site.findFirst({ where: { orgId: acme.id, name: GATEWAY.name } })))
-    await createSite(tx, acmeOwner, tenant, {
-      name: GATEWAY.name,
-      description: "Cloud gateway: every site reaches the internet and AWS through it",
-      settings: { wan: "eth0", lan: "eth1", wanIngress: "generic", defaultAction: "allow" },
-    });
-  const sites = await tx.site.findMany({ where: { orgId: acme.id } });
-  const byName = (name: string) => sites.find((s) => s.name === name)!;
-  for (const [i, d] of DEMO_SITES.entries()) {
-    const site = byName(d.name);
-    const host = 10 * (i + 1);
-    await updateSiteOverlay(tx, acmeOwner, tenant, {
-      siteId: site.id,
-      role: "edge",
-      prefixes: [d.lanPrefix],
-    });
-    for (const l of LINKS)
+  /** The site's role and prefixes, and its links: `net`.1 the gateway, `net`.`host` its own. */
+  const joinOverlay = async (
+    siteId: string,
+    overlay: { role: "edge" | "cloud_gateway"; prefixes: string[] },
+    links: LinkSpec[],
+    host: number,
+  ) => {
+    await updateSiteOverlay(tx, acmeOwner, tenant, { siteId, ...overlay });
+    for (const l of links)
       await createLink(tx, acmeOwner, tenant, {
-        siteId: site.id,
+        siteId,
         name: l.name,
         kind: l.kind,
         interface: l.interface,
@@ -222,26 +227,29 @@ await withScope(db, { orgId: acme.id }, async (tx) => {
         metered: l.kind === "lte",
         enabled: true,
       });
-  }
+  };
+  if (!(await tx.site.findFirst({ where: { orgId: acme.id, name: GATEWAY.name } })))
+    await createSite(tx, acmeOwner, tenant, {
+      name: GATEWAY.name,
+      description: "Cloud gateway: every site reaches the internet and AWS through it",
+      settings: { wan: "eth0", lan: "eth1", wanIngress: "generic", defaultAction: "allow" },
+    });
+  const sites = await tx.site.findMany({ where: { orgId: acme.id } });
+  const byName = (name: string) => sites.find((s) => s.name === name)!;
+  for (const [i, d] of DEMO_SITES.entries())
+    await joinOverlay(
+      byName(d.name).id,
+      { role: "edge", prefixes: [d.lanPrefix] },
+      LINKS,
+      10 * (i + 1),
+    );
   const gateway = byName(GATEWAY.name);
-  await updateSiteOverlay(tx, acmeOwner, tenant, {
-    siteId: gateway.id,
-    role: "cloud_gateway",
-    prefixes: ["0.0.0.0/0"],
-  });
-  await createLink(tx, acmeOwner, tenant, {
-    siteId: gateway.id,
-    name: "internet",
-    kind: "fiber",
-    interface: "eth0",
-    gateway: ip(LINKS[0].net, 1),
-    publicAddress: ip(LINKS[0].net, GATEWAY.host),
-    cost: 10,
-    upMbps: 10_000,
-    downMbps: 10_000,
-    metered: false,
-    enabled: true,
-  });
+  await joinOverlay(
+    gateway.id,
+    { role: "cloud_gateway", prefixes: ["0.0.0.0/0"] },
+    [GATEWAY.link],
+    GATEWAY.host,
+  );
   await updateOverlaySettings(tx, acmeOwner, tenant, {
     topology: "full_mesh",
     sitePairs: [],

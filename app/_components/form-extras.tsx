@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, TextareaHTMLAttributes } from "react";
-import { FieldFrame, fieldAria } from "./ui";
+import { Alert, Button, FieldFrame, fieldAria } from "./ui";
 
 /** A multi-line Field: same label, hint and error wiring as ui.tsx's Field. */
 export function TextArea({
@@ -44,6 +44,38 @@ export function Checkbox({
       <label htmlFor={id} className="text-sm font-medium text-slate-800">
         {label}
       </label>
+    </div>
+  );
+}
+
+/** The end of an add or edit form: the server's headline, a success note, cancel and submit. */
+export function FormFooter({
+  message,
+  success,
+  submitLabel,
+  pending,
+  onCancel,
+}: {
+  message: string;
+  success?: string | false;
+  submitLabel: string;
+  pending: boolean;
+  onCancel?: () => void;
+}) {
+  return (
+    <div className="space-y-3">
+      {message && <Alert>{message}</Alert>}
+      {success && <Alert kind="success">{success}</Alert>}
+      <div className="flex justify-end gap-2">
+        {onCancel && (
+          <Button variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+        <Button type="submit" disabled={pending}>
+          {submitLabel}
+        </Button>
+      </div>
     </div>
   );
 }

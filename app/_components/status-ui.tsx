@@ -109,3 +109,83 @@ export function Td({
     </td>
   );
 }
+
+/** A right-aligned number (latency, loss): tabular figures, never wrapped. */
+export function NumTd({ children }: { children?: ReactNode }) {
+  return <Td className="text-right tabular-nums whitespace-nowrap">{children}</Td>;
+}
+
+/** A column heading: its text, or its text with classes (`text-right` over NumTd cells). */
+export type Column = string | { label: string; className: string };
+
+/**
+ * A list as a table, in a TableWrap named `label`: the headings, then one row per item
+ * (its cells from `cells`, its test id and states from `rowData`). With `actions`, a last
+ * right-aligned cell per row under a heading read out as `actionsLabel`. Without rows, the
+ * `empty` sentence instead (when given).
+ */
+export function DataTable<T extends { id: string }>({
+  label,
+  columns,
+  rows,
+  cells,
+  rowData,
+  rowClassName,
+  actions,
+  actionsLabel = "Actions",
+  empty,
+  emptyTestId,
+  tableTestId,
+}: {
+  label: string;
+  columns: Column[];
+  rows: T[];
+  cells: (row: T) => ReactNode;
+  rowData: (row: T) => Record<`data-${string}`, string | number>;
+  rowClassName?: (row: T) => string;
+  actions?: (row: T) => ReactNode;
+  actionsLabel?: string;
+  empty?: ReactNode;
+  emptyTestId?: string;
+  tableTestId?: string;
+}) {
+  if (rows.length === 0 && empty !== undefined)
+    return (
+      <p className="text-sm text-slate-600" data-testid={emptyTestId}>
+        {empty}
+      </p>
+    );
+  return (
+    <TableWrap label={label}>
+      <table className="w-full text-left text-sm" data-testid={tableTestId}>
+        <thead>
+          <tr className="border-b border-slate-200 text-slate-600">
+            {columns.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: fixed column order
+              <Th key={i} className={typeof c === "string" ? "" : c.className}>
+                {typeof c === "string" ? c : c.label}
+              </Th>
+            ))}
+            {actions && (
+              <Th>
+                <span className="sr-only">{actionsLabel}</span>
+              </Th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr
+              key={row.id}
+              className={`border-b border-slate-100 ${rowClassName?.(row) ?? ""}`.trim()}
+              {...rowData(row)}
+            >
+              {cells(row)}
+              {actions && <Td className="text-right">{actions(row)}</Td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}

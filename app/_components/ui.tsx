@@ -112,23 +112,52 @@ export function Field({
   );
 }
 
+/** A choice, with the same optional hint and server error as Field. */
 export function Select({
   label,
   id,
+  hint,
+  error,
   children,
   ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string }) {
+}: SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  id: string;
+  hint?: string;
+  error?: string;
+}) {
   return (
-    <FieldFrame id={id} label={label}>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         name={id}
+        {...fieldAria(id, error, hint)}
         className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
         {...props}
       >
         {children}
       </select>
     </FieldFrame>
+  );
+}
+
+/** A Select's options for named things (sites, classes…), after the empty choice `none`. */
+export function NamedOptions({
+  items,
+  none,
+}: {
+  items: { id: string; name: string }[];
+  none: string;
+}) {
+  return (
+    <>
+      <option value="">{none}</option>
+      {items.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.name}
+        </option>
+      ))}
+    </>
   );
 }
 

@@ -2,7 +2,7 @@
 // events the incident timeline. Run by the workers' periodic sweep; safe on every replica
 // at once (a row deleted twice is deleted once) and in small batches, so a backlog never
 // holds long locks on tables the ingest writes to.
-import type { Db } from "../../db/client";
+import { type Db, Prisma } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
 import { env } from "../../env";
 
@@ -29,28 +29,30 @@ export async function pruneOverlayHistory(
   let samples = 0;
   let events = 0;
   for (const { orgId } of orgs) {
-    for (;;) {
-      const n = await withScope(
-        db,
-        { orgId },
-        (tx) => tx.$executeRaw`
-          DELETE FROM path_samples WHERE id IN (
-            SELECT id FROM path_samples WHERE "orgId" = ${orgId} AND at < ${sampleCutoff} LIMIT ${BATCH})`,
-      );
-      samples += n;
-      if (n < BATCH) break;
-    }
-    for (;;) {
-      const n = await withScope(
-        db,
-        { orgId },
-        (tx) => tx.$executeRaw`
-          DELETE FROM path_events WHERE id IN (
-            SELECT id FROM path_events WHERE "orgId" = ${orgId} AND at < ${eventCutoff} LIMIT ${BATCH})`,
-      );
-      events += n;
-      if (n < BATCH) break;
-    }
+    samples += await deleteOlder(db, orgId, "path_samples", sampleCutoff);
+    events += await deleteOlder(db, orgId, "path_events", eventCutoff);
   }
   return { samples, events };
+}
+
+/** Deletes the org's rows of `table` older than `cutoff`, BATCH at a time; returns how many. */
+async function deleteOlder(
+  db: Db,
+  orgId: string,
+  table: "path_samples" | "path_events",
+  cutoff: Date,
+) {
+  const name = Prisma.raw(table);
+  let deleted = 0;
+  for (;;) {
+    const n = await withScope(
+      db,
+      { orgId },
+      (tx) => tx.$executeRaw`
+        DELETE FROM ${name} WHERE id IN (
+          SELECT id FROM ${name} WHERE "orgId" = ${orgId} AND at < ${cutoff} LIMIT ${BATCH})`,
+    );
+    deleted += n;
+    if (n < BATCH) return deleted;
+  }
 }

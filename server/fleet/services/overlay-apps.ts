@@ -2,17 +2,24 @@
 // ports or prefixes), its DSCP and SLA. Deleting a class deletes the steering policies
 // that steer it (the schema's cascade): a policy without its class would steer nothing.
 import type { AppClass, Prisma, Tx } from "../../db/client";
-import { AppError, notFound } from "../../errors";
-import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import { AppError } from "../../errors";
+import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { AppClassInput } from "../intent/overlay-schemas";
-import { bumpRevision } from "../intent/revision";
 import { type OverlayIntent, ZOverlayIntent } from "../intent/schemas";
-import { cascadeReason } from "./overlay-policies";
+import { intentRows, nameTaken, othersInOrg } from "./overlay-crud";
+import { cascadeReason, deletePoliciesNaming } from "./overlay-policies";
 import { requireSlaClass } from "./overlay-sla";
 
 type AppRow = OverlayIntent["appClasses"][number];
 const MAX_APP_NUMBER = 250;
+
+const apps = intentRows({
+  model: (tx) => tx.appClass,
+  noun: "an application class",
+  audit: "app",
+  targetType: "app_class",
+});
 
 export const appView = (a: AppClass): AppRow =>
   ZOverlayIntent.shape.appClasses.element.parse({
@@ -34,22 +41,13 @@ export async function listAppClasses(tx: Tx, orgId: string) {
   return rows.map((a) => ({ ...appView(a), policies: policies(a.id) }));
 }
 
-async function requireAppClass(tx: Tx, orgId: string, appId: string) {
-  const row = await tx.appClass.findUnique({ where: { id: appId, orgId } });
-  if (!row) throw notFound("Application class");
-  return row;
-}
-
 /** Names and numbers are unique per org; only one class may be the `default`. */
 async function assertFree(tx: Tx, orgId: string, input: AppClassInput, except?: string) {
   const others = await tx.appClass.findMany({
-    where: { orgId, ...(except ? { id: { not: except } } : {}) },
+    where: othersInOrg(orgId, except),
     select: { name: true, number: true, kind: true },
   });
-  if (others.some((o) => o.name === input.name))
-    throw new AppError("CONFLICT", `There is already an application class named ${input.name}`, {
-      name: "already used by another application class",
-    });
+  if (others.some((o) => o.name === input.name)) throw nameTaken(apps.noun, input.name);
   const taken = others.find((o) => o.number === input.number);
   if (taken)
     throw new AppError("CONFLICT", `Class number ${input.number} is used by ${taken.name}`, {
@@ -87,19 +85,11 @@ export async function createAppClass(
   const used = await assertFree(tx, tenant.orgId, input);
   const data = toRow(input, input.number ?? lowestFree(used));
   const row = await tx.appClass.create({ data: { orgId: tenant.orgId, ...data } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.app.create",
-    targetType: "app_class",
-    targetId: row.id,
+  const revision = await apps.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: data,
+    reason: `application class ${row.name} added`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    `application class ${row.name} added`,
-  );
   return { id: row.id, revision };
 }
 
@@ -110,51 +100,29 @@ export async function updateAppClass(
   appId: string,
   input: AppClassInput,
 ) {
-  const before = await requireAppClass(tx, tenant.orgId, appId);
+  const before = await apps.find(tx, tenant.orgId, appId);
   if (input.slaClassId) await requireSlaClass(tx, tenant.orgId, input.slaClassId);
   await assertFree(tx, tenant.orgId, input, appId);
   // An omitted number keeps the class's own: renumbering would move its marks and tables.
   const data = toRow(input, input.number ?? before.number);
   await tx.appClass.update({ where: { id: appId, orgId: tenant.orgId }, data });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.app.update",
-    targetType: "app_class",
-    targetId: appId,
+  const revision = await apps.record(tx, actor, tenant.orgId, "update", {
+    id: appId,
     before: appView(before),
     after: data,
+    reason: `application class ${input.name} changed`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    `application class ${input.name} changed`,
-  );
   return { id: appId, revision };
 }
 
 export async function deleteAppClass(tx: Tx, actor: Actor, tenant: TenantContext, appId: string) {
-  const before = await requireAppClass(tx, tenant.orgId, appId);
-  const policies = await tx.steeringPolicy.findMany({
-    where: { orgId: tenant.orgId, appClassId: appId },
-    select: { id: true, name: true },
-    orderBy: { name: "asc" },
-  });
-  // The schema cascades; delete them here too, so the count is what actually went.
-  await tx.steeringPolicy.deleteMany({ where: { orgId: tenant.orgId, appClassId: appId } });
+  const before = await apps.find(tx, tenant.orgId, appId);
+  const policies = await deletePoliciesNaming(tx, { orgId: tenant.orgId, appClassId: appId });
   await tx.appClass.delete({ where: { id: appId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.app.delete",
-    targetType: "app_class",
-    targetId: appId,
+  const revision = await apps.record(tx, actor, tenant.orgId, "delete", {
+    id: appId,
     before: { ...appView(before), policiesDeleted: policies },
+    reason: cascadeReason(`application class ${before.name}`, policies),
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    cascadeReason(`application class ${before.name}`, policies),
-  );
   return { revision, policiesDeleted: policies.length };
 }

@@ -1,12 +1,18 @@
 // User groups: users by source prefix, for steering policies. Deleting a group deletes
 // the policies that name it (the schema's cascade): they would otherwise match everyone.
 import type { Tx, UserGroup } from "../../db/client";
-import { AppError, notFound } from "../../errors";
-import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { UserGroupInput } from "../intent/overlay-schemas";
-import { bumpRevision } from "../intent/revision";
-import { cascadeReason } from "./overlay-policies";
+import { intentRows } from "./overlay-crud";
+import { cascadeReason, deletePoliciesNaming } from "./overlay-policies";
+
+const groups = intentRows({
+  model: (tx) => tx.userGroup,
+  noun: "a user group",
+  audit: "group",
+  targetType: "user_group",
+});
 
 const groupView = (g: UserGroup) => ({ id: g.id, name: g.name, prefixes: g.prefixes });
 
@@ -17,23 +23,6 @@ export async function listUserGroups(tx: Tx, orgId: string) {
   ]);
   const policies = (id: string) => counts.find((c) => c.userGroupId === id)?._count._all ?? 0;
   return rows.map((g) => ({ ...groupView(g), policies: policies(g.id) }));
-}
-
-async function requireGroup(tx: Tx, orgId: string, groupId: string) {
-  const row = await tx.userGroup.findUnique({ where: { id: groupId, orgId } });
-  if (!row) throw notFound("User group");
-  return row;
-}
-
-async function assertNameFree(tx: Tx, orgId: string, name: string, except?: string) {
-  const clash = await tx.userGroup.findFirst({
-    where: { orgId, name, ...(except ? { id: { not: except } } : {}) },
-    select: { id: true },
-  });
-  if (clash)
-    throw new AppError("CONFLICT", `There is already a user group named ${name}`, {
-      name: "already used by another user group",
-    });
 }
 
 const toRow = (input: UserGroupInput) => ({
@@ -47,17 +36,14 @@ export async function createUserGroup(
   tenant: TenantContext,
   input: UserGroupInput,
 ) {
-  await assertNameFree(tx, tenant.orgId, input.name);
+  await groups.assertNameFree(tx, tenant.orgId, input.name);
   const data = toRow(input);
   const row = await tx.userGroup.create({ data: { orgId: tenant.orgId, ...data } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.group.create",
-    targetType: "user_group",
-    targetId: row.id,
+  const revision = await groups.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: data,
+    reason: `user group ${row.name} added`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `user group ${row.name} added`);
   return { id: row.id, revision };
 }
 
@@ -68,19 +54,16 @@ export async function updateUserGroup(
   groupId: string,
   input: UserGroupInput,
 ) {
-  const before = await requireGroup(tx, tenant.orgId, groupId);
-  await assertNameFree(tx, tenant.orgId, input.name, groupId);
+  const before = await groups.find(tx, tenant.orgId, groupId);
+  await groups.assertNameFree(tx, tenant.orgId, input.name, groupId);
   const data = toRow(input);
   await tx.userGroup.update({ where: { id: groupId, orgId: tenant.orgId }, data });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.group.update",
-    targetType: "user_group",
-    targetId: groupId,
+  const revision = await groups.record(tx, actor, tenant.orgId, "update", {
+    id: groupId,
     before: groupView(before),
     after: data,
+    reason: `user group ${input.name} changed`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `user group ${input.name} changed`);
   return { id: groupId, revision };
 }
 
@@ -90,27 +73,13 @@ export async function deleteUserGroup(
   tenant: TenantContext,
   groupId: string,
 ) {
-  const before = await requireGroup(tx, tenant.orgId, groupId);
-  const where = { orgId: tenant.orgId, userGroupId: groupId };
-  const policies = await tx.steeringPolicy.findMany({
-    where,
-    select: { id: true, name: true },
-    orderBy: { name: "asc" },
-  });
-  await tx.steeringPolicy.deleteMany({ where });
+  const before = await groups.find(tx, tenant.orgId, groupId);
+  const policies = await deletePoliciesNaming(tx, { orgId: tenant.orgId, userGroupId: groupId });
   await tx.userGroup.delete({ where: { id: groupId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.group.delete",
-    targetType: "user_group",
-    targetId: groupId,
+  const revision = await groups.record(tx, actor, tenant.orgId, "delete", {
+    id: groupId,
     before: { ...groupView(before), policiesDeleted: policies },
+    reason: cascadeReason(`user group ${before.name}`, policies),
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    cascadeReason(`user group ${before.name}`, policies),
-  );
   return { revision, policiesDeleted: policies.length };
 }

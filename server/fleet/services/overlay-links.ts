@@ -1,15 +1,23 @@
 // WAN links of a site: the underlays the overlay builds its paths on. Intent: every
 // change bumps the revision (paths appear or go at both ends of each pair).
 import type { Tx, WanLink } from "../../db/client";
-import { AppError, notFound } from "../../errors";
-import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import { AppError } from "../../errors";
+import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { WanLinkInput } from "../intent/overlay-schemas";
-import { bumpRevision } from "../intent/revision";
 import type { OverlayIntent } from "../intent/schemas";
+import { intentRows, othersInOrg } from "./overlay-crud";
 import { requireSite } from "./sites";
 
 type LinkRow = OverlayIntent["links"][number];
+
+// Names are unique per site, not per org: assertFree below, not links.assertNameFree.
+const links = intentRows({
+  model: (tx) => tx.wanLink,
+  noun: "a link",
+  audit: "link",
+  targetType: "wan_link",
+});
 
 export const linkView = (l: WanLink): LinkRow => ({
   id: l.id,
@@ -39,10 +47,9 @@ export async function listLinks(tx: Tx, orgId: string, siteId: string) {
 async function assertFree(tx: Tx, orgId: string, input: WanLinkInput, except?: string) {
   const clash = await tx.wanLink.findFirst({
     where: {
-      orgId,
+      ...othersInOrg(orgId, except),
       siteId: input.siteId,
       OR: [{ name: input.name }, { interface: input.interface }],
-      ...(except ? { id: { not: except } } : {}),
     },
   });
   if (clash?.name === input.name)
@@ -65,26 +72,12 @@ export async function createLink(tx: Tx, actor: Actor, tenant: TenantContext, in
   const link = await tx.wanLink.create({
     data: { orgId: tenant.orgId, siteId: site.id, ...toRow(input) },
   });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.link.create",
-    targetType: "wan_link",
-    targetId: link.id,
+  const revision = await links.record(tx, actor, tenant.orgId, "create", {
+    id: link.id,
     after: input,
+    reason: `link ${link.name} added to ${site.name}`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    `link ${link.name} added to ${site.name}`,
-  );
   return { id: link.id, revision };
-}
-
-async function requireLink(tx: Tx, orgId: string, linkId: string) {
-  const link = await tx.wanLink.findUnique({ where: { id: linkId, orgId } });
-  if (!link) throw notFound("Link");
-  return link;
 }
 
 export async function updateLink(
@@ -94,7 +87,7 @@ export async function updateLink(
   linkId: string,
   input: WanLinkInput,
 ) {
-  const before = await requireLink(tx, tenant.orgId, linkId);
+  const before = await links.find(tx, tenant.orgId, linkId);
   // Path ids are made of link ids: a link that moved would silently rename paths.
   if (input.siteId !== before.siteId)
     throw new AppError("BAD_REQUEST", "A link cannot move to another site; delete and add it", {
@@ -102,28 +95,22 @@ export async function updateLink(
     });
   await assertFree(tx, tenant.orgId, input, linkId);
   await tx.wanLink.update({ where: { id: linkId, orgId: tenant.orgId }, data: toRow(input) });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.link.update",
-    targetType: "wan_link",
-    targetId: linkId,
+  const revision = await links.record(tx, actor, tenant.orgId, "update", {
+    id: linkId,
     before: linkView(before),
     after: input,
+    reason: `link ${input.name} changed`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `link ${input.name} changed`);
   return { id: linkId, revision };
 }
 
 export async function deleteLink(tx: Tx, actor: Actor, tenant: TenantContext, linkId: string) {
-  const before = await requireLink(tx, tenant.orgId, linkId);
+  const before = await links.find(tx, tenant.orgId, linkId);
   await tx.wanLink.delete({ where: { id: linkId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.link.delete",
-    targetType: "wan_link",
-    targetId: linkId,
+  const revision = await links.record(tx, actor, tenant.orgId, "delete", {
+    id: linkId,
     before: linkView(before),
+    reason: `link ${before.name} removed`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `link ${before.name} removed`);
   return { revision };
 }

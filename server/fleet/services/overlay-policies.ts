@@ -1,14 +1,21 @@
 // Steering policies: application class and/or sources → preferred paths, SLA, and what
 // to do when no path meets it. Every id a policy names must be the org's own.
 import type { Prisma, SteeringPolicy, Tx } from "../../db/client";
-import { AppError, notFound } from "../../errors";
-import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import { AppError } from "../../errors";
+import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { SteeringPolicyInput } from "../intent/overlay-schemas";
-import { bumpRevision } from "../intent/revision";
 import { type OverlayIntent, ZOverlayIntent } from "../intent/schemas";
+import { intentRows } from "./overlay-crud";
 
 type PolicyRow = OverlayIntent["policies"][number];
+
+const steeringPolicies = intentRows({
+  model: (tx) => tx.steeringPolicy,
+  noun: "a steering policy",
+  audit: "policy",
+  targetType: "steering_policy",
+});
 
 export const policyView = (p: SteeringPolicy): PolicyRow =>
   ZOverlayIntent.shape.policies.element.parse({
@@ -33,6 +40,24 @@ export function cascadeReason(what: string, policies: { name: string }[]) {
   return `${what} removed with its ${policies.length} steering policy(ies): ${names.join(", ")}${more}`;
 }
 
+/**
+ * Deletes the policies that name an application class or user group being deleted (the
+ * schema cascades too; deleting them here makes the count what actually went). Returns
+ * them, by name, for the audit entry and cascadeReason.
+ */
+export async function deletePoliciesNaming(
+  tx: Tx,
+  where: { orgId: string; appClassId: string } | { orgId: string; userGroupId: string },
+) {
+  const named = await tx.steeringPolicy.findMany({
+    where,
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
+  await tx.steeringPolicy.deleteMany({ where });
+  return named;
+}
+
 export async function listPolicies(tx: Tx, orgId: string) {
   const rows = await tx.steeringPolicy.findMany({
     where: { orgId },
@@ -51,14 +76,7 @@ async function assertReferences(
   input: SteeringPolicyInput,
   except?: string,
 ) {
-  const clash = await tx.steeringPolicy.findFirst({
-    where: { orgId, name: input.name, ...(except ? { id: { not: except } } : {}) },
-    select: { id: true },
-  });
-  if (clash)
-    throw new AppError("CONFLICT", `There is already a steering policy named ${input.name}`, {
-      name: "already used by another steering policy",
-    });
+  await steeringPolicies.assertNameFree(tx, orgId, input.name, except);
   const one = { orgId };
   if (
     input.appClassId &&
@@ -118,21 +136,12 @@ export async function createPolicy(
 ) {
   await assertReferences(tx, tenant.orgId, input);
   const row = await tx.steeringPolicy.create({ data: { orgId: tenant.orgId, ...toRow(input) } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.policy.create",
-    targetType: "steering_policy",
-    targetId: row.id,
+  const revision = await steeringPolicies.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: toRow(input),
+    reason: `steering policy ${row.name} added`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `steering policy ${row.name} added`);
   return { id: row.id, revision };
-}
-
-async function requirePolicy(tx: Tx, orgId: string, policyId: string) {
-  const row = await tx.steeringPolicy.findUnique({ where: { id: policyId, orgId } });
-  if (!row) throw notFound("Steering policy");
-  return row;
 }
 
 export async function updatePolicy(
@@ -142,44 +151,28 @@ export async function updatePolicy(
   policyId: string,
   input: SteeringPolicyInput,
 ) {
-  const before = await requirePolicy(tx, tenant.orgId, policyId);
+  const before = await steeringPolicies.find(tx, tenant.orgId, policyId);
   await assertReferences(tx, tenant.orgId, input, policyId);
   await tx.steeringPolicy.update({
     where: { id: policyId, orgId: tenant.orgId },
     data: toRow(input),
   });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.policy.update",
-    targetType: "steering_policy",
-    targetId: policyId,
+  const revision = await steeringPolicies.record(tx, actor, tenant.orgId, "update", {
+    id: policyId,
     before: policyView(before),
     after: toRow(input),
+    reason: `steering policy ${input.name} changed`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    `steering policy ${input.name} changed`,
-  );
   return { id: policyId, revision };
 }
 
 export async function deletePolicy(tx: Tx, actor: Actor, tenant: TenantContext, policyId: string) {
-  const before = await requirePolicy(tx, tenant.orgId, policyId);
+  const before = await steeringPolicies.find(tx, tenant.orgId, policyId);
   await tx.steeringPolicy.delete({ where: { id: policyId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.policy.delete",
-    targetType: "steering_policy",
-    targetId: policyId,
+  const revision = await steeringPolicies.record(tx, actor, tenant.orgId, "delete", {
+    id: policyId,
     before: policyView(before),
+    reason: `steering policy ${before.name} removed`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    `steering policy ${before.name} removed`,
-  );
   return { revision };
 }

@@ -1,19 +1,11 @@
 // A path's measurements over time (charts) and the incident timeline (path events).
 import { Prisma, type Tx } from "../../db/client";
+import type { SampleValues } from "./overlay-state";
 import type { IncidentView, PathSeriesView } from "./overlay-views";
 import { requireSite } from "./sites";
 
 /** A chart needs no more; longer windows are averaged into buckets by the database. */
 export const MAX_POINTS = 1000;
-
-interface Row {
-  at: Date;
-  up: boolean;
-  latencyMs: number | null;
-  jitterMs: number | null;
-  lossPct: number | null;
-  mos: number | null;
-}
 
 /** The site's own measurements of the path (its boxes' end), oldest first. */
 export async function pathSeries(
@@ -32,10 +24,10 @@ export async function pathSeries(
   const bucket = Math.ceil((minutes * 60) / (MAX_POINTS - 1));
   const rows =
     (count?.n ?? 0) <= MAX_POINTS
-      ? await tx.$queryRaw<Row[]>`
+      ? await tx.$queryRaw<SampleValues[]>`
           SELECT at, up, "latencyMs", "jitterMs", "lossPct", mos
           FROM path_samples WHERE ${where} ORDER BY at, id`
-      : await tx.$queryRaw<Row[]>`
+      : await tx.$queryRaw<SampleValues[]>`
           SELECT to_timestamp(floor(extract(epoch FROM at) / ${bucket}::int) * ${bucket}::int) AS at,
             bool_and(up) AS up, avg("latencyMs") AS "latencyMs", avg("jitterMs") AS "jitterMs",
             avg("lossPct") AS "lossPct", avg(mos) AS mos

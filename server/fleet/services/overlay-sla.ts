@@ -1,11 +1,17 @@
 // SLA classes: the latency / jitter / loss bounds application classes and steering
 // policies ask of a path. Deleting one in use leaves its users without an SLA (SetNull).
 import type { SlaClass, Tx } from "../../db/client";
-import { AppError, notFound } from "../../errors";
-import { type Actor, writeAudit } from "../../services/audit/write-audit";
+import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { SlaClassInput } from "../intent/overlay-schemas";
-import { bumpRevision } from "../intent/revision";
+import { intentRows } from "./overlay-crud";
+
+const slas = intentRows({
+  model: (tx) => tx.slaClass,
+  noun: "an SLA class",
+  audit: "sla",
+  targetType: "sla_class",
+});
 
 export const slaView = (s: SlaClass) => ({
   id: s.id,
@@ -28,22 +34,8 @@ export async function listSlaClasses(tx: Tx, orgId: string) {
   return rows.map((s) => ({ ...slaView(s), inUse: uses(s.id) }));
 }
 
-async function assertNameFree(tx: Tx, orgId: string, name: string, except?: string) {
-  const clash = await tx.slaClass.findFirst({
-    where: { orgId, name, ...(except ? { id: { not: except } } : {}) },
-    select: { id: true },
-  });
-  if (clash)
-    throw new AppError("CONFLICT", `There is already an SLA class named ${name}`, {
-      name: "already used by another SLA class",
-    });
-}
-
-export async function requireSlaClass(tx: Tx, orgId: string, slaId: string) {
-  const row = await tx.slaClass.findUnique({ where: { id: slaId, orgId } });
-  if (!row) throw notFound("SLA class");
-  return row;
-}
+export const requireSlaClass = (tx: Tx, orgId: string, slaId: string) =>
+  slas.find(tx, orgId, slaId);
 
 export async function createSlaClass(
   tx: Tx,
@@ -51,16 +43,13 @@ export async function createSlaClass(
   tenant: TenantContext,
   input: SlaClassInput,
 ) {
-  await assertNameFree(tx, tenant.orgId, input.name);
+  await slas.assertNameFree(tx, tenant.orgId, input.name);
   const row = await tx.slaClass.create({ data: { orgId: tenant.orgId, ...input } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.sla.create",
-    targetType: "sla_class",
-    targetId: row.id,
+  const revision = await slas.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: input,
+    reason: `SLA class ${row.name} added`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `SLA class ${row.name} added`);
   return { id: row.id, revision };
 }
 
@@ -71,44 +60,34 @@ export async function updateSlaClass(
   slaId: string,
   input: SlaClassInput,
 ) {
-  const before = await requireSlaClass(tx, tenant.orgId, slaId);
-  await assertNameFree(tx, tenant.orgId, input.name, slaId);
+  const before = await slas.find(tx, tenant.orgId, slaId);
+  await slas.assertNameFree(tx, tenant.orgId, input.name, slaId);
   await tx.slaClass.update({ where: { id: slaId, orgId: tenant.orgId }, data: input });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.sla.update",
-    targetType: "sla_class",
-    targetId: slaId,
+  const revision = await slas.record(tx, actor, tenant.orgId, "update", {
+    id: slaId,
     before: slaView(before),
     after: input,
+    reason: `SLA class ${input.name} changed`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `SLA class ${input.name} changed`);
   return { id: slaId, revision };
 }
 
 export async function deleteSlaClass(tx: Tx, actor: Actor, tenant: TenantContext, slaId: string) {
-  const before = await requireSlaClass(tx, tenant.orgId, slaId);
+  const before = await slas.find(tx, tenant.orgId, slaId);
   const where = { orgId: tenant.orgId, slaClassId: slaId };
   const [apps, policies] = await Promise.all([
     tx.appClass.count({ where }),
     tx.steeringPolicy.count({ where }),
   ]);
   await tx.slaClass.delete({ where: { id: slaId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "overlay.sla.delete",
-    targetType: "sla_class",
-    targetId: slaId,
+  const revision = await slas.record(tx, actor, tenant.orgId, "delete", {
+    id: slaId,
     // Its users keep working without an SLA (the schema's SetNull); say how many.
     before: { ...slaView(before), appClassesUnlinked: apps, policiesUnlinked: policies },
+    reason:
+      apps + policies > 0
+        ? `SLA class ${before.name} removed (${apps} app class(es) and ${policies} policy(ies) now have no SLA)`
+        : `SLA class ${before.name} removed`,
   });
-  const revision = await bumpRevision(
-    tx,
-    tenant.orgId,
-    actor,
-    apps + policies > 0
-      ? `SLA class ${before.name} removed (${apps} app class(es) and ${policies} policy(ies) now have no SLA)`
-      : `SLA class ${before.name} removed`,
-  );
   return { revision };
 }

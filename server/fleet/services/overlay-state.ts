@@ -9,16 +9,20 @@ import { getOverlaySettings } from "./overlay-settings";
 /** A measurement older than this says nothing about the path now (telemetry: every 5 s). */
 export const FRESH_SECONDS = 30;
 
-export interface NewestSample {
-  pathId: string;
-  deviceId: string;
-  siteId: string;
+/** One probe window's numbers, as path_samples stores them. */
+export interface SampleValues {
   at: Date;
   up: boolean;
   latencyMs: number | null;
   jitterMs: number | null;
   lossPct: number | null;
   mos: number | null;
+}
+
+export interface NewestSample extends SampleValues {
+  pathId: string;
+  deviceId: string;
+  siteId: string;
 }
 
 export interface DeviceOverlay {

@@ -10,6 +10,9 @@ describe("overlay settings and site roles", () => {
   it("returns defaults without a row, then what was saved; partial-mesh pairs must be the org's sites", async () => {
     const o = await overlayOrg();
     const [hq, branch] = o.siteIds as [string, string];
+    type Settings = Parameters<typeof o.api.overlay.settings.update>[0]["settings"];
+    const update = (settings: Settings) =>
+      o.api.overlay.settings.update({ orgSlug: o.slug, settings });
     expect(await o.api.overlay.settings.get({ orgSlug: o.slug })).toEqual({
       topology: "full_mesh",
       sitePairs: [],
@@ -17,17 +20,14 @@ describe("overlay settings and site roles", () => {
       holdDownSeconds: 30,
     });
     await bumps(o, () =>
-      o.api.overlay.settings.update({
-        orgSlug: o.slug,
-        settings: {
-          topology: "partial_mesh",
-          sitePairs: [
-            { a: branch, b: hq },
-            { a: hq, b: branch },
-          ],
-          probeIntervalMs: 200,
-          holdDownSeconds: 10,
-        },
+      update({
+        topology: "partial_mesh",
+        sitePairs: [
+          { a: branch, b: hq },
+          { a: hq, b: branch },
+        ],
+        probeIntervalMs: 200,
+        holdDownSeconds: 10,
       }),
     );
     const saved = await o.api.overlay.settings.get({ orgSlug: o.slug });
@@ -46,33 +46,16 @@ describe("overlay settings and site roles", () => {
     });
 
     const unknown = await errorOf(
-      o.api.overlay.settings.update({
-        orgSlug: o.slug,
-        settings: { topology: "partial_mesh", sitePairs: [{ a: hq, b: "nope" }] },
-      }),
+      update({ topology: "partial_mesh", sitePairs: [{ a: hq, b: "nope" }] }),
     );
     expect(unknown.code).toBe("NOT_FOUND");
-    expect(
-      await codeOf(
-        o.api.overlay.settings.update({
-          orgSlug: o.slug,
-          settings: { topology: "partial_mesh", sitePairs: [{ a: hq, b: hq }] },
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.settings.update({ orgSlug: o.slug, settings: { topology: "ring" as never } }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.settings.update({
-          orgSlug: o.slug,
-          settings: { topology: "full_mesh", probeIntervalMs: 5 },
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
+    const invalid: Settings[] = [
+      { topology: "partial_mesh", sitePairs: [{ a: hq, b: hq }] },
+      { topology: "ring" as never },
+      { topology: "full_mesh", probeIntervalMs: 5 },
+    ];
+    for (const bad of invalid)
+      expect(await codeOf(update(bad)), JSON.stringify(bad)).toBe("BAD_REQUEST");
   });
 
   it("sets a site's role and prefixes (deduplicated), audited and in the snapshot", async () => {
@@ -99,38 +82,20 @@ describe("overlay settings and site roles", () => {
       after: { role: "hub" },
     });
 
-    expect(
-      await codeOf(
+    const update = (site: Partial<Parameters<typeof o.api.overlay.site.update>[0]["site"]>) =>
+      codeOf(
         o.api.overlay.site.update({
           orgSlug: o.slug,
-          site: { siteId: hq, role: "hub", prefixes: ["10.1.0.0/33"] },
+          site: { siteId: hq, role: "hub", prefixes: [], ...site },
         }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.site.update({
-          orgSlug: o.slug,
-          site: { siteId: hq, role: "hub", prefixes: ["10.1.0.0"] },
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.site.update({
-          orgSlug: o.slug,
-          site: { siteId: hq, role: "core" as never, prefixes: [] },
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.site.update({
-          orgSlug: o.slug,
-          site: { siteId: "nope", role: "hub", prefixes: [] },
-        }),
-      ),
-    ).toBe("NOT_FOUND");
+      );
+    for (const bad of [
+      { prefixes: ["10.1.0.0/33"] },
+      { prefixes: ["10.1.0.0"] },
+      { role: "core" as never },
+    ])
+      expect(await update(bad), JSON.stringify(bad)).toBe("BAD_REQUEST");
+    expect(await update({ siteId: "nope" })).toBe("NOT_FOUND");
   });
 });
 
@@ -138,23 +103,16 @@ describe("WAN links", () => {
   it("creates, lists, updates and deletes links; names and interfaces are unique per site", async () => {
     const o = await overlayOrg();
     const [hq, branch] = o.siteIds as [string, string];
-    const fiber = await bumps(o, () =>
-      o.api.overlay.links.create({
-        orgSlug: o.slug,
-        link: linkInput(hq, "fiber", "eth0", "198.51.100.10"),
-      }),
-    );
+    type Link = Parameters<typeof o.api.overlay.links.create>[0]["link"];
+    const create = (link: Link) => o.api.overlay.links.create({ orgSlug: o.slug, link });
+    const update = (linkId: string, link: Link) =>
+      o.api.overlay.links.update({ orgSlug: o.slug, linkId, link });
+    const fiber = await bumps(o, () => create(linkInput(hq, "fiber", "eth0", "198.51.100.10")));
     await bumps(o, () =>
-      o.api.overlay.links.create({
-        orgSlug: o.slug,
-        link: { ...linkInput(hq, "lte", "eth2"), kind: "lte", metered: true, cost: 50 },
-      }),
+      create({ ...linkInput(hq, "lte", "eth2"), kind: "lte", metered: true, cost: 50 }),
     );
     // The same name and interface at another site is fine.
-    await o.api.overlay.links.create({
-      orgSlug: o.slug,
-      link: linkInput(branch, "fiber", "eth0", "198.51.100.20"),
-    });
+    await create(linkInput(branch, "fiber", "eth0", "198.51.100.20"));
 
     const links = await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq });
     expect(links.map((l) => l.name)).toEqual(["fiber", "lte"]);
@@ -173,66 +131,27 @@ describe("WAN links", () => {
       enabled: true,
     });
 
-    const dupName = await errorOf(
-      o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput(hq, "fiber", "eth5") }),
-    );
+    const dupName = await errorOf(create(linkInput(hq, "fiber", "eth5")));
     expect(dupName.code).toBe("CONFLICT");
     expect(dupName.message).toMatch(/already has a link named fiber/);
-    const dupIf = await errorOf(
-      o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput(hq, "dsl", "eth0") }),
-    );
+    const dupIf = await errorOf(create(linkInput(hq, "dsl", "eth0")));
     expect(dupIf.code).toBe("CONFLICT");
     expect(dupIf.message).toMatch(/eth0 is already used by link fiber/);
-    expect(
-      await codeOf(
-        o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput(hq, "x", "not an ifname") }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.links.create({
-          orgSlug: o.slug,
-          link: linkInput(hq, "x", "eth7", "300.1.1.1"),
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(
-        o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput("nope", "x", "eth7") }),
-      ),
-    ).toBe("NOT_FOUND");
+    expect(await codeOf(create(linkInput(hq, "x", "not an ifname")))).toBe("BAD_REQUEST");
+    expect(await codeOf(create(linkInput(hq, "x", "eth7", "300.1.1.1")))).toBe("BAD_REQUEST");
+    expect(await codeOf(create(linkInput("nope", "x", "eth7")))).toBe("NOT_FOUND");
 
     await bumps(o, () =>
-      o.api.overlay.links.update({
-        orgSlug: o.slug,
-        linkId: fiber.id,
-        link: { ...linkInput(hq, "fiber", "eth0", "198.51.100.11"), enabled: false },
-      }),
+      update(fiber.id, { ...linkInput(hq, "fiber", "eth0", "198.51.100.11"), enabled: false }),
     );
     expect((await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq }))[0]).toMatchObject({
       publicAddress: "198.51.100.11",
       enabled: false,
     });
     // Renaming onto another link's name clashes; keeping its own name does not.
-    expect(
-      await codeOf(
-        o.api.overlay.links.update({
-          orgSlug: o.slug,
-          linkId: fiber.id,
-          link: linkInput(hq, "lte", "eth0"),
-        }),
-      ),
-    ).toBe("CONFLICT");
+    expect(await codeOf(update(fiber.id, linkInput(hq, "lte", "eth0")))).toBe("CONFLICT");
     // A link does not move between sites (path ids are made of link ids).
-    expect(
-      await codeOf(
-        o.api.overlay.links.update({
-          orgSlug: o.slug,
-          linkId: fiber.id,
-          link: linkInput(branch, "fiber", "eth9"),
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
+    expect(await codeOf(update(fiber.id, linkInput(branch, "fiber", "eth9")))).toBe("BAD_REQUEST");
 
     await bumps(o, () => o.api.overlay.links.delete({ orgSlug: o.slug, linkId: fiber.id }));
     expect(

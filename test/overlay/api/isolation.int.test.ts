@@ -19,6 +19,7 @@ let a: OverlayOrg;
 let b: OverlayOrg;
 const ids = { site: "", link: "", sla: "", app: "", group: "", policy: "", path: "" };
 const sla = { name: "voice", maxLatencyMs: 150, maxJitterMs: 30, maxLossPct: 1 };
+const prefixes = ["10.0.0.0/8"];
 
 beforeAll(async () => {
   a = await overlayOrg(["A-HQ", "A-Branch"]);
@@ -90,166 +91,95 @@ async function snapshotOfA() {
   };
 }
 
+type Calls = Record<string, () => Promise<unknown>>;
+
+/** B's calls naming A's site, link, classes, group, policy and path, under the slug `s`. */
+function callsOnIdsOfA(s: string): Calls {
+  const o = b.api.overlay;
+  return {
+    "site.update": () =>
+      o.site.update({ orgSlug: s, site: { siteId: ids.site, role: "hub", prefixes: [] } }),
+    "links.list": () => o.links.list({ orgSlug: s, siteId: ids.site }),
+    "links.create": () => o.links.create({ orgSlug: s, link: linkInput(ids.site, "x", "eth9") }),
+    "links.update": () =>
+      o.links.update({ orgSlug: s, linkId: ids.link, link: linkInput(ids.site, "x", "eth9") }),
+    "links.delete": () => o.links.delete({ orgSlug: s, linkId: ids.link }),
+    "sla.update": () => o.sla.update({ orgSlug: s, slaId: ids.sla, sla }),
+    "sla.delete": () => o.sla.delete({ orgSlug: s, slaId: ids.sla }),
+    "apps.update": () =>
+      o.apps.update({ orgSlug: s, appId: ids.app, app: { name: "x", kind: "custom" } }),
+    "apps.delete": () => o.apps.delete({ orgSlug: s, appId: ids.app }),
+    "groups.update": () =>
+      o.groups.update({ orgSlug: s, groupId: ids.group, group: { name: "x", prefixes } }),
+    "groups.delete": () => o.groups.delete({ orgSlug: s, groupId: ids.group }),
+    "policies.update": () =>
+      o.policies.update({
+        orgSlug: s,
+        policyId: ids.policy,
+        policy: { name: "x", priority: 1, srcPrefixes: prefixes },
+      }),
+    "policies.delete": () => o.policies.delete({ orgSlug: s, policyId: ids.policy }),
+    sitePaths: () => o.sitePaths({ orgSlug: s, siteId: ids.site }),
+    pathSeries: () => o.pathSeries({ orgSlug: s, siteId: ids.site, pathId: ids.path }),
+  };
+}
+
+async function expectAllNotFound(calls: Calls) {
+  for (const [name, call] of Object.entries(calls))
+    expect(`${name}: ${await codeOf(call())}`).toBe(`${name}: NOT_FOUND`);
+}
+
 describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
   it("in B's own org scope (B's slug, A's ids)", async () => {
     const before = await snapshotOfA();
     const s = b.slug;
     const o = b.api.overlay;
-    const calls: Record<string, () => Promise<unknown>> = {
-      "site.update": () =>
-        o.site.update({
-          orgSlug: s,
-          site: { siteId: ids.site, role: "hub", prefixes: [] },
-        }),
-      "links.list": () => o.links.list({ orgSlug: s, siteId: ids.site }),
-      "links.create": () => o.links.create({ orgSlug: s, link: linkInput(ids.site, "x", "eth9") }),
-      "links.update": () =>
-        o.links.update({
-          orgSlug: s,
-          linkId: ids.link,
-          link: linkInput(ids.site, "x", "eth9"),
-        }),
-      "links.delete": () => o.links.delete({ orgSlug: s, linkId: ids.link }),
-      "sla.update": () => o.sla.update({ orgSlug: s, slaId: ids.sla, sla }),
-      "sla.delete": () => o.sla.delete({ orgSlug: s, slaId: ids.sla }),
-      "apps.update": () =>
-        o.apps.update({
-          orgSlug: s,
-          appId: ids.app,
-          app: { name: "x", kind: "custom" },
-        }),
-      "apps.delete": () => o.apps.delete({ orgSlug: s, appId: ids.app }),
-      "groups.update": () =>
-        o.groups.update({
-          orgSlug: s,
-          groupId: ids.group,
-          group: { name: "x", prefixes: ["10.0.0.0/8"] },
-        }),
-      "groups.delete": () => o.groups.delete({ orgSlug: s, groupId: ids.group }),
-      "policies.update": () =>
-        o.policies.update({
-          orgSlug: s,
-          policyId: ids.policy,
-          policy: { name: "x", priority: 1, srcPrefixes: ["10.0.0.0/8"] },
-        }),
-      "policies.delete": () => o.policies.delete({ orgSlug: s, policyId: ids.policy }),
-      sitePaths: () => o.sitePaths({ orgSlug: s, siteId: ids.site }),
-      pathSeries: () => o.pathSeries({ orgSlug: s, siteId: ids.site, pathId: ids.path }),
+    // Referencing A's rows from B's own intent.
+    const policy = (p: Partial<Parameters<typeof o.policies.create>[0]["policy"]>) =>
+      o.policies.create({ orgSlug: s, policy: { name: "x", priority: 1, ...p } });
+    await expectAllNotFound({
+      ...callsOnIdsOfA(s),
       incidents: () => o.incidents({ orgSlug: s, siteId: ids.site }),
-      // Referencing A's rows from B's own intent.
       "settings.update (pairs)": () =>
         o.settings.update({
           orgSlug: s,
           settings: { topology: "partial_mesh", sitePairs: [{ a: b.siteIds[0]!, b: ids.site }] },
         }),
       "apps.create (sla)": () =>
-        o.apps.create({
-          orgSlug: s,
-          app: { name: "x", kind: "custom", slaClassId: ids.sla },
-        }),
-      "policies.create (app)": () =>
-        o.policies.create({
-          orgSlug: s,
-          policy: { name: "x", priority: 1, appClassId: ids.app },
-        }),
-      "policies.create (group)": () =>
-        o.policies.create({
-          orgSlug: s,
-          policy: { name: "x", priority: 1, userGroupId: ids.group },
-        }),
-      "policies.create (sla)": () =>
-        o.policies.create({
-          orgSlug: s,
-          policy: { name: "x", priority: 1, srcPrefixes: ["10.0.0.0/8"], slaClassId: ids.sla },
-        }),
-      "policies.create (site)": () =>
-        o.policies.create({
-          orgSlug: s,
-          policy: { name: "x", priority: 1, srcPrefixes: ["10.0.0.0/8"], siteId: ids.site },
-        }),
+        o.apps.create({ orgSlug: s, app: { name: "x", kind: "custom", slaClassId: ids.sla } }),
+      "policies.create (app)": () => policy({ appClassId: ids.app }),
+      "policies.create (group)": () => policy({ userGroupId: ids.group }),
+      "policies.create (sla)": () => policy({ srcPrefixes: prefixes, slaClassId: ids.sla }),
+      "policies.create (site)": () => policy({ srcPrefixes: prefixes, siteId: ids.site }),
       "policies.create (preferred)": () =>
-        o.policies.create({
-          orgSlug: s,
-          policy: {
-            name: "x",
-            priority: 1,
-            srcPrefixes: ["10.0.0.0/8"],
-            preferred: [{ siteId: ids.site }],
-          },
-        }),
-    };
-    for (const [name, call] of Object.entries(calls))
-      expect(`${name}: ${await codeOf(call())}`).toBe(`${name}: NOT_FOUND`);
+        policy({ srcPrefixes: prefixes, preferred: [{ siteId: ids.site }] }),
+    });
     expect(await snapshotOfA()).toEqual(before);
   });
 
   it("in A's org scope (A's slug, B's session): every procedure", async () => {
     const s = a.slug;
     const o = b.api.overlay;
-    const calls: Record<string, () => Promise<unknown>> = {
+    await expectAllNotFound({
+      ...callsOnIdsOfA(s),
       "settings.get": () => o.settings.get({ orgSlug: s }),
       "settings.update": () =>
         o.settings.update({ orgSlug: s, settings: { topology: "hub_spoke" } }),
-      "site.update": () =>
-        o.site.update({
-          orgSlug: s,
-          site: { siteId: ids.site, role: "hub", prefixes: [] },
-        }),
-      "links.list": () => o.links.list({ orgSlug: s, siteId: ids.site }),
-      "links.create": () => o.links.create({ orgSlug: s, link: linkInput(ids.site, "x", "eth9") }),
-      "links.update": () =>
-        o.links.update({
-          orgSlug: s,
-          linkId: ids.link,
-          link: linkInput(ids.site, "x", "eth9"),
-        }),
-      "links.delete": () => o.links.delete({ orgSlug: s, linkId: ids.link }),
       "sla.list": () => o.sla.list({ orgSlug: s }),
       "sla.create": () => o.sla.create({ orgSlug: s, sla: { ...sla, name: "new" } }),
-      "sla.update": () => o.sla.update({ orgSlug: s, slaId: ids.sla, sla }),
-      "sla.delete": () => o.sla.delete({ orgSlug: s, slaId: ids.sla }),
       "apps.list": () => o.apps.list({ orgSlug: s }),
       "apps.create": () => o.apps.create({ orgSlug: s, app: { name: "new", kind: "custom" } }),
-      "apps.update": () =>
-        o.apps.update({
-          orgSlug: s,
-          appId: ids.app,
-          app: { name: "x", kind: "custom" },
-        }),
-      "apps.delete": () => o.apps.delete({ orgSlug: s, appId: ids.app }),
       "groups.list": () => o.groups.list({ orgSlug: s }),
-      "groups.create": () =>
-        o.groups.create({
-          orgSlug: s,
-          group: { name: "new", prefixes: ["10.0.0.0/8"] },
-        }),
-      "groups.update": () =>
-        o.groups.update({
-          orgSlug: s,
-          groupId: ids.group,
-          group: { name: "x", prefixes: ["10.0.0.0/8"] },
-        }),
-      "groups.delete": () => o.groups.delete({ orgSlug: s, groupId: ids.group }),
+      "groups.create": () => o.groups.create({ orgSlug: s, group: { name: "new", prefixes } }),
       "policies.list": () => o.policies.list({ orgSlug: s }),
       "policies.create": () =>
         o.policies.create({
           orgSlug: s,
-          policy: { name: "new", priority: 1, srcPrefixes: ["10.0.0.0/8"] },
+          policy: { name: "new", priority: 1, srcPrefixes: prefixes },
         }),
-      "policies.update": () =>
-        o.policies.update({
-          orgSlug: s,
-          policyId: ids.policy,
-          policy: { name: "x", priority: 1, srcPrefixes: ["10.0.0.0/8"] },
-        }),
-      "policies.delete": () => o.policies.delete({ orgSlug: s, policyId: ids.policy }),
       topology: () => o.topology({ orgSlug: s }),
-      sitePaths: () => o.sitePaths({ orgSlug: s, siteId: ids.site }),
-      pathSeries: () => o.pathSeries({ orgSlug: s, siteId: ids.site, pathId: ids.path }),
       incidents: () => o.incidents({ orgSlug: s }),
-    };
-    for (const [name, call] of Object.entries(calls))
-      expect(`${name}: ${await codeOf(call())}`).toBe(`${name}: NOT_FOUND`);
+    });
   });
 });
 

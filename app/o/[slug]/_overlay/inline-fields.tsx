@@ -1,65 +1,101 @@
-import type { InputHTMLAttributes, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { Button } from "@/app/_components/ui";
 
 /**
  * Controls for rows of a list editor: the label is read out but not shown (the editor's
- * column headings show it), the error is shown under the row by the editor.
+ * column headings show it), the error is shown under the row by RowError. `errorId` is
+ * that error's id while the row has one: the control is then invalid and described by it.
  */
-export function InlineSelect({
-  label,
-  id,
-  children,
-  invalid,
-  wrapperClassName = "",
-  ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & {
+interface InlineProps {
   label: string;
   id: string;
-  invalid?: boolean;
+  errorId?: string;
   wrapperClassName?: string;
-}) {
+}
+
+function InlineFrame({
+  id,
+  label,
+  wrapperClassName = "",
+  children,
+}: Omit<InlineProps, "errorId"> & { children: ReactNode }) {
   return (
     <div className={`min-w-0 ${wrapperClassName}`}>
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
+      {children}
+    </div>
+  );
+}
+
+const inlineAria = (errorId?: string) => ({
+  "aria-invalid": errorId ? true : undefined,
+  "aria-describedby": errorId,
+});
+
+export function InlineSelect({
+  label,
+  id,
+  errorId,
+  wrapperClassName,
+  children,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & InlineProps) {
+  return (
+    <InlineFrame id={id} label={label} wrapperClassName={wrapperClassName}>
       <select
         id={id}
-        aria-invalid={invalid || undefined}
+        {...inlineAria(errorId)}
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
         {...props}
       >
         {children}
       </select>
-    </div>
+    </InlineFrame>
   );
 }
 
 export function InlineInput({
   label,
   id,
-  invalid,
-  wrapperClassName = "",
+  errorId,
+  wrapperClassName,
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  id: string;
-  invalid?: boolean;
-  wrapperClassName?: string;
-}) {
+}: InputHTMLAttributes<HTMLInputElement> & InlineProps) {
   return (
-    <div className={`min-w-0 ${wrapperClassName}`}>
-      <label htmlFor={id} className="sr-only">
-        {label}
-      </label>
+    <InlineFrame id={id} label={label} wrapperClassName={wrapperClassName}>
       <input
         id={id}
-        aria-invalid={invalid || undefined}
+        {...inlineAria(errorId)}
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-brand-600"
         {...props}
       />
-    </div>
+    </InlineFrame>
   );
 }
+
+/** The error of one row, under it; its id is the row's controls' `errorId`. */
+export function RowError({ id, error }: { id: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="mt-1 text-xs text-red-700">
+      {error}
+    </p>
+  );
+}
+
+/** The small secondary buttons of a list editor: add a row, remove one. */
+export function RowButton(props: Omit<Parameters<typeof Button>[0], "variant">) {
+  return <Button variant="secondary" className="py-1.5" {...props} />;
+}
+
+/** The list with item `i` changed by `patch`. */
+export const patchAt = <T,>(list: T[], i: number, patch: Partial<T>): T[] =>
+  list.map((item, j) => (j === i ? { ...item, ...patch } : item));
+
+/** The list without item `i`. */
+export const removeAt = <T,>(list: T[], i: number): T[] => list.filter((_, j) => j !== i);
 
 /** Moves item `i` of a list by `by` places (clamped): the order of preferred paths. */
 export function move<T>(list: T[], i: number, by: number): T[] {

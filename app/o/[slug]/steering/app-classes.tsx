@@ -3,15 +3,16 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
+import { FormFooter } from "@/app/_components/form-extras";
 import { Badge, Td } from "@/app/_components/status-ui";
-import { Field, Select } from "@/app/_components/ui";
+import { Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { AppClassInput } from "@/server/fleet/intent/overlay-schemas";
 import type { OverlayIntent } from "@/server/fleet/intent/schemas";
+import { CrudSection, policiesGoToo } from "../_overlay/crud-section";
 import { formReader } from "../_overlay/form-data";
-import { FormFooter } from "../_overlay/form-footer";
+import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
-import { CrudSection } from "./crud-section";
 import { describeMatch, MatchEditor, type MatchRow, newMatchRow, toMatch } from "./match-editor";
 
 export type AppClass = OverlayIntent["appClasses"][number] & { policies?: number };
@@ -72,11 +73,7 @@ export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       canWrite={canWrite}
       deleting={remove.isPending}
       onDelete={(a) => remove.mutate({ orgSlug, appId: a.id })}
-      deleteText={(a) =>
-        a.policies
-          ? `The ${a.policies} steering policies that use it are deleted with it.`
-          : "No steering policy uses it."
-      }
+      deleteText={(a) => policiesGoToo(a.policies)}
       addTitle="Add an application class"
       form={(app, close) => (
         <AppClassForm orgSlug={orgSlug} app={app} slas={slaList} onDone={close} />
@@ -97,18 +94,11 @@ function AppClassForm({
   onDone?: () => void;
 }) {
   const trpc = useTRPC();
-  const refresh = useOverlayRefresh();
-  const prefix = app ? "edit-app-" : "app-";
-  const [added, setAdded] = useState(0);
   const [rows, setRows] = useState<MatchRow[]>(() => (app?.match ?? []).map(newMatchRow));
-  const onSuccess = () => {
-    refresh();
-    if (!app) {
-      setAdded((n) => n + 1);
-      setRows([]);
-    }
-    onDone?.();
-  };
+  const { prefix, added, onSuccess } = useIntentForm("app", app, {
+    onDone,
+    onAdded: () => setRows([]),
+  });
   const create = useMutation(trpc.overlay.apps.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.overlay.apps.update.mutationOptions({ onSuccess }));
   const m = app ? update : create;
@@ -183,12 +173,7 @@ function AppClassForm({
             error={fields.dscp}
           />
           <Select id={`${prefix}sla`} label="SLA class" defaultValue={app?.slaClassId ?? ""}>
-            <option value="">None</option>
-            {slas.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions items={slas} none="None" />
           </Select>
         </div>
       </div>

@@ -1,8 +1,14 @@
 "use client";
 
-import { Button } from "@/app/_components/ui";
 import type { AppMatch } from "@/server/fleet/protocol/overlay";
-import { InlineInput, InlineSelect } from "../_overlay/inline-fields";
+import {
+  InlineInput,
+  InlineSelect,
+  patchAt,
+  RowButton,
+  RowError,
+  removeAt,
+} from "../_overlay/inline-fields";
 
 /** One row of the editor, as typed (strings until submitted). */
 export interface MatchRow {
@@ -39,6 +45,12 @@ export function describeMatch(m: AppMatch) {
   return `${m.proto} ${m.lo === m.hi ? m.lo : `${m.lo}–${m.hi}`}`;
 }
 
+/** The two ends of a port range, as the editor shows them. */
+const PORT_ENDS = [
+  { end: "lo", label: "first port", placeholder: "First port" },
+  { end: "hi", label: "last port", placeholder: "Last port (optional)" },
+] as const;
+
 /** What the data plane classifies into the class: destination port ranges or prefixes. */
 export function MatchEditor({
   idPrefix,
@@ -52,8 +64,7 @@ export function MatchEditor({
   /** By row index. */
   errors: (i: number) => string | undefined;
 }) {
-  const set = (i: number, patch: Partial<MatchRow>) =>
-    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const set = (i: number, patch: Partial<MatchRow>) => onChange(patchAt(rows, i, patch));
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-slate-800">Matches</legend>
@@ -66,6 +77,7 @@ export function MatchEditor({
         const id = `${idPrefix}match-${i}`;
         const n = i + 1;
         const error = errors(i);
+        const errorId = error ? `${id}-error` : undefined;
         return (
           <div key={r.key} data-testid="match-row">
             <div className="grid grid-cols-2 gap-2 sm:grid-cols-[9rem_6rem_1fr_1fr_auto]">
@@ -89,32 +101,21 @@ export function MatchEditor({
                     <option value="udp">UDP</option>
                     <option value="tcp">TCP</option>
                   </InlineSelect>
-                  <InlineInput
-                    id={`${id}-lo`}
-                    label={`Match ${n}: first port`}
-                    placeholder="First port"
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={65535}
-                    value={r.lo}
-                    invalid={!!error}
-                    aria-describedby={error ? `${id}-error` : undefined}
-                    onChange={(e) => set(i, { lo: e.target.value })}
-                  />
-                  <InlineInput
-                    id={`${id}-hi`}
-                    label={`Match ${n}: last port`}
-                    placeholder="Last port (optional)"
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={65535}
-                    value={r.hi}
-                    invalid={!!error}
-                    aria-describedby={error ? `${id}-error` : undefined}
-                    onChange={(e) => set(i, { hi: e.target.value })}
-                  />
+                  {PORT_ENDS.map(({ end, label, placeholder }) => (
+                    <InlineInput
+                      key={end}
+                      id={`${id}-${end}`}
+                      label={`Match ${n}: ${label}`}
+                      placeholder={placeholder}
+                      type="number"
+                      inputMode="numeric"
+                      min={1}
+                      max={65535}
+                      value={r[end]}
+                      errorId={errorId}
+                      onChange={(e) => set(i, { [end]: e.target.value })}
+                    />
+                  ))}
                 </>
               ) : (
                 <div className="col-span-2 sm:col-span-3">
@@ -123,36 +124,23 @@ export function MatchEditor({
                     label={`Match ${n}: destination prefix`}
                     placeholder="52.112.0.0/14"
                     value={r.prefix}
-                    invalid={!!error}
-                    aria-describedby={error ? `${id}-error` : undefined}
+                    errorId={errorId}
                     onChange={(e) => set(i, { prefix: e.target.value })}
                   />
                 </div>
               )}
-              <Button
-                variant="secondary"
-                className="py-1.5"
+              <RowButton
                 aria-label={`Remove match ${n}`}
-                onClick={() => onChange(rows.filter((_, j) => j !== i))}
+                onClick={() => onChange(removeAt(rows, i))}
               >
                 Remove
-              </Button>
+              </RowButton>
             </div>
-            {error && (
-              <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
-                {error}
-              </p>
-            )}
+            <RowError id={`${id}-error`} error={error} />
           </div>
         );
       })}
-      <Button
-        variant="secondary"
-        className="py-1.5"
-        onClick={() => onChange([...rows, newMatchRow()])}
-      >
-        Add a match
-      </Button>
+      <RowButton onClick={() => onChange([...rows, newMatchRow()])}>Add a match</RowButton>
     </fieldset>
   );
 }

@@ -3,12 +3,12 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Alert, Button, Card, Field, Select } from "@/app/_components/ui";
+import { Alert, Button, Card, Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlaySettingsInput } from "@/server/fleet/intent/overlay-schemas";
 import type { OverlayIntent } from "@/server/fleet/intent/schemas";
 import { formReader } from "../_overlay/form-data";
-import { InlineSelect } from "../_overlay/inline-fields";
+import { InlineSelect, patchAt, RowButton, RowError, removeAt } from "../_overlay/inline-fields";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 
 type Settings = OverlayIntent["settings"];
@@ -85,18 +85,8 @@ function SettingsFields({
     ...(partial ? [...pairs.map((_, i) => `sitePairs.${i}`), "sitePairs"] : []),
   ];
   const { message, fields } = formErrorsFor(update.error, known, "settings.");
-  const setPair = (i: number, patch: Partial<Pair>) =>
-    setPairs(pairs.map((p, j) => (j === i ? { ...p, ...patch } : p)));
-  const siteOptions = (
-    <>
-      <option value="">Choose a site</option>
-      {sites.map((s) => (
-        <option key={s.id} value={s.id}>
-          {s.name}
-        </option>
-      ))}
-    </>
-  );
+  const setPair = (i: number, patch: Partial<Pair>) => setPairs(patchAt(pairs, i, patch));
+  const siteOptions = <NamedOptions items={sites} none="Choose a site" />;
 
   return (
     <form
@@ -164,6 +154,7 @@ function SettingsFields({
             )}
             {pairs.map((p, i) => {
               const error = fields[`sitePairs.${i}`];
+              const errorId = `overlay-pair-${i}-error`;
               return (
                 <div key={p.key}>
                   <div className="grid grid-cols-[1fr_auto_1fr_auto] items-center gap-2">
@@ -171,8 +162,7 @@ function SettingsFields({
                       id={`overlay-pair-${i}-a`}
                       label={`Pair ${i + 1}: first site`}
                       value={p.a}
-                      invalid={!!error}
-                      aria-describedby={error ? `overlay-pair-${i}-error` : undefined}
+                      errorId={error ? errorId : undefined}
                       onChange={(e) => setPair(i, { a: e.target.value })}
                     >
                       {siteOptions}
@@ -182,40 +172,29 @@ function SettingsFields({
                       id={`overlay-pair-${i}-b`}
                       label={`Pair ${i + 1}: second site`}
                       value={p.b}
-                      invalid={!!error}
-                      aria-describedby={error ? `overlay-pair-${i}-error` : undefined}
+                      errorId={error ? errorId : undefined}
                       onChange={(e) => setPair(i, { b: e.target.value })}
                     >
                       {siteOptions}
                     </InlineSelect>
                     {canWrite && (
-                      <Button
-                        variant="secondary"
-                        className="py-1.5"
+                      <RowButton
                         aria-label={`Remove pair ${i + 1}`}
-                        onClick={() => setPairs(pairs.filter((_, j) => j !== i))}
+                        onClick={() => setPairs(removeAt(pairs, i))}
                       >
                         Remove
-                      </Button>
+                      </RowButton>
                     )}
                   </div>
-                  {error && (
-                    <p id={`overlay-pair-${i}-error`} className="mt-1 text-xs text-red-700">
-                      {error}
-                    </p>
-                  )}
+                  <RowError id={errorId} error={error} />
                 </div>
               );
             })}
             {fields.sitePairs && <p className="text-xs text-red-700">{fields.sitePairs}</p>}
             {canWrite && (
-              <Button
-                variant="secondary"
-                className="py-1.5"
-                onClick={() => setPairs([...pairs, { key: nextKey++, a: "", b: "" }])}
-              >
+              <RowButton onClick={() => setPairs([...pairs, { key: nextKey++, a: "", b: "" }])}>
                 Add a pair
-              </Button>
+              </RowButton>
             )}
           </fieldset>
         )}

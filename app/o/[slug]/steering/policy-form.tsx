@@ -3,14 +3,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Checkbox, TextArea } from "@/app/_components/form-extras";
-import { Field } from "@/app/_components/ui";
+import { Checkbox, FormFooter, TextArea } from "@/app/_components/form-extras";
+import { Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { SteeringPolicyInput } from "@/server/fleet/intent/overlay-schemas";
 import { formReader } from "../_overlay/form-data";
-import { FormFooter } from "../_overlay/form-footer";
-import { SelectField } from "../_overlay/select-field";
-import { useOverlayRefresh } from "../_overlay/use-refresh";
+import { useIntentForm } from "../_overlay/use-intent-form";
 import {
   newPreferredRow,
   PreferredEditor,
@@ -33,23 +31,18 @@ interface Props {
 /** Adds or edits one steering policy. */
 export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: Props) {
   const trpc = useTRPC();
-  const refresh = useOverlayRefresh();
-  const prefix = policy ? "edit-policy-" : "policy-";
-  const [added, setAdded] = useState(0);
   // Controlled: the local links offered depend on the site the policy applies to.
   const [siteId, setSiteId] = useState(policy?.siteId ?? "");
   const [rows, setRows] = useState<PreferredRow[]>(() =>
     (policy?.preferred ?? []).map(newPreferredRow),
   );
-  const onSuccess = () => {
-    refresh();
-    if (!policy) {
-      setAdded((n) => n + 1);
+  const { prefix, added, onSuccess } = useIntentForm("policy", policy, {
+    onDone,
+    onAdded: () => {
       setSiteId("");
       setRows([]);
-    }
-    onDone?.();
-  };
+    },
+  });
   const create = useMutation(trpc.overlay.policies.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.overlay.policies.update.mutationOptions({ onSuccess }));
   const m = policy ? update : create;
@@ -111,47 +104,28 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
             hint="Lower numbers match first"
             error={fields.priority}
           />
-          <SelectField
+          <Select
             id={`${prefix}site`}
             label="Applies to"
             value={siteId}
             onChange={(e) => setSiteId(e.target.value)}
           >
-            <option value="">All sites</option>
-            {refs.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </SelectField>
+            <NamedOptions items={refs.sites} none="All sites" />
+          </Select>
         </div>
         <div className="grid gap-3 sm:grid-cols-3">
-          <SelectField
+          <Select
             id={`${prefix}app`}
             label="Application class"
             defaultValue={policy?.appClassId ?? ""}
             hint="A class, a user group or source prefixes (or several)"
             error={fields.appClassId}
           >
-            <option value="">Any traffic</option>
-            {refs.apps.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
-            id={`${prefix}group`}
-            label="User group"
-            defaultValue={policy?.userGroupId ?? ""}
-          >
-            <option value="">Any users</option>
-            {refs.groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </SelectField>
+            <NamedOptions items={refs.apps} none="Any traffic" />
+          </Select>
+          <Select id={`${prefix}group`} label="User group" defaultValue={policy?.userGroupId ?? ""}>
+            <NamedOptions items={refs.groups} none="Any users" />
+          </Select>
           <TextArea
             id={`${prefix}sources`}
             label="Source prefixes"
@@ -163,19 +137,10 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
           />
         </div>
         <div className="grid gap-3 sm:grid-cols-3">
-          <SelectField
-            id={`${prefix}sla`}
-            label="SLA class"
-            defaultValue={policy?.slaClassId ?? ""}
-          >
-            <option value="">The class's own</option>
-            {refs.slas.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
+          <Select id={`${prefix}sla`} label="SLA class" defaultValue={policy?.slaClassId ?? ""}>
+            <NamedOptions items={refs.slas} none="The class's own" />
+          </Select>
+          <Select
             id={`${prefix}violation`}
             label="When no path meets the SLA"
             defaultValue={policy?.onViolation ?? "best_effort"}
@@ -183,7 +148,7 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
           >
             <option value="best_effort">Best effort (best path up)</option>
             <option value="hold">Hold (current path while up)</option>
-          </SelectField>
+          </Select>
           <div className="flex items-end pb-2">
             <Checkbox
               id={`${prefix}enabled`}

@@ -1,8 +1,15 @@
 "use client";
 
-import { Button } from "@/app/_components/ui";
+import { NamedOptions } from "@/app/_components/ui";
 import type { PathPreference } from "@/server/fleet/intent/overlay-schemas";
-import { InlineSelect, move } from "../_overlay/inline-fields";
+import {
+  InlineSelect,
+  move,
+  patchAt,
+  RowButton,
+  RowError,
+  removeAt,
+} from "../_overlay/inline-fields";
 
 export interface PreferredRow {
   key: number;
@@ -56,8 +63,7 @@ export function PreferredEditor({
   localLinks: string[];
   errors: (i: number) => string | undefined;
 }) {
-  const set = (i: number, patch: Partial<PreferredRow>) =>
-    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const set = (i: number, patch: Partial<PreferredRow>) => onChange(patchAt(rows, i, patch));
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-slate-800">Preferred paths, in order</legend>
@@ -72,7 +78,7 @@ export function PreferredEditor({
           const n = i + 1;
           const error = errors(i);
           const remote = sites.find((s) => s.id === r.siteId);
-          const describedBy = error ? `${id}-error` : undefined;
+
           return (
             <li key={r.key} data-testid="preferred-row">
               <div className="grid grid-cols-[1.5rem_1fr] items-center gap-2 sm:grid-cols-[1.5rem_1fr_1fr_1fr_auto]">
@@ -81,16 +87,10 @@ export function PreferredEditor({
                   id={`${id}-site`}
                   label={`Preference ${n}: to site`}
                   value={r.siteId}
-                  invalid={!!error}
-                  aria-describedby={describedBy}
+                  errorId={error ? `${id}-error` : undefined}
                   onChange={(e) => set(i, { siteId: e.target.value, remoteLink: "" })}
                 >
-                  <option value="">Choose a site</option>
-                  {sites.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
+                  <NamedOptions items={sites} none="Choose a site" />
                 </InlineSelect>
                 <InlineSelect
                   id={`${id}-local`}
@@ -121,51 +121,41 @@ export function PreferredEditor({
                   ))}
                 </InlineSelect>
                 <div className="col-start-2 flex gap-1 sm:col-start-auto">
-                  <Button
-                    variant="secondary"
+                  <RowButton
                     className="px-2 py-1.5"
                     aria-label={`Move preference ${n} up`}
                     disabled={i === 0}
                     onClick={() => onChange(move(rows, i, -1))}
                   >
                     ↑
-                  </Button>
-                  <Button
-                    variant="secondary"
+                  </RowButton>
+                  <RowButton
                     className="px-2 py-1.5"
                     aria-label={`Move preference ${n} down`}
                     disabled={i === rows.length - 1}
                     onClick={() => onChange(move(rows, i, 1))}
                   >
                     ↓
-                  </Button>
-                  <Button
-                    variant="secondary"
-                    className="py-1.5"
+                  </RowButton>
+                  <RowButton
                     aria-label={`Remove preference ${n}`}
-                    onClick={() => onChange(rows.filter((_, j) => j !== i))}
+                    onClick={() => onChange(removeAt(rows, i))}
                   >
                     Remove
-                  </Button>
+                  </RowButton>
                 </div>
               </div>
-              {error && (
-                <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
-                  {error}
-                </p>
-              )}
+              <RowError id={`${id}-error`} error={error} />
             </li>
           );
         })}
       </ol>
-      <Button
-        variant="secondary"
-        className="py-1.5"
+      <RowButton
         disabled={rows.length >= 16}
         onClick={() => onChange([...rows, newPreferredRow()])}
       >
         Add a preferred path
-      </Button>
+      </RowButton>
     </fieldset>
   );
 }

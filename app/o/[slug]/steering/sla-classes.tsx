@@ -1,16 +1,16 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
+import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
 import { Field } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/fleet/intent/schemas";
+import { CrudSection } from "../_overlay/crud-section";
 import { formReader } from "../_overlay/form-data";
-import { FormFooter } from "../_overlay/form-footer";
+import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
-import { CrudSection } from "./crud-section";
 
 export type SlaClass = OverlayIntent["slaClasses"][number] & { inUse?: number };
 
@@ -65,14 +65,7 @@ function SlaForm({
   onDone?: () => void;
 }) {
   const trpc = useTRPC();
-  const refresh = useOverlayRefresh();
-  const prefix = sla ? "edit-sla-" : "sla-";
-  const [added, setAdded] = useState(0);
-  const onSuccess = () => {
-    refresh();
-    if (!sla) setAdded((n) => n + 1);
-    onDone?.();
-  };
+  const { prefix, added, onSuccess } = useIntentForm("sla", sla, { onDone });
   const create = useMutation(trpc.overlay.sla.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.overlay.sla.update.mutationOptions({ onSuccess }));
   const m = sla ? update : create;

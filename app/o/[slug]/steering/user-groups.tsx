@@ -1,17 +1,16 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { TextArea } from "@/app/_components/form-extras";
+import { FormFooter, TextArea } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
 import { Field } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/fleet/intent/schemas";
+import { CrudSection, policiesGoToo } from "../_overlay/crud-section";
 import { formReader } from "../_overlay/form-data";
-import { FormFooter } from "../_overlay/form-footer";
+import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
-import { CrudSection } from "./crud-section";
 
 export type UserGroup = OverlayIntent["userGroups"][number] & { policies?: number };
 
@@ -47,11 +46,7 @@ export function UserGroups({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       canWrite={canWrite}
       deleting={remove.isPending}
       onDelete={(g) => remove.mutate({ orgSlug, groupId: g.id })}
-      deleteText={(g) =>
-        g.policies
-          ? `The ${g.policies} steering policies that use it are deleted with it.`
-          : "No steering policy uses it."
-      }
+      deleteText={(g) => policiesGoToo(g.policies)}
       addTitle="Add a user group"
       form={(group, close) => <GroupForm orgSlug={orgSlug} group={group} onDone={close} />}
     />
@@ -68,14 +63,7 @@ function GroupForm({
   onDone?: () => void;
 }) {
   const trpc = useTRPC();
-  const refresh = useOverlayRefresh();
-  const prefix = group ? "edit-group-" : "group-";
-  const [added, setAdded] = useState(0);
-  const onSuccess = () => {
-    refresh();
-    if (!group) setAdded((n) => n + 1);
-    onDone?.();
-  };
+  const { prefix, added, onSuccess } = useIntentForm("group", group, { onDone });
   const create = useMutation(trpc.overlay.groups.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.overlay.groups.update.mutationOptions({ onSuccess }));
   const m = group ? update : create;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { Badge, TableWrap, Td, Th } from "@/app/_components/status-ui";
+import { Badge, DataTable, NumTd, Td } from "@/app/_components/status-ui";
 import { Button, Card } from "@/app/_components/ui";
 import { fmtMs, fmtPct, HealthBadge } from "../_overlay/health";
 import type { TopoEdge, TopoSite } from "./summary";
@@ -37,54 +37,50 @@ export function EdgeDetails({
           Close
         </Button>
       </div>
-      <TableWrap label={`Paths between ${a?.name ?? edge.a} and ${b?.name ?? edge.b}`}>
-        <table className="w-full text-left text-sm" data-testid="topology-path-table">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-600">
-              <Th>{a?.name ?? "A"} link</Th>
-              <Th>{b?.name ?? "B"} link</Th>
-              <Th>Health</Th>
-              <Th className="text-right">Latency</Th>
-              <Th className="text-right">Jitter</Th>
-              <Th className="text-right">Loss</Th>
-              <Th>Classes on it</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {edge.paths.map((p) => (
-              <tr
-                key={p.id}
-                className="border-b border-slate-100"
-                data-testid="topology-path-row"
-                data-path-id={p.id}
-                data-health={p.health}
-              >
-                <Td className="font-medium">{p.aLink}</Td>
-                <Td className="font-medium">{p.bLink}</Td>
-                <Td>
-                  <HealthBadge health={p.health} />
-                </Td>
-                <Td className="text-right tabular-nums whitespace-nowrap">{fmtMs(p.latencyMs)}</Td>
-                <Td className="text-right tabular-nums whitespace-nowrap">{fmtMs(p.jitterMs)}</Td>
-                <Td className="text-right tabular-nums whitespace-nowrap">{fmtPct(p.lossPct)}</Td>
-                <Td>
-                  {p.classes.length === 0 ? (
-                    <span className="text-slate-600">—</span>
-                  ) : (
-                    <div className="flex flex-wrap gap-1">
-                      {p.classes.map((c) => (
-                        <Badge key={c} tone="blue">
-                          {c}
-                        </Badge>
-                      ))}
-                    </div>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <DataTable
+        label={`Paths between ${a?.name ?? edge.a} and ${b?.name ?? edge.b}`}
+        tableTestId="topology-path-table"
+        columns={[
+          `${a?.name ?? "A"} link`,
+          `${b?.name ?? "B"} link`,
+          "Health",
+          { label: "Latency", className: "text-right" },
+          { label: "Jitter", className: "text-right" },
+          { label: "Loss", className: "text-right" },
+          "Classes on it",
+        ]}
+        rows={edge.paths}
+        rowData={(p) => ({
+          "data-testid": "topology-path-row",
+          "data-path-id": p.id,
+          "data-health": p.health,
+        })}
+        cells={(p) => (
+          <>
+            <Td className="font-medium">{p.aLink}</Td>
+            <Td className="font-medium">{p.bLink}</Td>
+            <Td>
+              <HealthBadge health={p.health} />
+            </Td>
+            <NumTd>{fmtMs(p.latencyMs)}</NumTd>
+            <NumTd>{fmtMs(p.jitterMs)}</NumTd>
+            <NumTd>{fmtPct(p.lossPct)}</NumTd>
+            <Td>
+              {p.classes.length === 0 ? (
+                <span className="text-slate-600">—</span>
+              ) : (
+                <div className="flex flex-wrap gap-1">
+                  {p.classes.map((c) => (
+                    <Badge key={c} tone="blue">
+                      {c}
+                    </Badge>
+                  ))}
+                </div>
+              )}
+            </Td>
+          </>
+        )}
+      />
     </Card>
   );
 }

@@ -1,6 +1,4 @@
-import Link from "next/link";
 import { Forbidden } from "@/app/_components/forbidden";
-import { PageHeader } from "@/app/_components/ui";
 import { getOrg, hasPermission } from "../../org-context";
 import { AddDevicePanel } from "./add-device-panel";
 import { DeleteSiteButton } from "./delete-site-button";
@@ -10,7 +8,7 @@ import { PortForwards } from "./port-forwards";
 import { Services } from "./services";
 import { SiteOverlayForm } from "./site-overlay-form";
 import { SiteSettingsForm } from "./site-settings-form";
-import { SiteTabs } from "./site-tabs";
+import { SiteHeader } from "./site-tabs";
 import { WanLinks } from "./wan-links";
 
 type Params = Promise<{ slug: string; siteId: string }>;
@@ -32,15 +30,7 @@ export default async function SitePage({ params }: { params: Params }) {
   const ids = { orgSlug: org.slug, siteId: site.id };
   return (
     <>
-      <Link href={`/o/${org.slug}/sites`} className="text-sm text-brand-700 underline">
-        ← All sites
-      </Link>
-      <div className="mt-2">
-        <PageHeader title={site.name}>
-          {site.description && <p className="w-full text-sm text-slate-700">{site.description}</p>}
-        </PageHeader>
-      </div>
-      <SiteTabs orgSlug={org.slug} siteId={site.id} current="site" />
+      <SiteHeader orgSlug={org.slug} site={site} current="site" />
       <div className="space-y-6">
         {canWrite && <AddDevicePanel {...ids} />}
         <DeviceTable {...ids} canWrite={canWrite} />

@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { TextArea } from "@/app/_components/form-extras";
 import { Alert, Button, Card, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import { formReader } from "../../_overlay/form-data";
+import { useOverlayRefresh } from "../../_overlay/use-refresh";
 
 const FIELDS = ["prefixes"] as const;
 type Role = "edge" | "hub" | "cloud_gateway";
@@ -21,16 +22,9 @@ export function SiteOverlayForm({
   canWrite: boolean;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useOverlayRefresh();
   const view = useQuery(trpc.overlay.sitePaths.queryOptions({ orgSlug, siteId }));
-  const update = useMutation(
-    trpc.overlay.site.update.mutationOptions({
-      onSuccess: () => {
-        queryClient.invalidateQueries({ queryKey: trpc.overlay.pathKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
-      },
-    }),
-  );
+  const update = useMutation(trpc.overlay.site.update.mutationOptions({ onSuccess: refresh }));
   const { message, fields } = formErrorsFor(update.error, FIELDS, "site.");
   const site = view.data?.site;
   return (

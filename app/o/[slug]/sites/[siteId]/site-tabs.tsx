@@ -1,4 +1,32 @@
 import Link from "next/link";
+import { PageHeader } from "@/app/_components/ui";
+
+type View = "site" | "paths";
+
+/** The top of a site's pages: the way back to all sites, its name and description, its views. */
+export function SiteHeader({
+  orgSlug,
+  site,
+  current,
+}: {
+  orgSlug: string;
+  site: { id: string; name: string; description?: string | null };
+  current: View;
+}) {
+  return (
+    <>
+      <Link href={`/o/${orgSlug}/sites`} className="text-sm text-brand-700 underline">
+        ← All sites
+      </Link>
+      <div className="mt-2">
+        <PageHeader title={site.name}>
+          {site.description && <p className="w-full text-sm text-slate-700">{site.description}</p>}
+        </PageHeader>
+      </div>
+      <SiteTabs orgSlug={orgSlug} siteId={site.id} current={current} />
+    </>
+  );
+}
 
 /** The site's two views: its set-up, and its live overlay paths and incidents. */
 export function SiteTabs({
@@ -8,7 +36,7 @@ export function SiteTabs({
 }: {
   orgSlug: string;
   siteId: string;
-  current: "site" | "paths";
+  current: View;
 }) {
   const base = `/o/${orgSlug}/sites/${siteId}`;
   const tabs = [

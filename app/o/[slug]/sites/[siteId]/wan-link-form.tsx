@@ -1,14 +1,14 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Checkbox } from "@/app/_components/form-extras";
-import { Alert, Button, Field, Select } from "@/app/_components/ui";
+import { Checkbox, FormFooter } from "@/app/_components/form-extras";
+import { Field, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { WanLinkInput } from "@/server/fleet/intent/overlay-schemas";
 import type { OverlayIntent } from "@/server/fleet/intent/schemas";
 import { formReader } from "../../_overlay/form-data";
+import { useIntentForm } from "../../_overlay/use-intent-form";
 
 export type WanLink = OverlayIntent["links"][number];
 
@@ -35,23 +35,14 @@ interface Props {
   siteId: string;
   /** Editing this link; absent: adding one. */
   link?: WanLink;
+  /** After a save, and on cancel (editing: the dialog's close). */
   onDone?: () => void;
-  onCancel?: () => void;
 }
 
 /** Adds a WAN link to the site, or edits one: intent, rolled out to the site's box. */
-export function WanLinkForm({ orgSlug, siteId, link, onDone, onCancel }: Props) {
+export function WanLinkForm({ orgSlug, siteId, link, onDone }: Props) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const prefix = link ? "edit-link-" : "link-";
-  // Bumped after each link added, to reset the fields.
-  const [added, setAdded] = useState(0);
-  const onSuccess = () => {
-    queryClient.invalidateQueries({ queryKey: trpc.overlay.pathKey() });
-    queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
-    if (!link) setAdded((n) => n + 1);
-    onDone?.();
-  };
+  const { prefix, added, onSuccess } = useIntentForm("link", link, { onDone });
   const create = useMutation(trpc.overlay.links.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.overlay.links.update.mutationOptions({ onSuccess }));
   const mutation = link ? update : create;
@@ -175,20 +166,15 @@ export function WanLinkForm({ orgSlug, siteId, link, onDone, onCancel }: Props) 
           />
         </div>
       </div>
-      {message && <Alert>{message}</Alert>}
-      {!link && create.isSuccess && (
-        <Alert kind="success">Link added: the site's box gets it in the next rollout.</Alert>
-      )}
-      <div className="flex justify-end gap-2">
-        {onCancel && (
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-        )}
-        <Button type="submit" disabled={mutation.isPending}>
-          {link ? "Save link" : "Add link"}
-        </Button>
-      </div>
+      <FormFooter
+        message={message}
+        success={
+          !link && create.isSuccess && "Link added: the site's box gets it in the next rollout."
+        }
+        submitLabel={link ? "Save link" : "Add link"}
+        pending={mutation.isPending}
+        onCancel={onDone}
+      />
     </form>
   );
 }

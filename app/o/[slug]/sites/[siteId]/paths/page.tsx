@@ -1,9 +1,7 @@
-import Link from "next/link";
 import { Forbidden } from "@/app/_components/forbidden";
-import { PageHeader } from "@/app/_components/ui";
 import { getOrg, hasPermission } from "../../../org-context";
 import { getSite } from "../get-site";
-import { SiteTabs } from "../site-tabs";
+import { SiteHeader } from "../site-tabs";
 import { IncidentTimeline } from "./incident-timeline";
 import { SitePathsLive } from "./site-paths-live";
 
@@ -25,15 +23,7 @@ export default async function SitePathsPage({ params }: { params: Params }) {
   const ids = { orgSlug: org.slug, siteId: site.id };
   return (
     <>
-      <Link href={`/o/${org.slug}/sites`} className="text-sm text-brand-700 underline">
-        ← All sites
-      </Link>
-      <div className="mt-2">
-        <PageHeader title={site.name}>
-          {site.description && <p className="w-full text-sm text-slate-700">{site.description}</p>}
-        </PageHeader>
-      </div>
-      <SiteTabs orgSlug={org.slug} siteId={site.id} current="paths" />
+      <SiteHeader orgSlug={org.slug} site={site} current="paths" />
       <div className="space-y-6">
         <SitePathsLive {...ids} />
         <IncidentTimeline {...ids} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { TableWrap, Td, Th } from "@/app/_components/status-ui";
+import { DataTable, Td } from "@/app/_components/status-ui";
 import { timeAgo } from "@/app/_components/time";
 import { Card } from "@/app/_components/ui";
 import { useNow } from "@/app/_components/use-now";
@@ -24,52 +24,38 @@ export function SelectionTable({
       <p className="mb-3 text-sm text-slate-700">
         The path the site's box chose for each class and policy, per remote site.
       </p>
-      {selection.length === 0 && (
-        <p className="text-sm text-slate-600">The box has not reported a selection yet.</p>
-      )}
-      {selection.length > 0 && (
-        <TableWrap label="Path selection">
-          <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-slate-200 text-slate-600">
-                <Th>Class or policy</Th>
-                <Th>To site</Th>
-                <Th>Path</Th>
-                <Th>Path health</Th>
-                <Th>Since</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {selection.map((s) => {
-                const path = s.pathId ? byId.get(s.pathId) : undefined;
-                return (
-                  <tr
-                    key={`${s.unit}@${s.remoteSite.id}`}
-                    className="border-b border-slate-100"
-                    data-testid="selection-row"
-                    data-unit={s.unit}
-                    data-path-id={s.pathId ?? ""}
-                  >
-                    <Td className="font-medium">{s.unitName}</Td>
-                    <Td>{s.remoteSite.name}</Td>
-                    <Td className="text-xs">
-                      {path ? (
-                        pathLabel(path)
-                      ) : s.pathId ? (
-                        <span className="font-mono">{s.pathId}</span>
-                      ) : (
-                        <span className="text-slate-600">no path</span>
-                      )}
-                    </Td>
-                    <Td>{path && <HealthBadge health={path.health} />}</Td>
-                    <Td className="whitespace-nowrap">{timeAgo(new Date(s.since), now)}</Td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      <DataTable
+        label="Path selection"
+        columns={["Class or policy", "To site", "Path", "Path health", "Since"]}
+        // One row per class (or policy) and remote site.
+        rows={selection.map((s) => ({ ...s, id: `${s.unit}@${s.remoteSite.id}` }))}
+        empty="The box has not reported a selection yet."
+        rowData={(s) => ({
+          "data-testid": "selection-row",
+          "data-unit": s.unit,
+          "data-path-id": s.pathId ?? "",
+        })}
+        cells={(s) => {
+          const path = s.pathId ? byId.get(s.pathId) : undefined;
+          return (
+            <>
+              <Td className="font-medium">{s.unitName}</Td>
+              <Td>{s.remoteSite.name}</Td>
+              <Td className="text-xs">
+                {path ? (
+                  pathLabel(path)
+                ) : s.pathId ? (
+                  <span className="font-mono">{s.pathId}</span>
+                ) : (
+                  <span className="text-slate-600">no path</span>
+                )}
+              </Td>
+              <Td>{path && <HealthBadge health={path.health} />}</Td>
+              <Td className="whitespace-nowrap">{timeAgo(new Date(s.since), now)}</Td>
+            </>
+          );
+        }}
+      />
     </Card>
   );
 }
