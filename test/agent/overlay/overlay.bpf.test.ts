@@ -107,9 +107,10 @@ describe.skipIf(!!skipReason)(
       );
       const e = failover.event!;
       expect(e).toMatchObject({ fromPath: P0, toPath: P1, remoteSiteId: "site_b" });
-      expect(e.reason).toMatch(/^\d+ probes lost$/);
+      expect(e.reason).toMatch(/^\d+ probes lost, no answer for \d+ ms$/);
       const down = a.events(fromA).find((x) => x.kind === "path_down");
-      expect(down).toMatchObject({ unit: `path:${P0}`, reason: "3 probes lost" });
+      expect(down).toMatchObject({ unit: `path:${P0}` });
+      expect(down?.reason).toMatch(/^\d+ probes lost, no answer for \d+ ms$/);
       await b.waitLine(
         "failover on box B",
         (l) => l.type === "event" && l.event!.kind === "failover" && isDefault(l.event!),

@@ -1,8 +1,11 @@
 // One path's probing: a socket bound to the path's inner address (so the kernel sends
 // through its tunnel), a probe every interval, a loss timeout per probe, and the state
-// machine: three losses in a row → down (after a start-up grace of one window), one
-// answer → up. Each loss sends one confirmation probe at once, so a dead path is found
-// in about three timeouts rather than three intervals.
+// machine: three losses in a row and no answer at all for `deadAfterMs` → down (after a
+// start-up grace of one window); one answer → up. Each loss sends one confirmation probe
+// at once, so a dead path is found in about max(3 timeouts, deadAfterMs) rather than three
+// intervals. The silence rule (as BFD's detection time) keeps a sudden rise in delay, whose
+// probes first overrun their timeout and then answer late, from passing for an outage:
+// it shows as latency instead.
 import { createSocket, type Socket } from "node:dgram";
 import type { Logger } from "../log";
 import { decodeProbe, encodeProbe, PROBE_WIRE_BYTES, pathHash } from "./probe-packet";
@@ -16,6 +19,8 @@ import {
 import type { PathState } from "./types";
 
 export const LOSSES_FOR_DOWN = 3;
+/** No answer for this long (and LOSSES_FOR_DOWN losses) → down: 3 intervals, at least 300 ms. */
+export const deadAfterMs = (intervalMs: number) => Math.max(300, 3 * intervalMs);
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export interface ProbeTarget {
@@ -43,6 +48,9 @@ export class PathProbe {
   private pending = new Map<number, { sample: ProbeSample; timer: NodeJS.Timeout }>();
   private lossStreak = 0;
   private lastRtt: number | null = null;
+  private lastAnswerAt: number | null = null;
+  private deadAfter = deadAfterMs(100);
+  private deadCheck: NodeJS.Timeout | null = null;
   private readonly startedAt = nowMs();
   private interval: NodeJS.Timeout | null = null;
   private closed = false;
@@ -65,6 +73,7 @@ export class PathProbe {
 
   retime(intervalMs: number) {
     if (this.interval) clearInterval(this.interval);
+    this.deadAfter = deadAfterMs(intervalMs);
     // A random phase, so that many paths do not probe in lockstep.
     const first = setTimeout(() => {
       if (this.closed) return;
@@ -145,6 +154,7 @@ export class PathProbe {
     }
     sample!.rttMs = rtt;
     this.lastRtt = rtt;
+    this.lastAnswerAt = nowMs();
     this.counters.answered++;
     this.counters.rxBytes += PROBE_WIRE_BYTES;
     this.lossStreak = 0;
@@ -161,15 +171,32 @@ export class PathProbe {
     pending.sample.lost = true;
     this.counters.lost++;
     this.lossStreak++;
-    let changed = false;
-    const graceOver = this.state === "up" || nowMs() - this.startedAt >= WINDOW_MS;
-    if (this.lossStreak >= LOSSES_FOR_DOWN && this.state !== "down" && graceOver) {
-      this.state = "down";
-      this.downReason = `${this.lossStreak} probes lost`;
-      changed = true;
-    }
+    const changed = this.checkDown();
     if (this.state !== "down") this.send(); // confirmation probe
     this.report(this.target.id, changed);
+  }
+
+  /** Down once enough probes were lost in a row and the path has been silent long enough. */
+  private checkDown(): boolean {
+    if (this.lossStreak < LOSSES_FOR_DOWN || this.state === "down") return false;
+    const now = nowMs();
+    if (this.state !== "up" && now - this.startedAt < WINDOW_MS) return false; // start-up grace
+    const silentFor = now - (this.lastAnswerAt ?? this.startedAt);
+    if (silentFor < this.deadAfter) {
+      // Not silent long enough yet: look again when it would be (an answer resets the streak).
+      if (!this.deadCheck)
+        this.deadCheck = setTimeout(
+          () => {
+            this.deadCheck = null;
+            if (!this.closed && this.checkDown()) this.report(this.target.id, true);
+          },
+          this.deadAfter - silentFor + 1,
+        );
+      return false;
+    }
+    this.state = "down";
+    this.downReason = `${this.lossStreak} probes lost, no answer for ${Math.round(silentFor)} ms`;
+    return true;
   }
 
   view(now: number): PathProbeView {
@@ -189,6 +216,7 @@ export class PathProbe {
   close() {
     this.closed = true;
     if (this.interval) clearInterval(this.interval);
+    if (this.deadCheck) clearTimeout(this.deadCheck);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     this.socket?.close();

@@ -28,13 +28,20 @@ describe("windowStats", () => {
   });
 
   it("nothing answered: no latency, jitter or MOS, loss 100 %; nothing decided: all null", () => {
-    expect(windowStats([sample(0, 100, null, true)], 200)).toMatchObject({
+    expect(windowStats([sample(0, 100, null, true)], 1200)).toMatchObject({
       latencyMs: null,
       jitterMs: null,
       lossPct: 100,
       mos: null,
     });
     expect(windowStats([], 200)).toMatchObject({ latencyMs: null, lossPct: null, sent: 0 });
+  });
+
+  it("a probe past its timeout counts as lost only once it is a second old (it may answer late)", () => {
+    const s = [sample(0, 1000, 20), sample(1, 1100, null, true), sample(2, 1200, null, true)];
+    expect(windowStats(s, 1500)).toMatchObject({ lossPct: 0, sent: 1 });
+    expect(windowStats(s, 2150)).toMatchObject({ lossPct: 50, sent: 2 });
+    expect(windowStats(s, 2300)).toMatchObject({ lost: 2, sent: 3 });
   });
 
   it("a single answer has jitter 0", () => {

@@ -5,6 +5,12 @@ export const WINDOW_MS = 3000;
 /** Floor of the loss timeout, and the timeout while no RTT is known yet. */
 export const MIN_TIMEOUT_MS = 60;
 export const FIRST_TIMEOUT_MS = 1000;
+/**
+ * A probe past its timeout counts as lost in the loss figure only once it is this old:
+ * its answer may still come (the timeout is for finding outages fast, and a rise in delay
+ * overruns it for a while), and counting it at once would report a slow path as lossy.
+ */
+export const LOSS_SETTLE_MS = 1000;
 
 export interface ProbeSample {
   seq: number;
@@ -30,7 +36,8 @@ export function lossTimeoutMs(rttMs: number | null): number {
 /**
  * Samples sent within the window before `now`, still pending ones left out: latency is the
  * mean RTT, jitter the mean |ΔRTT| between consecutive answers (RFC 3550's idea without
- * its smoothing), loss the share of decided probes that were lost.
+ * its smoothing), loss the share of decided probes that were lost (lost ones only when
+ * older than LOSS_SETTLE_MS; younger ones are not decided yet).
  */
 export function windowStats(
   samples: readonly ProbeSample[],
@@ -53,7 +60,7 @@ export function windowStats(
         jitterN++;
       }
       prev = s.rttMs;
-    } else if (s.lost) lost++;
+    } else if (s.lost && s.sentAt <= now - LOSS_SETTLE_MS) lost++;
   }
   const decided = answered + lost;
   const latencyMs = answered ? sum / answered : null;
