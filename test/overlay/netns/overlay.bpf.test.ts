@@ -137,8 +137,14 @@ if (skipReason) {
       });
       await sc.waitForSelection("a", unit("bulk"), "b", (p) => p === fiber, "bulk on fiber");
 
-      // +100 ms each way: RTT above the voice SLA's 150 ms, not an outage.
-      const { at: slowed } = await sc.bed.wan.set("a.wan0", { delayMs: 100 });
+      // Up to +85 ms each way (RTT above the voice SLA's 150 ms), as congestion builds:
+      // in steps, each far smaller than a jump that looks like an outage.
+      let slowed = 0;
+      for (const delayMs of [20, 40, 60, 85]) {
+        const { at } = await sc.bed.wan.set("a.wan0", { delayMs });
+        slowed ||= at;
+        await sleep(250);
+      }
       const moved = await sc.waitForSelection(
         "a",
         unit("voice"),

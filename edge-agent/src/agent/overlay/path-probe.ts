@@ -19,7 +19,13 @@ import {
 import type { PathState } from "./types";
 
 export const LOSSES_FOR_DOWN = 3;
-/** No answer for this long (and LOSSES_FOR_DOWN losses) → down: 3 intervals, at least 300 ms. */
+/**
+ * No answer for this long (and LOSSES_FOR_DOWN losses) → down: 3 intervals, at least
+ * 300 ms. With 100 ms probes a dead path is down 200-300 ms after it died. The silence
+ * runs from the last answer, so a round trip that jumps by up to about this minus one
+ * interval (200 ms) shows as late answers and latency, not as an outage; a bigger jump
+ * is, for a moment, indistinguishable from one (as with BFD).
+ */
 export const deadAfterMs = (intervalMs: number) => Math.max(300, 3 * intervalMs);
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
