@@ -20,13 +20,15 @@ import type { PathState } from "./types";
 
 export const LOSSES_FOR_DOWN = 3;
 /**
- * No answer for this long (and LOSSES_FOR_DOWN losses) → down: 3 intervals, at least
- * 300 ms. With 100 ms probes a dead path is down 200-300 ms after it died. The silence
- * runs from the last answer, so a round trip that jumps by up to about this minus one
- * interval (200 ms) shows as late answers and latency, not as an outage; a bigger jump
- * is, for a moment, indistinguishable from one (as with BFD).
+ * No answer for this long (and LOSSES_FOR_DOWN losses) → down: 2.5 intervals, at least
+ * 250 ms. With 100 ms probes a dead path is down 150-250 ms after it died (the 300 ms
+ * failover target). The silence runs from the last answer, so a round trip that jumps by
+ * up to about this minus one interval (150 ms) shows as late answers and latency, not as
+ * an outage; a bigger sudden jump is, for a moment, indistinguishable from one (as with
+ * BFD): down, then up again with the late answers. 300 ms would tolerate 200 ms jumps
+ * but measured a worst failover of 310 ms (bench/failover).
  */
-export const deadAfterMs = (intervalMs: number) => Math.max(300, 3 * intervalMs);
+export const deadAfterMs = (intervalMs: number) => Math.max(250, 2.5 * intervalMs);
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export interface ProbeTarget {

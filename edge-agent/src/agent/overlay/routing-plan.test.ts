@@ -139,6 +139,22 @@ describe("routes", () => {
     ]);
   });
 
+  it("a default route through the overlay goes only to units that prefer its site", () => {
+    const c = overlayConfig();
+    c.paths[2]!.prefixes = ["0.0.0.0/0"]; // the hub is a cloud gateway offering breakout
+    c.policies[0]!.preferred = ["a0~h0"]; // guests break out through it
+    const model = buildModel(c, unitsOf(c).units);
+    const table = (unit: string) => model.unitTable.get(unit);
+    const routes = planUnitRoutes(model, [
+      { unit: "policy:guests", remoteSiteId: "site_hub", pathId: "a0~h0" },
+      { unit: "policy:execs", remoteSiteId: "site_hub", pathId: "a0~h0" },
+      { unit: "class:3", remoteSiteId: "site_hub", pathId: "a0~h0" },
+    ]);
+    expect(routes).toEqual([
+      { table: table("policy:guests"), dst: "default", type: "unicast", dev: "pwh0" },
+    ]);
+  });
+
   it("a prefix two sites claim goes to the site that claims fewer (the site, not its hub)", () => {
     const c = overlayConfig();
     c.paths[2]!.prefixes = ["10.50.0.0/16", "10.60.0.0/16", "192.168.2.0/24"]; // hub carries B

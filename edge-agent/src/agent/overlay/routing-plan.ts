@@ -166,6 +166,12 @@ export interface RoutingModel {
    * claiming fewer prefixes, the site itself rather than a hub that carries it too). */
   sitePrefixes: Map<string, string[]>;
   pathIfname: Map<string, string>;
+  /**
+   * Unit → the remote sites it prefers. A default route through the overlay (a cloud
+   * gateway's 0.0.0.0/0: internet breakout) goes only into the tables of units that
+   * prefer that site; everything else, the box's own traffic included, breaks out locally.
+   */
+  prefers: Map<string, Set<string>>;
 }
 
 export function buildModel(config: OverlayConfig, units: readonly Unit[]): RoutingModel {
@@ -173,8 +179,12 @@ export function buildModel(config: OverlayConfig, units: readonly Unit[]): Routi
   for (const p of config.paths) {
     const set = claims.get(p.remote.siteId) ?? new Set<string>();
     claims.set(p.remote.siteId, set);
-    for (const c of p.prefixes) set.add(normalizePrefix(c));
+    for (const c of p.prefixes) {
+      const n = normalizePrefix(c);
+      set.add(n === "0.0.0.0/0" ? "default" : n); // as `ip route` names it
+    }
   }
+  const siteOfPath = new Map(config.paths.map((p) => [p.id, p.remote.siteId]));
   const owner = new Map<string, string>();
   const sites = [...claims.keys()].sort(
     (a, b) => claims.get(a)!.size - claims.get(b)!.size || (a < b ? -1 : 1),
@@ -187,6 +197,12 @@ export function buildModel(config: OverlayConfig, units: readonly Unit[]): Routi
     unitTable: new Map(units.map((u) => [u.key, UNIT_TABLE_BASE + u.index])),
     sitePrefixes,
     pathIfname: new Map(config.paths.map((p) => [p.id, p.ifname])),
+    prefers: new Map(
+      units.map((u) => [
+        u.key,
+        new Set(u.preferred.map((id) => siteOfPath.get(id)).filter((x) => x !== undefined)),
+      ]),
+    ),
   };
 }
 
@@ -200,7 +216,9 @@ export function unitSiteRoutes(
   const table = model.unitTable.get(unit);
   if (table === undefined) return null;
   const dev = pathId === null ? null : (model.pathIfname.get(pathId) ?? null);
-  return { table, dsts: model.sitePrefixes.get(site) ?? [], dev };
+  const optedIn = model.prefers.get(unit)?.has(site) ?? false;
+  const dsts = (model.sitePrefixes.get(site) ?? []).filter((d) => d !== "default" || optedIn);
+  return { table, dsts, dev };
 }
 
 export function planUnitRoutes(

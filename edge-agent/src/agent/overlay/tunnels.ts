@@ -94,7 +94,18 @@ export class Tunnels {
     if (created) links = await ipJson<LinkInfo>(["-details", "address", "show"]);
     this.managed = new Set(want.keys());
 
-    const dump = parseWgDump(await run("wg", ["show", "all", "dump"]));
+    let dump = parseWgDump(await run("wg", ["show", "all", "dump"]));
+    // Ports move when paths are added or removed (51820 + index): a tunnel's new port may
+    // still be held by another tunnel. Tunnels whose port changes let go of theirs first
+    // (listen-port 0: any free port), then every tunnel takes its own.
+    const moving = [...want.values()].filter((p) => {
+      const have = dump.get(p.ifname);
+      return have && have.listenPort !== p.listenPort;
+    });
+    if (moving.length) {
+      for (const p of moving) await run("wg", ["set", p.ifname, "listen-port", "0"]);
+      dump = parseWgDump(await run("wg", ["show", "all", "dump"]));
+    }
     for (const p of want.values()) {
       const i = linkIndex.get(p.localLink);
       if (i === undefined)
