@@ -160,7 +160,9 @@ const APPS: (Omit<AppClassInput, "slaClassId" | "number"> & { sla: string | null
     kind: "voice",
     dscp: 46,
     sla: "voice",
-    match: [{ proto: "udp", lo: 16384, hi: 32767 }],
+    // The RTP ports of the office's phones: every class's ports together must fit the data
+    // plane's app map (4,096 ports, overlay/apps.ts), or every box refuses the overlay.
+    match: [{ proto: "udp", lo: 16384, hi: 17407 }],
   },
   {
     name: "video",

@@ -1,8 +1,12 @@
 // `npm start` runs this once the portal answers: one simulated agent per demo site of Acme,
 // enrolled the way a real box enrolls (a fresh enrollment token, then POST /api/fleet/enroll
-// with a locally made key), and then run with the real agent code minus the kernel. State
-// lives in .data/demo-fleet/<site>, so a restart reuses the same devices.
-import { mkdir, readdir, rm } from "node:fs/promises";
+// with a locally made key), and then run with the real agent code minus the kernel. Each
+// agent runs a simulated overlay (edge-agent/src/agent/overlay/sim-overlay.ts): it
+// publishes a real tunnel key, so the sites become each other's peers, and then measures its
+// paths with synthetic probes and selects paths with the real selection, so the topology and
+// the site paths pages show live health, charts and selections. State lives in
+// .data/demo-fleet/<site>, so a restart reuses the same devices and tunnel keys.
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { enroll } from "../edge-agent/src/agent/enroll";
 import { createLogger } from "../edge-agent/src/agent/log";
@@ -16,7 +20,8 @@ import { createEnrollmentToken } from "../server/fleet/services/enrollment-token
 const ROOT = path.resolve(".data/demo-fleet");
 const log = createLogger("info", undefined, { component: "demo-fleet" });
 
-async function enrollMissing() {
+/** Enrolls an agent for every Acme site that has none; returns the sites' state dirs. */
+async function enrollMissing(): Promise<string[]> {
   const db = createDb(env.DATABASE_URL);
   try {
     const acme = await db.organization.findUnique({ where: { slug: "acme" } });
@@ -33,8 +38,10 @@ async function enrollMissing() {
     const sites = await withScope(db, { orgId: acme.id }, (tx) =>
       tx.site.findMany({ where: { orgId: acme.id }, orderBy: { name: "asc" } }),
     );
+    const dirs: string[] = [];
     for (const site of sites) {
       const dir = path.join(ROOT, site.id);
+      dirs.push(dir);
       const known = await new FileStore(dir).loadIdentity().catch(() => null);
       const device =
         known &&
@@ -59,16 +66,21 @@ async function enrollMissing() {
       await enroll({ url: env.APP_URL, token, store, hostname, log });
       log.info("enrolled a simulated agent", { site: site.name });
     }
+    return dirs;
   } finally {
     await db.$disconnect();
   }
 }
 
-await enrollMissing();
-const dirs = (await readdir(ROOT, { withFileTypes: true }))
-  .filter((e) => e.isDirectory())
-  .map((e) => path.join(ROOT, e.name));
-const fleet = await startSimFleet({ agents: await loadSimAgents(dirs), heartbeatSeconds: 15, log });
+// Only the current sites' agents: a directory left from another database (a site that no
+// longer exists) would only knock at the broker with a certificate nobody trusts.
+const dirs = await enrollMissing();
+const fleet = await startSimFleet({
+  agents: await loadSimAgents(dirs),
+  heartbeatSeconds: 15,
+  overlay: true,
+  log,
+});
 log.info("simulated agents running", fleet.summary());
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {

@@ -25,6 +25,7 @@ import { type Healthz, startHealthServer } from "./health";
 import { createLogger, type Logger } from "./log";
 import { Overlay } from "./overlay/overlay";
 import { OverlayRunUsageError, overlayRun } from "./overlay/run";
+import { SimOverlay } from "./overlay/sim-overlay";
 import { FileStore, StoreError } from "./store";
 import { AGENT_VERSION } from "./version";
 
@@ -36,6 +37,8 @@ Usage:
       --config <file>      config file to use or create (default ${DEFAULT_CONFIG_PATH})
       --state-dir <dir>    where key, certificates and state live (default ${DEFAULT_STATE_DIR})
       --simulate           run a simulated data plane (no kernel changes)
+      --simulate-overlay   run a simulated overlay (real key and path selection over
+                           synthetic probes; no tunnels): demos and tests
       --wan <if> --lan <if> --wan-ingress native|generic|tc
                            override the links the portal names for this box
       --no-wait            do not wait for approval; "run" finishes enrollment later
@@ -84,9 +87,13 @@ export function makeDriver(config: AgentConfig, log: Logger): Driver {
  * The overlay runs where the agent runs: tunnels, probes and routes live in the agent's
  * own network namespace, so a simulated agent, one that drives its links from outside
  * their namespace (dataplane.netns), or one with overlay.enabled false has none.
+ * `overlay.simulate` asks for the simulated overlay instead (no kernel at all).
  */
-export function makeOverlay(config: AgentConfig, log: Logger): Overlay | null {
-  if (config.simulate || config.overlay?.enabled === false) return null;
+export function makeOverlay(config: AgentConfig, log: Logger): Overlay | SimOverlay | null {
+  if (config.overlay?.enabled === false) return null;
+  if (config.overlay?.simulate)
+    return new SimOverlay({ stateDir: config.stateDir, log: log.child({ component: "overlay" }) });
+  if (config.simulate) return null;
   if (config.dataplane.netns) {
     log.warn("overlay off: the agent runs outside the links' network namespace (dataplane.netns)");
     return null;
@@ -109,6 +116,7 @@ async function cmdEnroll(argv: string[], out: Out): Promise<number> {
       config: { type: "string" },
       "state-dir": { type: "string" },
       simulate: { type: "boolean" },
+      "simulate-overlay": { type: "boolean" },
       wan: { type: "string" },
       lan: { type: "string" },
       "wan-ingress": { type: "string" },
@@ -128,11 +136,14 @@ async function cmdEnroll(argv: string[], out: Out): Promise<number> {
     clash("portalUrl", values.url, config.portalUrl);
     clash("stateDir", values["state-dir"], config.stateDir);
     if (values.simulate) clash("simulate", true, config.simulate);
+    if (values["simulate-overlay"])
+      clash("overlay.simulate", true, config.overlay?.simulate ?? false);
   } else {
     if (!values.url) throw new CliError("enroll needs --url <portal>", 2);
     const input: AgentConfigInput = { portalUrl: values.url };
     if (values["state-dir"]) input.stateDir = resolve(values["state-dir"]);
     if (values.simulate) input.simulate = true;
+    if (values["simulate-overlay"]) input.overlay = { simulate: true };
     const dp: Record<string, string> = {};
     if (values.wan) dp.wan = values.wan;
     if (values.lan) dp.lan = values.lan;

@@ -43,6 +43,9 @@ export const ZAgentConfig = z.strictObject({
       wireguardGo: z.string().min(1).optional(),
       /** UDP port of the probe responder; every box of an org must use the same. */
       probePort: z.number().int().min(1).max(65535).optional(),
+      /** true: a simulated overlay (demos, browser tests): a real tunnel key and the real
+       * path selection over synthetic probe windows; no tunnels, routes or probes. */
+      simulate: z.boolean().optional(),
     })
     .optional(),
   health: z

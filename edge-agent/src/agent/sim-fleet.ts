@@ -1,7 +1,9 @@
 // Many simulated agents in one process, for demos and the fleet benchmark: each has its
 // own identity, MQTT connection and SimulatedDriver, exactly the code a real device runs
 // minus the kernel. Agents connect in batches so a broker is not hit by every TLS
-// handshake at once.
+// handshake at once. With `overlay: true` each agent also runs a simulated overlay
+// (overlay/sim-overlay.ts: a tunnel key, synthetic probes, the real path selection), as
+// the demo does; without it (the benchmark) no overlay object exists at all.
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +12,7 @@ import { Agent, type AgentSnapshot } from "./agent";
 import type { BackoffOptions } from "./backoff";
 import { SimulatedDriver, type SimulatedDriverOptions } from "./drivers/simulated";
 import { createLogger, type Logger, silentLogger } from "./log";
+import { SimOverlay } from "./overlay/sim-overlay";
 import {
   type AgentStore,
   type Credentials,
@@ -35,12 +38,16 @@ export interface SimFleetOptions {
   backoff?: BackoffOptions;
   /** Agents started together; the next batch waits until these connected (or 10 s). */
   batchSize?: number;
+  /** A simulated overlay per agent (tunnel key in its state dir, else in memory). */
+  overlay?: boolean;
   log?: Logger;
 }
 
 export interface SimFleet {
   agents: Agent[];
   drivers: SimulatedDriver[];
+  /** One per agent with `overlay: true`, else empty. */
+  overlays: SimOverlay[];
   snapshots(): AgentSnapshot[];
   /** Counts by status and connection, for progress lines. */
   summary(): { total: number; connected: number; byRevision: Record<number, number> };
@@ -50,19 +57,26 @@ export interface SimFleet {
 export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
   const log = o.log ?? silentLogger;
   const drivers: SimulatedDriver[] = [];
+  const overlays: SimOverlay[] = [];
   const agents = o.agents.map((spec) => {
     const driver = new SimulatedDriver(o.driver);
     drivers.push(driver);
     const store: AgentStore = spec.stateDir
       ? new FileStore(spec.stateDir)
       : new MemoryStore(null, spec.credentials ?? null);
+    const alog = log === silentLogger ? log : log.child({ identity: spec.identity.identity });
+    const overlay = o.overlay
+      ? new SimOverlay({ stateDir: spec.stateDir, log: alog.child({ component: "overlay" }) })
+      : undefined;
+    if (overlay) overlays.push(overlay);
     return new Agent({
       identity: spec.identity,
       credentials: spec.credentials ?? null,
       driver,
+      ...(overlay ? { overlay } : {}),
       store,
       transport: o.transport,
-      log: log === silentLogger ? log : log.child({ identity: spec.identity.identity }),
+      log: alog,
       heartbeatSeconds: o.heartbeatSeconds,
       simulated: true,
       backoff: o.backoff,
@@ -71,6 +85,8 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
   const batch = Math.max(1, o.batchSize ?? 200);
   for (let i = 0; i < agents.length; i += batch) {
     const group = agents.slice(i, i + batch);
+    // An agent publishes its overlay's key at connect: the key comes first.
+    if (overlays.length) await Promise.all(overlays.slice(i, i + batch).map((x) => x.start()));
     await Promise.all(group.map((a) => a.start()));
     await Promise.all(group.map((a) => a.whenConnected(10_000)));
   }
@@ -78,6 +94,7 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
   return {
     agents,
     drivers,
+    overlays,
     snapshots,
     summary() {
       const byRevision: Record<number, number> = {};
@@ -90,6 +107,7 @@ export async function startSimFleet(o: SimFleetOptions): Promise<SimFleet> {
     },
     async stop() {
       await Promise.all(agents.map((a) => a.stop()));
+      await Promise.all(overlays.map((x) => x.close()));
     },
   };
 }
@@ -110,6 +128,7 @@ const USAGE = `sim-fleet: run many simulated agents in one process
   tsx edge-agent/src/agent/sim-fleet.ts (--state-root <dir> | --state-dir <dir> ...)
       [--fail-marker <text>] [--apply-delay-ms <n>] [--heartbeat <s>] [--batch <n>]
       [--plain-mqtt <mqtt://127.0.0.1:1883>]   (no TLS: local demos only)
+      [--overlay]   a simulated overlay per agent (synthetic probes, real path selection)
   --state-root: every subdirectory is one enrolled state dir.`;
 
 async function cli(argv: string[]): Promise<number> {
@@ -123,6 +142,7 @@ async function cli(argv: string[]): Promise<number> {
       heartbeat: { type: "string" },
       batch: { type: "string" },
       "plain-mqtt": { type: "string" },
+      overlay: { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -150,6 +170,7 @@ async function cli(argv: string[]): Promise<number> {
     },
     heartbeatSeconds: values.heartbeat ? Number(values.heartbeat) : undefined,
     batchSize: values.batch ? Number(values.batch) : undefined,
+    overlay: values.overlay,
     log: createLogger("warn"),
   });
   log.info("sim fleet running", fleet.summary());
