@@ -28,6 +28,7 @@ export const TENANT_MODELS = {
   AppClass: { table: "app_classes", scopeKeys: ["orgId"] },
   UserGroup: { table: "user_groups", scopeKeys: ["orgId"] },
   SteeringPolicy: { table: "steering_policies", scopeKeys: ["orgId"] },
+  L2Segment: { table: "l2_segments", scopeKeys: ["orgId"] },
   PathEvent: { table: "path_events", scopeKeys: ["orgId"] },
   PathSample: { table: "path_samples", scopeKeys: ["orgId"] },
 } as const;

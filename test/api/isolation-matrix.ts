@@ -157,6 +157,17 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
     policy: { name: "p", priority: 10, srcPrefixes: ["10.1.0.0/24"] },
   }),
   "overlay.policies.delete": (orgSlug) => ({ orgSlug, policyId: "missing" }),
+  "overlay.segments.list": (orgSlug) => ({ orgSlug }),
+  "overlay.segments.create": (orgSlug) => ({
+    orgSlug,
+    segment: { name: `seg-${uid()}`, vni: 100, members: [{ siteId: "missing", interface: "l2" }] },
+  }),
+  "overlay.segments.update": (orgSlug) => ({
+    orgSlug,
+    segmentId: "missing",
+    segment: { name: "office", vni: 100, members: [{ siteId: "missing", interface: "l2" }] },
+  }),
+  "overlay.segments.delete": (orgSlug) => ({ orgSlug, segmentId: "missing" }),
   "overlay.topology": (orgSlug) => ({ orgSlug }),
   "overlay.sitePaths": (orgSlug) => ({ orgSlug, siteId: "missing" }),
   "overlay.pathSeries": (orgSlug) => ({ orgSlug, siteId: "missing", pathId: "a~b" }),

@@ -1,9 +1,10 @@
 // The overlay (docs/overlay.md): intent (links, site roles, settings, classes, groups,
-// steering policies) and the read views the portal draws. Thin: logic lives in
+// steering policies, L2 segments) and the read views the portal draws. Thin: logic lives in
 // server/fleet/services/overlay-*.ts.
 import { z } from "zod";
 import {
   ZAppClassInput,
+  ZL2SegmentInput,
   ZOverlaySettingsInput,
   ZSiteOverlayInput,
   ZSlaClassInput,
@@ -28,6 +29,7 @@ import {
   ZAppClassView,
   ZCascadeResult,
   ZIncidentView,
+  ZL2SegmentView,
   ZOverlaySettingsView,
   ZPathSeriesView,
   ZRevisionResult,
@@ -46,6 +48,12 @@ import {
   updatePolicy,
 } from "../../fleet/services/overlay-policies";
 import { listIncidents, pathSeries, sitePaths, topology } from "../../fleet/services/overlay-read";
+import {
+  createSegment,
+  deleteSegment,
+  listSegments,
+  updateSegment,
+} from "../../fleet/services/overlay-segments";
 import { getOverlaySettings, updateOverlaySettings } from "../../fleet/services/overlay-settings";
 import { updateSiteOverlay } from "../../fleet/services/overlay-sites";
 import {
@@ -201,6 +209,31 @@ const policies = router({
     .mutation(({ ctx, input }) => deletePolicy(ctx.tx, ctx.user, ctx.tenant, input.policyId)),
 });
 
+// Segments bridge interfaces of site boxes, as links name them: site.* like links.
+const segments = router({
+  list: permissionProcedure("site.read")
+    .input(orgInput({}))
+    .output(z.array(ZL2SegmentView))
+    .query(({ ctx }) => listSegments(ctx.tx, ctx.tenant.orgId)),
+
+  create: permissionProcedure("site.write")
+    .input(orgInput({ segment: ZL2SegmentInput }))
+    .output(ZWriteResult)
+    .mutation(({ ctx, input }) => createSegment(ctx.tx, ctx.user, ctx.tenant, input.segment)),
+
+  update: permissionProcedure("site.write")
+    .input(orgInput({ segmentId: ZId, segment: ZL2SegmentInput }))
+    .output(ZWriteResult)
+    .mutation(({ ctx, input }) =>
+      updateSegment(ctx.tx, ctx.user, ctx.tenant, input.segmentId, input.segment),
+    ),
+
+  delete: permissionProcedure("site.write")
+    .input(orgInput({ segmentId: ZId }))
+    .output(ZRevisionResult)
+    .mutation(({ ctx, input }) => deleteSegment(ctx.tx, ctx.user, ctx.tenant, input.segmentId)),
+});
+
 export const overlayRouter = router({
   settings,
   site,
@@ -209,6 +242,7 @@ export const overlayRouter = router({
   apps,
   groups,
   policies,
+  segments,
 
   topology: permissionProcedure("site.read")
     .input(orgInput({}))

@@ -28,14 +28,16 @@ export async function loadIntent(tx: Tx, orgId: string): Promise<Intent> {
 /** The overlay tables as rows (ZOverlayIntent): what the compiler and a rollback need. */
 async function loadOverlayIntent(tx: Tx, orgId: string) {
   const where = { orgId };
-  const [settings, links, slaClasses, appClasses, userGroups, policies] = await Promise.all([
-    tx.overlaySettings.findUnique({ where }),
-    tx.wanLink.findMany({ where, orderBy: { id: "asc" } }),
-    tx.slaClass.findMany({ where, orderBy: { id: "asc" } }),
-    tx.appClass.findMany({ where, orderBy: [{ number: "asc" }, { id: "asc" }] }),
-    tx.userGroup.findMany({ where, orderBy: { id: "asc" } }),
-    tx.steeringPolicy.findMany({ where, orderBy: [{ priority: "asc" }, { id: "asc" }] }),
-  ]);
+  const [settings, links, slaClasses, appClasses, userGroups, policies, segments] =
+    await Promise.all([
+      tx.overlaySettings.findUnique({ where }),
+      tx.wanLink.findMany({ where, orderBy: { id: "asc" } }),
+      tx.slaClass.findMany({ where, orderBy: { id: "asc" } }),
+      tx.appClass.findMany({ where, orderBy: [{ number: "asc" }, { id: "asc" }] }),
+      tx.userGroup.findMany({ where, orderBy: { id: "asc" } }),
+      tx.steeringPolicy.findMany({ where, orderBy: [{ priority: "asc" }, { id: "asc" }] }),
+      tx.l2Segment.findMany({ where, orderBy: [{ vni: "asc" }, { id: "asc" }] }),
+    ]);
   const strip = <T extends { orgId: string; createdAt: Date; updatedAt: Date }>({
     orgId: _o,
     createdAt: _c,
@@ -56,5 +58,6 @@ async function loadOverlayIntent(tx: Tx, orgId: string) {
     appClasses: appClasses.map(strip),
     userGroups: userGroups.map(strip),
     policies: policies.map(strip),
+    segments: segments.map(strip),
   };
 }

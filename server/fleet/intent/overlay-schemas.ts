@@ -96,3 +96,26 @@ export const ZSteeringPolicyInput = z
     path: ["appClassId"],
   });
 export type SteeringPolicyInput = z.infer<typeof ZSteeringPolicyInput>;
+
+/** VXLAN's 24-bit network identifier (0 is reserved). */
+export const MAX_VNI = 16_777_215;
+
+/**
+ * An L2 segment: the member sites' LAN-side interfaces bridged over VXLAN in the tunnels
+ * (docs/overlay.md, "L2 segments"). One interface per site; the interface is the box's
+ * and given to the segment whole (it is enslaved to a bridge).
+ */
+export const ZL2SegmentInput = z
+  .strictObject({
+    name,
+    vni: z.number().int().min(1).max(MAX_VNI),
+    members: z
+      .array(z.strictObject({ siteId: idRef, interface: ZIfname }))
+      .min(1)
+      .max(256),
+  })
+  .refine((s) => new Set(s.members.map((m) => m.siteId)).size === s.members.length, {
+    message: "a site can be a member only once",
+    path: ["members"],
+  });
+export type L2SegmentInput = z.infer<typeof ZL2SegmentInput>;

@@ -136,6 +136,17 @@ export const ZOverlayIntent = z.object({
       enabled: z.boolean(),
     }),
   ),
+  /** L2 segments (VXLAN over the tunnels); snapshots from before they existed have none. */
+  segments: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        vni: z.number(),
+        members: z.array(z.object({ siteId: z.string(), interface: z.string() })),
+      }),
+    )
+    .default([]),
 });
 export type OverlayIntent = z.infer<typeof ZOverlayIntent>;
 export const EMPTY_OVERLAY_INTENT: OverlayIntent = {
@@ -145,6 +156,7 @@ export const EMPTY_OVERLAY_INTENT: OverlayIntent = {
   appClasses: [],
   userGroups: [],
   policies: [],
+  segments: [],
 };
 
 /** An org's whole intent at one revision (stored in intent_snapshots). */

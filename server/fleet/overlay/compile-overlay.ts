@@ -9,6 +9,7 @@ import type {
   OverlayLink,
   OverlayPath,
   OverlayPolicy,
+  OverlaySegment,
   Sla,
 } from "../protocol";
 import { BASE_LISTEN_PORT, pathAddresses, pathIdOf, tunnelIfname } from "./addressing";
@@ -26,6 +27,7 @@ export const TELEMETRY_INTERVAL_MS = 5000;
 const MAX_PREFIXES = 256;
 const MAX_SOURCES = 64;
 const MAX_PREFERRED = 64;
+const MAX_SEGMENTS = 64;
 
 type Link = OverlayIntent["links"][number];
 type Site = Intent["sites"][number];
@@ -38,6 +40,9 @@ interface RawPath {
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
+/** Cheapest first, id breaking ties: the order policies and segments list paths in. */
+const byCost = (paths: readonly OverlayPath[]) =>
+  [...paths].sort((a, b) => a.cost - b.cost || byId(a, b));
 
 function groupBySite(links: readonly Link[]) {
   const m = new Map<string, Link[]>();
@@ -166,7 +171,7 @@ export function overlayCompiler(orgId: string, intent: Intent, peers: readonly O
 
   const policiesOf = (siteId: string, paths: readonly OverlayPath[]): OverlayPolicy[] => {
     // Within one preference, the cheaper path first: the agent tries them in this order.
-    const ranked = [...paths].sort((a, b) => a.cost - b.cost || byId(a, b));
+    const ranked = byCost(paths);
     const out: OverlayPolicy[] = [];
     const applicable = ov.policies
       .filter((p) => p.enabled && (p.siteId === null || p.siteId === siteId))
@@ -204,6 +209,33 @@ export function overlayCompiler(orgId: string, intent: Intent, peers: readonly O
     return out;
   };
 
+  /**
+   * The segments the site is a member of, by VNI; peers are the other members it has
+   * paths to, in member order. A segment with no such peer yet still bridges the
+   * interface, so that the box is ready when a peer comes.
+   */
+  const segmentsOf = (siteId: string, paths: readonly OverlayPath[]): OverlaySegment[] => {
+    const ranked = byCost(paths);
+    return [...ov.segments]
+      .sort((a, b) => a.vni - b.vni || byId(a, b))
+      .flatMap((seg) => {
+        const own = seg.members.find((m) => m.siteId === siteId);
+        if (!own) return [];
+        const peers = unique(seg.members.map((m) => m.siteId))
+          .filter((id) => id !== siteId)
+          .map((id) => ({
+            siteId: id,
+            pathIds: ranked
+              .filter((p) => p.remote.siteId === id)
+              .map((p) => p.id)
+              .slice(0, MAX_PREFERRED),
+          }))
+          .filter((p) => p.pathIds.length > 0);
+        return [{ vni: seg.vni, name: seg.name, interface: own.interface, peers }];
+      })
+      .slice(0, MAX_SEGMENTS);
+  };
+
   const memo = new Map<string, OverlayConfig | undefined>();
   return (siteId: string): OverlayConfig | undefined => {
     if (memo.has(siteId)) return memo.get(siteId);
@@ -211,6 +243,7 @@ export function overlayCompiler(orgId: string, intent: Intent, peers: readonly O
     let config: OverlayConfig | undefined;
     if (own && sites.has(siteId)) {
       const paths = pathsOf(siteId);
+      const segments = segmentsOf(siteId, paths);
       config = {
         settings: {
           probeIntervalMs: ov.settings.probeIntervalMs,
@@ -231,6 +264,7 @@ export function overlayCompiler(orgId: string, intent: Intent, peers: readonly O
         paths,
         classes,
         policies: policiesOf(siteId, paths),
+        ...(segments.length ? { segments } : {}),
       };
     }
     memo.set(siteId, config);

@@ -31,6 +31,9 @@ export const ZSla = z.strictObject({
 });
 export type Sla = z.infer<typeof ZSla>;
 
+/** Ports the data plane's classifier holds, across all classes of a device (one entry each). */
+export const MAX_APP_PORTS = 4096;
+
 /** What the data plane classifies into a class: destination ports, or destination prefixes. */
 export const ZAppMatch = z.union([
   z
@@ -111,6 +114,20 @@ export const ZOverlayPolicy = z.strictObject({
 });
 export type OverlayPolicy = z.infer<typeof ZOverlayPolicy>;
 
+/**
+ * An L2 segment this device is a member of: its LAN-side `interface` bridged with VXLAN
+ * `vni` to each peer (another member site it has paths to). A peer's traffic takes the
+ * path the `default` unit uses towards that site; `pathIds` are this device's paths to
+ * it, cheapest first.
+ */
+export const ZOverlaySegment = z.strictObject({
+  vni: z.number().int().min(1).max(16_777_215),
+  name: z.string().max(60),
+  interface: ifname,
+  peers: z.array(z.strictObject({ siteId: id, pathIds: z.array(id).min(1).max(64) })).max(256),
+});
+export type OverlaySegment = z.infer<typeof ZOverlaySegment>;
+
 export const ZOverlayConfig = z.strictObject({
   settings: z.strictObject({
     probeIntervalMs: z.number().int().min(20).max(10_000),
@@ -121,6 +138,8 @@ export const ZOverlayConfig = z.strictObject({
   paths: z.array(ZOverlayPath).max(1024),
   classes: z.array(ZOverlayClass).max(250),
   policies: z.array(ZOverlayPolicy).max(256),
+  /** Absent when the site is in no segment (configs without segments stay as they were). */
+  segments: z.array(ZOverlaySegment).max(64).optional(),
 });
 export type OverlayConfig = z.infer<typeof ZOverlayConfig>;
 

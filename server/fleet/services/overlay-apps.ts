@@ -7,6 +7,7 @@ import type { Actor } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { AppClassInput } from "../intent/overlay-schemas";
 import { type OverlayIntent, ZOverlayIntent } from "../intent/schemas";
+import { type AppMatch, MAX_APP_PORTS } from "../protocol";
 import { intentRows, nameTaken, othersInOrg } from "./overlay-crud";
 import { cascadeReason, deletePoliciesNaming } from "./overlay-policies";
 import { requireSlaClass } from "./overlay-sla";
@@ -45,9 +46,18 @@ export async function listAppClasses(tx: Tx, orgId: string) {
 async function assertFree(tx: Tx, orgId: string, input: AppClassInput, except?: string) {
   const others = await tx.appClass.findMany({
     where: othersInOrg(orgId, except),
-    select: { name: true, number: true, kind: true },
+    select: { name: true, number: true, kind: true, match: true },
   });
   if (others.some((o) => o.name === input.name)) throw nameTaken(apps.noun, input.name);
+  const ports = [...others.map((o) => o.match as AppMatch[]), input.match]
+    .flat()
+    .reduce((n, m) => n + ("lo" in m ? m.hi - m.lo + 1 : 0), 0);
+  if (ports > MAX_APP_PORTS)
+    throw new AppError(
+      "BAD_REQUEST",
+      `The application classes would name ${ports} ports; a site's data plane holds at most ${MAX_APP_PORTS}. Use narrower port ranges or destination prefixes.`,
+      { match: `at most ${MAX_APP_PORTS} ports across all classes` },
+    );
   const taken = others.find((o) => o.number === input.number);
   if (taken)
     throw new AppError("CONFLICT", `Class number ${input.number} is used by ${taken.name}`, {

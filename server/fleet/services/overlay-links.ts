@@ -7,6 +7,7 @@ import type { TenantContext } from "../../tenancy/resolve-membership";
 import type { WanLinkInput } from "../intent/overlay-schemas";
 import type { OverlayIntent } from "../intent/schemas";
 import { intentRows, othersInOrg } from "./overlay-crud";
+import { segmentBridging } from "./overlay-segments";
 import { requireSite } from "./sites";
 
 type LinkRow = OverlayIntent["links"][number];
@@ -61,6 +62,13 @@ async function assertFree(tx: Tx, orgId: string, input: WanLinkInput, except?: s
       "CONFLICT",
       `Interface ${input.interface} is already used by link ${clash.name}`,
       { interface: "already used by another link of this site" },
+    );
+  const segment = await segmentBridging(tx, orgId, input.siteId, input.interface);
+  if (segment)
+    throw new AppError(
+      "CONFLICT",
+      `Interface ${input.interface} is bridged into L2 segment ${segment}`,
+      { interface: "already used by an L2 segment of this site" },
     );
 }
 

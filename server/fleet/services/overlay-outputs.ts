@@ -26,6 +26,7 @@ export const ZSlaClassView = intent.slaClasses.element.extend({ inUse: z.number(
 export const ZAppClassView = intent.appClasses.element.extend({ policies: z.number() });
 export const ZUserGroupView = intent.userGroups.element.extend({ policies: z.number() });
 export const ZSteeringPolicyView = intent.policies.element;
+export const ZL2SegmentView = intent.segments.unwrap().element;
 
 export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
 export const ZRevisionResult = z.object({ revision: z.number() });

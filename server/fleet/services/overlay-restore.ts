@@ -3,14 +3,29 @@
 import type { Prisma, Tx } from "../../db/client";
 import type { OverlayIntent } from "../intent/schemas";
 
-/** Rows that name a site no longer there are dropped; references are kept consistent. */
+/**
+ * Rows that name a site no longer there are dropped; references are kept consistent.
+ * `segments: false` (a snapshot from before L2 segments existed says nothing about them)
+ * leaves the segments as they are rather than wiping them.
+ */
 export async function restoreOverlay(
   tx: Tx,
   orgId: string,
   overlay: OverlayIntent,
   sites: Set<string>,
+  o: { segments: boolean } = { segments: true },
 ) {
   const where = { orgId };
+  if (o.segments) {
+    await tx.l2Segment.deleteMany({ where });
+    await tx.l2Segment.createMany({
+      data: overlay.segments.map((s) => ({
+        ...s,
+        orgId,
+        members: s.members.filter((m) => sites.has(m.siteId)) as Prisma.InputJsonValue,
+      })),
+    });
+  }
   // Children first: policies reference classes and groups, classes reference SLA classes.
   await tx.steeringPolicy.deleteMany({ where });
   await tx.appClass.deleteMany({ where });

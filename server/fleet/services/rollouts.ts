@@ -167,7 +167,10 @@ async function restoreIntent(tx: Tx, orgId: string, snapshot: Prisma.JsonValue) 
         },
       });
   }
-  if (hasOverlay) await restoreOverlay(tx, orgId, intent.overlay, sites);
+  if (hasOverlay)
+    await restoreOverlay(tx, orgId, intent.overlay, sites, {
+      segments: (snapshot as { overlay: { segments?: unknown } }).overlay.segments !== undefined,
+    });
   const live = <T extends { siteId: string | null }>(rows: T[]) =>
     rows.filter((x) => x.siteId === null || sites.has(x.siteId));
   await tx.policyRule.deleteMany({ where: { orgId } });

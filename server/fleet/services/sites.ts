@@ -7,6 +7,7 @@ import type { TenantContext } from "../../tenancy/resolve-membership";
 import { ensureOrgCa } from "../enroll/org-ca";
 import { bumpRevision } from "../intent/revision";
 import { type SiteSettings, ZSiteSettings } from "../intent/schemas";
+import { removeSiteFromSegments } from "./overlay-segments";
 
 export async function listSites(tx: Tx, orgId: string) {
   const sites = await tx.site.findMany({ where: { orgId }, orderBy: { name: "asc" } });
@@ -131,8 +132,8 @@ export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, si
 
 /**
  * Removes what names the site in the overlay intent: steering policies scoped to it, its
- * entries in other policies' preferred paths, and partial-mesh pairs with it. (Its links,
- * path events and samples go with the site row.)
+ * entries in other policies' preferred paths, its L2 segment memberships, and
+ * partial-mesh pairs with it. (Its links, path events and samples go with the site row.)
  */
 async function forgetSiteInOverlay(tx: Tx, orgId: string, siteId: string) {
   await tx.steeringPolicy.deleteMany({ where: { orgId, siteId } });
@@ -146,6 +147,7 @@ async function forgetSiteInOverlay(tx: Tx, orgId: string, siteId: string) {
     if (kept.length !== preferred.length)
       await tx.steeringPolicy.update({ where: { id: p.id, orgId }, data: { preferred: kept } });
   }
+  await removeSiteFromSegments(tx, orgId, siteId);
   const settings = await tx.overlaySettings.findUnique({ where: { orgId } });
   const pairs = (settings?.sitePairs as { a: string; b: string }[] | undefined) ?? [];
   const keptPairs = pairs.filter((x) => x.a !== siteId && x.b !== siteId);

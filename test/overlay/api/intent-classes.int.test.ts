@@ -68,7 +68,7 @@ describe("SLA classes, application classes and user groups", () => {
     const mk = (name: string, extra: Record<string, unknown> = {}) =>
       o.api.overlay.apps.create({ orgSlug: o.slug, app: { name, kind: "custom", ...extra } });
     const a = await bumps(o, () =>
-      mk("a", { match: [{ proto: "udp", lo: 16384, hi: 32767 }], dscp: 46 }),
+      mk("a", { match: [{ proto: "udp", lo: 16384, hi: 17407 }], dscp: 46 }),
     );
     await mk("c", { number: 3 });
     const b = await mk("b");
@@ -93,6 +93,14 @@ describe("SLA classes, application classes and user groups", () => {
       "BAD_REQUEST",
     );
     expect(await codeOf(mk("bad-number", { number: 251 }))).toBe("BAD_REQUEST");
+    // Every class's ports share the data plane's 4,096 entries: the sum is checked here,
+    // not on the boxes, which would refuse the whole config.
+    await mk("rtp", { match: [{ proto: "udp", lo: 20000, hi: 23071 }] }); // 3,072 more
+    const tooMany = await errorOf(
+      mk("more-rtp", { match: [{ proto: "udp", lo: 30000, hi: 30000 }] }),
+    );
+    expect(tooMany.code).toBe("BAD_REQUEST");
+    expect(tooMany.message).toMatch(/would name 4097 ports; .* at most 4096/);
     expect(await codeOf(mk("bad-sla", { slaClassId: "nope" }))).toBe("NOT_FOUND");
 
     // Updating without a number keeps the class's own; an explicit free one moves it.
@@ -113,7 +121,7 @@ describe("SLA classes, application classes and user groups", () => {
     expect(after.find((x) => x.id === d.id)?.number).toBe(9);
     expect(after.find((x) => x.id === a.id)).toMatchObject({
       dscp: 46,
-      match: [{ proto: "udp", lo: 16384, hi: 32767 }],
+      match: [{ proto: "udp", lo: 16384, hi: 17407 }],
     });
     expect(
       await codeOf(

@@ -17,7 +17,21 @@ afterAll(closeQueues);
 
 let a: OverlayOrg;
 let b: OverlayOrg;
-const ids = { site: "", link: "", sla: "", app: "", group: "", policy: "", path: "" };
+const ids = {
+  site: "",
+  link: "",
+  sla: "",
+  app: "",
+  group: "",
+  policy: "",
+  path: "",
+  segment: "",
+};
+const segment = (siteId: string) => ({
+  name: "office",
+  vni: 100,
+  members: [{ siteId, interface: "eth4" }],
+});
 const sla = { name: "voice", maxLatencyMs: 150, maxJitterMs: 30, maxLossPct: 1 };
 const prefixes = ["10.0.0.0/8"];
 
@@ -58,6 +72,7 @@ beforeAll(async () => {
       policy: { name: "p", priority: 1, appClassId: ids.app, preferred: [{ siteId: branch }] },
     })
   ).id;
+  ids.segment = (await a.api.overlay.segments.create({ orgSlug: a.slug, segment: segment(hq) })).id;
   const device = await addDevice(a.orgId, hq);
   await addSamples(a.orgId, [{ siteId: hq, deviceId: device.id, pathId: ids.path }]);
   await asOrg(a.orgId, (tx) =>
@@ -87,6 +102,7 @@ async function snapshotOfA() {
     apps: await a.api.overlay.apps.list({ orgSlug: s }),
     groups: await a.api.overlay.groups.list({ orgSlug: s }),
     policies: await a.api.overlay.policies.list({ orgSlug: s }),
+    segments: await a.api.overlay.segments.list({ orgSlug: s }),
     site: (await a.api.site.get({ orgSlug: s, siteId: ids.site })).name,
   };
 }
@@ -119,6 +135,9 @@ function callsOnIdsOfA(s: string): Calls {
         policy: { name: "x", priority: 1, srcPrefixes: prefixes },
       }),
     "policies.delete": () => o.policies.delete({ orgSlug: s, policyId: ids.policy }),
+    "segments.update": () =>
+      o.segments.update({ orgSlug: s, segmentId: ids.segment, segment: segment(ids.site) }),
+    "segments.delete": () => o.segments.delete({ orgSlug: s, segmentId: ids.segment }),
     sitePaths: () => o.sitePaths({ orgSlug: s, siteId: ids.site }),
     pathSeries: () => o.pathSeries({ orgSlug: s, siteId: ids.site, pathId: ids.path }),
   };
@@ -153,6 +172,15 @@ describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
       "policies.create (site)": () => policy({ srcPrefixes: prefixes, siteId: ids.site }),
       "policies.create (preferred)": () =>
         policy({ srcPrefixes: prefixes, preferred: [{ siteId: ids.site }] }),
+      "segments.create (member)": () =>
+        o.segments.create({
+          orgSlug: s,
+          segment: {
+            name: "x",
+            vni: 7,
+            members: [...segment(b.siteIds[0]!).members, ...segment(ids.site).members],
+          },
+        }),
     });
     expect(await snapshotOfA()).toEqual(before);
   });
@@ -177,6 +205,9 @@ describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
           orgSlug: s,
           policy: { name: "new", priority: 1, srcPrefixes: prefixes },
         }),
+      "segments.list": () => o.segments.list({ orgSlug: s }),
+      "segments.create": () =>
+        o.segments.create({ orgSlug: s, segment: { ...segment(ids.site), vni: 9, name: "n" } }),
       topology: () => o.topology({ orgSlug: s }),
       incidents: () => o.incidents({ orgSlug: s }),
     });
@@ -191,6 +222,7 @@ describe("lists and views show only the caller's org", () => {
     expect(await o.apps.list({ orgSlug: s })).toEqual([]);
     expect(await o.groups.list({ orgSlug: s })).toEqual([]);
     expect(await o.policies.list({ orgSlug: s })).toEqual([]);
+    expect(await o.segments.list({ orgSlug: s })).toEqual([]);
     expect(await o.incidents({ orgSlug: s })).toEqual([]);
     expect(await o.links.list({ orgSlug: s, siteId: b.siteIds[0]! })).toEqual([]);
     const topo = await o.topology({ orgSlug: s });
@@ -208,5 +240,10 @@ describe("lists and views show only the caller's org", () => {
         .points.length,
     ).toBe(1);
     expect((await a.api.overlay.topology({ orgSlug: a.slug })).edges.length).toBe(1);
+    // Segment names and VNIs are unique per org: B may use A's.
+    await o.segments.create({ orgSlug: s, segment: segment(b.siteIds[0]!) });
+    expect((await a.api.overlay.segments.list({ orgSlug: a.slug })).map((x) => x.id)).toEqual([
+      ids.segment,
+    ]);
   });
 });

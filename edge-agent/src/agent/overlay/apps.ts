@@ -1,12 +1,14 @@
 // Pure: the overlay's application classes in the data plane's terms (app_ports,
 // app_prefixes and the steering map: app id → mark 0x7a000000|id and DSCP). Port ranges
 // become one map entry per port, so their total is capped by the map's size.
+import { MAX_APP_PORTS } from "../../../../server/fleet/protocol";
 import type { AppClass } from "../../dataplane/config";
 import { classMark } from "./routing-plan";
 import type { OverlayClass } from "./types";
 
 /** Entries of the data plane's app_ports map (bpf/include/maps.h). */
-export const MAX_APP_PORTS = 4096;
+export { MAX_APP_PORTS };
+
 const PROTO = { tcp: 6, udp: 17 } as const;
 
 export class AppPlanError extends Error {

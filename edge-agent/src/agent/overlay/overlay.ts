@@ -5,7 +5,8 @@
 // Nothing here needs the control plane: the agent only publishes what this class reports.
 //
 // Emits "event" (PathEvent, also queued in `events`), "status" (OverlayStatus, when the
-// tunnels' state changed) and "switch" ({changes, lines, ms}: a failover's route rewrite).
+// tunnels' state changed), "switch" ({changes, lines, ms}: a failover's route rewrite) and
+// "segment-switch" (the same for the L2 segments' VXLAN ports, vxlan.ts).
 import { EventEmitter } from "node:events";
 import { type Logger, silentLogger } from "../log";
 import { EventQueue } from "./events";
@@ -19,6 +20,7 @@ import { Tunnels } from "./tunnels";
 import type { OverlayConfig, OverlayStatus, PathReport } from "./types";
 import type { Unit } from "./units";
 import { validateOverlay } from "./validate";
+import { Vxlan } from "./vxlan";
 import type { WgInterface } from "./wg-dump";
 
 export interface OverlayOptions {
@@ -57,6 +59,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
   private key: TunnelKey | null = null;
   private readonly tunnels: Tunnels;
   private readonly routing: Routing;
+  private readonly vxlan: Vxlan;
   private readonly prober: Prober;
   private readonly selector = new Selector(0);
   private active: Active | null = null;
@@ -74,6 +77,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
     this.log = o.log ?? silentLogger;
     this.tunnels = new Tunnels({ wireguardGo: o.wireguardGo, logDir: o.logDir, log: this.log });
     this.routing = new Routing(this.log);
+    this.vxlan = new Vxlan(this.log);
     this.prober = new Prober({
       port: o.probePort,
       log: this.log,
@@ -120,6 +124,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
     this.selector.holdDownMs = config.settings.holdDownMs;
     this.evaluate(false);
     await this.routing.apply(config, units, unclassified, () => this.selector.selections());
+    await this.vxlan.reconcile(config, this.segmentSelection());
     this.wg = await this.tunnels.dump().catch(() => this.wg);
     this.startTimers();
     this.emitStatusIfChanged(true);
@@ -135,11 +140,21 @@ export class Overlay extends EventEmitter implements OverlayHost {
     if (!config) return;
     await this.tunnels.verify(config);
     await this.routing.verify();
+    await this.vxlan.verify(config);
+  }
+
+  /** L2 segments follow the unit of unclassified traffic (the `default` class). */
+  private segmentSelection() {
+    return (siteId: string) => {
+      const a = this.active;
+      return a ? this.selector.current(a.unclassified.key, siteId) : null;
+    };
   }
 
   private async teardown() {
     this.stopTimers();
     this.prober.close();
+    await this.vxlan.teardown();
     await this.routing.teardown();
     await this.tunnels.teardown();
     const had = this.active !== null;
@@ -180,11 +195,23 @@ export class Overlay extends EventEmitter implements OverlayHost {
       t0,
     );
     // Routes first: the write reaches `ip` before any logging or event handling runs.
-    if (changes.length && switchRoutes)
+    if (changes.length && switchRoutes) {
       this.routing.switchPaths(changes).then(
         (lines) => this.emit("switch", { changes, lines, ms: mono() - t0 } satisfies SwitchInfo),
         (e) => this.log.error("failover routes not applied", { error: e }),
       );
+      const l2 = this.vxlan.managed ? changes.filter((c) => c.unit === a.unclassified.key) : [];
+      if (l2.length)
+        this.vxlan.switchPaths(l2).then(
+          (lines) => {
+            if (lines === 0) return;
+            const info = { changes: l2, lines, ms: mono() - t0 } satisfies SwitchInfo;
+            this.log.info("L2 segment ports switched", { lines, ms: info.ms.toFixed(2) });
+            this.emit("segment-switch", info);
+          },
+          (e) => this.log.error("failover of L2 segments not applied", { error: e }),
+        );
+    }
     for (const d of events) {
       const e = this.events.push(d);
       this.log.info("path event", {
@@ -222,6 +249,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
         for (const name of dead) this.tunnelErrors.delete(name);
       }
       await this.routing.repair(() => this.selector.selections());
+      if (this.vxlan.managed) await this.vxlan.reconcile(a.config, this.segmentSelection());
     } catch (e) {
       this.log.warn("overlay repair failed", { error: e });
     }
@@ -295,6 +323,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
     this.stopTimers();
     this.prober.close();
     this.routing.close();
+    this.vxlan.close();
     this.removeAllListeners();
   }
 }

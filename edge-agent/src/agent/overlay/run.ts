@@ -1,9 +1,10 @@
 // `patronus-agent overlay-run`: one device's overlay from a static config, without the
 // fleet channel, for test beds and debugging on a box (run it inside the box's network
 // namespace: `ip netns exec <ns> patronus-agent overlay-run --config overlay.json`).
-// stdout: JSON lines {type: "ready" | "event" | "status" | "switch" | "report" | "applied"
-// | "error"}. stdin: JSON lines {cmd: "apply", config?} | {cmd: "report"} |
-// {cmd: "exit", teardown?}. EOF on stdin or SIGTERM ends it (tearing down, unless --keep).
+// stdout: JSON lines {type: "ready" | "event" | "status" | "switch" | "segment-switch" |
+// "report" | "applied" | "error"}. stdin: JSON lines {cmd: "apply", config?} |
+// {cmd: "report"} | {cmd: "exit", teardown?}. EOF on stdin or SIGTERM ends it (tearing
+// down, unless --keep).
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -67,6 +68,7 @@ export async function overlayRun(argv: string[]): Promise<number> {
   overlay.on("event", (event) => print({ type: "event", event }));
   overlay.on("status", (status) => print({ type: "status", status }));
   overlay.on("switch", (info) => print({ type: "switch", ...info }));
+  overlay.on("segment-switch", (info) => print({ type: "segment-switch", ...info }));
   await overlay.start();
   await overlay.apply(config);
   print({ type: "ready", publicKey: overlay.publicKey, pids: overlay.pids() });

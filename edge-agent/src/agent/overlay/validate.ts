@@ -4,6 +4,7 @@ import { planApps } from "./apps";
 import { planRules } from "./routing-plan";
 import type { OverlayConfig } from "./types";
 import { unitsOf } from "./units";
+import { planSegments } from "./vxlan-plan";
 
 export class OverlayConfigError extends Error {
   override name = "OverlayConfigError";
@@ -26,6 +27,7 @@ export function validateOverlay(config: OverlayConfig) {
   unique(config.paths, "tunnel interface", (p) => p.ifname);
   unique(config.paths, "listen port", (p) => p.listenPort);
   unique(config.policies, "policy id", (p) => p.id);
+  unique(config.segments ?? [], "segment VNI", (s) => s.vni);
   const links = new Set(config.links.map((l) => l.id));
   const linkIfs = new Set(config.links.map((l) => l.ifname));
   const classes = new Set(config.classes.map((c) => c.id));
@@ -46,6 +48,7 @@ export function validateOverlay(config: OverlayConfig) {
     planApps(config.classes);
     const { units, unclassified } = unitsOf(config);
     planRules(config, units, unclassified);
+    planSegments(config);
     return { units, unclassified };
   } catch (e) {
     throw new OverlayConfigError(`overlay: ${(e as Error).message}`);

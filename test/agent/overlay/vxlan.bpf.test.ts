@@ -1,0 +1,227 @@
+// L2 segments on the agent (root, wireguard-go): the two boxes of lib/bed.ts, each with an
+// extra LAN-side interface `seg0` to an "L2 host" namespace, both hosts in one subnet
+// (192.168.50.1 and .2, no router between them), and a segment (VNI 4242) in both boxes'
+// configs. Frames cross as VXLAN over the tunnels' link-local addresses: ARP resolves,
+// UDP of the segment's full MTU passes, a failover of the `default` unit moves the
+// segment's port, reconciling again changes nothing, and removing the segment releases
+// the interface. Durations are printed, never asserted.
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sh } from "../../../bpf/tests/lib/netns";
+import {
+  bridgeIfname,
+  SEGMENT_MTU,
+  vxlanIfname,
+} from "../../../edge-agent/src/agent/overlay/vxlan-plan";
+import type { OverlayConfig } from "../../../server/fleet/protocol";
+import { mono, OverlayBed, type Runner, type Side } from "./lib/bed";
+import { ECHO_PORT, type StreamResult, UDP_ECHO_JS, UDP_STREAM_JS } from "./lib/traffic";
+
+const [P0, P1] = OverlayBed.PATHS;
+const VNI = 4242;
+const HOST = { a: "192.168.50.1", b: "192.168.50.2" };
+const skipReason =
+  process.getuid?.() !== 0
+    ? "needs root (network namespaces, WireGuard, VXLAN)"
+    : !existsSync("/usr/bin/wireguard-go") && !existsSync("/usr/local/bin/wireguard-go")
+      ? "needs wireguard-go"
+      : !existsSync("/usr/bin/wg")
+        ? "needs wireguard-tools (wg)"
+        : null;
+
+const bed = new OverlayBed();
+const hosts: Record<Side, string> = { a: "", b: "" };
+let a: Runner;
+let b: Runner;
+
+const withSegment = (side: Side, peers = [P0, P1]): OverlayConfig =>
+  bed.config(side, {
+    segments: [
+      {
+        vni: VNI,
+        name: "office",
+        interface: "seg0",
+        peers: [{ siteId: side === "a" ? "site_b" : "site_a", pathIds: [...peers] }],
+      },
+    ],
+  });
+
+/** A veth from the box (`seg0`, no address: it is bridged) to a new L2 host namespace. */
+async function addL2Host(side: Side) {
+  const host = await bed.net.add(`H${side}`);
+  const [x, y] = [`${bed.net.prefix}s${side}`, `${bed.net.prefix}h${side}`];
+  await sh("ip", ["link", "add", x, "type", "veth", "peer", "name", y]);
+  await sh("ip", ["link", "set", x, "netns", bed.ns[side]]);
+  await sh("ip", ["link", "set", y, "netns", host]);
+  await bed.exec(bed.ns[side], "ip", ["link", "set", x, "name", "seg0"]);
+  await bed.exec(host, "ip", ["link", "set", y, "name", "eth0"]);
+  await bed.exec(host, "ip", ["link", "set", "eth0", "mtu", String(SEGMENT_MTU), "up"]);
+  await bed.exec(host, "ip", ["addr", "add", `${HOST[side]}/24`, "dev", "eth0"]);
+  hosts[side] = host;
+}
+
+const links = async (side: Side) =>
+  JSON.parse(await bed.exec(bed.ns[side], "ip", ["-d", "-j", "link", "show"])) as {
+    ifname: string;
+    ifindex: number;
+    master?: string;
+    linkinfo?: { info_slave_data?: { flood?: boolean } };
+  }[];
+const port = (path: string) => vxlanIfname(VNI, path);
+/** The segment's ports on a box that flood (the active ones). */
+const activePorts = async (side: Side) =>
+  (await links(side))
+    .filter((l) => l.master === bridgeIfname(VNI) && l.linkinfo?.info_slave_data?.flood === true)
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith("pv"));
+
+async function applied(r: Runner, config: OverlayConfig | undefined) {
+  const from = r.lines.length;
+  r.send({ cmd: "apply", ...(config ? { config } : {}) });
+  const done = await r.waitLine("applied", (l) => l.type === "applied" || l.type === "error", {
+    from,
+  });
+  expect(done.error, done.error).toBeUndefined();
+}
+
+async function l2Stream(durationMs: number, everyMs = 10): Promise<StreamResult> {
+  const out = await bed.exec(hosts.a, process.execPath, [
+    "-e",
+    UDP_STREAM_JS,
+    HOST.b,
+    String(ECHO_PORT),
+    String(everyMs),
+    String(durationMs),
+  ]);
+  return JSON.parse(out) as StreamResult;
+}
+
+const allUp = (r: Runner, from = 0) =>
+  r.waitLine(
+    "both paths up on P0",
+    (l) =>
+      l.type === "report" &&
+      !!l.report &&
+      l.report.paths.every((p) => p.state === "up") &&
+      l.report.selection.some((s) => s.pathId === P0),
+    { from, timeoutMs: 30_000 },
+  );
+
+describe.skipIf(!!skipReason)(
+  `L2 segment between two boxes${skipReason ? ` (${skipReason})` : ""}`,
+  () => {
+    beforeAll(async () => {
+      await bed.create();
+      await addL2Host("a");
+      await addL2Host("b");
+      [a, b] = await Promise.all([
+        bed.start("a", withSegment("a")),
+        bed.start("b", withSegment("b")),
+      ]);
+      await Promise.all([allUp(a), allUp(b)]);
+      const echo = bed.net.spawn(hosts.b, process.execPath, ["-e", UDP_ECHO_JS, String(ECHO_PORT)]);
+      await new Promise((r) => echo.stdout!.once("data", r));
+    });
+
+    afterAll(async () => {
+      await bed.destroy();
+    });
+
+    it("bridges the two hosts: ARP resolves, and packets of the segment's MTU pass", async () => {
+      for (const side of ["a", "b"] as const) {
+        const mine = (await links(side)).filter((l) => l.master === bridgeIfname(VNI));
+        expect(mine.map((l) => l.ifname).sort()).toEqual(["seg0", port(P0), port(P1)].sort());
+        expect(await activePorts(side)).toEqual([port(P0)]);
+      }
+      // 1350-byte IP packets, DF set: the frame fits the VXLAN ports' MTU exactly.
+      const ping = await bed.exec(hosts.a, "ping", [
+        "-c",
+        "3",
+        "-i",
+        "0.2",
+        "-W",
+        "2",
+        "-M",
+        "do",
+        "-s",
+        String(SEGMENT_MTU - 28),
+        HOST.b,
+      ]);
+      expect(ping).toMatch(/3 received/);
+      const macB = JSON.parse(await bed.exec(hosts.b, "ip", ["-j", "link", "show", "eth0"]))[0]
+        .address as string;
+      const neigh = await bed.exec(hosts.a, "ip", ["neigh", "show", HOST.b]);
+      expect(neigh).toContain(`lladdr ${macB}`);
+      const s = await l2Stream(1000);
+      expect(s.received).toBeGreaterThan(s.sent * 0.9);
+    });
+
+    it("moves the segment to the default unit's new path when a link goes down", async () => {
+      const fromA = a.lines.length;
+      const traffic = l2Stream(6000, 10);
+      await new Promise((r) => setTimeout(r, 1000));
+      const t0 = mono();
+      await bed.exec(bed.ns.a, "ip", ["link", "set", "wan0", "down"]);
+      const sw = await a.waitLine("segment switch on box A", (l) => l.type === "segment-switch", {
+        from: fromA,
+      });
+      const route = await a.waitLine("route switch on box A", (l) => l.type === "switch", {
+        from: fromA,
+      });
+      expect(await activePorts("a")).toEqual([port(P1)]);
+      const result = await traffic;
+      console.log(
+        `L2 segment failover: link down → ports switched ${Math.round(sw.seenAt - t0)} ms ` +
+          `(decision → kernel ${sw.ms!.toFixed(2)} ms for ${sw.lines} lines; routes ${route.ms!.toFixed(2)} ms), ` +
+          `L2 UDP gap ${result.longestGapMs} ms (every 10 ms: ${result.received}/${result.sent} answered)`,
+      );
+      expect(result.received).toBeGreaterThan(0);
+      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+    });
+
+    it("fails back with the default unit after the hold-down", async () => {
+      const fromA = a.lines.length;
+      await bed.exec(bed.ns.a, "ip", ["link", "set", "wan0", "up"]);
+      await a.waitLine(
+        "failback",
+        (l) => l.type === "event" && l.event!.kind === "failback" && l.event!.toPath === P0,
+        { from: fromA, timeoutMs: 30_000 },
+      );
+      await a.waitLine("segment switch back", (l) => l.type === "segment-switch", {
+        from: fromA,
+      });
+      expect(await activePorts("a")).toEqual([port(P0)]);
+      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+    });
+
+    it("reconciles idempotently: the same config again and an agent restart keep every device", async () => {
+      const before = (await links("a")).map((l) => `${l.ifname}#${l.ifindex}`).sort();
+      await applied(a, withSegment("a"));
+      expect((await links("a")).map((l) => `${l.ifname}#${l.ifindex}`).sort()).toEqual(before);
+
+      const from = a.lines.length;
+      a.send({ cmd: "exit", teardown: false });
+      await a.waitLine("closed", (l) => l.type === "closed", { from });
+      await a.exited;
+      a = await bed.start("a", withSegment("a"));
+      await allUp(a);
+      expect((await links("a")).map((l) => `${l.ifname}#${l.ifindex}`).sort()).toEqual(before);
+      expect(await activePorts("a")).toEqual([port(P0)]);
+      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+    });
+
+    it("drops a path's port with the path, and releases the interface with the segment", async () => {
+      // Both ends: the compiler drops a path from both boxes' configs alike.
+      await Promise.all([applied(a, withSegment("a", [P1])), applied(b, withSegment("b", [P1]))]);
+      const mine = (await links("a")).filter((l) => l.master === bridgeIfname(VNI));
+      expect(mine.map((l) => l.ifname).sort()).toEqual(["seg0", port(P1)].sort());
+      expect(await activePorts("a")).toEqual([port(P1)]);
+      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+
+      await applied(a, bed.config("a"));
+      const after = await links("a");
+      expect(after.filter((l) => /^p[bv][0-9a-f]{8}$/.test(l.ifname))).toEqual([]);
+      expect(after.find((l) => l.ifname === "seg0")?.master).toBeUndefined();
+    });
+  },
+);
