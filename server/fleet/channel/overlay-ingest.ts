@@ -3,6 +3,8 @@
 // `events` (failovers, path state changes). Batched per org by ingest.ts; one statement
 // per kind and batch. The org and device always come from the topic, never the payload,
 // and every statement joins the org's active device rows, so a device writes only its own.
+// Device times are kept (queued events are from the past) but never later than now: a box
+// with a clock running ahead must not pin a path's health or the top of the timeline.
 import type { Tx } from "../../db/client";
 import { getRedis, redisKey } from "../../redis";
 import { bumpRevision } from "../intent/revision";
@@ -75,7 +77,7 @@ async function writeStatuses(tx: Tx, orgId: string, statuses: Map<string, Overla
         "overlayPublicKey" = s.key,
         "overlayStatus" = s.status::jsonb || jsonb_build_object(
           'selection', coalesce(devices."overlayStatus" -> 'selection', '[]'::jsonb)),
-        "overlayStatusAt" = s.at,
+        "overlayStatusAt" = LEAST(s.at, now()),
         "updatedAt" = now()
       FROM s JOIN prev ON prev.id = s.id
       WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
@@ -106,7 +108,7 @@ async function writePaths(tx: Tx, orgId: string, reports: OverlayReports["paths"
     await tx.$executeRaw`
       INSERT INTO path_samples ("orgId", "siteId", "deviceId", "pathId", at, up,
                                 "latencyMs", "jitterMs", "lossPct", mos)
-      SELECT d."orgId", d."siteId", d.id, s.path, s.at, s.up, s.latency, s.jitter, s.loss, s.mos
+      SELECT d."orgId", d."siteId", d.id, s.path, LEAST(s.at, now()), s.up, s.latency, s.jitter, s.loss, s.mos
       FROM unnest(
         ${samples.map((s) => s.deviceId)}::text[],
         ${samples.map((s) => s.p.id)}::text[],
@@ -137,7 +139,7 @@ async function writeEvents(tx: Tx, orgId: string, events: OverlayReports["events
   await tx.$executeRaw`
     INSERT INTO path_events (id, "orgId", "siteId", "deviceId", "eventId", at, kind, unit,
                              "unitName", "remoteSiteId", "fromPath", "toPath", reason, metrics)
-    SELECT gen_random_uuid()::text, d."orgId", d."siteId", d.id, e.event, e.at, e.kind, e.unit,
+    SELECT gen_random_uuid()::text, d."orgId", d."siteId", d.id, e.event, LEAST(e.at, now()), e.kind, e.unit,
            e.unit_name, e.remote_site, e.from_path, e.to_path, e.reason, e.metrics::jsonb
     FROM unnest(
       ${rows.map(([id]) => id)}::text[],

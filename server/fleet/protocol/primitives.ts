@@ -16,5 +16,10 @@ export const ZIpv4 = z
   .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "expected an IPv4 address")
   .refine((s) => s.split(".").every((o) => Number(o) <= 255), "not a valid IPv4 address");
 export const ZPort = z.number().int().min(1).max(65535);
-export const ZIfname = z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, "not an interface name");
+export const ZIfname = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}$/, "not an interface name")
+  // Names that mean something else to sysctl and ip ("all" and "default" are the
+  // conf/all and conf/default settings).
+  .refine((s) => !["all", "default", "lo"].includes(s), "not a usable interface name");
 export const ZIsoDate = z.string().datetime({ offset: true }).max(40);

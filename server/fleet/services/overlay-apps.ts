@@ -49,6 +49,23 @@ async function assertFree(tx: Tx, orgId: string, input: AppClassInput, except?: 
     select: { name: true, number: true, kind: true, match: true },
   });
   if (others.some((o) => o.name === input.name)) throw nameTaken(apps.noun, input.name);
+  // A port or prefix belongs to one class: the data plane maps each to one app id.
+  for (const o of others)
+    for (const m of o.match as AppMatch[])
+      for (const n of input.match) {
+        const clash =
+          "lo" in m && "lo" in n
+            ? m.proto === n.proto && m.lo <= n.hi && n.lo <= m.hi
+              ? `${n.proto} port ${Math.max(m.lo, n.lo)}`
+              : null
+            : "prefix" in m && "prefix" in n && m.prefix === n.prefix
+              ? `prefix ${n.prefix}`
+              : null;
+        if (clash)
+          throw new AppError("CONFLICT", `The ${clash} is already in application class ${o.name}`, {
+            match: `overlaps ${o.name}`,
+          });
+      }
   const ports = [...others.map((o) => o.match as AppMatch[]), input.match]
     .flat()
     .reduce((n, m) => n + ("lo" in m ? m.hi - m.lo + 1 : 0), 0);

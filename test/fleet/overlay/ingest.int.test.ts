@@ -99,7 +99,7 @@ describe("overlay reports", () => {
 
     // The same key again (a reconnect): the status is stored, the revision stays.
     const revisions = (await overlayRows(org.orgId)).snapshots.length;
-    const again = new Date(Date.now() + 1000);
+    const again = new Date(Date.now() - 1);
     await publish(a, topics.overlay(boxA.identity.identity), overlayStatus(keyA, again), true);
     await until("the repeated status to be stored", async () =>
       (await overlayRows(org.orgId)).devices.some(
@@ -201,6 +201,22 @@ describe("overlay reports", () => {
       at: new Date(e1.at),
     });
     expect(rows.events[1]!.metrics).toBeNull();
+  });
+
+  it("keeps a device clock that runs ahead from dating rows in the future", async () => {
+    const org = await overlayOrg(stack, cleanups);
+    const box = org.boxes[0]!;
+    const c = await asBox(stack, box, cleanups);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    await publish(c, topics.events(box.identity.identity), {
+      v: 1,
+      events: [pathEvent("evt-future01", { at: tomorrow })],
+    });
+    const rows = await until("the event", async () => {
+      const r = await overlayRows(org.orgId);
+      return r.events.length > 0 && r;
+    });
+    expect(rows.events[0]!.at.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it("refuses bad payloads with a reason and changes nothing", async () => {

@@ -93,6 +93,11 @@ describe("SLA classes, application classes and user groups", () => {
       "BAD_REQUEST",
     );
     expect(await codeOf(mk("bad-number", { number: 251 }))).toBe("BAD_REQUEST");
+    const overlap = await errorOf(
+      mk("rtp-too", { match: [{ proto: "udp", lo: 17000, hi: 17001 }] }),
+    );
+    expect(overlap.code).toBe("CONFLICT");
+    expect(overlap.message).toMatch(/udp port 17000 is already in application class a/);
     // Every class's ports share the data plane's 4,096 entries: the sum is checked here,
     // not on the boxes, which would refuse the whole config.
     await mk("rtp", { match: [{ proto: "udp", lo: 20000, hi: 23071 }] }); // 3,072 more

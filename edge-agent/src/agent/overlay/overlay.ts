@@ -69,6 +69,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
   private evalTimer: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private repairTimer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
   private statusKey = "";
   private closed = false;
 
@@ -104,8 +105,25 @@ export class Overlay extends EventEmitter implements OverlayHost {
     if (config) validateOverlay(config);
   }
 
+  /**
+   * apply, teardown, repair and close run one at a time, in call order: a repair of the
+   * old config must never interleave with the apply of a new one.
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Makes `config` the running overlay (undefined: none at all). Idempotent. */
-  async apply(config: OverlayConfig | undefined): Promise<void> {
+  apply(config: OverlayConfig | undefined): Promise<void> {
+    return this.serial(() => this.applyNow(config));
+  }
+
+  private async applyNow(config: OverlayConfig | undefined): Promise<void> {
     if (!this.key) await this.start();
     if (!config) return this.teardown();
     const { units, unclassified } = validateOverlay(config);
@@ -229,7 +247,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
   private startTimers() {
     if (this.tick) return;
     this.tick = setInterval(() => this.evaluate(), EVAL_TICK_MS);
-    this.repairTimer = setInterval(() => void this.repair(), REPAIR_MS);
+    this.repairTimer = setInterval(() => void this.serial(() => this.repair()), REPAIR_MS);
   }
 
   private stopTimers() {
@@ -240,7 +258,7 @@ export class Overlay extends EventEmitter implements OverlayHost {
   /** Brings back what the kernel lost: routes of a link that was down, a dead wireguard-go. */
   private async repair() {
     const a = this.active;
-    if (!a || !this.key) return;
+    if (!a || !this.key || this.closed) return;
     try {
       const dead = this.tunnels.dead();
       if (dead.length) {
@@ -317,7 +335,11 @@ export class Overlay extends EventEmitter implements OverlayHost {
    * Stops probing and selecting. `teardown` also removes tunnels, rules and routes;
    * without it they stay, and traffic keeps the last selection until the next start.
    */
-  async close(o: { teardown?: boolean } = {}): Promise<void> {
+  close(o: { teardown?: boolean } = {}): Promise<void> {
+    return this.serial(() => this.closeNow(o));
+  }
+
+  private async closeNow(o: { teardown?: boolean }): Promise<void> {
     if (o.teardown) await this.teardown();
     this.closed = true;
     this.stopTimers();

@@ -63,6 +63,7 @@ export class PathProbe {
   private interval: NodeJS.Timeout | null = null;
   private closed = false;
   readonly hash: number;
+  private readonly peer: string;
   readonly counters = { sent: 0, answered: 0, lost: 0, txBytes: 0, rxBytes: 0 };
 
   constructor(
@@ -72,6 +73,8 @@ export class PathProbe {
     private readonly log: Logger,
   ) {
     this.hash = pathHash(target.id);
+    // The canonical text of the address, as the socket reports senders.
+    this.peer = new URL(`http://[${target.peerAddress}]`).hostname.slice(1, -1);
   }
 
   start(intervalMs: number) {
@@ -95,7 +98,10 @@ export class PathProbe {
     if (this.socket) return this.bound ? this.socket : null;
     const s = createSocket({ type: "udp6" });
     this.socket = s;
-    s.on("message", (msg) => this.onAnswer(msg));
+    s.on("message", (msg, rinfo) => {
+      // Only the peer's inner address answers for this path (no one else can vouch for it).
+      if (rinfo.address === this.peer) this.onAnswer(msg);
+    });
     s.on("error", (e) => {
       this.log.debug("probe socket error", { path: this.target.id, error: e.message });
       // Bind fails while the inner address is missing: try again with the next probe.
@@ -146,7 +152,6 @@ export class PathProbe {
   private onAnswer(msg: Buffer) {
     const p = decodeProbe(msg);
     if (!p || p.hash !== this.hash) return;
-    const rtt = Number(process.hrtime.bigint() - p.sentNs) / 1e6;
     const pending = this.pending.get(p.seq);
     let sample = pending?.sample;
     if (pending) {
@@ -160,6 +165,8 @@ export class PathProbe {
       sample.lost = false;
       this.counters.lost--;
     }
+    // Timed by our own record of the send, not by what the answer says.
+    const rtt = Math.max(0, nowMs() - sample!.sentAt);
     sample!.rttMs = rtt;
     this.lastRtt = rtt;
     this.lastAnswerAt = nowMs();

@@ -139,6 +139,14 @@ describe("routes", () => {
     ]);
   });
 
+  it("a policy for any source (0.0.0.0/0) gets one rule without a source", () => {
+    const c = overlayConfig();
+    c.policies[0]!.sources = ["10.9.0.0/16", "0.0.0.0/0"];
+    const guests = rulesOf(c).filter((r) => r.table === 20001);
+    expect(guests).toHaveLength(1);
+    expect(guests[0]).not.toHaveProperty("src");
+  });
+
   it("a default route through the overlay goes only to units that prefer its site", () => {
     const c = overlayConfig();
     c.paths[2]!.prefixes = ["0.0.0.0/0"]; // the hub is a cloud gateway offering breakout

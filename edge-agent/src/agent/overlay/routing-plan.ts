@@ -84,7 +84,10 @@ export function planRules(config: OverlayConfig, units: readonly Unit[], unclass
     const m = u.match;
     if (m.kind === "policy") {
       const mark = m.classId === undefined ? {} : { fwmark: classMark(m.classId) };
-      const sources = m.sources.length ? m.sources.map(normalizePrefix) : [undefined];
+      // No sources, or 0.0.0.0/0 among them: one rule for any source (the kernel stores no
+      // source for 0.0.0.0/0 and shows "all", so a rule with it would never match its plan).
+      const given = m.sources.map(normalizePrefix);
+      const sources = given.length === 0 || given.includes("0.0.0.0/0") ? [undefined] : given;
       for (const src of sources)
         rules.push({ pref: policyPref++, ...mark, ...(src ? { src } : {}), table });
     } else if (m.kind === "class" && m.classified)

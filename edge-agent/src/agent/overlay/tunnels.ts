@@ -133,7 +133,12 @@ export class Tunnels {
         this.log.info("tunnel created (kernel WireGuard)", { ifname });
         return;
       } catch (e) {
-        if (this.kernel === true) throw e;
+        // Only a kernel without WireGuard sends us to wireguard-go; "File exists" and the
+        // like are errors of their own.
+        const noModule = /Unknown device type|not supported|Operation not supported/i.test(
+          (e as Error).message,
+        );
+        if (this.kernel === true || !noModule) throw e;
         this.kernel = false;
         this.log.info("no WireGuard kernel module; using wireguard-go", { ifname });
       }

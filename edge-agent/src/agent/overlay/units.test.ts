@@ -41,7 +41,12 @@ describe("validateOverlay", () => {
     [
       "a tunnel named like a WAN link",
       (c) => (c.paths[0]!.ifname = "wan1"),
-      /has the name of a WAN link/,
+      /wan1 is not a tunnel name/,
+    ],
+    [
+      "a tunnel named like another interface",
+      (c) => (c.paths[0]!.ifname = "eth0"),
+      /eth0 is not a tunnel name/,
     ],
     ["a policy naming a missing class", (c) => (c.policies[0]!.classId = 99), /names class 99/],
     [

@@ -20,6 +20,9 @@ function unique<T>(items: readonly T[], what: string, key: (t: T) => string | nu
 }
 
 /** Throws OverlayConfigError naming the problem; returns the units on success. */
+/** Names of the agent's tunnels (the compiler makes "pw" + 8 hex digits). */
+const TUNNEL_NAME = /^pw[0-9a-z]{1,13}$/;
+
 export function validateOverlay(config: OverlayConfig) {
   unique(config.links, "link id", (l) => l.id);
   unique(config.links, "link interface", (l) => l.ifname);
@@ -35,6 +38,10 @@ export function validateOverlay(config: OverlayConfig) {
     if (!links.has(p.localLink))
       throw new OverlayConfigError(
         `overlay: path ${p.id} uses link ${p.localLink}, which is not in links`,
+      );
+    if (!TUNNEL_NAME.test(p.ifname))
+      throw new OverlayConfigError(
+        `overlay: ${p.ifname} is not a tunnel name ("pw" + letters and digits): the agent would manage, and delete, an interface that is not its own`,
       );
     if (linkIfs.has(p.ifname))
       throw new OverlayConfigError(`overlay: tunnel ${p.ifname} has the name of a WAN link`);
