@@ -37,8 +37,10 @@ export function siteCompiler(intent: Intent, overlay?: OverlayFacts) {
   const forwards = groupBySite(intent.portForwards);
   const services = groupBySite(intent.services);
   const cache = new Map<string, DeviceConfig>();
+  const withoutOverlay = new Map<string, DeviceConfig>();
+  const tunnelEnd = new Map((overlay?.peers ?? []).map((p) => [p.siteId, p.deviceId]));
 
-  return (siteId: string): DeviceConfig | undefined => {
+  const forSite = (siteId: string): DeviceConfig | undefined => {
     const hit = cache.get(siteId);
     if (hit) return hit;
     const site = sites.get(siteId);
@@ -87,6 +89,24 @@ export function siteCompiler(intent: Intent, overlay?: OverlayFacts) {
     if (ov) config.overlay = ov;
     cache.set(siteId, config);
     return config;
+  };
+
+  /**
+   * `deviceId`: only the site's tunnel end (its first active device, the one its peers
+   * know) gets the overlay; another box of the site (a standby) gets the rest without it,
+   * rather than tunnels named after, and keyed for, its sibling.
+   */
+  return (siteId: string, deviceId?: string): DeviceConfig | undefined => {
+    const config = forSite(siteId);
+    if (!config?.overlay || deviceId === undefined || tunnelEnd.get(siteId) === deviceId)
+      return config;
+    let other = withoutOverlay.get(siteId);
+    if (!other) {
+      const { overlay: _, ...rest } = config;
+      other = rest;
+      withoutOverlay.set(siteId, other);
+    }
+    return other;
   };
 }
 

@@ -42,7 +42,7 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
     });
     const changed: { id: string; hash: string; online: boolean }[] = [];
     for (const d of devices) {
-      const config = compile(d.siteId);
+      const config = compile(d.siteId, d.id);
       if (!config) continue;
       const hash = compiledHash(config);
       if (hash !== d.desiredHash) changed.push({ id: d.id, hash, online: d.online });

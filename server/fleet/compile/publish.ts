@@ -98,7 +98,7 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
     select: { id: true, siteId: true },
   });
   for (const d of devices) {
-    const config = compile(d.siteId);
+    const config = compile(d.siteId, d.id);
     if (!config) continue;
     await tx.device.update({
       where: { id: d.id, orgId },

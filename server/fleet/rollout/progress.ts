@@ -124,7 +124,7 @@ async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
   });
   const targets: { id: string; hash: string }[] = [];
   for (const d of rest) {
-    const config = compile(d.siteId);
+    const config = compile(d.siteId, d.id);
     if (config) targets.push({ id: d.id, hash: compiledHash(config) });
   }
   await setDesired(tx, orgId, r.revision, targets);

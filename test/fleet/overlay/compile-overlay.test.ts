@@ -125,6 +125,18 @@ describe("overlay compile: paths", () => {
     expect(other.overlay!.paths[0]!.address).not.toBe(one.overlay!.paths[0]!.address);
   });
 
+  it("gives the overlay to the site's tunnel end only; a second box gets the rest without it", () => {
+    const intent = overlayIntent(specs);
+    const compile = siteCompiler(intent, { orgId: ORG, peers: peersFor(["a", "b", "c"]) });
+    const end = compile("b", "dev-b")!;
+    const standby = compile("b", "dev-b2")!;
+    expect(end.overlay?.paths.length).toBeGreaterThan(0);
+    expect(standby.overlay).toBeUndefined();
+    const { overlay: _, ...rest } = end;
+    expect(standby).toEqual(rest);
+    expect(compile("b")).toBe(end); // no device: the site's config, as before
+  });
+
   it("only sites whose first active device reported a key are peers", () => {
     const peers = [
       ...peersFor(["a", "b"]),
