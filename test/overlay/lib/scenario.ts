@@ -98,17 +98,22 @@ export class OverlayScenario {
     const log = o.log ?? (() => {});
     const bed = await OverlayTestBed.create({ sites: o.sites ?? 2, linksPerSite: 2 });
     let stack: FleetStack | null = null;
+    let sc: OverlayScenario | null = null;
     try {
       stack = await startFleetStack("mosquitto");
       const { owner, org, slug } = await createOrgWithOwner();
-      const sc = new OverlayScenario(bed, stack, callerFor(owner), slug, org.id, log);
+      sc = new OverlayScenario(bed, stack, callerFor(owner), slug, org.id, log);
       await sc.configure(o);
       for (const s of bed.sites) await sc.startAgent(s);
       await sc.waitForTunnels();
       return sc;
     } catch (e) {
-      await stack?.stop().catch(() => undefined);
-      await bed.destroy().catch(() => undefined);
+      // Whatever was started: agents, their state and pinned BPF objects, the stack, the bed.
+      if (sc) await sc.stop().catch(() => undefined);
+      else {
+        await stack?.stop().catch(() => undefined);
+        await bed.destroy().catch(() => undefined);
+      }
       throw e;
     }
   }
@@ -209,6 +214,7 @@ export class OverlayScenario {
     });
     const dir = await mkdtemp(join(tmpdir(), `patronus-overlay-${s.name}-`));
     const pinDir = `/sys/fs/bpf/patronus-ovl-${randomBytes(4).toString("hex")}`;
+    Object.assign(site, { dir, pinDir }); // cleaned up by stop() whatever happens next
     const config = join(dir, "agent.json");
     await mkdir(join(dir, "state"));
     await writeFile(
@@ -317,10 +323,13 @@ export class OverlayScenario {
       await s.agent?.stop(10_000).catch(() => undefined);
     }
     await this.stack.stop().catch(() => undefined);
-    await this.bed.destroy();
-    for (const s of this.sites.values()) {
-      if (s.dir) await rm(s.dir, { recursive: true, force: true });
-      if (s.pinDir) await rm(s.pinDir, { recursive: true, force: true }).catch(() => undefined);
+    try {
+      await this.bed.destroy();
+    } finally {
+      for (const s of this.sites.values()) {
+        if (s.dir) await rm(s.dir, { recursive: true, force: true });
+        if (s.pinDir) await rm(s.pinDir, { recursive: true, force: true }).catch(() => undefined);
+      }
     }
   }
 }
