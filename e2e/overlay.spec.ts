@@ -143,16 +143,16 @@ test("an owner sets up links, classes, groups and a steering policy, and sees th
   await app.getByLabel("SLA class").selectOption({ label: "voice" });
   await app.getByRole("button", { name: "Add a match" }).click();
   await app.getByLabel("Match 1: protocol").selectOption("udp");
-  await app.getByLabel("Match 1: first port").fill("20000");
+  await app.getByLabel("Match 1: first port").fill("11000");
   await app.getByLabel("Match 1: last port").fill("10000");
   await app.getByRole("button", { name: "Add class" }).click();
   await expect(app.getByLabel("Match 1: first port")).toHaveAttribute("aria-invalid", "true");
   await app.getByLabel("Match 1: first port").fill("10000");
-  await app.getByLabel("Match 1: last port").fill("20000");
+  await app.getByLabel("Match 1: last port").fill("11000");
   await app.getByRole("button", { name: "Add class" }).click();
   const appRow = page.locator('[data-testid="app-class-row"][data-name="Voice"]');
   await expect(appRow).toBeVisible();
-  await expect(appRow).toContainText("udp 10000–20000");
+  await expect(appRow).toContainText("udp 10000–11000");
 
   const group = page.getByRole("form", { name: "Add a user group" });
   await group.getByLabel("Group name").fill("Call center");
