@@ -53,6 +53,22 @@ const ZEnv = z.object({
   PATH_SAMPLE_RETENTION_HOURS: z.coerce.number().positive().default(24),
   /** Path events (the incident timeline) older than this are deleted by the workers' sweep. */
   PATH_EVENT_RETENTION_DAYS: z.coerce.number().positive().default(30),
+
+  // --- Billing (docs/billing.md) ---
+  /** sk_test_… / sk_live_…. Empty: billing is off and every org is unlimited (self-hosted). */
+  STRIPE_SECRET_KEY: z.string().default(""),
+  /** whsec_…: verifies /api/webhooks/stripe. Required when STRIPE_SECRET_KEY is set. */
+  STRIPE_WEBHOOK_SECRET: z.string().default(""),
+  /** Where the Stripe SDK sends requests; empty: https://api.stripe.com. */
+  STRIPE_API_URL: z.union([z.literal(""), z.url()]).default(""),
+  /** Recurring per-site price of the standard plan (its quantity is the site count). */
+  STRIPE_PRICE_SITE: z.string().default(""),
+  /** Metered price of data transfer (per MB, the first tier free), on the meter below. */
+  STRIPE_PRICE_DATA: z.string().default(""),
+  /** event_name of the Stripe billing meter that sums data transfer in megabytes. */
+  STRIPE_METER_EVENT: z.string().default("patronus_data_transfer_mb"),
+  /** Days between a failed payment and the org going read-only. */
+  BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };
@@ -77,6 +93,12 @@ function load(): Env {
     /^0+$/.test(parsed.data.FLEET_MASTER_KEY)
   ) {
     throw new Error("Invalid configuration:\n  FLEET_MASTER_KEY: set a real key in production");
+  }
+  if (!building && parsed.data.STRIPE_SECRET_KEY) {
+    const missing = (["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_SITE", "STRIPE_PRICE_DATA"] as const)
+      .filter((k) => !parsed.data[k])
+      .map((k) => `  ${k}: required when STRIPE_SECRET_KEY is set (see docs/billing.md)`);
+    if (missing.length) throw new Error(`Invalid configuration:\n${missing.join("\n")}`);
   }
   const { MAIL_OUTBOX_UI, ...rest } = parsed.data;
   return { ...rest, MAIL_OUTBOX_UI: MAIL_OUTBOX_UI ?? rest.NODE_ENV !== "production" };

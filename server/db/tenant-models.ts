@@ -31,6 +31,11 @@ export const TENANT_MODELS = {
   L2Segment: { table: "l2_segments", scopeKeys: ["orgId"] },
   PathEvent: { table: "path_events", scopeKeys: ["orgId"] },
   PathSample: { table: "path_samples", scopeKeys: ["orgId"] },
+  BillingAccount: { table: "billing_accounts", scopeKeys: ["orgId"] },
+  BillingInvoice: { table: "billing_invoices", scopeKeys: ["orgId"] },
+  DeviceUsage: { table: "device_usage", scopeKeys: ["orgId"] },
+  UsageHour: { table: "usage_hours", scopeKeys: ["orgId"] },
+  UsageReport: { table: "usage_reports", scopeKeys: ["orgId"] },
 } as const;
 
 export type TenantModel = keyof typeof TENANT_MODELS;

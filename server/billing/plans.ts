@@ -1,0 +1,82 @@
+// The plan catalog: data, not branches. Limits are enforced in the service layer by
+// quota.ts; prices live in Stripe (the price ids come from the environment), and the
+// figures here are what the portal shows. An operator may give one org enterprise limits
+// (BillingAccount.planOverride + customLimits, scripts/billing-set-plan.ts).
+import { z } from "zod";
+
+export const LIMITED = ["sites", "devices", "members", "apiKeys"] as const;
+export type Limited = (typeof LIMITED)[number];
+
+export const ZLimits = z.strictObject({
+  sites: z.number().int().min(0),
+  devices: z.number().int().min(0),
+  members: z.number().int().min(0),
+  apiKeys: z.number().int().min(0),
+  /** Data transfer included per month before metered pricing starts, in GB (10^9 bytes). */
+  includedGb: z.number().min(0),
+});
+export type Limits = z.infer<typeof ZLimits>;
+
+export type PlanKey = "free" | "standard" | "enterprise";
+
+export interface Plan {
+  key: PlanKey;
+  name: string;
+  blurb: string;
+  limits: Limits;
+  /** Shown prices, in cents; Stripe's prices are what is charged. */
+  pricePerSiteCents: number | null;
+  overagePerGbCents: number | null;
+  trialDays: number;
+  /** self-service: subscribe through Checkout; sales: an operator assigns it. */
+  purchase: "none" | "checkout" | "sales";
+}
+
+export const PLANS: Record<PlanKey, Plan> = {
+  free: {
+    key: "free",
+    name: "Free",
+    blurb: "Try Patronus on a few sites.",
+    limits: { sites: 3, devices: 6, members: 5, apiKeys: 2, includedGb: 10 },
+    pricePerSiteCents: 0,
+    overagePerGbCents: null,
+    trialDays: 0,
+    purchase: "none",
+  },
+  standard: {
+    key: "standard",
+    name: "Standard",
+    blurb: "Per site, per month; 100 GB of data transfer included, then metered.",
+    limits: { sites: 500, devices: 1000, members: 100, apiKeys: 50, includedGb: 100 },
+    pricePerSiteCents: 4900,
+    overagePerGbCents: 5,
+    trialDays: 14,
+    purchase: "checkout",
+  },
+  enterprise: {
+    key: "enterprise",
+    name: "Enterprise",
+    blurb: "Custom limits, consolidated MSP billing and invoicing; talk to us.",
+    limits: { sites: 10_000, devices: 20_000, members: 1000, apiKeys: 500, includedGb: 10_000 },
+    pricePerSiteCents: null,
+    overagePerGbCents: null,
+    trialDays: 0,
+    purchase: "sales",
+  },
+};
+
+export const ZPlanKey = z.enum(["free", "standard", "enterprise"]);
+
+/** Unknown keys (a plan renamed in Stripe metadata, say) fall back to free, never to more. */
+export function planOf(key: string | null | undefined): Plan {
+  return PLANS[(ZPlanKey.safeParse(key).data ?? "free") as PlanKey];
+}
+
+/** What self-hosted installs (billing off) get: no limits at all. */
+export const UNLIMITED: Limits = {
+  sites: Number.MAX_SAFE_INTEGER,
+  devices: Number.MAX_SAFE_INTEGER,
+  members: Number.MAX_SAFE_INTEGER,
+  apiKeys: Number.MAX_SAFE_INTEGER,
+  includedGb: Number.MAX_SAFE_INTEGER,
+};
