@@ -12,6 +12,8 @@ const ORG_PAGES = [
   "/o/demo-msp",
   "/o/demo-msp/members",
   "/o/demo-msp/customers",
+  "/o/demo-msp/billing",
+  "/o/acme/billing",
   "/o/acme/audit",
   "/o/acme/settings",
   "/o/acme/sites",
@@ -46,6 +48,8 @@ for (const viewport of [
   { name: "phone", width: 390, height: 844 },
 ]) {
   test(`main pages pass an accessibility audit (${viewport.name})`, async ({ page }) => {
+    // Some twenty pages, each waited on until the network is idle, on a 2-core machine.
+    test.setTimeout(180_000);
     await page.setViewportSize(viewport);
     const findings: string[] = [];
     for (const path of PUBLIC_PAGES) findings.push(...(await audit(page, path)));

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -71,6 +71,51 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) 
   throw new Error(`${url} did not answer within ${timeoutMs} ms; see .test-reports/e2e-next.log`);
 }
 
+/**
+ * The local Stripe stand-in, as its own process (like in `npm start`): the Next server,
+ * the workers and the tests' /_stub controls all reach it over HTTP. Resolves with the
+ * environment it prints once ready.
+ */
+async function startStripeStub(port: string, stack: Stack) {
+  const logName = "e2e-stripe.log";
+  const child = startDetached(
+    "npx",
+    [
+      "tsx",
+      "test/fixtures/stripe-stub/main.ts",
+      "--port",
+      String(await freePort()),
+      "--webhook-url",
+      `http://127.0.0.1:${port}/api/webhooks/stripe`,
+    ],
+    childEnv({}),
+    logName,
+  );
+  stack.pids.push(child.pid!);
+  saveStack(stack);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the Stripe stub exited; see .test-reports/${logName}`);
+    for (const line of readFileSync(path.join(LOG_DIR, logName), "utf8").split("\n")) {
+      const message = readyLine(line);
+      if (message) return message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the Stripe stub did not start in 60 s; see .test-reports/${logName}`);
+}
+
+/** The env of the stub's `{"ready":true,"env":{...}}` line; null for any other (or half-written) line. */
+function readyLine(line: string): Record<string, string> | null {
+  try {
+    const message = JSON.parse(line) as { ready?: boolean; env?: Record<string, string> };
+    return message?.ready && message.env ? message.env : null;
+  } catch {
+    return null;
+  }
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -106,6 +151,10 @@ export default async function globalSetup() {
     await migrate(ownerUrl);
     await ensureAppRole(ownerUrl, appUrl);
 
+    // Billing is on in the journeys, against the stand-in; the tests reach it too (E2E's
+    // workers inherit this process's environment).
+    const stripeEnv = await startStripeStub(port, stack);
+    Object.assign(process.env, stripeEnv);
     const env = childEnv({
       DATABASE_URL: ownerUrl,
       APP_DATABASE_URL: appUrl,

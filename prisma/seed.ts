@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { hashPassword } from "better-auth/crypto";
+import { setPlanOverride } from "../server/billing/subscription/set-plan-override";
 import { createDb, type Role } from "../server/db/client";
 import { setTxOrg, withScope } from "../server/db/with-tenant";
 import { env } from "../server/env";
@@ -79,6 +80,28 @@ for (const u of USERS) {
       await tx.membership.create({ data: { orgId: org.id, userId: user.id, role: u.role } });
   });
 }
+
+// Billing (docs/billing.md): the MSP has an operator-assigned Enterprise plan and pays for
+// Acme (consolidated), so neither runs into the free plan's limits when billing is on.
+// Before Acme's sites, since creating sites checks the plan's limits.
+const msp = await db.organization.findUniqueOrThrow({ where: { slug: "demo-msp" } });
+const mspBilling = await withScope(db, { orgId: msp.id }, (tx) =>
+  tx.billingAccount.findUnique({ where: { orgId: msp.id } }),
+);
+if (mspBilling?.planOverride !== "enterprise")
+  await setPlanOverride(db, {
+    orgSlug: "demo-msp",
+    plan: "enterprise",
+    limits: { sites: 250, devices: 500, members: 50, apiKeys: 20, includedGb: 1000 },
+  });
+const acmeId = (await db.organization.findUniqueOrThrow({ where: { slug: "acme" } })).id;
+await withScope(db, { orgId: acmeId }, (tx) =>
+  tx.billingAccount.upsert({
+    where: { orgId: acmeId },
+    create: { orgId: acmeId, billingMode: "consolidated" },
+    update: { billingMode: "consolidated" },
+  }),
+);
 
 // Acme's network: three sites with a few rules. The start command runs a simulated agent
 // per site (scripts/demo-fleet.ts), so the portal shows a live fleet.

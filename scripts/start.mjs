@@ -12,6 +12,7 @@ import { probePort, waitForHttp } from "./lib/net.mjs";
 import { runStep, stopGroups } from "./lib/proc.mjs";
 import { cleanUpStaleRun, RunRecord } from "./lib/run-record.mjs";
 import { Services, stopAllLocalServices } from "./lib/services.mjs";
+import { freeLoopbackPort, startStripeStandIn } from "./lib/stripe-stand-in.mjs";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
 const DATA = join(ROOT, ".data");
@@ -33,6 +34,7 @@ const state = {
   run: new RunRecord(DATA),
   supervisor: null,
   step: null,
+  stripeStandIn: null,
   shuttingDown: false,
 };
 
@@ -105,12 +107,41 @@ async function prepareApp() {
   }
 }
 
-function startChildren() {
-  state.supervisor = new Supervisor((label, code, signal, err) => {
+function createSupervisor() {
+  state.supervisor ??= new Supervisor((label, code, signal, err) => {
     const how = err ? err.message : signal ? `killed by ${signal}` : `exited with code ${code}`;
     error(`${label} ${how}; stopping everything`);
     shutdown(1);
   });
+  return state.supervisor;
+}
+
+/**
+ * Without STRIPE_SECRET_KEY, billing runs against the local Stripe stand-in: its keys,
+ * URL and price ids go into process.env, which the portal and the workers inherit.
+ */
+async function startBillingStandIn() {
+  if (process.env.STRIPE_SECRET_KEY?.trim()) {
+    info("billing uses Stripe (STRIPE_SECRET_KEY is set)");
+    return;
+  }
+  const port = await freeLoopbackPort();
+  const stubEnv = await startStripeStandIn(createSupervisor(), {
+    port,
+    webhookUrl: `http://127.0.0.1:${process.env.PORT}/api/webhooks/stripe`,
+    env: process.env,
+    cwd: ROOT,
+    onStart: (pid) => state.run.add(pid),
+  });
+  Object.assign(process.env, stubEnv);
+  state.stripeStandIn = stubEnv.STRIPE_API_URL;
+  info(
+    `billing uses the local Stripe stand-in at ${stubEnv.STRIPE_API_URL} (no STRIPE_SECRET_KEY)`,
+  );
+}
+
+function startChildren() {
+  createSupervisor();
   const options = {
     env: process.env,
     cwd: ROOT,
@@ -165,6 +196,12 @@ function printBanner() {
     }
   } else {
     lines.push("Demo logins: see seed output above.");
+  }
+  if (state.stripeStandIn) {
+    lines.push(
+      "",
+      "Billing runs against the local Stripe stand-in: a new organization can Upgrade on its Billing page.",
+    );
   }
   lines.push("", "Ctrl-C to stop.", "");
   const rule = "─".repeat(Math.min(100, Math.max(...lines.map((l) => l.length)) + 2));
@@ -248,6 +285,7 @@ async function main() {
   }
 
   await prepareApp();
+  await startBillingStandIn();
   startChildren();
   const url = `http://127.0.0.1:${process.env.PORT}/`;
   const up = await waitForHttp(url, PORTAL_READY_TIMEOUT_MS, () => state.shuttingDown);

@@ -1,4 +1,6 @@
 // Worker process entry point: `npm run worker`. Run as many replicas as you like.
+import { sweepGrace } from "../server/billing/grace";
+import { meterAll } from "../server/billing/usage/meter";
 import { getDb } from "../server/db/client";
 import { env } from "../server/env";
 import { closeControlChannel } from "../server/fleet/channel/control-channel";
@@ -38,11 +40,21 @@ const prunePaths = () =>
     )
     .catch((error: Error) => log(`path history pruning failed: ${error.message}`));
 void prunePaths();
+const sweepBillingGrace = () =>
+  sweepGrace(getDb())
+    .then((n) => n && log(`${n} org(s) became read-only (grace period over)`))
+    .catch((error: Error) => log(`grace sweep failed: ${error.message}`));
+const meterUsage = () =>
+  meterAll(getDb(), new Date(), log)
+    .then((n) => n.sent && log(`sent ${n.sent} hour(s) of data transfer to Stripe's meter`))
+    .catch((error: Error) => log(`usage metering failed: ${error.message}`));
 const sweeper = setInterval(() => {
   void sweep();
   void sweepPresence();
+  void sweepBillingGrace();
   if (++sweeps % 60 === 0) void sweepCrls(); // hourly
   if (sweeps % 10 === 0) void prunePaths(); // every 10 minutes
+  if (sweeps % 5 === 0) void meterUsage(); // every 5 minutes
 }, 60_000);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

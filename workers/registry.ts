@@ -1,8 +1,12 @@
 import type { z } from "zod";
 import type { Db } from "../server/db/client";
 import type { JobDefinition } from "../server/jobs/define-job";
+import { billingMeterJob } from "../server/jobs/definitions/billing-meter";
+import { syncQuantityJob } from "../server/jobs/definitions/billing-quantity";
 import { deliverEmailJob } from "../server/jobs/definitions/deliver-email";
 import { compileJob, rolloutTimeoutJob } from "../server/jobs/definitions/fleet-compile";
+import { billingMeter } from "./handlers/billing-meter";
+import { syncBillingQuantity } from "./handlers/billing-quantity";
 import { deliverEmail } from "./handlers/deliver-email";
 import { compileAndPublish, rolloutTimeout } from "./handlers/fleet";
 
@@ -19,4 +23,6 @@ export const JOBS = [
   register(deliverEmailJob, (db, p) => deliverEmail(db, p.outboxId)),
   register(compileJob, (db, p) => compileAndPublish(db, p.orgId)),
   register(rolloutTimeoutJob, (db, p) => rolloutTimeout(db, p)),
+  register(syncQuantityJob, (db, p) => syncBillingQuantity(db, p.orgId)),
+  register(billingMeterJob, (db, p) => billingMeter(db, p.orgId)),
 ];

@@ -5,6 +5,7 @@ import type {
   ReactNode,
   SelectHTMLAttributes,
 } from "react";
+import { WithBillingLink } from "./billing-link";
 
 /** Small, accessible building blocks. Every input has a visible label. */
 
@@ -195,7 +196,7 @@ export function Alert({
       role={kind === "error" ? "alert" : "status"}
       className={`rounded-md border px-3 py-2 text-sm ${styles[kind]}`}
     >
-      {children}
+      {typeof children === "string" ? <WithBillingLink text={children} /> : children}
     </div>
   );
 }

@@ -6,9 +6,13 @@ export function formErrors(error: unknown): { message: string; fields: Record<st
   if (!error) return { message: "", fields: {} };
   const e = error as {
     message?: string;
-    data?: { fields?: Record<string, string> };
+    data?: { code?: string; fields?: Record<string, string> };
     fields?: Record<string, string>;
   };
+  // A plan limit or a read-only org: the details are numbers for the billing page, not
+  // field messages; the message says what happened and where to go (linked by Alert).
+  if (e.data?.code === "PAYMENT_REQUIRED")
+    return { message: e.message ?? "Payment required", fields: {} };
   const fields = e.data?.fields ?? e.fields ?? {};
   const message = Object.keys(fields).length ? "" : (e.message ?? "Something went wrong");
   return { message, fields };

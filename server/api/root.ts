@@ -1,4 +1,5 @@
 import { auditRouter } from "./routers/audit";
+import { billingRouter } from "./routers/billing";
 import { deviceRouter } from "./routers/device";
 import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
@@ -21,6 +22,7 @@ export const appRouter = router({
   policy: policyRouter,
   rollout: rolloutRouter,
   overlay: overlayRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

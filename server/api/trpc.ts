@@ -19,6 +19,11 @@ export interface Context {
 export interface Meta {
   /** "public" | "protected" for procedures outside an org, else the permission needed. */
   access: "public" | "protected" | Permission;
+  /**
+   * The procedure's transaction may wait on a third party (Stripe) this long, in ms,
+   * instead of Prisma's 5 s default.
+   */
+  transactionTimeoutMs?: number;
 }
 
 const t = initTRPC
@@ -74,15 +79,20 @@ export const ZOrgSelector = z.object({ orgSlug: z.string().min(1).max(64) });
  */
 export const tenantProcedure = protectedProcedure
   .input(ZOrgSelector)
-  .use(async ({ ctx, input, next }) =>
-    withScope(ctx.db, { userId: ctx.user.id }, async (tx) => {
-      const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
-      await setTxOrg(tx, tenant.orgId);
-      const result = await next({ ctx: { tx, tenant } });
-      // Throwing rolls the transaction back; the error is mapped by mapErrors above.
-      if (!result.ok) throw result.error;
-      return result;
-    }),
+  .use(async ({ ctx, input, next, meta }) =>
+    withScope(
+      ctx.db,
+      { userId: ctx.user.id },
+      async (tx) => {
+        const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
+        await setTxOrg(tx, tenant.orgId);
+        const result = await next({ ctx: { tx, tenant } });
+        // Throwing rolls the transaction back; the error is mapped by mapErrors above.
+        if (!result.ok) throw result.error;
+        return result;
+      },
+      { timeoutMs: meta?.transactionTimeoutMs },
+    ),
   );
 
 export function permissionProcedure(permission: Permission) {

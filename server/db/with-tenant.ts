@@ -20,17 +20,25 @@ const afterCommitHooks = new WeakMap<Tx, AfterCommit[]>();
  * previous request's org. Everything in `fn` commits or rolls back together; work
  * registered with `afterCommit` runs only once the commit has succeeded.
  */
-export async function withScope<T>(db: Db, scope: DbScope, fn: (tx: Tx) => Promise<T>) {
+export async function withScope<T>(
+  db: Db,
+  scope: DbScope,
+  fn: (tx: Tx) => Promise<T>,
+  opts: { timeoutMs?: number } = {},
+) {
   let hooks: AfterCommit[] = [];
-  const result = await db.$transaction(async (tx) => {
-    hooks = [];
-    afterCommitHooks.set(tx, hooks);
-    await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
+  const result = await db.$transaction(
+    async (tx) => {
+      hooks = [];
+      afterCommitHooks.set(tx, hooks);
+      await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
       set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true)`;
-    return fn(tx);
-  });
+      return fn(tx);
+    },
+    opts.timeoutMs ? { timeout: opts.timeoutMs } : undefined,
+  );
   for (const hook of hooks) await hook();
   return result;
 }

@@ -172,4 +172,13 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
   "overlay.sitePaths": (orgSlug) => ({ orgSlug, siteId: "missing" }),
   "overlay.pathSeries": (orgSlug) => ({ orgSlug, siteId: "missing", pathId: "a~b" }),
   "overlay.incidents": (orgSlug) => ({ orgSlug }),
+  "billing.status": (orgSlug) => ({ orgSlug }),
+  "billing.summary": (orgSlug) => ({ orgSlug }),
+  "billing.usage": (orgSlug) => ({ orgSlug, days: 30 }),
+  "billing.invoices": (orgSlug) => ({ orgSlug }),
+  "billing.customers": (orgSlug) => ({ orgSlug }),
+  "billing.checkout": (orgSlug) => ({ orgSlug, plan: "standard" }),
+  "billing.portal": (orgSlug) => ({ orgSlug }),
+  "billing.refresh": (orgSlug) => ({ orgSlug }),
+  "billing.setMode": (orgSlug) => ({ orgSlug, customerOrgId: "missing", mode: "consolidated" }),
 };

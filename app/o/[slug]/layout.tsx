@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller, requireUser } from "@/app/_trpc/server";
+import { BillingBanner } from "./billing-banner";
 import { SideNav } from "./nav";
 import { getOrg, hasPermission } from "./org-context";
 import { OrgSwitcher } from "./org-switcher";
@@ -36,6 +37,7 @@ export default async function OrgLayout({
       <TopBar email={user.email}>
         <OrgSwitcher current={org.slug} orgs={orgs} />
       </TopBar>
+      <BillingBanner orgSlug={org.slug} canSeeBilling={hasPermission(org, "billing.read")} />
       {org.viaOrgSlug && (
         <div
           className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"

@@ -8,6 +8,7 @@ import {
   encode,
   type ReportedState,
   topics,
+  USAGE_TELEMETRY_KIND,
 } from "../../../server/fleet/protocol";
 import { Applier } from "./applier";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
@@ -20,6 +21,7 @@ import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
 import { settleWithin } from "./time";
 import { mtlsTransport, type Transport } from "./transport";
+import { sysfsReader, UsageMeter, type UsageSource, wanInterfaces } from "./usage";
 import { AGENT_VERSION } from "./version";
 
 export type { RenewalOptions };
@@ -47,6 +49,9 @@ export interface AgentOptions {
   renewal?: RenewalOptions | false;
   /** Bound on one apply (+ verify) and on one rollback. */
   applyTimeoutMs?: number;
+  /** Where `telemetry/usage` counts WAN bytes. Default: synthetic traffic on a simulated
+   * box (simulated driver or overlay), else the WAN interfaces' counters in /sys. */
+  usage?: UsageSource;
 }
 
 export interface AgentSnapshot {
@@ -76,6 +81,7 @@ export class Agent {
   private readonly renewer: Renewer;
   private readonly overlayPublisher: OverlayPublisher | null;
   private readonly startedAt = Date.now();
+  private readonly usage: UsageMeter;
   private client: MqttClient | null = null;
   private connectedNow = false;
   private everConnected = false;
@@ -102,6 +108,18 @@ export class Agent {
       onReport: (s) => this.publishReport(s),
     });
     const id = o.identity.identity;
+    const simulated =
+      (o.simulated ?? o.driver.kind === "simulated") || o.overlay?.simulated === true;
+    const source: UsageSource =
+      o.usage ??
+      (simulated
+        ? { kind: "simulated", seed: id }
+        : {
+            kind: "wan",
+            read: sysfsReader(),
+            interfaces: () => wanInterfaces(this.applier.good?.config),
+          });
+    this.usage = new UsageMeter(source, this.startedAt);
     this.overlayPublisher = o.overlay
       ? new OverlayPublisher(o.overlay, id, this.log.child({ component: "overlay" }))
       : null;
@@ -128,6 +146,7 @@ export class Agent {
   /** Restores and applies the last good config, then connects in the background. */
   async start(): Promise<void> {
     await this.applier.restore();
+    this.usage.sample(); // the baseline: usage counts from the agent's start
     this.connect();
     if (this.o.renewal !== false) this.renewer.schedule();
   }
@@ -354,6 +373,14 @@ export class Agent {
     client.publish(
       topics.telemetry(this.identity.identity, "agent"),
       encode(telemetry),
+      { qos: 0 },
+      noop,
+    );
+    // Cumulative since the agent's start: a lost report is carried by the next one.
+    const usage = { v: 1, at: hb.at, metrics: this.usage.sample() };
+    client.publish(
+      topics.telemetry(this.identity.identity, USAGE_TELEMETRY_KIND),
+      encode(usage),
       { qos: 0 },
       noop,
     );

@@ -1,10 +1,11 @@
-// What devices report, into the database: applied state, presence, heartbeats,
+// What devices report, into the database: applied state, presence, heartbeats, usage,
 // certificate renewals, and the overlay's reports (overlay-ingest.ts). Messages are
 // validated, then batched per org (a few ms) so that ten thousand acks cost a handful of
 // statements; each batch also moves the org's rollouts along. With Mosquitto, every worker
 // subscribes through a shared subscription and gets a share of the devices' messages; the
 // embedded broker has none, so there one consumer runs.
 import type { IPublishPacket } from "mqtt";
+import { writeUsage } from "../../billing/usage/write-usage";
 import type { Db } from "../../db/client";
 import { afterCommit, withScope } from "../../db/with-tenant";
 import { getRedis, redisKey } from "../../redis";
@@ -20,6 +21,8 @@ import {
   sharedFilter,
   type Telemetry,
   UPLINK,
+  USAGE_TELEMETRY_KIND,
+  type UsageTelemetry,
   uplinkFilter,
   ZCsrRequest,
   ZHeartbeat,
@@ -29,6 +32,7 @@ import {
   ZPresence,
   ZReportedState,
   ZTelemetry,
+  ZUsageTelemetry,
 } from "../protocol";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
@@ -52,6 +56,8 @@ interface OrgBatch {
   heartbeats: Map<string, Heartbeat>;
   /** Latest telemetry per `<deviceId>/<kind>`. */
   telemetry: Map<string, Telemetry>;
+  /** Newest usage report per device (cumulative counters: the older ones add nothing). */
+  usage: Map<string, UsageTelemetry>;
   overlay: OverlayReports;
 }
 
@@ -60,6 +66,7 @@ const newBatch = (): OrgBatch => ({
   presence: new Map(),
   heartbeats: new Map(),
   telemetry: new Map(),
+  usage: new Map(),
   overlay: newOverlayReports(),
 });
 
@@ -130,7 +137,9 @@ export class FleetIngest {
           void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
           return;
         case "telemetry":
-          batch.telemetry.set(`${t.deviceId}/${t.kind}`, decode(ZTelemetry, payload));
+          if (t.kind === USAGE_TELEMETRY_KIND)
+            batch.usage.set(t.deviceId, decode(ZUsageTelemetry, payload));
+          else batch.telemetry.set(`${t.deviceId}/${t.kind}`, decode(ZTelemetry, payload));
           break;
         case "overlay":
           batch.overlay.status.set(t.deviceId, decode(ZOverlayStatus, payload));
@@ -193,6 +202,7 @@ export class FleetIngest {
       presence: new Map([...failed.presence, ...cur.presence]),
       heartbeats: new Map([...failed.heartbeats, ...cur.heartbeats]),
       telemetry: new Map([...failed.telemetry, ...cur.telemetry]),
+      usage: new Map([...failed.usage, ...cur.usage]),
       overlay: mergeOverlayReports(failed.overlay, cur.overlay),
     });
   }
@@ -243,6 +253,7 @@ export class FleetIngest {
           WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
       }
       if (hasOverlayReports(b.overlay)) await writeOverlayReports(tx, orgId, b.overlay);
+      if (b.usage.size) await writeUsage(tx, orgId, b.usage, this.log);
       if (b.states.size) advanced = (await progressRollouts(tx, orgId)).advanced.length > 0;
     });
     // After the commit: a retry of this batch would store its samples twice.

@@ -2,6 +2,7 @@
 // The caller has no session and no certificate: the enrollment token (or a pending
 // device's poll secret) is its only credential, and row-level security lets it see just
 // the row that secret names.
+import { assertQuota } from "../../billing/quota";
 import type { Db, Tx } from "../../db/client";
 import { setTxOrg, withScope } from "../../db/with-tenant";
 import { env } from "../../env";
@@ -68,6 +69,8 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
     if (token.uses >= token.maxUses)
       throw new AppError("UNAUTHORIZED", "This enrollment token has been used up");
     await setTxOrg(tx, token.orgId);
+    // Refused with a clear 402 (the agent shows it) when the plan's device limit is reached.
+    await assertQuota(tx, token.orgId, "devices", 1);
     await tx.enrollmentToken.update({
       where: { id: token.id, orgId: token.orgId },
       data: { uses: { increment: 1 } },

@@ -1,6 +1,7 @@
 // Every intent change goes through bumpRevision in its own transaction: the org's
 // revision rises by one, the whole intent is snapshotted at that revision, and once the
 // transaction commits a compile job is queued. A rolled-back change queues nothing.
+import { assertWritable } from "../../billing/quota";
 import type { Prisma, Tx } from "../../db/client";
 import { afterCommit } from "../../db/with-tenant";
 import { compileJob } from "../../jobs/definitions/fleet-compile";
@@ -8,7 +9,17 @@ import { enqueue } from "../../jobs/queues";
 import type { Actor } from "../../services/audit/write-audit";
 import { loadIntent } from "./load-intent";
 
-export async function bumpRevision(tx: Tx, orgId: string, actor: Actor | null, reason: string) {
+export async function bumpRevision(
+  tx: Tx,
+  orgId: string,
+  actor: Actor | null,
+  reason: string,
+  opts: { allowReadOnly?: boolean } = {},
+) {
+  // A person's change is refused while the org is read-only (unpaid past its grace period);
+  // device-driven bumps (actor null) must keep running sites working, so they never are,
+  // nor are security actions such as revoking a device (allowReadOnly).
+  if (actor !== null && !opts.allowReadOnly) await assertWritable(tx, orgId);
   const [row] = await tx.$queryRaw<{ revision: number }[]>`
     INSERT INTO fleet_revisions ("orgId", revision, "updatedAt") VALUES (${orgId}, 1, now())
     ON CONFLICT ("orgId") DO UPDATE SET revision = fleet_revisions.revision + 1, "updatedAt" = now()

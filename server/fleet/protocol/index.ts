@@ -4,3 +4,4 @@ export * from "./hash";
 export * from "./messages";
 export * from "./overlay";
 export * from "./topics";
+export * from "./usage";

@@ -1,5 +1,6 @@
 // Devices: listing with desired vs applied revision, approval of pending enrollments,
 // rejection, and revocation (the broker refuses the device at once).
+import { assertQuota } from "../../billing/quota";
 import type { Tx } from "../../db/client";
 import { getDb } from "../../db/client";
 import { afterCommit } from "../../db/with-tenant";
@@ -65,6 +66,9 @@ export async function approveDevice(tx: Tx, actor: Actor, tenant: TenantContext,
   const d = await requireDevice(tx, tenant.orgId, deviceId);
   if (d.status !== "pending") throw new AppError("CONFLICT", `The device is ${d.status}`);
   if (!d.pendingCsr) throw new AppError("CONFLICT", "The device sent no certificate request");
+  // The pending device already counts toward the limit: approving it adds nothing, but is
+  // refused when the org is over its limit (a downgrade) or read-only.
+  await assertQuota(tx, tenant.orgId, "devices", 0);
   await tx.device.update({
     where: { id: d.id, orgId: tenant.orgId },
     data: { status: "active", approvedAt: new Date(), pendingCsr: null },
@@ -116,7 +120,9 @@ export async function revokeDevice(tx: Tx, actor: Actor, tenant: TenantContext, 
       where: { orgId: tenant.orgId, siteId: d.siteId, enabled: true },
     });
     if (links > 0)
-      await bumpRevision(tx, tenant.orgId, actor, `device ${d.hostname} revoked (overlay peer)`);
+      await bumpRevision(tx, tenant.orgId, actor, `device ${d.hostname} revoked (overlay peer)`, {
+        allowReadOnly: true,
+      });
   }
   const identity = deviceIdentity(tenant.orgId, d.id);
   await afterCommit(tx, async () => {

@@ -1,5 +1,6 @@
 // Enrollment tokens: the secret in a site's install command. Shown once, stored hashed,
 // limited in time and uses, revocable.
+import { assertWritable } from "../../billing/quota";
 import type { Tx } from "../../db/client";
 import { env } from "../../env";
 import { notFound } from "../../errors";
@@ -47,6 +48,7 @@ export async function createEnrollmentToken(
   },
 ) {
   await requireSite(tx, tenant.orgId, input.siteId);
+  await assertWritable(tx, tenant.orgId);
   const { token, hash } = newSecret("ptk");
   const row = await tx.enrollmentToken.create({
     data: {

@@ -1,5 +1,8 @@
 // Sites: a place with an edge box. Its settings are intent: changing them bumps the
 // org's revision and rolls out to the site's devices.
+import { billingState } from "../../billing/account";
+import { assertQuota } from "../../billing/quota";
+import { enqueueQuantitySync } from "../../billing/subscription/enqueue-quantity-sync";
 import type { Prisma, Tx } from "../../db/client";
 import { AppError, notFound } from "../../errors";
 import { type Actor, writeAudit } from "../../services/audit/write-audit";
@@ -61,6 +64,8 @@ export async function createSite(
   tenant: TenantContext,
   input: { name: string; description: string; settings: SiteSettings },
 ) {
+  const billing = await billingState(tx, tenant.orgId);
+  await assertQuota(tx, tenant.orgId, "sites", 1, billing);
   await assertNameFree(tx, tenant.orgId, input.name);
   const site = await tx.site.create({
     data: {
@@ -79,6 +84,7 @@ export async function createSite(
     after: { name: site.name, settings: input.settings },
   });
   await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} created`);
+  await enqueueQuantitySync(tx, billing);
   return { id: site.id, name: site.name };
 }
 
@@ -128,6 +134,7 @@ export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, si
     before: { name: site.name },
   });
   await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} deleted`);
+  await enqueueQuantitySync(tx, await billingState(tx, tenant.orgId));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { assertQuota } from "../../billing/quota";
 import type { Role, Tx } from "../../db/client";
 import { env } from "../../env";
 import { AppError } from "../../errors";
@@ -30,6 +31,8 @@ export async function createInvitation(
     where: { orgId: tenant.orgId, email, acceptedAt: null, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  // Pending invitations count as members; the one just replaced no longer does.
+  await assertQuota(tx, tenant.orgId, "members", 1);
   const { token, tokenHash } = newInvitationToken();
   const invitation = await tx.invitation.create({
     data: {

@@ -1,3 +1,4 @@
+import { assertQuota } from "../../billing/quota";
 import type { Db, Tx } from "../../db/client";
 import { setTxOrg, withScope } from "../../db/with-tenant";
 import { AppError, notFound } from "../../errors";
@@ -52,6 +53,9 @@ export async function acceptInvitation(db: Db, actor: Actor, token: string) {
       );
     }
     await setTxOrg(tx, invitation.orgId);
+    // This pending invitation is already counted as a member, so accepting adds nothing;
+    // it is refused only when the org is over its limit (a downgrade) or read-only.
+    await assertQuota(tx, invitation.orgId, "members", 0);
     const claimed = await tx.invitation.updateMany({
       where: { id: invitation.id, orgId: invitation.orgId, acceptedAt: null },
       data: { acceptedAt: new Date(), acceptedById: actor.id },

@@ -1,18 +1,29 @@
 import { Forbidden } from "@/app/_components/forbidden";
-import { Card, PageHeader } from "@/app/_components/ui";
+import { PageHeader } from "@/app/_components/ui";
 import { getOrg, hasPermission } from "../org-context";
+import { BillingView } from "./billing-view";
 
 export const metadata = { title: "Billing" };
 
-export default async function BillingPage({ params }: { params: Promise<{ slug: string }> }) {
+/** Plan, usage against limits, invoices; Upgrade and Manage go to Stripe's hosted pages. */
+export default async function BillingPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ checkout?: string | string[] }>;
+}) {
   const org = await getOrg((await params).slug);
+  const { checkout } = await searchParams;
   if (!hasPermission(org, "billing.read")) return <Forbidden what="billing" />;
   return (
     <>
       <PageHeader title="Billing" />
-      <Card>
-        <p className="text-sm text-slate-700">Plans, usage and invoices will be shown here.</p>
-      </Card>
+      <BillingView
+        orgSlug={org.slug}
+        canManage={hasPermission(org, "billing.manage")}
+        checkout={checkout === "success" || checkout === "cancelled" ? checkout : null}
+      />
     </>
   );
 }

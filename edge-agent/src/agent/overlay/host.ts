@@ -14,6 +14,8 @@ export interface OverlayTarget {
 }
 
 export interface OverlayHost extends OverlayTarget {
+  /** true: no kernel behind it (SimOverlay); the agent then reports synthetic usage. */
+  readonly simulated?: boolean;
   /** Path events not yet acknowledged by the broker. */
   readonly events: EventQueue;
   /** The running config (null: none). */

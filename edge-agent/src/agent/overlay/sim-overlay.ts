@@ -55,6 +55,7 @@ interface SimTunnel {
 
 export class SimOverlay extends EventEmitter implements OverlayHost {
   readonly events = new EventQueue();
+  readonly simulated = true;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly selector = new Selector(0);

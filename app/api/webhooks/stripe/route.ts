@@ -1,0 +1,6 @@
+import { stripeWebhookHandler } from "@/server/billing/webhook/http";
+
+// The signature is over the exact bytes Stripe sent: never cached, always Node crypto.
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const POST = stripeWebhookHandler;

@@ -1,0 +1,110 @@
+// WAN data transfer since the agent started, for `telemetry/usage` (docs/billing.md).
+// A real box sums the kernel's byte counters of its WAN interfaces: the overlay's links
+// when the desired state has an overlay, else the data plane's WAN link. Each interface's
+// counters are tallied against its previous reading, so the totals only grow: an
+// interface that appears later starts from its first reading, one that is re-created
+// (its counters restart) adds what it counted since, and one that is gone adds nothing.
+// A simulated box (no kernel) counts synthetic traffic at a steady, modest rate.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DeviceConfig, UsageMetrics } from "../../../server/fleet/protocol";
+
+export interface Counters {
+  rx: number;
+  tx: number;
+}
+
+/** An interface's byte counters now; null when the interface does not exist. */
+export type CounterReader = (ifname: string) => Counters | null;
+
+function readCounter(path: string): number | null {
+  const n = Number(readFileSync(path, "utf8").trim());
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** Reads /sys/class/net/<if>/statistics/{rx,tx}_bytes (`root` is configurable for tests). */
+export function sysfsReader(root = "/sys/class/net"): CounterReader {
+  return (ifname) => {
+    try {
+      const dir = join(root, ifname, "statistics");
+      const rx = readCounter(join(dir, "rx_bytes"));
+      const tx = readCounter(join(dir, "tx_bytes"));
+      return rx === null || tx === null ? null : { rx, tx };
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** The WAN interfaces of a config: the overlay's links, else the data plane's WAN link. */
+export function wanInterfaces(config: DeviceConfig | null | undefined): string[] {
+  if (!config) return [];
+  const links = config.overlay?.links ?? [];
+  if (links.length) return [...new Set(links.map((l) => l.ifname))];
+  return [config.interfaces.wan];
+}
+
+export interface Tally {
+  total: Counters;
+  /** Each interface's last reading. */
+  last: Map<string, Counters>;
+}
+
+export const newTally = (): Tally => ({ total: { rx: 0, tx: 0 }, last: new Map() });
+
+const grown = (prev: number, cur: number) => (cur >= prev ? cur - prev : cur);
+
+/** Pure: the tally after one reading of each interface (null: it does not exist now). */
+export function advanceTally(t: Tally, readings: ReadonlyMap<string, Counters | null>): Tally {
+  const total = { ...t.total };
+  const last = new Map<string, Counters>();
+  for (const [ifname, cur] of readings) {
+    if (!cur) continue;
+    const prev = t.last.get(ifname);
+    if (prev) {
+      total.rx += grown(prev.rx, cur.rx);
+      total.tx += grown(prev.tx, cur.tx);
+    }
+    last.set(ifname, cur);
+  }
+  return { total, last };
+}
+
+/** Bytes per second a simulated box receives: 20 to 80 kB/s, fixed per device. */
+export function simulatedRate(seed: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  return 20_000 + ((h >>> 0) % 60_001);
+}
+
+/** Pure: a simulated box's counters `elapsedMs` after its start (it sends 40% of rx). */
+export function simulatedCounters(seed: string, elapsedMs: number): Counters {
+  const rx = Math.floor((simulatedRate(seed) * Math.max(0, elapsedMs)) / 1000);
+  return { rx, tx: Math.floor(rx * 0.4) };
+}
+
+export type UsageSource =
+  | { kind: "wan"; read: CounterReader; interfaces: () => string[] }
+  | { kind: "simulated"; seed: string };
+
+/** The counters a usage report carries; sample() at start takes the baseline. */
+export class UsageMeter {
+  private tally = newTally();
+
+  constructor(
+    private readonly source: UsageSource,
+    readonly epoch: number = Date.now(),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  sample(): UsageMetrics {
+    const s = this.source;
+    if (s.kind === "simulated") {
+      const c = simulatedCounters(s.seed, this.now() - this.epoch);
+      return { epoch: this.epoch, rx_bytes: c.rx, tx_bytes: c.tx };
+    }
+    const readings = new Map(s.interfaces().map((i) => [i, s.read(i)] as const));
+    this.tally = advanceTally(this.tally, readings);
+    return { epoch: this.epoch, rx_bytes: this.tally.total.rx, tx_bytes: this.tally.total.tx };
+  }
+}

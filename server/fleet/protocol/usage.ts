@@ -1,0 +1,26 @@
+// Data-transfer usage (docs/billing.md "Usage metering"): every heartbeat the agent
+// publishes `telemetry/usage` with its WAN byte counters since it started. The counters
+// are cumulative, so a lost report (QoS 0) loses nothing: the next one carries it.
+import { z } from "zod";
+import { ZIsoDate } from "./primitives";
+
+/** The telemetry kind: topics.telemetry(identity, USAGE_TELEMETRY_KIND). */
+export const USAGE_TELEMETRY_KIND = "usage";
+
+const bytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const ZUsageMetrics = z.strictObject({
+  /** When the agent started (ms since the Unix epoch): a new epoch restarts the counters. */
+  epoch: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** WAN bytes received and sent since `epoch`, summed over the WAN interfaces. */
+  rx_bytes: bytes,
+  tx_bytes: bytes,
+});
+export type UsageMetrics = z.infer<typeof ZUsageMetrics>;
+
+export const ZUsageTelemetry = z.strictObject({
+  v: z.literal(1),
+  at: ZIsoDate,
+  metrics: ZUsageMetrics,
+});
+export type UsageTelemetry = z.infer<typeof ZUsageTelemetry>;

@@ -1,0 +1,134 @@
+// Usage reports end to end on real parts: boxes enrolled through the enrollment endpoint
+// publish `telemetry/usage` over mTLS to Mosquitto, and the ingest turns them into usage.
+// A running simulated agent reports on its own; bad payloads are dropped with a log line
+// without losing the rest of the batch; a box can add usage only to its own org.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadSimAgents, startSimFleet } from "../../../edge-agent/src/agent/sim-fleet";
+import { topics, USAGE_TELEMETRY_KIND } from "../../../server/fleet/protocol";
+import { ControlPlane } from "../../fleet/faults/lib/control-plane";
+import { createTenant, enrollBoxes } from "../../fleet/faults/lib/tenant";
+import { Cleanups, until } from "../../fleet/faults/lib/wait";
+import { publishOutcome } from "../../fleet/lib/mqtt";
+import { type FleetStack, startFleetStack } from "../../fleet/lib/stack";
+import { asBox } from "../../fleet/overlay/lib";
+import { total, usageOf, usageReport } from "./lib";
+
+let stack: FleetStack;
+let cp: ControlPlane;
+const cleanups = new Cleanups();
+
+beforeAll(async () => {
+  stack = await startFleetStack("mosquitto");
+  cp = await ControlPlane.take(stack);
+});
+afterEach(() => cleanups.run());
+afterAll(async () => {
+  await cp?.release();
+  await stack?.stop();
+});
+
+const usageTopic = (identity: string) => topics.telemetry(identity, USAGE_TELEMETRY_KIND);
+
+async function tenantWithBox() {
+  const tenant = await createTenant();
+  const [box] = await enrollBoxes(stack, tenant, 1, cleanups);
+  return { tenant, box: box as NonNullable<typeof box> };
+}
+
+describe("usage reports over the fleet channel", () => {
+  it("a running simulated agent reports growing usage every heartbeat", async () => {
+    const { tenant, box } = await tenantWithBox();
+    const startedBefore = Date.now();
+    const fleet = await startSimFleet({
+      agents: await loadSimAgents([box.stateDir]),
+      heartbeatSeconds: 1,
+    });
+    cleanups.add(() => fleet.stop());
+    const first = await until("a first usage total", async () => {
+      const u = await usageOf(tenant.orgId);
+      return total(u.hours).rx > 0 && u;
+    });
+    const grown = await until("usage to grow", async () => {
+      const u = await usageOf(tenant.orgId);
+      return total(u.hours).rx > total(first.hours).rx && u;
+    });
+    expect(grown.cursors).toHaveLength(1);
+    expect(grown.cursors[0]?.deviceId).toBe(box.identity.deviceId);
+    expect(grown.cursors[0]?.epoch).toBeGreaterThanOrEqual(startedBefore);
+    await fleet.stop();
+    // Once the last report is in, the hours add up to exactly where the counters stand.
+    await until("the hours to match the device's counters", async () => {
+      const u = await usageOf(tenant.orgId);
+      const t = total(u.hours);
+      return t.rx === u.cursors[0]?.rx && t.tx === u.cursors[0]?.tx;
+    });
+  });
+
+  it("drops bad usage payloads with a log line; the batch and the good reports count", async () => {
+    const { tenant, box } = await tenantWithBox();
+    const c = await asBox(stack, box, cleanups);
+    const id = box.identity.identity;
+    const epoch = Date.now() - 60_000;
+    const send = (payload: unknown) =>
+      c.publishAsync(
+        usageTopic(id),
+        typeof payload === "string" ? payload : JSON.stringify(payload),
+        { qos: 1 },
+      );
+    await send(usageReport(1000, 100, epoch));
+    await until("the first report", async () => total((await usageOf(tenant.orgId)).hours).rx);
+    const good = usageReport(1500, 300, epoch);
+    const bad = [
+      { ...good, metrics: { ...good.metrics, rx_bytes: "lots" } },
+      { ...good, metrics: { ...good.metrics, tx_bytes: -5 } },
+      { ...good, metrics: { ...good.metrics, epoch: 0 } },
+      { ...good, metrics: { ...good.metrics, rx_bytes: 2 ** 60 } },
+      { ...good, metrics: { ...good.metrics, dropped: 1 } },
+      { ...good, orgId: "someoneelse00" },
+      "not json",
+    ];
+    for (const p of bad) await send(p);
+    await c.publishAsync(topics.heartbeat(id), JSON.stringify(heartbeat()), { qos: 1 });
+    await send(good);
+    const u = await until("the good report", async () => {
+      const r = await usageOf(tenant.orgId);
+      return r.cursors[0]?.rx === 1500 && r;
+    });
+    expect(total(u.hours)).toEqual({ rx: 1500, tx: 300 });
+    const refused = cp.logs.filter(
+      (l) => l.msg === "refused a device message" && l.fields?.device === id,
+    );
+    expect(refused).toHaveLength(bad.length);
+    for (const l of refused) expect(l.fields?.channel).toBe("telemetry");
+  });
+
+  it("a box cannot add usage to another org, whatever topic or payload it uses", async () => {
+    const x = await tenantWithBox();
+    const y = await tenantWithBox();
+    const c = await asBox(stack, x.box, cleanups);
+    const epoch = Date.now() - 60_000;
+    const report = JSON.stringify(usageReport(5_000_000, 5_000_000, epoch));
+    // On y's topic with x's certificate: Mosquitto's ACL acks and drops (MQTT 3.1.1).
+    expect(await publishOutcome(c, usageTopic(y.box.identity.identity), report)).toBe("acked");
+    // x's own report is x's usage, and the sentinel that the one before it was handled.
+    await c.publishAsync(
+      usageTopic(x.box.identity.identity),
+      JSON.stringify(usageReport(10, 20, epoch)),
+      { qos: 1 },
+    );
+    const xs = await until("x's report", async () => {
+      const r = await usageOf(x.tenant.orgId);
+      return r.cursors.length > 0 && r;
+    });
+    expect(total(xs.hours)).toEqual({ rx: 10, tx: 20 });
+    expect(await usageOf(y.tenant.orgId)).toEqual({ hours: [], cursors: [] });
+  });
+});
+
+const heartbeat = () => ({
+  v: 1,
+  at: new Date().toISOString(),
+  uptimeSeconds: 60,
+  revision: 0,
+  simulated: true,
+});

@@ -1,0 +1,46 @@
+// Orgs with active devices and the usage rows of an org, for the usage tests. Rows are
+// written through the app role inside the org's row-level-security scope, as services do.
+import { getDb } from "../../../server/db/client";
+import { withScope } from "../../../server/db/with-tenant";
+import type { UsageTelemetry } from "../../../server/fleet/protocol";
+import { createOrgWithOwner } from "../../factories";
+
+export async function orgWithDevices(count: number, kind: "standard" | "msp" = "standard") {
+  const { org, owner, slug } = await createOrgWithOwner(kind);
+  const deviceIds = await withScope(getDb(), { orgId: org.id }, async (tx) => {
+    const site = await tx.site.create({ data: { orgId: org.id, name: "HQ", settings: {} } });
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const d = await tx.device.create({
+        data: { orgId: org.id, siteId: site.id, hostname: `box-${i}`, status: "active" },
+      });
+      ids.push(d.id);
+    }
+    return ids;
+  });
+  return { orgId: org.id, owner, slug, deviceIds };
+}
+
+export const usageReport = (rx: number, tx: number, epoch: number): UsageTelemetry => ({
+  v: 1,
+  at: new Date().toISOString(),
+  metrics: { epoch, rx_bytes: rx, tx_bytes: tx },
+});
+
+/** The org's usage_hours and device cursors, as numbers. */
+export async function usageOf(orgId: string) {
+  return withScope(getDb(), { orgId }, async (tx) => ({
+    hours: (await tx.usageHour.findMany({ where: { orgId }, orderBy: { hour: "asc" } })).map(
+      (h) => ({ hour: h.hour, rx: Number(h.rxBytes), tx: Number(h.txBytes) }),
+    ),
+    cursors: (await tx.deviceUsage.findMany({ where: { orgId } })).map((c) => ({
+      deviceId: c.deviceId,
+      epoch: Number(c.epoch),
+      rx: Number(c.rxBytes),
+      tx: Number(c.txBytes),
+    })),
+  }));
+}
+
+export const total = (hours: { rx: number; tx: number }[]) =>
+  hours.reduce((s, h) => ({ rx: s.rx + h.rx, tx: s.tx + h.tx }), { rx: 0, tx: 0 });
