@@ -55,9 +55,14 @@ export function startStripeStandIn(supervisor, { port, webhookUrl, env, cwd, onS
   const { secretKey, webhookSecret } = standInKeys(dataDir);
   const args = ["--no", "--", "tsx", "test/fixtures/stripe-stub/main.ts"];
   args.push("--port", String(port), "--webhook-url", webhookUrl);
-  args.push("--secret-key", secretKey, "--webhook-secret", webhookSecret);
   args.push("--state-file", join(dataDir, "stripe-stand-in.json"));
-  const child = supervisor.start("stripe", "dim", "npx", args, { env, cwd, onStart });
+  // Keys go through the environment, not argv, which every local user can read in `ps`.
+  const keyEnv = {
+    ...env,
+    STRIPE_STUB_SECRET_KEY: secretKey,
+    STRIPE_STUB_WEBHOOK_SECRET: webhookSecret,
+  };
+  const child = supervisor.start("stripe", "dim", "npx", args, { env: keyEnv, cwd, onStart });
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (fn, value) => {

@@ -2,8 +2,8 @@
 // who pays, and whether the org is read-only. A consolidated customer of an MSP has the
 // MSP's plan, limits and payment standing; its own counts are checked against them.
 import type { Tx } from "../db/client";
-import { setTxOrg } from "../db/with-tenant";
 import { type Limits, type Plan, planOf, UNLIMITED, ZLimits } from "./plans";
+import { inOrg } from "./portal/in-org";
 import { billingEnabled } from "./stripe-client";
 
 export interface BillingState {
@@ -32,16 +32,11 @@ export async function accountOf(tx: Tx, orgId: string) {
 
 /**
  * Reads the payer's row of a consolidated org. Row-level security shows one org per
- * transaction, so the transaction looks at the parent for one query and then back.
+ * transaction, so the transaction looks at the parent for one query and then back (inOrg:
+ * a failed query is rethrown as it is, not masked by the restore failing after it).
  */
-async function payerAccount(tx: Tx, orgId: string, parentId: string) {
-  await setTxOrg(tx, parentId);
-  try {
-    return await tx.billingAccount.findUnique({ where: { orgId: parentId } });
-  } finally {
-    await setTxOrg(tx, orgId);
-  }
-}
+const payerAccount = (tx: Tx, orgId: string, parentId: string) =>
+  inOrg(tx, parentId, orgId, () => tx.billingAccount.findUnique({ where: { orgId: parentId } }));
 
 function limitsOf(plan: Plan, row: AccountRow | null): Limits {
   if (!row?.planOverride || !row.customLimits) return plan.limits;

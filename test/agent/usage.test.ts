@@ -1,12 +1,14 @@
 // The agent's usage counters (edge-agent/src/agent/usage.ts): WAN interfaces from the
 // desired config, byte counters read from a sysfs-like directory, totals that only grow,
-// and the synthetic counters of a simulated box.
+// the synthetic counters of a simulated box, and an epoch of its own for every run.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   advanceTally,
+  EPOCH_JITTER_MS,
+  newEpoch,
   newTally,
   simulatedCounters,
   simulatedRate,
@@ -130,9 +132,10 @@ describe("usage meter", () => {
     expect(hour.rx).toBe(rate * 3600);
     expect(hour.tx).toBe(Math.floor(hour.rx * 0.4));
 
+    // It counts from the meter's start, not from its epoch (a little earlier on purpose).
     let clock = 5_000;
-    const meter = new UsageMeter({ kind: "simulated", seed: "org1.dev1" }, 5_000, () => clock);
-    expect(meter.sample()).toEqual({ epoch: 5_000, rx_bytes: 0, tx_bytes: 0 });
+    const meter = new UsageMeter({ kind: "simulated", seed: "org1.dev1" }, 4_000, () => clock);
+    expect(meter.sample()).toEqual({ epoch: 4_000, rx_bytes: 0, tx_bytes: 0 });
     clock += 30_000;
     const a = meter.sample();
     clock += 30_000;
@@ -140,5 +143,17 @@ describe("usage meter", () => {
     expect(a.rx_bytes).toBe(rate * 30);
     expect(b.rx_bytes).toBe(rate * 60);
     expect(b.tx_bytes).toBeGreaterThan(a.tx_bytes);
+  });
+
+  it("each run's epoch is its start less a random part of a minute: runs on one clock differ", () => {
+    const start = 1_700_000_000_000;
+    const epochs = Array.from({ length: 100 }, () => newEpoch(start));
+    for (const e of epochs) {
+      expect(e).toBeLessThanOrEqual(start);
+      expect(e).toBeGreaterThan(start - EPOCH_JITTER_MS);
+    }
+    // A box without a real-time clock boots to the same time: its runs still differ.
+    expect(new Set(epochs).size).toBeGreaterThan(90);
+    expect(newEpoch(10)).toBeGreaterThanOrEqual(1); // a clock at 1970 still gives a valid one
   });
 });

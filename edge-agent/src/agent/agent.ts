@@ -21,7 +21,7 @@ import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
 import { settleWithin } from "./time";
 import { mtlsTransport, type Transport } from "./transport";
-import { sysfsReader, UsageMeter, type UsageSource, wanInterfaces } from "./usage";
+import { newEpoch, sysfsReader, UsageMeter, type UsageSource, wanInterfaces } from "./usage";
 import { AGENT_VERSION } from "./version";
 
 export type { RenewalOptions };
@@ -119,7 +119,7 @@ export class Agent {
             read: sysfsReader(),
             interfaces: () => wanInterfaces(this.applier.good?.config),
           });
-    this.usage = new UsageMeter(source, this.startedAt);
+    this.usage = new UsageMeter(source, newEpoch(this.startedAt));
     this.overlayPublisher = o.overlay
       ? new OverlayPublisher(o.overlay, id, this.log.child({ component: "overlay" }))
       : null;

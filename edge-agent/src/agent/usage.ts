@@ -4,7 +4,9 @@
 // counters are tallied against its previous reading, so the totals only grow: an
 // interface that appears later starts from its first reading, one that is re-created
 // (its counters restart) adds what it counted since, and one that is gone adds nothing.
-// A simulated box (no kernel) counts synthetic traffic at a steady, modest rate.
+// A simulated box (no kernel) counts synthetic traffic at a steady, modest rate. Reports
+// carry the run's epoch, which must differ from every other run's (newEpoch).
+import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceConfig, UsageMetrics } from "../../../server/fleet/protocol";
@@ -87,20 +89,36 @@ export type UsageSource =
   | { kind: "wan"; read: CounterReader; interfaces: () => string[] }
   | { kind: "simulated"; seed: string };
 
+/** The random part of an epoch: up to a minute, so runs on the same clock differ. */
+export const EPOCH_JITTER_MS = 60_000;
+
+/**
+ * A run's epoch: its start time less a random part of a minute. The server tells runs
+ * apart by the epoch alone (any other epoch is a restart), and a box without a real-time
+ * clock can boot to the same time every run: two runs must never share one.
+ */
+export function newEpoch(now = Date.now()): number {
+  return Math.max(1, now - randomInt(EPOCH_JITTER_MS));
+}
+
 /** The counters a usage report carries; sample() at start takes the baseline. */
 export class UsageMeter {
   private tally = newTally();
+  /** A simulated box counts from here, not from the epoch (which is a little earlier). */
+  private readonly startedAt: number;
 
   constructor(
     private readonly source: UsageSource,
-    readonly epoch: number = Date.now(),
+    readonly epoch: number = newEpoch(),
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.startedAt = now();
+  }
 
   sample(): UsageMetrics {
     const s = this.source;
     if (s.kind === "simulated") {
-      const c = simulatedCounters(s.seed, this.now() - this.epoch);
+      const c = simulatedCounters(s.seed, this.now() - this.startedAt);
       return { epoch: this.epoch, rx_bytes: c.rx, tx_bytes: c.tx };
     }
     const readings = new Map(s.interfaces().map((i) => [i, s.read(i)] as const));

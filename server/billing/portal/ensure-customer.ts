@@ -9,26 +9,34 @@ export async function lockBilling(tx: Tx, orgId: string) {
 }
 
 /**
- * The org's Stripe customer, created the first time it is needed. The idempotency key makes
- * a retry after a rolled-back transaction (Stripe created it, our row did not commit) get
- * the same customer back instead of a second one. Runs in a transaction scoped to `orgId`.
+ * The org's Stripe customer, created the first time it is needed. A retry after a
+ * rolled-back transaction (Stripe created the customer, our row did not commit) must get
+ * the same customer back, not a second one: the idempotency key names the org and the
+ * account row's version (unchanged by a rollback, changed when a deleted customer was
+ * cleared), and the create body never varies (Stripe refuses a reused key with other
+ * parameters). Name and email follow in an update, which is idempotent by nature.
+ * Runs in a transaction scoped to `orgId`.
  */
 export async function ensureCustomer(tx: Tx, orgId: string, actor: Actor) {
   await lockBilling(tx, orgId);
   const account = await tx.billingAccount.findUnique({
     where: { orgId },
-    select: { stripeCustomerId: true },
+    select: { stripeCustomerId: true, updatedAt: true },
   });
   if (account?.stripeCustomerId) return account.stripeCustomerId;
   const org = await tx.organization.findUniqueOrThrow({
     where: { id: orgId },
     select: { name: true },
   });
+  const version = account ? account.updatedAt.getTime() : 0;
   const customer = await stripeCall("create the customer", () =>
     stripe().customers.create(
-      { name: org.name, email: actor.email, metadata: { orgId } },
-      { idempotencyKey: `customer-${orgId}` },
+      { metadata: { orgId } },
+      { idempotencyKey: `customer-${orgId}-${version}` },
     ),
+  );
+  await stripeCall("name the customer", () =>
+    stripe().customers.update(customer.id, { name: org.name, email: actor.email }),
   );
   await tx.billingAccount.upsert({
     where: { orgId },

@@ -6,10 +6,31 @@ import { billingState } from "../account";
 import { lockBilling } from "./ensure-customer";
 import { inOrg } from "./in-org";
 import { mayConsolidate } from "./msp-paid";
-import { isCurrent } from "./subscription";
+import { expireOpenSessions, isCurrent, isLive, stripeSubscriptions } from "./subscription";
 import { syncQuantityLater } from "./sync-quantity-later";
 
 export type BillingMode = "direct" | "consolidated";
+
+/**
+ * A customer moving onto its MSP's bill must not pay on its own too: refused while it has
+ * a subscription (stored, or at Stripe where the mirror may lag), and an unpaid Checkout
+ * of its own is expired so it cannot start one later.
+ */
+async function assertNoOwnBilling(
+  row: { stripeCustomerId: string | null; subscriptionStatus: string | null } | null,
+  name: string,
+) {
+  const customerId = row?.stripeCustomerId;
+  if (customerId) await expireOpenSessions(customerId);
+  const live =
+    isCurrent(row?.subscriptionStatus) ||
+    (!!customerId && (await stripeSubscriptions(customerId)).some(isLive));
+  if (live)
+    throw new AppError(
+      "CONFLICT",
+      `${name} has a subscription of its own; cancel it (Manage billing in that organization) first`,
+    );
+}
 
 /**
  * An MSP decides how each of its customers is billed: on the customer's own subscription
@@ -42,17 +63,17 @@ export async function setBillingMode(
   const [before, ownSubscription] = await inOrg(tx, customer.id, tenant.orgId, async () => {
     const row = await tx.billingAccount.findUnique({
       where: { orgId: customer.id },
-      select: { billingMode: true, stripeSubscriptionId: true, subscriptionStatus: true },
+      select: {
+        billingMode: true,
+        stripeCustomerId: true,
+        stripeSubscriptionId: true,
+        subscriptionStatus: true,
+      },
     });
     const mode: BillingMode = row?.billingMode ?? "direct";
     const subscription = row?.stripeSubscriptionId ?? null;
     if (mode === input.mode) return [mode, subscription] as const;
-    // Otherwise the customer would pay twice: on its own subscription and through the MSP.
-    if (input.mode === "consolidated" && isCurrent(row?.subscriptionStatus))
-      throw new AppError(
-        "CONFLICT",
-        `${customer.name} has a subscription of its own; cancel it (Manage billing in that organization) first`,
-      );
+    if (input.mode === "consolidated") await assertNoOwnBilling(row, customer.name);
     await tx.billingAccount.upsert({
       where: { orgId: customer.id },
       create: { orgId: customer.id, billingMode: input.mode },

@@ -6,20 +6,11 @@ import type { TenantContext } from "../../tenancy/resolve-membership";
 import { billingState } from "../account";
 import { PLANS } from "../plans";
 import { stripe } from "../stripe-client";
-import { ensureCustomer } from "./ensure-customer";
+import { ensureCustomer, lockBilling } from "./ensure-customer";
 import { payerSiteCount } from "./payer-sites";
 import { stripeCall } from "./stripe-call";
-import { isCurrent } from "./subscription";
+import { expireOpenSessions, isLive, stripeSubscriptions } from "./subscription";
 import { billingPageUrl } from "./urls";
-
-/** Whether this customer ever had a subscription: the trial is for first-timers only. */
-async function hadSubscription(customerId: string, known: boolean) {
-  if (known) return true;
-  const list = await stripeCall("list subscriptions", () =>
-    stripe().subscriptions.list({ customer: customerId, status: "all", limit: 1 }),
-  );
-  return list.data.length > 0;
-}
 
 /**
  * A Stripe Checkout Session subscribing the org to Standard: the per-site price with the
@@ -32,6 +23,8 @@ export async function startCheckout(
   tenant: TenantContext,
   input: { plan: "standard" },
 ) {
+  // Taken before reading: a billing-mode change or another Upgrade click waits for this one.
+  await lockBilling(tx, tenant.orgId);
   const state = await billingState(tx, tenant.orgId);
   if (!state.enabled) throw new AppError("BAD_REQUEST", "Billing is not enabled here");
   if (state.mode === "consolidated")
@@ -44,18 +37,19 @@ export async function startCheckout(
       "BAD_REQUEST",
       "This organization is on Enterprise; contact sales to change",
     );
-  if (isCurrent(state.subscriptionStatus))
+  const plan = PLANS[input.plan];
+  const customer = await ensureCustomer(tx, tenant.orgId, actor);
+  // Stripe, not our mirror (a webhook may not have landed yet), says whether one exists.
+  await expireOpenSessions(customer);
+  const subscriptions = await stripeSubscriptions(customer);
+  if (subscriptions.some(isLive))
     throw new AppError(
       "CONFLICT",
       "This organization already has a subscription; use Manage billing to change it",
     );
-  const plan = PLANS[input.plan];
-  const customer = await ensureCustomer(tx, tenant.orgId, actor);
-  const had = await hadSubscription(
-    customer,
-    !!(state.stripeSubscriptionId || state.subscriptionStatus),
-  );
   const quantity = Math.max(1, await payerSiteCount(tx, tenant.orgId));
+  // The trial is for first-timers only.
+  const had = subscriptions.length > 0 || !!state.subscriptionStatus;
   const trialDays = had ? 0 : plan.trialDays;
   const metadata = { orgId: tenant.orgId, plan: plan.key };
   const session = await stripeCall("start Checkout", () =>

@@ -25,11 +25,19 @@ export interface SubscriptionFields {
 
 const date = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 
-/** The newest subscription that has not ended, if any. */
+/** Subscriptions that have not ended; more than one means the org pays twice. */
+export const liveSubscriptions = (subs: Stripe.Subscription[]) =>
+  subs.filter((s) => !ENDED.has(s.status));
+
+/**
+ * The subscription that gives the plan: one under which the plan applies (trialing,
+ * active, past_due, unpaid) before an incomplete or paused one, then the newest.
+ */
 export function currentSubscription(subs: Stripe.Subscription[]) {
-  return [...subs]
-    .filter((s) => !ENDED.has(s.status))
-    .sort((a, b) => b.created - a.created || b.id.localeCompare(a.id))[0];
+  const rank = (s: Stripe.Subscription) => (PLAN_STATUSES.has(s.status) ? 0 : 1);
+  return liveSubscriptions(subs).sort(
+    (a, b) => rank(a) - rank(b) || b.created - a.created || b.id.localeCompare(a.id),
+  )[0];
 }
 
 export function subscriptionFields(

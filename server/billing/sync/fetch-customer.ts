@@ -12,9 +12,12 @@ export interface CustomerSnapshot {
 
 const INVOICES = 24; // two years of monthly invoices: what the billing page lists
 
+/** "No such customer"; not any 404 (a wrong API URL answers 404 too, and must not reset). */
 function isMissing(error: unknown) {
-  const e = error as { type?: string; statusCode?: number };
-  return e?.type === "StripeInvalidRequestError" && e.statusCode === 404;
+  const e = error as { type?: string; statusCode?: number; code?: string };
+  return (
+    e?.type === "StripeInvalidRequestError" && e.statusCode === 404 && e.code === "resource_missing"
+  );
 }
 
 export async function fetchCustomer(customerId: string): Promise<CustomerSnapshot | null> {

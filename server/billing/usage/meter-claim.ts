@@ -11,6 +11,9 @@ export const CLAIM_BATCH = 168;
 /** Stripe takes meter events of the past 35 days; an hour's event must be younger. */
 export const STRIPE_MAX_AGE_MS = 35 * 86_400_000 - 3_600_000;
 
+/** How long after its claim a row may still be sent: Stripe dedupes identifiers for 24 h. */
+export const RESEND_WINDOW_MS = 23 * 3_600_000;
+
 const HOUR_MS = 3_600_000;
 const MB = 1_000_000n;
 
@@ -27,17 +30,19 @@ export const tooOldForStripe = (periodEnd: Date, now: Date) =>
 /**
  * Writes a usage_reports row for each closed hour of the org not reported yet, oldest
  * first. value = whole MB of the running total minus those reported before, so remainders
- * carry to the next hour. Rows that need no event (zero MB, or too old for Stripe) are
- * written as reported. Returns the rows written.
+ * carry to the next hour. Rows that need no event (zero MB, or too old for Stripe at `now`,
+ * Stripe's time) are written as reported. Returns the rows written.
  */
 export async function claimClosedHours(tx: Tx, orgId: string, customerId: string, now: Date) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`meter:${orgId}`}, 0))`;
   // Hours as ms since the epoch: the columns are UTC without a zone (Prisma's convention).
+  // An hour is closed by the database's clock, the one ingest files usage by: a worker
+  // whose clock runs ahead must not claim an hour ingest is still adding to.
   const hours = await tx.$queryRaw<{ ms: number; bytes: bigint }[]>`
     SELECT (extract(epoch FROM h.hour) * 1000)::float8 AS ms, h."rxBytes" + h."txBytes" AS bytes
     FROM usage_hours h
     WHERE h."orgId" = ${orgId}
-      AND h.hour + interval '1 hour' <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      AND h.hour + interval '1 hour' <= (now() AT TIME ZONE 'UTC')
                                           - ${`${CLOSE_DELAY_MS} milliseconds`}::interval
       AND NOT EXISTS (SELECT 1 FROM usage_reports r
                       WHERE r."orgId" = h."orgId" AND r."periodStart" = h.hour)
@@ -71,3 +76,21 @@ export async function claimClosedHours(tx: Tx, orgId: string, customerId: string
   await tx.usageReport.createMany({ data: rows, skipDuplicates: true });
   return rows;
 }
+
+/**
+ * The org's rows not sent yet (this run's, and those of a run that died before sending),
+ * oldest first. Stripe rejects a repeated identifier only for 24 hours, so a row is sent
+ * again only while it is younger than 23 (by the database's clock, which wrote createdAt).
+ */
+export async function unsentReports(tx: Tx, orgId: string) {
+  const [{ since }] = await tx.$queryRaw<[{ since: Date }]>`
+    SELECT now() - ${`${RESEND_WINDOW_MS} milliseconds`}::interval AS since`;
+  const rows = await tx.usageReport.findMany({
+    where: { orgId, reportedAt: null },
+    orderBy: { periodStart: "asc" },
+    take: CLAIM_BATCH,
+  });
+  return rows.map((r) => ({ ...r, resendable: r.createdAt > since }));
+}
+
+export type UnsentReport = Awaited<ReturnType<typeof unsentReports>>[number];

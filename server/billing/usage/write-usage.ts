@@ -54,8 +54,9 @@ export async function writeUsage(
     } else log("warn", "usage report refused", { orgId, deviceId: r.id, reason: d.reason });
   }
   if (rows.length === 0) return;
-  // The cursor moves even past a refused report (the next delta is measured from it), but
-  // never backwards: a stale report of this or an older epoch leaves it where it is.
+  // The cursor moves even past a refused report (the next delta is measured from it). In
+  // the same epoch each counter keeps its highest value (a stale report lowers nothing);
+  // another epoch is a restart and replaces it.
   const metrics = rows.map((r) => (reports.get(r.id) as UsageTelemetry).metrics);
   await tx.$executeRaw`
     INSERT INTO device_usage ("deviceId", "orgId", epoch, "rxBytes", "txBytes", "updatedAt")
@@ -71,8 +72,7 @@ export async function writeUsage(
         THEN GREATEST(device_usage."rxBytes", excluded."rxBytes") ELSE excluded."rxBytes" END,
       "txBytes" = CASE WHEN device_usage.epoch = excluded.epoch
         THEN GREATEST(device_usage."txBytes", excluded."txBytes") ELSE excluded."txBytes" END,
-      "updatedAt" = excluded."updatedAt"
-    WHERE excluded.epoch >= device_usage.epoch`;
+      "updatedAt" = excluded."updatedAt"`;
   if (added.rx === 0 && added.tx === 0) return;
   // The hour of arrival, by the database's clock: device clocks are not trusted.
   await tx.$executeRaw`

@@ -12,6 +12,7 @@ export const HANDLED_EVENTS = new Set([
   "customer.subscription.deleted",
   "customer.subscription.paused",
   "customer.subscription.resumed",
+  "customer.deleted",
   "invoice.paid",
   "invoice.payment_failed",
   "invoice.marked_uncollectible",
@@ -30,6 +31,18 @@ export function customerOf(event: Stripe.Event): string | null {
   return typeof customer?.id === "string" ? customer.id : null;
 }
 
+/**
+ * The org the event's object names (a customer's, or our subscription's, metadata.orgId):
+ * only a hint, to find the org of a customer Stripe no longer has (resyncCustomer checks it).
+ */
+export function orgHintOf(event: Stripe.Event): string | null {
+  type WithMetadata = { metadata?: { orgId?: unknown } | null };
+  const object = event.data?.object as (WithMetadata & { customer?: unknown }) | undefined;
+  const customer = typeof object?.customer === "object" ? (object.customer as WithMetadata) : null;
+  const hint = object?.metadata?.orgId ?? customer?.metadata?.orgId;
+  return typeof hint === "string" && hint ? hint : null;
+}
+
 export interface HandledEvent {
   duplicate: boolean;
 }
@@ -46,7 +59,8 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<Ha
   });
   const row = await db.stripeEvent.findUnique({ where: { id: event.id } });
   if (row?.processedAt) return { duplicate: true };
-  if (customerId && HANDLED_EVENTS.has(event.type)) await resyncCustomer(db, customerId);
+  if (customerId && HANDLED_EVENTS.has(event.type))
+    await resyncCustomer(db, customerId, orgHintOf(event));
   // Two concurrent deliveries of one event may both get here: both re-syncs are harmless.
   await db.stripeEvent.updateMany({
     where: { id: event.id, processedAt: null },

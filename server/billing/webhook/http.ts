@@ -31,9 +31,13 @@ function verify(body: string, signature: string): Stripe.Event | string {
 
 export async function stripeWebhookHandler(request: Request): Promise<Response> {
   if (!billingEnabled()) return json(404, { error: "Billing is not enabled here" });
+  // Refused before reading: a declared size over the limit is never buffered.
+  if (Number(request.headers.get("content-length")) > MAX_BODY)
+    return json(413, { error: "Payload too large" });
   const signature = request.headers.get("stripe-signature");
   if (!signature) return json(400, { error: "Missing Stripe-Signature header" });
   const body = await request.text();
+  // A body without Content-Length (chunked) is only known once read.
   if (body.length > MAX_BODY) return json(400, { error: "Payload too large" });
   const event = verify(body, signature);
   if (typeof event === "string") return json(400, { error: event });

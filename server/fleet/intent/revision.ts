@@ -9,6 +9,14 @@ import { enqueue } from "../../jobs/queues";
 import type { Actor } from "../../services/audit/write-audit";
 import { loadIntent } from "./load-intent";
 
+/**
+ * For changes that only take something away or undo (removing a site, a port forward, a
+ * service or a rule; a rollback; revoking a device): allowed while the org is read-only,
+ * so an unpaid org can still close an exposed port, back out a bad change or shrink its
+ * bill. Read-only stops growth and new configuration, not safety.
+ */
+export const READ_ONLY_OK = { allowReadOnly: true } as const;
+
 export async function bumpRevision(
   tx: Tx,
   orgId: string,
@@ -18,7 +26,7 @@ export async function bumpRevision(
 ) {
   // A person's change is refused while the org is read-only (unpaid past its grace period);
   // device-driven bumps (actor null) must keep running sites working, so they never are,
-  // nor are security actions such as revoking a device (allowReadOnly).
+  // nor are removals and undos (READ_ONLY_OK).
   if (actor !== null && !opts.allowReadOnly) await assertWritable(tx, orgId);
   const [row] = await tx.$queryRaw<{ revision: number }[]>`
     INSERT INTO fleet_revisions ("orgId", revision, "updatedAt") VALUES (${orgId}, 1, now())

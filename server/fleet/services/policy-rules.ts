@@ -4,7 +4,7 @@ import type { Tx } from "../../db/client";
 import { AppError, notFound } from "../../errors";
 import { type Actor, writeAudit } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
-import { bumpRevision } from "../intent/revision";
+import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
 import type { RuleInput } from "../intent/schemas";
 import { requireSite } from "./sites";
 
@@ -106,6 +106,6 @@ export async function deleteRule(tx: Tx, actor: Actor, tenant: TenantContext, ru
     targetId: ruleId,
     before: { action: before.action, src: before.src, dst: before.dst, proto: before.proto },
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule removed");
+  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule removed", READ_ONLY_OK);
   return { revision };
 }

@@ -1,11 +1,13 @@
 // Rollouts as the portal shows them, the org's rollout settings, and one-click rollback:
 // restore the intent of the revision before a rollout, as a new revision (agents never
 // go back in revision numbers; they go forward to the old content).
+
+import { assertWritable } from "../../billing/quota";
 import type { Prisma, Tx } from "../../db/client";
 import { AppError, notFound } from "../../errors";
 import { type Actor, writeAudit } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
-import { bumpRevision } from "../intent/revision";
+import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
 import { ZIntent } from "../intent/schemas";
 import { restoreOverlay } from "./overlay-restore";
 
@@ -37,6 +39,7 @@ export async function updateRolloutSettings(
   tenant: TenantContext,
   input: { canaryPercent: number; failureThreshold: number },
 ) {
+  await assertWritable(tx, tenant.orgId);
   await tx.fleetRevision.upsert({
     where: { orgId: tenant.orgId },
     create: { orgId: tenant.orgId, ...input },
@@ -142,6 +145,7 @@ export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, roll
     tenant.orgId,
     actor,
     `rollback of revision ${r.revision} to ${previous.revision}`,
+    READ_ONLY_OK,
   );
   return { revision, restored: previous.revision };
 }

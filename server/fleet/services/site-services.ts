@@ -3,7 +3,7 @@ import type { Prisma, Tx } from "../../db/client";
 import { AppError, notFound } from "../../errors";
 import { type Actor, writeAudit } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
-import { bumpRevision } from "../intent/revision";
+import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
 import { requireSite } from "./sites";
 
 type Forward = {
@@ -67,7 +67,13 @@ export async function deletePortForward(tx: Tx, actor: Actor, tenant: TenantCont
     targetId: id,
     before: { proto: row.proto, port: row.port, toAddr: row.toAddr, toPort: row.toPort },
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "port forward removed");
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    "port forward removed",
+    READ_ONLY_OK,
+  );
   return { revision };
 }
 
@@ -140,6 +146,12 @@ export async function deleteService(tx: Tx, actor: Actor, tenant: TenantContext,
     targetId: id,
     before: { name: row.name, vip: row.vip, port: row.port },
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `service ${row.name} removed`);
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `service ${row.name} removed`,
+    READ_ONLY_OK,
+  );
   return { revision };
 }

@@ -8,7 +8,7 @@ import { AppError, notFound } from "../../errors";
 import { type Actor, writeAudit } from "../../services/audit/write-audit";
 import type { TenantContext } from "../../tenancy/resolve-membership";
 import { ensureOrgCa } from "../enroll/org-ca";
-import { bumpRevision } from "../intent/revision";
+import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
 import { type SiteSettings, ZSiteSettings } from "../intent/schemas";
 import { removeSiteFromSegments } from "./overlay-segments";
 
@@ -133,7 +133,7 @@ export async function deleteSite(tx: Tx, actor: Actor, tenant: TenantContext, si
     targetId: siteId,
     before: { name: site.name },
   });
-  await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} deleted`);
+  await bumpRevision(tx, tenant.orgId, actor, `site ${site.name} deleted`, READ_ONLY_OK);
   await enqueueQuantitySync(tx, await billingState(tx, tenant.orgId));
 }
 

@@ -1,3 +1,4 @@
+import { assertWritable } from "../../billing/quota";
 import type { Tx } from "../../db/client";
 import { setTxOrg } from "../../db/with-tenant";
 import { AppError } from "../../errors";
@@ -18,6 +19,8 @@ export async function createCustomerOrg(
   if (tenant.orgKind !== "msp") {
     throw new AppError("BAD_REQUEST", "Only an MSP organization can have customer organizations");
   }
+  // An MSP that is read-only (unpaid) adds no customers until it pays.
+  await assertWritable(tx, tenant.orgId);
   const org = await tx.organization.create({
     data: { ...input, kind: "standard", parentId: tenant.orgId },
   });

@@ -103,6 +103,32 @@ describe("billing.checkout", () => {
     expect(resumed.subscriptionStatus).toBe("active");
   });
 
+  it("expires an earlier open session, so an abandoned one cannot be paid later", async () => {
+    const { owner, slug } = await createOrgWithOwner();
+    const api = callerFor(owner);
+    const first = sessionIdOf(
+      (await api.billing.checkout({ orgSlug: slug, plan: "standard" })).url,
+    );
+    const second = sessionIdOf(
+      (await api.billing.checkout({ orgSlug: slug, plan: "standard" })).url,
+    );
+    expect((await stripe().checkout.sessions.retrieve(first)).status).toBe("expired");
+    await expect(stub.completeCheckout(first)).rejects.toThrow(/expired/);
+    await stub.completeCheckout(second);
+    const customer = String((await stripe().checkout.sessions.retrieve(second)).customer);
+    const subs = await stripe().subscriptions.list({ customer, status: "all" });
+    expect(subs.data).toHaveLength(1);
+  });
+
+  it("asks Stripe, not the stored status: a subscription not yet synced refuses", async () => {
+    const { owner, org, slug } = await createOrgWithOwner();
+    const api = callerFor(owner);
+    const { url } = await api.billing.checkout({ orgSlug: slug, plan: "standard" });
+    await stub.completeCheckout(sessionIdOf(url)); // no webhook, no refresh yet
+    expect(await accountRow(org.id)).toMatchObject({ subscriptionStatus: null });
+    expect(await code(api.billing.checkout({ orgSlug: slug, plan: "standard" }))).toBe("CONFLICT");
+  });
+
   it("is refused for a consolidated customer and for an Enterprise org", async () => {
     const { msp, customer } = await mspWithCustomer();
     await enterprise(msp.slug);

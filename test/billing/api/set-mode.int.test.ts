@@ -2,9 +2,11 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
+import { stripe } from "../../../server/billing/stripe-client";
 import { closeQueues, getQueue } from "../../../server/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../factories";
-import { accountRow, auditOf, enterprise, mspWithCustomer, subscribe } from "./lib";
+import { stub } from "../lib/stub-env";
+import { accountRow, auditOf, enterprise, mspWithCustomer, sessionIdOf, subscribe } from "./lib";
 
 afterAll(closeQueues);
 
@@ -96,6 +98,26 @@ describe("billing.setMode", () => {
     await enterprise(msp.slug);
     const api = callerFor(msp.owner);
     await subscribe(msp.owner, customer.slug);
+    await expect(
+      api.billing.setMode({ orgSlug: msp.slug, ...consolidate(customer.id) }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("asks Stripe about the customer's own subscription and expires its open Checkout", async () => {
+    const { msp, customer } = await mspWithCustomer();
+    await enterprise(msp.slug);
+    const api = callerFor(msp.owner);
+    // An Upgrade the customer never paid: consolidating expires it, so it cannot be paid.
+    const open = await api.billing.checkout({ orgSlug: customer.slug, plan: "standard" });
+    await api.billing.setMode({ orgSlug: msp.slug, ...consolidate(customer.id) });
+    expect((await stripe().checkout.sessions.retrieve(sessionIdOf(open.url))).status).toBe(
+      "expired",
+    );
+    // Paid at Stripe but not synced yet (no webhook, no refresh): still refused.
+    await api.billing.setMode({ orgSlug: msp.slug, customerOrgId: customer.id, mode: "direct" });
+    const paid = await api.billing.checkout({ orgSlug: customer.slug, plan: "standard" });
+    await stub.completeCheckout(sessionIdOf(paid.url));
+    expect(await accountRow(customer.id)).toMatchObject({ subscriptionStatus: null });
     await expect(
       api.billing.setMode({ orgSlug: msp.slug, ...consolidate(customer.id) }),
     ).rejects.toMatchObject({ code: "CONFLICT" });

@@ -123,6 +123,39 @@ describe("payment failure, grace and read-only", () => {
     await api.policy.create({ orgSlug: slug, rule: rule(3) });
   });
 
+  it("stays read-only when the unpaid subscription is canceled, until the invoice is paid", async () => {
+    const org = await billedOrg();
+    const { api, slug, orgId } = org;
+    const invoice = await inGrace(org);
+    await lapse(orgId);
+    // Stripe's end of dunning (or a cancel in the portal): the debt is still there.
+    let from = stub.events.length;
+    await stub.cancel(String((await accountOf(orgId)).stripeSubscriptionId));
+    await deliverSince(from);
+    const canceled = await accountOf(orgId);
+    expect(canceled).toMatchObject({ planKey: "free", subscriptionStatus: "canceled" });
+    expect(canceled.graceEndsAt).not.toBeNull();
+    const refused = await failureOf(api.site.create({ orgSlug: slug, name: "HQ" }));
+    expect(refused).toMatchObject({
+      code: "PAYMENT_REQUIRED",
+      message: expect.stringMatching(/read-only/),
+    });
+    expect(await auditOf(orgId, "billing.payment_recovered")).toHaveLength(0);
+
+    from = stub.events.length;
+    stub.failPayments(org.customerId, false);
+    await stub.payInvoice(invoice.id!);
+    await deliverSince(from);
+    expect(await accountOf(orgId)).toMatchObject({
+      subscriptionStatus: "canceled",
+      graceStartedAt: null,
+      graceEndsAt: null,
+      readOnlySince: null,
+    });
+    expect(await auditOf(orgId, "billing.payment_recovered")).toHaveLength(1);
+    await api.site.create({ orgSlug: slug, name: "HQ" });
+  });
+
   it("makes the consolidated customers of a read-only MSP read-only, not the direct ones", async () => {
     const msp = await billedOrg("msp");
     await inGrace(msp);

@@ -2,7 +2,7 @@
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
 import { startStripeStub } from "../../fixtures/stripe-stub";
-import { sdkFor } from "./lib";
+import { sdkFor, subscribed, typesOf } from "./lib";
 
 const stub = await startStripeStub();
 const stripe = sdkFor(stub);
@@ -116,6 +116,57 @@ describe("stripe stub API", () => {
       body: "{not json",
     });
     expect(control.status).toBe(400);
+  });
+
+  it("lists a customer's Checkout Sessions by status, and expires an open one", async () => {
+    const customer = await stripe.customers.create({ email: "cs@example.test" });
+    const create = () =>
+      stripe.checkout.sessions.create({
+        mode: "subscription",
+        customer: customer.id,
+        line_items: [{ price: stub.prices.site, quantity: 1 }],
+        success_url: "http://x.test",
+      });
+    const older = await create();
+    const newer = await create();
+    await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: stub.prices.site, quantity: 1 }],
+      success_url: "http://x.test",
+    });
+    const open = await stripe.checkout.sessions.list({ customer: customer.id, status: "open" });
+    expect(open).toMatchObject({ object: "list", has_more: false });
+    expect(open.data.map((s) => s.id)).toEqual([newer.id, older.id]);
+    expect(await stripe.checkout.sessions.expire(older.id)).toMatchObject({ status: "expired" });
+    const still = await stripe.checkout.sessions.list({ customer: customer.id, status: "open" });
+    expect(still.data.map((s) => s.id)).toEqual([newer.id]);
+    await expect(stripe.checkout.sessions.expire(older.id)).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await expect(stub.completeCheckout(older.id)).rejects.toThrow(/expired/);
+    const bad = stripe.checkout.sessions.list({ status: "paid" as never });
+    await expect(bad).rejects.toMatchObject({ statusCode: 400, param: "status" });
+  });
+
+  it("deletes a customer: its subscriptions are canceled, a retrieve says deleted", async () => {
+    const { customer, subscription } = await subscribed(stripe, stub);
+    const from = stub.events.length;
+    expect(await stripe.customers.del(customer.id)).toEqual({
+      id: customer.id,
+      object: "customer",
+      deleted: true,
+    });
+    expect(typesOf(stub.events.slice(from))).toEqual([
+      "customer.subscription.deleted",
+      "customer.deleted",
+    ]);
+    expect(stub.events.at(-1)?.data.object).toMatchObject({ metadata: { orgId: "org_1" } });
+    expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ deleted: true });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("canceled");
+    await expect(stripe.customers.update(customer.id, { name: "x" })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+    });
   });
 
   it("pages lists newest first with starting_after, as auto-pagination needs", async () => {

@@ -31,7 +31,8 @@ async function firstLine(child: ChildProcess): Promise<string> {
   return line;
 }
 
-describe("stripe stub main.ts", () => {
+// Each test starts tsx processes: seconds on a busy 2-core machine, so more than 5 s allowed.
+describe("stripe stub main.ts", { timeout: 30_000 }, () => {
   it("prints one ready line with the env, serves the API, exits 0 on SIGTERM", async () => {
     const child = run(
       "--port",

@@ -1,6 +1,10 @@
 // The delta rule of usage reports (server/billing/usage/delta.ts).
 import { describe, expect, it } from "vitest";
-import { MAX_BYTES_PER_SECOND, usageDelta } from "../../../server/billing/usage/delta";
+import {
+  FIRST_REPORT_MIN_SECONDS,
+  MAX_BYTES_PER_SECOND,
+  usageDelta,
+} from "../../../server/billing/usage/delta";
 
 const epoch = 1_700_000_000_000;
 const m = (rx: number, tx: number, e = epoch) => ({ epoch: e, rx_bytes: rx, tx_bytes: tx });
@@ -17,18 +21,17 @@ describe("usage delta", () => {
     expect(usageDelta(prev, m(100, 50), epoch + 60_000)).toEqual({ ok: true, rx: 0, tx: 0 });
   });
 
-  it("a new epoch (restart) counts whole; a stale report adds nothing", () => {
+  it("any other epoch is a restart and counts whole, even one lower (a clock behind)", () => {
     const prev = cursor(5000, 5000, epoch + 30_000);
     const restarted = m(70, 20, epoch + 40_000);
     expect(usageDelta(prev, restarted, epoch + 60_000)).toEqual({ ok: true, rx: 70, tx: 20 });
+    const behind = m(70, 20, epoch - 86_400_000);
+    expect(usageDelta(prev, behind, epoch + 60_000)).toEqual({ ok: true, rx: 70, tx: 20 });
     // Same epoch, a counter lower than the cursor: a late report; only growth counts.
     expect(usageDelta(prev, m(6000, 10), epoch + 60_000)).toEqual({ ok: true, rx: 1000, tx: 0 });
-    // A report of the previous run arriving after the restart's.
-    const after = cursor(70, 20, epoch + 60_000, epoch + 40_000);
-    expect(usageDelta(after, m(9000, 9000), epoch + 61_000)).toEqual({ ok: true, rx: 0, tx: 0 });
   });
 
-  it("refuses more than 100 Gbit/s for the time it had, at least one second", () => {
+  it("refuses more than 100 Gbit/s since the cursor was stored, at least one second", () => {
     const at = epoch + 3_600_000;
     const prev = cursor(0, 0, at);
     const tenSeconds = MAX_BYTES_PER_SECOND * 10;
@@ -38,8 +41,20 @@ describe("usage delta", () => {
     expect(over.ok || over.reason).toMatch(/above 100 Gbit\/s/);
     // Reports a few ms apart still get one second's worth.
     expect(usageDelta(prev, m(0, MAX_BYTES_PER_SECOND), at + 5).ok).toBe(true);
-    // A first report is bounded by the time since the agent started.
-    expect(usageDelta(null, m(MAX_BYTES_PER_SECOND * 61, 0), epoch + 60_000).ok).toBe(false);
-    expect(usageDelta(null, m(MAX_BYTES_PER_SECOND * 59, 0), epoch + 60_000).ok).toBe(true);
+    // A restart's first report: since the cursor, whatever its epoch claims.
+    const early = m(tenSeconds + 1, 0, epoch - 86_400_000);
+    expect(usageDelta(prev, early, at + 10_000).ok).toBe(false);
+    expect(usageDelta(prev, m(tenSeconds, 0, at + 9_000), at + 10_000).ok).toBe(true);
+  });
+
+  it("bounds a device's first report by the time since its epoch, at least ten minutes", () => {
+    const at = epoch + 3_600_000;
+    const hour = MAX_BYTES_PER_SECOND * 3600;
+    expect(usageDelta(null, m(hour, 0), at).ok).toBe(true);
+    expect(usageDelta(null, m(hour + 1, 0), at).ok).toBe(false);
+    // A clock ahead (the epoch is a minute in the future) still gets ten minutes' worth.
+    const tenMinutes = MAX_BYTES_PER_SECOND * FIRST_REPORT_MIN_SECONDS;
+    expect(usageDelta(null, m(tenMinutes, 0, at + 60_000), at).ok).toBe(true);
+    expect(usageDelta(null, m(tenMinutes + 1, 0, at + 60_000), at).ok).toBe(false);
   });
 });

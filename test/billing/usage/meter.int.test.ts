@@ -1,7 +1,8 @@
 // The data-transfer meter (server/billing/usage/meter.ts) against the Stripe stand-in with
 // the real SDK: each closed hour of an org goes to the payer's meter exactly once, however
-// often and however concurrently the meter runs; a row left unsent by a crash is sent on
-// the next run; a free org sends nothing; an MSP's consolidated customer reports on the
+// often and however concurrently the meter runs (one run per org: another skips it); hours
+// close by the database's clock; a row left unsent by a crash is sent on the next run; a
+// free org sends nothing; an MSP's consolidated customer reports on the
 // MSP's customer under its own identifiers.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
@@ -9,91 +10,30 @@ import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/billing/stripe-client";
-import { meterAll, meterOrg } from "../../../server/billing/usage/meter";
+import { meterAll, meterOrg, meterRunLock } from "../../../server/billing/usage/meter";
 import { usageIdentifier } from "../../../server/billing/usage/meter-claim";
-import { getDb } from "../../../server/db/client";
 import { withScope } from "../../../server/db/with-tenant";
 import { closeQueues } from "../../../server/jobs/queues";
 import { JOBS } from "../../../workers/registry";
 import { callerFor, createOrgWithOwner, uid } from "../../factories";
 import { stub } from "../lib/stub-env";
+import {
+  addHours,
+  addRows,
+  db,
+  HOUR,
+  hourAgo,
+  MB,
+  meter,
+  meterKit,
+  NOW,
+  reportsOf,
+  unsentRow,
+} from "./meter-lib";
 
 afterAll(closeQueues);
 
-const HOUR = 3_600_000;
-const MB = 1e6;
-const db = getDb();
-// One clock for the whole file, half past an hour, so that no test sees an hour close
-// while it runs; the meter takes `now` as a parameter.
-const BASE = Math.floor(Date.now() / HOUR);
-const NOW = new Date(BASE * HOUR + 30 * 60_000);
-/** The start of the hour `n` hours before NOW's (n = 0: the open hour). */
-const hourAgo = (n: number) => new Date((BASE - n) * HOUR);
-const meter = (orgId: string) => meterOrg(db, orgId, NOW);
-
-/** A Stripe customer with an active subscription, bought through the stub's Checkout. */
-async function subscribe(orgId: string) {
-  const customer = await stripe().customers.create({ metadata: { orgId } });
-  const session = await stripe().checkout.sessions.create({
-    mode: "subscription",
-    customer: customer.id,
-    line_items: [{ price: stub.prices.site, quantity: 1 }, { price: stub.prices.data }],
-    success_url: "http://localhost/ok?session_id={CHECKOUT_SESSION_ID}",
-    cancel_url: "http://localhost/cancel",
-  });
-  await stub.completeCheckout(session.id);
-  const paid = await stripe().checkout.sessions.retrieve(session.id);
-  const sub = await stripe().subscriptions.retrieve(String(paid.subscription));
-  // What the webhook's re-sync writes, reduced to what the meter reads.
-  const paying = {
-    planKey: "standard",
-    stripeCustomerId: customer.id,
-    stripeSubscriptionId: sub.id,
-    subscriptionStatus: sub.status,
-  };
-  await withScope(db, { orgId }, (tx) =>
-    tx.billingAccount.upsert({
-      where: { orgId },
-      create: { orgId, ...paying },
-      update: paying,
-    }),
-  );
-  expect(sub.status).toBe("active");
-  return customer.id;
-}
-
-async function addHours(orgId: string, hours: [ago: number, rx: number, tx: number][]) {
-  await withScope(db, { orgId }, (tx) =>
-    tx.usageHour.createMany({
-      data: hours.map(([ago, rx, t]) => ({
-        orgId,
-        hour: hourAgo(ago),
-        rxBytes: BigInt(rx),
-        txBytes: BigInt(t),
-      })),
-    }),
-  );
-}
-
-const eventsOf = (orgId: string) =>
-  stub
-    .meterEvents()
-    .filter((e) => e.identifier.startsWith(`usage:${orgId}:`))
-    .sort((a, b) => a.timestamp - b.timestamp);
-
-const reportsOf = (orgId: string) =>
-  withScope(db, { orgId }, (tx) =>
-    tx.usageReport.findMany({ where: { orgId }, orderBy: { periodStart: "asc" } }),
-  );
-
-/** What an hour's event looks like at Stripe. */
-const eventFor = (orgId: string, customer: string, ago: number, value: number) => ({
-  identifier: usageIdentifier(orgId, hourAgo(ago)),
-  event_name: stub.meterEventName,
-  customer,
-  value,
-  timestamp: (hourAgo(ago).getTime() + HOUR) / 1000 - 1,
-});
+const { subscribe, eventsOf, eventFor } = meterKit(stub);
 
 // Bytes per closed hour and the whole MB of the running total each adds.
 const HOURS: [number, number, number][] = [
@@ -157,19 +97,10 @@ describe("usage meter", () => {
     ]);
     // A run that died after writing the row of hour -3 and before sending it; and hour -2,
     // whose event Stripe got, but whose reportedAt was never written.
-    const unsent = (ago: number, value: number, cumulative: number) => ({
-      orgId: org.id,
-      periodStart: hourAgo(ago),
-      periodEnd: new Date(hourAgo(ago).getTime() + HOUR),
-      customerId: customer,
-      bytes: BigInt(value * MB),
-      value,
-      cumulativeBytes: BigInt(cumulative),
-      identifier: usageIdentifier(org.id, hourAgo(ago)),
-    });
-    await withScope(db, { orgId: org.id }, (tx) =>
-      tx.usageReport.createMany({ data: [unsent(3, 7, 7_000_000), unsent(2, 1, 8_000_000)] }),
-    );
+    await addRows(org.id, [
+      unsentRow(org.id, customer, 3, 7, 7),
+      unsentRow(org.id, customer, 2, 1, 8),
+    ]);
     await stripe().billing.meterEvents.create({
       event_name: stub.meterEventName,
       payload: { stripe_customer_id: customer, value: "1" },
@@ -198,6 +129,35 @@ describe("usage meter", () => {
       [5, true],
       [3, true],
     ]);
+    expect(eventsOf(org.id)).toEqual([eventFor(org.id, customer, 2, 3)]);
+  });
+
+  it("closes hours by the database's clock: a worker's clock ahead claims no open hour", async () => {
+    const { org } = await createOrgWithOwner();
+    const customer = await subscribe(org.id);
+    await addHours(org.id, [
+      [2, 3_000_000, 0],
+      [0, 5_000_000, 0], // the open hour, by the database's clock
+    ]);
+    const ahead = new Date(NOW.getTime() + 2 * HOUR);
+    expect(await meterOrg(db, org.id, ahead)).toEqual({ claimed: 1, sent: 1, skipped: 0 });
+    expect(eventsOf(org.id)).toEqual([eventFor(org.id, customer, 2, 3)]);
+    expect((await reportsOf(org.id)).map((r) => r.periodStart)).toEqual([hourAgo(2)]);
+  });
+
+  it("a run that finds its org held by another worker's run skips it", async () => {
+    const { org } = await createOrgWithOwner();
+    const customer = await subscribe(org.id);
+    await addHours(org.id, [[2, 3_000_000, 0]]);
+    const lines: string[] = [];
+    const whileHeld = await withScope(db, { orgId: org.id }, async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${meterRunLock(org.id)}, 0))`;
+      return meter(org.id, (line) => lines.push(line));
+    });
+    expect(whileHeld).toEqual({ claimed: 0, sent: 0, skipped: 0 });
+    expect(lines).toEqual([expect.stringMatching(/skipped: another run has it/)]);
+    expect(await reportsOf(org.id)).toEqual([]);
+    expect(await meter(org.id)).toEqual({ claimed: 1, sent: 1, skipped: 0 });
     expect(eventsOf(org.id)).toEqual([eventFor(org.id, customer, 2, 3)]);
   });
 

@@ -1,7 +1,7 @@
 // Usage reports into the database (server/billing/usage/write-usage.ts), on the real
-// database through the app role: deltas against each device's cursor, restarts, counters
-// going down (stale reports), absurd deltas refused, hour buckets, and no way for a device of another org
-// to add to this org's usage. Then the readers the billing page uses.
+// database through the app role: deltas against each device's cursor, restarts (any other
+// epoch), counters going down (stale reports), absurd deltas refused, hour buckets, and no
+// way for a device of another org to add to this org's usage. Then the billing page's readers.
 import { describe, expect, it } from "vitest";
 import { usageSeries } from "../../../server/billing/usage/usage-series";
 import { usageSince } from "../../../server/billing/usage/usage-since";
@@ -51,7 +51,7 @@ describe("usage ingest", () => {
     expect(u.cursors.find((c) => c.deviceId === a)).toMatchObject({ epoch, rx: 2000, tx: 900 });
   });
 
-  it("starts over after an agent restart (new epoch); stale reports add nothing", async () => {
+  it("starts over after an agent restart (any other epoch, even a clock behind)", async () => {
     const { orgId, deviceIds } = await orgWithDevices(1);
     const [a] = deviceIds as [string];
     const epoch = started();
@@ -60,10 +60,14 @@ describe("usage ingest", () => {
     expect(total((await usageOf(orgId)).hours)).toEqual({ rx: 5120, tx: 3030 });
     await write(orgId, [[a, usageReport(100, 40, epoch + 60_000)]]); // a late rx, tx grew
     expect(total((await usageOf(orgId)).hours)).toEqual({ rx: 5120, tx: 3040 });
-    await write(orgId, [[a, usageReport(9000, 9000, epoch)]]); // the previous run, late
+    expect((await usageOf(orgId)).cursors[0]).toMatchObject({ rx: 120, tx: 40 });
+    // Restarted again, on a clock a day behind: a new run all the same.
+    const behind = epoch - 86_400_000;
+    await write(orgId, [[a, usageReport(700, 70, behind)]]);
+    await write(orgId, [[a, usageReport(900, 75, behind)]]);
     const u = await usageOf(orgId);
-    expect(total(u.hours)).toEqual({ rx: 5120, tx: 3040 });
-    expect(u.cursors[0]).toMatchObject({ epoch: epoch + 60_000, rx: 120, tx: 40 });
+    expect(total(u.hours)).toEqual({ rx: 6020, tx: 3115 });
+    expect(u.cursors[0]).toMatchObject({ epoch: behind, rx: 900, tx: 75 });
   });
 
   it("refuses an absurd delta with a log line, but moves the cursor past it", async () => {

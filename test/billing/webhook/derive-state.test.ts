@@ -1,11 +1,13 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import {
+  currentSubscription,
   invoiceFailed,
+  liveSubscriptions,
   needsGrace,
   subscriptionFields,
 } from "../../../server/billing/sync/derive-state";
-import { customerOf } from "../../../server/billing/webhook/handle-event";
+import { customerOf, orgHintOf } from "../../../server/billing/webhook/handle-event";
 
 const SITE = "price_site";
 
@@ -58,6 +60,14 @@ describe("subscriptionFields", () => {
     });
   });
 
+  it("prefers a subscription that gives the plan to a newer incomplete or paused one", () => {
+    const subs = [sub("paid", "past_due", 1), sub("new", "incomplete", 3), sub("p", "paused", 2)];
+    expect(currentSubscription(subs)?.id).toBe("paid");
+    expect(currentSubscription([sub("a", "active", 1), sub("b", "trialing", 2)])?.id).toBe("b");
+    expect(currentSubscription([sub("x", "canceled", 9), sub("p", "paused", 1)])?.id).toBe("p");
+    expect(liveSubscriptions(subs)).toHaveLength(3);
+  });
+
   it("keeps a canceled subscription's status but falls back to free", () => {
     expect(subscriptionFields([sub("a", "canceled", 5)], SITE)).toMatchObject({
       planKey: "free",
@@ -95,5 +105,16 @@ describe("customerOf", () => {
     expect(customerOf(ev({ object: "customer", id: "cus_3" }))).toBe("cus_3");
     expect(customerOf(ev({ object: "price", id: "price_1" }))).toBeNull();
     expect(customerOf({} as Stripe.Event)).toBeNull();
+  });
+
+  it("takes the org hint from the object's metadata or its expanded customer's", () => {
+    const meta = (orgId: unknown) => ({ metadata: { orgId } });
+    expect(orgHintOf(ev({ object: "customer", id: "cus_1", ...meta("org_1") }))).toBe("org_1");
+    expect(orgHintOf(ev({ object: "subscription", ...meta("org_2") }))).toBe("org_2");
+    expect(orgHintOf(ev({ object: "invoice", metadata: {}, customer: meta("org_3") }))).toBe(
+      "org_3",
+    );
+    expect(orgHintOf(ev({ object: "invoice", customer: "cus_1", ...meta(7) }))).toBeNull();
+    expect(orgHintOf({} as Stripe.Event)).toBeNull();
   });
 });

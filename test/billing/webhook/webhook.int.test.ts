@@ -64,6 +64,23 @@ describe("Stripe webhook", () => {
     expect(await res.json()).toEqual({ error: "The payload is not valid JSON" });
   });
 
+  it("refuses a body declared larger than 1 MB before reading it, and one that is", async () => {
+    const event = stub.events.at(-1) ?? ({ id: "evt_x" } as Stripe.Event);
+    const { body, signature } = stub.sign(event);
+    const declared = await POST(
+      new Request("http://localhost/api/webhooks/stripe", {
+        method: "POST",
+        headers: { "stripe-signature": signature, "content-length": "2000000" },
+        body,
+      }),
+    );
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ error: "Payload too large" });
+    const big = await post(" ".repeat(1_000_001), signature);
+    expect(big.status).toBe(400);
+    expect(await big.json()).toEqual({ error: "Payload too large" });
+  });
+
   it("records unknown event types and answers 200", async () => {
     const event = {
       id: `evt_unknown_${Date.now()}`,

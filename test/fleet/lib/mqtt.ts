@@ -40,6 +40,9 @@ export function connectMqtt(
     const fail = (error: Error) => {
       clearTimeout(timer);
       client.removeAllListeners("connect");
+      // A refused TLS handshake can raise its alert more than once (socket and stream,
+      // timing-dependent): later ones must not surface as an unhandled 'error' event.
+      client.on("error", () => {});
       client.end(true);
       reject(error);
     };

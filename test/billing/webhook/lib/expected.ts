@@ -26,16 +26,18 @@ export async function expectedFor(customerId: string): Promise<Expected> {
   const live = !!sub && !["canceled", "incomplete_expired"].includes(sub.status);
   const status = sub?.status ?? null;
   const item = live ? sub.items.data.find((i) => i.price.id === env.STRIPE_PRICE_SITE) : undefined;
+  const failed = invoices.data
+    .filter((i) => (i.status === "open" && i.attempt_count > 0) || i.status === "uncollectible")
+    .map((i) => i.id!);
   return {
     plan: live && PLAN_STATUSES.includes(sub.status) ? "standard" : "free",
     status,
     subscriptionId: live ? sub.id : null,
     quantity: item?.quantity ?? null,
-    grace: live && GRACE_STATUSES.includes(sub.status),
+    // Unpaid debt keeps the grace even once the subscription is canceled.
+    grace: (live && GRACE_STATUSES.includes(sub.status)) || failed.length > 0,
     invoices: invoices.data,
-    failed: invoices.data
-      .filter((i) => (i.status === "open" && i.attempt_count > 0) || i.status === "uncollectible")
-      .map((i) => i.id!),
+    failed,
     paid: invoices.data.filter((i) => i.status === "paid").map((i) => i.id!),
   };
 }
