@@ -80,7 +80,12 @@ export function startStripeStandIn(supervisor, { port, webhookUrl, env, cwd, onS
     createInterface({ input: child.stdout }).on("line", (line) => {
       try {
         const message = JSON.parse(line);
-        if (message?.ready && message.env) finish(resolve, message.env);
+        if (message?.ready && message.env)
+          finish(resolve, {
+            ...message.env,
+            STRIPE_SECRET_KEY: secretKey,
+            STRIPE_WEBHOOK_SECRET: webhookSecret,
+          });
       } catch {
         // an ordinary log line
       }
