@@ -179,7 +179,9 @@ export async function signCrl(signer: Signer, p: CrlParams): Promise<string> {
   const hours = p.nextUpdateHours ?? 24 * 30;
   if (!(hours > 0)) throw new PkiError(`nextUpdateHours must be positive, got ${hours}`);
   const earliest = previousThisUpdate(p.previousCrlPem) + 1000;
-  if (Date.now() < earliest) await new Promise((r) => setTimeout(r, earliest - Date.now()));
+  // A loop, not one timer: a timer runs on the monotonic clock and can fire a little before
+  // the wall clock reaches `earliest`, which would date this CRL in the previous second.
+  while (Date.now() < earliest) await new Promise((r) => setTimeout(r, earliest - Date.now()));
   const now = Math.floor(Date.now() / 1000) * 1000;
   const crl = await x509.X509CrlGenerator.create({
     issuer: signer.cert.subject,

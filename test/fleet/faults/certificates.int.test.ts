@@ -78,6 +78,13 @@ describe("certificates the broker refuses", () => {
   it("refuses a real device's identity signed by a CA that is not its org's", async () => {
     const tenant = await createTenant();
     const [box] = await enrollBoxes(stack, tenant, 1, cleanups);
+    // The broker learns of the org's new CA asynchronously (a trust change over Redis, then
+    // a reload): until the genuine certificate connects, any certificate of the org would
+    // be an unknown CA, and the refusal below would prove nothing.
+    const first = await until("the broker to trust the org's CA", () =>
+      connectAs(box!).catch(() => undefined),
+    );
+    await first.endAsync(true);
     // A CA that names itself after the org, as the org's own does, but is not in the trust.
     const impostor = await makeOrgCa(tenant.orgId);
     const forged = await makeDevice(impostor, { deviceId: box!.identity.deviceId });
