@@ -1,9 +1,11 @@
 // What devices report, into the database: applied state, presence, heartbeats, usage,
 // certificate renewals, and the overlay's reports (overlay-ingest.ts). Messages are
 // validated, then batched per org (a few ms) so that ten thousand acks cost a handful of
-// statements; each batch also moves the org's rollouts along. With Mosquitto, every worker
-// subscribes through a shared subscription and gets a share of the devices' messages; the
-// embedded broker has none, so there one consumer runs.
+// statements; each batch also moves the org's rollouts along. A batch is written under the
+// org's fleet lock (../fleet-lock.ts), and put back for the next flush while a compile
+// holds it. With Mosquitto, every worker subscribes through a shared subscription and gets
+// a share of the devices' messages; the embedded broker has none, so there one consumer
+// runs.
 import type { IPublishPacket } from "mqtt";
 import { writeUsage } from "../../billing/usage/write-usage";
 import type { Db } from "../../db/client";
@@ -11,6 +13,7 @@ import { afterCommit, withScope } from "../../db/with-tenant";
 import { getRedis, redisKey } from "../../redis";
 import { publishPending } from "../compile/publish";
 import { issueDeviceCert } from "../enroll/org-ca";
+import { tryLockOrgFleet } from "../fleet-lock";
 import {
   decode,
   type Heartbeat,
@@ -48,9 +51,9 @@ import {
 /** A device renews at two thirds of its certificate's life; more than this is a fault. */
 const RENEWALS_PER_HOUR = 10;
 
-type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
+export type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
 
-interface OrgBatch {
+export interface OrgBatch {
   states: Map<string, ReportedState>;
   presence: Map<string, Presence>;
   heartbeats: Map<string, Heartbeat>;
@@ -61,7 +64,7 @@ interface OrgBatch {
   overlay: OverlayReports;
 }
 
-const newBatch = (): OrgBatch => ({
+export const newBatch = (): OrgBatch => ({
   states: new Map(),
   presence: new Map(),
   heartbeats: new Map(),
@@ -69,6 +72,9 @@ const newBatch = (): OrgBatch => ({
   usage: new Map(),
   overlay: newOverlayReports(),
 });
+
+/** Flushes stop() tries before giving up what is still batched. */
+const STOP_ATTEMPTS = 40;
 
 /** How long the latest telemetry of a device is kept when it stops sending. */
 const TELEMETRY_TTL_SECONDS = 3600;
@@ -113,7 +119,13 @@ export class FleetIngest {
     this.stopped = true;
     this.channel.client.off("message", this.onMessage);
     if (this.timer) clearTimeout(this.timer);
-    await this.flush();
+    // What is batched is written before the ingest goes; an org whose fleet lock stays
+    // taken, or a database that stays away, gets a second or so.
+    for (let i = 0; i < STOP_ATTEMPTS; i++) {
+      await this.flush();
+      if (this.batches.size === 0) return;
+      await new Promise((r) => setTimeout(r, this.opts.flushMs ?? 25));
+    }
   }
 
   private onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
@@ -181,7 +193,11 @@ export class FleetIngest {
     await Promise.all(
       [...batches].map(async ([orgId, b]) => {
         try {
-          await this.write(orgId, b);
+          // The org's fleet lock is taken (a compile, another worker's batch): again soon.
+          if (!(await this.write(orgId, b))) {
+            this.merge(orgId, b);
+            this.schedule();
+          }
         } catch (error) {
           this.log("error", "fleet ingest write failed; will retry", {
             orgId,
@@ -207,55 +223,11 @@ export class FleetIngest {
     });
   }
 
-  private async write(orgId: string, b: OrgBatch) {
+  /** Writes an org's batch; false when its fleet lock was taken and nothing was written. */
+  private async write(orgId: string, b: OrgBatch): Promise<boolean> {
     const cameOnline = [...b.presence].filter(([, p]) => p.online).map(([id]) => id);
-    let advanced = false;
-    await withScope(this.db, { orgId }, async (tx) => {
-      if (b.states.size) {
-        const rows = [...b.states];
-        await tx.$executeRaw`
-          UPDATE devices SET
-            "reportedRevision" = s.revision,
-            "reportedHash" = s.hash,
-            "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
-                                       ELSE coalesce(s.attempted, devices."attemptedRevision") END,
-            "applyStatus" = s.status,
-            "lastError" = s.error,
-            "appliedAt" = s.applied_at,
-            "updatedAt" = now()
-          FROM unnest(
-            ${rows.map(([id]) => id)}::text[],
-            ${rows.map(([, s]) => s.revision)}::int[],
-            ${rows.map(([, s]) => s.hash)}::text[],
-            ${rows.map(([, s]) => s.attempted ?? null)}::int[],
-            ${rows.map(([, s]) => s.status)}::text[],
-            ${rows.map(([, s]) => s.error)}::text[],
-            ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
-          ) AS s(id, revision, hash, attempted, status, error, applied_at)
-          WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
-      }
-      if (b.presence.size) {
-        const rows = [...b.presence];
-        await tx.$executeRaw`
-          UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
-            "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
-          FROM unnest(
-            ${rows.map(([id]) => id)}::text[],
-            ${rows.map(([, p]) => p.online)}::bool[],
-            ${rows.map(([, p]) => p.at)}::timestamptz[],
-            ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
-          ) AS p(id, online, at, version)
-          WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
-      }
-      if (b.heartbeats.size) {
-        await tx.$executeRaw`
-          UPDATE devices SET "lastSeenAt" = now(), online = true
-          WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
-      }
-      if (hasOverlayReports(b.overlay)) await writeOverlayReports(tx, orgId, b.overlay);
-      if (b.usage.size) await writeUsage(tx, orgId, b.usage, this.log);
-      if (b.states.size) advanced = (await progressRollouts(tx, orgId)).advanced.length > 0;
-    });
+    const written = await writeOrgBatch(this.db, orgId, b, this.log);
+    if (written === "busy") return false;
     // After the commit: a retry of this batch would store its samples twice.
     await cacheLatestPaths(orgId, b.overlay.paths).catch((error: Error) =>
       this.log("warn", "caching path reports failed", { orgId, error: error.message }),
@@ -275,8 +247,9 @@ export class FleetIngest {
     }
     // Devices that came (back) online get whatever they missed; an advanced rollout
     // reaches its remaining devices.
-    if (advanced) await publishPending(this.db, orgId);
+    if (written.advanced) await publishPending(this.db, orgId);
     else if (cameOnline.length) await publishPending(this.db, orgId, cameOnline);
+    return true;
   }
 
   /** A device asks for a new certificate over its authenticated channel. */
@@ -307,4 +280,67 @@ export class FleetIngest {
       this.log("warn", "certificate renewal failed", { deviceId, error: (error as Error).message });
     }
   }
+}
+
+/**
+ * Writes one org's batch of reports in one transaction; says whether a rollout advanced.
+ * The transaction first takes the org's fleet lock (../fleet-lock.ts) without waiting for
+ * it: while a compile or another worker's batch holds it, nothing is written and "busy"
+ * comes back, so the caller puts the batch back and one busy org never holds up the flush
+ * of the others.
+ */
+export function writeOrgBatch(
+  db: Db,
+  orgId: string,
+  b: OrgBatch,
+  log: Log,
+): Promise<{ advanced: boolean } | "busy"> {
+  return withScope(db, { orgId }, async (tx) => {
+    if (!(await tryLockOrgFleet(tx, orgId))) return "busy" as const;
+    if (b.states.size) {
+      const rows = [...b.states];
+      await tx.$executeRaw`
+        UPDATE devices SET
+          "reportedRevision" = s.revision,
+          "reportedHash" = s.hash,
+          "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
+                                     ELSE coalesce(s.attempted, devices."attemptedRevision") END,
+          "applyStatus" = s.status,
+          "lastError" = s.error,
+          "appliedAt" = s.applied_at,
+          "updatedAt" = now()
+        FROM unnest(
+          ${rows.map(([id]) => id)}::text[],
+          ${rows.map(([, s]) => s.revision)}::int[],
+          ${rows.map(([, s]) => s.hash)}::text[],
+          ${rows.map(([, s]) => s.attempted ?? null)}::int[],
+          ${rows.map(([, s]) => s.status)}::text[],
+          ${rows.map(([, s]) => s.error)}::text[],
+          ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
+        ) AS s(id, revision, hash, attempted, status, error, applied_at)
+        WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+    }
+    if (b.presence.size) {
+      const rows = [...b.presence];
+      await tx.$executeRaw`
+        UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
+          "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
+        FROM unnest(
+          ${rows.map(([id]) => id)}::text[],
+          ${rows.map(([, p]) => p.online)}::bool[],
+          ${rows.map(([, p]) => p.at)}::timestamptz[],
+          ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
+        ) AS p(id, online, at, version)
+        WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+    }
+    if (b.heartbeats.size) {
+      await tx.$executeRaw`
+        UPDATE devices SET "lastSeenAt" = now(), online = true
+        WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
+    }
+    if (hasOverlayReports(b.overlay)) await writeOverlayReports(tx, orgId, b.overlay);
+    if (b.usage.size) await writeUsage(tx, orgId, b.usage, log);
+    const advanced = b.states.size > 0 && (await progressRollouts(tx, orgId)).advanced.length > 0;
+    return { advanced };
+  });
 }

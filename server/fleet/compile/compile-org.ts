@@ -1,9 +1,11 @@
 // The compile step of the config flow: newest intent revision → each active device's
 // snapshot → the devices whose snapshot changed → a rollout. Runs in one transaction
-// under a per-org advisory lock; publishing happens after commit (./publish.ts), from
-// what the transaction recorded, so a crash between the two is repaired by a retry.
+// under the org's fleet lock (../fleet-lock.ts); publishing happens after commit
+// (./publish.ts), from what the transaction recorded, so a crash between the two is
+// repaired by a retry.
 import type { Db } from "../../db/client";
 import { withScope } from "../../db/with-tenant";
+import { lockOrgFleet } from "../fleet-lock";
 import { ZIntent } from "../intent/schemas";
 import { compiledHash } from "./compile-device";
 import { loadSiteCompiler } from "./load-compiler";
@@ -23,7 +25,7 @@ export function canaryCount(changed: number, percent: number) {
 
 export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome | undefined> {
   return withScope(db, { orgId }, async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('fleet-compile'), hashtext(${orgId}))`;
+    await lockOrgFleet(tx, orgId);
     const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
     if (!fr || fr.revision <= fr.compiled) return undefined;
     const revision = fr.revision;

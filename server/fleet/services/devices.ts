@@ -10,6 +10,7 @@ import type { TenantContext } from "../../tenancy/resolve-membership";
 import { getControlChannel } from "../channel/control-channel";
 import { desireCompiled, publishPending } from "../compile/publish";
 import { issueDeviceCert, revokeDeviceCerts } from "../enroll/org-ca";
+import { lockOrgFleet } from "../fleet-lock";
 import { bumpRevision } from "../intent/revision";
 import { deviceIdentity } from "../protocol";
 
@@ -100,6 +101,8 @@ export async function rejectDevice(tx: Tx, actor: Actor, tenant: TenantContext, 
 }
 
 export async function revokeDevice(tx: Tx, actor: Actor, tenant: TenantContext, deviceId: string) {
+  // The device row, then maybe the revision: after the fleet's other writers (fleet-lock.ts).
+  await lockOrgFleet(tx, tenant.orgId);
   const d = await requireDevice(tx, tenant.orgId, deviceId);
   if (d.status === "revoked") return;
   await tx.device.update({
