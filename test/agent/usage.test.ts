@@ -10,6 +10,7 @@ import {
   EPOCH_JITTER_MS,
   newEpoch,
   newTally,
+  parseIpLinkStats,
   simulatedCounters,
   simulatedRate,
   sysfsReader,
@@ -155,5 +156,30 @@ describe("usage meter", () => {
     // A box without a real-time clock boots to the same time: its runs still differ.
     expect(new Set(epochs).size).toBeGreaterThan(90);
     expect(newEpoch(10)).toBeGreaterThanOrEqual(1); // a clock at 1970 still gives a valid one
+  });
+});
+
+describe("parseIpLinkStats", () => {
+  it("takes the byte counters of `ip -j -s link show dev <if>`", () => {
+    const out = JSON.stringify([
+      {
+        ifname: "wan0",
+        stats64: { rx: { bytes: 1234, packets: 3 }, tx: { bytes: 99, packets: 1 } },
+      },
+    ]);
+    expect(parseIpLinkStats(out)).toEqual({ rx: 1234, tx: 99 });
+  });
+
+  it("is null for output without counters, with bad counters, or that is not JSON", () => {
+    for (const out of [
+      "[]",
+      JSON.stringify([{ ifname: "wan0" }]),
+      JSON.stringify([{ stats64: { rx: { bytes: -1 }, tx: { bytes: 5 } } }]),
+      JSON.stringify([{ stats64: { rx: { bytes: "12" }, tx: { bytes: 5 } } }]),
+      JSON.stringify({ stats64: { rx: { bytes: 1 }, tx: { bytes: 5 } } }),
+      'Device "wan0" does not exist.',
+      "",
+    ])
+      expect(parseIpLinkStats(out)).toBeNull();
   });
 });

@@ -21,7 +21,14 @@ import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
 import { settleWithin } from "./time";
 import { mtlsTransport, type Transport } from "./transport";
-import { newEpoch, sysfsReader, UsageMeter, type UsageSource, wanInterfaces } from "./usage";
+import {
+  netnsReader,
+  newEpoch,
+  sysfsReader,
+  UsageMeter,
+  type UsageSource,
+  wanInterfaces,
+} from "./usage";
 import { AGENT_VERSION } from "./version";
 
 export type { RenewalOptions };
@@ -52,6 +59,9 @@ export interface AgentOptions {
   /** Where `telemetry/usage` counts WAN bytes. Default: synthetic traffic on a simulated
    * box (simulated driver or overlay), else the WAN interfaces' counters in /sys. */
   usage?: UsageSource;
+  /** The network namespace the WAN interfaces are in, when not the agent's own
+   * (dataplane.netns): their counters are read there. */
+  wanNetns?: string;
 }
 
 export interface AgentSnapshot {
@@ -116,7 +126,7 @@ export class Agent {
         ? { kind: "simulated", seed: id }
         : {
             kind: "wan",
-            read: sysfsReader(),
+            read: o.wanNetns ? netnsReader(o.wanNetns) : sysfsReader(),
             interfaces: () => wanInterfaces(this.applier.good?.config),
           });
     this.usage = new UsageMeter(source, newEpoch(this.startedAt));

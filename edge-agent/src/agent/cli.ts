@@ -223,6 +223,7 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
     store,
     log: alog,
     heartbeatSeconds: config.heartbeatSeconds,
+    ...(config.dataplane.netns ? { wanNetns: config.dataplane.netns } : {}),
   });
   await agent.start();
   let health: Awaited<ReturnType<typeof startHealthServer>> | null = null;

@@ -6,6 +6,8 @@
 // (its counters restart) adds what it counted since, and one that is gone adds nothing.
 // A simulated box (no kernel) counts synthetic traffic at a steady, modest rate. Reports
 // carry the run's epoch, which must differ from every other run's (newEpoch).
+
+import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,6 +36,40 @@ export function sysfsReader(root = "/sys/class/net"): CounterReader {
       return rx === null || tx === null ? null : { rx, tx };
     } catch {
       return null;
+    }
+  };
+}
+
+/** The counters in `ip -j -s link show dev <if>` output; null when it has none. */
+export function parseIpLinkStats(json: string): Counters | null {
+  try {
+    const [link] = JSON.parse(json) as {
+      stats64?: { rx?: { bytes?: unknown }; tx?: { bytes?: unknown } };
+    }[];
+    const rx = link?.stats64?.rx?.bytes;
+    const tx = link?.stats64?.tx?.bytes;
+    const ok = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+    return ok(rx) && ok(tx) ? { rx, tx } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The counters of interfaces in another network namespace (dataplane.netns: the agent
+ * drives links it cannot see in its own /sys/class/net), read with `ip -n <netns>`.
+ */
+export function netnsReader(netns: string): CounterReader {
+  return (ifname) => {
+    try {
+      const out = execFileSync("ip", ["-n", netns, "-j", "-s", "link", "show", "dev", ifname], {
+        encoding: "utf8",
+        timeout: 2_000,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      return parseIpLinkStats(out);
+    } catch {
+      return null; // no such interface or namespace (yet)
     }
   };
 }
