@@ -1,12 +1,12 @@
 // WAN data transfer since the agent started, for `telemetry/usage` (docs/billing.md).
 // A real box sums the kernel's byte counters of its WAN interfaces: the overlay's links
-// when the desired state has an overlay, else the data plane's WAN link. Each interface's
+// when the desired state has an overlay, else the data plane's WAN link, read in
+// dataplane.netns when the links live there (netnsReader). Each interface's
 // counters are tallied against its previous reading, so the totals only grow: an
 // interface that appears later starts from its first reading, one that is re-created
 // (its counters restart) adds what it counted since, and one that is gone adds nothing.
 // A simulated box (no kernel) counts synthetic traffic at a steady, modest rate. Reports
 // carry the run's epoch, which must differ from every other run's (newEpoch).
-
 import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
