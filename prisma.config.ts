@@ -4,7 +4,7 @@ import { defineConfig } from "prisma/config";
 // Prisma 6.19 with its bundled Wasm schema engine ("js"), so the CLI works offline.
 // Migrations are applied by our own runner (scripts/migrate.ts); see docs/database.md.
 export default defineConfig({
-  schema: "prisma/schema.prisma",
+  schema: "prisma/schema",
   migrations: { path: "prisma/migrations" },
   engine: "js",
   experimental: { adapter: true },

@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { ensureAppRole } from "../server/db/app-role";
-import { migrate } from "../server/db/migrate";
+import { ensureAppRole } from "../server/platform/db/app-role";
+import { migrate } from "../server/platform/db/migrate";
 import { databaseUrl } from "../test/global-setup";
 import { destroyStack, type Stack, saveStack } from "./stack";
 
@@ -82,7 +82,7 @@ async function startStripeStub(port: string, stack: Stack) {
     "npx",
     [
       "tsx",
-      "test/fixtures/stripe-stub/main.ts",
+      "tools/stripe-stand-in/main.ts",
       "--port",
       String(await freePort()),
       "--webhook-url",

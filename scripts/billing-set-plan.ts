@@ -5,9 +5,9 @@ import {
   parseSetPlanArgs,
   SET_PLAN_USAGE,
   UsageError,
-} from "../server/billing/subscription/set-plan-args";
-import { setPlanOverride } from "../server/billing/subscription/set-plan-override";
-import { getDb } from "../server/db/client";
+} from "../server/domains/billing/services/subscription/set-plan-args";
+import { setPlanOverride } from "../server/domains/billing/services/subscription/set-plan-override";
+import { getDb } from "../server/platform/db/client";
 
 let input: ReturnType<typeof parseSetPlanArgs>;
 try {

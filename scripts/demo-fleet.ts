@@ -12,10 +12,10 @@ import { enroll } from "../edge-agent/src/agent/enroll";
 import { createLogger } from "../edge-agent/src/agent/log";
 import { loadSimAgents, startSimFleet } from "../edge-agent/src/agent/sim-fleet";
 import { FileStore } from "../edge-agent/src/agent/store";
-import { createDb } from "../server/db/client";
-import { withScope } from "../server/db/with-tenant";
-import { env } from "../server/env";
-import { createEnrollmentToken } from "../server/fleet/services/enrollment-tokens";
+import { createEnrollmentToken } from "../server/domains/fleet/services/enrollment-tokens";
+import { createDb } from "../server/platform/db/client";
+import { withScope } from "../server/platform/db/with-tenant";
+import { env } from "../server/platform/env";
 
 const ROOT = path.resolve(".data/demo-fleet");
 const log = createLogger("info", undefined, { component: "demo-fleet" });

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createCaller } from "../server/api/root";
-import type { SessionUser } from "../server/auth/session";
-import { getDb, type Role } from "../server/db/client";
-import { createOrg } from "../server/services/org/create-org";
+import type { SessionUser } from "../server/domains/identity/auth/session";
+import { createOrg } from "../server/domains/identity/services/org/create-org";
+import { getDb, type Role } from "../server/platform/db/client";
 
 /** Factories: every test makes its own users and orgs, so tests never share state. */
 export const uid = () => randomBytes(4).toString("hex");

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { ensureAppRole } from "../server/db/app-role";
-import { migrate } from "../server/db/migrate";
+import { ensureAppRole } from "../server/platform/db/app-role";
+import { migrate } from "../server/platform/db/migrate";
 
 /**
  * Integration tests get their own database and Redis key prefix per run, set up here and

@@ -4,19 +4,19 @@
 // Mosquitto service in FLEET_MOSQUITTO_DIR and signals it. Trust changes arrive on Redis
 // pub/sub; a periodic re-read covers a missed message. Logs are JSON lines; keys never.
 import { isIP } from "node:net";
-import { getDb } from "../server/db/client";
-import { env } from "../server/env";
-import { startEmbeddedBroker } from "../server/fleet/broker/embedded";
-import { kickMosquittoClients } from "../server/fleet/broker/mosquitto-kick";
-import { syncMosquittoDir } from "../server/fleet/broker/mosquitto-service";
+import { startEmbeddedBroker } from "../server/domains/fleet/broker/embedded";
+import { kickMosquittoClients } from "../server/domains/fleet/broker/mosquitto-kick";
+import { syncMosquittoDir } from "../server/domains/fleet/broker/mosquitto-service";
 import {
   identitiesOfSerials,
   loadTrust,
   subscribeTrustChanged,
   type Trust,
   type TrustChanged,
-} from "../server/fleet/broker/trust";
-import { ensurePlatformPki } from "../server/fleet/pki/platform";
+} from "../server/domains/fleet/broker/trust";
+import { ensurePlatformPki } from "../server/domains/fleet/pki/platform";
+import { getDb } from "../server/platform/db/client";
+import { env } from "../server/platform/env";
 
 const RESYNC_MS = 5 * 60_000;
 

@@ -1,9 +1,10 @@
 // Starts the ingest of device reports in a worker process, retrying until the broker
 // answers (the worker may start before the fleet process). Returns a stop function.
-import type { Db } from "../server/db/client";
-import { env } from "../server/env";
-import { getControlChannel } from "../server/fleet/channel/control-channel";
-import { FleetIngest } from "../server/fleet/channel/ingest";
+
+import { getControlChannel } from "../server/domains/fleet/channel/control-channel";
+import { FleetIngest } from "../server/domains/fleet/channel/ingest";
+import type { Db } from "../server/platform/db/client";
+import { env } from "../server/platform/env";
 
 export function startFleetIngest(db: Db, log: (line: string) => void) {
   let ingest: FleetIngest | undefined;

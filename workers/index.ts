@@ -1,13 +1,13 @@
 // Worker process entry point: `npm run worker`. Run as many replicas as you like.
-import { sweepGrace } from "../server/billing/grace";
-import { meterAll } from "../server/billing/usage/meter";
-import { getDb } from "../server/db/client";
-import { env } from "../server/env";
-import { closeControlChannel } from "../server/fleet/channel/control-channel";
-import { markSilentDevicesOffline } from "../server/fleet/channel/presence-sweep";
-import { refreshDueCrls } from "../server/fleet/enroll/org-ca";
-import { pruneOverlayHistory } from "../server/fleet/overlay/prune";
-import { closeQueues } from "../server/jobs/queues";
+import { sweepGrace } from "../server/domains/billing/services/grace";
+import { meterAll } from "../server/domains/billing/services/usage/meter";
+import { closeControlChannel } from "../server/domains/fleet/channel/control-channel";
+import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
+import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
+import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
+import { getDb } from "../server/platform/db/client";
+import { env } from "../server/platform/env";
+import { closeQueues } from "../server/platform/jobs/queues";
 import { startFleetIngest } from "./fleet-ingest";
 import { runWorkers } from "./run-workers";
 import { sweepOutbox } from "./sweep-outbox";

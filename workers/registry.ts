@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import type { Db } from "../server/db/client";
-import type { JobDefinition } from "../server/jobs/define-job";
-import { billingMeterJob } from "../server/jobs/definitions/billing-meter";
-import { syncQuantityJob } from "../server/jobs/definitions/billing-quantity";
-import { deliverEmailJob } from "../server/jobs/definitions/deliver-email";
-import { compileJob, rolloutTimeoutJob } from "../server/jobs/definitions/fleet-compile";
+import { billingMeterJob } from "../server/domains/billing/jobs/billing-meter";
+import { syncQuantityJob } from "../server/domains/billing/jobs/billing-quantity";
+import { compileJob, rolloutTimeoutJob } from "../server/domains/fleet/jobs/fleet-compile";
+import type { Db } from "../server/platform/db/client";
+import type { JobDefinition } from "../server/platform/jobs/define-job";
+import { deliverEmailJob } from "../server/platform/mail/deliver-email-job";
 import { billingMeter } from "./handlers/billing-meter";
 import { syncBillingQuantity } from "./handlers/billing-quantity";
 import { deliverEmail } from "./handlers/deliver-email";

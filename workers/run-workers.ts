@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from "bullmq";
-import type { Db } from "../server/db/client";
-import { env } from "../server/env";
-import { createRedis } from "../server/redis";
+import type { Db } from "../server/platform/db/client";
+import { env } from "../server/platform/env";
+import { createRedis } from "../server/platform/redis";
 import { JOBS } from "./registry";
 
 /**

@@ -1,6 +1,6 @@
-import type { Db } from "../server/db/client";
-import { deliverEmailJob } from "../server/jobs/definitions/deliver-email";
-import { enqueue } from "../server/jobs/queues";
+import type { Db } from "../server/platform/db/client";
+import { enqueue } from "../server/platform/jobs/queues";
+import { deliverEmailJob } from "../server/platform/mail/deliver-email-job";
 
 /**
  * Re-enqueues outbox rows still queued after `olderThanMs`: their job was never enqueued

@@ -1,6 +1,6 @@
 // The benchmark's own world: a fresh database (migrated, with the app role), a Redis key
 // prefix, a platform PKI directory, a state root for the agents and a random master key.
-// All of it goes into process.env before any server module is imported (server/env.ts
+// All of it goes into process.env before any server module is imported (server/platform/env.ts
 // reads process.env once), and into the environment of the child processes.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { ensureAppRole } from "../../server/db/app-role";
-import { migrate } from "../../server/db/migrate";
+import { ensureAppRole } from "../../server/platform/db/app-role";
+import { migrate } from "../../server/platform/db/migrate";
 
 const ADMIN_URL =
   process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

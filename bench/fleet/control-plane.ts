@@ -5,14 +5,14 @@
 // and an observer: a control-plane MQTT client that timestamps state and desired messages.
 // Imported only after bench-env.ts has set process.env.
 import { fileURLToPath } from "node:url";
-import { getDb } from "../../server/db/client";
-import { env } from "../../server/env";
-import { MosquittoBroker } from "../../server/fleet/broker/mosquitto";
-import { loadTrust } from "../../server/fleet/broker/trust";
-import { serveEnrollmentOnLoopback } from "../../server/fleet/enroll/serve-loopback";
-import { ensurePlatformPki } from "../../server/fleet/pki/platform";
-import { closeQueues } from "../../server/jobs/queues";
-import { closeRedis } from "../../server/redis";
+import { MosquittoBroker } from "../../server/domains/fleet/broker/mosquitto";
+import { loadTrust } from "../../server/domains/fleet/broker/trust";
+import { serveEnrollmentOnLoopback } from "../../server/domains/fleet/enrollment/serve-loopback";
+import { ensurePlatformPki } from "../../server/domains/fleet/pki/platform";
+import { getDb } from "../../server/platform/db/client";
+import { env } from "../../server/platform/env";
+import { closeQueues } from "../../server/platform/jobs/queues";
+import { closeRedis } from "../../server/platform/redis";
 import { Observer } from "./observer";
 import { spawnTs, type TsProcess } from "./procs";
 import { waitFor } from "./stats";

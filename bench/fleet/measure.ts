@@ -4,9 +4,9 @@
 // completed in the database (every ack written by the ingest). Also CPU time per process
 // over the run, and when each stage happened, from the compile job's and the rollout's
 // own timestamps and the moments the agents started applying (agent-side).
-import { getDb } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { getQueue } from "../../server/jobs/queues";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { getQueue } from "../../server/platform/jobs/queues";
 import type { ControlPlane } from "./control-plane";
 import type { BenchOrg } from "./org";
 import { dbApplied, fleetRevision } from "./org";

@@ -4,7 +4,7 @@
 // revision is applied: the ack. Timestamps are performance.now() of this process, the
 // same clock as the API call's t0.
 import mqtt, { type MqttClient } from "mqtt";
-import { CONTROL_PLANE_IDENTITY, parseTopic, TOPIC_ROOT } from "../../server/fleet/protocol";
+import { CONTROL_PLANE_IDENTITY, parseTopic, TOPIC_ROOT } from "../../protocol";
 
 export interface Watch {
   orgId: string;

@@ -3,10 +3,10 @@
 // per site with exactly as many uses as that site gets agents.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createCaller } from "../../server/api/root";
-import type { SessionUser } from "../../server/auth/session";
-import { getDb } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { createOrg } from "../../server/services/org/create-org";
+import type { SessionUser } from "../../server/domains/identity/auth/session";
+import { createOrg } from "../../server/domains/identity/services/org/create-org";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
 import { waitFor } from "./stats";
 
 export type Caller = ReturnType<typeof createCaller>;

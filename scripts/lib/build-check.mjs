@@ -6,10 +6,10 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join, relative } from "node:path";
 
 // What the portal build reads, scanned recursively.
-const SOURCE_DIRS = ["app", "server", "public"];
+const SOURCE_DIRS = ["app", "server", "protocol", "public", "prisma/schema"];
 // Prisma's generated client is rewritten by `prisma generate` on every start; it is a pure
-// function of prisma/schema.prisma and the Prisma version (package-lock.json), listed below.
-const IGNORED_DIRS = ["server/db/generated"];
+// function of prisma/schema/ and the Prisma version (package-lock.json), listed below.
+const IGNORED_DIRS = ["server/platform/db/generated"];
 const CONFIG_FILES = [
   "next.config.ts",
   "next.config.mjs",
@@ -22,7 +22,6 @@ const CONFIG_FILES = [
   "proxy.ts",
   "middleware.ts",
   "instrumentation.ts",
-  "prisma/schema.prisma",
 ];
 
 const recordFile = (dataRoot) => join(dataRoot, "build-inputs.json");

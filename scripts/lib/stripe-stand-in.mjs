@@ -1,4 +1,4 @@
-// The local Stripe stand-in (test/fixtures/stripe-stub) for the demo: with STRIPE_SECRET_KEY
+// The local Stripe stand-in (tools/stripe-stand-in) for the demo: with STRIPE_SECRET_KEY
 // empty, `npm start` runs it on loopback so the demo can subscribe, open the customer portal
 // and receive webhooks without a Stripe account. With a key set, Stripe itself is used.
 // Its state and keys live in .data/, so orgs that subscribed in an earlier run can still
@@ -53,7 +53,7 @@ function standInKeys(dataDir) {
 export function startStripeStandIn(supervisor, { port, webhookUrl, env, cwd, onStart }) {
   const dataDir = join(cwd, ".data");
   const { secretKey, webhookSecret } = standInKeys(dataDir);
-  const args = ["--no", "--", "tsx", "test/fixtures/stripe-stub/main.ts"];
+  const args = ["--no", "--", "tsx", "tools/stripe-stand-in/main.ts"];
   args.push("--port", String(port), "--webhook-url", webhookUrl);
   args.push("--state-file", join(dataDir, "stripe-stand-in.json"));
   // Keys go through the environment, not argv, which every local user can read in `ps`.

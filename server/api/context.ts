@@ -1,5 +1,5 @@
-import { getSessionUser } from "../auth/session";
-import { getDb } from "../db/client";
+import { getSessionUser } from "../domains/identity/auth/session";
+import { getDb } from "../platform/db/client";
 import type { Context } from "./trpc";
 
 export async function createContext(headers: Headers): Promise<Context> {

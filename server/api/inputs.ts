@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../tenancy/permissions";
+import { ROLES } from "../platform/tenancy/permissions";
 import { ZOrgSelector } from "./trpc";
 
 /**

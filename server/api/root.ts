@@ -1,28 +1,21 @@
-import { auditRouter } from "./routers/audit";
-import { billingRouter } from "./routers/billing";
-import { deviceRouter } from "./routers/device";
-import { invitationRouter } from "./routers/invitation";
-import { meRouter } from "./routers/me";
-import { memberRouter } from "./routers/member";
-import { orgRouter } from "./routers/org";
-import { overlayRouter } from "./routers/overlay";
-import { policyRouter } from "./routers/policy";
-import { rolloutRouter } from "./routers/rollout";
-import { siteRouter } from "./routers/site";
+// The API: each domain's routers, one line a domain.
+import * as billing from "../domains/billing";
+import * as fleet from "../domains/fleet";
+import * as identity from "../domains/identity";
+import * as overlay from "../domains/overlay";
+import * as policy from "../domains/policy";
+import * as sites from "../domains/sites";
+import { auditRouter } from "../platform/audit/router";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
-  me: meRouter,
-  org: orgRouter,
-  member: memberRouter,
-  invitation: invitationRouter,
+  ...identity.routers,
   audit: auditRouter,
-  site: siteRouter,
-  device: deviceRouter,
-  policy: policyRouter,
-  rollout: rolloutRouter,
-  overlay: overlayRouter,
-  billing: billingRouter,
+  ...sites.routers,
+  ...fleet.routers,
+  ...policy.routers,
+  ...overlay.routers,
+  ...billing.routers,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,13 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import type { SessionUser } from "../auth/session";
-import { fieldErrors } from "../auth/validation";
-import type { Db } from "../db/client";
-import { setTxOrg, withScope } from "../db/with-tenant";
-import { AppError, fromDatabaseError } from "../errors";
-import { can, type Permission } from "../tenancy/permissions";
-import { resolveMembership } from "../tenancy/resolve-membership";
+import type { SessionUser } from "../domains/identity/auth/session";
+import { fieldErrors } from "../domains/identity/auth/validation";
+import type { Db } from "../platform/db/client";
+import { setTxOrg, withScope } from "../platform/db/with-tenant";
+import { AppError, fromDatabaseError } from "../platform/errors";
+import { can, type Permission } from "../platform/tenancy/permissions";
+import { resolveMembership } from "../platform/tenancy/resolve-membership";
 
 export interface Context {
   db: Db;

@@ -11,8 +11,8 @@ import { healthz, metricsText } from "../../edge-agent/src/agent/health";
 import { createLogger } from "../../edge-agent/src/agent/log";
 import { FileStore } from "../../edge-agent/src/agent/store";
 import { mtlsTransport, TransportError } from "../../edge-agent/src/agent/transport";
-import { createDeviceKey } from "../../server/fleet/pki/device-key";
-import { configHash } from "../../server/fleet/protocol";
+import { configHash } from "../../protocol";
+import { createDeviceKey } from "../../protocol/crypto/device-key";
 import { deviceConfig } from "./lib/control";
 import { createTestCa } from "./lib/pki";
 

@@ -13,7 +13,7 @@ import {
 import { startHealthServer } from "../../edge-agent/src/agent/health";
 import { type AgentStore, FileStore, MemoryStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
-import { MAX_MESSAGE_BYTES } from "../../server/fleet/protocol";
+import { MAX_MESSAGE_BYTES } from "../../protocol";
 import { desired, deviceConfig, newIdentity, TestControlPlane, waitFor } from "./lib/control";
 import { Mosquitto } from "./lib/mosquitto";
 

@@ -12,7 +12,7 @@ import { Agent } from "../../edge-agent/src/agent/agent";
 import { DataplaneDriver } from "../../edge-agent/src/agent/drivers/dataplane";
 import { MemoryStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
-import type { DeviceConfig } from "../../server/fleet/protocol";
+import type { DeviceConfig } from "../../protocol";
 import { desired, deviceConfig, newIdentity, TestControlPlane } from "./lib/control";
 import { Mosquitto } from "./lib/mosquitto";
 

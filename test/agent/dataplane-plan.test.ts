@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PlanError, planDataplane } from "../../edge-agent/src/agent/drivers/dataplane-plan";
-import type { DeviceConfig } from "../../server/fleet/protocol";
+import type { DeviceConfig } from "../../protocol";
 
 const base: DeviceConfig = {
   site: { id: "s1", name: "Branch" },

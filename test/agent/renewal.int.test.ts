@@ -10,7 +10,7 @@ import { Agent } from "../../edge-agent/src/agent/agent";
 import { SimulatedDriver } from "../../edge-agent/src/agent/drivers/simulated";
 import { FileStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
-import { certMatchesKey, createDeviceKey } from "../../server/fleet/pki/device-key";
+import { certMatchesKey, createDeviceKey } from "../../protocol/crypto/device-key";
 import { newIdentity, TestControlPlane, waitFor } from "./lib/control";
 import { Mosquitto } from "./lib/mosquitto";
 import { createTestCa } from "./lib/pki";

@@ -17,8 +17,8 @@ import {
   UsageMeter,
   wanInterfaces,
 } from "../../edge-agent/src/agent/usage";
-import type { DeviceConfig } from "../../server/fleet/protocol";
-import { ZUsageTelemetry } from "../../server/fleet/protocol";
+import type { DeviceConfig } from "../../protocol";
+import { ZUsageTelemetry } from "../../protocol";
 
 const roots: string[] = [];
 afterEach(() => {

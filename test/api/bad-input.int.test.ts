@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../server/jobs/queues";
+import { closeQueues } from "../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../factories";
 
 afterAll(closeQueues);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../server/api/root";
 import type { Meta } from "../../server/api/trpc";
-import type { SessionUser } from "../../server/auth/session";
-import { closeQueues } from "../../server/jobs/queues";
-import { can, type Permission, ROLES } from "../../server/tenancy/permissions";
+import type { SessionUser } from "../../server/domains/identity/auth/session";
+import { closeQueues } from "../../server/platform/jobs/queues";
+import { can, type Permission, ROLES } from "../../server/platform/tenancy/permissions";
 import { addMember, callerFor, createOrgWithOwner } from "../factories";
 import { MATRIX } from "./isolation-matrix";
 

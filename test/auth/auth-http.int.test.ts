@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { auth } from "../../server/auth/auth";
-import { getDb } from "../../server/db/client";
-import { env } from "../../server/env";
-import { closeQueues } from "../../server/jobs/queues";
-import { getRedis } from "../../server/redis";
+import { auth } from "../../server/domains/identity/auth/auth";
+import { getDb } from "../../server/platform/db/client";
+import { env } from "../../server/platform/env";
+import { closeQueues } from "../../server/platform/jobs/queues";
+import { getRedis } from "../../server/platform/redis";
 import { uid } from "../factories";
 
 afterAll(async () => {

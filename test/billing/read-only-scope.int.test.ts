@@ -6,7 +6,7 @@
 import "./lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../server/jobs/queues";
+import { closeQueues } from "../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner, uid } from "../factories";
 import { asOrg, failureOf } from "./webhook/lib/billing-fixtures";
 

@@ -4,13 +4,13 @@ import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { snapshotOf } from "../../server/db/schema-snapshot";
+import { readSchema, SCHEMA_DIR, snapshotOf } from "../../server/platform/db/schema-snapshot";
 import { databaseUrl } from "../global-setup";
 
 const run = promisify(execFile);
 
 /**
- * schema.prisma and prisma/migrations must describe the same database. Prisma renders the
+ * prisma/schema/*.prisma and prisma/migrations must describe the same database. Prisma renders the
  * schema as SQL from scratch (offline, no shadow database); we apply that to an empty
  * database and compare its catalog with the test database, which the migrations built.
  * Row-level security lives only in migrations, so policies are not compared.
@@ -42,13 +42,10 @@ async function catalog(url: string) {
   }
 }
 
-describe("schema.prisma vs migrations", () => {
+describe("prisma/schema vs migrations", () => {
   it("has no schema change without a migration (run scripts/new-migration.ts)", async () => {
-    const [schema, snapshot] = await Promise.all([
-      readFile("prisma/schema.prisma", "utf8"),
-      readFile("prisma/migrated.schema.prisma", "utf8"),
-    ]);
-    expect(snapshot).toBe(snapshotOf(schema));
+    const snapshot = await readFile("prisma/migrated.schema.prisma", "utf8");
+    expect(snapshot).toBe(snapshotOf(readSchema()));
   });
 
   it("describe the same tables, columns, indexes, constraints and enums", async () => {
@@ -60,7 +57,7 @@ describe("schema.prisma vs migrations", () => {
         "diff",
         "--from-empty",
         "--to-schema-datamodel",
-        "prisma/schema.prisma",
+        SCHEMA_DIR,
         "--script",
       ],
       { env: process.env, maxBuffer: 16 * 1024 * 1024 },

@@ -1,10 +1,10 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { TenantGuardError } from "../../server/db/tenant-guard";
-import { PUBLIC_ORG_TABLES, TENANT_MODELS } from "../../server/db/tenant-models";
-import { withScope } from "../../server/db/with-tenant";
-import { closeQueues } from "../../server/jobs/queues";
+import { getDb } from "../../server/platform/db/client";
+import { TenantGuardError } from "../../server/platform/db/tenant-guard";
+import { PUBLIC_ORG_TABLES, TENANT_MODELS } from "../../server/platform/db/tenant-models";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { closeQueues } from "../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../factories";
 
 afterAll(closeQueues);

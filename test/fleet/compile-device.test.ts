@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compiledHash, siteCompiler } from "../../server/fleet/compile/compile-device";
-import { canaryCount } from "../../server/fleet/compile/compile-org";
-import { DEFAULT_SITE_SETTINGS, type Intent, ZIntent } from "../../server/fleet/intent/schemas";
-import { ZDeviceConfig } from "../../server/fleet/protocol";
+import { ZDeviceConfig } from "../../protocol";
+import { compiledHash, siteCompiler } from "../../server/domains/fleet/compile/compile-device";
+import { canaryCount } from "../../server/domains/fleet/compile/compile-org";
+import {
+  DEFAULT_SITE_SETTINGS,
+  type Intent,
+  ZIntent,
+} from "../../server/domains/fleet/intent/schemas";
 
 const intent: Intent = ZIntent.parse({
   sites: [

@@ -1,19 +1,19 @@
 // The fleet's writers on one org, all at once, round after round: compiles, the ingest's
 // batches of tunnel keys (devices, then the revision) and of state reports (devices in the
 // batch's order), a person revoking a tunnel end (a device, then the revision) and the
-// presence sweep. Without the org's fleet lock (server/fleet/fleet-lock.ts) PostgreSQL
+// presence sweep. Without the org's fleet lock (server/domains/fleet/fleet-lock.ts) PostgreSQL
 // aborts some of them as deadlocked (40P01) within a few rounds; with it none fail. An
 // ingest batch does not wait for the lock: it is turned away, untouched, and written on a
 // later try, as the ingest's flush does.
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { newBatch, type OrgBatch, writeOrgBatch } from "../../server/fleet/channel/ingest";
-import { markSilentDevicesOffline } from "../../server/fleet/channel/presence-sweep";
-import { compileOrg } from "../../server/fleet/compile/compile-org";
-import { lockOrgFleet } from "../../server/fleet/fleet-lock";
-import { closeQueues } from "../../server/jobs/queues";
+import { newBatch, type OrgBatch, writeOrgBatch } from "../../server/domains/fleet/channel/ingest";
+import { markSilentDevicesOffline } from "../../server/domains/fleet/channel/presence-sweep";
+import { compileOrg } from "../../server/domains/fleet/compile/compile-org";
+import { lockOrgFleet } from "../../server/domains/fleet/fleet-lock";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { closeQueues } from "../../server/platform/jobs/queues";
 import { addDevice, asOrg, linkInput, overlayOrg } from "../overlay/api/fixtures";
 
 afterAll(closeQueues);

@@ -2,12 +2,12 @@
 // value per device and kind, and a device that went silent without a last will (its broker
 // died) is marked offline by the sweep, then online again by its next heartbeat.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { telemetryKey } from "../../server/fleet/channel/ingest";
-import { markSilentDevicesOffline } from "../../server/fleet/channel/presence-sweep";
-import { ZTelemetry } from "../../server/fleet/protocol";
-import { getRedis } from "../../server/redis";
+import { ZTelemetry } from "../../protocol";
+import { telemetryKey } from "../../server/domains/fleet/channel/ingest";
+import { markSilentDevicesOffline } from "../../server/domains/fleet/channel/presence-sweep";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { getRedis } from "../../server/platform/redis";
 import { createOrgWithOwner } from "../factories";
 import {
   converged,

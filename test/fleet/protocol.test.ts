@@ -11,7 +11,7 @@ import {
   parseTopic,
   topics,
   ZReportedState,
-} from "../../server/fleet/protocol";
+} from "../../protocol";
 
 const A = deviceIdentity("orgaaaaaaaa", "devaaaaaaaa");
 const B = deviceIdentity("orgbbbbbbbb", "devbbbbbbbb");

@@ -2,7 +2,7 @@
 // desired states on Mosquitto → simulated agents (the real agent code) apply and ack over
 // mTLS → ingest → rollout progress. Canary, halt on failure, rollback, approval, revocation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configHash } from "../../server/fleet/protocol";
+import { configHash } from "../../protocol";
 import { callerFor, createOrgWithOwner } from "../factories";
 import {
   converged,

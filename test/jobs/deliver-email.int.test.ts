@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { deliverEmailJob } from "../../server/jobs/definitions/deliver-email";
-import { closeQueues, getQueue } from "../../server/jobs/queues";
-import { queueMail } from "../../server/mail/queue-mail";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { closeQueues, getQueue } from "../../server/platform/jobs/queues";
+import { deliverEmailJob } from "../../server/platform/mail/deliver-email-job";
+import { queueMail } from "../../server/platform/mail/queue-mail";
 import { runWorkers } from "../../workers/run-workers";
 import { sweepOutbox } from "../../workers/sweep-outbox";
 import { uid } from "../factories";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb, getDb } from "../../server/db/client";
-import { closeQueues } from "../../server/jobs/queues";
+import { createDb, getDb } from "../../server/platform/db/client";
+import { closeQueues } from "../../server/platform/jobs/queues";
 import { addMember, callerFor, createOrgWithOwner, createUser, inviteTokenFor } from "../factories";
 
 afterAll(closeQueues);

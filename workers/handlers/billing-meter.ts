@@ -1,5 +1,5 @@
-import { meterOrg } from "../../server/billing/usage/meter";
-import type { Db } from "../../server/db/client";
+import { meterOrg } from "../../server/domains/billing/services/usage/meter";
+import type { Db } from "../../server/platform/db/client";
 
 /** billing.meter: safe to run twice (each hour is billed once); Stripe errors retry. */
 export async function billingMeter(db: Db, orgId: string) {

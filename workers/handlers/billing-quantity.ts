@@ -1,5 +1,5 @@
-import { syncQuantity } from "../../server/billing/subscription/sync-quantity";
-import type { Db } from "../../server/db/client";
+import { syncQuantity } from "../../server/domains/billing/services/subscription/sync-quantity";
+import type { Db } from "../../server/platform/db/client";
 
 /** billing.sync-quantity: idempotent (sets an absolute quantity); Stripe errors retry. */
 export async function syncBillingQuantity(db: Db, payerOrgId: string) {

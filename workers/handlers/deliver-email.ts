@@ -1,6 +1,6 @@
-import type { Db } from "../../server/db/client";
-import { env } from "../../server/env";
-import { getMailTransport } from "../../server/mail/transport";
+import type { Db } from "../../server/platform/db/client";
+import { env } from "../../server/platform/env";
+import { getMailTransport } from "../../server/platform/mail/transport";
 
 /**
  * Delivers one outbox row. Idempotent: a row already sent is skipped, so a retried or

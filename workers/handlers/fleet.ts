@@ -1,13 +1,14 @@
 // Job handlers of the fleet queue: compile an org's newest revision and publish it, and
 // halt a canary stage that did not answer in time.
-import type { Db } from "../../server/db/client";
-import { withScope } from "../../server/db/with-tenant";
-import { env } from "../../server/env";
-import { compileOrg } from "../../server/fleet/compile/compile-org";
-import { publishPending } from "../../server/fleet/compile/publish";
-import { halt } from "../../server/fleet/rollout/progress";
-import { rolloutTimeoutJob } from "../../server/jobs/definitions/fleet-compile";
-import { enqueue } from "../../server/jobs/queues";
+
+import { compileOrg } from "../../server/domains/fleet/compile/compile-org";
+import { publishPending } from "../../server/domains/fleet/compile/publish";
+import { rolloutTimeoutJob } from "../../server/domains/fleet/jobs/fleet-compile";
+import { halt } from "../../server/domains/fleet/rollout/progress";
+import type { Db } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { env } from "../../server/platform/env";
+import { enqueue } from "../../server/platform/jobs/queues";
 
 export async function compileAndPublish(db: Db, orgId: string) {
   const outcome = await compileOrg(db, orgId);

@@ -1,15 +1,14 @@
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/app/_components/ui";
-import { getDb } from "@/server/db/client";
-import { env } from "@/server/env";
+import { devOutbox } from "@/server/api/handlers";
 
 export const metadata = { title: "Mail outbox" };
 export const dynamic = "force-dynamic";
 
 /** Development only (MAIL_OUTBOX_UI): every email the product sent, newest first. */
 export default async function OutboxPage() {
-  if (!env.MAIL_OUTBOX_UI) notFound();
-  const mails = await getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+  const mails = await devOutbox();
+  if (!mails) notFound();
   return (
     <main className="mx-auto max-w-3xl px-4 py-8">
       <PageHeader title="Mail outbox (development)" />

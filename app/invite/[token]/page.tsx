@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { AuthShell } from "@/app/_components/auth-shell";
 import { Alert, ButtonLink } from "@/app/_components/ui";
 import { getCaller } from "@/app/_trpc/server";
-import { getSessionUser } from "@/server/auth/session";
+import { getSessionUser } from "@/server/api/handlers";
 import { AcceptInvitation } from "./accept-invitation";
 
 export const metadata = { title: "Invitation" };

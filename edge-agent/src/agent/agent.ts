@@ -9,7 +9,7 @@ import {
   type ReportedState,
   topics,
   USAGE_TELEMETRY_KIND,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 import { Applier } from "./applier";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
 import { checkDesired } from "./desired";

@@ -8,7 +8,7 @@ import {
   configHash,
   type DesiredState,
   type ReportedState,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 import type { Driver } from "./drivers/driver";
 import type { Logger } from "./log";
 import type { OverlayTarget } from "./overlay/host";

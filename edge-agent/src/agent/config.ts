@@ -4,7 +4,7 @@
 // and the overlay's tools.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { ZIfname } from "../../../server/fleet/protocol";
+import { ZIfname } from "../../../protocol";
 import { writeFileAtomic } from "./fs-atomic";
 import { LOG_LEVELS } from "./log";
 

@@ -8,7 +8,7 @@ import {
   MAX_MESSAGE_BYTES,
   MessageError,
   ZDesiredState,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 
 export type Inbound =
   | { ok: true; desired: DesiredState }

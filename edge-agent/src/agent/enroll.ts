@@ -2,12 +2,8 @@
 // answers with a certificate (active), or asks the agent to poll until an operator
 // approves (pending), or refuses. Portal errors are `{ error: { code, message } }`.
 import { hostname as osHostname } from "node:os";
-import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
-import {
-  type EnrollResponse,
-  isDeviceIdentity,
-  ZEnrollResponse,
-} from "../../../server/fleet/protocol";
+import { type EnrollResponse, isDeviceIdentity, ZEnrollResponse } from "../../../protocol";
+import { certMatchesKey, createDeviceKey } from "../../../protocol/crypto/device-key";
 import type { Logger } from "./log";
 import type { DeviceIdentity, FileStore } from "./store";
 import { sleep } from "./time";

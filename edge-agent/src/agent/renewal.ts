@@ -1,9 +1,10 @@
 // Certificate renewal: when to renew (2/3 of the lifetime, plus a little jitter so a
 // fleet enrolled together does not renew together), the checks an issued certificate
 // must pass before the agent trusts it with its new key, and the Renewer that runs it.
-import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
-import { x509 } from "../../../server/fleet/pki/x509";
-import { type CertIssued, decode, ZCertIssued } from "../../../server/fleet/protocol";
+
+import { type CertIssued, decode, ZCertIssued } from "../../../protocol";
+import { certMatchesKey, createDeviceKey } from "../../../protocol/crypto/device-key";
+import { x509 } from "../../../protocol/crypto/x509";
 import { type BackoffOptions, backoffDelay } from "./backoff";
 import type { Logger } from "./log";
 import type { Credentials } from "./store";

@@ -5,8 +5,8 @@
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { certMatchesKey } from "../../../server/fleet/pki/device-key";
-import { type DesiredState, ZDesiredState } from "../../../server/fleet/protocol";
+import { type DesiredState, ZDesiredState } from "../../../protocol";
+import { certMatchesKey } from "../../../protocol/crypto/device-key";
 import { syncDir, writeFileAtomic } from "./fs-atomic";
 
 export const ZDeviceIdentity = z.strictObject({

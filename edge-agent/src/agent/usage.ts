@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DeviceConfig, UsageMetrics } from "../../../server/fleet/protocol";
+import type { DeviceConfig, UsageMetrics } from "../../../protocol";
 
 export interface Counters {
   rx: number;

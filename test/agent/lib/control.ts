@@ -16,7 +16,7 @@ import {
   uplinkFilter,
   ZPresence,
   ZReportedState,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 
 export function newIdentity() {
   const hex = () => randomBytes(5).toString("hex");

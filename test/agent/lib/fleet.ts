@@ -2,9 +2,9 @@
 // made through the API, an enrollment token from the API, and bounded waits on the device
 // row the portal shows.
 import type { z } from "zod";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import type { ZSiteSettings } from "../../../server/fleet/intent/schemas";
+import type { ZSiteSettings } from "../../../server/domains/fleet/intent/schemas";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner } from "../../factories";
 
 export type Site = Awaited<ReturnType<typeof createSite>>;

@@ -1,7 +1,7 @@
 // A throwaway org CA for agent tests of certificate handling (renewal, the state dir):
 // real X.509, P-256.
 import { randomBytes } from "node:crypto";
-import { EC_ALG, x509 } from "../../../server/fleet/pki/x509";
+import { EC_ALG, x509 } from "../../../protocol/crypto/x509";
 
 export interface TestCa {
   certPem: string;

@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GET as installScript } from "../../../app/install.sh/route";
-import { env } from "../../../server/env";
+import { env } from "../../../server/platform/env";
 
 export interface PortalFront {
   url: string;

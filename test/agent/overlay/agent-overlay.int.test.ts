@@ -27,7 +27,7 @@ import {
   ZOverlayStatus,
   ZPathEvents,
   ZPathReport,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 import { desired, deviceConfig, newIdentity, TestControlPlane, waitFor } from "../lib/control";
 import { Mosquitto } from "../lib/mosquitto";
 

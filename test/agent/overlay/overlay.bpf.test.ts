@@ -6,12 +6,7 @@
 // Durations are printed, never asserted.
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type PathEvent,
-  ZOverlayStatus,
-  ZPathEvents,
-  ZPathReport,
-} from "../../../server/fleet/protocol";
+import { type PathEvent, ZOverlayStatus, ZPathEvents, ZPathReport } from "../../../protocol";
 import { mono, OverlayBed, type Runner } from "./lib/bed";
 
 const [P0, P1] = OverlayBed.PATHS;

@@ -13,7 +13,7 @@ import {
   SEGMENT_MTU,
   vxlanIfname,
 } from "../../../edge-agent/src/agent/overlay/vxlan-plan";
-import type { OverlayConfig } from "../../../server/fleet/protocol";
+import type { OverlayConfig } from "../../../protocol";
 import { mono, OverlayBed, type Runner, type Side } from "./lib/bed";
 import { ECHO_PORT, type StreamResult, UDP_ECHO_JS, UDP_STREAM_JS } from "./lib/traffic";
 

@@ -1,7 +1,7 @@
 // A self-hosted install (no STRIPE_SECRET_KEY): the billing page says so, nothing is
 // limited and nothing reaches Stripe. This file must not import the Stripe stub.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../factories";
 
 afterAll(closeQueues);

@@ -2,11 +2,11 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { payerSiteCount } from "../../../server/billing/portal/payer-sites";
-import { stripe } from "../../../server/billing/stripe-client";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { closeQueues } from "../../../server/jobs/queues";
+import { payerSiteCount } from "../../../server/domains/billing/services/portal/payer-sites";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../factories";
 import { stub } from "../lib/stub-env";
 import { accountRow, auditOf, enterprise, mspWithCustomer, sessionIdOf, subscribe } from "./lib";

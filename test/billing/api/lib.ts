@@ -1,11 +1,11 @@
 // Billing API test helpers: subscribe an org through the stand-in's Checkout the way a
 // browser would (checkout, Pay, back to the page which calls refresh), and plan overrides.
 
-import type { SessionUser } from "../../../server/auth/session";
-import { stripe } from "../../../server/billing/stripe-client";
-import { setPlanOverride } from "../../../server/billing/subscription/set-plan-override";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { setPlanOverride } from "../../../server/domains/billing/services/subscription/set-plan-override";
+import type { SessionUser } from "../../../server/domains/identity/auth/session";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner, uid } from "../../factories";
 import { stub } from "../lib/stub-env";
 

@@ -2,9 +2,9 @@
 // query. When that query fails, the database aborts the transaction and switching back
 // fails too: the error that reaches the caller must be the query's, not the switch's.
 import { describe, expect, it } from "vitest";
-import { billingState } from "../../../server/billing/account";
-import { getDb, type Tx } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
+import { billingState } from "../../../server/domains/billing/services/account";
+import { getDb, type Tx } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner, uid } from "../../factories";
 
 /** `tx` whose billing_accounts read of `orgId` runs a failing statement instead (real SQL). */

@@ -2,9 +2,9 @@
 import "../lib/stub-env";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionUser } from "../../../server/auth/session";
-import { closeQueues } from "../../../server/jobs/queues";
-import { ROLES } from "../../../server/tenancy/permissions";
+import type { SessionUser } from "../../../server/domains/identity/auth/session";
+import { closeQueues } from "../../../server/platform/jobs/queues";
+import { ROLES } from "../../../server/platform/tenancy/permissions";
 import { addMember, callerFor, createOrgWithOwner } from "../../factories";
 import { enterprise } from "./lib";
 

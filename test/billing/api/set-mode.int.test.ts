@@ -2,8 +2,8 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { closeQueues, getQueue } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../factories";
 import { stub } from "../lib/stub-env";
 import { accountRow, auditOf, enterprise, mspWithCustomer, sessionIdOf, subscribe } from "./lib";

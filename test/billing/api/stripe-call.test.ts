@@ -2,7 +2,7 @@
 // message goes to the server log, on one line. Real SDK error classes, no Stripe needed.
 import Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { stripeCall } from "../../../server/billing/portal/stripe-call";
+import { stripeCall } from "../../../server/domains/billing/services/portal/stripe-call";
 
 const raw = {
   message: "No such customer: 'cus_secret123'\nsee https://stripe.com/docs",

@@ -2,9 +2,9 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { closeQueues } from "../../../server/jobs/queues";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { addMember, callerFor, createOrgWithOwner, createUser } from "../../factories";
 import { stub } from "../lib/stub-env";
 import { subscribe } from "./lib";

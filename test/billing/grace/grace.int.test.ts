@@ -6,10 +6,10 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { sweepGrace } from "../../../server/billing/grace";
-import { getDb } from "../../../server/db/client";
-import { bumpRevision } from "../../../server/fleet/intent/revision";
-import { closeQueues } from "../../../server/jobs/queues";
+import { sweepGrace } from "../../../server/domains/billing/services/grace";
+import { bumpRevision } from "../../../server/domains/fleet/intent/revision";
+import { getDb } from "../../../server/platform/db/client";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createUser } from "../../factories";
 import { stub } from "../lib/stub-env";
 import {

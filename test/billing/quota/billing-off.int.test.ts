@@ -2,10 +2,10 @@
 // and the webhook endpoint does not exist. This file must not import the Stripe stub.
 import { afterAll, describe, expect, it } from "vitest";
 import { POST } from "../../../app/api/webhooks/stripe/route";
-import { sweepGrace } from "../../../server/billing/grace";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { closeQueues } from "../../../server/jobs/queues";
+import { sweepGrace } from "../../../server/domains/billing/services/grace";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner, createUser } from "../../factories";
 
 afterAll(closeQueues);

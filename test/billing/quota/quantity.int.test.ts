@@ -5,11 +5,11 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { syncQuantity } from "../../../server/billing/subscription/sync-quantity";
-import { getDb } from "../../../server/db/client";
-import { env } from "../../../server/env";
-import { closeQueues, getQueue } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { syncQuantity } from "../../../server/domains/billing/services/subscription/sync-quantity";
+import { getDb } from "../../../server/platform/db/client";
+import { env } from "../../../server/platform/env";
+import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
 import { stub } from "../lib/stub-env";
 import {
   asOrg,

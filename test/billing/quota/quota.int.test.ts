@@ -6,9 +6,9 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { enrollHandler } from "../../../server/fleet/enroll/http";
-import { createDeviceKey } from "../../../server/fleet/pki/device-key";
-import { closeQueues } from "../../../server/jobs/queues";
+import { createDeviceKey } from "../../../protocol/crypto/device-key";
+import { enrollHandler } from "../../../server/domains/fleet/enrollment/http";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createUser, inviteTokenFor } from "../../factories";
 import { stub } from "../lib/stub-env";
 import { accountOf, billedOrg, deliverSince, subscribe } from "../webhook/lib/billing-fixtures";

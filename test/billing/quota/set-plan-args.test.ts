@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSetPlanArgs } from "../../../server/billing/subscription/set-plan-args";
+import { parseSetPlanArgs } from "../../../server/domains/billing/services/subscription/set-plan-args";
 
 describe("billing:set-plan arguments", () => {
   it("reads a plan with limits, and --clear", () => {

@@ -7,8 +7,8 @@ import "../lib/stub-env";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { billingState } from "../../../server/billing/account";
-import { closeQueues } from "../../../server/jobs/queues";
+import { billingState } from "../../../server/domains/billing/services/account";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { asOrg, auditOf, billedOrg } from "../webhook/lib/billing-fixtures";
 
 afterAll(closeQueues);

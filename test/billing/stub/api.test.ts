@@ -1,7 +1,7 @@
 // The stub's API as the real SDK sees it: auth, errors, idempotency, customers, lists.
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
-import { startStripeStub } from "../../fixtures/stripe-stub";
+import { startStripeStub } from "../../../tools/stripe-stand-in";
 import { sdkFor, subscribed, typesOf } from "./lib";
 
 const stub = await startStripeStub();

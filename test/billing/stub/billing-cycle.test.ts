@@ -1,7 +1,7 @@
 // Checkout, quantity changes, metering, renewals, failed payments and cancellation, through
 // the real SDK and the stub's simulations.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { startStripeStub } from "../../fixtures/stripe-stub";
+import { startStripeStub } from "../../../tools/stripe-stand-in";
 import { sdkFor, subscribed, typesOf } from "./lib";
 
 const stub = await startStripeStub();

@@ -1,7 +1,7 @@
 // Stripe's bracket-notation bodies, as the SDK encodes them.
 import { describe, expect, it } from "vitest";
-import { parseForm } from "../../fixtures/stripe-stub/form-parse";
-import { list, metadata, str } from "../../fixtures/stripe-stub/params";
+import { parseForm } from "../../../tools/stripe-stand-in/form-parse";
+import { list, metadata, str } from "../../../tools/stripe-stand-in/params";
 
 describe("stripe stub form parsing", () => {
   it("nests brackets, keeps arrays in index order and appends `[]`", () => {

@@ -1,6 +1,6 @@
-// The real Stripe SDK pointed at a stub, as server/billing/stripe-client.ts does.
+// The real Stripe SDK pointed at a stub, as server/domains/billing/services/stripe-client.ts does.
 import Stripe from "stripe";
-import type { StripeStub } from "../../fixtures/stripe-stub";
+import type { StripeStub } from "../../../tools/stripe-stand-in";
 
 export function sdkFor(stub: StripeStub, key = stub.secretKey): Stripe {
   const url = new URL(stub.url);

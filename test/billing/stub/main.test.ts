@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 
-const MAIN = fileURLToPath(new URL("../../fixtures/stripe-stub/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../../tools/stripe-stand-in/main.ts", import.meta.url));
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type StripeStub, startStripeStub } from "../../fixtures/stripe-stub";
+import { type StripeStub, startStripeStub } from "../../../tools/stripe-stand-in";
 import { sdkFor, subscribed } from "./lib";
 
 let dir: string;

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
-import { startStripeStub } from "../../fixtures/stripe-stub";
+import { startStripeStub } from "../../../tools/stripe-stand-in";
 import { sdkFor, subscribed } from "./lib";
 
 interface Receiver {

@@ -1,10 +1,10 @@
-// The delta rule of usage reports (server/billing/usage/delta.ts).
+// The delta rule of usage reports (server/domains/billing/services/usage/delta.ts).
 import { describe, expect, it } from "vitest";
 import {
   FIRST_REPORT_MIN_SECONDS,
   MAX_BYTES_PER_SECOND,
   usageDelta,
-} from "../../../server/billing/usage/delta";
+} from "../../../server/domains/billing/services/usage/delta";
 
 const epoch = 1_700_000_000_000;
 const m = (rx: number, tx: number, e = epoch) => ({ epoch: e, rx_bytes: rx, tx_bytes: tx });

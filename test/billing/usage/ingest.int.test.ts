@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadSimAgents, startSimFleet } from "../../../edge-agent/src/agent/sim-fleet";
 import { EPOCH_JITTER_MS } from "../../../edge-agent/src/agent/usage";
-import { topics, USAGE_TELEMETRY_KIND } from "../../../server/fleet/protocol";
+import { topics, USAGE_TELEMETRY_KIND } from "../../../protocol";
 import { ControlPlane } from "../../fleet/faults/lib/control-plane";
 import { createTenant, enrollBoxes } from "../../fleet/faults/lib/tenant";
 import { Cleanups, until } from "../../fleet/faults/lib/wait";

@@ -1,8 +1,9 @@
 // Orgs with active devices and the usage rows of an org, for the usage tests. Rows are
 // written through the app role inside the org's row-level-security scope, as services do.
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import type { UsageTelemetry } from "../../../server/fleet/protocol";
+
+import type { UsageTelemetry } from "../../../protocol";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { createOrgWithOwner } from "../../factories";
 
 export async function orgWithDevices(count: number, kind: "standard" | "msp" = "standard") {

@@ -1,9 +1,12 @@
-// How the meter reads Stripe's errors (server/billing/usage/meter-send.ts): a known
+// How the meter reads Stripe's errors (server/domains/billing/services/usage/meter-send.ts): a known
 // identifier counts as sent; a bad request is a permanent refusal of that one event (the
 // row is settled and the run goes on); anything else may pass and stops the run.
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { isDuplicateEvent, isPermanentRefusal } from "../../../server/billing/usage/meter-send";
+import {
+  isDuplicateEvent,
+  isPermanentRefusal,
+} from "../../../server/domains/billing/services/usage/meter-send";
 
 const raw = (statusCode: number, message: string, code?: string) => ({
   type: "invalid_request_error" as const,

@@ -1,4 +1,4 @@
-// The meter when Stripe says no or cannot be reached (server/billing/usage/meter-send.ts):
+// The meter when Stripe says no or cannot be reached (server/domains/billing/services/usage/meter-send.ts):
 // a row Stripe refuses for good is settled with a log line and later rows still go; a row
 // left unsent for over 23 hours (Stripe may have forgotten its identifier) is settled
 // without a send; Stripe unreachable stops the org's run, and the next run sends it all.
@@ -7,7 +7,7 @@
 import "../webhook/lib/stub-behind-proxy";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { createOrgWithOwner } from "../../factories";
 import { cutStripe, stub } from "../webhook/lib/stub-behind-proxy";
 import { addHours, addRows, HOUR, meter, meterKit, reportsOf, unsentRow } from "./meter-lib";

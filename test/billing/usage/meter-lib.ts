@@ -2,12 +2,12 @@
 // stand-in's Checkout, hours of usage, the org's meter events and report rows. The test
 // file imports its Stripe stand-in first (billing on) and hands it to meterKit.
 
-import { stripe } from "../../../server/billing/stripe-client";
-import { meterOrg } from "../../../server/billing/usage/meter";
-import { usageIdentifier } from "../../../server/billing/usage/meter-claim";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import type { StripeStub } from "../../fixtures/stripe-stub";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { meterOrg } from "../../../server/domains/billing/services/usage/meter";
+import { usageIdentifier } from "../../../server/domains/billing/services/usage/meter-claim";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import type { StripeStub } from "../../../tools/stripe-stand-in";
 
 export const HOUR = 3_600_000;
 export const MB = 1e6;

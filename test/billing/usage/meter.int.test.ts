@@ -1,4 +1,4 @@
-// The data-transfer meter (server/billing/usage/meter.ts) against the Stripe stand-in with
+// The data-transfer meter (server/domains/billing/services/usage/meter.ts) against the Stripe stand-in with
 // the real SDK: each closed hour of an org goes to the payer's meter exactly once, however
 // often and however concurrently the meter runs (one run per org: another skips it); hours
 // close by the database's clock; a row left unsent by a crash is sent on the next run; a
@@ -9,11 +9,15 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { meterAll, meterOrg, meterRunLock } from "../../../server/billing/usage/meter";
-import { usageIdentifier } from "../../../server/billing/usage/meter-claim";
-import { withScope } from "../../../server/db/with-tenant";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import {
+  meterAll,
+  meterOrg,
+  meterRunLock,
+} from "../../../server/domains/billing/services/usage/meter";
+import { usageIdentifier } from "../../../server/domains/billing/services/usage/meter-claim";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { JOBS } from "../../../workers/registry";
 import { callerFor, createOrgWithOwner, uid } from "../../factories";
 import { stub } from "../lib/stub-env";

@@ -1,14 +1,14 @@
-// Usage reports into the database (server/billing/usage/write-usage.ts), on the real
+// Usage reports into the database (server/domains/billing/services/usage/write-usage.ts), on the real
 // database through the app role: deltas against each device's cursor, restarts (any other
 // epoch), counters going down (stale reports), absurd deltas refused, hour buckets, and no
 // way for a device of another org to add to this org's usage. Then the billing page's readers.
 import { describe, expect, it } from "vitest";
-import { usageSeries } from "../../../server/billing/usage/usage-series";
-import { usageSince } from "../../../server/billing/usage/usage-since";
-import { writeUsage } from "../../../server/billing/usage/write-usage";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import type { UsageTelemetry } from "../../../server/fleet/protocol";
+import type { UsageTelemetry } from "../../../protocol";
+import { usageSeries } from "../../../server/domains/billing/services/usage/usage-series";
+import { usageSince } from "../../../server/domains/billing/services/usage/usage-since";
+import { writeUsage } from "../../../server/domains/billing/services/usage/write-usage";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { orgWithDevices, total, usageOf, usageReport } from "./lib";
 
 interface Line {

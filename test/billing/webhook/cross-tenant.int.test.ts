@@ -5,11 +5,11 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { resyncCustomer } from "../../../server/billing/sync/resync-customer";
-import { getDb } from "../../../server/db/client";
-import { env } from "../../../server/env";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { resyncCustomer } from "../../../server/domains/billing/services/sync/resync-customer";
+import { getDb } from "../../../server/platform/db/client";
+import { env } from "../../../server/platform/env";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { stub } from "../lib/stub-env";
 import { asOrg, type BilledOrg, billedOrg, deliverSince, subscribe } from "./lib/billing-fixtures";
 

@@ -7,11 +7,11 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { setPlanOverride } from "../../../server/billing/subscription/set-plan-override";
-import { resyncCustomer } from "../../../server/billing/sync/resync-customer";
-import { getDb } from "../../../server/db/client";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { setPlanOverride } from "../../../server/domains/billing/services/subscription/set-plan-override";
+import { resyncCustomer } from "../../../server/domains/billing/services/sync/resync-customer";
+import { getDb } from "../../../server/platform/db/client";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../factories";
 import { subscribe as subscribeInPortal } from "../api/lib";
 import {

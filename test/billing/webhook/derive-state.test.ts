@@ -6,8 +6,11 @@ import {
   liveSubscriptions,
   needsGrace,
   subscriptionFields,
-} from "../../../server/billing/sync/derive-state";
-import { customerOf, orgHintOf } from "../../../server/billing/webhook/handle-event";
+} from "../../../server/domains/billing/services/sync/derive-state";
+import {
+  customerOf,
+  orgHintOf,
+} from "../../../server/domains/billing/services/webhook/handle-event";
 
 const SITE = "price_site";
 

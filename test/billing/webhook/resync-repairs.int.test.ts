@@ -6,12 +6,12 @@
 import "../lib/stub-env";
 
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { syncQuantity } from "../../../server/billing/subscription/sync-quantity";
-import { resyncCustomer } from "../../../server/billing/sync/resync-customer";
-import { getDb } from "../../../server/db/client";
-import { env } from "../../../server/env";
-import { closeQueues, getQueue } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { syncQuantity } from "../../../server/domains/billing/services/subscription/sync-quantity";
+import { resyncCustomer } from "../../../server/domains/billing/services/sync/resync-customer";
+import { getDb } from "../../../server/platform/db/client";
+import { env } from "../../../server/platform/env";
+import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
 import {
   accountOf,
   auditOf,

@@ -10,10 +10,10 @@ import "../lib/stub-env";
 
 import type Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
-import { stripe } from "../../../server/billing/stripe-client";
-import { getDb } from "../../../server/db/client";
-import { env } from "../../../server/env";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { getDb } from "../../../server/platform/db/client";
+import { env } from "../../../server/platform/env";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { stub } from "../lib/stub-env";
 import {
   accountOf,

@@ -6,11 +6,11 @@ import "./lib/stub-behind-proxy";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { POST } from "../../../app/api/webhooks/stripe/route";
-import { stripe } from "../../../server/billing/stripe-client";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { env } from "../../../server/env";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { env } from "../../../server/platform/env";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { createOrgWithOwner } from "../../factories";
 import { cutStripe, stub } from "./lib/stub-behind-proxy";
 

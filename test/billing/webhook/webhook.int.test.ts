@@ -8,9 +8,9 @@ import "../lib/stub-env";
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST } from "../../../app/api/webhooks/stripe/route";
-import { stripe } from "../../../server/billing/stripe-client";
-import { getDb } from "../../../server/db/client";
-import { closeQueues } from "../../../server/jobs/queues";
+import { stripe } from "../../../server/domains/billing/services/stripe-client";
+import { getDb } from "../../../server/platform/db/client";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { stub } from "../lib/stub-env";
 import {
   accountOf,

@@ -2,7 +2,7 @@
 // revoked; a revocation or a removed CA takes effect on connections already open.
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_PLANE_IDENTITY, topics } from "../../../server/fleet/protocol/topics";
+import { CONTROL_PLANE_IDENTITY, topics } from "../../../protocol/topics";
 import { BROKERS, startBroker, type TestBroker } from "../lib/brokers";
 import {
   type ConnectOptions,

@@ -2,12 +2,7 @@
 // embedded broker (Aedes, MQTT 3.1.1 only) and Mosquitto (MQTT 3.1.1 and 5).
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  MAX_MESSAGE_BYTES,
-  sharedFilter,
-  topics,
-  uplinkFilter,
-} from "../../../server/fleet/protocol/topics";
+import { MAX_MESSAGE_BYTES, sharedFilter, topics, uplinkFilter } from "../../../protocol/topics";
 import { startBroker, type TestBroker } from "../lib/brokers";
 import {
   type ConnectOptions,

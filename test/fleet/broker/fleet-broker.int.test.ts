@@ -6,12 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { freePort } from "../../../server/fleet/broker/mosquitto";
-import { publishTrustChanged } from "../../../server/fleet/broker/trust";
-import { ensurePlatformPki } from "../../../server/fleet/pki/platform";
-import { createRedis } from "../../../server/redis";
+import { freePort } from "../../../server/domains/fleet/broker/mosquitto";
+import { publishTrustChanged } from "../../../server/domains/fleet/broker/trust";
+import { ensurePlatformPki } from "../../../server/domains/fleet/pki/platform";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { createRedis } from "../../../server/platform/redis";
 import { createDeviceWithCert, createOrgWithCa, publishCa } from "../lib/db-fixtures";
 import {
   closedByBroker,

@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MosquittoBroker } from "../../../server/fleet/broker/mosquitto";
-import { sharedFilter, topics, uplinkFilter } from "../../../server/fleet/protocol/topics";
+import { sharedFilter, topics, uplinkFilter } from "../../../protocol/topics";
+import { MosquittoBroker } from "../../../server/domains/fleet/broker/mosquitto";
 import { mosquittoSub } from "../lib/mosquitto-cli";
 import {
   closedByBroker,

@@ -1,16 +1,16 @@
 // The broker's trust from the database (read as the app role) and its change
 // notifications over Redis.
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
+import { x509 } from "../../../protocol/crypto/x509";
 import {
   identitiesOfSerials,
   loadTrust,
   publishTrustChanged,
   subscribeTrustChanged,
   type TrustChanged,
-} from "../../../server/fleet/broker/trust";
-import { x509 } from "../../../server/fleet/pki/x509";
-import { createRedis, redisKey } from "../../../server/redis";
+} from "../../../server/domains/fleet/broker/trust";
+import { getDb } from "../../../server/platform/db/client";
+import { createRedis, redisKey } from "../../../server/platform/redis";
 import { createDeviceWithCert, createOrgWithCa, publishCa } from "../lib/db-fixtures";
 import { makePlatform } from "../lib/pki-fixtures";
 

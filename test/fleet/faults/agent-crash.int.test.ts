@@ -4,7 +4,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { configHash, ZDesiredState } from "../../../server/fleet/protocol";
+import { configHash, ZDesiredState } from "../../../protocol";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { type FleetStack, startFleetStack } from "../lib/stack";
 import { ChildAgent } from "./lib/child-agent";

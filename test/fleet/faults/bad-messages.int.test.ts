@@ -16,7 +16,7 @@ import {
   encode,
   MAX_MESSAGE_BYTES,
   topics,
-} from "../../../server/fleet/protocol";
+} from "../../../protocol";
 import { devicesOf, rolloutsOf } from "../lib/fleet-fixtures";
 import { connectMqtt, controlClientId, controlCreds, publishOutcome } from "../lib/mqtt";
 import { type FleetStack, startFleetStack } from "../lib/stack";

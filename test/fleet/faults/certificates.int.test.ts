@@ -5,8 +5,8 @@
 // is in test/fleet/rollout.int.test.ts. Here: the refusal the device's own key and
 // certificate get, and that nothing else changes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { env } from "../../../server/env";
-import { topics } from "../../../server/fleet/protocol";
+import { topics } from "../../../protocol";
+import { env } from "../../../server/platform/env";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { type Creds, connectMqtt, refusal } from "../lib/mqtt";
 import { makeDevice, makeOrgCa } from "../lib/pki-fixtures";

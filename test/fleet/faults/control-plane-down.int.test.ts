@@ -3,11 +3,11 @@
 // committed and their compile jobs wait in the queue, and once the control plane is back
 // every change reaches every box, in increasing revisions, nothing lost.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { siteCompiler } from "../../../server/fleet/compile/compile-device";
-import { loadIntent } from "../../../server/fleet/intent/load-intent";
-import { configHash } from "../../../server/fleet/protocol";
+import { configHash } from "../../../protocol";
+import { siteCompiler } from "../../../server/domains/fleet/compile/compile-device";
+import { loadIntent } from "../../../server/domains/fleet/intent/load-intent";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { type FleetStack, startFleetStack } from "../lib/stack";
 import { converged, fleetState, isMonotonic, startAgent } from "./lib/agents";

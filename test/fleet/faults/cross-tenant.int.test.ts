@@ -3,7 +3,7 @@
 // it tries, it reads nothing of org B, neither retained nor live, only its own downlink.
 // (test/fleet/broker/ has the same rule on hand-made certificates, on both brokers.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TOPIC_ROOT, topics } from "../../../server/fleet/protocol";
+import { TOPIC_ROOT, topics } from "../../../protocol";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { connectMqtt, controlClientId, controlCreds } from "../lib/mqtt";
 import { type FleetStack, startFleetStack } from "../lib/stack";

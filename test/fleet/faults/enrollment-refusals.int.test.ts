@@ -5,11 +5,11 @@
 // test/agent/enroll.int.test.ts.
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { env } from "../../../server/env";
-import { createDeviceKey } from "../../../server/fleet/pki/device-key";
-import { x509 } from "../../../server/fleet/pki/x509";
+import { createDeviceKey } from "../../../protocol/crypto/device-key";
+import { x509 } from "../../../protocol/crypto/x509";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
+import { env } from "../../../server/platform/env";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { type FleetStack, startFleetStack } from "../lib/stack";
 import { createTenant, type Tenant } from "./lib/tenant";

@@ -14,7 +14,7 @@
 // compileOrg compiles the org's newest revision from the database under the org's lock.
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { env } from "../../../server/env";
+import { env } from "../../../server/platform/env";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { type FleetStack, startFleetStack } from "../lib/stack";
 import { converged, fleetState, startAgent } from "./lib/agents";

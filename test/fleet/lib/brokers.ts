@@ -1,10 +1,10 @@
 // Starts either fleet broker with a given trust, behind one interface, so a test runs the
 // same cases against both (describe.each(BROKERS)). stop() ends the process or server and
 // removes its files.
-import { startEmbeddedBroker } from "../../../server/fleet/broker/embedded";
-import { MosquittoBroker } from "../../../server/fleet/broker/mosquitto";
-import type { Trust } from "../../../server/fleet/broker/trust";
-import type { PlatformPki } from "../../../server/fleet/pki/platform";
+import { startEmbeddedBroker } from "../../../server/domains/fleet/broker/embedded";
+import { MosquittoBroker } from "../../../server/domains/fleet/broker/mosquitto";
+import type { Trust } from "../../../server/domains/fleet/broker/trust";
+import type { PlatformPki } from "../../../server/domains/fleet/pki/platform";
 
 export const BROKERS = ["embedded", "mosquitto"] as const;
 export type BrokerKind = (typeof BROKERS)[number];

@@ -2,8 +2,8 @@
 // with certificate rows (for revocation by serial). Written through the app role, inside
 // the org's row-level-security scope, as the services do.
 import { randomBytes } from "node:crypto";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { makeDevice, makeOrgCa, type TestCa, type TestDevice } from "./pki-fixtures";
 
 export async function createOrgWithCa(): Promise<TestCa & { siteId: string }> {

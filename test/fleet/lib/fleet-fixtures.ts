@@ -11,8 +11,8 @@ import {
   startSimFleet,
 } from "../../../edge-agent/src/agent/sim-fleet";
 import { FileStore } from "../../../edge-agent/src/agent/store";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, type createOrgWithOwner } from "../../factories";
 
 export type Org = Awaited<ReturnType<typeof createOrgWithOwner>>;

@@ -3,8 +3,8 @@
 // what arrived before a sentinel, so negative checks need no sleeps.
 import { randomBytes } from "node:crypto";
 import { type IClientOptions, type MqttClient, connect as mqttConnect } from "mqtt";
-import type { PlatformPki } from "../../../server/fleet/pki/platform";
-import { CONTROL_PLANE_IDENTITY } from "../../../server/fleet/protocol/topics";
+import { CONTROL_PLANE_IDENTITY } from "../../../protocol/topics";
+import type { PlatformPki } from "../../../server/domains/fleet/pki/platform";
 
 export const WAIT_MS = 10_000;
 

@@ -1,18 +1,18 @@
-// Certificates for fleet tests, made with the product's own PKI (server/fleet/pki): a
+// Certificates for fleet tests, made with the product's own PKI (server/domains/fleet/pki): a
 // platform PKI in a temp dir, org CAs, device certificates (valid, expired, or naming any
 // identity), revocation, and the trust bundle a broker loads.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Trust } from "../../../server/fleet/broker/trust";
-import { trustOf } from "../../../server/fleet/broker/trust";
-import { buildCrl, createOrgCa, signDeviceCsr } from "../../../server/fleet/pki/ca";
-import { createDeviceKey } from "../../../server/fleet/pki/device-key";
-import { issueLeaf, loadSigner } from "../../../server/fleet/pki/issue";
-import { ensurePlatformPki, type PlatformPki } from "../../../server/fleet/pki/platform";
-import { x509 } from "../../../server/fleet/pki/x509";
-import { deviceIdentity } from "../../../server/fleet/protocol/topics";
+import { createDeviceKey } from "../../../protocol/crypto/device-key";
+import { x509 } from "../../../protocol/crypto/x509";
+import { deviceIdentity } from "../../../protocol/topics";
+import type { Trust } from "../../../server/domains/fleet/broker/trust";
+import { trustOf } from "../../../server/domains/fleet/broker/trust";
+import { buildCrl, createOrgCa, signDeviceCsr } from "../../../server/domains/fleet/pki/ca";
+import { issueLeaf, loadSigner } from "../../../server/domains/fleet/pki/issue";
+import { ensurePlatformPki, type PlatformPki } from "../../../server/domains/fleet/pki/platform";
 
 export const MASTER_KEY = randomBytes(32).toString("hex");
 

@@ -3,23 +3,24 @@
 // take each other's jobs), a Mosquitto (or embedded) broker with the platform PKI, the
 // BullMQ workers, the device-report ingest, and the enrollment endpoints on a loopback
 // HTTP server. stop() ends all of it.
-import { getDb } from "../../../server/db/client";
-import { env } from "../../../server/env";
+
 import {
   identitiesOfSerials,
   loadTrust,
   subscribeTrustChanged,
-} from "../../../server/fleet/broker/trust";
+} from "../../../server/domains/fleet/broker/trust";
 import {
   ControlChannel,
   closeControlChannel,
   setControlChannel,
-} from "../../../server/fleet/channel/control-channel";
-import { FleetIngest } from "../../../server/fleet/channel/ingest";
-import { serveEnrollmentOnLoopback } from "../../../server/fleet/enroll/serve-loopback";
-import { ensurePlatformPki, type PlatformPki } from "../../../server/fleet/pki/platform";
-import { closeQueues } from "../../../server/jobs/queues";
-import { closeRedis } from "../../../server/redis";
+} from "../../../server/domains/fleet/channel/control-channel";
+import { FleetIngest } from "../../../server/domains/fleet/channel/ingest";
+import { serveEnrollmentOnLoopback } from "../../../server/domains/fleet/enrollment/serve-loopback";
+import { ensurePlatformPki, type PlatformPki } from "../../../server/domains/fleet/pki/platform";
+import { getDb } from "../../../server/platform/db/client";
+import { env } from "../../../server/platform/env";
+import { closeQueues } from "../../../server/platform/jobs/queues";
+import { closeRedis } from "../../../server/platform/redis";
 import { runWorkers } from "../../../workers/run-workers";
 import { uid } from "../../factories";
 import { type BrokerKind, startBroker, type TestBroker } from "./brokers";

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compiledHash, siteCompiler } from "../../../server/fleet/compile/compile-device";
-import { formatIpv6, pathIdOf } from "../../../server/fleet/overlay/addressing";
-import { overlayCompiler } from "../../../server/fleet/overlay/compile-overlay";
-import {
-  configHash,
-  type OverlayConfig,
-  ZDeviceConfig,
-  ZOverlayConfig,
-} from "../../../server/fleet/protocol";
+import { configHash, type OverlayConfig, ZDeviceConfig, ZOverlayConfig } from "../../../protocol";
+import { compiledHash, siteCompiler } from "../../../server/domains/fleet/compile/compile-device";
+import { formatIpv6, pathIdOf } from "../../../server/domains/overlay/compile/addressing";
+import { overlayCompiler } from "../../../server/domains/overlay/compile/compile-overlay";
 import { overlayIntent, peersFor, type SiteSpec, wgKey } from "./fixtures";
 
 const ORG = "org0000001";

@@ -1,11 +1,11 @@
 // The compiler's `segments` (docs/overlay.md, "L2 segments"): only member sites get one,
 // with the other members they have paths to as peers, each peer's paths cheapest first.
 import { describe, expect, it } from "vitest";
-import { siteCompiler } from "../../../server/fleet/compile/compile-device";
-import { ZIntent, type ZOverlayIntent } from "../../../server/fleet/intent/schemas";
-import { pathIdOf } from "../../../server/fleet/overlay/addressing";
-import { overlayCompiler } from "../../../server/fleet/overlay/compile-overlay";
-import { configHash, ZDeviceConfig, ZOverlayConfig } from "../../../server/fleet/protocol";
+import { configHash, ZDeviceConfig, ZOverlayConfig } from "../../../protocol";
+import { siteCompiler } from "../../../server/domains/fleet/compile/compile-device";
+import { ZIntent, type ZOverlayIntent } from "../../../server/domains/fleet/intent/schemas";
+import { pathIdOf } from "../../../server/domains/overlay/compile/addressing";
+import { overlayCompiler } from "../../../server/domains/overlay/compile/compile-overlay";
 import { overlayIntent, peersFor, type SiteSpec } from "./fixtures";
 
 const ORG = "org0000001";

@@ -5,8 +5,8 @@ import {
   type Intent,
   type OverlayIntent,
   ZIntent,
-} from "../../../server/fleet/intent/schemas";
-import type { OverlayPeer } from "../../../server/fleet/overlay/compile-overlay";
+} from "../../../server/domains/fleet/intent/schemas";
+import type { OverlayPeer } from "../../../server/domains/overlay/compile/compile-overlay";
 
 type Link = OverlayIntent["links"][number];
 type Role = "edge" | "hub" | "cloud_gateway";

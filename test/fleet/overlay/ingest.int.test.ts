@@ -4,15 +4,15 @@
 // a revision and the compile, bad payloads are refused, and no payload can write another
 // tenant's rows.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pathReportKey } from "../../../server/fleet/channel/overlay-ingest";
 import {
   configHash,
   type DesiredState,
   MAX_MESSAGE_BYTES,
   topics,
   ZDesiredState,
-} from "../../../server/fleet/protocol";
-import { getRedis } from "../../../server/redis";
+} from "../../../protocol";
+import { pathReportKey } from "../../../server/domains/overlay/ingest";
+import { getRedis } from "../../../server/platform/redis";
 import { ControlPlane } from "../faults/lib/control-plane";
 import { Cleanups, until } from "../faults/lib/wait";
 import { devicesOf } from "../lib/fleet-fixtures";

@@ -2,9 +2,9 @@
 // than their retention, in every org with a fleet, and nothing newer. Ages are far from
 // the bounds, so the outcome never depends on how long the test takes.
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
-import { pruneOverlayHistory } from "../../../server/fleet/overlay/prune";
+import { pruneOverlayHistory } from "../../../server/domains/overlay/compile/prune";
+import { getDb } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { createOrgWithCa, publishCa } from "../lib/db-fixtures";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);

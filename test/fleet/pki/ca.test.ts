@@ -1,15 +1,15 @@
 import { X509Certificate as NodeCert, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { CONTROL_PLANE_IDENTITY } from "../../../protocol";
+import { certMatchesKey, createDeviceKey } from "../../../protocol/crypto/device-key";
+import { x509 } from "../../../protocol/crypto/x509";
 import {
   buildCrl,
   certInfo,
   createOrgCa,
   PkiError,
   signDeviceCsr,
-} from "../../../server/fleet/pki/ca";
-import { certMatchesKey, createDeviceKey } from "../../../server/fleet/pki/device-key";
-import { x509 } from "../../../server/fleet/pki/x509";
-import { CONTROL_PLANE_IDENTITY } from "../../../server/fleet/protocol";
+} from "../../../server/domains/fleet/pki/ca";
 
 const master = randomBytes(32).toString("hex");
 const orgId = "org0000000000000001";

@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOrgCa } from "../../../server/fleet/pki/ca";
-import { certMatchesKey } from "../../../server/fleet/pki/device-key";
-import { ensurePlatformPki } from "../../../server/fleet/pki/platform";
-import { x509 } from "../../../server/fleet/pki/x509";
-import { CONTROL_PLANE_IDENTITY } from "../../../server/fleet/protocol";
+import { CONTROL_PLANE_IDENTITY } from "../../../protocol";
+import { certMatchesKey } from "../../../protocol/crypto/device-key";
+import { x509 } from "../../../protocol/crypto/x509";
+import { createOrgCa } from "../../../server/domains/fleet/pki/ca";
+import { ensurePlatformPki } from "../../../server/domains/fleet/pki/platform";
 
 const master = randomBytes(32).toString("hex");
 let dir: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { PkiError } from "../../../server/fleet/pki/errors";
-import { seal, unseal } from "../../../server/fleet/pki/seal";
+import { PkiError } from "../../../server/domains/fleet/pki/errors";
+import { seal, unseal } from "../../../server/domains/fleet/pki/seal";
 
 const key = randomBytes(32).toString("hex");
 

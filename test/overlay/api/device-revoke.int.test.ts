@@ -1,7 +1,7 @@
 // Revoking a device that is its site's tunnel end changes its peers' configs: the
 // revision goes up so they drop it. A device outside the overlay changes nothing.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { addDevice, asOrg, linkInput, overlayOrg, revisionOf } from "./fixtures";
 
 afterAll(closeQueues);

@@ -2,8 +2,8 @@
 // API, direct rows for what devices report (samples, events, overlay status), and
 // small assertions on error codes, revisions and audit entries.
 import { expect } from "vitest";
-import { getDb, type Prisma, type Tx } from "../../../server/db/client";
-import { withScope } from "../../../server/db/with-tenant";
+import { getDb, type Prisma, type Tx } from "../../../server/platform/db/client";
+import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner, uid } from "../../factories";
 
 export type Api = ReturnType<typeof callerFor>;

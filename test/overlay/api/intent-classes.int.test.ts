@@ -1,7 +1,7 @@
 // SLA classes, application classes and user groups through the API: numbering, name
 // clashes, and what deleting one does to the policies that use it.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   auditOf,
   bumps,

@@ -1,7 +1,7 @@
 // Overlay settings, site roles and WAN links through the API: each write bumps the
 // revision (so it rolls out), is audited and snapshotted; bad input is a clear 4xx.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { auditOf, bumps, codeOf, errorOf, latestSnapshot, linkInput, overlayOrg } from "./fixtures";
 
 afterAll(closeQueues);

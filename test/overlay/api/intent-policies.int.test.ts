@@ -1,7 +1,7 @@
 // Steering policies through the API: every reference must be the org's own, a policy
 // must say what it steers; and who may write.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { addMember, callerFor } from "../../factories";
 import {
   auditOf,

@@ -2,8 +2,8 @@
 // snapshot, what is refused (VNI range and clashes, unknown sites, interfaces the box
 // already uses), rollback, and a deleted site leaving its segments.
 import { afterAll, describe, expect, it } from "vitest";
-import type { Prisma } from "../../../server/db/client";
-import { closeQueues } from "../../../server/jobs/queues";
+import type { Prisma } from "../../../server/platform/db/client";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   asOrg,
   auditOf,

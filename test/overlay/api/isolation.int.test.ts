@@ -2,7 +2,7 @@
 // ids, is NOT_FOUND and changes nothing; lists and views never show another org's rows;
 // another org's ids cannot be referenced from one's own intent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   addDevice,
   addSamples,

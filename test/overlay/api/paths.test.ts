@@ -9,7 +9,7 @@ import {
   pathIdOf,
   pathsOf,
   sitePairsOf,
-} from "../../../server/fleet/services/overlay-paths";
+} from "../../../server/domains/overlay/services/paths";
 
 const sites = [
   { id: "a", role: "hub" },

@@ -1,8 +1,8 @@
 // The overlay is part of every revision's snapshot, and a rollback restores it with the
 // same ids (so path ids, made of link ids, and steering units survive).
 import { afterAll, describe, expect, it } from "vitest";
-import type { Prisma } from "../../../server/db/client";
-import { closeQueues } from "../../../server/jobs/queues";
+import type { Prisma } from "../../../server/platform/db/client";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   asOrg,
   latestSnapshot,

@@ -1,7 +1,7 @@
 // Deleting a site removes what names it in the overlay intent, so that no policy or
 // partial-mesh pair is left pointing at a site that is gone.
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { linkInput, overlayOrg } from "./fixtures";
 
 afterAll(closeQueues);

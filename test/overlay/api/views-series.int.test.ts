@@ -1,7 +1,7 @@
 // Path time series and the incident timeline on rows written directly (path samples and
 // path events, as the ingest stores them).
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { addSamples, asOrg, codeOf } from "./fixtures";
 import { network } from "./network";
 

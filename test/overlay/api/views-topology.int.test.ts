@@ -1,7 +1,7 @@
 // The topology and site-paths views on rows written the way the ingest writes them:
 // path samples and the devices' overlay status (with the newest selection).
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../../server/jobs/queues";
+import { closeQueues } from "../../../server/platform/jobs/queues";
 import { addSamples, linkInput, overlayOrg } from "./fixtures";
 import { network, since } from "./network";
 

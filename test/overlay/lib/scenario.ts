@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env } from "../../../server/env";
+import { env } from "../../../server/platform/env";
 import { AGENT_BIN, AgentProcess, cli } from "../../agent/lib/cli";
 import { deviceInSync, eventually, type Site } from "../../agent/lib/fleet";
 import { callerFor, createOrgWithOwner } from "../../factories";

@@ -1,4 +1,3 @@
-import { toNextJsHandler } from "better-auth/next-js";
-import { auth } from "@/server/auth/auth";
+import { authHandlers } from "@/server/api/handlers";
 
-export const { GET, POST } = toNextJsHandler(auth);
+export const { GET, POST } = authHandlers();

@@ -1,4 +1,4 @@
-import { enrollHandler } from "@/server/fleet/enroll/http";
+import { enrollHandler } from "@/server/api/handlers";
 
 export const dynamic = "force-dynamic";
 export const POST = enrollHandler;

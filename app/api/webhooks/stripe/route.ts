@@ -1,4 +1,4 @@
-import { stripeWebhookHandler } from "@/server/billing/webhook/http";
+import { stripeWebhookHandler } from "@/server/api/handlers";
 
 // The signature is over the exact bytes Stripe sent: never cached, always Node crypto.
 export const runtime = "nodejs";

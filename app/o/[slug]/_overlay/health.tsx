@@ -1,5 +1,5 @@
 import { Badge, type Tone } from "@/app/_components/status-ui";
-import type { PathHealth } from "@/server/fleet/services/overlay-views";
+import type { PathHealth } from "@/server/domains/overlay/services/views";
 
 export type { PathHealth };
 

@@ -1,5 +1,9 @@
 import type { z } from "zod";
-import type { ZBillingSummary, ZCustomerBilling, ZInvoice } from "@/server/billing/portal/schemas";
+import type {
+  ZBillingSummary,
+  ZCustomerBilling,
+  ZInvoice,
+} from "@/server/domains/billing/services/portal/schemas";
 
 export type BillingSummary = z.infer<typeof ZBillingSummary>;
 export type Invoice = z.infer<typeof ZInvoice>;

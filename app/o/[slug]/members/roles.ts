@@ -1,4 +1,4 @@
-import { ROLES } from "@/server/tenancy/permissions";
+import { ROLES } from "@/server/api/shared";
 
 export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
   owner: "Owner",

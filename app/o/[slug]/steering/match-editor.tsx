@@ -1,6 +1,6 @@
 "use client";
 
-import type { AppMatch } from "@/server/fleet/protocol/overlay";
+import type { AppMatch } from "@/protocol/overlay";
 import {
   InlineInput,
   InlineSelect,

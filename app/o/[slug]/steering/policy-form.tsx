@@ -6,7 +6,7 @@ import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Checkbox, FormFooter, TextArea } from "@/app/_components/form-extras";
 import { Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { SteeringPolicyInput } from "@/server/fleet/intent/overlay-schemas";
+import type { SteeringPolicyInput } from "@/server/domains/overlay/schemas";
 import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import {

@@ -1,7 +1,7 @@
 "use client";
 
 import { NamedOptions } from "@/app/_components/ui";
-import type { PathPreference } from "@/server/fleet/intent/overlay-schemas";
+import type { PathPreference } from "@/server/domains/overlay/schemas";
 import {
   InlineSelect,
   move,

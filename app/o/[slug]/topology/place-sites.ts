@@ -1,4 +1,4 @@
-import type { TopologyView } from "@/server/fleet/services/overlay-views";
+import type { TopologyView } from "@/server/domains/overlay/services/views";
 
 /** Size of a site on the map: fixed, so the map draws before anything is measured. */
 export const NODE_W = 200;

@@ -1,4 +1,4 @@
-import type { TopologyView } from "@/server/fleet/services/overlay-views";
+import type { TopologyView } from "@/server/domains/overlay/services/views";
 import { fmtMs, fmtPct } from "../_overlay/health";
 
 export type TopoEdge = TopologyView["edges"][number];

@@ -1,7 +1,7 @@
 // Pure: a DeviceConfig in the data plane's terms (what config.ts in src/dataplane
 // writes), or a PlanError saying why this device cannot run it. Backend ids are given in
 // config order (port forwards first), so the same config always yields the same plan.
-import type { DeviceConfig } from "../../../../server/fleet/protocol";
+import type { DeviceConfig } from "../../../../protocol";
 import type { AppClass, ServiceConfig } from "../../dataplane/config";
 import { MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
 import type { PolicyRule } from "../../dataplane/policy";

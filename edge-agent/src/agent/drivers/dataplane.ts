@@ -5,7 +5,7 @@
 // configured while the agent is down or upgrading.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import type { DeviceConfig } from "../../../../server/fleet/protocol";
+import type { DeviceConfig } from "../../../../protocol";
 import { attachPipeline } from "../../dataplane/attach";
 import { Dataplane } from "../../dataplane/dataplane";
 import { ConntrackReaper } from "../../dataplane/flows";

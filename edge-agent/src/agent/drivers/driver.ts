@@ -1,7 +1,7 @@
 // What turns a DeviceConfig into a running data plane. The agent drives every apply as
 // validate → apply → verify, and on failure rollback(previous). Implementations:
 // SimulatedDriver (no kernel changes) and DataplaneDriver (eBPF through the loader).
-import type { DeviceConfig } from "../../../../server/fleet/protocol";
+import type { DeviceConfig } from "../../../../protocol";
 
 export interface Driver {
   readonly kind: "simulated" | "dataplane";

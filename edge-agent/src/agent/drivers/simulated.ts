@@ -1,6 +1,6 @@
 // A driver that changes nothing in the kernel: the same validation as the real one, the
 // applied config kept in memory. Failure injection shows rollback in tests and demos.
-import { canonicalJson, type DeviceConfig } from "../../../../server/fleet/protocol";
+import { canonicalJson, type DeviceConfig } from "../../../../protocol";
 import { sleep } from "../time";
 import { planDataplane } from "./dataplane-plan";
 import type { Driver } from "./driver";

@@ -1,7 +1,7 @@
 // Pure: the overlay's application classes in the data plane's terms (app_ports,
 // app_prefixes and the steering map: app id → mark 0x7a000000|id and DSCP). Port ranges
 // become one map entry per port, so their total is capped by the map's size.
-import { MAX_APP_PORTS } from "../../../../server/fleet/protocol";
+import { MAX_APP_PORTS } from "../../../../protocol";
 import type { AppClass } from "../../dataplane/config";
 import { classMark } from "./routing-plan";
 import type { OverlayClass } from "./types";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ZPathEvents } from "../../../../server/fleet/protocol";
+import { ZPathEvents } from "../../../../protocol";
 import { EventQueue } from "./events";
 import { fitReport } from "./publisher";
 import type { DraftEvent } from "./select";

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ZWgKey } from "../../../../server/fleet/protocol";
+import { ZWgKey } from "../../../../protocol";
 import { generatePrivateKey, KEY_FILE, loadOrCreateKey, publicKeyOf } from "./keys";
 
 const dirs: string[] = [];

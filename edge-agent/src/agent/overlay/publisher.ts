@@ -4,12 +4,7 @@
 // the broker is away and leave it only once the broker acknowledged them. Nothing here
 // is on the failover path: the overlay decides and switches on its own.
 import type { MqttClient } from "mqtt";
-import {
-  encode,
-  MAX_MESSAGE_BYTES,
-  type PathReport,
-  topics,
-} from "../../../../server/fleet/protocol";
+import { encode, MAX_MESSAGE_BYTES, type PathReport, topics } from "../../../../protocol";
 import type { Logger } from "../log";
 import { MAX_EVENTS_PER_MESSAGE } from "./events";
 import type { OverlayHost } from "./host";

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { type OverlayConfig, ZOverlayConfig } from "../../../../server/fleet/protocol";
+import { type OverlayConfig, ZOverlayConfig } from "../../../../protocol";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../log";
 import { Overlay } from "./overlay";
 

@@ -4,13 +4,7 @@ import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
-import {
-  decode,
-  topics,
-  ZOverlayStatus,
-  ZPathEvents,
-  ZPathReport,
-} from "../../../../server/fleet/protocol";
+import { decode, topics, ZOverlayStatus, ZPathEvents, ZPathReport } from "../../../../protocol";
 import { makeOverlay } from "../cli";
 import { parseConfig } from "../config";
 import { silentLogger } from "../log";

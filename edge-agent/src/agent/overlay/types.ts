@@ -1,4 +1,4 @@
-// The overlay's share of the fleet protocol (server/fleet/protocol/overlay.ts), in one
+// The overlay's share of the fleet protocol (protocol/overlay.ts), in one
 // place for the modules of this directory.
 export type {
   OverlayClass,
@@ -12,7 +12,7 @@ export type {
   PathReport,
   Selection,
   Sla,
-} from "../../../../server/fleet/protocol";
+} from "../../../../protocol";
 
 export type OnViolation = "best_effort" | "hold";
 export type PathState = "up" | "down" | "unknown";

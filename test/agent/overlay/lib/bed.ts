@@ -25,7 +25,7 @@ import type {
   OverlayStatus,
   PathEvent,
   PathReport,
-} from "../../../../server/fleet/protocol";
+} from "../../../../protocol";
 import { AGENT_BIN } from "../../lib/cli";
 import { ECHO_PORT, type StreamResult, UDP_ECHO_JS, UDP_STREAM_JS } from "./traffic";
 

@@ -3,10 +3,10 @@
 // stub's hosted Checkout, and webhook deliveries through the real route handler.
 import type Stripe from "stripe";
 import { POST } from "../../../../app/api/webhooks/stripe/route";
-import { stripe } from "../../../../server/billing/stripe-client";
-import { getDb, type Tx } from "../../../../server/db/client";
-import { withScope } from "../../../../server/db/with-tenant";
-import { env } from "../../../../server/env";
+import { stripe } from "../../../../server/domains/billing/services/stripe-client";
+import { getDb, type Tx } from "../../../../server/platform/db/client";
+import { withScope } from "../../../../server/platform/db/with-tenant";
+import { env } from "../../../../server/platform/env";
 import { callerFor, createOrgWithOwner } from "../../../factories";
 import { stub } from "../../lib/stub-env";
 

@@ -2,8 +2,8 @@
 // objects (not with the code under test), and the effects a sequence of such states
 // should have left in the audit log: one per real change.
 import type Stripe from "stripe";
-import { stripe } from "../../../../server/billing/stripe-client";
-import { env } from "../../../../server/env";
+import { stripe } from "../../../../server/domains/billing/services/stripe-client";
+import { env } from "../../../../server/platform/env";
 
 const PLAN_STATUSES = ["trialing", "active", "past_due", "unpaid"];
 const GRACE_STATUSES = ["past_due", "unpaid"];

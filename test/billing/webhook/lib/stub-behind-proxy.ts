@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { connect, createServer, type Socket } from "node:net";
 import { afterAll } from "vitest";
-import { startStripeStub } from "../../../fixtures/stripe-stub";
+import { startStripeStub } from "../../../../tools/stripe-stand-in";
 
 export const stub = await startStripeStub({ webhookUrl: null, autoDeliver: false });
 const target = Number(new URL(stub.url).port);

@@ -8,7 +8,7 @@ import { Agent } from "../../../../edge-agent/src/agent/agent";
 import { SimulatedDriver } from "../../../../edge-agent/src/agent/drivers/simulated";
 import { createLogger } from "../../../../edge-agent/src/agent/log";
 import { FileStore } from "../../../../edge-agent/src/agent/store";
-import { configHash, type DeviceConfig } from "../../../../server/fleet/protocol";
+import { configHash, type DeviceConfig } from "../../../../protocol";
 
 const [stateDir, delay] = process.argv.slice(2) as [string, string];
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);

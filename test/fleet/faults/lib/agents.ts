@@ -9,7 +9,7 @@ import {
 } from "../../../../edge-agent/src/agent/drivers/simulated";
 import type { LogFields, Logger } from "../../../../edge-agent/src/agent/log";
 import { FileStore } from "../../../../edge-agent/src/agent/store";
-import { configHash } from "../../../../server/fleet/protocol";
+import { configHash } from "../../../../protocol";
 import { devicesOf, rolloutsOf } from "../../lib/fleet-fixtures";
 import type { Box } from "./tenant";
 import type { Cleanups } from "./wait";

@@ -1,14 +1,15 @@
 // The stack's control plane as parts a test can take down and bring back: the BullMQ
 // workers, the device-report ingest and the control channel. Takes over the stack's ingest
 // with one whose log is kept, so a test can see why a device message was refused.
-import { getDb } from "../../../../server/db/client";
+
 import {
   closeControlChannel,
   getControlChannel,
-} from "../../../../server/fleet/channel/control-channel";
-import { FleetIngest } from "../../../../server/fleet/channel/ingest";
-import { compileJob } from "../../../../server/jobs/definitions/fleet-compile";
-import { getQueue } from "../../../../server/jobs/queues";
+} from "../../../../server/domains/fleet/channel/control-channel";
+import { FleetIngest } from "../../../../server/domains/fleet/channel/ingest";
+import { compileJob } from "../../../../server/domains/fleet/jobs/fleet-compile";
+import { getDb } from "../../../../server/platform/db/client";
+import { getQueue } from "../../../../server/platform/jobs/queues";
 import type { FleetStack } from "../../lib/stack";
 
 export interface IngestLog {

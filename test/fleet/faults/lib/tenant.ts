@@ -10,8 +10,8 @@ import {
   type DeviceIdentity,
   FileStore,
 } from "../../../../edge-agent/src/agent/store";
-import { getDb } from "../../../../server/db/client";
-import { withScope } from "../../../../server/db/with-tenant";
+import { getDb } from "../../../../server/platform/db/client";
+import { withScope } from "../../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner } from "../../../factories";
 import type { FleetStack } from "../../lib/stack";
 import type { Cleanups } from "./wait";

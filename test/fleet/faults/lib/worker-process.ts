@@ -2,7 +2,7 @@
 // a test stack's database, Redis prefix and broker: a worker that can be SIGKILLed.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { env } from "../../../../server/env";
+import { env } from "../../../../server/platform/env";
 import type { FleetStack } from "../../lib/stack";
 import type { Cleanups } from "./wait";
 

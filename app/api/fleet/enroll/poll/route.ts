@@ -1,4 +1,4 @@
-import { pollHandler } from "@/server/fleet/enroll/http";
+import { pollHandler } from "@/server/api/handlers";
 
 export const dynamic = "force-dynamic";
 export const POST = pollHandler;

@@ -1,4 +1,4 @@
-import type { SitePathsView } from "@/server/fleet/services/overlay-views";
+import type { SitePathsView } from "@/server/domains/overlay/services/views";
 
 export type SitePath = SitePathsView["paths"][number];
 

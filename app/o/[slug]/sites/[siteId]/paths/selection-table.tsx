@@ -4,7 +4,7 @@ import { DataTable, Td } from "@/app/_components/status-ui";
 import { timeAgo } from "@/app/_components/time";
 import { Card } from "@/app/_components/ui";
 import { useNow } from "@/app/_components/use-now";
-import type { SitePathsView } from "@/server/fleet/services/overlay-views";
+import type { SitePathsView } from "@/server/domains/overlay/services/views";
 import { HealthBadge } from "../../../_overlay/health";
 import { pathLabel, type SitePath } from "./path-label";
 

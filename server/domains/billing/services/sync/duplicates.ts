@@ -1,0 +1,30 @@
+// Two live subscriptions for one org bill it twice (an old Checkout paid late, a
+// subscription made in Stripe's dashboard). The re-sync keeps one (currentSubscription);
+// a person has to cancel the other, so it is logged and audited, once per set of ids.
+import type Stripe from "stripe";
+import type { Tx } from "../../../../platform/db/client";
+import { currentSubscription, liveSubscriptions } from "./derive-state";
+import { billingAudit } from "./effects";
+
+const ACTION = "billing.duplicate_subscriptions";
+
+export async function noteDuplicates(tx: Tx, orgId: string, subs: Stripe.Subscription[]) {
+  const live = liveSubscriptions(subs).sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (live.length < 2) return;
+  const ids = live.map((s) => s.id);
+  const last = await tx.auditLog.findFirst({
+    where: { orgId, action: ACTION },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { after: true },
+  });
+  const noted = (last?.after as { subscriptionIds?: string[] } | null)?.subscriptionIds;
+  if (noted?.join() === ids.join()) return;
+  const kept = currentSubscription(subs)?.id;
+  console.warn(
+    `[billing] org ${orgId} has ${ids.length} live subscriptions (${ids.join(", ")}); ${kept} gives the plan, cancel the others`,
+  );
+  await billingAudit(tx, orgId, ACTION, {
+    targetId: kept,
+    after: { subscriptionIds: ids, statuses: live.map((s) => `${s.id}:${s.status}`), kept },
+  });
+}

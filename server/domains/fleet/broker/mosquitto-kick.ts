@@ -1,0 +1,63 @@
+// Disconnects clients from Mosquitto by identity, through the dynamic-security plugin.
+// Needed for revocation: Mosquitto 2.0.11 re-reads its CRL on SIGHUP, so a revoked
+// certificate cannot connect again, but it keeps connections that are already open
+// (its reload re-reads the CN of each TLS client, it does not re-verify the chain).
+// Deleting a dynsec client kicks every connection with that username; we create it first
+// (dynsec knows only the control plane) and delete it at once. Certificate clients never
+// authenticate through dynsec, so this changes nothing else.
+import { randomBytes } from "node:crypto";
+import { connectAsync } from "mqtt";
+import { CONTROL_PLANE_IDENTITY } from "../../../../protocol/topics";
+
+const REQUEST = "$CONTROL/dynamic-security/v1";
+const RESPONSE = `${REQUEST}/response`;
+
+export interface ControlCredentials {
+  /** The control listener, e.g. mqtts://127.0.0.1:8884. */
+  url: string;
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+export async function kickMosquittoClients(
+  creds: ControlCredentials,
+  identities: string[],
+  timeoutMs = 10_000,
+): Promise<void> {
+  if (identities.length === 0) return;
+  const correlation = randomBytes(8).toString("hex");
+  const client = await connectAsync(creds.url, {
+    ca: creds.caPem,
+    cert: creds.certPem,
+    key: creds.keyPem,
+    clientId: `${CONTROL_PLANE_IDENTITY}:kick-${correlation}`,
+    reconnectPeriod: 0,
+    connectTimeout: timeoutMs,
+  });
+  try {
+    const answered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no answer from Mosquitto's dynamic-security plugin in ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
+      client.on("message", (topic, payload) => {
+        if (topic !== RESPONSE || !payload.toString().includes(correlation)) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await client.subscribeAsync(RESPONSE, { qos: 1 });
+    const commands = identities.flatMap((username) => [
+      { command: "createClient", username },
+      { command: "deleteClient", username, correlationData: correlation },
+    ]);
+    await client.publishAsync(REQUEST, JSON.stringify({ commands }), { qos: 1 });
+    await answered;
+  } finally {
+    await client.endAsync(true);
+  }
+}

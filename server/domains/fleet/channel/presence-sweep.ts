@@ -1,0 +1,23 @@
+// The last will marks a device offline when the broker sees its connection die. When the
+// broker itself went away (restart, crash) no will is sent, and a retained "online" would
+// stay true forever: devices silent for longer than three heartbeats are marked offline.
+import type { Db } from "../../../platform/db/client";
+import { withScope } from "../../../platform/db/with-tenant";
+import { lockOrgFleet } from "../fleet-lock";
+
+export async function markSilentDevicesOffline(db: Db, silentSeconds = 90) {
+  // Orgs with a fleet are those with a CA; fleet_trust lists them without crossing RLS.
+  const orgs = await db.fleetTrust.findMany({ select: { orgId: true } });
+  let marked = 0;
+  for (const { orgId } of orgs) {
+    marked += await withScope(db, { orgId }, async (tx) => {
+      // Many device rows in one statement: after the fleet's other writers (fleet-lock.ts).
+      await lockOrgFleet(tx, orgId);
+      return tx.$executeRaw`
+        UPDATE devices SET online = false, "updatedAt" = now()
+        WHERE "orgId" = ${orgId} AND online
+          AND ("lastSeenAt" IS NULL OR "lastSeenAt" < now() - make_interval(secs => ${silentSeconds}))`;
+    });
+  }
+  return marked;
+}

@@ -1,0 +1,109 @@
+// Publishing desired states, always derived from the database: a device is "pending" when
+// its desired revision is above what it reported and it has not already failed that very
+// revision. Publishing twice is harmless (the agent re-acks an equal revision), so every
+// caller may simply publish whatever is pending: after a compile (and its retries), when a
+// rollout advances, and when a device comes (back) online, which repairs what a broker
+// restart or an outage lost.
+
+import { type DesiredState, deviceIdentity } from "../../../../protocol";
+import type { Db, Tx } from "../../../platform/db/client";
+import { withScope } from "../../../platform/db/with-tenant";
+import { loadOverlayPeers, usesOverlay } from "../../overlay";
+import { getControlChannel } from "../channel/control-channel";
+import { ZIntent } from "../intent/schemas";
+import { compiledHash, siteCompiler } from "./compile-device";
+import { loadSiteCompiler } from "./load-compiler";
+
+type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
+
+async function pendingDevices(tx: Tx, orgId: string, only: readonly string[] | null) {
+  return tx.$queryRaw<Pending[]>`
+    SELECT id, "siteId", "desiredRevision", "desiredHash" FROM devices
+    WHERE "orgId" = ${orgId} AND status = 'active' AND "desiredHash" IS NOT NULL
+      AND ("reportedHash" IS DISTINCT FROM "desiredHash" OR "reportedRevision" < "desiredRevision")
+      AND NOT ("attemptedRevision" IS NOT DISTINCT FROM "desiredRevision"
+               AND "applyStatus" IS DISTINCT FROM 'applied')
+      AND (${only === null} OR id = ANY(${only ?? []}::text[]))`;
+}
+
+/** Builds each pending device's snapshot from the intent of its desired revision. */
+export async function desiredStates(
+  tx: Tx,
+  orgId: string,
+  devices: readonly Pending[],
+): Promise<{ identity: string; state: DesiredState }[]> {
+  const revisions = [...new Set(devices.map((d) => d.desiredRevision))];
+  const snaps = await tx.intentSnapshot.findMany({
+    where: { orgId, revision: { in: revisions } },
+  });
+  const intents = snaps.map((s) => ({ revision: s.revision, intent: ZIntent.parse(s.intent) }));
+  // One peers query for every revision: the keys are today's whatever the revision.
+  const withLinks = intents.find((i) => usesOverlay(i.intent));
+  const peers = withLinks ? await loadOverlayPeers(tx, orgId, withLinks.intent) : [];
+  const compilers = new Map(
+    intents.map((i) => [i.revision, siteCompiler(i.intent, { orgId, peers })]),
+  );
+  const issuedAt = new Date().toISOString();
+  const out: { identity: string; state: DesiredState }[] = [];
+  for (const d of devices) {
+    const config = compilers.get(d.desiredRevision)?.(d.siteId);
+    // The site is gone from that revision, the device moved, or a tunnel key changed since
+    // the compile (that change bumped the revision): the next compile decides.
+    if (!config || compiledHash(config) !== d.desiredHash) continue;
+    out.push({
+      identity: deviceIdentity(orgId, d.id),
+      state: {
+        v: 1,
+        deviceId: d.id,
+        revision: d.desiredRevision,
+        hash: d.desiredHash,
+        issuedAt,
+        config,
+      },
+    });
+  }
+  return out;
+}
+
+/** Publishes every pending device of the org (or of `deviceIds`); returns how many. */
+export async function publishPending(db: Db, orgId: string, deviceIds?: readonly string[]) {
+  const states = await withScope(db, { orgId }, async (tx) =>
+    desiredStates(tx, orgId, await pendingDevices(tx, orgId, deviceIds ?? null)),
+  );
+  if (states.length === 0) return 0;
+  const channel = await getControlChannel();
+  const CHUNK = 1000;
+  for (let i = 0; i < states.length; i += CHUNK) {
+    await Promise.all(
+      states.slice(i, i + CHUNK).map((s) => channel.publishDesired(s.identity, s.state)),
+    );
+  }
+  return states.length;
+}
+
+/**
+ * Points newly active devices at the org's compiled revision, so they get a config without
+ * waiting for the next intent change. Before the first compile there is nothing to point at:
+ * that compile includes them anyway.
+ */
+export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly string[]) {
+  const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
+  if (!fr || fr.compiled < 1) return;
+  const snap = await tx.intentSnapshot.findUnique({
+    where: { orgId_revision: { orgId, revision: fr.compiled } },
+  });
+  if (!snap) return;
+  const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
+  const devices = await tx.device.findMany({
+    where: { orgId, id: { in: [...deviceIds] } },
+    select: { id: true, siteId: true },
+  });
+  for (const d of devices) {
+    const config = compile(d.siteId, d.id);
+    if (!config) continue;
+    await tx.device.update({
+      where: { id: d.id, orgId },
+      data: { desiredRevision: fr.compiled, desiredHash: compiledHash(config) },
+    });
+  }
+}

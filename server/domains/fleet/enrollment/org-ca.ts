@@ -1,0 +1,110 @@
+// The org's certificate authority as the services use it: created on first need, its key
+// unsealed only to sign, its CRL rebuilt whenever a certificate is revoked. The public
+// half (certificate + CRL) is mirrored into fleet_trust, which the broker trusts.
+
+import { x509 } from "../../../../protocol/crypto/x509";
+import type { Db, Tx } from "../../../platform/db/client";
+import { afterCommit, withScope } from "../../../platform/db/with-tenant";
+import { env } from "../../../platform/env";
+import { getRedis } from "../../../platform/redis";
+import { publishTrustChanged } from "../broker/trust";
+import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+
+export async function ensureOrgCa(tx: Tx, orgId: string) {
+  const existing = await tx.fleetCa.findUnique({ where: { orgId } });
+  if (existing) return existing;
+  const ca = await createOrgCa(orgId, env.FLEET_MASTER_KEY);
+  // Two first enrollments at once: one CA wins, the other's is dropped unused.
+  await tx.fleetCa.createMany({
+    data: [{ orgId, certPem: ca.certPem, keyEnc: ca.keyEnc }],
+    skipDuplicates: true,
+  });
+  const row = await tx.fleetCa.findUniqueOrThrow({ where: { orgId } });
+  if (row.certPem === ca.certPem) {
+    await tx.fleetTrust.create({ data: { orgId, certPem: ca.certPem, crlPem: ca.crlPem } });
+    await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId }));
+  }
+  return row;
+}
+
+/** Signs a device CSR with the org CA and records the certificate. */
+export async function issueDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  csrPem: string,
+  identity: string,
+) {
+  const ca = await ensureOrgCa(tx, orgId);
+  const cert = await signDeviceCsr({
+    caCertPem: ca.certPem,
+    caKeyEnc: ca.keyEnc,
+    masterKeyHex: env.FLEET_MASTER_KEY,
+    csrPem,
+    identity,
+    hours: env.FLEET_DEVICE_CERT_HOURS,
+  });
+  await tx.deviceCertificate.create({
+    data: {
+      serial: cert.serial,
+      orgId,
+      deviceId,
+      pem: cert.certPem,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+    },
+  });
+  await tx.device.update({
+    where: { id: deviceId, orgId },
+    data: { certSerial: cert.serial, certNotAfter: cert.notAfter },
+  });
+  return { ...cert, caPem: ca.certPem };
+}
+
+/** Revokes every live certificate of a device and republishes the org's CRL. */
+export async function revokeDeviceCerts(tx: Tx, orgId: string, deviceId: string) {
+  await tx.deviceCertificate.updateMany({
+    where: { orgId, deviceId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  await reissueCrl(tx, orgId);
+}
+
+/** Signs a new CRL of the org's revoked, unexpired certificates and tells the broker. */
+export async function reissueCrl(tx: Tx, orgId: string) {
+  const ca = await ensureOrgCa(tx, orgId);
+  const revoked = await tx.deviceCertificate.findMany({
+    where: { orgId, revokedAt: { not: null }, notAfter: { gt: new Date() } },
+    select: { serial: true, revokedAt: true },
+  });
+  const crlNumber = ca.crlNumber + 1;
+  const current = await tx.fleetTrust.findUnique({ where: { orgId } });
+  const crlPem = await buildCrl({
+    previousCrlPem: current?.crlPem,
+    caCertPem: ca.certPem,
+    caKeyEnc: ca.keyEnc,
+    masterKeyHex: env.FLEET_MASTER_KEY,
+    revoked: revoked.map((r) => ({ serial: r.serial, revokedAt: r.revokedAt as Date })),
+    crlNumber,
+  });
+  await tx.fleetCa.update({ where: { orgId }, data: { crlNumber } });
+  await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
+  const serials = revoked.map((r) => r.serial);
+  await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId, revokedSerials: serials }));
+}
+
+/**
+ * CRLs expire (30 days), and an expired CRL makes the broker refuse every device of its
+ * org: re-sign those due within a week. Run periodically by the worker.
+ */
+export async function refreshDueCrls(db: Db, within = 7 * 24 * 3600_000) {
+  const rows = await db.fleetTrust.findMany({ select: { orgId: true, crlPem: true } });
+  let refreshed = 0;
+  for (const row of rows) {
+    const due = new x509.X509Crl(row.crlPem).nextUpdate;
+    if (due && due.getTime() - Date.now() > within) continue;
+    await withScope(db, { orgId: row.orgId }, (tx) => reissueCrl(tx, row.orgId));
+    refreshed++;
+  }
+  return refreshed;
+}

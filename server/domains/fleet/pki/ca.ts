@@ -1,0 +1,134 @@
+// The per-org certificate authority: creating it, signing device CSRs, and revoking via
+// CRLs. An org CA signs only device client certificates whose CN is the device identity
+// `<orgId>.<deviceId>` (protocol/topics.ts); the broker ACL keys on that CN.
+
+import { x509 } from "../../../../protocol/crypto/x509";
+import { isDeviceIdentity, splitIdentity } from "../../../../protocol/topics";
+import { PkiError } from "./errors";
+import {
+  type CaMaterial,
+  type CrlParams,
+  issueLeaf,
+  loadSigner,
+  newCa,
+  normalizeSerial,
+  parseCert,
+  signCrl,
+} from "./issue";
+
+export { PkiError } from "./errors";
+
+const HOUR = 3_600_000;
+/** Tolerated clock skew between the CA and devices. */
+const BACKDATE_MS = 5 * 60_000;
+
+export const orgCaName = (orgId: string) => `Patronus org ${orgId} CA`;
+
+/** A new CA for one org, valid 10 years, with its key sealed and an empty CRL (number 1). */
+export function createOrgCa(orgId: string, masterKeyHex: string): Promise<CaMaterial> {
+  if (!/^[a-z0-9]{8,40}$/.test(orgId))
+    throw new PkiError(`not an org id: ${JSON.stringify(orgId)}`);
+  return newCa([{ O: [orgId] }, { CN: [orgCaName(orgId)] }], masterKeyHex, 10);
+}
+
+export interface SignDeviceCsrInput {
+  caCertPem: string;
+  caKeyEnc: string;
+  masterKeyHex: string;
+  csrPem: string;
+  /** `<orgId>.<deviceId>`; becomes the CN whatever the CSR's subject says. */
+  identity: string;
+  hours: number;
+  /** Overrides the validity window (tests make expired certificates with it). */
+  validity?: { notBefore: Date; notAfter: Date };
+}
+
+export interface IssuedCert {
+  certPem: string;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+function parseCsr(csrPem: string) {
+  try {
+    return new x509.Pkcs10CertificateRequest(csrPem);
+  } catch {
+    throw new PkiError("CSR is not a valid PEM PKCS#10 certificate request");
+  }
+}
+
+/** What a device's CSR must be (PKCS#10, EC P-256, self-signed); the CSR or a PkiError. */
+export async function checkDeviceCsr(csrPem: string) {
+  const csr = parseCsr(csrPem);
+  const alg = csr.publicKey.algorithm as EcKeyAlgorithm;
+  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256")
+    throw new PkiError(`CSR key must be EC P-256, got ${alg.name} ${alg.namedCurve ?? ""}`.trim());
+  if (!(await csr.verify().catch(() => false)))
+    throw new PkiError("CSR signature does not verify with its own public key");
+  return csr;
+}
+
+export async function signDeviceCsr(input: SignDeviceCsrInput): Promise<IssuedCert> {
+  const ids = splitIdentity(input.identity);
+  if (!ids || !isDeviceIdentity(input.identity))
+    throw new PkiError(`not a device identity: ${JSON.stringify(input.identity)}`);
+  if (!(input.hours > 0)) throw new PkiError(`certificate lifetime must be positive hours`);
+  const csr = await checkDeviceCsr(input.csrPem);
+
+  const signer = await loadSigner(input.caCertPem, input.caKeyEnc, input.masterKeyHex);
+  if (signer.cert.subjectName.getField("O")[0] !== ids.orgId)
+    throw new PkiError(`identity ${input.identity} does not belong to this org's CA`);
+  const now = Date.now();
+  const notBefore = input.validity?.notBefore ?? new Date(now - BACKDATE_MS);
+  const notAfter = input.validity?.notAfter ?? new Date(now + input.hours * HOUR);
+  const cert = await issueLeaf(signer, {
+    publicKey: csr.publicKey,
+    subject: [{ O: [ids.orgId] }, { CN: [input.identity] }],
+    notBefore,
+    notAfter,
+    usage: "client",
+  });
+  // The certificate holds whole seconds: report its dates, not the requested ones.
+  return {
+    certPem: cert.toString("pem"),
+    serial: normalizeSerial(cert.serialNumber),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+  };
+}
+
+export interface BuildCrlInput extends CrlParams {
+  caCertPem: string;
+  caKeyEnc: string;
+  masterKeyHex: string;
+}
+
+/**
+ * The CA's CRL listing every revoked serial; crlNumber must grow with each one. Pass the
+ * current CRL as previousCrlPem: the new one is then dated at least a second later, which
+ * Mosquitto needs to prefer it over the one it already holds (see issue.ts).
+ */
+export async function buildCrl(input: BuildCrlInput): Promise<string> {
+  const signer = await loadSigner(input.caCertPem, input.caKeyEnc, input.masterKeyHex);
+  return signCrl(signer, input);
+}
+
+export interface CertInfo {
+  cn: string;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+  issuerCn: string;
+}
+
+export function certInfo(pem: string): CertInfo {
+  const cert = parseCert(pem);
+  return {
+    cn: cert.subjectName.getField("CN")[0] ?? "",
+    serial: normalizeSerial(cert.serialNumber),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    issuerCn: cert.issuerName.getField("CN")[0] ?? "",
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { orgInput, ZId } from "../../../api/inputs";
+import { permissionProcedure, router } from "../../../api/trpc";
+import {
+  fleetStatus,
+  getRollout,
+  listRollouts,
+  rollback,
+  updateRolloutSettings,
+} from "../services/rollouts";
+
+export const rolloutRouter = router({
+  status: permissionProcedure("policy.read")
+    .input(orgInput({}))
+    .query(({ ctx }) => fleetStatus(ctx.tx, ctx.tenant.orgId)),
+
+  list: permissionProcedure("policy.read")
+    .input(orgInput({}))
+    .query(({ ctx }) => listRollouts(ctx.tx, ctx.tenant.orgId)),
+
+  get: permissionProcedure("policy.read")
+    .input(orgInput({ rolloutId: ZId }))
+    .query(({ ctx, input }) => getRollout(ctx.tx, ctx.tenant.orgId, input.rolloutId)),
+
+  rollback: permissionProcedure("policy.write")
+    .input(orgInput({ rolloutId: ZId }))
+    .mutation(({ ctx, input }) => rollback(ctx.tx, ctx.user, ctx.tenant, input.rolloutId)),
+
+  updateSettings: permissionProcedure("policy.write")
+    .input(
+      orgInput({
+        canaryPercent: z.number().int().min(0).max(100),
+        failureThreshold: z.number().int().min(1).max(10_000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      updateRolloutSettings(ctx.tx, ctx.user, ctx.tenant, {
+        canaryPercent: input.canaryPercent,
+        failureThreshold: input.failureThreshold,
+      }),
+    ),
+});

@@ -1,0 +1,194 @@
+// Rollouts as the portal shows them, the org's rollout settings, and one-click rollback:
+// restore the intent of the revision before a rollout, as a new revision (agents never
+// go back in revision numbers; they go forward to the old content).
+
+import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Prisma, Tx } from "../../../platform/db/client";
+import { AppError, notFound } from "../../../platform/errors";
+import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { assertWritable } from "../../billing";
+import { restoreOverlay } from "../../overlay";
+import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
+import { ZIntent } from "../intent/schemas";
+
+export async function fleetStatus(tx: Tx, orgId: string) {
+  const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
+  const devices = await tx.device.groupBy({
+    by: ["status", "online"],
+    where: { orgId },
+    _count: { _all: true },
+  });
+  const count = (f: (d: (typeof devices)[number]) => boolean) =>
+    devices.filter(f).reduce((n, d) => n + d._count._all, 0);
+  return {
+    revision: fr?.revision ?? 0,
+    compiled: fr?.compiled ?? 0,
+    canaryPercent: fr?.canaryPercent ?? 10,
+    failureThreshold: fr?.failureThreshold ?? 1,
+    devices: {
+      active: count((d) => d.status === "active"),
+      online: count((d) => d.status === "active" && d.online),
+      pending: count((d) => d.status === "pending"),
+    },
+  };
+}
+
+export async function updateRolloutSettings(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  input: { canaryPercent: number; failureThreshold: number },
+) {
+  await assertWritable(tx, tenant.orgId);
+  await tx.fleetRevision.upsert({
+    where: { orgId: tenant.orgId },
+    create: { orgId: tenant.orgId, ...input },
+    update: input,
+  });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "rollout.settings",
+    targetType: "org",
+    targetId: tenant.orgId,
+    after: input,
+  });
+}
+
+const summary = {
+  id: true,
+  revision: true,
+  status: true,
+  succeeded: true,
+  failed: true,
+  failureThreshold: true,
+  haltReason: true,
+  isRollback: true,
+  startedAt: true,
+  finishedAt: true,
+  deviceIds: true,
+  canaryIds: true,
+} as const;
+
+export async function listRollouts(tx: Tx, orgId: string) {
+  const rows = await tx.rollout.findMany({
+    where: { orgId },
+    orderBy: { revision: "desc" },
+    take: 50,
+    select: summary,
+  });
+  return rows.map(({ deviceIds, canaryIds, ...r }) => ({
+    ...r,
+    total: deviceIds.length,
+    canary: canaryIds.length,
+  }));
+}
+
+export async function getRollout(tx: Tx, orgId: string, rolloutId: string) {
+  const r = await tx.rollout.findUnique({ where: { id: rolloutId, orgId }, select: summary });
+  if (!r) throw notFound("Rollout");
+  const devices = await tx.device.findMany({
+    where: { orgId, id: { in: r.deviceIds } },
+    select: {
+      id: true,
+      hostname: true,
+      online: true,
+      desiredRevision: true,
+      reportedRevision: true,
+      attemptedRevision: true,
+      applyStatus: true,
+      lastError: true,
+      site: { select: { name: true } },
+    },
+    orderBy: { hostname: "asc" },
+    take: 500,
+  });
+  const canary = new Set(r.canaryIds);
+  const { deviceIds, canaryIds, ...rest } = r;
+  return {
+    ...rest,
+    total: deviceIds.length,
+    canary: canaryIds.length,
+    devices: devices.map(({ site, ...d }) => ({
+      ...d,
+      siteName: site.name,
+      isCanary: canary.has(d.id),
+      state:
+        d.reportedRevision >= r.revision
+          ? ("applied" as const)
+          : d.attemptedRevision === r.revision && d.applyStatus !== "applied"
+            ? ("failed" as const)
+            : d.desiredRevision >= r.revision
+              ? ("pending" as const)
+              : ("waiting" as const),
+    })),
+  };
+}
+
+export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, rolloutId: string) {
+  const r = await tx.rollout.findUnique({ where: { id: rolloutId, orgId: tenant.orgId } });
+  if (!r) throw notFound("Rollout");
+  const previous = await tx.intentSnapshot.findFirst({
+    where: { orgId: tenant.orgId, revision: { lt: r.revision } },
+    orderBy: { revision: "desc" },
+  });
+  if (!previous) throw new AppError("CONFLICT", "There is no earlier revision to go back to");
+  await restoreIntent(tx, tenant.orgId, previous.intent);
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "rollout.rollback",
+    targetType: "rollout",
+    targetId: r.id,
+    after: { from: r.revision, to: previous.revision },
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `rollback of revision ${r.revision} to ${previous.revision}`,
+    READ_ONLY_OK,
+  );
+  return { revision, restored: previous.revision };
+}
+
+/**
+ * Makes the intent tables say what a snapshot says. Sites are kept; their settings (and
+ * overlay role and prefixes) restored. A snapshot from before the overlay existed says
+ * nothing about it, so the overlay is then left as it is rather than wiped.
+ */
+async function restoreIntent(tx: Tx, orgId: string, snapshot: Prisma.JsonValue) {
+  const intent = ZIntent.parse(snapshot);
+  const hasOverlay = (snapshot as { overlay?: unknown }).overlay !== undefined;
+  const sites = new Set(
+    (await tx.site.findMany({ where: { orgId }, select: { id: true } })).map((s) => s.id),
+  );
+  for (const s of intent.sites) {
+    if (sites.has(s.id))
+      await tx.site.update({
+        where: { id: s.id, orgId },
+        data: {
+          settings: s.settings as Prisma.InputJsonValue,
+          ...(hasOverlay ? { role: s.role, prefixes: s.prefixes } : {}),
+        },
+      });
+  }
+  if (hasOverlay)
+    await restoreOverlay(tx, orgId, intent.overlay, sites, {
+      segments: (snapshot as { overlay: { segments?: unknown } }).overlay.segments !== undefined,
+    });
+  const live = <T extends { siteId: string | null }>(rows: T[]) =>
+    rows.filter((x) => x.siteId === null || sites.has(x.siteId));
+  await tx.policyRule.deleteMany({ where: { orgId } });
+  await tx.portForward.deleteMany({ where: { orgId } });
+  await tx.lbService.deleteMany({ where: { orgId } });
+  await tx.policyRule.createMany({ data: live(intent.rules).map((r) => ({ ...r, orgId })) });
+  await tx.portForward.createMany({
+    data: live(intent.portForwards).map((f) => ({ ...f, orgId })),
+  });
+  await tx.lbService.createMany({
+    data: live(intent.services).map((s) => ({
+      ...s,
+      orgId,
+      backends: s.backends as Prisma.InputJsonValue,
+    })),
+  });
+}

@@ -1,0 +1,83 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { nextCookies } from "better-auth/next-js";
+import { getDb } from "../../../platform/db/client";
+import { env } from "../../../platform/env";
+import { clientIp } from "../../../platform/http/client-ip";
+import { hitRateLimit } from "../../../platform/http/rate-limit";
+import { queueMail } from "../../../platform/mail/queue-mail";
+import { resetPasswordMail, verifyEmailMail } from "../../../platform/mail/templates";
+import { getRedis, redisKey } from "../../../platform/redis";
+import { fieldErrors, ZSignInInput, ZSignUpInput } from "./validation";
+
+/** Rejects a request body that does not match `schema`, with field messages. */
+function validateBody(schema: typeof ZSignUpInput | typeof ZSignInInput, body: unknown) {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new APIError("BAD_REQUEST", {
+      message: "Invalid input",
+      code: "VALIDATION_ERROR",
+      fields: fieldErrors(parsed.error),
+    });
+  }
+  return parsed.data;
+}
+
+/** Sign-in attempts per account and per IP, counted in Redis (shared by all replicas). */
+async function limitSignIn(email: string, ip: string) {
+  const redis = getRedis();
+  const max = env.SIGNIN_MAX_ATTEMPTS;
+  const window = env.SIGNIN_WINDOW_SECONDS;
+  const [byAccount, byIp] = await Promise.all([
+    hitRateLimit(redis, redisKey("signin", "account", email.toLowerCase()), max, window),
+    hitRateLimit(redis, redisKey("signin", "ip", ip), max * 5, window),
+  ]);
+  const blocked = [byAccount, byIp].find((r) => !r.allowed);
+  if (blocked) {
+    throw new APIError("TOO_MANY_REQUESTS", {
+      message: `Too many sign-in attempts. Try again in ${blocked.retryAfterSeconds} s.`,
+    });
+  }
+}
+
+export const auth = betterAuth({
+  appName: "Patronus",
+  baseURL: env.APP_URL,
+  secret: env.AUTH_SECRET,
+  database: prismaAdapter(getDb(), { provider: "postgresql" }),
+  emailAndPassword: {
+    enabled: true,
+    requireEmailVerification: true,
+    minPasswordLength: 8,
+    maxPasswordLength: 128,
+    resetPasswordTokenExpiresIn: 60 * 60,
+    sendResetPassword: async ({ user, url }) => {
+      await queueMail(getDb(), resetPasswordMail(user.email, url));
+    },
+  },
+  emailVerification: {
+    sendOnSignUp: true,
+    sendOnSignIn: true,
+    autoSignInAfterVerification: true,
+    expiresIn: 24 * 60 * 60,
+    sendVerificationEmail: async ({ user, url }) => {
+      await queueMail(getDb(), verifyEmailMail(user.email, url));
+    },
+  },
+  // better-auth's own per-IP limiter keeps its state in memory; ours (above) is in Redis.
+  rateLimit: { enabled: false },
+  hooks: {
+    before: createAuthMiddleware(async (ctx) => {
+      if (ctx.path === "/sign-up/email") validateBody(ZSignUpInput, ctx.body);
+      if (ctx.path === "/sign-in/email") {
+        const body = validateBody(ZSignInInput, ctx.body);
+        await limitSignIn(body.email, clientIp(ctx.headers));
+      }
+    }),
+  },
+  logger: { level: env.NODE_ENV === "test" ? "error" : "warn" },
+  plugins: [nextCookies()],
+});
+
+export type Session = typeof auth.$Infer.Session;

@@ -1,0 +1,12 @@
+import { invitationRouter } from "./routers/invitation";
+import { meRouter } from "./routers/me";
+import { memberRouter } from "./routers/member";
+import { orgRouter } from "./routers/org";
+
+/** The identity domain's routers, keyed by their place in the API. */
+export const identityRouters = {
+  me: meRouter,
+  org: orgRouter,
+  member: memberRouter,
+  invitation: invitationRouter,
+};

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { orgInput, ZEmail, ZId, ZRole, ZToken } from "../../../api/inputs";
+import {
+  permissionProcedure,
+  protectedProcedure,
+  publicProcedure,
+  router,
+} from "../../../api/trpc";
+import { createInvitation } from "../services/invitation/create-invitation";
+import { listInvitations } from "../services/invitation/list-invitations";
+import { acceptInvitation, getInvitation } from "../services/invitation/redeem-invitation";
+import { revokeInvitation } from "../services/invitation/revoke-invitation";
+
+const ZInvitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: ZRole,
+  expiresAt: z.date(),
+  createdAt: z.date(),
+});
+
+export const invitationRouter = router({
+  list: permissionProcedure("member.read")
+    .input(orgInput({}))
+    .output(z.array(ZInvitation))
+    .query(({ ctx }) => listInvitations(ctx.tx, ctx.tenant.orgId)),
+
+  create: permissionProcedure("member.invite")
+    .input(orgInput({ email: ZEmail, role: ZRole }))
+    .output(ZInvitation)
+    .mutation(({ ctx, input }) => createInvitation(ctx.tx, ctx.user, ctx.tenant, input)),
+
+  revoke: permissionProcedure("member.invite")
+    .input(orgInput({ invitationId: ZId }))
+    .output(z.void())
+    .mutation(({ ctx, input }) => revokeInvitation(ctx.tx, ctx.user, ctx.tenant, input)),
+
+  /** Public: the token is the credential. Shows whom it is for before signing in. */
+  byToken: publicProcedure
+    .input(z.strictObject({ token: ZToken }))
+    .output(
+      z.object({
+        email: z.string(),
+        role: ZRole,
+        orgName: z.string(),
+        status: z.enum(["pending", "accepted", "revoked", "expired"]),
+      }),
+    )
+    .query(({ ctx, input }) => getInvitation(ctx.db, input.token)),
+
+  accept: protectedProcedure
+    .input(z.strictObject({ token: ZToken }))
+    .output(z.object({ orgSlug: z.string() }))
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.user, input.token)),
+});

@@ -1,0 +1,46 @@
+import type { Db } from "../../../../platform/db/client";
+import { withScope } from "../../../../platform/db/with-tenant";
+import type { OrgSummary } from "./schemas";
+
+/**
+ * The orgs a user can open: those they are a member of, and the customer orgs of any MSP
+ * org they belong to (with the role held in the MSP). Feeds the org switcher.
+ */
+export async function listMyOrgs(db: Db, userId: string): Promise<OrgSummary[]> {
+  return withScope(db, { userId }, async (tx) => {
+    const memberships = await tx.membership.findMany({
+      where: { userId },
+      include: { org: { include: { parent: { select: { slug: true } } } } },
+      orderBy: { org: { name: "asc" } },
+    });
+    const out: OrgSummary[] = memberships.map((m) => ({
+      id: m.org.id,
+      slug: m.org.slug,
+      name: m.org.name,
+      kind: m.org.kind,
+      role: m.role,
+      viaOrgSlug: null,
+      parentSlug: m.org.parent?.slug ?? null,
+    }));
+    const direct = new Set(out.map((o) => o.id));
+    const msps = memberships.filter((m) => m.org.kind === "msp");
+    const children = await tx.organization.findMany({
+      where: { parentId: { in: msps.map((m) => m.orgId) } },
+      orderBy: { name: "asc" },
+    });
+    for (const child of children) {
+      if (direct.has(child.id)) continue;
+      const msp = msps.find((m) => m.orgId === child.parentId)!;
+      out.push({
+        id: child.id,
+        slug: child.slug,
+        name: child.name,
+        kind: child.kind,
+        role: msp.role,
+        viaOrgSlug: msp.org.slug,
+        parentSlug: msp.org.slug,
+      });
+    }
+    return out;
+  });
+}

@@ -1,0 +1,112 @@
+// Micro-segmentation rules. Each change is intent: one transaction writes it, bumps the
+// org's revision and (after commit) queues the compile that rolls it out.
+
+import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Tx } from "../../../platform/db/client";
+import { AppError, notFound } from "../../../platform/errors";
+import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import type { RuleInput } from "../../fleet";
+import { bumpRevision, READ_ONLY_OK } from "../../fleet";
+import { requireSite } from "../../sites";
+
+/** The data plane holds 64 rules per site (global rules count at every site). */
+const MAX_RULES_PER_SITE = 64;
+
+const toRow = (r: RuleInput) => ({
+  siteId: r.siteId,
+  priority: r.priority,
+  action: r.action,
+  src: r.src,
+  dst: r.dst,
+  proto: r.proto,
+  portLo: r.ports?.lo ?? null,
+  portHi: r.ports?.hi ?? null,
+  description: r.description,
+});
+
+export async function listRules(tx: Tx, orgId: string) {
+  const rows = await tx.policyRule.findMany({
+    where: { orgId },
+    orderBy: [{ priority: "asc" }, { id: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    siteId: r.siteId,
+    priority: r.priority,
+    action: r.action as "allow" | "deny",
+    src: r.src,
+    dst: r.dst,
+    proto: r.proto as "tcp" | "udp" | "icmp" | "any",
+    ports: r.portLo !== null && r.portHi !== null ? { lo: r.portLo, hi: r.portHi } : null,
+    description: r.description,
+  }));
+}
+
+async function assertFits(tx: Tx, orgId: string, siteId: string | null, adding: number) {
+  const global = await tx.policyRule.count({ where: { orgId, siteId: null } });
+  const perSite = await tx.policyRule.groupBy({
+    by: ["siteId"],
+    where: { orgId, siteId: siteId ?? { not: null } },
+    _count: { _all: true },
+  });
+  const most = Math.max(0, ...perSite.map((s) => s._count._all));
+  if (global + most + adding > MAX_RULES_PER_SITE)
+    throw new AppError(
+      "BAD_REQUEST",
+      `A site can enforce at most ${MAX_RULES_PER_SITE} rules (global rules included)`,
+    );
+}
+
+export async function createRule(tx: Tx, actor: Actor, tenant: TenantContext, input: RuleInput) {
+  if (input.siteId) await requireSite(tx, tenant.orgId, input.siteId);
+  await assertFits(tx, tenant.orgId, input.siteId, 1);
+  const rule = await tx.policyRule.create({ data: { orgId: tenant.orgId, ...toRow(input) } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "policy.rule.create",
+    targetType: "policy_rule",
+    targetId: rule.id,
+    after: toRow(input),
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule added");
+  return { id: rule.id, revision };
+}
+
+export async function updateRule(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  ruleId: string,
+  input: RuleInput,
+) {
+  const before = await tx.policyRule.findUnique({ where: { id: ruleId, orgId: tenant.orgId } });
+  if (!before) throw notFound("Rule");
+  if (input.siteId) await requireSite(tx, tenant.orgId, input.siteId);
+  if (input.siteId !== before.siteId) await assertFits(tx, tenant.orgId, input.siteId, 0);
+  await tx.policyRule.update({ where: { id: ruleId, orgId: tenant.orgId }, data: toRow(input) });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "policy.rule.update",
+    targetType: "policy_rule",
+    targetId: ruleId,
+    before: { action: before.action, src: before.src, dst: before.dst, proto: before.proto },
+    after: toRow(input),
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule changed");
+  return { id: ruleId, revision };
+}
+
+export async function deleteRule(tx: Tx, actor: Actor, tenant: TenantContext, ruleId: string) {
+  const before = await tx.policyRule.findUnique({ where: { id: ruleId, orgId: tenant.orgId } });
+  if (!before) throw notFound("Rule");
+  await tx.policyRule.delete({ where: { id: ruleId, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "policy.rule.delete",
+    targetType: "policy_rule",
+    targetId: ruleId,
+    before: { action: before.action, src: before.src, dst: before.dst, proto: before.proto },
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule removed", READ_ONLY_OK);
+  return { revision };
+}

@@ -1,0 +1,158 @@
+// Port forwards and load-balanced services of a site: intent, like rules.
+
+import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Prisma, Tx } from "../../../platform/db/client";
+import { AppError, notFound } from "../../../platform/errors";
+import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { bumpRevision, READ_ONLY_OK } from "../../fleet";
+import { requireSite } from "./sites";
+
+type Forward = {
+  siteId: string;
+  proto: "tcp" | "udp";
+  port: number;
+  toAddr: string;
+  toPort: number;
+  description: string;
+};
+type Service = {
+  siteId: string;
+  name: string;
+  vip: string;
+  port: number;
+  proto: "tcp" | "udp";
+  backends: { addr: string; port: number }[];
+};
+
+export async function listPortForwards(tx: Tx, orgId: string, siteId: string) {
+  return tx.portForward.findMany({
+    where: { orgId, siteId },
+    orderBy: [{ proto: "asc" }, { port: "asc" }],
+    select: { id: true, proto: true, port: true, toAddr: true, toPort: true, description: true },
+  });
+}
+
+export async function createPortForward(tx: Tx, actor: Actor, tenant: TenantContext, f: Forward) {
+  const site = await requireSite(tx, tenant.orgId, f.siteId);
+  if (!site.settings.wanAddress)
+    throw new AppError("BAD_REQUEST", "Set the site's WAN address before adding port forwards", {
+      siteId: "the site has no WAN address",
+    });
+  const taken = await tx.portForward.findFirst({
+    where: { orgId: tenant.orgId, siteId: f.siteId, proto: f.proto, port: f.port },
+  });
+  if (taken)
+    throw new AppError("CONFLICT", `${f.proto}/${f.port} is already forwarded at this site`, {
+      port: "already forwarded",
+    });
+  const row = await tx.portForward.create({ data: { orgId: tenant.orgId, ...f } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "port_forward.create",
+    targetType: "port_forward",
+    targetId: row.id,
+    after: f,
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, "port forward added");
+  return { id: row.id, revision };
+}
+
+export async function deletePortForward(tx: Tx, actor: Actor, tenant: TenantContext, id: string) {
+  const row = await tx.portForward.findUnique({ where: { id, orgId: tenant.orgId } });
+  if (!row) throw notFound("Port forward");
+  await tx.portForward.delete({ where: { id, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "port_forward.delete",
+    targetType: "port_forward",
+    targetId: id,
+    before: { proto: row.proto, port: row.port, toAddr: row.toAddr, toPort: row.toPort },
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    "port forward removed",
+    READ_ONLY_OK,
+  );
+  return { revision };
+}
+
+export async function listServices(tx: Tx, orgId: string, siteId: string) {
+  const rows = await tx.lbService.findMany({
+    where: { orgId, siteId },
+    orderBy: { name: "asc" },
+  });
+  return rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    vip: s.vip,
+    port: s.port,
+    proto: s.proto as "tcp" | "udp",
+    backends: s.backends as { addr: string; port: number }[],
+  }));
+}
+
+export async function createService(tx: Tx, actor: Actor, tenant: TenantContext, s: Service) {
+  await requireSite(tx, tenant.orgId, s.siteId);
+  const count = await tx.lbService.count({ where: { orgId: tenant.orgId, siteId: s.siteId } });
+  if (count >= 64) throw new AppError("BAD_REQUEST", "A site can hold at most 64 services");
+  const row = await tx.lbService.create({
+    data: { orgId: tenant.orgId, ...s, backends: s.backends as Prisma.InputJsonValue },
+  });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "lb_service.create",
+    targetType: "lb_service",
+    targetId: row.id,
+    after: s as unknown as Prisma.InputJsonValue,
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, `service ${s.name} added`);
+  return { id: row.id, revision };
+}
+
+export async function updateServiceBackends(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  id: string,
+  backends: { addr: string; port: number }[],
+) {
+  const row = await tx.lbService.findUnique({ where: { id, orgId: tenant.orgId } });
+  if (!row) throw notFound("Service");
+  await tx.lbService.update({
+    where: { id, orgId: tenant.orgId },
+    data: { backends: backends as Prisma.InputJsonValue },
+  });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "lb_service.update",
+    targetType: "lb_service",
+    targetId: id,
+    before: { backends: row.backends as Prisma.InputJsonValue },
+    after: { backends: backends as Prisma.InputJsonValue },
+  });
+  const revision = await bumpRevision(tx, tenant.orgId, actor, `service ${row.name} changed`);
+  return { revision };
+}
+
+export async function deleteService(tx: Tx, actor: Actor, tenant: TenantContext, id: string) {
+  const row = await tx.lbService.findUnique({ where: { id, orgId: tenant.orgId } });
+  if (!row) throw notFound("Service");
+  await tx.lbService.delete({ where: { id, orgId: tenant.orgId } });
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "lb_service.delete",
+    targetType: "lb_service",
+    targetId: id,
+    before: { name: row.name, vip: row.vip, port: row.port },
+  });
+  const revision = await bumpRevision(
+    tx,
+    tenant.orgId,
+    actor,
+    `service ${row.name} removed`,
+    READ_ONLY_OK,
+  );
+  return { revision };
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { orgInput, ZId } from "../../api/inputs";
+import { permissionProcedure, router } from "../../api/trpc";
+import { listAudit } from "./list-audit";
+
+const ZJson = z.unknown();
+
+export const auditRouter = router({
+  list: permissionProcedure("audit.read")
+    .input(orgInput({ limit: z.number().int().min(1).max(100).default(50), cursor: ZId.nullish() }))
+    .output(
+      z.object({
+        items: z.array(
+          z.object({
+            id: z.string(),
+            actorEmail: z.string().nullable(),
+            action: z.string(),
+            targetType: z.string(),
+            targetId: z.string().nullable(),
+            before: ZJson,
+            after: ZJson,
+            createdAt: z.date(),
+          }),
+        ),
+        nextCursor: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => listAudit(ctx.tx, { ...input, orgId: ctx.tenant.orgId })),
+});

@@ -1,0 +1,97 @@
+// The tree's import direction holds (docs/architecture.md): a forbidden import fails CI.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { importsOf, readImports } from "./import-graph";
+import { checkImports } from "./import-rules";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+function sources() {
+  const out = execFileSync(
+    "git",
+    ["ls-files", "-co", "--exclude-standard", "*.ts", "*.tsx", "*.mts"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  return out.split("\n").filter((f) => f && !f.includes("/generated/"));
+}
+
+/** Violations of one made-up file, resolved against the real tree. */
+const violationsOf = (file: string, text: string) =>
+  checkImports(importsOf(ROOT, file, text)).map((v) => v.rule);
+
+describe("import rules", () => {
+  it("hold over the whole tree", () => {
+    const files = sources();
+    expect(files.length).toBeGreaterThan(300);
+    const violations = checkImports(readImports(ROOT, files));
+    expect(violations.map((v) => `${v.at} imports ${v.specifier}: ${v.rule} (${v.why})`)).toEqual(
+      [],
+    );
+  });
+
+  it("keep the agent off the server", () => {
+    const file = "edge-agent/src/agent/x.ts";
+    expect(violationsOf(file, `import { env } from "../../../server/platform/env";`)).toEqual([
+      "agent-imports-protocol-only",
+    ]);
+    expect(violationsOf(file, `import { ZDesired } from "../../../protocol";`)).toEqual([]);
+    expect(violationsOf(file, `import { z } from "zod";`)).toEqual([]);
+  });
+
+  it("keep protocol/ free of the server and the agent", () => {
+    expect(
+      violationsOf("protocol/x.ts", `import { getDb } from "@/server/platform/db/client";`),
+    ).toEqual(["protocol-is-self-contained"]);
+  });
+
+  it("let app/ use the server only through server/api, types excepted", () => {
+    const file = "app/o/[slug]/x.tsx";
+    expect(violationsOf(file, `import { getDb } from "@/server/platform/db/client";`)).toEqual([
+      "app-reaches-server-through-api",
+    ]);
+    expect(violationsOf(file, `const m = await import("@/server/platform/env");`)).toEqual([
+      "app-reaches-server-through-api",
+    ]);
+    expect(violationsOf(file, `import type { Tx } from "@/server/platform/db/client";`)).toEqual(
+      [],
+    );
+    expect(violationsOf(file, `import { type Tx } from "@/server/platform/db/client";`)).toEqual(
+      [],
+    );
+    expect(violationsOf(file, `import { getCaller } from "@/server/api/root";`)).toEqual([]);
+  });
+
+  it("let domains meet only through index.ts", () => {
+    const file = "server/domains/overlay/services/x.ts";
+    expect(
+      violationsOf(file, `import { assertQuota } from "../../billing/services/quota";`),
+    ).toEqual(["domains-meet-through-index"]);
+    expect(violationsOf(file, `import type { Intent } from "../../fleet/intent/schemas";`)).toEqual(
+      ["domains-meet-through-index"],
+    );
+    expect(violationsOf(file, `import { assertQuota } from "../../billing";`)).toEqual([]);
+    expect(violationsOf(file, `import { x } from "./crud";`)).toEqual([]);
+  });
+
+  it("keep the platform below the domains", () => {
+    expect(
+      violationsOf("server/platform/db/x.ts", `import { routers } from "../../domains/billing";`),
+    ).toEqual(["platform-below-domains"]);
+  });
+
+  it("keep test code out of what runs", () => {
+    expect(
+      violationsOf("workers/x.ts", `import { createStripeStub } from "../test/billing/stub/lib";`),
+    ).toEqual(["no-test-code-at-run-time"]);
+    expect(violationsOf("server/domains/billing/x.ts", `import "../../../testkit/ports";`)).toEqual(
+      ["no-test-code-at-run-time"],
+    );
+    expect(
+      violationsOf("test/billing/x.test.ts", `import { x } from "../fleet/lib/mqtt";`),
+    ).toEqual([]);
+  });
+});
