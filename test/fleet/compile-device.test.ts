@@ -2,13 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ZDeviceConfig } from "../../protocol";
 import { compiledHash, siteCompiler } from "../../server/domains/fleet/compile/compile-device";
 import { canaryCount } from "../../server/domains/fleet/compile/compile-org";
-import {
-  DEFAULT_SITE_SETTINGS,
-  type Intent,
-  ZIntent,
-} from "../../server/domains/fleet/intent/schemas";
+import { DEFAULT_SITE_SETTINGS } from "../../server/domains/sites";
+import { type Intent, parseIntent } from "../../server/features";
 
-const intent: Intent = ZIntent.parse({
+const intent: Intent = parseIntent({
   sites: [
     { id: "s1", name: "Paris", settings: { ...DEFAULT_SITE_SETTINGS, wanAddress: "198.51.100.1" } },
     { id: "s2", name: "Lyon", settings: DEFAULT_SITE_SETTINGS },
@@ -87,7 +84,7 @@ describe("site compiler", () => {
   });
 
   it("adds the overlay section per site from the peers, one config object per site", () => {
-    const withLinks = ZIntent.parse({
+    const withLinks = parseIntent({
       ...intent,
       overlay: {
         ...intent.overlay,

@@ -80,3 +80,6 @@ export const billingRouter = router({
       }),
     ),
 });
+
+/** This domain's routers, keyed by their place in the API (server/api/root.ts). */
+export const billingRouters = { billing: billingRouter };

@@ -1,6 +1,7 @@
 // The overlay domain's public surface: other domains import only this file.
 export { type OverlayPeer, overlayCompiler } from "./compile/compile-overlay";
 export { loadOverlayPeers, usesOverlay } from "./compile/load-peers";
+export { overlayFeature as feature } from "./feature";
 export {
   cacheLatestPaths,
   hasOverlayReports,
@@ -9,10 +10,5 @@ export {
   type OverlayReports,
   writeOverlayReports,
 } from "./ingest";
-export { restoreOverlay } from "./services/restore";
+export { EMPTY_OVERLAY_INTENT, type OverlayIntent, ZOverlayIntent } from "./intent-schema";
 export { removeSiteFromSegments } from "./services/segments";
-
-import { overlayRouter } from "./router";
-
-/** The routers of this domain, keyed by their place in the API. */
-export const routers = { overlay: overlayRouter };

@@ -265,3 +265,6 @@ export const overlayRouter = router({
       }),
     ),
 });
+
+/** This domain's routers, keyed by their place in the API (server/api/root.ts). */
+export const overlayRouters = { overlay: overlayRouter };

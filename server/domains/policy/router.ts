@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
-import { ZRuleInput } from "../fleet";
+import { ZRuleInput } from "./schemas";
 import { createRule, deleteRule, listRules, updateRule } from "./services/policy-rules";
 
 export const policyRouter = router({
@@ -24,3 +24,6 @@ export const policyRouter = router({
     .output(z.object({ revision: z.number() }))
     .mutation(({ ctx, input }) => deleteRule(ctx.tx, ctx.user, ctx.tenant, input.ruleId)),
 });
+
+/** This domain's routers, keyed by their place in the API (server/api/root.ts). */
+export const policyRouters = { policy: policyRouter };

@@ -1,7 +1,12 @@
 // The sites domain's public surface: other domains import only this file.
+
+export { sitesFeature as feature } from "./feature";
+export {
+  DEFAULT_SITE_SETTINGS,
+  type SiteSettings,
+  type SitesIntent,
+  ZLbServiceInput,
+  ZPortForwardInput,
+  ZSiteSettings,
+} from "./schemas";
 export { requireSite } from "./services/sites";
-
-import { siteRouter } from "./router";
-
-/** The routers of this domain, keyed by their place in the API. */
-export const routers = { site: siteRouter };

@@ -1,14 +1,8 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
-import {
-  createEnrollmentToken,
-  listEnrollmentTokens,
-  revokeEnrollmentToken,
-  ZLbServiceInput,
-  ZPortForwardInput,
-  ZSiteSettings,
-} from "../fleet";
+import { createEnrollmentToken, listEnrollmentTokens, revokeEnrollmentToken } from "../fleet";
+import { ZLbServiceInput, ZPortForwardInput, ZSiteSettings } from "./schemas";
 import {
   createPortForward,
   createService,
@@ -124,3 +118,6 @@ export const siteRouter = router({
     .input(orgInput({ serviceId: ZId }))
     .mutation(({ ctx, input }) => deleteService(ctx.tx, ctx.user, ctx.tenant, input.serviceId)),
 });
+
+/** This domain's routers, keyed by their place in the API (server/api/root.ts). */
+export const sitesRouters = { site: siteRouter };

@@ -2,7 +2,7 @@
 // made through the API, an enrollment token from the API, and bounded waits on the device
 // row the portal shows.
 import type { z } from "zod";
-import type { ZSiteSettings } from "../../../server/domains/fleet/intent/schemas";
+import type { ZSiteSettings } from "../../../server/domains/sites";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner } from "../../factories";

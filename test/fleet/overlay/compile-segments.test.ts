@@ -3,9 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { configHash, ZDeviceConfig, ZOverlayConfig } from "../../../protocol";
 import { siteCompiler } from "../../../server/domains/fleet/compile/compile-device";
-import { ZIntent, type ZOverlayIntent } from "../../../server/domains/fleet/intent/schemas";
+import type { ZOverlayIntent } from "../../../server/domains/overlay";
 import { pathIdOf } from "../../../server/domains/overlay/compile/addressing";
 import { overlayCompiler } from "../../../server/domains/overlay/compile/compile-overlay";
+import { parseIntent } from "../../../server/features";
 import { overlayIntent, peersFor, type SiteSpec } from "./fixtures";
 
 const ORG = "org0000001";
@@ -125,7 +126,7 @@ describe("overlay compile: L2 segments", () => {
     // The same intent from a snapshot taken before segments existed.
     const raw = JSON.parse(JSON.stringify(overlayIntent(specs)));
     delete raw.overlay.segments;
-    const old = siteCompiler(ZIntent.parse(raw), { orgId: ORG, peers });
+    const old = siteCompiler(parseIntent(raw), { orgId: ORG, peers });
     for (const s of specs) {
       const config = now(s.id)!;
       expect(Object.keys(config.overlay!)).toEqual([

@@ -1,12 +1,9 @@
 // Intents for overlay compile tests: sites with WAN links, built from short specs.
-import {
-  DEFAULT_SITE_SETTINGS,
-  EMPTY_OVERLAY_INTENT,
-  type Intent,
-  type OverlayIntent,
-  ZIntent,
-} from "../../../server/domains/fleet/intent/schemas";
+
+import { EMPTY_OVERLAY_INTENT, type OverlayIntent } from "../../../server/domains/overlay";
 import type { OverlayPeer } from "../../../server/domains/overlay/compile/compile-overlay";
+import { DEFAULT_SITE_SETTINGS } from "../../../server/domains/sites";
+import { type Intent, parseIntent } from "../../../server/features";
 
 type Link = OverlayIntent["links"][number];
 type Role = "edge" | "hub" | "cloud_gateway";
@@ -44,7 +41,7 @@ export function overlayIntent(
   overlay: Partial<OverlayIntent> = {},
   settings: Partial<OverlayIntent["settings"]> = {},
 ): Intent {
-  return ZIntent.parse({
+  return parseIntent({
     sites: specs.map((s) => ({
       id: s.id,
       name: `Site ${s.id}`,

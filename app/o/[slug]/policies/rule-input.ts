@@ -1,4 +1,4 @@
-import type { RuleInput } from "@/server/domains/fleet/intent/schemas";
+import type { RuleInput } from "@/server/domains/policy";
 
 export type Rule = Omit<RuleInput, "ports"> & {
   id: string;

@@ -7,7 +7,7 @@ import { FormFooter } from "@/app/_components/form-extras";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { OverlayIntent } from "@/server/domains/fleet/intent/schemas";
+import type { OverlayIntent } from "@/server/domains/overlay";
 import type { AppClassInput } from "@/server/domains/overlay/schemas";
 import { CrudSection, policiesGoToo } from "../_overlay/crud-section";
 import { formReader } from "../_overlay/form-data";

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Alert, Button, Card, Field, NamedOptions, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { OverlayIntent } from "@/server/domains/fleet/intent/schemas";
+import type { OverlayIntent } from "@/server/domains/overlay";
 import type { OverlaySettingsInput } from "@/server/domains/overlay/schemas";
 import { formReader } from "../_overlay/form-data";
 import { InlineSelect, patchAt, RowButton, RowError, removeAt } from "../_overlay/inline-fields";

@@ -6,7 +6,7 @@ import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
 import { Field } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { OverlayIntent } from "@/server/domains/fleet/intent/schemas";
+import type { OverlayIntent } from "@/server/domains/overlay";
 import { CrudSection } from "../_overlay/crud-section";
 import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { OverlayIntent } from "@/server/domains/fleet/intent/schemas";
+import type { OverlayIntent } from "@/server/domains/overlay";
 import { CrudSection } from "../_overlay/crud-section";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 import { PolicyForm } from "./policy-form";

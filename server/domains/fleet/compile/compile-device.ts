@@ -5,8 +5,8 @@
 // peers (load-compiler.ts reads them).
 
 import { configHash, type DeviceConfig } from "../../../../protocol";
+import type { Intent } from "../../../features";
 import { type OverlayPeer, overlayCompiler } from "../../overlay";
-import type { Intent } from "../intent/schemas";
 
 /** What the overlay section needs beyond the intent: the org, and its sites' tunnel keys. */
 export interface OverlayFacts {

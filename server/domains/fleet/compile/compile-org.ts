@@ -3,10 +3,11 @@
 // under the org's fleet lock (../fleet-lock.ts); publishing happens after commit
 // (./publish.ts), from what the transaction recorded, so a crash between the two is
 // repaired by a retry.
+
+import { parseIntent } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { lockOrgFleet } from "../fleet-lock";
-import { ZIntent } from "../intent/schemas";
 import { compiledHash } from "./compile-device";
 import { loadSiteCompiler } from "./load-compiler";
 
@@ -35,7 +36,7 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
     if (!snap) throw new Error(`intent snapshot ${orgId}@${revision} is missing`);
     // Tunnel keys are facts, not intent: read now, in this transaction. A key that changes
     // later bumps the revision (channel/overlay-ingest.ts), which compiles again.
-    const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
+    const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
 
     const devices = await tx.device.findMany({
       where: { orgId, status: "active" },

@@ -1,6 +1,6 @@
+import type { Intent } from "../../../features";
 import type { Tx } from "../../../platform/db/client";
 import { loadOverlayPeers } from "../../overlay";
-import type { Intent } from "../intent/schemas";
 import { siteCompiler } from "./compile-device";
 
 /**

@@ -6,11 +6,11 @@
 // restart or an outage lost.
 
 import { type DesiredState, deviceIdentity } from "../../../../protocol";
+import { parseIntent } from "../../../features";
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { loadOverlayPeers, usesOverlay } from "../../overlay";
 import { getControlChannel } from "../channel/control-channel";
-import { ZIntent } from "../intent/schemas";
 import { compiledHash, siteCompiler } from "./compile-device";
 import { loadSiteCompiler } from "./load-compiler";
 
@@ -36,7 +36,7 @@ export async function desiredStates(
   const snaps = await tx.intentSnapshot.findMany({
     where: { orgId, revision: { in: revisions } },
   });
-  const intents = snaps.map((s) => ({ revision: s.revision, intent: ZIntent.parse(s.intent) }));
+  const intents = snaps.map((s) => ({ revision: s.revision, intent: parseIntent(s.intent) }));
   // One peers query for every revision: the keys are today's whatever the revision.
   const withLinks = intents.find((i) => usesOverlay(i.intent));
   const peers = withLinks ? await loadOverlayPeers(tx, orgId, withLinks.intent) : [];
@@ -93,7 +93,7 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
     where: { orgId_revision: { orgId, revision: fr.compiled } },
   });
   if (!snap) return;
-  const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
+  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
   const devices = await tx.device.findMany({
     where: { orgId, id: { in: [...deviceIds] } },
     select: { id: true, siteId: true },

@@ -2,12 +2,12 @@
 // failures reaching the bound → halt and alert; every device answered → completed.
 // Runs in the ingest transaction of the org; returns whether new devices must be published.
 
+import { parseIntent } from "../../../features";
 import { writeAudit } from "../../../platform/audit/write-audit";
 import { Prisma, type Tx } from "../../../platform/db/client";
 import { compiledHash } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
 import { loadSiteCompiler } from "../compile/load-compiler";
-import { ZIntent } from "../intent/schemas";
 
 type Counts = { applied: number; failed: number; total: number; firstError: string | null };
 
@@ -117,7 +117,7 @@ async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
   const snap = await tx.intentSnapshot.findUniqueOrThrow({
     where: { orgId_revision: { orgId, revision: r.revision } },
   });
-  const compile = await loadSiteCompiler(tx, orgId, ZIntent.parse(snap.intent));
+  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
   const canary = new Set(r.canaryIds);
   const rest = await tx.device.findMany({
     where: { orgId, status: "active", id: { in: r.deviceIds.filter((id) => !canary.has(id)) } },

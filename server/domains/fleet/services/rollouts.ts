@@ -2,14 +2,13 @@
 // restore the intent of the revision before a rollout, as a new revision (agents never
 // go back in revision numbers; they go forward to the old content).
 
+import { parseIntent, registry } from "../../../features";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertWritable } from "../../billing";
-import { restoreOverlay } from "../../overlay";
 import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
-import { ZIntent } from "../intent/schemas";
 
 export async function fleetStatus(tx: Tx, orgId: string) {
   const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
@@ -151,44 +150,25 @@ export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, roll
 }
 
 /**
- * Makes the intent tables say what a snapshot says. Sites are kept; their settings (and
- * overlay role and prefixes) restored. A snapshot from before the overlay existed says
- * nothing about it, so the overlay is then left as it is rather than wiped.
+ * Makes the intent tables say what a snapshot says, section by section in registry order
+ * (server/features.ts). Sites are kept: a rollback never deletes a site or its devices, and
+ * rows naming a site that is gone are dropped. A section the snapshot predates is left as
+ * it is rather than wiped.
  */
 async function restoreIntent(tx: Tx, orgId: string, snapshot: Prisma.JsonValue) {
-  const intent = ZIntent.parse(snapshot);
-  const hasOverlay = (snapshot as { overlay?: unknown }).overlay !== undefined;
-  const sites = new Set(
+  const intent = parseIntent(snapshot);
+  const raw = (snapshot ?? {}) as Record<string, unknown>;
+  const liveSites = new Set(
     (await tx.site.findMany({ where: { orgId }, select: { id: true } })).map((s) => s.id),
   );
-  for (const s of intent.sites) {
-    if (sites.has(s.id))
-      await tx.site.update({
-        where: { id: s.id, orgId },
-        data: {
-          settings: s.settings as Prisma.InputJsonValue,
-          ...(hasOverlay ? { role: s.role, prefixes: s.prefixes } : {}),
-        },
-      });
-  }
-  if (hasOverlay)
-    await restoreOverlay(tx, orgId, intent.overlay, sites, {
-      segments: (snapshot as { overlay: { segments?: unknown } }).overlay.segments !== undefined,
+  const parts = intent as unknown as Record<string, unknown>;
+  for (const section of registry().intentSections) {
+    await section.restore?.(tx, orgId, {
+      value: parts[section.key],
+      present: raw[section.key] !== undefined,
+      intent: parts,
+      raw,
+      liveSites,
     });
-  const live = <T extends { siteId: string | null }>(rows: T[]) =>
-    rows.filter((x) => x.siteId === null || sites.has(x.siteId));
-  await tx.policyRule.deleteMany({ where: { orgId } });
-  await tx.portForward.deleteMany({ where: { orgId } });
-  await tx.lbService.deleteMany({ where: { orgId } });
-  await tx.policyRule.createMany({ data: live(intent.rules).map((r) => ({ ...r, orgId })) });
-  await tx.portForward.createMany({
-    data: live(intent.portForwards).map((f) => ({ ...f, orgId })),
-  });
-  await tx.lbService.createMany({
-    data: live(intent.services).map((s) => ({
-      ...s,
-      orgId,
-      backends: s.backends as Prisma.InputJsonValue,
-    })),
-  });
+  }
 }

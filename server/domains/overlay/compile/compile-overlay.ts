@@ -12,7 +12,8 @@ import type {
   OverlaySegment,
   Sla,
 } from "../../../../protocol";
-import type { Intent, OverlayIntent } from "../../fleet";
+import type { Intent } from "../../../features";
+import type { OverlayIntent } from "../intent-schema";
 import { BASE_LISTEN_PORT, pathAddresses, pathIdOf, tunnelIfname } from "./addressing";
 import { neighborsOf } from "./topology";
 

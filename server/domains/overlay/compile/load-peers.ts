@@ -1,5 +1,5 @@
+import type { Intent } from "../../../features";
 import type { Tx } from "../../../platform/db/client";
-import type { Intent } from "../../fleet";
 import type { OverlayPeer } from "./compile-overlay";
 
 /** Whether any site of the intent takes part in the overlay at all. */

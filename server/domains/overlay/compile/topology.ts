@@ -1,7 +1,7 @@
 // Which sites get tunnels to which (docs/overlay.md, "Topology"). Symmetric by
 // construction: b is a neighbor of a exactly when a is a neighbor of b, so both ends of a
 // pair compute the same paths.
-import type { OverlayIntent } from "../../fleet";
+import type { OverlayIntent } from "../intent-schema";
 
 export type SiteRole = "edge" | "hub" | "cloud_gateway";
 

@@ -7,7 +7,7 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { AppClass, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { type OverlayIntent, ZOverlayIntent } from "../../fleet";
+import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { AppClassInput } from "../schemas";
 import { intentRows, nameTaken, othersInOrg } from "./crud";
 import { cascadeReason, deletePoliciesNaming } from "./policies";

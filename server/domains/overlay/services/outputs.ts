@@ -2,7 +2,7 @@
 // shapes the intent snapshot stores, plus usage counts) and the four read views. Typed
 // against overlay-views.ts, so the views and their schemas cannot drift apart.
 import { z } from "zod";
-import { ZOverlayIntent } from "../../fleet";
+import { ZOverlayIntent } from "../intent-schema";
 import type {
   IncidentView,
   PathHealth,

@@ -1,7 +1,7 @@
 // Which site pairs and link pairs have paths (docs/overlay.md, "Words"), and what a
 // path's health is. Pure: the read views recompute the compiled topology with it, so
 // the portal shows the same paths the devices were told to build.
-import type { OverlayIntent } from "../../fleet";
+import type { OverlayIntent } from "../intent-schema";
 import type { PathHealth } from "./views";
 
 export interface PairSite {

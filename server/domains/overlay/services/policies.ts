@@ -5,7 +5,7 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, SteeringPolicy, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { type OverlayIntent, ZOverlayIntent } from "../../fleet";
+import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { SteeringPolicyInput } from "../schemas";
 import { intentRows } from "./crud";
 

@@ -1,7 +1,7 @@
 // Rollback of the overlay intent: make the overlay tables say what a snapshot says, with
 // the snapshot's ids, so path ids (made of link ids) and units survive a rollback.
 import type { Prisma, Tx } from "../../../platform/db/client";
-import type { OverlayIntent } from "../../fleet";
+import type { OverlayIntent } from "../intent-schema";
 
 /**
  * Rows that name a site no longer there are dropped; references are kept consistent.
@@ -12,7 +12,7 @@ export async function restoreOverlay(
   tx: Tx,
   orgId: string,
   overlay: OverlayIntent,
-  sites: Set<string>,
+  sites: ReadonlySet<string>,
   o: { segments: boolean } = { segments: true },
 ) {
   const where = { orgId };

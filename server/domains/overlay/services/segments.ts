@@ -7,7 +7,8 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { L2Segment, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { type OverlayIntent, ZOverlayIntent, ZSiteSettings } from "../../fleet";
+import { ZSiteSettings } from "../../sites";
+import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { L2SegmentInput } from "../schemas";
 import { intentRows, othersInOrg } from "./crud";
 

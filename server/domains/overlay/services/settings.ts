@@ -5,12 +5,8 @@ import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import {
-  bumpRevision,
-  EMPTY_OVERLAY_INTENT,
-  type OverlayIntent,
-  ZOverlayIntent,
-} from "../../fleet";
+import { bumpRevision } from "../../fleet";
+import { EMPTY_OVERLAY_INTENT, type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { OverlaySettingsInput } from "../schemas";
 
 type Settings = OverlayIntent["settings"];

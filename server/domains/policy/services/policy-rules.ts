@@ -5,9 +5,9 @@ import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import type { RuleInput } from "../../fleet";
 import { bumpRevision, READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "../../sites";
+import type { RuleInput } from "../schemas";
 
 /** The data plane holds 64 rules per site (global rules count at every site). */
 const MAX_RULES_PER_SITE = 64;

@@ -6,14 +6,9 @@ import type { Prisma, Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertQuota, billingState, enqueueQuantitySync } from "../../billing";
-import {
-  bumpRevision,
-  ensureOrgCa,
-  READ_ONLY_OK,
-  type SiteSettings,
-  ZSiteSettings,
-} from "../../fleet";
+import { bumpRevision, ensureOrgCa, READ_ONLY_OK } from "../../fleet";
 import { removeSiteFromSegments } from "../../overlay";
+import { type SiteSettings, ZSiteSettings } from "../schemas";
 
 export async function listSites(tx: Tx, orgId: string) {
   const sites = await tx.site.findMany({ where: { orgId }, orderBy: { name: "asc" } });

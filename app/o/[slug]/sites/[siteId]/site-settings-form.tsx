@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Alert, Button, Card, Field, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { SiteSettings } from "@/server/domains/fleet/intent/schemas";
+import type { SiteSettings } from "@/server/domains/sites";
 
 const FIELDS = ["name", "description", "wan", "lan", "wanAddress", "snat.from", "snat.to"] as const;
 

@@ -5,7 +5,7 @@ import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Checkbox, FormFooter } from "@/app/_components/form-extras";
 import { Field, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import type { OverlayIntent } from "@/server/domains/fleet/intent/schemas";
+import type { OverlayIntent } from "@/server/domains/overlay";
 import type { WanLinkInput } from "@/server/domains/overlay/schemas";
 import { formReader } from "../../_overlay/form-data";
 import { useIntentForm } from "../../_overlay/use-intent-form";

@@ -1,0 +1,5 @@
+import { defineFeature } from "../../platform/features/contract";
+import { overlaySection } from "./intent";
+
+/** What the overlay domain adds to the pipelines (server/features.ts). */
+export const overlayFeature = defineFeature({ name: "overlay", intent: [overlaySection] });

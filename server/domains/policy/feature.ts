@@ -1,0 +1,5 @@
+import { defineFeature } from "../../platform/features/contract";
+import { rulesSection } from "./intent";
+
+/** What the policy domain adds to the pipelines (server/features.ts). */
+export const policyFeature = defineFeature({ name: "policy", intent: [rulesSection] });

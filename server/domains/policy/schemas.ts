@@ -1,0 +1,41 @@
+// Micro-segmentation rules, in the shapes the API accepts and the intent snapshot stores.
+import { z } from "zod";
+import { ZAction, ZCidr4, ZPort, ZProto } from "../../../protocol";
+
+const portRange = z
+  .strictObject({ lo: ZPort, hi: ZPort })
+  .refine((r) => r.lo <= r.hi, "the first port must not be above the last");
+
+export const ZRuleInput = z
+  .strictObject({
+    siteId: z.string().max(64).nullable().default(null),
+    priority: z.number().int().min(0).max(100000),
+    action: ZAction,
+    src: ZCidr4,
+    dst: ZCidr4,
+    proto: ZProto.default("any"),
+    ports: portRange.nullable().default(null),
+    description: z.string().max(200).default(""),
+  })
+  .refine((r) => !r.ports || r.proto === "tcp" || r.proto === "udp", {
+    message: "ports apply only to tcp or udp",
+    path: ["ports"],
+  });
+export type RuleInput = z.infer<typeof ZRuleInput>;
+
+/** Rules as the intent snapshot stores them. */
+export const ZRulesIntent = z.array(
+  z.object({
+    id: z.string(),
+    siteId: z.string().nullable(),
+    priority: z.number(),
+    action: ZAction,
+    src: z.string(),
+    dst: z.string(),
+    proto: ZProto,
+    portLo: z.number().nullable(),
+    portHi: z.number().nullable(),
+    description: z.string(),
+  }),
+);
+export type RulesIntent = z.infer<typeof ZRulesIntent>;

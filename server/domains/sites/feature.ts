@@ -1,0 +1,8 @@
+import { defineFeature } from "../../platform/features/contract";
+import { portForwardsSection, servicesSection, sitesSection } from "./intent";
+
+/** What the sites domain adds to the pipelines (server/features.ts). */
+export const sitesFeature = defineFeature({
+  name: "sites",
+  intent: [sitesSection, portForwardsSection, servicesSection],
+});

@@ -1,0 +1,70 @@
+// The product's areas, one line each: every pipeline (intent snapshots and rollbacks, the
+// compiler, device-report ingest) reads its sections from here. Adding an area is a folder
+// under domains/ whose index.ts exports a `feature`, plus one line in AREAS.
+// See docs/architecture.md, "Adding an area".
+import { z } from "zod";
+import * as overlay from "./domains/overlay";
+import * as policy from "./domains/policy";
+import * as sites from "./domains/sites";
+import type { Feature, IntentSection } from "./platform/features/contract";
+
+// A function, not a constant: domains import this module while it may still be loading
+// (fleet's pipelines read the registry, and the registry lists fleet's sections), so
+// nothing here touches another module's exports before the first call.
+const AREAS = () => [sites.feature, policy.feature, overlay.feature] as const;
+
+type Areas = ReturnType<typeof AREAS>[number];
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  u: infer I,
+) => void
+  ? I
+  : never;
+type PartOf<S> = S extends { key: infer K extends string; schema: infer Z extends z.ZodType }
+  ? { [k in K]: z.output<Z> }
+  : never;
+type IntentParts<F> = F extends { intent: readonly (infer S)[] } ? PartOf<S> : never;
+
+/** An org's whole intent at one revision: every area's sections (stored in intent_snapshots). */
+export type Intent = UnionToIntersection<IntentParts<Areas>>;
+
+export interface Registry {
+  features: readonly Feature[];
+  intentSections: readonly IntentSection[];
+  /** Parses a stored snapshot; keys of sections no longer registered are dropped. */
+  intentSchema: z.ZodType<Intent>;
+}
+
+function buildRegistry(features: readonly Feature[]): Registry {
+  const intentSections = features.flatMap((f) => f.intent ?? []);
+  const keys = intentSections.map((s) => s.key);
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (dup) throw new Error(`two intent sections are keyed "${dup}"`);
+  return {
+    features,
+    intentSections,
+    intentSchema: z.object(
+      Object.fromEntries(intentSections.map((s) => [s.key, s.schema])),
+    ) as never,
+  };
+}
+
+let extra: Feature[] = [];
+let built: Registry | undefined;
+
+/** The registry of every area (built on first use). */
+export function registry(): Registry {
+  built ??= buildRegistry([...AREAS(), ...extra]);
+  return built;
+}
+
+/**
+ * Adds an area at run time: for tests that prove the contract with an area of their own.
+ * Products list their areas in AREAS.
+ */
+export function registerFeature(feature: Feature) {
+  extra = [...extra.filter((f) => f.name !== feature.name), feature];
+  built = undefined;
+}
+
+/** Parses a stored intent snapshot with every registered section. */
+export const parseIntent = (snapshot: unknown): Intent => registry().intentSchema.parse(snapshot);

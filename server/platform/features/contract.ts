@@ -1,0 +1,99 @@
+// The feature-module contract (docs/architecture.md, "Adding an area"). An area of the
+// product declares what it adds to each pipeline in one `Feature` record, exported by its
+// domain's index.ts and listed once in server/features.ts:
+// - intent sections: tables of desired state, snapshotted at every revision and restored
+//   by a rollback;
+// - compiler sections: the area's part of each device's config, computed from the intent;
+// - ingest channels: what devices report on an uplink channel, batched per org and written
+//   in one transaction.
+// The platform knows no area: the pipelines (fleet's compile, publish, rollback and ingest)
+// iterate whatever the registry holds.
+import type { z } from "zod";
+import type { Tx } from "../db/client";
+
+/** What a rollback hands each section. */
+export interface RestoreContext<T> {
+  /** The section's value in the snapshot (its schema's default when the snapshot lacks it). */
+  value: T;
+  /** False for a snapshot from before the section existed: then leave the tables as they are. */
+  present: boolean;
+  /** The whole snapshot as parsed, for a section that reads another's part. */
+  intent: Record<string, unknown>;
+  /** The snapshot as stored (to tell which keys it had). */
+  raw: Record<string, unknown>;
+  /** Sites that exist now: rows naming another site are dropped, not restored. */
+  liveSites: ReadonlySet<string>;
+}
+
+/** One part of an org's intent: some tables, as the snapshot of a revision stores them. */
+export interface IntentSection<K extends string = string, S extends z.ZodType = z.ZodType> {
+  /** Key of the section in the intent and in stored snapshots; never renamed. */
+  key: K;
+  /** The section's shape in snapshots; a default keeps snapshots older than it readable. */
+  schema: S;
+  /** Reads the section's rows of one org, in a stable order (then parsed with `schema`). */
+  load(tx: Tx, orgId: string): Promise<unknown>;
+  /** Rollback: makes the tables say what the snapshot says (sections restore in registry order). */
+  restore?(tx: Tx, orgId: string, ctx: RestoreContext<z.output<S>>): Promise<void>;
+}
+
+/** A device a config is compiled for; devices of one site share their site's config. */
+export interface CompileTarget {
+  siteId: string;
+  /** Absent: the config of the site, for any of its devices. */
+  deviceId?: string;
+}
+
+/**
+ * An area's part of each device's config: the top-level keys of one protocol section
+ * (protocol/sections.ts). `forOrg` is pure (no I/O, no clock) so compiles are repeatable;
+ * facts that are not intent (keys devices reported) come from `load`, read in the
+ * compile's transaction.
+ */
+export interface CompilerSection<I = never, F = undefined> {
+  /** Wire name of the section, as agents declare it. */
+  section: string;
+  load?(tx: Tx, orgId: string, intent: I): Promise<F>;
+  /** Per-org compiler: the section's keys of one target's config, or undefined (absent). */
+  forOrg(
+    orgId: string,
+    intent: I,
+    facts: F,
+  ): (target: CompileTarget) => Record<string, unknown> | undefined;
+}
+
+/**
+ * What devices report on one uplink channel, into the database. Messages are decoded with
+ * `schema`, added to a per-org batch (`add`), and the batch is written in the org's ingest
+ * transaction (`write`); a failed write puts the batch back (`merge`, newer wins).
+ */
+export interface IngestChannel<M = unknown, B = unknown> {
+  /** The uplink channel (protocol/topics.ts); telemetry channels also name their kind. */
+  channel: string;
+  kind?: string;
+  schema: z.ZodType<M>;
+  /** Retained copies are redelivered at every resubscription: skip those when they would count twice. */
+  skipRetained?: boolean;
+  empty(): B;
+  add(batch: B, deviceId: string, message: M): void;
+  size(batch: B): number;
+  merge(failed: B, current: B): B;
+  write(tx: Tx, orgId: string, batch: B, log: IngestLog): Promise<void>;
+  /** After the batch's transaction committed (caches, notifications). */
+  afterCommit?(orgId: string, batch: B): Promise<void>;
+}
+
+export type IngestLog = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
+
+/** Everything one area adds to the pipelines. */
+export interface Feature {
+  name: string;
+  intent?: readonly IntentSection<string, z.ZodType>[];
+  // biome-ignore lint/suspicious/noExplicitAny: each section has its own intent view and facts
+  compile?: readonly CompilerSection<any, any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
+  ingest?: readonly IngestChannel<any, any>[];
+}
+
+/** Keeps the literal types of a feature (its section keys make up the Intent type). */
+export const defineFeature = <const F extends Feature>(feature: F): F => feature;
