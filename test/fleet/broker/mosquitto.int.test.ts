@@ -163,6 +163,23 @@ describe("Mosquitto restarts and reloads", () => {
     ).toMatch(/alert certificate revoked/);
   });
 
+  it("applies trust changes that arrive together one after the other", async () => {
+    // The first removes a CA (a restart), the second adds one (a SIGHUP): sent while the
+    // restart was under way, the SIGHUP went to the stopped process and was never answered.
+    const caC = await makeOrgCa();
+    const c1 = await makeDevice(caC);
+    for (let round = 0; round < 3; round++) {
+      await Promise.all([
+        broker.reload(trustFor(platform.pki, [caA])),
+        broker.reload(trustFor(platform.pki, [caA, caB])),
+        broker.reload(trustFor(platform.pki, [caA, caC])),
+        broker.reload(trustFor(platform.pki, [caA, caB, caC])),
+      ]);
+    }
+    const [b, c] = [await device(b1), await device(c1)];
+    expect([b.connected, c.connected]).toEqual([true, true]);
+  });
+
   it("does not let a device use $CONTROL to kick another device", async () => {
     const target = await device(b1);
     const targetInbox = new Inbox(target);

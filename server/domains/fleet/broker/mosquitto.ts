@@ -53,6 +53,7 @@ export class MosquittoBroker {
   private exited?: Promise<number | null>;
   private log: string[] = [];
   private reloads = 0;
+  private reloading: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -195,7 +196,15 @@ export class MosquittoBroker {
    * (Mosquitto never forgets a CA on reload). Resolves once mosquitto has reloaded, then
    * kicks `kick` (identities whose certificates were revoked) off the broker.
    */
-  async reload(trust: Trust, opts: { kick?: string[] } = {}) {
+  reload(trust: Trust, opts: { kick?: string[] } = {}): Promise<void> {
+    // One at a time: a SIGHUP sent while a restart is under way reaches no process, and two
+    // restarts at once fight over the ports.
+    const run = this.reloading.then(() => this.applyTrust(trust, opts));
+    this.reloading = run.catch(() => {});
+    return run;
+  }
+
+  private async applyTrust(trust: Trust, opts: { kick?: string[] }) {
     const removed = removedCaCount(this.trust.caBundle, trust.caBundle);
     this.trust = trust;
     await writeTrustFiles(this.dir, trust, this.opts.platform);
