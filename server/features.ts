@@ -6,7 +6,7 @@ import { z } from "zod";
 import * as overlay from "./domains/overlay";
 import * as policy from "./domains/policy";
 import * as sites from "./domains/sites";
-import type { Feature, IntentSection } from "./platform/features/contract";
+import type { CompilerSection, Feature, IntentSection } from "./platform/features/contract";
 
 // A function, not a constant: domains import this module while it may still be loading
 // (fleet's pipelines read the registry, and the registry lists fleet's sections), so
@@ -32,14 +32,28 @@ export interface Registry {
   intentSections: readonly IntentSection[];
   /** Parses a stored snapshot; keys of sections no longer registered are dropped. */
   intentSchema: z.ZodType<Intent>;
+  // biome-ignore lint/suspicious/noExplicitAny: each section views the intent its own way
+  compilerSections: readonly CompilerSection<any, any>[];
+}
+
+function unique(kind: string, names: string[]) {
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`two ${kind} are named "${dup}"`);
 }
 
 function buildRegistry(features: readonly Feature[]): Registry {
   const intentSections = features.flatMap((f) => f.intent ?? []);
-  const keys = intentSections.map((s) => s.key);
-  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup) throw new Error(`two intent sections are keyed "${dup}"`);
+  const compilerSections = features.flatMap((f) => f.compile ?? []);
+  unique(
+    "intent sections",
+    intentSections.map((s) => s.key),
+  );
+  unique(
+    "compiler sections",
+    compilerSections.map((s) => s.section),
+  );
   return {
+    compilerSections,
     features,
     intentSections,
     intentSchema: z.object(

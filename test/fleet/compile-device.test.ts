@@ -109,7 +109,7 @@ describe("site compiler", () => {
       { siteId: "s1", deviceId: "d1", publicKey: key(1) },
       { siteId: "s2", deviceId: "d2", publicKey: key(2) },
     ];
-    const compile = siteCompiler(withLinks, { orgId: "o1", peers });
+    const compile = siteCompiler(withLinks, { orgId: "o1", facts: { overlay: peers } });
     const lyon = compile("s2")!;
     // The devices of a site share its config object, so the hash is computed once.
     expect(compile("s2")).toBe(lyon);

@@ -1,6 +1,4 @@
 // The overlay domain's public surface: other domains import only this file.
-export { type OverlayPeer, overlayCompiler } from "./compile/compile-overlay";
-export { loadOverlayPeers, usesOverlay } from "./compile/load-peers";
 export { overlayFeature as feature } from "./feature";
 export {
   cacheLatestPaths,

@@ -2,6 +2,7 @@
 // stored; see schemas.ts for what the API accepts).
 import { z } from "zod";
 import { ZAppMatch, ZLinkKind } from "../../../protocol";
+import type { SitesIntent } from "../sites";
 
 /** The overlay part of an org's intent (rows as stored; see overlay-schemas.ts for inputs). */
 export const ZOverlayIntent = z.object({
@@ -93,3 +94,9 @@ export const EMPTY_OVERLAY_INTENT: OverlayIntent = {
   policies: [],
   segments: [],
 };
+
+/** The parts of an org's intent the overlay is compiled from. */
+export interface OverlayCompileInput {
+  sites: SitesIntent;
+  overlay: OverlayIntent;
+}

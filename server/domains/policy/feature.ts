@@ -1,5 +1,10 @@
 import { defineFeature } from "../../platform/features/contract";
+import { policySection } from "./compile";
 import { rulesSection } from "./intent";
 
 /** What the policy domain adds to the pipelines (server/features.ts). */
-export const policyFeature = defineFeature({ name: "policy", intent: [rulesSection] });
+export const policyFeature = defineFeature({
+  name: "policy",
+  intent: [rulesSection],
+  compile: [policySection],
+});

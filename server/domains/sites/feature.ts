@@ -1,8 +1,14 @@
 import { defineFeature } from "../../platform/features/contract";
+import {
+  portForwardsSection as portForwardsCompiler,
+  servicesSection as servicesCompiler,
+  siteSection,
+} from "./compile";
 import { portForwardsSection, servicesSection, sitesSection } from "./intent";
 
 /** What the sites domain adds to the pipelines (server/features.ts). */
 export const sitesFeature = defineFeature({
   name: "sites",
   intent: [sitesSection, portForwardsSection, servicesSection],
+  compile: [siteSection, portForwardsCompiler, servicesCompiler],
 });

@@ -37,29 +37,25 @@ export interface IntentSection<K extends string = string, S extends z.ZodType = 
   restore?(tx: Tx, orgId: string, ctx: RestoreContext<z.output<S>>): Promise<void>;
 }
 
-/** A device a config is compiled for; devices of one site share their site's config. */
-export interface CompileTarget {
-  siteId: string;
-  /** Absent: the config of the site, for any of its devices. */
-  deviceId?: string;
+/** One org's compiler of one section (see CompilerSection). */
+export interface SectionCompiler {
+  /** The section's keys of a site's config, or undefined (the section is absent there). */
+  site(siteId: string): Record<string, unknown> | undefined;
+  /** When only some devices of a site get the section (the overlay: its tunnel end). */
+  appliesTo?(siteId: string, deviceId: string): boolean;
 }
 
 /**
  * An area's part of each device's config: the top-level keys of one protocol section
  * (protocol/sections.ts). `forOrg` is pure (no I/O, no clock) so compiles are repeatable;
  * facts that are not intent (keys devices reported) come from `load`, read in the
- * compile's transaction.
+ * compile's transaction. Without its facts a section that has `load` is left out.
  */
 export interface CompilerSection<I = never, F = undefined> {
   /** Wire name of the section, as agents declare it. */
   section: string;
   load?(tx: Tx, orgId: string, intent: I): Promise<F>;
-  /** Per-org compiler: the section's keys of one target's config, or undefined (absent). */
-  forOrg(
-    orgId: string,
-    intent: I,
-    facts: F,
-  ): (target: CompileTarget) => Record<string, unknown> | undefined;
+  forOrg(orgId: string, intent: I, facts: F): SectionCompiler;
 }
 
 /**

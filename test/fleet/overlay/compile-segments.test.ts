@@ -116,17 +116,20 @@ describe("overlay compile: L2 segments", () => {
     expect(ZOverlayConfig.parse(a)).toEqual(a);
     const intent = overlayIntent(specs, { segments: [office] });
     const one = compile([office]);
-    const device = siteCompiler(intent, { orgId: ORG, peers: peersFor(["a", "b", "c", "d"]) });
+    const device = siteCompiler(intent, {
+      orgId: ORG,
+      facts: { overlay: peersFor(["a", "b", "c", "d"]) },
+    });
     expect(ZDeviceConfig.parse(device("a")).overlay?.segments).toEqual(one("a")!.segments);
   });
 
   it("keeps configs of orgs without segments byte-identical", () => {
     const peers = peersFor(specs.map((s) => s.id));
-    const now = siteCompiler(overlayIntent(specs), { orgId: ORG, peers });
+    const now = siteCompiler(overlayIntent(specs), { orgId: ORG, facts: { overlay: peers } });
     // The same intent from a snapshot taken before segments existed.
     const raw = JSON.parse(JSON.stringify(overlayIntent(specs)));
     delete raw.overlay.segments;
-    const old = siteCompiler(parseIntent(raw), { orgId: ORG, peers });
+    const old = siteCompiler(parseIntent(raw), { orgId: ORG, facts: { overlay: peers } });
     for (const s of specs) {
       const config = now(s.id)!;
       expect(Object.keys(config.overlay!)).toEqual([

@@ -1,113 +1,60 @@
-// Pure: each site's share of the org intent, in the data plane's terms. Rules that apply
-// to every site come with the site's own, in priority order; their ids are positions, so
-// the data plane's per-rule counters line up with the rule list the portal shows. The
-// overlay section comes from ../overlay/compile-overlay.ts; it needs the org's overlay
-// peers (load-compiler.ts reads them).
+// Pure: each site's share of the org intent, as a DeviceConfig. Every registered compiler
+// section (server/features.ts) contributes its keys; sections that need facts beyond the
+// intent (the overlay: its peers' tunnel keys) get them from load-compiler.ts.
 
 import { configHash, type DeviceConfig } from "../../../../protocol";
-import type { Intent } from "../../../features";
-import { type OverlayPeer, overlayCompiler } from "../../overlay";
+import { type Intent, registry } from "../../../features";
+import type { CompilerSection } from "../../../platform/features/contract";
 
-/** What the overlay section needs beyond the intent: the org, and its sites' tunnel keys. */
-export interface OverlayFacts {
+/** What sections need beyond the intent: the org, and each section's facts by name. */
+export interface CompileFacts {
   orgId: string;
-  peers: readonly OverlayPeer[];
+  facts?: Readonly<Record<string, unknown>>;
 }
 
-function groupBySite<T extends { siteId: string }>(rows: readonly T[]) {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = m.get(r.siteId);
-    if (list) list.push(r);
-    else m.set(r.siteId, [r]);
-  }
-  return m;
-}
+/** The section every config has: without it (an unknown site) there is no config. */
+const CORE_SECTION = "site";
 
 /**
- * Returns siteId → config (undefined for an unknown site), computing each site once. The
- * devices of a site share its config (the overlay's tunnels belong to the site's first
- * device). Without `overlay` facts no config has an overlay section: callers that publish
- * or compare hashes must pass them (loadSiteCompiler does).
+ * Returns (siteId, deviceId?) → config, or undefined for an unknown site. Each site is
+ * computed once, and devices that get the same sections share one config object (so
+ * compiledHash hashes it once). A section that needs facts is left out when `ctx` lacks
+ * them: callers that publish or compare hashes must pass them (loadSiteCompiler does).
  */
-export function siteCompiler(intent: Intent, overlay?: OverlayFacts) {
-  const overlayOf = overlay
-    ? overlayCompiler(overlay.orgId, intent, overlay.peers)
-    : () => undefined;
-  const sites = new Map(intent.sites.map((s) => [s.id, s]));
-  const forwards = groupBySite(intent.portForwards);
-  const services = groupBySite(intent.services);
-  const cache = new Map<string, DeviceConfig>();
-  const withoutOverlay = new Map<string, DeviceConfig>();
-  const tunnelEnd = new Map((overlay?.peers ?? []).map((p) => [p.siteId, p.deviceId]));
+export function siteCompiler(
+  intent: Intent,
+  ctx?: CompileFacts,
+  // biome-ignore lint/suspicious/noExplicitAny: sections view the intent each their own way
+  sections: readonly CompilerSection<any, any>[] = registry().compilerSections,
+) {
+  const compilers = sections
+    .filter((s) => !s.load || (ctx?.facts && s.section in ctx.facts))
+    .map((s) => s.forOrg(ctx?.orgId ?? "", intent, ctx?.facts?.[s.section]));
+  const core = sections.findIndex((s) => s.section === CORE_SECTION);
+  const fragments = new Map<string, (Record<string, unknown> | undefined)[]>();
+  const configs = new Map<string, DeviceConfig>();
 
-  const forSite = (siteId: string): DeviceConfig | undefined => {
-    const hit = cache.get(siteId);
-    if (hit) return hit;
-    const site = sites.get(siteId);
-    if (!site) return undefined;
-    const { settings } = site;
-    const config: DeviceConfig = {
-      site: { id: site.id, name: site.name },
-      interfaces: {
-        wan: settings.wan,
-        lan: settings.lan,
-        ...(settings.wanAddress ? { wanAddress: settings.wanAddress } : {}),
-        wanIngress: settings.wanIngress,
-      },
-      defaultAction: settings.defaultAction,
-      ...(settings.snat ? { snat: settings.snat } : {}),
-      rules: intent.rules
-        .filter((r) => r.siteId === null || r.siteId === siteId)
-        .slice(0, 64)
-        .map((r, i) => ({
-          id: i + 1,
-          src: r.src,
-          dst: r.dst,
-          proto: r.proto,
-          ...(r.portLo !== null && r.portHi !== null
-            ? { ports: [r.portLo, r.portHi] as [number, number] }
-            : {}),
-          action: r.action,
-        })),
-      portForwards: (forwards.get(siteId) ?? []).map((f, i) => ({
-        id: i + 1,
-        proto: f.proto,
-        port: f.port,
-        to: f.toAddr,
-        toPort: f.toPort,
-      })),
-      services: (services.get(siteId) ?? []).map((s, i) => ({
-        id: i + 1,
-        vip: s.vip,
-        port: s.port,
-        proto: s.proto,
-        backends: s.backends,
-      })),
-    };
-    // Absent rather than empty, so configs of sites outside the overlay hash as before.
-    const ov = overlayOf(siteId);
-    if (ov) config.overlay = ov;
-    cache.set(siteId, config);
-    return config;
-  };
-
-  /**
-   * `deviceId`: only the site's tunnel end (its first active device, the one its peers
-   * know) gets the overlay; another box of the site (a standby) gets the rest without it,
-   * rather than tunnels named after, and keyed for, its sibling.
-   */
   return (siteId: string, deviceId?: string): DeviceConfig | undefined => {
-    const config = forSite(siteId);
-    if (!config?.overlay || deviceId === undefined || tunnelEnd.get(siteId) === deviceId)
-      return config;
-    let other = withoutOverlay.get(siteId);
-    if (!other) {
-      const { overlay: _, ...rest } = config;
-      other = rest;
-      withoutOverlay.set(siteId, other);
+    let parts = fragments.get(siteId);
+    if (!parts) {
+      parts = compilers.map((c) => c.site(siteId));
+      fragments.set(siteId, parts);
     }
-    return other;
+    if (core >= 0 && !parts[core]) return undefined;
+    let key = siteId;
+    const included: Record<string, unknown>[] = [];
+    parts.forEach((part, i) => {
+      const appliesTo = compilers[i]?.appliesTo;
+      const on = !!part && (deviceId === undefined || !appliesTo || appliesTo(siteId, deviceId));
+      key += on ? "1" : "0";
+      if (on && part) included.push(part);
+    });
+    let config = configs.get(key);
+    if (!config) {
+      config = Object.assign({}, ...included) as DeviceConfig;
+      configs.set(key, config);
+    }
+    return config;
   };
 }
 

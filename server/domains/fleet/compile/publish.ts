@@ -9,10 +9,9 @@ import { type DesiredState, deviceIdentity } from "../../../../protocol";
 import { parseIntent } from "../../../features";
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
-import { loadOverlayPeers, usesOverlay } from "../../overlay";
 import { getControlChannel } from "../channel/control-channel";
 import { compiledHash, siteCompiler } from "./compile-device";
-import { loadSiteCompiler } from "./load-compiler";
+import { loadCompileFacts, loadSiteCompiler } from "./load-compiler";
 
 type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
 
@@ -37,16 +36,16 @@ export async function desiredStates(
     where: { orgId, revision: { in: revisions } },
   });
   const intents = snaps.map((s) => ({ revision: s.revision, intent: parseIntent(s.intent) }));
-  // One peers query for every revision: the keys are today's whatever the revision.
-  const withLinks = intents.find((i) => usesOverlay(i.intent));
-  const peers = withLinks ? await loadOverlayPeers(tx, orgId, withLinks.intent) : [];
-  const compilers = new Map(
-    intents.map((i) => [i.revision, siteCompiler(i.intent, { orgId, peers })]),
-  );
+  // Facts are today's whatever the revision (the overlay's tunnel keys): one read each.
+  const compilers = new Map<number, ReturnType<typeof siteCompiler>>();
+  for (const i of intents) {
+    const facts = await loadCompileFacts(tx, orgId, i.intent);
+    compilers.set(i.revision, siteCompiler(i.intent, { orgId, facts }));
+  }
   const issuedAt = new Date().toISOString();
   const out: { identity: string; state: DesiredState }[] = [];
   for (const d of devices) {
-    const config = compilers.get(d.desiredRevision)?.(d.siteId);
+    const config = compilers.get(d.desiredRevision)?.(d.siteId, d.id);
     // The site is gone from that revision, the device moved, or a tunnel key changed since
     // the compile (that change bumped the revision): the next compile decides.
     if (!config || compiledHash(config) !== d.desiredHash) continue;

@@ -12,8 +12,7 @@ import type {
   OverlaySegment,
   Sla,
 } from "../../../../protocol";
-import type { Intent } from "../../../features";
-import type { OverlayIntent } from "../intent-schema";
+import type { OverlayCompileInput, OverlayIntent } from "../intent-schema";
 import { BASE_LISTEN_PORT, pathAddresses, pathIdOf, tunnelIfname } from "./addressing";
 import { neighborsOf } from "./topology";
 
@@ -32,7 +31,7 @@ const MAX_PREFERRED = 64;
 const MAX_SEGMENTS = 64;
 
 type Link = OverlayIntent["links"][number];
-type Site = Intent["sites"][number];
+type Site = OverlayCompileInput["sites"][number];
 interface RawPath {
   id: string;
   local: Link;
@@ -65,7 +64,11 @@ const slaOf = (s: OverlayIntent["slaClasses"][number] | undefined): Sla | undefi
  * link or no device of the org has reported a tunnel key yet (so configs of orgs that do
  * not use the overlay stay exactly as they were). Memoized per site.
  */
-export function overlayCompiler(orgId: string, intent: Intent, peers: readonly OverlayPeer[]) {
+export function overlayCompiler(
+  orgId: string,
+  intent: OverlayCompileInput,
+  peers: readonly OverlayPeer[],
+) {
   const ov = intent.overlay;
   const links = groupBySite(ov.links);
   const sites = new Map(intent.sites.map((s) => [s.id, s]));

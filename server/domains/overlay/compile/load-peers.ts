@@ -1,9 +1,10 @@
-import type { Intent } from "../../../features";
 import type { Tx } from "../../../platform/db/client";
+import type { OverlayCompileInput } from "../intent-schema";
 import type { OverlayPeer } from "./compile-overlay";
 
 /** Whether any site of the intent takes part in the overlay at all. */
-export const usesOverlay = (intent: Intent) => intent.overlay.links.some((l) => l.enabled);
+export const usesOverlay = (intent: OverlayCompileInput) =>
+  intent.overlay.links.some((l) => l.enabled);
 
 /**
  * Each site's first active device (by createdAt, then id) with the tunnel key it reported:
@@ -13,7 +14,7 @@ export const usesOverlay = (intent: Intent) => intent.overlay.links.some((l) => 
 export async function loadOverlayPeers(
   tx: Tx,
   orgId: string,
-  intent: Intent,
+  intent: OverlayCompileInput,
 ): Promise<OverlayPeer[]> {
   if (!usesOverlay(intent)) return [];
   return tx.$queryRaw<OverlayPeer[]>`
