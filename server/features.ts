@@ -3,15 +3,26 @@
 // under domains/ whose index.ts exports a `feature`, plus one line in AREAS.
 // See docs/architecture.md, "Adding an area".
 import { z } from "zod";
+import { UPLINK } from "../protocol";
+import * as billing from "./domains/billing";
+import * as fleet from "./domains/fleet";
 import * as overlay from "./domains/overlay";
 import * as policy from "./domains/policy";
 import * as sites from "./domains/sites";
-import type { CompilerSection, Feature, IntentSection } from "./platform/features/contract";
+import type {
+  CompilerSection,
+  Feature,
+  IngestChannel,
+  IntentSection,
+} from "./platform/features/contract";
 
 // A function, not a constant: domains import this module while it may still be loading
 // (fleet's pipelines read the registry, and the registry lists fleet's sections), so
 // nothing here touches another module's exports before the first call.
-const AREAS = () => [sites.feature, policy.feature, overlay.feature] as const;
+// Order matters where pipelines run sections in turn: intent sections restore in this order
+// (sites before what names them) and ingest channels write in it (the fleet's state first).
+const AREAS = () =>
+  [fleet.feature, sites.feature, policy.feature, overlay.feature, billing.feature] as const;
 
 type Areas = ReturnType<typeof AREAS>[number];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
@@ -34,6 +45,8 @@ export interface Registry {
   intentSchema: z.ZodType<Intent>;
   // biome-ignore lint/suspicious/noExplicitAny: each section views the intent its own way
   compilerSections: readonly CompilerSection<any, any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
+  ingestChannels: readonly IngestChannel<any, any>[];
 }
 
 function unique(kind: string, names: string[]) {
@@ -42,18 +55,34 @@ function unique(kind: string, names: string[]) {
 }
 
 function buildRegistry(features: readonly Feature[]): Registry {
+  for (const f of features) {
+    for (const part of [f.intent, f.compile, f.ingest])
+      if (part?.some((x) => x === undefined))
+        throw new Error(
+          `area "${f.name}" lists a section that was not loaded yet (an import cycle)`,
+        );
+  }
   const intentSections = features.flatMap((f) => f.intent ?? []);
   const compilerSections = features.flatMap((f) => f.compile ?? []);
   unique(
     "intent sections",
     intentSections.map((s) => s.key),
   );
+  const ingestChannels = features.flatMap((f) => f.ingest ?? []);
   unique(
     "compiler sections",
     compilerSections.map((s) => s.section),
   );
+  unique(
+    "ingest channels",
+    ingestChannels.map((c) => `${c.channel}/${c.kind ?? "*"}`),
+  );
+  // The broker lets devices publish on these channels only; a new area uses telemetry/<kind>.
+  const closed = ingestChannels.find((c) => !(UPLINK as readonly string[]).includes(c.channel));
+  if (closed) throw new Error(`no device may publish on "${closed.channel}": use telemetry/<kind>`);
   return {
     compilerSections,
+    ingestChannels,
     features,
     intentSections,
     intentSchema: z.object(

@@ -7,10 +7,17 @@
 // later try, as the ingest's flush does.
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { newBatch, type OrgBatch, writeOrgBatch } from "../../server/domains/fleet/channel/ingest";
+import { presenceChannel, stateChannel } from "../../server/domains/fleet/channel/core-channels";
+import {
+  addToBatch,
+  newBatch,
+  type OrgBatch,
+  writeOrgBatch,
+} from "../../server/domains/fleet/channel/ingest";
 import { markSilentDevicesOffline } from "../../server/domains/fleet/channel/presence-sweep";
 import { compileOrg } from "../../server/domains/fleet/compile/compile-org";
 import { lockOrgFleet } from "../../server/domains/fleet/fleet-lock";
+import { overlayStatusChannel } from "../../server/domains/overlay/ingest";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { closeQueues } from "../../server/platform/jobs/queues";
@@ -34,7 +41,7 @@ async function ingest(orgId: string, batch: OrgBatch) {
 function keysBatch(ids: string[]) {
   const b = newBatch();
   for (const id of ids)
-    b.overlay.status.set(id, {
+    addToBatch(b, overlayStatusChannel, id, {
       v: 1,
       at: new Date().toISOString(),
       publicKey: newKey(),
@@ -47,7 +54,7 @@ function keysBatch(ids: string[]) {
 function statesBatch(ids: string[], round: number) {
   const b = newBatch();
   for (const id of ids) {
-    b.states.set(id, {
+    addToBatch(b, stateChannel, id, {
       v: 1,
       revision: round,
       hash: null,
@@ -55,7 +62,7 @@ function statesBatch(ids: string[], round: number) {
       error: `round ${round}`,
       appliedAt: null,
     });
-    b.presence.set(id, { v: 1, online: true, at: new Date().toISOString() });
+    addToBatch(b, presenceChannel, id, { v: 1, online: true, at: new Date().toISOString() });
   }
   return b;
 }

@@ -3,7 +3,7 @@
 // died) is marked offline by the sweep, then online again by its next heartbeat.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ZTelemetry } from "../../protocol";
-import { telemetryKey } from "../../server/domains/fleet/channel/ingest";
+import { telemetryKey } from "../../server/domains/fleet/channel/core-channels";
 import { markSilentDevicesOffline } from "../../server/domains/fleet/channel/presence-sweep";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";

@@ -1,5 +1,6 @@
 // The billing domain's public surface: other domains import only this file.
+
+export { billingFeature as feature } from "./feature";
 export { billingState } from "./services/account";
 export { assertQuota, assertWritable } from "./services/quota";
 export { enqueueQuantitySync } from "./services/subscription/enqueue-quantity-sync";
-export { writeUsage } from "./services/usage/write-usage";

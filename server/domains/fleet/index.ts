@@ -1,5 +1,6 @@
 // The fleet domain's public surface: other domains import only this file.
 export { ensureOrgCa } from "./enrollment/org-ca";
+export { fleetFeature as feature } from "./feature";
 export { bumpRevision, READ_ONLY_OK } from "./intent/revision";
 export {
   createEnrollmentToken,

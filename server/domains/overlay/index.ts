@@ -1,12 +1,4 @@
 // The overlay domain's public surface: other domains import only this file.
 export { overlayFeature as feature } from "./feature";
-export {
-  cacheLatestPaths,
-  hasOverlayReports,
-  mergeOverlayReports,
-  newOverlayReports,
-  type OverlayReports,
-  writeOverlayReports,
-} from "./ingest";
 export { EMPTY_OVERLAY_INTENT, type OverlayIntent, ZOverlayIntent } from "./intent-schema";
 export { removeSiteFromSegments } from "./services/segments";

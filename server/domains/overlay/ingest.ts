@@ -1,49 +1,23 @@
 // What devices report about the overlay, into the database (docs/overlay.md): the retained
 // `overlay` status (tunnel key, tunnels), `paths` measurements every few seconds, and
-// `events` (failovers, path state changes). Batched per org by ingest.ts; one statement
-// per kind and batch. The org and device always come from the topic, never the payload,
+// `events` (failovers, path state changes). Batched per org by the fleet ingest; one
+// statement per kind and batch. The org and device always come from the topic, never the payload,
 // and every statement joins the org's active device rows, so a device writes only its own.
 // Device times are kept (queued events are from the past) but never later than now: a box
 // with a clock running ahead must not pin a path's health or the top of the timeline.
 
-import type { OverlayStatus, PathEvent, PathReport } from "../../../protocol";
+import {
+  type OverlayStatus,
+  type PathEvent,
+  type PathReport,
+  ZOverlayStatus,
+  ZPathEvents,
+  ZPathReport,
+} from "../../../protocol";
 import type { Tx } from "../../platform/db/client";
+import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../platform/redis";
 import { bumpRevision } from "../fleet";
-
-export interface OverlayReports {
-  /** Latest status per device. */
-  status: Map<string, OverlayStatus>;
-  /** Every path report, in arrival order: each becomes samples. */
-  paths: [deviceId: string, report: PathReport][];
-  /** Every event, in arrival order; redeliveries are dropped by (deviceId, eventId). */
-  events: [deviceId: string, event: PathEvent][];
-}
-
-export const newOverlayReports = (): OverlayReports => ({
-  status: new Map(),
-  paths: [],
-  events: [],
-});
-
-export const hasOverlayReports = (r: OverlayReports) =>
-  r.status.size > 0 || r.paths.length > 0 || r.events.length > 0;
-
-/**
- * While writes fail (database away), reports wait in memory up to these bounds; beyond
- * them the oldest measurements go first (the next report replaces them anyway).
- */
-const MAX_PENDING_REPORTS = 20_000;
-const MAX_PENDING_EVENTS = 100_000;
-
-/** A failed batch put back in front of what arrived since (newer statuses win). */
-export function mergeOverlayReports(failed: OverlayReports, cur: OverlayReports): OverlayReports {
-  return {
-    status: new Map([...failed.status, ...cur.status]),
-    paths: [...failed.paths, ...cur.paths].slice(-MAX_PENDING_REPORTS),
-    events: [...failed.events, ...cur.events].slice(-MAX_PENDING_EVENTS),
-  };
-}
 
 /** How long the latest path report of a device is kept in Redis when it stops sending. */
 const PATH_REPORT_TTL_SECONDS = 3600;
@@ -52,14 +26,38 @@ const PATH_REPORT_TTL_SECONDS = 3600;
 export const pathReportKey = (orgId: string, deviceId: string) =>
   redisKey("fleet", "paths", orgId, deviceId);
 
-/** Writes a batch in the org's transaction; a changed tunnel key bumps the revision. */
-export async function writeOverlayReports(tx: Tx, orgId: string, r: OverlayReports) {
-  if (r.status.size) await writeStatuses(tx, orgId, r.status);
-  if (r.paths.length) await writePaths(tx, orgId, r.paths);
-  if (r.events.length) await writeEvents(tx, orgId, r.events);
-}
+/** The retained `overlay` status: tunnel key and tunnels; a changed key bumps the revision. */
+export const overlayStatusChannel = latestPerDevice({
+  channel: "overlay",
+  schema: ZOverlayStatus,
+  write: (tx, orgId, latest) => writeStatuses(tx, orgId, latest),
+});
 
-async function writeStatuses(tx: Tx, orgId: string, statuses: Map<string, OverlayStatus>) {
+/**
+ * `paths` measurements every few seconds: each report becomes samples. A retained report
+ * would be stored again at every resubscription. While writes fail (database away), at
+ * most 20,000 reports wait; the next report replaces them anyway.
+ */
+export const pathsChannel = everyItem({
+  channel: "paths",
+  schema: ZPathReport,
+  skipRetained: true,
+  max: 20_000,
+  items: (report) => [report],
+  write: (tx, orgId, reports) => writePaths(tx, orgId, reports),
+  afterCommit: (orgId, reports) => cacheLatestPaths(orgId, reports),
+});
+
+/** `events` (failovers, path state changes); redeliveries are dropped by (device, event id). */
+export const pathEventsChannel = everyItem({
+  channel: "events",
+  schema: ZPathEvents,
+  max: 100_000,
+  items: (message) => message.events,
+  write: (tx, orgId, events) => writeEvents(tx, orgId, events),
+});
+
+async function writeStatuses(tx: Tx, orgId: string, statuses: ReadonlyMap<string, OverlayStatus>) {
   const rows = [...statuses];
   // `selection` comes from `paths` (writePaths): a new status keeps the last one.
   const changed = await tx.$queryRaw<{ id: string; hostname: string; siteId: string }[]>`
@@ -101,7 +99,7 @@ async function writeStatuses(tx: Tx, orgId: string, statuses: Map<string, Overla
   await bumpRevision(tx, orgId, null, reason);
 }
 
-async function writePaths(tx: Tx, orgId: string, reports: OverlayReports["paths"]) {
+async function writePaths(tx: Tx, orgId: string, reports: readonly [string, PathReport][]) {
   const samples = reports.flatMap(([deviceId, r]) =>
     r.paths.map((p) => ({ deviceId, at: r.at, p })),
   );
@@ -135,7 +133,7 @@ async function writePaths(tx: Tx, orgId: string, reports: OverlayReports["paths"
       AND devices."overlayStatus" -> 'selection' IS DISTINCT FROM s.selection::jsonb`;
 }
 
-async function writeEvents(tx: Tx, orgId: string, events: OverlayReports["events"]) {
+async function writeEvents(tx: Tx, orgId: string, events: readonly [string, PathEvent][]) {
   const rows = [...new Map(events.map((e) => [`${e[0]}/${e[1].id}`, e])).values()];
   await tx.$executeRaw`
     INSERT INTO path_events (id, "orgId", "siteId", "deviceId", "eventId", at, kind, unit,
@@ -160,7 +158,7 @@ async function writeEvents(tx: Tx, orgId: string, events: OverlayReports["events
 }
 
 /** Keeps each device's latest path report in Redis, for live views. */
-export async function cacheLatestPaths(orgId: string, reports: OverlayReports["paths"]) {
+async function cacheLatestPaths(orgId: string, reports: readonly [string, PathReport][]) {
   if (reports.length === 0) return;
   const multi = getRedis().multi();
   for (const [deviceId, r] of new Map(reports))

@@ -3,8 +3,7 @@ import { policySection } from "./compile";
 import { rulesSection } from "./intent";
 
 /** What the policy domain adds to the pipelines (server/features.ts). */
-export const policyFeature = defineFeature({
-  name: "policy",
+export const policyFeature = defineFeature("policy", () => ({
   intent: [rulesSection],
   compile: [policySection],
-});
+}));

@@ -7,8 +7,7 @@ import {
 import { portForwardsSection, servicesSection, sitesSection } from "./intent";
 
 /** What the sites domain adds to the pipelines (server/features.ts). */
-export const sitesFeature = defineFeature({
-  name: "sites",
+export const sitesFeature = defineFeature("sites", () => ({
   intent: [sitesSection, portForwardsSection, servicesSection],
   compile: [siteSection, portForwardsCompiler, servicesCompiler],
-});
+}));

@@ -64,14 +64,17 @@ export interface CompilerSection<I = never, F = undefined> {
  * transaction (`write`); a failed write puts the batch back (`merge`, newer wins).
  */
 export interface IngestChannel<M = unknown, B = unknown> {
-  /** The uplink channel (protocol/topics.ts); telemetry channels also name their kind. */
+  /**
+   * The uplink channel (protocol/topics.ts). A telemetry channel names its kind; a new area
+   * reports on `telemetry/<kind>`, which the broker's ACL already lets every device use.
+   */
   channel: string;
   kind?: string;
   schema: z.ZodType<M>;
   /** Retained copies are redelivered at every resubscription: skip those when they would count twice. */
   skipRetained?: boolean;
   empty(): B;
-  add(batch: B, deviceId: string, message: M): void;
+  add(batch: B, deviceId: string, message: M, kind?: string): void;
   size(batch: B): number;
   merge(failed: B, current: B): B;
   write(tx: Tx, orgId: string, batch: B, log: IngestLog): Promise<void>;
@@ -91,5 +94,30 @@ export interface Feature {
   ingest?: readonly IngestChannel<any, any>[];
 }
 
-/** Keeps the literal types of a feature (its section keys make up the Intent type). */
-export const defineFeature = <const F extends Feature>(feature: F): F => feature;
+type FeatureParts = Omit<Feature, "name">;
+
+/**
+ * An area's feature record. Its parts are read on first use, not when this module loads:
+ * the pipelines that read them are imported by the areas themselves (fleet's bumpRevision
+ * loads every intent section), so a section's module may still be loading at that point.
+ * Keeps the literal types of the parts (the intent sections' keys make up the Intent type).
+ */
+export function defineFeature<const P extends FeatureParts>(name: string, parts: () => P) {
+  let cached: P | undefined;
+  const get = () => {
+    cached ??= parts();
+    return cached;
+  };
+  return {
+    name,
+    get intent() {
+      return get().intent;
+    },
+    get compile() {
+      return get().compile;
+    },
+    get ingest() {
+      return get().ingest;
+    },
+  } as { readonly name: string } & P;
+}

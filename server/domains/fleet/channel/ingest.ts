@@ -1,87 +1,73 @@
-// What devices report, into the database: applied state, presence, heartbeats, usage,
-// certificate renewals, and the overlay's reports (overlay-ingest.ts). Messages are
-// validated, then batched per org (a few ms) so that ten thousand acks cost a handful of
-// statements; each batch also moves the org's rollouts along. A batch is written under the
-// org's fleet lock (../fleet-lock.ts), and put back for the next flush while a compile
-// holds it. With Mosquitto, every worker subscribes through a shared subscription and gets
-// a share of the devices' messages; the embedded broker has none, so there one consumer
-// runs.
+// What devices report, into the database. Every uplink channel is an ingest channel of some
+// area (server/features.ts: the fleet's state, presence, heartbeats and telemetry, the
+// overlay's reports, billing's usage); this class only decodes, batches and writes them.
+// Messages are validated, then batched per org (a few ms) so that ten thousand acks cost a
+// handful of statements; each batch also moves the org's rollouts along. A batch is written
+// under the org's fleet lock (../fleet-lock.ts), and put back for the next flush while a
+// compile holds it. With Mosquitto, every worker subscribes through a shared subscription
+// and gets a share of the devices' messages; the embedded broker has none, so there one
+// consumer runs.
 import type { IPublishPacket } from "mqtt";
 import {
   decode,
-  type Heartbeat,
   MessageError,
   type Presence,
   parseTopic,
-  type ReportedState,
   sharedFilter,
-  type Telemetry,
   UPLINK,
-  USAGE_TELEMETRY_KIND,
-  type UsageTelemetry,
   uplinkFilter,
   ZCsrRequest,
-  ZHeartbeat,
-  ZOverlayStatus,
-  ZPathEvents,
-  ZPathReport,
-  ZPresence,
-  ZReportedState,
-  ZTelemetry,
-  ZUsageTelemetry,
 } from "../../../../protocol";
+import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
-import { getRedis, redisKey } from "../../../platform/redis";
-import { writeUsage } from "../../billing";
-import {
-  cacheLatestPaths,
-  hasOverlayReports,
-  mergeOverlayReports,
-  newOverlayReports,
-  type OverlayReports,
-  writeOverlayReports,
-} from "../../overlay";
+import type { IngestChannel, IngestLog } from "../../../platform/features/contract";
 import { publishPending } from "../compile/publish";
 import { issueDeviceCert } from "../enrollment/org-ca";
 import { tryLockOrgFleet } from "../fleet-lock";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
+import { presenceChannel, stateChannel } from "./core-channels";
 
 /** A device renews at two thirds of its certificate's life; more than this is a fault. */
 const RENEWALS_PER_HOUR = 10;
 
-export type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
+export type Log = IngestLog;
+// biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
+type AnyChannel = IngestChannel<any, any>;
 
-export interface OrgBatch {
-  states: Map<string, ReportedState>;
-  presence: Map<string, Presence>;
-  heartbeats: Map<string, Heartbeat>;
-  /** Latest telemetry per `<deviceId>/<kind>`. */
-  telemetry: Map<string, Telemetry>;
-  /** Newest usage report per device (cumulative counters: the older ones add nothing). */
-  usage: Map<string, UsageTelemetry>;
-  overlay: OverlayReports;
+/** One org's batched reports: each channel's batch, by channel id. */
+export type OrgBatch = Map<string, unknown>;
+export const newBatch = (): OrgBatch => new Map();
+
+const idOf = (c: { channel: string; kind?: string }) =>
+  c.kind ? `${c.channel}/${c.kind}` : c.channel;
+
+/** Adds one decoded message to an org's batch. */
+export function addToBatch<M>(
+  b: OrgBatch,
+  channel: IngestChannel<M>,
+  deviceId: string,
+  message: M,
+  kind?: string,
+) {
+  const id = idOf(channel);
+  const batch = b.get(id) ?? channel.empty();
+  channel.add(batch, deviceId, message, kind);
+  b.set(id, batch);
 }
 
-export const newBatch = (): OrgBatch => ({
-  states: new Map(),
-  presence: new Map(),
-  heartbeats: new Map(),
-  telemetry: new Map(),
-  usage: new Map(),
-  overlay: newOverlayReports(),
-});
+/** The channel that reads a topic's messages: its own, or the catch-all of its channel (telemetry). */
+function channelFor(channels: readonly AnyChannel[], channel: string, kind?: string) {
+  const exact = channels.find((c) => c.channel === channel && c.kind === kind);
+  return (
+    exact ??
+    (kind ? channels.find((c) => c.channel === channel && c.kind === undefined) : undefined)
+  );
+}
 
 /** Flushes stop() tries before giving up what is still batched. */
 const STOP_ATTEMPTS = 40;
-
-/** How long the latest telemetry of a device is kept when it stops sending. */
-const TELEMETRY_TTL_SECONDS = 3600;
-
-/** Redis key of a device's latest telemetry of one kind (a JSON Telemetry message). */
-export const telemetryKey = (orgId: string, deviceId: string, kind: string) =>
-  redisKey("fleet", "telemetry", orgId, deviceId, kind);
 
 export interface IngestOptions {
   shared: boolean;
@@ -94,6 +80,7 @@ export class FleetIngest {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly log: Log;
+  private readonly channels: readonly AnyChannel[] = registry().ingestChannels;
   private stopped = false;
 
   constructor(
@@ -133,40 +120,16 @@ export class FleetIngest {
     const t = parseTopic(topic);
     if (!t) return;
     try {
+      if (t.channel === "csr") {
+        void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
+        return;
+      }
+      const channel = channelFor(this.channels, t.channel, t.kind);
+      if (!channel || (channel.skipRetained && packet.retain)) return;
+      const message = decode(channel.schema, payload);
       const batch = this.batches.get(t.orgId) ?? newBatch();
       this.batches.set(t.orgId, batch);
-      switch (t.channel) {
-        case "state":
-          batch.states.set(t.deviceId, decode(ZReportedState, payload));
-          break;
-        case "presence":
-          batch.presence.set(t.deviceId, decode(ZPresence, payload));
-          break;
-        case "heartbeat":
-          if (!packet.retain) batch.heartbeats.set(t.deviceId, decode(ZHeartbeat, payload));
-          break;
-        case "csr":
-          void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
-          return;
-        case "telemetry":
-          if (t.kind === USAGE_TELEMETRY_KIND)
-            batch.usage.set(t.deviceId, decode(ZUsageTelemetry, payload));
-          else batch.telemetry.set(`${t.deviceId}/${t.kind}`, decode(ZTelemetry, payload));
-          break;
-        case "overlay":
-          batch.overlay.status.set(t.deviceId, decode(ZOverlayStatus, payload));
-          break;
-        case "paths":
-          // A retained report would be stored again at every resubscription.
-          if (!packet.retain) batch.overlay.paths.push([t.deviceId, decode(ZPathReport, payload)]);
-          break;
-        case "events":
-          for (const e of decode(ZPathEvents, payload).events)
-            batch.overlay.events.push([t.deviceId, e]);
-          break;
-        default:
-          return;
-      }
+      addToBatch(batch, channel, t.deviceId, message, t.kind);
       this.schedule();
     } catch (error) {
       if (!(error instanceof MessageError)) throw error;
@@ -213,37 +176,33 @@ export class FleetIngest {
   /** Puts a batch whose write failed back; reports that arrived since win over it. */
   private merge(orgId: string, failed: OrgBatch) {
     const cur = this.batches.get(orgId) ?? newBatch();
-    this.batches.set(orgId, {
-      states: new Map([...failed.states, ...cur.states]),
-      presence: new Map([...failed.presence, ...cur.presence]),
-      heartbeats: new Map([...failed.heartbeats, ...cur.heartbeats]),
-      telemetry: new Map([...failed.telemetry, ...cur.telemetry]),
-      usage: new Map([...failed.usage, ...cur.usage]),
-      overlay: mergeOverlayReports(failed.overlay, cur.overlay),
-    });
+    const merged = newBatch();
+    for (const channel of this.channels) {
+      const id = idOf(channel);
+      const [f, c] = [failed.get(id), cur.get(id)];
+      if (f !== undefined || c !== undefined)
+        merged.set(id, channel.merge(f ?? channel.empty(), c ?? channel.empty()));
+    }
+    this.batches.set(orgId, merged);
   }
 
   /** Writes an org's batch; false when its fleet lock was taken and nothing was written. */
   private async write(orgId: string, b: OrgBatch): Promise<boolean> {
-    const cameOnline = [...b.presence].filter(([, p]) => p.online).map(([id]) => id);
-    const written = await writeOrgBatch(this.db, orgId, b, this.log);
+    const presence = (b.get(idOf(presenceChannel)) ?? new Map()) as Map<string, Presence>;
+    const cameOnline = [...presence].filter(([, p]) => p.online).map(([id]) => id);
+    const written = await writeOrgBatch(this.db, orgId, b, this.log, this.channels);
     if (written === "busy") return false;
-    // After the commit: a retry of this batch would store its samples twice.
-    await cacheLatestPaths(orgId, b.overlay.paths).catch((error: Error) =>
-      this.log("warn", "caching path reports failed", { orgId, error: error.message }),
-    );
-    if (b.telemetry.size) {
-      const multi = getRedis().multi();
-      for (const [key, t] of b.telemetry) {
-        const [deviceId, kind] = key.split("/") as [string, string];
-        multi.set(
-          telemetryKey(orgId, deviceId, kind),
-          JSON.stringify(t),
-          "EX",
-          TELEMETRY_TTL_SECONDS,
-        );
-      }
-      await multi.exec();
+    // After the commit: a retry of this batch would do its work twice.
+    for (const channel of this.channels) {
+      const batch = b.get(idOf(channel));
+      if (batch === undefined || !channel.afterCommit || channel.size(batch) === 0) continue;
+      await channel.afterCommit(orgId, batch).catch((error: Error) =>
+        this.log("warn", "after-commit work of an ingest channel failed", {
+          orgId,
+          channel: idOf(channel),
+          error: error.message,
+        }),
+      );
     }
     // Devices that came (back) online get whatever they missed; an advanced rollout
     // reaches its remaining devices.
@@ -283,64 +242,28 @@ export class FleetIngest {
 }
 
 /**
- * Writes one org's batch of reports in one transaction; says whether a rollout advanced.
- * The transaction first takes the org's fleet lock (../fleet-lock.ts) without waiting for
- * it: while a compile or another worker's batch holds it, nothing is written and "busy"
- * comes back, so the caller puts the batch back and one busy org never holds up the flush
- * of the others.
+ * Writes one org's batch of reports in one transaction, channel by channel in registry
+ * order; says whether a rollout advanced. The transaction first takes the org's fleet lock
+ * (../fleet-lock.ts) without waiting for it: while a compile or another worker's batch
+ * holds it, nothing is written and "busy" comes back, so the caller puts the batch back and
+ * one busy org never holds up the flush of the others.
  */
 export function writeOrgBatch(
   db: Db,
   orgId: string,
   b: OrgBatch,
   log: Log,
+  channels: readonly AnyChannel[] = registry().ingestChannels,
 ): Promise<{ advanced: boolean } | "busy"> {
   return withScope(db, { orgId }, async (tx) => {
     if (!(await tryLockOrgFleet(tx, orgId))) return "busy" as const;
-    if (b.states.size) {
-      const rows = [...b.states];
-      await tx.$executeRaw`
-        UPDATE devices SET
-          "reportedRevision" = s.revision,
-          "reportedHash" = s.hash,
-          "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
-                                     ELSE coalesce(s.attempted, devices."attemptedRevision") END,
-          "applyStatus" = s.status,
-          "lastError" = s.error,
-          "appliedAt" = s.applied_at,
-          "updatedAt" = now()
-        FROM unnest(
-          ${rows.map(([id]) => id)}::text[],
-          ${rows.map(([, s]) => s.revision)}::int[],
-          ${rows.map(([, s]) => s.hash)}::text[],
-          ${rows.map(([, s]) => s.attempted ?? null)}::int[],
-          ${rows.map(([, s]) => s.status)}::text[],
-          ${rows.map(([, s]) => s.error)}::text[],
-          ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
-        ) AS s(id, revision, hash, attempted, status, error, applied_at)
-        WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+    for (const channel of channels) {
+      const batch = b.get(idOf(channel));
+      if (batch !== undefined && channel.size(batch) > 0)
+        await channel.write(tx, orgId, batch, log);
     }
-    if (b.presence.size) {
-      const rows = [...b.presence];
-      await tx.$executeRaw`
-        UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
-          "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
-        FROM unnest(
-          ${rows.map(([id]) => id)}::text[],
-          ${rows.map(([, p]) => p.online)}::bool[],
-          ${rows.map(([, p]) => p.at)}::timestamptz[],
-          ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
-        ) AS p(id, online, at, version)
-        WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
-    }
-    if (b.heartbeats.size) {
-      await tx.$executeRaw`
-        UPDATE devices SET "lastSeenAt" = now(), online = true
-        WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...b.heartbeats.keys()]}::text[])`;
-    }
-    if (hasOverlayReports(b.overlay)) await writeOverlayReports(tx, orgId, b.overlay);
-    if (b.usage.size) await writeUsage(tx, orgId, b.usage, log);
-    const advanced = b.states.size > 0 && (await progressRollouts(tx, orgId)).advanced.length > 0;
+    const states = b.get(idOf(stateChannel)) as Map<string, unknown> | undefined;
+    const advanced = !!states?.size && (await progressRollouts(tx, orgId)).advanced.length > 0;
     return { advanced };
   });
 }

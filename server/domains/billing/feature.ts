@@ -1,0 +1,7 @@
+import { defineFeature } from "../../platform/features/contract";
+import { usageChannel } from "./services/usage/usage-channel";
+
+/** What the billing domain adds to the pipelines (server/features.ts). */
+export const billingFeature = defineFeature("billing", () => ({
+  ingest: [usageChannel],
+}));

@@ -1,0 +1,102 @@
+// The fleet's own uplink channels: applied state, presence, heartbeats, and the latest
+// telemetry of every other kind (kept in Redis for live views). Each writes one statement
+// per batch, joined to the org's active devices, so a device only ever updates its own row.
+import {
+  type Telemetry,
+  ZHeartbeat,
+  ZPresence,
+  ZReportedState,
+  ZTelemetry,
+} from "../../../../protocol";
+import type { IngestChannel } from "../../../platform/features/contract";
+import { latestPerDevice } from "../../../platform/features/ingest-channels";
+import { getRedis, redisKey } from "../../../platform/redis";
+
+/** How long the latest telemetry of a device is kept when it stops sending. */
+const TELEMETRY_TTL_SECONDS = 3600;
+
+/** Redis key of a device's latest telemetry of one kind (a JSON Telemetry message). */
+export const telemetryKey = (orgId: string, deviceId: string, kind: string) =>
+  redisKey("fleet", "telemetry", orgId, deviceId, kind);
+
+export const stateChannel = latestPerDevice({
+  channel: "state",
+  schema: ZReportedState,
+  async write(tx, orgId, latest) {
+    const rows = [...latest];
+    await tx.$executeRaw`
+      UPDATE devices SET
+        "reportedRevision" = s.revision,
+        "reportedHash" = s.hash,
+        "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
+                                   ELSE coalesce(s.attempted, devices."attemptedRevision") END,
+        "applyStatus" = s.status,
+        "lastError" = s.error,
+        "appliedAt" = s.applied_at,
+        "updatedAt" = now()
+      FROM unnest(
+        ${rows.map(([id]) => id)}::text[],
+        ${rows.map(([, s]) => s.revision)}::int[],
+        ${rows.map(([, s]) => s.hash)}::text[],
+        ${rows.map(([, s]) => s.attempted ?? null)}::int[],
+        ${rows.map(([, s]) => s.status)}::text[],
+        ${rows.map(([, s]) => s.error)}::text[],
+        ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
+      ) AS s(id, revision, hash, attempted, status, error, applied_at)
+      WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+  },
+});
+
+export const presenceChannel = latestPerDevice({
+  channel: "presence",
+  schema: ZPresence,
+  async write(tx, orgId, latest) {
+    const rows = [...latest];
+    await tx.$executeRaw`
+      UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
+        "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
+      FROM unnest(
+        ${rows.map(([id]) => id)}::text[],
+        ${rows.map(([, p]) => p.online)}::bool[],
+        ${rows.map(([, p]) => p.at)}::timestamptz[],
+        ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
+      ) AS p(id, online, at, version)
+      WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+  },
+});
+
+/** A retained heartbeat is an old one, redelivered at resubscription: it proves nothing. */
+export const heartbeatChannel = latestPerDevice({
+  channel: "heartbeat",
+  schema: ZHeartbeat,
+  skipRetained: true,
+  async write(tx, orgId, latest) {
+    await tx.$executeRaw`
+      UPDATE devices SET "lastSeenAt" = now(), online = true
+      WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...latest.keys()]}::text[])`;
+  },
+});
+
+/** Telemetry of any kind no area reads itself: the latest per device and kind, in Redis. */
+export const telemetryChannel: IngestChannel<Telemetry, Map<string, Telemetry>> = {
+  channel: "telemetry",
+  schema: ZTelemetry,
+  empty: () => new Map(),
+  add: (batch, deviceId, message, kind) => void batch.set(`${deviceId}/${kind}`, message),
+  size: (batch) => batch.size,
+  merge: (failed, current) => new Map([...failed, ...current]),
+  write: async () => {},
+  async afterCommit(orgId, latest) {
+    const multi = getRedis().multi();
+    for (const [key, t] of latest) {
+      const [deviceId, kind] = key.split("/") as [string, string];
+      multi.set(
+        telemetryKey(orgId, deviceId, kind),
+        JSON.stringify(t),
+        "EX",
+        TELEMETRY_TTL_SECONDS,
+      );
+    }
+    await multi.exec();
+  },
+};
