@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import setupTestDatabase from "../../global-setup";
 import type { OverlayScenario } from "../lib/scenario";
 import { overlaySkipReason } from "../lib/skip";
+import { waitFor } from "../lib/wait";
 
 const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
@@ -12,8 +13,6 @@ let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;
 let lib: typeof import("../lib/scenario");
 let traffic: typeof import("../lib/traffic");
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 if (skipReason) {
   describe.skip(`hub and spoke (skipped: ${skipReason})`, () => {
@@ -77,10 +76,19 @@ if (skipReason) {
         size: 400,
       });
       try {
-        await sleep(2000);
-        const sent = await tx.report();
-        expect((await rx.counts()).received, "datagrams reached spoke b").toBeGreaterThan(100);
-        expect(sent.echoes, "and b's echoes came back to a").toBeGreaterThan(100);
+        // Both directions must carry the stream; how soon depends on the machine's load.
+        await waitFor(
+          "datagrams to reach spoke b",
+          () => rx.counts(),
+          (c) => c.received > 100,
+          60_000,
+        );
+        await waitFor(
+          "b's echoes to come back to a",
+          () => tx.report(),
+          (r) => r.echoes > 100,
+          60_000,
+        );
         const after = await sc.bed.wan.counters();
         const bytes = (site: string, dir: "in" | "out") =>
           ["wan0", "wan1"]
