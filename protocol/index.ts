@@ -1,7 +1,9 @@
 // The wire protocol of the fleet channel, imported by the server and the edge agent alike.
 export * from "./acl";
+export * from "./channels";
 export * from "./hash";
 export * from "./messages";
 export * from "./overlay";
+export * from "./sections";
 export * from "./topics";
 export * from "./usage";

@@ -3,7 +3,8 @@
 // payloads with a message that says what was wrong.
 import { z } from "zod";
 import { ZOverlayConfig } from "./overlay";
-import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort } from "./primitives";
+import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
+import { ZCapabilities } from "./sections";
 import { MAX_MESSAGE_BYTES } from "./topics";
 
 const cidr4 = ZCidr4;
@@ -18,19 +19,19 @@ const isoDate = ZIsoDate;
 export { ZCidr4, ZIfname, ZIpv4, ZPort };
 
 /** What a device is told to run. The data plane applies all of it or none. */
-export const ZDeviceConfig = z.strictObject({
-  site: z.strictObject({ id: z.string().max(40), name: z.string().max(100) }),
-  interfaces: z.strictObject({
+export const ZDeviceConfig = z.object({
+  site: z.object({ id: z.string().max(40), name: z.string().max(100) }),
+  interfaces: z.object({
     wan: ifname,
     lan: ifname,
     wanAddress: ipv4.optional(),
     wanIngress: z.enum(["native", "generic", "tc"]),
   }),
   defaultAction: ZAction,
-  snat: z.strictObject({ from: cidr4, to: ipv4 }).optional(),
+  snat: z.object({ from: cidr4, to: ipv4 }).optional(),
   rules: z
     .array(
-      z.strictObject({
+      z.object({
         id: z.number().int().min(1).max(0xffff),
         src: cidr4,
         dst: cidr4,
@@ -42,7 +43,7 @@ export const ZDeviceConfig = z.strictObject({
     .max(64),
   portForwards: z
     .array(
-      z.strictObject({
+      z.object({
         id: z.number().int().min(1).max(0xffff),
         proto: z.enum(["tcp", "udp"]),
         port,
@@ -53,13 +54,13 @@ export const ZDeviceConfig = z.strictObject({
     .max(256),
   services: z
     .array(
-      z.strictObject({
+      z.object({
         id: z.number().int().min(1).max(0xffff),
         vip: ipv4,
         port,
         proto: z.enum(["tcp", "udp"]),
         backends: z
-          .array(z.strictObject({ addr: ipv4, port }))
+          .array(z.object({ addr: ipv4, port }))
           .min(1)
           .max(64),
       }),
@@ -71,8 +72,8 @@ export const ZDeviceConfig = z.strictObject({
 export type DeviceConfig = z.infer<typeof ZDeviceConfig>;
 
 /** Retained on `desired`: the whole config of one device at one revision. */
-export const ZDesiredState = z.strictObject({
-  v: z.literal(1),
+export const ZDesiredState = z.object({
+  v: ZV,
   deviceId: z.string().max(40),
   revision: z.number().int().min(1),
   hash: ZSha256,
@@ -85,8 +86,8 @@ export const ZApplyStatus = z.enum(["applied", "failed", "rejected", "rolled_bac
 export type ApplyStatus = z.infer<typeof ZApplyStatus>;
 
 /** Published (retained) on `state` after every apply attempt and at connect. */
-export const ZReportedState = z.strictObject({
-  v: z.literal(1),
+export const ZReportedState = z.object({
+  v: ZV,
   revision: z.number().int().min(0),
   hash: ZSha256.nullable(),
   status: ZApplyStatus,
@@ -98,16 +99,18 @@ export const ZReportedState = z.strictObject({
 export type ReportedState = z.infer<typeof ZReportedState>;
 
 /** Retained on `presence`; the last will says online: false. */
-export const ZPresence = z.strictObject({
-  v: z.literal(1),
+export const ZPresence = z.object({
+  v: ZV,
   online: z.boolean(),
   at: isoDate,
   agentVersion: z.string().max(40).optional(),
+  /** What the agent can apply (absent: an agent of the first release). Online only. */
+  capabilities: ZCapabilities.optional(),
 });
 export type Presence = z.infer<typeof ZPresence>;
 
-export const ZHeartbeat = z.strictObject({
-  v: z.literal(1),
+export const ZHeartbeat = z.object({
+  v: ZV,
   at: isoDate,
   uptimeSeconds: z.number().min(0),
   revision: z.number().int().min(0),
@@ -116,17 +119,17 @@ export const ZHeartbeat = z.strictObject({
 export type Heartbeat = z.infer<typeof ZHeartbeat>;
 
 /** Renewal: the device sends a CSR for its (new) key over its authenticated channel. */
-export const ZCsrRequest = z.strictObject({ v: z.literal(1), csr: z.string().max(8192) });
-export const ZCertIssued = z.strictObject({
-  v: z.literal(1),
+export const ZCsrRequest = z.object({ v: ZV, csr: z.string().max(8192) });
+export const ZCertIssued = z.object({
+  v: ZV,
   certificate: z.string().max(8192),
   caChain: z.string().max(16384),
   notAfter: isoDate,
 });
 export type CertIssued = z.infer<typeof ZCertIssued>;
 
-export const ZTelemetry = z.strictObject({
-  v: z.literal(1),
+export const ZTelemetry = z.object({
+  v: ZV,
   at: isoDate,
   metrics: z
     .record(z.string().max(64), z.number())
@@ -136,21 +139,22 @@ export type Telemetry = z.infer<typeof ZTelemetry>;
 
 // --- Enrollment over HTTPS (the agent has no certificate yet) ---
 
-export const ZEnrollRequest = z.strictObject({
+export const ZEnrollRequest = z.object({
   token: z.string().min(10).max(200),
   csr: z.string().min(100).max(8192),
   hostname: z.string().min(1).max(100),
   agentVersion: z.string().max(40).optional(),
+  capabilities: ZCapabilities.optional(),
 });
 export type EnrollRequest = z.infer<typeof ZEnrollRequest>;
 
-export const ZEnrollPoll = z.strictObject({
+export const ZEnrollPoll = z.object({
   deviceId: z.string().max(40),
   pollToken: z.string().min(10).max(200),
 });
 
 export const ZEnrollResponse = z.discriminatedUnion("status", [
-  z.strictObject({
+  z.object({
     status: z.literal("active"),
     deviceId: z.string(),
     /** `<orgId>.<deviceId>`: the certificate's CN and the device's topic key. */
@@ -158,15 +162,15 @@ export const ZEnrollResponse = z.discriminatedUnion("status", [
     certificate: z.string(),
     caChain: z.string(),
     notAfter: isoDate,
-    broker: z.strictObject({ url: z.string(), serverCa: z.string() }),
+    broker: z.object({ url: z.string(), serverCa: z.string() }),
   }),
-  z.strictObject({
+  z.object({
     status: z.literal("pending"),
     deviceId: z.string(),
     pollToken: z.string(),
     retryAfterSeconds: z.number().int().min(1),
   }),
-  z.strictObject({ status: z.literal("rejected"), deviceId: z.string(), reason: z.string() }),
+  z.object({ status: z.literal("rejected"), deviceId: z.string(), reason: z.string() }),
 ]);
 export type EnrollResponse = z.infer<typeof ZEnrollResponse>;
 
@@ -174,8 +178,23 @@ export class MessageError extends Error {
   override name = "MessageError";
 }
 
+export interface DecodeOptions {
+  /** Told the top-level fields the schema does not know: a newer sender's, ignored. */
+  onUnknown?: (fields: string[]) => void;
+  /**
+   * Returns the message as sent (fields this side does not know kept) rather than as
+   * parsed: for a desired state, whose hash is over the config exactly as sent. Sound
+   * because no wire schema transforms a value.
+   */
+  asSent?: boolean;
+}
+
 /** Parses a payload: size, JSON, then schema. Throws MessageError saying which. */
-export function decode<T>(schema: z.ZodType<T>, payload: Buffer | string): T {
+export function decode<T>(
+  schema: z.ZodType<T>,
+  payload: Buffer | string,
+  opts: DecodeOptions = {},
+): T {
   const size = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
   if (size > MAX_MESSAGE_BYTES)
     throw new MessageError(`message of ${size} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
@@ -191,7 +210,10 @@ export function decode<T>(schema: z.ZodType<T>, payload: Buffer | string): T {
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
     throw new MessageError(`invalid message: ${where}${first?.message ?? "does not match"}`);
   }
-  return r.data;
+  if (opts.onUnknown && schema instanceof z.ZodObject) {
+    const known = new Set(Object.keys(schema.shape));
+    const extra = Object.keys(json as object).filter((k) => !known.has(k));
+    if (extra.length) opts.onUnknown(extra);
+  }
+  return opts.asSent ? (json as T) : r.data;
 }
-
-export const encode = (msg: unknown) => Buffer.from(JSON.stringify(msg));

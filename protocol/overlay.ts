@@ -2,7 +2,7 @@
 // its WAN links, tunnels (paths), application classes and steering policies, and what it
 // reports back: its tunnel key and tunnel state, path measurements, and path events.
 import { z } from "zod";
-import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort } from "./primitives";
+import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
 
 const cidr4 = ZCidr4;
 const ipv4 = ZIpv4;
@@ -24,7 +24,7 @@ export const ZLinkKind = z.enum(["broadband", "fiber", "lte", "mpls"]);
 export const ZSiteRole = z.enum(["edge", "hub", "cloud_gateway"]);
 export const ZOnViolation = z.enum(["best_effort", "hold"]);
 
-export const ZSla = z.strictObject({
+export const ZSla = z.object({
   maxLatencyMs: z.number().int().min(1).max(10_000),
   maxJitterMs: z.number().int().min(0).max(10_000),
   maxLossPct: z.number().min(0).max(100),
@@ -39,7 +39,7 @@ export const ZAppMatch = z.union([
   z
     .strictObject({ proto: z.enum(["tcp", "udp"]), lo: port, hi: port })
     .refine((m) => m.lo <= m.hi, "the first port must not be above the last"),
-  z.strictObject({ prefix: cidr4 }),
+  z.object({ prefix: cidr4 }),
 ]);
 export type AppMatch = z.infer<typeof ZAppMatch>;
 
@@ -47,11 +47,11 @@ export type AppMatch = z.infer<typeof ZAppMatch>;
  * One tunnel between this device and a remote site's device over one link pair.
  * `id` is the same at both ends (the two link ids, sorted, joined by "~").
  */
-export const ZOverlayPath = z.strictObject({
+export const ZOverlayPath = z.object({
   id,
   /** Local WAN link id (one of `links`). */
   localLink: id,
-  remote: z.strictObject({
+  remote: z.object({
     siteId: id,
     siteName: z.string().max(100),
     role: ZSiteRole,
@@ -60,7 +60,7 @@ export const ZOverlayPath = z.strictObject({
     linkName: z.string().max(60),
     publicKey: ZWgKey,
     /** Where to send tunnel packets; absent when the remote link only dials out. */
-    endpoint: z.strictObject({ address: ipv4, port }).optional(),
+    endpoint: z.object({ address: ipv4, port }).optional(),
   }),
   /** Tunnel interface on this device, and the UDP port it listens on. */
   ifname,
@@ -75,7 +75,7 @@ export const ZOverlayPath = z.strictObject({
 });
 export type OverlayPath = z.infer<typeof ZOverlayPath>;
 
-export const ZOverlayLink = z.strictObject({
+export const ZOverlayLink = z.object({
   id,
   name: z.string().max(60),
   kind: ZLinkKind,
@@ -87,7 +87,7 @@ export const ZOverlayLink = z.strictObject({
 });
 export type OverlayLink = z.infer<typeof ZOverlayLink>;
 
-export const ZOverlayClass = z.strictObject({
+export const ZOverlayClass = z.object({
   /** The data plane's app id (1..250); also picks the class's fwmark. */
   id: z.number().int().min(1).max(250),
   name: z.string().max(60),
@@ -99,7 +99,7 @@ export const ZOverlayClass = z.strictObject({
 export type OverlayClass = z.infer<typeof ZOverlayClass>;
 
 /** Evaluated in `priority` order (lower first) before the per-class defaults. */
-export const ZOverlayPolicy = z.strictObject({
+export const ZOverlayPolicy = z.object({
   id,
   name: z.string().max(100),
   priority: z.number().int().min(0).max(100_000),
@@ -120,16 +120,16 @@ export type OverlayPolicy = z.infer<typeof ZOverlayPolicy>;
  * path the `default` unit uses towards that site; `pathIds` are this device's paths to
  * it, cheapest first.
  */
-export const ZOverlaySegment = z.strictObject({
+export const ZOverlaySegment = z.object({
   vni: z.number().int().min(1).max(16_777_215),
   name: z.string().max(60),
   interface: ifname,
-  peers: z.array(z.strictObject({ siteId: id, pathIds: z.array(id).min(1).max(64) })).max(256),
+  peers: z.array(z.object({ siteId: id, pathIds: z.array(id).min(1).max(64) })).max(256),
 });
 export type OverlaySegment = z.infer<typeof ZOverlaySegment>;
 
-export const ZOverlayConfig = z.strictObject({
-  settings: z.strictObject({
+export const ZOverlayConfig = z.object({
+  settings: z.object({
     probeIntervalMs: z.number().int().min(20).max(10_000),
     holdDownMs: z.number().int().min(0).max(3_600_000),
     telemetryIntervalMs: z.number().int().min(1000).max(600_000),
@@ -148,13 +148,13 @@ export type OverlayConfig = z.infer<typeof ZOverlayConfig>;
 export const ZPathState = z.enum(["up", "down", "unknown"]);
 
 /** Retained on `overlay`: the device's key and its tunnels, at connect and on change. */
-export const ZOverlayStatus = z.strictObject({
-  v: z.literal(1),
+export const ZOverlayStatus = z.object({
+  v: ZV,
   at: isoDate,
   publicKey: ZWgKey,
   tunnels: z
     .array(
-      z.strictObject({
+      z.object({
         pathId: id,
         ifname,
         state: ZPathState,
@@ -167,7 +167,7 @@ export const ZOverlayStatus = z.strictObject({
 export type OverlayStatus = z.infer<typeof ZOverlayStatus>;
 
 /** The path each steering unit (a policy, or a class's default) uses, per remote site. */
-export const ZSelection = z.strictObject({
+export const ZSelection = z.object({
   /** `policy:<id>` or `class:<id>` */
   unit: z.string().max(130),
   unitName: z.string().max(100),
@@ -178,12 +178,12 @@ export const ZSelection = z.strictObject({
 export type Selection = z.infer<typeof ZSelection>;
 
 /** Published on `paths` every telemetry interval: each path's window of probes. */
-export const ZPathReport = z.strictObject({
-  v: z.literal(1),
+export const ZPathReport = z.object({
+  v: ZV,
   at: isoDate,
   paths: z
     .array(
-      z.strictObject({
+      z.object({
         id,
         state: ZPathState,
         latencyMs: z.number().min(0).nullable(),
@@ -212,11 +212,11 @@ export const ZPathEventKind = z.enum([
 ]);
 
 /** Published on `events` (QoS 1); queued on the device while the control plane is away. */
-export const ZPathEvents = z.strictObject({
-  v: z.literal(1),
+export const ZPathEvents = z.object({
+  v: ZV,
   events: z
     .array(
-      z.strictObject({
+      z.object({
         /** Unique per device: a redelivered event is stored once. */
         id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
         at: isoDate,

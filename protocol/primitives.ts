@@ -1,5 +1,7 @@
 // Field shapes every fleet message is built from: addresses, prefixes, ports, interface
-// names, dates.
+// names, dates. Messages are z.object, not strict: a field this side does not know is
+// ignored, never refused (the protocol policy in docs/architecture.md). No wire schema
+// transforms or defaults a value, so what a message says is what was sent.
 import { z } from "zod";
 
 export const ZCidr4 = z
@@ -23,3 +25,9 @@ export const ZIfname = z
   // conf/all and conf/default settings).
   .refine((s) => !["all", "default", "lo"].includes(s), "not a usable interface name");
 export const ZIsoDate = z.string().datetime({ offset: true }).max(40);
+
+/**
+ * A message's version. It rises only for a change an older receiver would misread; new
+ * optional fields and sections do not raise it (receivers ignore what they do not know).
+ */
+export const ZV = z.number().int().min(1).max(1000);

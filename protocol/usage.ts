@@ -2,14 +2,14 @@
 // publishes `telemetry/usage` with its WAN byte counters since it started. The counters
 // are cumulative, so a lost report (QoS 0) loses nothing: the next one carries it.
 import { z } from "zod";
-import { ZIsoDate } from "./primitives";
+import { ZIsoDate, ZV } from "./primitives";
 
 /** The telemetry kind: topics.telemetry(identity, USAGE_TELEMETRY_KIND). */
 export const USAGE_TELEMETRY_KIND = "usage";
 
 const bytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const ZUsageMetrics = z.strictObject({
+export const ZUsageMetrics = z.object({
   /** When the agent started (ms since the Unix epoch): a new epoch restarts the counters. */
   epoch: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   /** WAN bytes received and sent since `epoch`, summed over the WAN interfaces. */
@@ -18,8 +18,8 @@ export const ZUsageMetrics = z.strictObject({
 });
 export type UsageMetrics = z.infer<typeof ZUsageMetrics>;
 
-export const ZUsageTelemetry = z.strictObject({
-  v: z.literal(1),
+export const ZUsageTelemetry = z.object({
+  v: ZV,
   at: ZIsoDate,
   metrics: ZUsageMetrics,
 });

@@ -40,12 +40,26 @@ describe("checkDesired", () => {
       ok: false,
       attempted: 3,
     });
-    expect(checkDesired(msg({ v: 2 }), "dev12345678")).toMatchObject({ ok: false, attempted: 3 });
+    expect(checkDesired(msg({ revision: 3.5 }), "dev12345678")).toMatchObject({ ok: false });
+    expect(checkDesired(msg({ deviceId: 7 }), "dev12345678")).toMatchObject({
+      ok: false,
+      attempted: 3,
+    });
     expect(checkDesired(Buffer.from("]"), "dev12345678")).toEqual({
       ok: false,
       error: "message is not JSON",
       attempted: undefined,
     });
+  });
+  it("takes a newer control plane's message: unknown fields and sections, hashed as sent", () => {
+    const newer = { ...config, sample: { notes: ["from a newer control plane"] } };
+    const r = checkDesired(
+      msg({ v: 2, priority: "high", config: newer, hash: configHash(newer) }),
+      "dev12345678",
+    );
+    expect(r.ok).toBe(true);
+    // Kept as sent: the hash (and the last good config on disk) hold with what it carries.
+    expect(r.ok && configHash(r.desired.config)).toBe(configHash(newer));
   });
   it("refuses another device's state", () => {
     expect(checkDesired(msg(), "devother0000")).toMatchObject({

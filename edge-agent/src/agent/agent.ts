@@ -5,7 +5,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import {
   type ApplyStatus,
-  encode,
+  encodeMessage,
   type ReportedState,
   topics,
   USAGE_TELEMETRY_KIND,
@@ -19,6 +19,7 @@ import type { OverlayHost } from "./overlay/host";
 import { OverlayPublisher } from "./overlay/publisher";
 import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
+import { capabilitiesOf, type Subsystem, subsystemsOf } from "./subsystems";
 import { settleWithin } from "./time";
 import { mtlsTransport, type Transport } from "./transport";
 import {
@@ -56,6 +57,8 @@ export interface AgentOptions {
   renewal?: RenewalOptions | false;
   /** Bound on one apply (+ verify) and on one rollback. */
   applyTimeoutMs?: number;
+  /** Subsystems of areas beyond the built-in ones (subsystems/index.ts). */
+  subsystems?: readonly Subsystem[];
   /** Where `telemetry/usage` counts WAN bytes. Default: synthetic traffic on a simulated
    * box (simulated driver or overlay), else the WAN interfaces' counters in /sys. */
   usage?: UsageSource;
@@ -88,6 +91,7 @@ export class Agent {
   private readonly o: AgentOptions;
   private readonly log: Logger;
   private readonly applier: Applier;
+  private readonly subsystems: Subsystem[];
   private readonly renewer: Renewer;
   private readonly overlayPublisher: OverlayPublisher | null;
   private readonly startedAt = Date.now();
@@ -108,10 +112,14 @@ export class Agent {
     this.identity = o.identity;
     this.credentials = o.credentials ?? null;
     this.log = o.log ?? silentLogger;
-    this.applier = new Applier({
-      deviceId: o.identity.deviceId,
+    this.subsystems = subsystemsOf({
       driver: o.driver,
       ...(o.overlay ? { overlay: o.overlay } : {}),
+      extra: o.subsystems,
+    });
+    this.applier = new Applier({
+      deviceId: o.identity.deviceId,
+      subsystems: this.subsystems,
       store: o.store,
       log: this.log,
       timeoutMs: o.applyTimeoutMs,
@@ -141,7 +149,9 @@ export class Agent {
         connected: () => this.connectedNow,
         sendCsr: async (csr) => {
           if (!this.client) throw new Error("not connected");
-          await this.client.publishAsync(topics.csr(id), encode({ v: 1, csr }), { qos: 1 });
+          await this.client.publishAsync(topics.csr(id), encodeMessage("csr", { v: 1, csr }), {
+            qos: 1,
+          });
         },
         install: (next) => this.installCredentials(next),
       },
@@ -227,7 +237,12 @@ export class Agent {
       reconnectPeriod: 0, // reconnects are ours: backoff with jitter
       connectTimeout: 15_000,
       keepalive: this.o.keepaliveSeconds ?? 60,
-      will: { topic: topics.presence(id), payload: encode(will), qos: 1, retain: true },
+      will: {
+        topic: topics.presence(id),
+        payload: encodeMessage("presence", will),
+        qos: 1,
+        retain: true,
+      },
     });
     this.client = client;
     client.on("connect", () => this.onConnect(client));
@@ -253,8 +268,14 @@ export class Agent {
       online: true,
       at: new Date().toISOString(),
       agentVersion: this.o.agentVersion ?? AGENT_VERSION,
+      capabilities: capabilitiesOf(this.subsystems),
     };
-    client.publish(topics.presence(id), encode(presence), { qos: 1, retain: true }, noop);
+    client.publish(
+      topics.presence(id),
+      encodeMessage("presence", presence),
+      { qos: 1, retain: true },
+      noop,
+    );
     this.publishReport(this.applier.report);
     this.overlayPublisher?.attach(client);
     client.subscribe([topics.desired(id), topics.cert(id)], { qos: 1 }, (err, granted) => {
@@ -348,7 +369,7 @@ export class Agent {
     if (!client || !this.connectedNow) return; // published at the next connect
     client.publish(
       topics.state(this.identity.identity),
-      encode(state),
+      encodeMessage("state", state),
       { qos: 1, retain: true },
       (err) => {
         if (err) this.log.warn("state report not delivered", { error: err.message });
@@ -366,7 +387,12 @@ export class Agent {
       revision: this.applier.report.revision,
       simulated: this.o.simulated ?? this.o.driver.kind === "simulated",
     };
-    client.publish(topics.heartbeat(this.identity.identity), encode(hb), { qos: 0 }, noop);
+    client.publish(
+      topics.heartbeat(this.identity.identity),
+      encodeMessage("heartbeat", hb),
+      { qos: 0 },
+      noop,
+    );
     // The agent's own counters ride on telemetry/agent; probes and data-plane counters
     // get kinds of their own.
     const telemetry = {
@@ -382,7 +408,7 @@ export class Agent {
     };
     client.publish(
       topics.telemetry(this.identity.identity, "agent"),
-      encode(telemetry),
+      encodeMessage("telemetry", telemetry),
       { qos: 0 },
       noop,
     );
@@ -390,10 +416,21 @@ export class Agent {
     const usage = { v: 1, at: hb.at, metrics: this.usage.sample() };
     client.publish(
       topics.telemetry(this.identity.identity, USAGE_TELEMETRY_KIND),
-      encode(usage),
+      encodeMessage("telemetry", usage),
       { qos: 0 },
       noop,
     );
+    // Each subsystem's own report, on telemetry/<kind> (its area's ingest channel).
+    for (const s of this.subsystems) {
+      const t = s.telemetry?.();
+      if (!t) continue;
+      client.publish(
+        topics.telemetry(this.identity.identity, t.kind),
+        encodeMessage("telemetry", { v: 1, at: hb.at, ...t.message }),
+        { qos: 0 },
+        noop,
+      );
+    }
   }
 
   // --- certificate renewal (renewal.ts) ---------------------------------------------
@@ -430,7 +467,7 @@ export class Agent {
       const offline = { v: 1, online: false, at: new Date().toISOString() };
       const topic = topics.presence(this.identity.identity);
       await settleWithin(
-        client.publishAsync(topic, encode(offline), { qos: 1, retain: true }),
+        client.publishAsync(topic, encodeMessage("presence", offline), { qos: 1, retain: true }),
         2000,
       );
       this.client = null;

@@ -1,25 +1,25 @@
 // Applies desired states one at a time: validate → apply → verify → persist last-good →
-// report. Newer messages that arrive during an apply replace each other in a one-slot
-// queue, so only the newest pending one is applied (coalescing). An older revision is
-// never applied; a failure rolls back to the last good config through the driver (and
-// the overlay, when the agent runs one).
+// report, through every subsystem (subsystems/: the data plane, the overlay, ...). Newer
+// messages that arrive during an apply replace each other in a one-slot queue, so only the
+// newest pending one is applied (coalescing). An older revision is never applied; a failure
+// rolls every subsystem back to the last good config. Sections no subsystem applies (a newer
+// control plane's) are ignored and named in the report.
 import {
   type ApplyStatus,
   configHash,
   type DesiredState,
   type ReportedState,
+  unknownKeys,
 } from "../../../protocol";
-import type { Driver } from "./drivers/driver";
 import type { Logger } from "./log";
-import type { OverlayTarget } from "./overlay/host";
 import type { AgentStore } from "./store";
+import type { Subsystem } from "./subsystems";
 import { withTimeout } from "./time";
 
 export interface ApplierOptions {
   deviceId: string;
-  driver: Driver;
-  /** Absent: `config.overlay` is ignored (simulated agents). */
-  overlay?: OverlayTarget;
+  /** In the order they apply (subsystems/index.ts). */
+  subsystems: readonly Subsystem[];
   store: AgentStore;
   log: Logger;
   onReport: (state: ReportedState) => void;
@@ -130,10 +130,10 @@ export class Applier {
     const ms = this.o.timeoutMs ?? 120_000;
     await withTimeout(
       (async () => {
-        await this.o.driver.apply(d.config, this.good?.config ?? null);
-        await this.o.driver.verify(d.config);
-        await this.o.overlay?.apply(d.config.overlay);
-        await this.o.overlay?.verify(d.config.overlay);
+        for (const s of this.o.subsystems) {
+          await s.apply(d.config, this.good?.config ?? null);
+          await s.verify(d.config);
+        }
       })(),
       ms,
       `applying revision ${d.revision}`,
@@ -168,10 +168,9 @@ export class Applier {
   }
 
   private async apply(d: DesiredState) {
-    const { driver, log } = this.o;
+    const { subsystems, log } = this.o;
     try {
-      await driver.validate(d.config);
-      this.o.overlay?.validate(d.config.overlay);
+      for (const s of subsystems) await s.validate(d.config);
     } catch (e) {
       this.emit("rejected", `revision ${d.revision} cannot run here: ${errorText(e)}`, d.revision);
       this.lastFailed = { revision: d.revision, hash: d.hash, report: this.report };
@@ -186,8 +185,7 @@ export class Applier {
       try {
         await withTimeout(
           (async () => {
-            await driver.rollback(this.good?.config ?? null);
-            await this.o.overlay?.apply(this.good?.config.overlay);
+            for (const s of subsystems) await s.rollback(this.good?.config ?? null);
           })(),
           this.o.timeoutMs ?? 120_000,
           "rollback",
@@ -208,13 +206,21 @@ export class Applier {
     this.lastFailed = null;
     this.appliedAt = new Date().toISOString();
     this.appliesTotal++;
-    let warning: string | null = null;
+    const warnings: string[] = [];
+    const ignored = unknownKeys(
+      d.config,
+      subsystems.flatMap((s) => s.sections),
+    );
+    if (ignored.length)
+      warnings.push(`ignored what this agent does not apply: ${ignored.join(", ")}`);
     try {
       await this.o.store.saveLastGood(d);
     } catch (e) {
-      warning = `applied, but the last good config could not be saved: ${errorText(e)}`;
+      const warning = `applied, but the last good config could not be saved: ${errorText(e)}`;
       log.error("cannot save last good config", { error: warning });
+      warnings.push(warning);
     }
+    const warning = warnings.length ? warnings.join("; ") : null;
     log.info("applied desired state", { revision: d.revision });
     this.emit("applied", warning);
   }

@@ -28,7 +28,9 @@ function claimedRevision(payload: Buffer): number | undefined {
 export function checkDesired(payload: Buffer, deviceId: string): Inbound {
   let desired: DesiredState;
   try {
-    desired = decode(ZDesiredState, payload);
+    // As sent: the hash is over the config exactly as the control plane sent it, sections
+    // and fields this agent does not know included (they are ignored, and reported).
+    desired = decode(ZDesiredState, payload, { asSent: true });
   } catch (e) {
     if (!(e instanceof MessageError)) throw e;
     return { ok: false, error: e.message, attempted: claimedRevision(payload) };

@@ -2,10 +2,16 @@
 // answers with a certificate (active), or asks the agent to poll until an operator
 // approves (pending), or refuses. Portal errors are `{ error: { code, message } }`.
 import { hostname as osHostname } from "node:os";
-import { type EnrollResponse, isDeviceIdentity, ZEnrollResponse } from "../../../protocol";
+import {
+  CAPABILITY_VERSION,
+  type EnrollResponse,
+  isDeviceIdentity,
+  ZEnrollResponse,
+} from "../../../protocol";
 import { certMatchesKey, createDeviceKey } from "../../../protocol/crypto/device-key";
 import type { Logger } from "./log";
 import type { DeviceIdentity, FileStore } from "./store";
+import { BOX_SECTIONS } from "./subsystems";
 import { sleep } from "./time";
 import { AGENT_VERSION } from "./version";
 
@@ -153,6 +159,8 @@ export async function enroll(o: EnrollOptions): Promise<EnrollResult> {
     csr: csrPem,
     hostname: host.slice(0, 100),
     agentVersion: AGENT_VERSION,
+    // Corrected on every connect by what the running agent's subsystems apply.
+    capabilities: { version: CAPABILITY_VERSION, sections: [...BOX_SECTIONS].sort() },
   });
   const first = await finish(res, o.store, o.url, o.log);
   if (first.status === "active" || o.wait === false) return first;

@@ -103,7 +103,9 @@ export class FileStore implements AgentStore {
     }
     const r = schema.safeParse(json);
     if (!r.success) throw new StoreError(`${this.path(name)} is not valid: ${r.error.message}`);
-    return r.data;
+    // As written, fields this agent does not know included: the last good config's hash is
+    // over the config as the control plane sent it (no stored schema transforms a value).
+    return json as T;
   }
 
   private writeJson(name: keyof typeof F, value: unknown, mode = 0o644) {

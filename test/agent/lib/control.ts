@@ -4,12 +4,13 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import {
+  type CertIssued,
   CONTROL_PLANE_IDENTITY,
   configHash,
   type DesiredState,
   type DeviceConfig,
   decode,
-  encode,
+  encodeMessage,
   parseTopic,
   type ReportedState,
   topics,
@@ -114,15 +115,15 @@ export class TestControlPlane {
   }
 
   publishDesired(identity: string, state: DesiredState) {
-    return this.publishRaw(identity, encode(state));
+    return this.publishRaw(identity, encodeMessage("desired", state));
   }
 
   publishRaw(identity: string, payload: Buffer | string) {
     return this.client.publishAsync(topics.desired(identity), payload, { qos: 1, retain: true });
   }
 
-  publishCert(identity: string, msg: unknown) {
-    return this.client.publishAsync(topics.cert(identity), encode(msg), { qos: 1 });
+  publishCert(identity: string, msg: CertIssued) {
+    return this.client.publishAsync(topics.cert(identity), encodeMessage("cert", msg), { qos: 1 });
   }
 
   /** Waits for a state report matching `pred` for one device. */

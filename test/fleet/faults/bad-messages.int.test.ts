@@ -13,7 +13,7 @@ import {
   configHash,
   type DesiredState,
   type DeviceConfig,
-  encode,
+  encodeMessage,
   MAX_MESSAGE_BYTES,
   topics,
 } from "../../../protocol";
@@ -132,13 +132,13 @@ describe("bad messages on the channel", () => {
       { name: "malformed JSON", payload: "{not json", error: /^message is not JSON$/ },
       {
         name: "an older revision",
-        payload: encode(desired(idA.deviceId, beforeRevision, before)),
+        payload: encodeMessage("desired", desired(idA.deviceId, beforeRevision, before)),
         error: new RegExp(`revision ${beforeRevision} is older than applied ${revision}`),
       },
       // Last, so that what A reported last claims the revision the next change will have.
       {
         name: "a snapshot for another device",
-        payload: encode(desired(idB.deviceId, revision + 1, configB)),
+        payload: encodeMessage("desired", desired(idB.deviceId, revision + 1, configB)),
         error: new RegExp(`addressed to device ${idB.deviceId}, not ${idA.deviceId}`),
       },
     ];

@@ -4,7 +4,7 @@
 // the broker is away and leave it only once the broker acknowledged them. Nothing here
 // is on the failover path: the overlay decides and switches on its own.
 import type { MqttClient } from "mqtt";
-import { encode, MAX_MESSAGE_BYTES, type PathReport, topics } from "../../../../protocol";
+import { encodeMessage, MAX_MESSAGE_BYTES, type PathReport, topics } from "../../../../protocol";
 import type { Logger } from "../log";
 import { MAX_EVENTS_PER_MESSAGE } from "./events";
 import type { OverlayHost } from "./host";
@@ -15,13 +15,13 @@ const noop = () => undefined;
 /** Cuts the selection list (never the paths) until the message fits the channel's limit. */
 export function fitReport(report: PathReport): { payload: Buffer; cut: number } {
   let r = report;
-  let payload = encode(r);
+  let payload = encodeMessage("paths", r);
   let cut = 0;
   while (payload.length > MAX_MESSAGE_BYTES && r.selection.length > 0) {
     const keep = Math.floor(r.selection.length / 2);
     cut += r.selection.length - keep;
     r = { ...r, selection: r.selection.slice(0, keep) };
-    payload = encode(r);
+    payload = encodeMessage("paths", r);
   }
   return { payload, cut };
 }
@@ -70,7 +70,7 @@ export class OverlayPublisher {
     if (!client) return; // the next connect publishes the newest status
     client.publish(
       topics.overlay(this.identity),
-      encode(status),
+      encodeMessage("overlay", status),
       { qos: 1, retain: true },
       (err) => {
         if (err) this.log.warn("overlay status not delivered", { error: err.message });
@@ -109,7 +109,7 @@ export class OverlayPublisher {
     this.flushing = true;
     client.publish(
       topics.events(this.identity),
-      encode({ v: 1, events: batch }),
+      encodeMessage("events", { v: 1, events: batch }),
       { qos: 1 },
       (err) => {
         this.flushing = false;

@@ -6,7 +6,7 @@ import {
   type CertIssued,
   CONTROL_PLANE_IDENTITY,
   type DesiredState,
-  encode,
+  encodeMessage,
   topics,
 } from "../../../../protocol";
 import { env } from "../../../platform/env";
@@ -51,7 +51,7 @@ export class ControlChannel {
   }
 
   publishDesired(identity: string, state: DesiredState) {
-    return this.client.publishAsync(topics.desired(identity), encode(state), {
+    return this.client.publishAsync(topics.desired(identity), encodeMessage("desired", state), {
       qos: 1,
       retain: true,
     });
@@ -66,7 +66,7 @@ export class ControlChannel {
   }
 
   publishCert(identity: string, msg: CertIssued) {
-    return this.client.publishAsync(topics.cert(identity), encode(msg), { qos: 1 });
+    return this.client.publishAsync(topics.cert(identity), encodeMessage("cert", msg), { qos: 1 });
   }
 
   close() {

@@ -2,6 +2,7 @@
 // telemetry of every other kind (kept in Redis for live views). Each writes one statement
 // per batch, joined to the org's active devices, so a device only ever updates its own row.
 import {
+  LEGACY_SECTIONS,
   type Telemetry,
   ZHeartbeat,
   ZPresence,
@@ -11,6 +12,11 @@ import {
 import type { IngestChannel } from "../../../platform/features/contract";
 import { latestPerDevice } from "../../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../../platform/redis";
+import { reconsiderDevices } from "../compile/publish";
+import { bumpRevision } from "../intent/revision";
+
+/** Sorted, as agents declare their sections. */
+const LEGACY = [...LEGACY_SECTIONS].sort();
 
 /** How long the latest telemetry of a device is kept when it stops sending. */
 const TELEMETRY_TTL_SECONDS = 3600;
@@ -47,21 +53,61 @@ export const stateChannel = latestPerDevice({
   },
 });
 
+/**
+ * Online or offline (the last will), with what the agent can apply. When a device's declared
+ * sections change (an upgraded agent) so that its config would differ, a new revision
+ * compiles it again.
+ */
 export const presenceChannel = latestPerDevice({
   channel: "presence",
   schema: ZPresence,
   async write(tx, orgId, latest) {
     const rows = [...latest];
-    await tx.$executeRaw`
-      UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
-        "agentVersion" = coalesce(p.version, devices."agentVersion"), "updatedAt" = now()
-      FROM unnest(
-        ${rows.map(([id]) => id)}::text[],
-        ${rows.map(([, p]) => p.online)}::bool[],
-        ${rows.map(([, p]) => p.at)}::timestamptz[],
-        ${rows.map(([, p]) => p.agentVersion ?? null)}::text[]
-      ) AS p(id, online, at, version)
-      WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+    const changed = await tx.$queryRaw<{ id: string; hostname: string }[]>`
+      WITH p AS (
+        SELECT * FROM unnest(
+          ${rows.map(([id]) => id)}::text[],
+          ${rows.map(([, p]) => p.online)}::bool[],
+          ${rows.map(([, p]) => p.at)}::timestamptz[],
+          ${rows.map(([, p]) => p.agentVersion ?? null)}::text[],
+          ${rows.map(([, p]) => p.capabilities?.version ?? null)}::int[],
+          ${rows.map(([, p]) => (p.capabilities ? JSON.stringify(p.capabilities.sections) : null))}::text[]
+        ) AS p(id, online, at, version, cap_version, sections)
+      ), prev AS (
+        SELECT d.id, d."capabilityVersion" AS cap_version, d.sections FROM devices d JOIN p ON p.id = d.id
+        WHERE d."orgId" = ${orgId} AND d.status = 'active'
+      ), updated AS (
+        UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
+          "agentVersion" = coalesce(p.version, devices."agentVersion"),
+          "capabilityVersion" = coalesce(p.cap_version, devices."capabilityVersion"),
+          sections = CASE WHEN p.sections IS NULL THEN devices.sections
+                          ELSE ARRAY(SELECT jsonb_array_elements_text(p.sections::jsonb)) END,
+          "updatedAt" = now()
+        FROM p JOIN prev ON prev.id = p.id
+        WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
+        RETURNING devices.id, devices.hostname,
+          -- What the compiler goes by: a first-release agent applies the legacy sections.
+          (CASE WHEN prev.cap_version IS NULL THEN ${LEGACY}::text[] ELSE prev.sections END)
+            IS DISTINCT FROM
+          (CASE WHEN devices."capabilityVersion" IS NULL THEN ${LEGACY}::text[] ELSE devices.sections END)
+            AS changed
+      )
+      SELECT id, hostname FROM updated WHERE changed ORDER BY hostname`;
+    if (changed.length === 0) return;
+    if (
+      !(await reconsiderDevices(
+        tx,
+        orgId,
+        changed.map((d) => d.id),
+      ))
+    )
+      return;
+    const names = changed.map((d) => d.hostname);
+    const reason =
+      names.length === 1
+        ? `agent capabilities of device ${names[0]}`
+        : `agent capabilities of ${names.length} devices (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})`;
+    await bumpRevision(tx, orgId, null, reason);
   },
 });
 

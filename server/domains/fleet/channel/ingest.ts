@@ -82,6 +82,7 @@ export class FleetIngest {
   private readonly log: Log;
   private readonly channels: readonly AnyChannel[] = registry().ingestChannels;
   private stopped = false;
+  private readonly unknownSeen = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -126,7 +127,9 @@ export class FleetIngest {
       }
       const channel = channelFor(this.channels, t.channel, t.kind);
       if (!channel || (channel.skipRetained && packet.retain)) return;
-      const message = decode(channel.schema, payload);
+      const message = decode(channel.schema, payload, {
+        onUnknown: (fields) => this.noteUnknown(t.identity, t.channel, fields),
+      });
       const batch = this.batches.get(t.orgId) ?? newBatch();
       this.batches.set(t.orgId, batch);
       addToBatch(batch, channel, t.deviceId, message, t.kind);
@@ -140,6 +143,22 @@ export class FleetIngest {
       });
     }
   };
+
+  /**
+   * A newer agent's fields are ignored, not refused (the protocol policy); said once per
+   * device, channel and set of fields, so an operator sees agents ahead of the control plane.
+   */
+  private noteUnknown(device: string, channel: string, fields: string[]) {
+    const key = `${device}/${channel}/${fields.join()}`;
+    if (this.unknownSeen.has(key)) return;
+    if (this.unknownSeen.size >= 10_000) this.unknownSeen.clear();
+    this.unknownSeen.add(key);
+    this.log("info", "ignored fields this control plane does not know", {
+      device,
+      channel,
+      fields,
+    });
+  }
 
   private schedule() {
     if (this.timer || this.stopped) return;

@@ -2,7 +2,7 @@
 // section (server/features.ts) contributes its keys; sections that need facts beyond the
 // intent (the overlay: its peers' tunnel keys) get them from load-compiler.ts.
 
-import { configHash, type DeviceConfig } from "../../../../protocol";
+import { configHash, type DeviceConfig, LEGACY_SECTIONS } from "../../../../protocol";
 import { type Intent, registry } from "../../../features";
 import type { CompilerSection } from "../../../platform/features/contract";
 
@@ -15,11 +15,16 @@ export interface CompileFacts {
 /** The section every config has: without it (an unknown site) there is no config. */
 const CORE_SECTION = "site";
 
+/** The sections a device can apply: what it declared, or the first release's. */
+export const declaredSections = (d: { capabilityVersion: number | null; sections: string[] }) =>
+  d.capabilityVersion === null ? LEGACY_SECTIONS : d.sections;
+
 /**
- * Returns (siteId, deviceId?) → config, or undefined for an unknown site. Each site is
- * computed once, and devices that get the same sections share one config object (so
- * compiledHash hashes it once). A section that needs facts is left out when `ctx` lacks
- * them: callers that publish or compare hashes must pass them (loadSiteCompiler does).
+ * Returns (siteId, deviceId?, sections?) → config, or undefined for an unknown site; with
+ * `sections` (what the device declared) the config has only those. Each site is computed
+ * once, and devices that get the same sections share one config object (so compiledHash
+ * hashes it once). A section that needs facts is left out when `ctx` lacks them: callers
+ * that publish or compare hashes must pass them (loadSiteCompiler does).
  */
 export function siteCompiler(
   intent: Intent,
@@ -27,25 +32,40 @@ export function siteCompiler(
   // biome-ignore lint/suspicious/noExplicitAny: sections view the intent each their own way
   sections: readonly CompilerSection<any, any>[] = registry().compilerSections,
 ) {
-  const compilers = sections
-    .filter((s) => !s.load || (ctx?.facts && s.section in ctx.facts))
-    .map((s) => s.forOrg(ctx?.orgId ?? "", intent, ctx?.facts?.[s.section]));
-  const core = sections.findIndex((s) => s.section === CORE_SECTION);
+  const used = sections.filter((s) => !s.load || (ctx?.facts && s.section in ctx.facts));
+  const compilers = used.map((s) => s.forOrg(ctx?.orgId ?? "", intent, ctx?.facts?.[s.section]));
+  const names = used.map((s) => s.section);
+  const core = names.indexOf(CORE_SECTION);
   const fragments = new Map<string, (Record<string, unknown> | undefined)[]>();
   const configs = new Map<string, DeviceConfig>();
 
-  return (siteId: string, deviceId?: string): DeviceConfig | undefined => {
+  /** Each section's part for the target: undefined where absent or not for this device. */
+  const partsFor = (siteId: string, deviceId: string | undefined) => {
     let parts = fragments.get(siteId);
     if (!parts) {
       parts = compilers.map((c) => c.site(siteId));
       fragments.set(siteId, parts);
     }
     if (core >= 0 && !parts[core]) return undefined;
+    return parts.map((part, i) => {
+      const appliesTo = compilers[i]?.appliesTo;
+      return part && (deviceId === undefined || !appliesTo || appliesTo(siteId, deviceId))
+        ? part
+        : undefined;
+    });
+  };
+
+  const compile = (
+    siteId: string,
+    deviceId?: string,
+    declared?: readonly string[],
+  ): DeviceConfig | undefined => {
+    const parts = partsFor(siteId, deviceId);
+    if (!parts) return undefined;
     let key = siteId;
     const included: Record<string, unknown>[] = [];
     parts.forEach((part, i) => {
-      const appliesTo = compilers[i]?.appliesTo;
-      const on = !!part && (deviceId === undefined || !appliesTo || appliesTo(siteId, deviceId));
+      const on = !!part && (!declared || declared.includes(names[i] as string));
       key += on ? "1" : "0";
       if (on && part) included.push(part);
     });
@@ -56,6 +76,14 @@ export function siteCompiler(
     }
     return config;
   };
+
+  /** Sections the target's config would have that `declared` lacks. */
+  const missing = (siteId: string, deviceId: string | undefined, declared: readonly string[]) =>
+    (partsFor(siteId, deviceId) ?? []).flatMap((part, i) =>
+      part && !declared.includes(names[i] as string) ? [names[i] as string] : [],
+    );
+
+  return Object.assign(compile, { missing });
 }
 
 const hashes = new WeakMap<DeviceConfig, string>();

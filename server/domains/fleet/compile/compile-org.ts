@@ -8,7 +8,7 @@ import { parseIntent } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { lockOrgFleet } from "../fleet-lock";
-import { compiledHash } from "./compile-device";
+import { compiledHash, declaredSections } from "./compile-device";
 import { loadSiteCompiler } from "./load-compiler";
 
 export interface CompileOutcome {
@@ -40,12 +40,24 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
 
     const devices = await tx.device.findMany({
       where: { orgId, status: "active" },
-      select: { id: true, siteId: true, desiredHash: true, online: true },
+      select: {
+        id: true,
+        siteId: true,
+        desiredHash: true,
+        online: true,
+        capabilityVersion: true,
+        sections: true,
+        missingSections: true,
+      },
       orderBy: { id: "asc" },
     });
     const changed: { id: string; hash: string; online: boolean }[] = [];
+    const lacking: { id: string; missing: string[] }[] = [];
     for (const d of devices) {
-      const config = compile(d.siteId, d.id);
+      const declared = declaredSections(d);
+      const missing = compile.missing(d.siteId, d.id, declared);
+      if (missing.join() !== d.missingSections.join()) lacking.push({ id: d.id, missing });
+      const config = compile(d.siteId, d.id, declared);
       if (!config) continue;
       const hash = compiledHash(config);
       if (hash !== d.desiredHash) changed.push({ id: d.id, hash, online: d.online });
@@ -56,6 +68,7 @@ export async function compileOrg(db: Db, orgId: string): Promise<CompileOutcome 
       data: { status: "superseded", finishedAt: new Date() },
     });
     await tx.fleetRevision.update({ where: { orgId }, data: { compiled: revision } });
+    await recordMissing(tx, orgId, lacking);
     if (changed.length === 0) return { revision, changed: 0 };
 
     // Online devices make better canaries: they answer now.
@@ -90,5 +103,19 @@ export async function setDesired(
   await tx.$executeRaw`
     UPDATE devices SET "desiredRevision" = ${revision}, "desiredHash" = d.hash, "updatedAt" = now()
     FROM unnest(${devices.map((d) => d.id)}::text[], ${devices.map((d) => d.hash)}::text[]) AS d(id, hash)
+    WHERE devices.id = d.id AND devices."orgId" = ${orgId}`;
+}
+
+/** Sections a device's config leaves out because its agent cannot apply them (the portal shows them). */
+async function recordMissing(
+  tx: Parameters<Parameters<typeof withScope>[2]>[0],
+  orgId: string,
+  devices: readonly { id: string; missing: string[] }[],
+) {
+  if (devices.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE devices SET "missingSections" = ARRAY(SELECT jsonb_array_elements_text(d.missing::jsonb))
+    FROM unnest(${devices.map((d) => d.id)}::text[], ${devices.map((d) => JSON.stringify(d.missing))}::text[])
+      AS d(id, missing)
     WHERE devices.id = d.id AND devices."orgId" = ${orgId}`;
 }

@@ -10,14 +10,21 @@ import { parseIntent } from "../../../features";
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { getControlChannel } from "../channel/control-channel";
-import { compiledHash, siteCompiler } from "./compile-device";
+import { compiledHash, declaredSections, siteCompiler } from "./compile-device";
 import { loadCompileFacts, loadSiteCompiler } from "./load-compiler";
 
-type Pending = { id: string; siteId: string; desiredRevision: number; desiredHash: string };
+type Pending = {
+  id: string;
+  siteId: string;
+  desiredRevision: number;
+  desiredHash: string;
+  capabilityVersion: number | null;
+  sections: string[];
+};
 
 async function pendingDevices(tx: Tx, orgId: string, only: readonly string[] | null) {
   return tx.$queryRaw<Pending[]>`
-    SELECT id, "siteId", "desiredRevision", "desiredHash" FROM devices
+    SELECT id, "siteId", "desiredRevision", "desiredHash", "capabilityVersion", sections FROM devices
     WHERE "orgId" = ${orgId} AND status = 'active' AND "desiredHash" IS NOT NULL
       AND ("reportedHash" IS DISTINCT FROM "desiredHash" OR "reportedRevision" < "desiredRevision")
       AND NOT ("attemptedRevision" IS NOT DISTINCT FROM "desiredRevision"
@@ -45,7 +52,7 @@ export async function desiredStates(
   const issuedAt = new Date().toISOString();
   const out: { identity: string; state: DesiredState }[] = [];
   for (const d of devices) {
-    const config = compilers.get(d.desiredRevision)?.(d.siteId, d.id);
+    const config = compilers.get(d.desiredRevision)?.(d.siteId, d.id, declaredSections(d));
     // The site is gone from that revision, the device moved, or a tunnel key changed since
     // the compile (that change bumped the revision): the next compile decides.
     if (!config || compiledHash(config) !== d.desiredHash) continue;
@@ -95,14 +102,50 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
   const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
   const devices = await tx.device.findMany({
     where: { orgId, id: { in: [...deviceIds] } },
-    select: { id: true, siteId: true },
+    select: { id: true, siteId: true, capabilityVersion: true, sections: true },
   });
   for (const d of devices) {
-    const config = compile(d.siteId, d.id);
+    const config = compile(d.siteId, d.id, declaredSections(d));
     if (!config) continue;
     await tx.device.update({
       where: { id: d.id, orgId },
       data: { desiredRevision: fr.compiled, desiredHash: compiledHash(config) },
     });
   }
+}
+
+/**
+ * Devices whose agents now declare other sections: when that changes what their config would
+ * be at the compiled revision, a new revision compiles it (returns true); when it changes only
+ * what they lack, that is recorded.
+ */
+export async function reconsiderDevices(tx: Tx, orgId: string, deviceIds: readonly string[]) {
+  const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
+  if (!fr || fr.compiled < 1) return false;
+  const snap = await tx.intentSnapshot.findUnique({
+    where: { orgId_revision: { orgId, revision: fr.compiled } },
+  });
+  if (!snap) return false;
+  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
+  const devices = await tx.device.findMany({
+    where: { orgId, id: { in: [...deviceIds] }, status: "active" },
+    select: {
+      id: true,
+      siteId: true,
+      desiredHash: true,
+      capabilityVersion: true,
+      sections: true,
+      missingSections: true,
+    },
+  });
+  let differs = false;
+  for (const d of devices) {
+    const declared = declaredSections(d);
+    const config = compile(d.siteId, d.id, declared);
+    if (config && d.desiredHash !== null && compiledHash(config) !== d.desiredHash) differs = true;
+    const missing = compile.missing(d.siteId, d.id, declared);
+    if (missing.join() !== d.missingSections.join())
+      await tx.device.update({ where: { id: d.id, orgId }, data: { missingSections: missing } });
+  }
+  return differs;
 }

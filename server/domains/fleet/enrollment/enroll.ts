@@ -83,6 +83,9 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
         siteId: token.siteId,
         hostname: req.hostname,
         agentVersion: req.agentVersion ?? null,
+        ...(req.capabilities
+          ? { capabilityVersion: req.capabilities.version, sections: req.capabilities.sections }
+          : {}),
         tags: token.tags,
         tokenId: token.id,
         status: token.autoApprove ? "active" : "pending",

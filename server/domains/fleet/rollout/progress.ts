@@ -5,7 +5,7 @@
 import { parseIntent } from "../../../features";
 import { writeAudit } from "../../../platform/audit/write-audit";
 import { Prisma, type Tx } from "../../../platform/db/client";
-import { compiledHash } from "../compile/compile-device";
+import { compiledHash, declaredSections } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
 import { loadSiteCompiler } from "../compile/load-compiler";
 
@@ -121,11 +121,11 @@ async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
   const canary = new Set(r.canaryIds);
   const rest = await tx.device.findMany({
     where: { orgId, status: "active", id: { in: r.deviceIds.filter((id) => !canary.has(id)) } },
-    select: { id: true, siteId: true },
+    select: { id: true, siteId: true, capabilityVersion: true, sections: true },
   });
   const targets: { id: string; hash: string }[] = [];
   for (const d of rest) {
-    const config = compile(d.siteId, d.id);
+    const config = compile(d.siteId, d.id, declaredSections(d));
     if (config) targets.push({ id: d.id, hash: compiledHash(config) });
   }
   await setDesired(tx, orgId, r.revision, targets);

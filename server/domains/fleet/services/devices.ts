@@ -22,6 +22,7 @@ const view = {
   status: true,
   tags: true,
   agentVersion: true,
+  missingSections: true,
   online: true,
   lastSeenAt: true,
   desiredRevision: true,

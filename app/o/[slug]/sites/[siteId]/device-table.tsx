@@ -110,6 +110,14 @@ export function DeviceTable({
                       {d.agentVersion && (
                         <span className="block text-xs text-slate-600">agent {d.agentVersion}</span>
                       )}
+                      {d.missingSections.length > 0 && (
+                        <span
+                          className="block text-xs text-amber-800"
+                          data-testid="missing-sections"
+                        >
+                          Update the agent: it cannot apply {d.missingSections.join(", ")}
+                        </span>
+                      )}
                     </Td>
                     <Td>
                       <Badge tone={STATUS_TONE[d.status]}>{d.status}</Badge>
