@@ -14,6 +14,7 @@ import {
 import { pathReportKey } from "../../../server/domains/overlay/ingest";
 import { getRedis } from "../../../server/platform/redis";
 import { ControlPlane } from "../faults/lib/control-plane";
+import { enrollBoxes } from "../faults/lib/tenant";
 import { Cleanups, until } from "../faults/lib/wait";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { Inbox, publishOutcome } from "../lib/mqtt";
@@ -114,6 +115,30 @@ describe("overlay reports", () => {
     await inboxB.next(hasKey(rotated), 30_000);
     const after = (await overlayRows(org.orgId)).snapshots;
     expect(after.slice(revisions).map((s) => s.reason)).toEqual(["tunnel key of device box-0"]);
+  });
+
+  it("publishes a standby box of a site in the overlay its config, without the tunnels", async () => {
+    const org = await overlayOrg(stack, cleanups, { sites: 2, links: true });
+    const [boxA, boxB] = org.boxes as [(typeof org.boxes)[0], (typeof org.boxes)[0]];
+    const a = await asBox(stack, boxA, cleanups);
+    const b = await asBox(stack, boxB, cleanups);
+    const inboxA = new Inbox(a);
+    await a.subscribeAsync(topics.desired(boxA.identity.identity), { qos: 1 });
+    await publish(a, topics.overlay(boxA.identity.identity), overlayStatus(newKey()), true);
+    await publish(b, topics.overlay(boxB.identity.identity), overlayStatus(newKey()), true);
+    await inboxA.next((m) => !!(JSON.parse(m.payload) as DesiredState).config.overlay, 30_000);
+
+    // A second box at A's site: A stays the tunnel end, so this one's config has no overlay.
+    // Publishing must build it per device too, or its hash never matches and it gets nothing.
+    const [standby] = await enrollBoxes(stack, org, 1, cleanups);
+    const s = await asBox(stack, standby!, cleanups);
+    const inbox = new Inbox(s);
+    await s.subscribeAsync(topics.desired(standby!.identity.identity), { qos: 1 });
+    const desired = JSON.parse((await inbox.next(() => true, 30_000)).payload) as DesiredState;
+    const row = (await devicesOf(org.orgId)).find((d) => d.id === standby!.identity.deviceId);
+    expect(desired.hash).toBe(row?.desiredHash);
+    expect(desired.config.overlay).toBeUndefined();
+    expect(desired.config.site.id).toBe(org.sites[0]);
   });
 
   it("does not bump the revision of an org whose sites have no WAN links", async () => {
