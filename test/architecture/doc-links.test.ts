@@ -46,7 +46,7 @@ function anchors(file: string) {
 }
 
 /** Problems of one markdown file: dead or outside links, named paths that do not exist. */
-export function problemsOf(file: string, text: string): string[] {
+function problemsOf(file: string, text: string): string[] {
   const problems: string[] = [];
   const prose = text.replace(/```[\s\S]*?```/g, "");
   for (const m of prose.matchAll(/\[[^\]]*\]\(([^)\s]+)\)/g)) {

@@ -2,37 +2,25 @@
 // publish `telemetry/usage` over mTLS to Mosquitto, and the ingest turns them into usage.
 // A running simulated agent reports on its own; bad payloads are dropped with a log line
 // without losing the rest of the batch; a box can add usage only to its own org.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSimAgents, startSimFleet } from "../../../edge-agent/src/agent/sim-fleet";
 import { EPOCH_JITTER_MS } from "../../../edge-agent/src/agent/usage";
 import { topics, USAGE_TELEMETRY_KIND } from "../../../protocol";
-import { ControlPlane } from "../../fleet/faults/lib/control-plane";
+import { stackWithControlPlane } from "../../fleet/faults/lib/control-plane";
 import { createTenant, enrollBoxes } from "../../fleet/faults/lib/tenant";
 import { Cleanups, until } from "../../fleet/faults/lib/wait";
 import { publishOutcome } from "../../fleet/lib/mqtt";
-import { type FleetStack, startFleetStack } from "../../fleet/lib/stack";
 import { asBox } from "../../fleet/overlay/lib";
 import { total, usageOf, usageReport } from "./lib";
 
-let stack: FleetStack;
-let cp: ControlPlane;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-  cp = await ControlPlane.take(stack);
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await cp?.release();
-  await stack?.stop();
-});
+const fleet = stackWithControlPlane(cleanups);
 
 const usageTopic = (identity: string) => topics.telemetry(identity, USAGE_TELEMETRY_KIND);
 
 async function tenantWithBox() {
   const tenant = await createTenant();
-  const [box] = await enrollBoxes(stack, tenant, 1, cleanups);
+  const [box] = await enrollBoxes(fleet.stack, tenant, 1, cleanups);
   return { tenant, box: box as NonNullable<typeof box> };
 }
 
@@ -68,7 +56,7 @@ describe("usage reports over the fleet channel", () => {
 
   it("drops bad usage payloads with a log line; the batch and the good reports count", async () => {
     const { tenant, box } = await tenantWithBox();
-    const c = await asBox(stack, box, cleanups);
+    const c = await asBox(fleet.stack, box, cleanups);
     const id = box.identity.identity;
     const epoch = Date.now() - 60_000;
     const send = (payload: unknown) =>
@@ -97,13 +85,13 @@ describe("usage reports over the fleet channel", () => {
       return r.cursors[0]?.rx === 1500 && r;
     });
     expect(total(u.hours)).toEqual({ rx: 1500, tx: 300 });
-    const refused = cp.logs.filter(
+    const refused = fleet.cp.logs.filter(
       (l) => l.msg === "refused a device message" && l.fields?.device === id,
     );
     expect(refused).toHaveLength(bad.length);
     for (const l of refused) expect(l.fields?.channel).toBe("telemetry");
     expect(
-      cp.logs.filter((l) => l.msg === "ignored fields this control plane does not know"),
+      fleet.cp.logs.filter((l) => l.msg === "ignored fields this control plane does not know"),
     ).toEqual([
       expect.objectContaining({ fields: { device: id, channel: "telemetry", fields: ["orgId"] } }),
     ]);
@@ -112,7 +100,7 @@ describe("usage reports over the fleet channel", () => {
   it("a box cannot add usage to another org, whatever topic or payload it uses", async () => {
     const x = await tenantWithBox();
     const y = await tenantWithBox();
-    const c = await asBox(stack, x.box, cleanups);
+    const c = await asBox(fleet.stack, x.box, cleanups);
     const epoch = Date.now() - 60_000;
     const report = JSON.stringify(usageReport(5_000_000, 5_000_000, epoch));
     // On y's topic with x's certificate: Mosquitto's ACL acks and drops (MQTT 3.1.1).

@@ -8,7 +8,7 @@
 // config the device cannot run) are in test/agent/agent.int.test.ts; the broker's size
 // limit and ACLs on their own in test/fleet/broker/channel.int.test.ts.
 import type { MqttClient } from "mqtt";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   configHash,
   type DesiredState,
@@ -19,25 +19,13 @@ import {
 } from "../../../protocol";
 import { devicesOf, rolloutsOf } from "../lib/fleet-fixtures";
 import { connectMqtt, controlClientId, controlCreds, publishOutcome } from "../lib/mqtt";
-import { type FleetStack, startFleetStack } from "../lib/stack";
 import { type RunningAgent, startAgent } from "./lib/agents";
-import { ControlPlane } from "./lib/control-plane";
+import { stackWithControlPlane } from "./lib/control-plane";
 import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
 import { Cleanups, until } from "./lib/wait";
 
-let stack: FleetStack;
-let cp: ControlPlane;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-  cp = await ControlPlane.take(stack);
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await cp?.release();
-  await stack?.stop();
-});
+const fleet = stackWithControlPlane(cleanups);
 
 const desired = (deviceId: string, revision: number, config: DeviceConfig): DesiredState => ({
   v: 1,
@@ -76,7 +64,7 @@ async function track(client: Promise<MqttClient>, cleanups: Cleanups) {
 describe("bad messages on the channel", () => {
   it("are refused with a clear error and change nothing", async () => {
     const tenant = await createTenant();
-    const [boxA, boxB] = await enrollBoxes(stack, tenant, 2, cleanups);
+    const [boxA, boxB] = await enrollBoxes(fleet.stack, tenant, 2, cleanups);
     const a = await startAgent(boxA!, cleanups);
     const idA = boxA!.identity;
     const idB = boxB!.identity;
@@ -102,9 +90,14 @@ describe("bad messages on the channel", () => {
     });
 
     const control = await track(
-      connectMqtt(stack.broker.controlUrl, stack.platform.caPem, controlCreds(stack.platform), {
-        clientId: controlClientId(),
-      }),
+      connectMqtt(
+        fleet.stack.broker.controlUrl,
+        fleet.stack.platform.caPem,
+        controlCreds(fleet.stack.platform),
+        {
+          clientId: controlClientId(),
+        },
+      ),
       cleanups,
     );
     const rowBefore = await essentials(tenant.orgId, idA.deviceId);
@@ -160,7 +153,7 @@ describe("bad messages on the channel", () => {
     // refused it, and B's row stays as it was.
     const rowB = await essentials(tenant.orgId, idB.deviceId);
     const asB = await track(
-      connectMqtt(stack.broker.url, stack.platform.caPem, boxB!.credentials, {
+      connectMqtt(fleet.stack.broker.url, fleet.stack.platform.caPem, boxB!.credentials, {
         clientId: idB.identity,
       }),
       cleanups,
@@ -171,13 +164,13 @@ describe("bad messages on the channel", () => {
     await until(
       "the ingest to refuse both",
       () =>
-        cp.logs.filter(
+        fleet.cp.logs.filter(
           (l) => l.msg === "refused a device message" && l.fields?.device === idB.identity,
         ).length >= 2,
-      { seen: () => cp.logs },
+      { seen: () => fleet.cp.logs },
     );
     expect(
-      cp.logs
+      fleet.cp.logs
         .filter((l) => l.fields?.device === idB.identity)
         .map((l) => [l.fields?.channel, l.fields?.error]),
     ).toEqual([

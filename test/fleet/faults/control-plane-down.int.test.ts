@@ -2,37 +2,25 @@
 // the boxes up: the data plane keeps running its config, intent changes made meanwhile are
 // committed and their compile jobs wait in the queue, and once the control plane is back
 // every change reaches every box, in increasing revisions, nothing lost.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configHash } from "../../../protocol";
 import { siteCompiler } from "../../../server/domains/fleet/compile/compile-device";
 import { loadIntent } from "../../../server/domains/fleet/intent/load-intent";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { devicesOf } from "../lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
 import { converged, fleetState, isMonotonic, startAgent } from "./lib/agents";
-import { ControlPlane, compileJobOf } from "./lib/control-plane";
+import { compileJobOf, stackWithControlPlane } from "./lib/control-plane";
 import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
 import { Cleanups, until } from "./lib/wait";
 
-let stack: FleetStack;
-let cp: ControlPlane;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-  cp = await ControlPlane.take(stack);
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await cp?.release();
-  await stack?.stop();
-});
+const fleet = stackWithControlPlane(cleanups);
 
 describe("control plane down for a while", () => {
   it("keeps the data plane, queues intent changes, and converges when back", async () => {
     const tenant = await createTenant();
-    const boxes = await enrollBoxes(stack, tenant, 4, cleanups);
+    const boxes = await enrollBoxes(fleet.stack, tenant, 4, cleanups);
     const agents = await Promise.all(
       boxes.map((b, i) => startAgent(b, cleanups, i % 2 ? { applyDelayMs: 300 } : {})),
     );
@@ -40,8 +28,8 @@ describe("control plane down for a while", () => {
     await until("the first revision everywhere", () => converged(tenant.orgId, agents, first));
     const runningBefore = agents.map((a) => a.runningHash());
 
-    cleanups.add(() => cp.up()); // also when the test fails while it is down
-    await cp.down();
+    cleanups.add(() => fleet.cp.up()); // also when the test fails while it is down
+    await fleet.cp.down();
     const changes = [
       await addRule(tenant, 1),
       await addRule(tenant, 2),
@@ -78,7 +66,7 @@ describe("control plane down for a while", () => {
     expect(agents.every((a) => a.agent.connected)).toBe(true);
 
     // Back, and one more change at once, while the boxes are still catching up.
-    await cp.up();
+    await fleet.cp.up();
     const after = await addRule(tenant, 3);
     expect(after.revision).toBe(last + 1);
     await until(

@@ -13,43 +13,31 @@
 // test's longer bounds. Running it again is safe: the killed attempt never committed, and
 // compileOrg compiles the org's newest revision from the database under the org's lock.
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { env } from "../../../server/platform/env";
 import { devicesOf } from "../lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
 import { converged, fleetState, startAgent } from "./lib/agents";
-import { ControlPlane, compileJobOf } from "./lib/control-plane";
+import { compileJobOf, stackWithControlPlane } from "./lib/control-plane";
 import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
 import { Cleanups, until } from "./lib/wait";
 import { startWorkerProcess } from "./lib/worker-process";
 
-let stack: FleetStack;
-let cp: ControlPlane;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-  cp = await ControlPlane.take(stack);
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await cp?.release();
-  await stack?.stop();
-});
+const fleet = stackWithControlPlane(cleanups);
 
 describe("a worker killed mid-compile", () => {
   it("has its compile job recovered, and the fleet converges", { timeout: 150_000 }, async () => {
     const tenant = await createTenant();
-    const boxes = await enrollBoxes(stack, tenant, 3, cleanups);
+    const boxes = await enrollBoxes(fleet.stack, tenant, 3, cleanups);
     const agents = await Promise.all(boxes.map((b) => startAgent(b, cleanups)));
     const seen = () => fleetState(tenant.orgId, agents);
     const first = await fleetRevision(tenant.orgId);
     await until("the first revision everywhere", () => converged(tenant.orgId, agents, first));
 
     // Only the worker process may take the job.
-    cleanups.add(() => cp.startWorkers());
-    await cp.stopWorkers();
-    const worker = await startWorkerProcess(stack, cleanups);
+    cleanups.add(() => fleet.cp.startWorkers());
+    await fleet.cp.stopWorkers();
+    const worker = await startWorkerProcess(fleet.stack, cleanups);
 
     // Hold the org's compile lock, so that the worker's compile blocks inside its
     // transaction: killed there, it is killed mid-compile.
@@ -91,7 +79,7 @@ describe("a worker killed mid-compile", () => {
       boxes.map(() => first),
     );
 
-    cp.startWorkers();
+    fleet.cp.startWorkers();
     await until(
       "the fleet to converge on the new revision",
       () => converged(tenant.orgId, agents, revision),

@@ -3,7 +3,7 @@
 // say (tunnel keys, path samples, selection, events), a new key reaches the peers through
 // a revision and the compile, bad payloads are refused, and no payload can write another
 // tenant's rows.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   configHash,
   type DesiredState,
@@ -13,12 +13,11 @@ import {
 } from "../../../protocol";
 import { pathReportKey } from "../../../server/domains/overlay/ingest";
 import { getRedis } from "../../../server/platform/redis";
-import { ControlPlane } from "../faults/lib/control-plane";
+import { stackWithControlPlane } from "../faults/lib/control-plane";
 import { enrollBoxes } from "../faults/lib/tenant";
 import { Cleanups, until } from "../faults/lib/wait";
 import { devicesOf } from "../lib/fleet-fixtures";
 import { Inbox, publishOutcome } from "../lib/mqtt";
-import { type FleetStack, startFleetStack } from "../lib/stack";
 import {
   asBox,
   newKey,
@@ -29,19 +28,8 @@ import {
   pathReport,
 } from "./lib";
 
-let stack: FleetStack;
-let cp: ControlPlane;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-  cp = await ControlPlane.take(stack);
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await cp?.release();
-  await stack?.stop();
-});
+const fleet = stackWithControlPlane(cleanups);
 
 const json = (v: unknown) => JSON.stringify(v);
 const publish = (c: Awaited<ReturnType<typeof asBox>>, topic: string, v: unknown, retain = false) =>
@@ -49,10 +37,10 @@ const publish = (c: Awaited<ReturnType<typeof asBox>>, topic: string, v: unknown
 
 describe("overlay reports", () => {
   it("stores a tunnel key, bumps the revision when it is new, and the peer's desired state carries it", async () => {
-    const org = await overlayOrg(stack, cleanups, { sites: 2, links: true });
+    const org = await overlayOrg(fleet.stack, cleanups, { sites: 2, links: true });
     const [boxA, boxB] = org.boxes as [(typeof org.boxes)[0], (typeof org.boxes)[0]];
-    const a = await asBox(stack, boxA, cleanups);
-    const b = await asBox(stack, boxB, cleanups);
+    const a = await asBox(fleet.stack, boxA, cleanups);
+    const b = await asBox(fleet.stack, boxB, cleanups);
     const inboxB = new Inbox(b);
     await b.subscribeAsync(topics.desired(boxB.identity.identity), { qos: 1 });
 
@@ -118,10 +106,10 @@ describe("overlay reports", () => {
   });
 
   it("publishes a standby box of a site in the overlay its config, without the tunnels", async () => {
-    const org = await overlayOrg(stack, cleanups, { sites: 2, links: true });
+    const org = await overlayOrg(fleet.stack, cleanups, { sites: 2, links: true });
     const [boxA, boxB] = org.boxes as [(typeof org.boxes)[0], (typeof org.boxes)[0]];
-    const a = await asBox(stack, boxA, cleanups);
-    const b = await asBox(stack, boxB, cleanups);
+    const a = await asBox(fleet.stack, boxA, cleanups);
+    const b = await asBox(fleet.stack, boxB, cleanups);
     const inboxA = new Inbox(a);
     await a.subscribeAsync(topics.desired(boxA.identity.identity), { qos: 1 });
     await publish(a, topics.overlay(boxA.identity.identity), overlayStatus(newKey()), true);
@@ -130,8 +118,8 @@ describe("overlay reports", () => {
 
     // A second box at A's site: A stays the tunnel end, so this one's config has no overlay.
     // Publishing must build it per device too, or its hash never matches and it gets nothing.
-    const [standby] = await enrollBoxes(stack, org, 1, cleanups);
-    const s = await asBox(stack, standby!, cleanups);
+    const [standby] = await enrollBoxes(fleet.stack, org, 1, cleanups);
+    const s = await asBox(fleet.stack, standby!, cleanups);
     const inbox = new Inbox(s);
     await s.subscribeAsync(topics.desired(standby!.identity.identity), { qos: 1 });
     const desired = JSON.parse((await inbox.next(() => true, 30_000)).payload) as DesiredState;
@@ -142,8 +130,8 @@ describe("overlay reports", () => {
   });
 
   it("does not bump the revision of an org whose sites have no WAN links", async () => {
-    const org = await overlayOrg(stack, cleanups);
-    const box = await asBox(stack, org.boxes[0]!, cleanups);
+    const org = await overlayOrg(fleet.stack, cleanups);
+    const box = await asBox(fleet.stack, org.boxes[0]!, cleanups);
     const before = (await overlayRows(org.orgId)).snapshots.length;
     const key = newKey();
     await publish(box, topics.overlay(org.boxes[0]!.identity.identity), overlayStatus(key), true);
@@ -154,9 +142,9 @@ describe("overlay reports", () => {
   });
 
   it("stores path samples and the selection, and a later status keeps the selection", async () => {
-    const org = await overlayOrg(stack, cleanups);
+    const org = await overlayOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
-    const c = await asBox(stack, box, cleanups);
+    const c = await asBox(fleet.stack, box, cleanups);
     const id = box.identity.identity;
     const selection = [
       {
@@ -201,9 +189,9 @@ describe("overlay reports", () => {
   });
 
   it("stores a redelivered event once", async () => {
-    const org = await overlayOrg(stack, cleanups);
+    const org = await overlayOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
-    const c = await asBox(stack, box, cleanups);
+    const c = await asBox(fleet.stack, box, cleanups);
     const e1 = pathEvent("evt-00000001");
     const e2 = pathEvent("evt-00000002", { kind: "path_down", metrics: undefined });
     await publish(c, topics.events(box.identity.identity), { v: 1, events: [e1, e2] });
@@ -229,9 +217,9 @@ describe("overlay reports", () => {
   });
 
   it("keeps a device clock that runs ahead from dating rows in the future", async () => {
-    const org = await overlayOrg(stack, cleanups);
+    const org = await overlayOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
-    const c = await asBox(stack, box, cleanups);
+    const c = await asBox(fleet.stack, box, cleanups);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
     await publish(c, topics.events(box.identity.identity), {
       v: 1,
@@ -245,9 +233,9 @@ describe("overlay reports", () => {
   });
 
   it("refuses bad payloads with a reason and changes nothing", async () => {
-    const org = await overlayOrg(stack, cleanups);
+    const org = await overlayOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
-    const c = await asBox(stack, box, cleanups);
+    const c = await asBox(fleet.stack, box, cleanups);
     const id = box.identity.identity;
     const before = await overlayRows(org.orgId);
     const cases: [topic: string, payload: string | Buffer][] = [
@@ -262,7 +250,7 @@ describe("overlay reports", () => {
     for (const [topic, payload] of cases) await c.publishAsync(topic, payload, { qos: 1 });
     // Mosquitto drops the oversized one itself (message_size_limit); the rest reach the ingest.
     const refused = await until("the ingest to refuse six messages", () => {
-      const r = cp.logs.filter(
+      const r = fleet.cp.logs.filter(
         (l) => l.msg === "refused a device message" && l.fields?.device === id,
       );
       return r.length >= 6 && r;
@@ -287,11 +275,11 @@ describe("overlay reports", () => {
   });
 
   it("writes only the publishing device's rows, whatever the payload names", async () => {
-    const x = await overlayOrg(stack, cleanups);
-    const y = await overlayOrg(stack, cleanups);
+    const x = await overlayOrg(fleet.stack, cleanups);
+    const y = await overlayOrg(fleet.stack, cleanups);
     const boxX = x.boxes[0]!;
     const boxY = y.boxes[0]!;
-    const c = await asBox(stack, boxX, cleanups);
+    const c = await asBox(fleet.stack, boxX, cleanups);
     const idX = boxX.identity.identity;
     const yBefore = await overlayRows(y.orgId);
 
@@ -326,7 +314,7 @@ describe("overlay reports", () => {
       return r.events.some((e) => e.eventId === "evt-sentinel") && r.samples.length > 0 && r;
     });
     expect(
-      cp.logs.filter((l) => l.msg === "refused a device message" && l.fields?.device === idX),
+      fleet.cp.logs.filter((l) => l.msg === "refused a device message" && l.fields?.device === idX),
     ).toHaveLength(2);
     for (const row of [...xRows.events, ...xRows.samples]) {
       expect(row).toMatchObject({

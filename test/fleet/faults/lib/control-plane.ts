@@ -2,6 +2,7 @@
 // workers, the device-report ingest and the control channel. Takes over the stack's ingest
 // with one whose log is kept, so a test can see why a device message was refused.
 
+import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   closeControlChannel,
   getControlChannel,
@@ -10,7 +11,7 @@ import { FleetIngest } from "../../../../server/domains/fleet/channel/ingest";
 import { compileJob } from "../../../../server/domains/fleet/jobs/fleet-compile";
 import { getDb } from "../../../../server/platform/db/client";
 import { getQueue } from "../../../../server/platform/jobs/queues";
-import type { FleetStack } from "../../lib/stack";
+import { type FleetStack, startFleetStack } from "../../lib/stack";
 
 export interface IngestLog {
   level: string;
@@ -85,4 +86,22 @@ export async function compileJobOf(orgId: string, revision: number) {
   const id = compileJob.jobId?.({ orgId, revision });
   if (!id) throw new Error("compile jobs have deterministic ids");
   return getQueue(compileJob.queue).getJob(id);
+}
+
+/**
+ * A file's fleet stack (Mosquitto) with its control plane taken: started before its tests,
+ * the file's clean-ups run after each, both stopped after all. Read `stack` and `cp` in tests.
+ */
+export function stackWithControlPlane(cleanups: { run(): Promise<void> }) {
+  const parts = {} as { stack: FleetStack; cp: ControlPlane };
+  beforeAll(async () => {
+    parts.stack = await startFleetStack("mosquitto");
+    parts.cp = await ControlPlane.take(parts.stack);
+  });
+  afterEach(() => cleanups.run());
+  afterAll(async () => {
+    await parts.cp?.release();
+    await parts.stack?.stop();
+  });
+  return parts;
 }
