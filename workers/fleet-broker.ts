@@ -17,20 +17,13 @@ import {
 import { ensurePlatformPki } from "../server/domains/fleet/pki/platform";
 import { getDb } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
+import { log as baseLog } from "../server/platform/log/logger";
 
 const RESYNC_MS = 5 * 60_000;
 
-function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) {
-  console.log(
-    JSON.stringify({
-      ts: new Date().toISOString(),
-      level,
-      component: "fleet-broker",
-      msg,
-      ...fields,
-    }),
-  );
-}
+const brokerLog = baseLog.child({ component: "fleet-broker" });
+const log = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
+  brokerLog[level](msg, fields);
 
 function endpoint(url: string) {
   const u = new URL(url);

@@ -8,11 +8,13 @@ import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
 import { getDb } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
 import { closeQueues } from "../server/platform/jobs/queues";
+import { log as baseLog } from "../server/platform/log/logger";
 import { startFleetIngest } from "./fleet-ingest";
 import { runWorkers } from "./run-workers";
 import { sweepOutbox } from "./sweep-outbox";
 
-const log = (line: string) => console.log(`[worker] ${line}`);
+const workerLog = baseLog.child({ component: "worker" });
+const log = (line: string) => workerLog.info(line);
 const stop = runWorkers(getDb(), log);
 const stopIngest = env.FLEET_INGEST ? startFleetIngest(getDb(), log) : async () => {};
 

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
+import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { createRedis } from "../server/platform/redis";
 import { JOBS } from "./registry";
 
@@ -8,7 +9,7 @@ import { JOBS } from "./registry";
  * Starts one BullMQ Worker per queue. Returns a stop function that drains in-flight jobs
  * and quits the Redis connections it opened.
  */
-export function runWorkers(db: Db, log: (line: string) => void = console.log) {
+export function runWorkers(db: Db, log: (line: string) => void = (line) => baseLog.info(line)) {
   const queues = [...new Set(JOBS.map((j) => j.def.queue))];
   const connections: ReturnType<typeof createRedis>[] = [];
   const workers = queues.map((queue) => {
@@ -22,7 +23,16 @@ export function runWorkers(db: Db, log: (line: string) => void = console.log) {
         const parsed = entry.def.payload.safeParse(job.data);
         // A malformed payload will never get better: fail once, do not retry.
         if (!parsed.success) throw new UnrecoverableError(`bad payload: ${parsed.error.message}`);
-        return entry.handle(db, parsed.data);
+        const orgId = (parsed.data as { orgId?: unknown }).orgId;
+        // Every line the handler logs says which job, which org, and that a job did it.
+        return withLogContext(
+          {
+            jobId: `${job.name}:${job.id}`,
+            principal: "system:worker",
+            ...(typeof orgId === "string" ? { orgId } : {}),
+          },
+          () => entry.handle(db, parsed.data),
+        );
       },
       {
         connection,

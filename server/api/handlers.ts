@@ -1,5 +1,6 @@
 // What app/ route handlers and server pages use outside tRPC: the server's HTTP surface.
 // app/ reaches the server only through server/api (test/architecture/import-rules.ts).
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { toNextJsHandler } from "better-auth/next-js";
@@ -8,6 +9,7 @@ import { enrollHandler, pollHandler } from "../domains/fleet/enrollment/http";
 import { auth } from "../domains/identity/auth/auth";
 import { getDb } from "../platform/db/client";
 import { env } from "../platform/env";
+import { withLogContext } from "../platform/log/logger";
 
 export { getSessionUser } from "../domains/identity/auth/session";
 export { enrollHandler, pollHandler, stripeWebhookHandler };
@@ -28,4 +30,20 @@ export async function installScript() {
 export async function devOutbox() {
   if (!env.MAIL_OUTBOX_UI) return null;
   return getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+}
+
+/**
+ * Runs a request's handler with a request id in every log line it writes: the caller's
+ * `x-request-id` when it is a plain token, else a new one, answered in the same header.
+ */
+export async function withRequestLog(req: Request, handle: () => Promise<Response>) {
+  const given = req.headers.get("x-request-id");
+  const requestId = given && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+  const res = await withLogContext({ requestId }, handle);
+  try {
+    res.headers.set("x-request-id", requestId);
+  } catch {
+    // immutable headers (a redirect): the id is still in the log
+  }
+  return res;
 }

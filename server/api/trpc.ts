@@ -6,6 +6,7 @@ import { fieldErrors } from "../domains/identity/auth/validation";
 import type { Db } from "../platform/db/client";
 import { setTxOrg, withScope } from "../platform/db/with-tenant";
 import { AppError, fromDatabaseError } from "../platform/errors";
+import { log, withLogContext } from "../platform/log/logger";
 import { can, type Permission } from "../platform/tenancy/permissions";
 import { resolveMembership } from "../platform/tenancy/resolve-membership";
 
@@ -49,14 +50,15 @@ export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
 /** AppErrors and known database errors become the matching tRPC codes, in one place. */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     const appError = cause instanceof AppError ? cause : fromDatabaseError(cause);
     if (appError)
       throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
-    if (result.error.code === "INTERNAL_SERVER_ERROR") console.error(result.error);
+    if (result.error.code === "INTERNAL_SERVER_ERROR")
+      log.error("procedure failed", { path, error: result.error.cause ?? result.error });
   }
   return result;
 });
@@ -67,7 +69,8 @@ export const protectedProcedure = publicProcedure
   .meta({ access: "protected" })
   .use(({ ctx, next }) => {
     if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-    return next({ ctx: { user: ctx.user } });
+    const user = ctx.user;
+    return withLogContext({ principal: `user:${user.id}` }, () => next({ ctx: { user } }));
   });
 
 export const ZOrgSelector = z.object({ orgSlug: z.string().min(1).max(64) });
@@ -86,7 +89,9 @@ export const tenantProcedure = protectedProcedure
       async (tx) => {
         const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
         await setTxOrg(tx, tenant.orgId);
-        const result = await next({ ctx: { tx, tenant } });
+        const result = await withLogContext({ orgId: tenant.orgId }, () =>
+          next({ ctx: { tx, tenant } }),
+        );
         // Throwing rolls the transaction back; the error is mapped by mapErrors above.
         if (!result.ok) throw result.error;
         return result;

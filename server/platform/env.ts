@@ -4,6 +4,8 @@ import { z } from "zod";
 // Every variable is listed with its default in .env.example.
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Lines below this level are not logged (server/platform/log). */
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Owner connection: migrations, role setup, seed. Never used to serve requests. */
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/patronus"),
   /** Runtime connection as a role that row-level security applies to. */

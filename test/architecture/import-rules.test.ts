@@ -1,5 +1,6 @@
 // The tree's import direction holds (docs/architecture.md): a forbidden import fails CI.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importsOf, readImports } from "./import-graph";
@@ -93,5 +94,18 @@ describe("import rules", () => {
     expect(
       violationsOf("test/billing/x.test.ts", `import { x } from "../fleet/lib/mqtt";`),
     ).toEqual([]);
+  });
+});
+
+describe("server logging", () => {
+  it("goes through the one logger (server/platform/log), never a bare console", () => {
+    const bare = sources()
+      .filter((f) => /^(server|workers)\//.test(f) && !f.startsWith("server/platform/log/"))
+      .flatMap((f) =>
+        readFileSync(path.join(ROOT, f), "utf8")
+          .split("\n")
+          .flatMap((line, i) => (/\bconsole\.\w+\(/.test(line) ? [`${f}:${i + 1}`] : [])),
+      );
+    expect(bare).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client";
 import { afterCommit } from "../db/with-tenant";
 import { enqueue } from "../jobs/queues";
+import { log } from "../log/logger";
 import { deliverEmailJob } from "./deliver-email-job";
 
 export interface MailInput {
@@ -21,7 +22,7 @@ export async function queueMail(db: Db | Tx, mail: MailInput) {
   const row = await db.mailOutbox.create({ data: mail, select: { id: true } });
   await afterCommit(db, () =>
     enqueue(deliverEmailJob, { outboxId: row.id }).catch((error: Error) => {
-      console.error(`mail ${row.id}: enqueue failed, left for the sweep: ${error.message}`);
+      log.error("mail enqueue failed; left for the outbox sweep", { outboxId: row.id, error });
     }),
   );
   return row.id;

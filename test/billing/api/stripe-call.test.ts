@@ -19,7 +19,7 @@ describe("stripeCall", () => {
     ["invalid request", new Stripe.errors.StripeInvalidRequestError(raw)],
     ["idempotency", new Stripe.errors.StripeIdempotencyError(raw)],
   ])("turns a %s error into a 400 without Stripe's message", async (_, error) => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     await expect(stripeCall("start Checkout", fail(error))).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: "Stripe refused to start Checkout; the error is in the server log",
@@ -28,7 +28,9 @@ describe("stripeCall", () => {
     const line = String(log.mock.calls[0]![0]);
     expect(line).toContain("cus_secret123");
     expect(line).toContain("req_1");
-    expect(line).not.toContain("\n");
+    // One JSON line: the newline in Stripe's message is escaped.
+    expect(line.trimEnd()).not.toContain("\n");
+    expect(JSON.parse(line)).toMatchObject({ level: "error", component: "billing" });
   });
 
   it("leaves outages and a bad API key as server errors", async () => {

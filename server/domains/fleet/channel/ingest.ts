@@ -22,12 +22,15 @@ import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
 import type { IngestChannel, IngestLog } from "../../../platform/features/contract";
+import { log as baseLog } from "../../../platform/log/logger";
 import { publishPending } from "../compile/publish";
 import { issueDeviceCert } from "../enrollment/org-ca";
 import { tryLockOrgFleet } from "../fleet-lock";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
 import { presenceChannel, stateChannel } from "./core-channels";
+
+const ingestLog = baseLog.child({ component: "ingest" });
 
 /** A device renews at two thirds of its certificate's life; more than this is a fault. */
 const RENEWALS_PER_HOUR = 10;
@@ -89,7 +92,7 @@ export class FleetIngest {
     private readonly channel: ControlChannel,
     private readonly opts: IngestOptions,
   ) {
-    this.log = opts.log ?? ((level, msg, f) => console.log(JSON.stringify({ level, msg, ...f })));
+    this.log = opts.log ?? ((level, msg, f) => ingestLog[level](msg, f));
   }
 
   async start() {

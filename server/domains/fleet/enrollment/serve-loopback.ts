@@ -2,6 +2,7 @@
 // benchmarks that run the control plane without Next (the portal mounts the same handlers
 // in app/api/fleet/enroll/**/route.ts).
 import { createServer, type Server } from "node:http";
+import { log } from "../../../platform/log/logger";
 import { enrollHandler, pollHandler } from "./http";
 
 const ROUTES: Record<string, (request: Request) => Promise<Response>> = {
@@ -29,7 +30,7 @@ export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (e) {
-      console.error(`enrollment endpoint: ${(e as Error).stack}`);
+      log.error("enrollment endpoint failed", { error: e });
       res.writeHead(500).end();
     }
   });

@@ -1,4 +1,5 @@
 import { AppError } from "../../../../platform/errors";
+import { log } from "../../../../platform/log/logger";
 
 interface StripeLikeError {
   type?: string;
@@ -25,9 +26,14 @@ export async function stripeCall<T>(what: string, fn: () => Promise<T>): Promise
     const e = error as StripeLikeError;
     if (e?.type && REFUSALS.has(e.type) && (e.statusCode ?? 400) < 500) {
       const message = (e.message ?? "").replace(/\s+/g, " ");
-      console.error(
-        `[billing] Stripe refused to ${what}: ${e.type} ${e.statusCode ?? "-"} ${e.code ?? "-"} (request ${e.requestId ?? "-"}): ${message}`,
-      );
+      log.error(`Stripe refused to ${what}`, {
+        component: "billing",
+        type: e.type,
+        status: e.statusCode,
+        code: e.code,
+        requestId: e.requestId,
+        message,
+      });
       throw new AppError(
         "BAD_REQUEST",
         `Stripe refused to ${what}; the error is in the server log`,

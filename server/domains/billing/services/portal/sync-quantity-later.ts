@@ -1,6 +1,7 @@
 import type { Tx } from "../../../../platform/db/client";
 import { afterCommit } from "../../../../platform/db/with-tenant";
 import { enqueue } from "../../../../platform/jobs/queues";
+import { log } from "../../../../platform/log/logger";
 import { syncQuantityJob } from "../../jobs/billing-quantity";
 
 /**
@@ -16,7 +17,11 @@ export async function syncQuantityLater(
     await afterCommit(tx, () =>
       enqueue(syncQuantityJob, { orgId }).catch((error: Error) => {
         // The next site change enqueues it again; the mode change itself stands.
-        console.error(`[billing] quantity sync for ${orgId} not enqueued: ${error.message}`);
+        log.error("quantity sync not enqueued", {
+          component: "billing",
+          orgId,
+          error: error.message,
+        });
       }),
     );
   }

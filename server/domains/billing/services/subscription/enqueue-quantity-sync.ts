@@ -3,6 +3,7 @@
 import type { Tx } from "../../../../platform/db/client";
 import { afterCommit } from "../../../../platform/db/with-tenant";
 import { enqueue } from "../../../../platform/jobs/queues";
+import { log } from "../../../../platform/log/logger";
 import { syncQuantityJob } from "../../jobs/billing-quantity";
 import type { BillingState } from "../account";
 
@@ -12,7 +13,11 @@ export async function enqueueQuantitySync(tx: Tx, state: BillingState) {
   await afterCommit(tx, () =>
     enqueue(syncQuantityJob, { orgId }).catch((error: Error) => {
       // The next site change (or the portal's re-sync) enqueues it again.
-      console.error(`[billing] quantity sync for ${orgId} not enqueued: ${error.message}`);
+      log.error("quantity sync not enqueued", {
+        component: "billing",
+        orgId,
+        error: error.message,
+      });
     }),
   );
 }

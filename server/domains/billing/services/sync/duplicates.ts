@@ -3,6 +3,7 @@
 // a person has to cancel the other, so it is logged and audited, once per set of ids.
 import type Stripe from "stripe";
 import type { Tx } from "../../../../platform/db/client";
+import { log } from "../../../../platform/log/logger";
 import { currentSubscription, liveSubscriptions } from "./derive-state";
 import { billingAudit } from "./effects";
 
@@ -20,9 +21,12 @@ export async function noteDuplicates(tx: Tx, orgId: string, subs: Stripe.Subscri
   const noted = (last?.after as { subscriptionIds?: string[] } | null)?.subscriptionIds;
   if (noted?.join() === ids.join()) return;
   const kept = currentSubscription(subs)?.id;
-  console.warn(
-    `[billing] org ${orgId} has ${ids.length} live subscriptions (${ids.join(", ")}); ${kept} gives the plan, cancel the others`,
-  );
+  log.warn("org has several live subscriptions: the newest gives the plan, cancel the others", {
+    component: "billing",
+    orgId,
+    subscriptions: ids,
+    kept,
+  });
   await billingAudit(tx, orgId, ACTION, {
     targetId: kept,
     after: { subscriptionIds: ids, statuses: live.map((s) => `${s.id}:${s.status}`), kept },

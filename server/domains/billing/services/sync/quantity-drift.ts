@@ -5,6 +5,7 @@
 import type { Tx } from "../../../../platform/db/client";
 import { afterCommit } from "../../../../platform/db/with-tenant";
 import { enqueue } from "../../../../platform/jobs/queues";
+import { log } from "../../../../platform/log/logger";
 import { syncQuantityJob } from "../../jobs/billing-quantity";
 import { payerSiteCount } from "../portal/payer-sites";
 import type { SubscriptionFields } from "./derive-state";
@@ -17,7 +18,11 @@ export async function reconcileQuantity(tx: Tx, orgId: string, fields: Subscript
   await afterCommit(tx, () =>
     enqueue(syncQuantityJob, { orgId }).catch((error: Error) => {
       // The next re-sync (any webhook of this customer) finds the drift again.
-      console.error(`[billing] quantity sync for ${orgId} not enqueued: ${error.message}`);
+      log.error("quantity sync not enqueued", {
+        component: "billing",
+        orgId,
+        error: error.message,
+      });
     }),
   );
 }

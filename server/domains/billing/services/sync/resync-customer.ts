@@ -6,6 +6,7 @@ import type Stripe from "stripe";
 import type { Db, Tx } from "../../../../platform/db/client";
 import { withScope } from "../../../../platform/db/with-tenant";
 import { env } from "../../../../platform/env";
+import { log } from "../../../../platform/log/logger";
 import { invoiceFailed, needsGrace, subscriptionFields } from "./derive-state";
 import { noteDuplicates } from "./duplicates";
 import { billingAudit } from "./effects";
@@ -58,7 +59,11 @@ export async function resyncCustomer(
 }
 
 function notOurs(customerId: string, orgId: string | null): ResyncResult {
-  console.warn(`[billing] Stripe customer ${customerId} is not ours (org ${orgId}); ignored`);
+  log.warn("Stripe customer is not the org's own; ignored", {
+    component: "billing",
+    customerId,
+    orgId,
+  });
   return { orgId: null, outcome: "not-ours" };
 }
 

@@ -4,6 +4,7 @@
 import type Stripe from "stripe";
 import { getDb } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
+import { log } from "../../../../platform/log/logger";
 import { billingEnabled, stripe } from "../stripe-client";
 import { handleStripeEvent } from "./handle-event";
 
@@ -45,9 +46,12 @@ export async function stripeWebhookHandler(request: Request): Promise<Response> 
     const { duplicate } = await handleStripeEvent(getDb(), event);
     return json(200, duplicate ? { received: true, duplicate: true } : { received: true });
   } catch (error) {
-    console.error(
-      `[billing] webhook ${event.id} (${event.type}) failed: ${(error as Error).message}`,
-    );
+    log.error("Stripe webhook failed; Stripe will retry", {
+      component: "billing",
+      eventId: event.id,
+      type: event.type,
+      error: (error as Error).message,
+    });
     return json(500, { error: "Could not process the event now; Stripe will retry" });
   }
 }
