@@ -55,7 +55,11 @@ export default async function setup() {
     await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await cleanup.end();
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`ptest-${suffix}*`);
+    // Plain keys, and BullMQ's under the hash-tagged prefix ({ptest-…}).
+    const keys = [
+      ...(await redis.keys(`ptest-${suffix}*`)),
+      ...(await redis.keys(`{ptest-${suffix}*`)),
+    ];
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   };

@@ -1,16 +1,18 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
+import { SWEEPS_QUEUE } from "../server/platform/jobs/define-job";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
-import { createRedis } from "../server/platform/redis";
+import { createRedis, queuePrefix } from "../server/platform/redis";
 import { JOBS } from "./registry";
+import { SWEEPS } from "./sweeps";
 
 /**
  * Starts one BullMQ Worker per queue. Returns a stop function that drains in-flight jobs
  * and quits the Redis connections it opened.
  */
 export function runWorkers(db: Db, log: (line: string) => void = (line) => baseLog.info(line)) {
-  const queues = [...new Set(JOBS.map((j) => j.def.queue))];
+  const queues = [...new Set([...JOBS.map((j) => j.def.queue), SWEEPS_QUEUE])];
   const connections: ReturnType<typeof createRedis>[] = [];
   const workers = queues.map((queue) => {
     const connection = createRedis();
@@ -18,6 +20,13 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
     const worker = new Worker(
       queue,
       async (job) => {
+        if (queue === SWEEPS_QUEUE) {
+          const sweep = SWEEPS.find((s) => s.def.name === job.name);
+          if (!sweep) throw new UnrecoverableError(`no sweep named ${job.name}`);
+          return withLogContext({ jobId: `${job.name}:${job.id}`, principal: "system:sweep" }, () =>
+            sweep.run(db),
+          );
+        }
         const entry = JOBS.find((j) => j.def.queue === queue && j.def.name === job.name);
         if (!entry) throw new UnrecoverableError(`no handler for job ${job.name}`);
         const parsed = entry.def.payload.safeParse(job.data);
@@ -36,7 +45,7 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
       },
       {
         connection,
-        prefix: env.REDIS_PREFIX,
+        prefix: queuePrefix(),
         concurrency: 8,
         // A worker that dies mid-job holds the job's lock until it expires; then the stalled
         // check hands the job to another worker. Defaults (30 s each) would hold a compile
@@ -45,7 +54,10 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
         stalledInterval: 10_000,
       },
     );
-    worker.on("completed", (job, result) => log(`${job.name} ${job.id} done: ${String(result)}`));
+    worker.on("completed", (job, result) => {
+      // A sweep that found nothing to do says nothing (one runs every minute).
+      if (queue !== SWEEPS_QUEUE || result) log(`${job.name} ${job.id} done: ${String(result)}`);
+    });
     worker.on("failed", (job, error) => log(`${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(`worker error: ${error.message}`));
     return worker;

@@ -20,3 +20,19 @@ export interface JobDefinition<P extends z.ZodType> {
 export function defineJob<P extends z.ZodType>(def: JobDefinition<P>) {
   return def;
 }
+
+/**
+ * A periodic sweep: a job on the `sweeps` queue that a BullMQ job scheduler enqueues every
+ * `everyMs` (and once when the workers start). Any number of worker replicas upsert the same
+ * scheduler, and BullMQ enqueues one job per period, so a sweep runs once per period in all.
+ */
+export interface ScheduleDefinition {
+  name: string;
+  everyMs: number;
+}
+
+export function defineSchedule(def: ScheduleDefinition) {
+  return def;
+}
+
+export const SWEEPS_QUEUE = "sweeps";

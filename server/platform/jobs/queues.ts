@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { z } from "zod";
 import { env } from "../env";
-import { createRedis } from "../redis";
+import { createRedis, queuePrefix } from "../redis";
 import type { JobDefinition } from "./define-job";
 
 type Entry = { queue: Queue; connection: ReturnType<typeof createRedis> };
@@ -13,7 +13,7 @@ export function getQueue(name: string): Queue {
   if (!entry) {
     // bullmq 6 does not own a connection passed in: we quit it in closeQueues().
     const connection = createRedis();
-    entry = { queue: new Queue(name, { connection, prefix: env.REDIS_PREFIX }), connection };
+    entry = { queue: new Queue(name, { connection, prefix: queuePrefix() }), connection };
     globalForQueues.patronusQueues.set(name, entry);
   }
   return entry.queue;

@@ -1,0 +1,54 @@
+// The periodic sweeps, each a BullMQ job scheduler (server/platform/jobs/schedules.ts): one
+// run per period across all worker replicas, and one when the workers start.
+import { sweepGrace } from "../server/domains/billing/services/grace";
+import { meterAll } from "../server/domains/billing/services/usage/meter";
+import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
+import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
+import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
+import type { Db } from "../server/platform/db/client";
+import { defineSchedule } from "../server/platform/jobs/define-job";
+import { log } from "../server/platform/log/logger";
+import { sweepOutbox } from "./sweep-outbox";
+
+const MINUTE = 60_000;
+const meterLog = log.child({ component: "billing" });
+
+interface Sweep {
+  def: ReturnType<typeof defineSchedule>;
+  /** What it did, for the log; nothing when there was nothing to do. */
+  run: (db: Db) => Promise<string | undefined>;
+}
+
+const sweep = (name: string, everyMs: number, run: Sweep["run"]): Sweep => ({
+  def: defineSchedule({ name, everyMs }),
+  run,
+});
+
+export const SWEEPS: readonly Sweep[] = [
+  sweep("mail.outbox", MINUTE, async (db) => {
+    const n = await sweepOutbox(db);
+    return n ? `re-enqueued ${n} stale outbox row(s)` : undefined;
+  }),
+  sweep("fleet.presence", MINUTE, async (db) => {
+    const n = await markSilentDevicesOffline(db);
+    return n ? `marked ${n} silent device(s) offline` : undefined;
+  }),
+  sweep("billing.grace", MINUTE, async (db) => {
+    const n = await sweepGrace(db);
+    return n ? `${n} org(s) became read-only (grace period over)` : undefined;
+  }),
+  sweep("fleet.crl", 60 * MINUTE, async (db) => {
+    const n = await refreshDueCrls(db);
+    return n ? `re-signed ${n} org CRL(s) due soon` : undefined;
+  }),
+  sweep("overlay.prune", 10 * MINUTE, async (db) => {
+    const n = await pruneOverlayHistory(db);
+    return n.samples || n.events
+      ? `pruned ${n.samples} path sample(s) and ${n.events} path event(s)`
+      : undefined;
+  }),
+  sweep("billing.meter", 5 * MINUTE, async (db) => {
+    const n = await meterAll(db, new Date(), (line) => meterLog.info(line));
+    return n.sent ? `sent ${n.sent} hour(s) of data transfer to Stripe's meter` : undefined;
+  }),
+];
