@@ -1,6 +1,5 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
-import { env } from "../server/platform/env";
 import { SWEEPS_QUEUE } from "../server/platform/jobs/define-job";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { createRedis, queuePrefix } from "../server/platform/redis";

@@ -1,6 +1,5 @@
 import { Queue } from "bullmq";
 import type { z } from "zod";
-import { env } from "../env";
 import { createRedis, queuePrefix } from "../redis";
 import type { JobDefinition } from "./define-job";
 
