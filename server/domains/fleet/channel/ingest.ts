@@ -61,7 +61,7 @@ export function addToBatch<M>(
 }
 
 /** The channel that reads a topic's messages: its own, or the catch-all of its channel (telemetry). */
-function channelFor(channels: readonly AnyChannel[], channel: string, kind?: string) {
+export function channelFor(channels: readonly AnyChannel[], channel: string, kind?: string) {
   const exact = channels.find((c) => c.channel === channel && c.kind === kind);
   return (
     exact ??
