@@ -49,6 +49,22 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
   const platform = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY);
   const { skipped: _s, ...trust } = await loadTrust(db, platform);
   const broker = await startBroker(kind, platform, trust);
+  try {
+    return await startOn(kind, broker, platform);
+  } catch (error) {
+    // Nothing of a stack that failed to start outlives it (a Mosquitto would).
+    await closeControlChannel().catch(() => undefined);
+    await broker.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startOn(
+  kind: BrokerKind,
+  broker: FleetStack["broker"],
+  platform: FleetStack["platform"],
+): Promise<FleetStack> {
+  const db = getDb();
   configure({ FLEET_MQTT_URL: broker.controlUrl, FLEET_AGENT_MQTT_URL: broker.url });
 
   // What workers/fleet-broker.ts does on a trust change: reload, and drop revoked devices.
