@@ -9,7 +9,7 @@ import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { lockOrgFleet } from "../fleet-lock";
 import { compiledHash, declaredSections } from "./compile-device";
-import { loadSiteCompiler } from "./load-compiler";
+import { loadSiteCompiler, recordMissing } from "./load-compiler";
 
 export interface CompileOutcome {
   revision: number;
@@ -103,19 +103,5 @@ export async function setDesired(
   await tx.$executeRaw`
     UPDATE devices SET "desiredRevision" = ${revision}, "desiredHash" = d.hash, "updatedAt" = now()
     FROM unnest(${devices.map((d) => d.id)}::text[], ${devices.map((d) => d.hash)}::text[]) AS d(id, hash)
-    WHERE devices.id = d.id AND devices."orgId" = ${orgId}`;
-}
-
-/** Sections a device's config leaves out because its agent cannot apply them (the portal shows them). */
-async function recordMissing(
-  tx: Parameters<Parameters<typeof withScope>[2]>[0],
-  orgId: string,
-  devices: readonly { id: string; missing: string[] }[],
-) {
-  if (devices.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE devices SET "missingSections" = ARRAY(SELECT jsonb_array_elements_text(d.missing::jsonb))
-    FROM unnest(${devices.map((d) => d.id)}::text[], ${devices.map((d) => JSON.stringify(d.missing))}::text[])
-      AS d(id, missing)
     WHERE devices.id = d.id AND devices."orgId" = ${orgId}`;
 }

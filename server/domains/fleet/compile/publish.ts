@@ -11,7 +11,7 @@ import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { getControlChannel } from "../channel/control-channel";
 import { compiledHash, declaredSections, siteCompiler } from "./compile-device";
-import { loadCompileFacts, loadSiteCompiler } from "./load-compiler";
+import { compiledRevisionCompiler, loadCompileFacts, recordMissing } from "./load-compiler";
 
 type Pending = {
   id: string;
@@ -93,13 +93,9 @@ export async function publishPending(db: Db, orgId: string, deviceIds?: readonly
  * that compile includes them anyway.
  */
 export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly string[]) {
-  const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
-  if (!fr || fr.compiled < 1) return;
-  const snap = await tx.intentSnapshot.findUnique({
-    where: { orgId_revision: { orgId, revision: fr.compiled } },
-  });
-  if (!snap) return;
-  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
+  const compiled = await compiledRevisionCompiler(tx, orgId);
+  if (!compiled) return;
+  const { revision, compile } = compiled;
   const devices = await tx.device.findMany({
     where: { orgId, id: { in: [...deviceIds] } },
     select: { id: true, siteId: true, capabilityVersion: true, sections: true },
@@ -109,7 +105,7 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
     if (!config) continue;
     await tx.device.update({
       where: { id: d.id, orgId },
-      data: { desiredRevision: fr.compiled, desiredHash: compiledHash(config) },
+      data: { desiredRevision: revision, desiredHash: compiledHash(config) },
     });
   }
 }
@@ -120,13 +116,9 @@ export async function desireCompiled(tx: Tx, orgId: string, deviceIds: readonly 
  * what they lack, that is recorded.
  */
 export async function reconsiderDevices(tx: Tx, orgId: string, deviceIds: readonly string[]) {
-  const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
-  if (!fr || fr.compiled < 1) return false;
-  const snap = await tx.intentSnapshot.findUnique({
-    where: { orgId_revision: { orgId, revision: fr.compiled } },
-  });
-  if (!snap) return false;
-  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
+  const compiled = await compiledRevisionCompiler(tx, orgId);
+  if (!compiled) return false;
+  const { compile } = compiled;
   const devices = await tx.device.findMany({
     where: { orgId, id: { in: [...deviceIds] }, status: "active" },
     select: {
@@ -139,13 +131,14 @@ export async function reconsiderDevices(tx: Tx, orgId: string, deviceIds: readon
     },
   });
   let differs = false;
+  const lacking: { id: string; missing: string[] }[] = [];
   for (const d of devices) {
     const declared = declaredSections(d);
     const config = compile(d.siteId, d.id, declared);
     if (config && d.desiredHash !== null && compiledHash(config) !== d.desiredHash) differs = true;
     const missing = compile.missing(d.siteId, d.id, declared);
-    if (missing.join() !== d.missingSections.join())
-      await tx.device.update({ where: { id: d.id, orgId }, data: { missingSections: missing } });
+    if (missing.join() !== d.missingSections.join()) lacking.push({ id: d.id, missing });
   }
+  await recordMissing(tx, orgId, lacking);
   return differs;
 }
