@@ -9,6 +9,7 @@ import { billingMeter } from "./handlers/billing-meter";
 import { syncBillingQuantity } from "./handlers/billing-quantity";
 import { deliverEmail } from "./handlers/deliver-email";
 import { compileAndPublish, rolloutTimeout } from "./handlers/fleet";
+import { SWEEPS } from "./sweeps";
 
 interface Registered<P extends z.ZodType> {
   def: JobDefinition<P>;
@@ -25,4 +26,5 @@ export const JOBS = [
   register(rolloutTimeoutJob, (db, p) => rolloutTimeout(db, p)),
   register(syncQuantityJob, (db, p) => syncBillingQuantity(db, p.orgId)),
   register(billingMeterJob, (db, p) => billingMeter(db, p.orgId)),
+  ...SWEEPS.map((s) => register(s.def, (db) => s.run(db))),
 ];

@@ -1,17 +1,18 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
-import { SWEEPS_QUEUE } from "../server/platform/jobs/define-job";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { createRedis, queuePrefix } from "../server/platform/redis";
 import { JOBS } from "./registry";
-import { SWEEPS } from "./sweeps";
+
+const entryOf = (queue: string, name: string) =>
+  JOBS.find((j) => j.def.queue === queue && j.def.name === name);
 
 /**
  * Starts one BullMQ Worker per queue. Returns a stop function that drains in-flight jobs
  * and quits the Redis connections it opened.
  */
 export function runWorkers(db: Db, log: (line: string) => void = (line) => baseLog.info(line)) {
-  const queues = [...new Set([...JOBS.map((j) => j.def.queue), SWEEPS_QUEUE])];
+  const queues = [...new Set(JOBS.map((j) => j.def.queue))];
   const connections: ReturnType<typeof createRedis>[] = [];
   const workers = queues.map((queue) => {
     const connection = createRedis();
@@ -19,14 +20,7 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
     const worker = new Worker(
       queue,
       async (job) => {
-        if (queue === SWEEPS_QUEUE) {
-          const sweep = SWEEPS.find((s) => s.def.name === job.name);
-          if (!sweep) throw new UnrecoverableError(`no sweep named ${job.name}`);
-          return withLogContext({ jobId: `${job.name}:${job.id}`, principal: "system:sweep" }, () =>
-            sweep.run(db),
-          );
-        }
-        const entry = JOBS.find((j) => j.def.queue === queue && j.def.name === job.name);
+        const entry = entryOf(queue, job.name);
         if (!entry) throw new UnrecoverableError(`no handler for job ${job.name}`);
         const parsed = entry.def.payload.safeParse(job.data);
         // A malformed payload will never get better: fail once, do not retry.
@@ -55,7 +49,8 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
     );
     worker.on("completed", (job, result) => {
       // A sweep that found nothing to do says nothing (one runs every minute).
-      if (queue !== SWEEPS_QUEUE || result) log(`${job.name} ${job.id} done: ${String(result)}`);
+      if (result || !entryOf(queue, job.name)?.def.quietWhenIdle)
+        log(`${job.name} ${job.id} done: ${String(result)}`);
     });
     worker.on("failed", (job, error) => log(`${job?.name} ${job?.id} failed: ${error.message}`));
     worker.on("error", (error) => log(`worker error: ${error.message}`));

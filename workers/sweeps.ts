@@ -6,7 +6,7 @@ import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presen
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
 import type { Db } from "../server/platform/db/client";
-import { defineSchedule } from "../server/platform/jobs/define-job";
+import { defineSchedule, type ScheduleDefinition } from "../server/platform/jobs/define-job";
 import { log } from "../server/platform/log/logger";
 import { sweepOutbox } from "./sweep-outbox";
 
@@ -14,7 +14,7 @@ const MINUTE = 60_000;
 const meterLog = log.child({ component: "billing" });
 
 interface Sweep {
-  def: ReturnType<typeof defineSchedule>;
+  def: ScheduleDefinition;
   /** What it did, for the log; nothing when there was nothing to do. */
   run: (db: Db) => Promise<string | undefined>;
 }

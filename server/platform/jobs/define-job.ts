@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * A job is a definition (this) plus a handler in workers/handlers/. The payload schema is
@@ -15,24 +15,34 @@ export interface JobDefinition<P extends z.ZodType> {
   backoffMs: number;
   /** Deterministic id for deduplication, or undefined for "always a new job". */
   jobId?: (payload: z.infer<P>) => string | undefined;
+  /** Its completion is logged only when the handler returned something (a sweep with work). */
+  quietWhenIdle?: boolean;
 }
 
 export function defineJob<P extends z.ZodType>(def: JobDefinition<P>) {
   return def;
 }
 
+export const SWEEPS_QUEUE = "sweeps";
+const ZNoPayload = z.object({});
+
 /**
  * A periodic sweep: a job on the `sweeps` queue that a BullMQ job scheduler enqueues every
  * `everyMs` (and once when the workers start). Any number of worker replicas upsert the same
  * scheduler, and BullMQ enqueues one job per period, so a sweep runs once per period in all.
  */
-export interface ScheduleDefinition {
-  name: string;
+export interface ScheduleDefinition extends JobDefinition<typeof ZNoPayload> {
   everyMs: number;
 }
 
-export function defineSchedule(def: ScheduleDefinition) {
-  return def;
+export function defineSchedule(def: { name: string; everyMs: number }): ScheduleDefinition {
+  return {
+    ...def,
+    queue: SWEEPS_QUEUE,
+    version: 1,
+    payload: ZNoPayload,
+    attempts: 1,
+    backoffMs: 0,
+    quietWhenIdle: true,
+  };
 }
-
-export const SWEEPS_QUEUE = "sweeps";
