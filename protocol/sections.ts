@@ -41,10 +41,6 @@ export const ZCapabilities = z.object({
 });
 export type Capabilities = z.infer<typeof ZCapabilities>;
 
-/** The sections a device can apply, from what it declared (nothing: the first release's). */
-export const sectionsOf = (capabilities: { sections: readonly string[] } | null | undefined) =>
-  capabilities ? capabilities.sections : LEGACY_SECTIONS;
-
 /** Top-level keys of a config that no section in `known` owns: sections of a newer control plane. */
 export function unknownKeys(config: object, known: readonly string[]): string[] {
   const owned = new Set(known.flatMap(keysOfSection));

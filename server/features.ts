@@ -39,7 +39,6 @@ type IntentParts<F> = F extends { intent: readonly (infer S)[] } ? PartOf<S> : n
 export type Intent = UnionToIntersection<IntentParts<Areas>>;
 
 export interface Registry {
-  features: readonly Feature[];
   intentSections: readonly IntentSection[];
   /** Parses a stored snapshot; keys of sections no longer registered are dropped. */
   intentSchema: z.ZodType<Intent>;
@@ -83,7 +82,6 @@ function buildRegistry(features: readonly Feature[]): Registry {
   return {
     compilerSections,
     ingestChannels,
-    features,
     intentSections,
     intentSchema: z.object(
       Object.fromEntries(intentSections.map((s) => [s.key, s.schema])),

@@ -17,7 +17,7 @@ import {
 import type { Tx } from "../../platform/db/client";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../platform/redis";
-import { bumpRevision } from "../fleet";
+import { bumpRevision, devicesReason } from "../fleet";
 
 /** How long the latest path report of a device is kept in Redis when it stops sending. */
 const PATH_REPORT_TTL_SECONDS = 3600;
@@ -92,11 +92,7 @@ async function writeStatuses(tx: Tx, orgId: string, statuses: ReadonlyMap<string
   const sites = new Set(inOverlay.map((s) => s.siteId));
   const names = changed.filter((d) => sites.has(d.siteId)).map((d) => d.hostname);
   if (names.length === 0) return;
-  const reason =
-    names.length === 1
-      ? `tunnel key of device ${names[0]}`
-      : `tunnel keys of ${names.length} devices (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})`;
-  await bumpRevision(tx, orgId, null, reason);
+  await bumpRevision(tx, orgId, null, devicesReason("tunnel key", "tunnel keys", names));
 }
 
 async function writePaths(tx: Tx, orgId: string, reports: readonly [string, PathReport][]) {

@@ -13,7 +13,7 @@ import type { IngestChannel } from "../../../platform/features/contract";
 import { latestPerDevice } from "../../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../../platform/redis";
 import { reconsiderDevices } from "../compile/publish";
-import { bumpRevision } from "../intent/revision";
+import { bumpRevision, devicesReason } from "../intent/revision";
 
 /** Sorted, as agents declare their sections. */
 const LEGACY = [...LEGACY_SECTIONS].sort();
@@ -103,11 +103,12 @@ export const presenceChannel = latestPerDevice({
     )
       return;
     const names = changed.map((d) => d.hostname);
-    const reason =
-      names.length === 1
-        ? `agent capabilities of device ${names[0]}`
-        : `agent capabilities of ${names.length} devices (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})`;
-    await bumpRevision(tx, orgId, null, reason);
+    await bumpRevision(
+      tx,
+      orgId,
+      null,
+      devicesReason("agent capabilities", "agent capabilities", names),
+    );
   },
 });
 

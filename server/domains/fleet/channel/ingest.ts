@@ -35,7 +35,6 @@ const ingestLog = baseLog.child({ component: "ingest" });
 /** A device renews at two thirds of its certificate's life; more than this is a fault. */
 const RENEWALS_PER_HOUR = 10;
 
-export type Log = IngestLog;
 // biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
 type AnyChannel = IngestChannel<any, any>;
 
@@ -75,14 +74,14 @@ const STOP_ATTEMPTS = 40;
 export interface IngestOptions {
   shared: boolean;
   flushMs?: number;
-  log?: Log;
+  log?: IngestLog;
 }
 
 export class FleetIngest {
   private batches = new Map<string, OrgBatch>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly log: Log;
+  private readonly log: IngestLog;
   private readonly channels: readonly AnyChannel[] = registry().ingestChannels;
   private stopped = false;
   private readonly unknownSeen = new Set<string>();
@@ -274,7 +273,7 @@ export function writeOrgBatch(
   db: Db,
   orgId: string,
   b: OrgBatch,
-  log: Log,
+  log: IngestLog,
   channels: readonly AnyChannel[] = registry().ingestChannels,
 ): Promise<{ advanced: boolean } | "busy"> {
   return withScope(db, { orgId }, async (tx) => {

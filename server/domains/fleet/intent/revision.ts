@@ -47,3 +47,10 @@ export async function bumpRevision(
   await afterCommit(tx, () => enqueue(compileJob, { orgId, revision }));
   return revision;
 }
+
+/** A revision's reason naming the devices it is for: "<what> of device a", or "<whats> of 7 devices (a, b, …)". */
+export function devicesReason(what: string, whats: string, hostnames: readonly string[]) {
+  if (hostnames.length === 1) return `${what} of device ${hostnames[0]}`;
+  const shown = hostnames.slice(0, 5).join(", ");
+  return `${whats} of ${hostnames.length} devices (${shown}${hostnames.length > 5 ? ", …" : ""})`;
+}
