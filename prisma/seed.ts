@@ -19,6 +19,7 @@ import { setTxOrg, withScope } from "../server/platform/db/with-tenant";
 import { env } from "../server/platform/env";
 import { closeQueues } from "../server/platform/jobs/queues";
 import { closeRedis } from "../server/platform/redis";
+import { userPrincipal } from "../server/platform/tenancy/principal";
 
 const PASSWORD = "patronus-demo";
 const db = createDb(env.DATABASE_URL);
@@ -45,7 +46,7 @@ const USERS: { email: string; name: string; org: string; role: Role }[] = [
 
 async function ensureUser(email: string, name: string) {
   const existing = await db.user.findUnique({ where: { email } });
-  if (existing) return existing;
+  if (existing) return userPrincipal(existing);
   const id = randomUUID();
   const user = await db.user.create({ data: { id, email, name, emailVerified: true } });
   await db.account.create({
@@ -57,7 +58,7 @@ async function ensureUser(email: string, name: string) {
       password: await hashPassword(PASSWORD),
     },
   });
-  return user;
+  return userPrincipal(user);
 }
 
 async function ensureOrg(o: (typeof ORGS)[number]) {
@@ -111,9 +112,9 @@ const DEMO_SITES = [
   { name: "Berlin branch", wanAddress: "198.51.100.30", lanPrefix: "10.30.0.0/16" },
 ];
 const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
-const acmeOwner = await db.user.findUniqueOrThrow({
-  where: { email: "it@acme.demo.patronus.dev" },
-});
+const acmeOwner = userPrincipal(
+  await db.user.findUniqueOrThrow({ where: { email: "it@acme.demo.patronus.dev" } }),
+);
 const tenant = {
   orgId: acme.id,
   orgSlug: acme.slug,

@@ -16,6 +16,7 @@ import { createEnrollmentToken } from "../server/domains/fleet/services/enrollme
 import { createDb } from "../server/platform/db/client";
 import { withScope } from "../server/platform/db/with-tenant";
 import { env } from "../server/platform/env";
+import { userPrincipal } from "../server/platform/tenancy/principal";
 
 const ROOT = path.resolve(".data/demo-fleet");
 const log = createLogger("info", undefined, { component: "demo-fleet" });
@@ -25,8 +26,9 @@ async function enrollMissing(): Promise<string[]> {
   const db = createDb(env.DATABASE_URL);
   try {
     const acme = await db.organization.findUnique({ where: { slug: "acme" } });
-    const owner = await db.user.findUnique({ where: { email: "it@acme.demo.patronus.dev" } });
-    if (!acme || !owner) throw new Error("the demo org is missing: run the seed first");
+    const user = await db.user.findUnique({ where: { email: "it@acme.demo.patronus.dev" } });
+    if (!acme || !user) throw new Error("the demo org is missing: run the seed first");
+    const owner = userPrincipal(user);
     const tenant = {
       orgId: acme.id,
       orgSlug: acme.slug,

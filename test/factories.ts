@@ -3,15 +3,17 @@ import { createCaller } from "../server/api/root";
 import type { SessionUser } from "../server/domains/identity/auth/session";
 import { createOrg } from "../server/domains/identity/services/org/create-org";
 import { getDb, type Role } from "../server/platform/db/client";
+import { userPrincipal } from "../server/platform/tenancy/principal";
 
 /** Factories: every test makes its own users and orgs, so tests never share state. */
 export const uid = () => randomBytes(4).toString("hex");
 
-export async function createUser(name = "Test User"): Promise<SessionUser> {
+/** A user, as a session user and as the user principal services take as actor. */
+export async function createUser(name = "Test User") {
   const id = randomUUID();
   const email = `user-${uid()}@example.test`;
   await getDb().user.create({ data: { id, email, name, emailVerified: true } });
-  return { id, email, name, emailVerified: true };
+  return userPrincipal({ id, email, name, emailVerified: true });
 }
 
 /** A router caller with a real context (real database), signed in as `user`. */

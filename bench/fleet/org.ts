@@ -3,7 +3,6 @@
 // per site with exactly as many uses as that site gets agents.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createCaller } from "../../server/api/root";
-import type { SessionUser } from "../../server/domains/identity/auth/session";
 import { createOrg } from "../../server/domains/identity/services/org/create-org";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
@@ -24,7 +23,8 @@ export interface BenchOrg {
 export async function createBenchOrg(n: number, perSite: number, log: (s: string) => void) {
   const db = getDb();
   const tag = randomBytes(4).toString("hex");
-  const owner: SessionUser = {
+  const owner = {
+    kind: "user" as const,
     id: randomUUID(),
     email: `bench-${tag}@example.test`,
     name: "Bench owner",

@@ -1,49 +1,83 @@
 // What app/ route handlers and server pages use outside tRPC: the server's HTTP surface.
 // app/ reaches the server only through server/api (test/architecture/import-rules.ts).
-import { randomUUID } from "node:crypto";
+// Every handler here is built by the platform's one route helper (defineRoute): bounded
+// body, request id, problem+json errors.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { toNextJsHandler } from "better-auth/next-js";
 import { stripeWebhookHandler } from "../domains/billing/services/webhook/http";
 import { enrollHandler, pollHandler } from "../domains/fleet/enrollment/http";
 import { auth } from "../domains/identity/auth/auth";
 import { getDb } from "../platform/db/client";
 import { env } from "../platform/env";
-import { withLogContext } from "../platform/log/logger";
+import { defineRoute, HttpError } from "../platform/http/route";
+import { createContext } from "./context";
+import { appRouter } from "./root";
 
 export { getSessionUser } from "../domains/identity/auth/session";
 export { enrollHandler, pollHandler, stripeWebhookHandler };
 
+/** The largest body the tRPC endpoint reads (a batch of form inputs is far smaller). */
+export const TRPC_MAX_BODY = 1024 * 1024;
+/** The largest body better-auth's routes read (credentials, a profile). */
+export const AUTH_MAX_BODY = 64 * 1024;
+
+/** /api/trpc/*: the portal's procedures. */
+export const trpcHandler = defineRoute({
+  name: "trpc",
+  maxBodyBytes: TRPC_MAX_BODY,
+  handle: ({ request }) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: request,
+      router: appRouter,
+      createContext: () => createContext(request.headers),
+    }),
+});
+
 /** better-auth's routes under /api/auth/*. */
-export const authHandlers = () => toNextJsHandler(auth);
+export function authHandlers() {
+  const { GET, POST } = toNextJsHandler(auth);
+  const route = (name: string, run: (req: Request) => Promise<Response>) =>
+    defineRoute({ name, maxBodyBytes: AUTH_MAX_BODY, handle: ({ request }) => run(request) });
+  return { GET: route("auth.get", GET), POST: route("auth.post", POST) };
+}
 
 /** GET /install.sh: the agent installer with this portal's URL filled in. */
-export async function installScript() {
-  const template = await readFile(path.join(process.cwd(), "edge-agent/install.sh.tmpl"), "utf8");
-  const body = template.replaceAll("__PORTAL_URL__", env.APP_URL.replace(/\/$/, ""));
-  return new Response(body, {
-    headers: { "content-type": "text/x-shellscript; charset=utf-8", "cache-control": "no-store" },
-  });
-}
+export const installScript = defineRoute({
+  name: "fleet.install-script",
+  maxBodyBytes: 0,
+  async handle() {
+    const template = await readFile(path.join(process.cwd(), "edge-agent/install.sh.tmpl"), "utf8");
+    const body = template.replaceAll("__PORTAL_URL__", env.APP_URL.replace(/\/$/, ""));
+    return new Response(body, {
+      headers: { "content-type": "text/x-shellscript; charset=utf-8", "cache-control": "no-store" },
+    });
+  },
+});
+
+/** GET /api/fleet/agent.mjs: the agent as one file (built by `npm run build:agent`). */
+export const agentBundle = defineRoute({
+  name: "fleet.agent-bundle",
+  maxBodyBytes: 0,
+  async handle() {
+    const file = path.join(process.cwd(), "dist/agent/patronus-agent.mjs");
+    const body = await readFile(file).catch(() => undefined);
+    if (!body)
+      throw new HttpError(
+        404,
+        "NOT_FOUND",
+        "The agent bundle is not built: run npm run build:agent",
+      );
+    return new Response(new Uint8Array(body), {
+      headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" },
+    });
+  },
+});
 
 /** The development mail outbox (MAIL_OUTBOX_UI), newest first; null when it is off. */
 export async function devOutbox() {
   if (!env.MAIL_OUTBOX_UI) return null;
   return getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
-}
-
-/**
- * Runs a request's handler with a request id in every log line it writes: the caller's
- * `x-request-id` when it is a plain token, else a new one, answered in the same header.
- */
-export async function withRequestLog(req: Request, handle: () => Promise<Response>) {
-  const given = req.headers.get("x-request-id");
-  const requestId = given && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
-  const res = await withLogContext({ requestId }, handle);
-  try {
-    res.headers.set("x-request-id", requestId);
-  } catch {
-    // immutable headers (a redirect): the id is still in the log
-  }
-  return res;
 }

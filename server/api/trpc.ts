@@ -7,11 +7,18 @@ import type { Db } from "../platform/db/client";
 import { setTxOrg, withScope } from "../platform/db/with-tenant";
 import { AppError, fromDatabaseError } from "../platform/errors";
 import { log, withLogContext } from "../platform/log/logger";
-import { can, type Permission } from "../platform/tenancy/permissions";
+import type { Permission } from "../platform/tenancy/permissions";
+import {
+  type Principal,
+  principalLabel,
+  scopesOf,
+  userPrincipal,
+} from "../platform/tenancy/principal";
 import { resolveMembership } from "../platform/tenancy/resolve-membership";
 
 export interface Context {
   db: Db;
+  /** The signed-in user (the portal's only principal kind today), or null. */
   user: SessionUser | null;
   headers: Headers;
 }
@@ -69,8 +76,12 @@ export const protectedProcedure = publicProcedure
   .meta({ access: "protected" })
   .use(({ ctx, next }) => {
     if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-    const user = ctx.user;
-    return withLogContext({ principal: `user:${user.id}` }, () => next({ ctx: { user } }));
+    // The user is the principal: services take it as the actor the audit log records.
+    const user = userPrincipal(ctx.user);
+    const principal: Principal = user;
+    return withLogContext({ principal: principalLabel(principal) }, () =>
+      next({ ctx: { user, principal } }),
+    );
   });
 
 export const ZOrgSelector = z.object({ orgSlug: z.string().min(1).max(64) });
@@ -89,8 +100,10 @@ export const tenantProcedure = protectedProcedure
       async (tx) => {
         const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
         await setTxOrg(tx, tenant.orgId);
+        // What this principal may do here, from the permission map (never from the kind).
+        const scopes = scopesOf(ctx.principal, tenant.role);
         const result = await withLogContext({ orgId: tenant.orgId }, () =>
-          next({ ctx: { tx, tenant } }),
+          next({ ctx: { tx, tenant, scopes } }),
         );
         // Throwing rolls the transaction back; the error is mapped by mapErrors above.
         if (!result.ok) throw result.error;
@@ -102,7 +115,7 @@ export const tenantProcedure = protectedProcedure
 
 export function permissionProcedure(permission: Permission) {
   return tenantProcedure.meta({ access: permission }).use(({ ctx, next }) => {
-    if (!can(ctx.tenant.role, permission)) {
+    if (!ctx.scopes.has(permission)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role cannot do ${permission}` });
     }
     return next();

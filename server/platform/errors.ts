@@ -43,5 +43,8 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
     return new AppError("CONFLICT", `A record with this ${fields} already exists`, { fields });
   }
   if (e?.code === "P2025") return new AppError("NOT_FOUND", "Record not found");
+  if (e?.code === "P2000") return new AppError("BAD_REQUEST", "A value is too long for its field");
+  if (e?.code === "P2020")
+    return new AppError("BAD_REQUEST", "A value is out of range for its field");
   return undefined;
 }

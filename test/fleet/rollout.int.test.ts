@@ -105,7 +105,12 @@ describe("config rollout", () => {
     for (const driver of f.fleet.drivers)
       expect(driver.current?.rules.map((r) => r.dst)).toEqual(["10.5.0.0/16"]);
     const audit = await api.audit.list({ orgSlug: org.slug });
-    expect(JSON.stringify(audit)).toContain("rollout.halted");
+    // halted by the progress job, and the audit log says so: a system principal
+    expect(audit.items.find((a) => a.action === "rollout.halted")).toMatchObject({
+      actorKind: "system",
+      actorId: "rollout.progress",
+      actorEmail: null,
+    });
 
     const back = await api.rollout.rollback({ orgSlug: org.slug, rolloutId: halted.id });
     expect(back.restored).toBe(good.revision);

@@ -12,6 +12,11 @@ describe("organizations, members and invitations", () => {
     expect(org.role).toBe("owner");
     const audit = await callerFor(owner).audit.list({ orgSlug: slug });
     expect(audit.items.map((a) => a.action)).toEqual(["org.create"]);
+    expect(audit.items[0]).toMatchObject({
+      actorKind: "user",
+      actorId: owner.id,
+      actorEmail: owner.email,
+    });
   });
 
   it("refuses a taken slug with CONFLICT", async () => {

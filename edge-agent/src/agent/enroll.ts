@@ -69,10 +69,17 @@ async function post(url: string, body: unknown): Promise<EnrollResponse> {
     );
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } }).error;
+    // A problem (RFC 9457): detail and code; portals before it sent error.{code,message}.
+    const p = json as {
+      detail?: unknown;
+      code?: unknown;
+      error?: { code?: string; message?: string };
+    };
+    const detail = typeof p.detail === "string" ? p.detail : p.error?.message;
+    const code = typeof p.code === "string" ? p.code : p.error?.code;
     throw new EnrollError(
-      err?.message ?? `the portal answered ${res.status}`,
-      err?.code ?? `http_${res.status}`,
+      detail ?? `the portal answered ${res.status}`,
+      code ?? `http_${res.status}`,
     );
   }
   const r = ZEnrollResponse.safeParse(json);

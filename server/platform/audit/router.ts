@@ -13,6 +13,9 @@ export const auditRouter = router({
         items: z.array(
           z.object({
             id: z.string(),
+            /** user | apiKey | device | system; null on entries from before principals. */
+            actorKind: z.string().nullable(),
+            actorId: z.string().nullable(),
             actorEmail: z.string().nullable(),
             action: z.string(),
             targetType: z.string(),

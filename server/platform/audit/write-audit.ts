@@ -1,9 +1,10 @@
 import type { Prisma, Tx } from "../db/client";
+import type { Principal } from "../tenancy/principal";
 
-export interface Actor {
-  id: string;
-  email: string;
-}
+/** Who did it: any principal (a user, an API key, a device, a system job). */
+export type Actor = Principal;
+/** For what only a person can do (accept an invitation, own an org, be billed). */
+export type UserActor = Extract<Principal, { kind: "user" }>;
 
 export interface AuditEntry {
   orgId: string;
@@ -15,12 +16,13 @@ export interface AuditEntry {
 }
 
 /** Every mutation calls this inside its own transaction, so the log never disagrees. */
-export async function writeAudit(tx: Tx, actor: Actor | null, entry: AuditEntry) {
+export async function writeAudit(tx: Tx, actor: Actor, entry: AuditEntry) {
   await tx.auditLog.create({
     data: {
       orgId: entry.orgId,
-      actorId: actor?.id ?? null,
-      actorEmail: actor?.email ?? null,
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorEmail: actor.kind === "user" ? actor.email : null,
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId ?? null,

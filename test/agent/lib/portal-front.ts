@@ -24,7 +24,7 @@ export async function startPortalFront(o: {
   const server = createServer(async (req, res) => {
     try {
       if (req.method === "GET" && req.url === "/install.sh") {
-        const r = await installScript();
+        const r = await installScript(new Request("http://localhost/install.sh"));
         res.writeHead(r.status, Object.fromEntries(r.headers));
         return res.end(await r.text());
       }

@@ -37,6 +37,6 @@ describe("billing off", () => {
       }),
     );
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: "Billing is not enabled here" });
+    expect(await res.json()).toMatchObject({ status: 404, detail: "Billing is not enabled here" });
   });
 });

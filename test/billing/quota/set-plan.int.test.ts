@@ -45,7 +45,8 @@ describe("billing:set-plan", () => {
     );
     expect(await auditOf(orgId, "billing.plan_override")).toMatchObject([
       {
-        actorEmail: "operator",
+        actorKind: "system",
+        actorId: "operator",
         after: { planOverride: "enterprise", customLimits: { sites: 4, includedGb: 2.5 } },
       },
     ]);

@@ -59,7 +59,11 @@ describe("a customer deleted in Stripe", () => {
     expect(await invoiceCount(org.orgId)).toBe(1);
     const audit = await auditOf(org.orgId, "billing.customer_deleted");
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ targetId: customerId, actorEmail: "stripe" });
+    expect(audit[0]).toMatchObject({
+      targetId: customerId,
+      actorKind: "system",
+      actorId: "stripe",
+    });
     // Once: a later re-sync of the deleted customer finds nothing of it any more.
     expect(await resyncCustomer(getDb(), customerId, org.orgId)).toEqual({
       orgId: null,

@@ -50,7 +50,10 @@ describe("Stripe unreachable during a webhook", () => {
 
     cutStripe(true);
     const failed = await deliver(event);
-    expect(failed).toEqual({ status: 500, json: { error: expect.any(String) } });
+    expect(failed).toMatchObject({
+      status: 500,
+      json: { status: 500, detail: expect.any(String) },
+    });
     const row = await getDb().stripeEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(row.processedAt).toBeNull();
     expect(await account()).toMatchObject({ planKey: "free", subscriptionStatus: null });

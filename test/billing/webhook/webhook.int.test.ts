@@ -48,7 +48,8 @@ describe("Stripe webhook", () => {
       ["garbage header", await post(body, "nonsense")],
     ] as const) {
       expect(res.status, name).toBe(400);
-      expect(await res.json(), name).toEqual({ error: expect.any(String) });
+      expect(res.headers.get("content-type"), name).toBe("application/problem+json");
+      expect(await res.json(), name).toMatchObject({ status: 400, detail: expect.any(String) });
     }
     expect(await eventRow(event.id)).toBeNull();
   });
@@ -61,10 +62,13 @@ describe("Stripe webhook", () => {
     });
     const res = await post(body, signature);
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: "The payload is not valid JSON" });
+    expect(await res.json()).toMatchObject({
+      status: 400,
+      detail: "The payload is not valid JSON",
+    });
   });
 
-  it("refuses a body declared larger than 1 MB before reading it, and one that is", async () => {
+  it("refuses a body declared larger than 1 MB before reading it, and one that is (413)", async () => {
     const event = stub.events.at(-1) ?? ({ id: "evt_x" } as Stripe.Event);
     const { body, signature } = stub.sign(event);
     const declared = await POST(
@@ -75,10 +79,10 @@ describe("Stripe webhook", () => {
       }),
     );
     expect(declared.status).toBe(413);
-    expect(await declared.json()).toEqual({ error: "Payload too large" });
+    expect(await declared.json()).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
     const big = await post(" ".repeat(1_000_001), signature);
-    expect(big.status).toBe(400);
-    expect(await big.json()).toEqual({ error: "Payload too large" });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
   });
 
   it("records unknown event types and answers 200", async () => {

@@ -111,7 +111,7 @@ describe("enrollment refusals", () => {
       const res = await post(request(t.token, csrPem));
       expect(res, name).toMatchObject({
         status: 401,
-        type: "application/json",
+        type: "application/problem+json",
         json: { error: { code: "UNAUTHORIZED", message: expect.stringMatching(message) } },
       });
       if (t.id) expect(await tokenUses(tenant, t.id), name).toBe(uses);
@@ -150,25 +150,49 @@ describe("enrollment refusals", () => {
         "application/json",
         /^invalid message: csr: /,
       ],
+    ];
+    const refusals: [string, string, string, number, string, RegExp][] = [
+      ...cases.map(
+        ([name, body, type, message]) =>
+          [name, body, type, 400, "BAD_REQUEST", message] as [
+            string,
+            string,
+            string,
+            number,
+            string,
+            RegExp,
+          ],
+      ),
       [
         "a form post",
         `token=${t.token}`,
         "application/x-www-form-urlencoded",
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
         /^Send the request as application\/json$/,
       ],
       [
         "an oversized body",
         request(t.token, csrPem).replace('"box"', `"${"x".repeat(300_000)}"`),
         "application/json",
-        /^Request body too large$/,
+        413,
+        "PAYLOAD_TOO_LARGE",
+        /^The request body is larger than \d+ bytes$/,
       ],
     ];
-    for (const [name, body, type, message] of cases) {
+    for (const [name, body, type, status, code, message] of refusals) {
       const res = await post(body, type);
       expect(res, name).toMatchObject({
-        status: 400,
-        type: "application/json",
-        json: { error: { code: "BAD_REQUEST", message: expect.stringMatching(message) } },
+        status,
+        type: "application/problem+json",
+        // `error` is the shape first-release agents read; `detail`/`code` the RFC 9457 one
+        json: {
+          status,
+          code,
+          detail: expect.stringMatching(message),
+          requestId: expect.any(String),
+          error: { code, message: expect.stringMatching(message) },
+        },
       });
     }
     expect(await devicesOf(tenant.orgId)).toEqual([]);

@@ -1,17 +1,3 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "@/server/api/context";
-import { withRequestLog } from "@/server/api/handlers";
-import { appRouter } from "@/server/api/root";
+import { trpcHandler } from "@/server/api/handlers";
 
-function handler(req: Request) {
-  return withRequestLog(req, () =>
-    fetchRequestHandler({
-      endpoint: "/api/trpc",
-      req,
-      router: appRouter,
-      createContext: () => createContext(req.headers),
-    }),
-  );
-}
-
-export { handler as GET, handler as POST };
+export { trpcHandler as GET, trpcHandler as POST };

@@ -28,7 +28,7 @@ export default async function AuditPage({ params }: { params: Promise<{ slug: st
                 <td className="py-2 whitespace-nowrap">
                   {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
                 </td>
-                <td className="py-2">{e.actorEmail ?? "system"}</td>
+                <td className="py-2">{actorLabel(e)}</td>
                 <td className="py-2 font-mono text-xs">{e.action}</td>
                 <td className="py-2 font-mono text-xs text-slate-700">
                   {e.before ? `${JSON.stringify(e.before)} → ` : ""}
@@ -41,4 +41,21 @@ export default async function AuditPage({ params }: { params: Promise<{ slug: st
       </Card>
     </>
   );
+}
+
+const KIND_LABELS: Record<string, string> = {
+  apiKey: "API key",
+  device: "device",
+  system: "system",
+};
+
+/** A user by email; an API key, device or system job by kind and id. */
+function actorLabel(e: {
+  actorKind: string | null;
+  actorId: string | null;
+  actorEmail: string | null;
+}) {
+  if (e.actorEmail) return e.actorEmail;
+  if (!e.actorKind || e.actorKind === "user") return "system";
+  return `${KIND_LABELS[e.actorKind] ?? e.actorKind} ${e.actorId ?? ""}`.trim();
 }

@@ -94,13 +94,18 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
         pollTokenHash: token.autoApprove ? null : poll.hash,
       },
     });
-    await writeAudit(tx, null, {
-      orgId: token.orgId,
-      action: "device.enroll",
-      targetType: "device",
-      targetId: device.id,
-      after: { hostname: device.hostname, status: device.status, tokenId: token.id },
-    });
+    // The device enrolls itself, vouched for by the token recorded beside it.
+    await writeAudit(
+      tx,
+      { kind: "device", id: device.id, orgId: token.orgId },
+      {
+        orgId: token.orgId,
+        action: "device.enroll",
+        targetType: "device",
+        targetId: device.id,
+        after: { hostname: device.hostname, status: device.status, tokenId: token.id },
+      },
+    );
     if (!token.autoApprove) {
       return {
         status: "pending" as const,

@@ -5,6 +5,7 @@
 import { parseIntent } from "../../../features";
 import { writeAudit } from "../../../platform/audit/write-audit";
 import { Prisma, type Tx } from "../../../platform/db/client";
+import { systemPrincipal } from "../../../platform/tenancy/principal";
 import { compiledHash, declaredSections } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
 import { loadSiteCompiler } from "../compile/load-compiler";
@@ -99,7 +100,7 @@ export async function halt(
     data: { status: "halted", haltReason: reason.slice(0, 500), finishedAt: new Date() },
   });
   // The alert: in the audit log and on the rollouts page; notifications build on this.
-  await writeAudit(tx, null, {
+  await writeAudit(tx, systemPrincipal("rollout.progress"), {
     orgId,
     action: "rollout.halted",
     targetType: "rollout",

@@ -1,4 +1,4 @@
-import type { Actor } from "../../../../platform/audit/write-audit";
+import type { UserActor } from "../../../../platform/audit/write-audit";
 import type { Tx } from "../../../../platform/db/client";
 import { stripe } from "../stripe-client";
 import { stripeCall } from "./stripe-call";
@@ -17,7 +17,7 @@ export async function lockBilling(tx: Tx, orgId: string) {
  * parameters). Name and email follow in an update, which is idempotent by nature.
  * Runs in a transaction scoped to `orgId`.
  */
-export async function ensureCustomer(tx: Tx, orgId: string, actor: Actor) {
+export async function ensureCustomer(tx: Tx, orgId: string, actor: UserActor) {
   await lockBilling(tx, orgId);
   const account = await tx.billingAccount.findUnique({
     where: { orgId },

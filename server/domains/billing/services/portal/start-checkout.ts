@@ -1,4 +1,4 @@
-import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
+import { type UserActor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Tx } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
 import { AppError } from "../../../../platform/errors";
@@ -19,7 +19,7 @@ import { billingPageUrl } from "./urls";
  */
 export async function startCheckout(
   tx: Tx,
-  actor: Actor,
+  actor: UserActor,
   tenant: TenantContext,
   input: { plan: "standard" },
 ) {

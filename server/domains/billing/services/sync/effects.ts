@@ -1,9 +1,11 @@
-// What a billing change leaves behind: an audit entry (actor "stripe", "system" or
-// "operator", since no signed-in user made it) and mail to the org's owners.
+// What a billing change leaves behind: an audit entry (a system principal: "stripe",
+// "system" or "operator", since no signed-in user made it) and mail to the org's owners.
+import { writeAudit } from "../../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
 import type { MailInput } from "../../../../platform/mail/queue-mail";
 import { queueMail } from "../../../../platform/mail/queue-mail";
+import { systemPrincipal } from "../../../../platform/tenancy/principal";
 
 export async function billingAudit(
   tx: Tx,
@@ -11,17 +13,13 @@ export async function billingAudit(
   action: string,
   detail: { targetId?: string | null; before?: unknown; after?: unknown; by?: string } = {},
 ) {
-  await tx.auditLog.create({
-    data: {
-      orgId,
-      actorId: null,
-      actorEmail: detail.by ?? "stripe",
-      action,
-      targetType: "billing",
-      targetId: detail.targetId ?? null,
-      before: (detail.before ?? undefined) as Prisma.InputJsonValue | undefined,
-      after: (detail.after ?? undefined) as Prisma.InputJsonValue | undefined,
-    },
+  await writeAudit(tx, systemPrincipal(detail.by ?? "stripe"), {
+    orgId,
+    action,
+    targetType: "billing",
+    targetId: detail.targetId ?? null,
+    before: (detail.before ?? undefined) as Prisma.InputJsonValue | undefined,
+    after: (detail.after ?? undefined) as Prisma.InputJsonValue | undefined,
   });
 }
 

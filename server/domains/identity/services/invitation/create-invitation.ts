@@ -1,4 +1,4 @@
-import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
+import { type UserActor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Role, Tx } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
 import { AppError } from "../../../../platform/errors";
@@ -15,7 +15,7 @@ import { INVITATION_TTL_MS, newInvitationToken } from "./token";
  */
 export async function createInvitation(
   tx: Tx,
-  actor: Actor,
+  actor: UserActor,
   tenant: TenantContext,
   input: { email: string; role: Role },
 ) {

@@ -1,4 +1,4 @@
-import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
+import { type UserActor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Db, Tx } from "../../../../platform/db/client";
 import { setTxOrg, withScope } from "../../../../platform/db/with-tenant";
 import { AppError, notFound } from "../../../../platform/errors";
@@ -41,7 +41,7 @@ export async function getInvitation(db: Db, token: string) {
  * Accepts an invitation for the signed-in user: one use, before expiry, and only by the
  * address it was sent to. The membership and the invitation's use commit together.
  */
-export async function acceptInvitation(db: Db, actor: Actor, token: string) {
+export async function acceptInvitation(db: Db, actor: UserActor, token: string) {
   const tokenHash = hashInvitationToken(token);
   return withScope(db, { userId: actor.id, inviteTokenHash: tokenHash }, async (tx) => {
     const { invitation, status } = await findByToken(tx, token);

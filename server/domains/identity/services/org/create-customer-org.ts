@@ -1,4 +1,4 @@
-import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
+import { type UserActor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Tx } from "../../../../platform/db/client";
 import { setTxOrg } from "../../../../platform/db/with-tenant";
 import { AppError } from "../../../../platform/errors";
@@ -12,7 +12,7 @@ import type { CreateOrgInput } from "./create-org";
  */
 export async function createCustomerOrg(
   tx: Tx,
-  actor: Actor,
+  actor: UserActor,
   tenant: TenantContext,
   input: Omit<CreateOrgInput, "kind">,
 ) {

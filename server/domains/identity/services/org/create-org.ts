@@ -1,4 +1,4 @@
-import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
+import { type UserActor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Db } from "../../../../platform/db/client";
 import { setTxOrg, withScope } from "../../../../platform/db/with-tenant";
 
@@ -9,7 +9,7 @@ export interface CreateOrgInput {
 }
 
 /** Creates an org with the actor as its owner. A taken slug is a CONFLICT. */
-export async function createOrg(db: Db, actor: Actor, input: CreateOrgInput) {
+export async function createOrg(db: Db, actor: UserActor, input: CreateOrgInput) {
   return withScope(db, { userId: actor.id }, async (tx) => {
     const org = await tx.organization.create({ data: input });
     await setTxOrg(tx, org.id);
