@@ -11,11 +11,19 @@
 #include "maps.h"
 #include "parsing.h"
 
-#define CT_TIMEOUT_SYN (60ULL * NSEC_PER_SEC)
-#define CT_TIMEOUT_TCP (3600ULL * NSEC_PER_SEC)
-#define CT_TIMEOUT_CLOSE (10ULL * NSEC_PER_SEC)
-#define CT_TIMEOUT_NEW (60ULL * NSEC_PER_SEC)
-#define CT_TIMEOUT_EST (180ULL * NSEC_PER_SEC)
+/* Idle timeouts in seconds; the reaper (CT_TIMEOUT in constants.ts) uses the same. */
+enum ct_timeout_sec {
+	CT_TIMEOUT_SYN_SEC = 60,
+	CT_TIMEOUT_TCP_SEC = 3600,
+	CT_TIMEOUT_CLOSE_SEC = 10,
+	CT_TIMEOUT_NEW_SEC = 60,
+	CT_TIMEOUT_EST_SEC = 180,
+};
+#define CT_TIMEOUT_SYN (CT_TIMEOUT_SYN_SEC * NSEC_PER_SEC)
+#define CT_TIMEOUT_TCP (CT_TIMEOUT_TCP_SEC * NSEC_PER_SEC)
+#define CT_TIMEOUT_CLOSE (CT_TIMEOUT_CLOSE_SEC * NSEC_PER_SEC)
+#define CT_TIMEOUT_NEW (CT_TIMEOUT_NEW_SEC * NSEC_PER_SEC)
+#define CT_TIMEOUT_EST (CT_TIMEOUT_EST_SEC * NSEC_PER_SEC)
 
 static __always_inline void flow_reverse(const struct flow_key *k, struct flow_key *r)
 {

@@ -1,7 +1,8 @@
 #pragma once
 #include "maps.h"
 
-/* Why a packet got its verdict. The TS side mirrors this list (counters.ts);
+/* Why a packet got its verdict: counters[slot * R_MAX + reason]. The TS side
+ * mirrors this list (REASONS in constants.ts; checked against BTF);
  * verdict = drop for the *_DROP / DENY reasons, pass otherwise. */
 enum reason {
 	R_PASS_NON_IP = 0,

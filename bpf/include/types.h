@@ -1,16 +1,24 @@
 /* Map key/value structs shared by every program. The TypeScript codecs in
- * edge-agent/src/dataplane/codecs.ts mirror these; a test compares them with
- * the BTF of the built object, so any layout change here must be made there too. */
+ * edge-agent/src/dataplane/structs.ts mirror these; a test compares them with
+ * the BTF of the built object, so any layout change here must be made there too.
+ *
+ * The values the agent writes into these structs or decodes from them (actions,
+ * flags, states, limits) are enums, not #defines, so that they reach BTF too
+ * (through the anchor in btf_anchor.h): the same test compares each of them with
+ * its table in edge-agent/src/dataplane/constants.ts, member by member. */
 #pragma once
 #include <linux/types.h>
 
-#define MAX_IFACES 64 /* counter rows */
-#define MAX_IFINDEX 4096 /* interfaces with a higher ifindex use entry 0 */
-#define MAX_RULES 64 /* one bit per rule in the LPM bitmaps */
-#define MAX_SERVICES 64
-#define MAX_BACKENDS 1024
-#define MAGLEV_M 4099 /* prime; ring size per service, agent computes the table */
-#define MAX_APPS 1024
+/* Sizes and index strides the agent computes with. */
+enum dp_limits {
+	MAX_IFACES = 64, /* counter rows */
+	MAX_IFINDEX = 4096, /* interfaces with a higher ifindex use entry 0 */
+	MAX_RULES = 64, /* one bit per rule in the LPM bitmaps */
+	MAX_SERVICES = 64,
+	MAX_BACKENDS = 1024,
+	MAGLEV_M = 4099, /* prime; ring size per service, agent computes the table */
+	MAX_APPS = 1024,
+};
 
 /* Addresses are 16 bytes everywhere (IPv4 as ::ffff:a.b.c.d) so one map and one
  * code path serve both families. */
@@ -26,9 +34,7 @@ struct flow_key {
 enum ct_state { CT_NEW = 0, CT_SYN_SENT = 1, CT_ESTABLISHED = 2, CT_CLOSING = 3 };
 enum ct_dir { CT_DIR_ORIG = 0, CT_DIR_REPLY = 1 };
 enum nat_kind { NAT_NONE = 0, NAT_SRC = 1, NAT_DST = 2 };
-#define CT_F_LB 1
-#define CT_F_LOG 2
-#define CT_F_SEEN_REPLY 4
+enum ct_flags { CT_F_LB = 1 << 0, CT_F_LOG = 1 << 1, CT_F_SEEN_REPLY = 1 << 2 };
 
 struct ct_entry {
 	__u64 expires; /* CLOCK_MONOTONIC ns; the agent's reaper deletes pairs past it */
@@ -39,7 +45,7 @@ struct ct_entry {
 	__u8 nat; /* enum nat_kind */
 	__u8 state; /* enum ct_state */
 	__u8 dir; /* enum ct_dir */
-	__u8 flags;
+	__u8 flags; /* enum ct_flags */
 	__u16 app_id;
 	__u32 mark;
 	__u16 rule_id;
@@ -52,18 +58,20 @@ struct ct_entry {
 struct if_config {
 	__u32 slot; /* counter row, < MAX_IFACES */
 	__u8 default_action; /* enum policy_action for packets no rule matches */
-	__u8 malformed_action; /* XDP_DROP or XDP_PASS */
-	__u8 flags; /* IFC_F_* */
+	__u8 malformed_action; /* enum xdp_action: XDP_DROP or XDP_PASS */
+	__u8 flags; /* enum ifc_flags */
 	__u8 pad;
 	__u64 rl_cost_ns; /* per-source rate limit: 1e9 / packets-per-second, 0 = off */
 	__u64 rl_burst_ns; /* burst * cost */
 	__u64 syn_cost_ns; /* SYN guard per destination, same encoding */
 	__u64 syn_burst_ns;
 };
-#define IFC_F_POLICY 1
-#define IFC_F_APP_RULES 2 /* classify on ingress because some rule matches app id */
-#define IFC_F_SNAT 4
-#define IFC_F_VALID 0x80 /* set by the agent: zeroed array slots are "unconfigured" */
+enum ifc_flags {
+	IFC_F_POLICY = 1 << 0,
+	IFC_F_APP_RULES = 1 << 1, /* classify on ingress because some rule matches app id */
+	IFC_F_SNAT = 1 << 2,
+	IFC_F_VALID = 1 << 7, /* set by the agent: zeroed array slots are "unconfigured" */
+};
 
 enum policy_action { ACT_DENY = 0, ACT_ALLOW = 1, ACT_ALLOW_LOG = 2 };
 
@@ -104,20 +112,19 @@ struct svc_key {
 
 struct svc_value {
 	__u32 ring; /* index of this service's Maglev ring */
-	__u32 flags; /* SVC_F_* */
+	__u32 flags; /* enum svc_flags */
 	__u32 backend_id; /* SVC_F_DNAT: the single target (port forwarding) */
 	__u32 pad;
 };
-#define SVC_F_MAGLEV 1
-#define SVC_F_DNAT 2
+enum svc_flags { SVC_F_MAGLEV = 1 << 0, SVC_F_DNAT = 1 << 1 };
 
 struct backend {
 	__be32 addr;
 	__be16 port;
-	__u8 flags; /* BE_F_* */
+	__u8 flags; /* enum backend_flags */
 	__u8 pad;
 };
-#define BE_F_VALID 1
+enum backend_flags { BE_F_VALID = 1 << 0 };
 
 struct rl_state {
 	__u64 tat; /* GCRA theoretical arrival time, ns */
@@ -136,11 +143,12 @@ struct app_value {
 
 struct steer_value {
 	__u32 mark; /* fwmark -> ip rule -> routing table -> tunnel */
-	__u8 dscp; /* 0xff = leave untouched */
+	__u8 dscp; /* STEER_DSCP_KEEP = leave untouched */
 	__u8 flags; /* STEER_F_VALID: array slots of unknown apps read as zero */
 	__u8 pad[2];
 };
-#define STEER_F_VALID 1
+enum steer_flags { STEER_F_VALID = 1 << 0 };
+enum steer_dscp { STEER_DSCP_KEEP = 0xff };
 
 struct snat_value {
 	__be32 addr; /* masquerade address */
@@ -151,7 +159,7 @@ struct snat_value {
 struct log_event {
 	struct flow_key key;
 	__u16 rule_id;
-	__u8 action;
+	__u8 action; /* enum policy_action */
 	__u8 ifslot;
 	__u32 len;
 };

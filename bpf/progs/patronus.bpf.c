@@ -13,6 +13,10 @@
 #include "maglev.h"
 #include "nat.h"
 #include "classify.h"
+#include "btf_anchor.h"
+
+/* Never read: puts the enums shared with the agent into BTF (see btf_anchor.h). */
+static const struct btf_shared_enums *const btf_shared_enums __attribute__((used));
 
 static const struct if_config default_cfg = { .default_action = ACT_ALLOW,
 					      .malformed_action = XDP_DROP };
@@ -205,7 +209,7 @@ int tc_ingress(struct __sk_buff *skb)
 	}
 	if (s->mark)
 		skb->mark = s->mark;
-	if (s->dscp != 0xff)
+	if (s->dscp != STEER_DSCP_KEEP)
 		set_dscp((void *)(long)skb->data, (void *)(long)skb->data_end, &p, s->dscp);
 	count(cfg->slot, R_STEERED, p.len);
 	return TC_ACT_OK;

@@ -6,6 +6,8 @@ import {
   BackendFlags,
   IfFlags,
   MAGLEV_M,
+  SteerDscp,
+  SteerFlags,
   SvcFlags,
   Xdp,
 } from "./constants";
@@ -126,11 +128,11 @@ export interface AppClass {
   steer?: { mark: number; dscp?: number };
 }
 
-/** Steering entry of an app: mark, DSCP (0xff: leave as is), flags (1 = valid). */
+/** Steering entry of an app: mark, DSCP (none: leave as is), valid flag. */
 export const steerEntry = (steer: { mark: number; dscp?: number }) => ({
   mark: steer.mark,
-  dscp: steer.dscp ?? 0xff,
-  flags: 1,
+  dscp: steer.dscp ?? SteerDscp.keep,
+  flags: SteerFlags.valid,
 });
 
 /** Batched per map (one loader round trip each): port ranges expand to many entries. */

@@ -1,5 +1,5 @@
 // Flow table export and the conntrack reaper.
-import { ctTimeout, Nat } from "./constants";
+import { CtDir, ctTimeout, Nat } from "./constants";
 import type { Dataplane } from "./dataplane";
 
 export interface FlowKey {
@@ -96,7 +96,7 @@ export async function exportFlows(dp: Dataplane): Promise<FlowRecord[]> {
   const rows = await dumpConntrack(dp);
   const byId = new Map(rows.map((r) => [id(r.key), r]));
   return rows
-    .filter((r) => r.entry.dir === 0)
+    .filter((r) => r.entry.dir === CtDir.orig)
     .map((r) => {
       const reply = byId.get(id(peerKey(r.key, r.entry)))?.entry;
       return {

@@ -12,7 +12,15 @@ import {
   setSnat,
   steerEntry,
 } from "../../dataplane/config";
-import { Action, BackendFlags, IfFlags, MAX_RULES, SvcFlags } from "../../dataplane/constants";
+import {
+  Action,
+  BackendFlags,
+  IfFlags,
+  MAX_RULES,
+  SteerDscp,
+  SteerFlags,
+  SvcFlags,
+} from "../../dataplane/constants";
 import type { Dataplane } from "../../dataplane/dataplane";
 import { activeBank } from "../../dataplane/policy-apply";
 import type { DataplanePlan } from "./dataplane-plan";
@@ -88,8 +96,8 @@ export async function writeApps(dp: Dataplane, apps: readonly AppClass[]) {
     if (keep.prefixes.get(lpmId(row.key)) !== row.values[0]!.app_id)
       await dp.del("app_prefixes", row.key);
   for (const row of await dp.dump<{ v: number }, Steer>("steering"))
-    if (row.values[0]!.flags & 1 && !keep.steering.has(row.key.v))
-      await dp.put("steering", row.key, { mark: 0, dscp: 0xff, flags: 0 });
+    if (row.values[0]!.flags & SteerFlags.valid && !keep.steering.has(row.key.v))
+      await dp.put("steering", row.key, { mark: 0, dscp: SteerDscp.keep, flags: 0 });
 }
 
 /** Back to an unconfigured data plane: no rules, services or SNAT; the WAN link's
