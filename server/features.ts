@@ -6,6 +6,7 @@ import { z } from "zod";
 import { UPLINK } from "../protocol";
 import * as billing from "./domains/billing";
 import * as fleet from "./domains/fleet";
+import * as identity from "./domains/identity";
 import * as overlay from "./domains/overlay";
 import * as policy from "./domains/policy";
 import * as sites from "./domains/sites";
@@ -15,6 +16,7 @@ import type {
   IngestChannel,
   IntentSection,
 } from "./platform/features/contract";
+import type { PermissionMap } from "./platform/tenancy/permissions";
 
 // A function, not a constant: domains import this module while it may still be loading
 // (fleet's pipelines read the registry, and the registry lists fleet's sections), so
@@ -22,9 +24,16 @@ import type {
 // Order matters where pipelines run sections in turn: intent sections restore in this order
 // (sites before what names them) and ingest channels write in it (the fleet's state first).
 const AREAS = () =>
-  [fleet.feature, sites.feature, policy.feature, overlay.feature, billing.feature] as const;
+  [
+    identity.feature,
+    fleet.feature,
+    sites.feature,
+    policy.feature,
+    overlay.feature,
+    billing.feature,
+  ] as const;
 
-type Areas = ReturnType<typeof AREAS>[number];
+export type Areas = ReturnType<typeof AREAS>[number];
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
   u: infer I,
 ) => void
@@ -46,6 +55,8 @@ export interface Registry {
   compilerSections: readonly CompilerSection<any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
   ingestChannels: readonly IngestChannel<any, any>[];
+  /** Every area's permissions in one map (server/permissions.ts reads it). */
+  permissions: PermissionMap;
 }
 
 function unique(kind: string, names: string[]) {
@@ -79,7 +90,10 @@ function buildRegistry(features: readonly Feature[]): Registry {
   // The broker lets devices publish on these channels only; a new area uses telemetry/<kind>.
   const closed = ingestChannels.find((c) => !(UPLINK as readonly string[]).includes(c.channel));
   if (closed) throw new Error(`no device may publish on "${closed.channel}": use telemetry/<kind>`);
+  const permissionNames = features.flatMap((f) => Object.keys(f.permissions ?? {}));
+  unique("permissions", permissionNames);
   return {
+    permissions: Object.assign({}, ...features.map((f) => f.permissions ?? {})),
     compilerSections,
     ingestChannels,
     intentSections,

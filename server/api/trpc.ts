@@ -3,17 +3,12 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { SessionUser } from "../domains/identity/auth/session";
 import { fieldErrors } from "../domains/identity/auth/validation";
+import { type Permission, scopesOf } from "../permissions";
 import type { Db } from "../platform/db/client";
 import { setTxOrg, withScope } from "../platform/db/with-tenant";
 import { AppError, fromDatabaseError } from "../platform/errors";
 import { log, withLogContext } from "../platform/log/logger";
-import type { Permission } from "../platform/tenancy/permissions";
-import {
-  type Principal,
-  principalLabel,
-  scopesOf,
-  userPrincipal,
-} from "../platform/tenancy/principal";
+import { type Principal, principalLabel, userPrincipal } from "../platform/tenancy/principal";
 import { resolveMembership } from "../platform/tenancy/resolve-membership";
 
 export interface Context {
@@ -70,7 +65,12 @@ const mapErrors = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).meta({ access: "public" });
+/**
+ * No default meta: a procedure states its access (`.meta({ access: "public" })`, or through
+ * protectedProcedure / permissionProcedure), so the isolation matrix can tell one that never
+ * did.
+ */
+export const publicProcedure = t.procedure.use(mapErrors);
 
 export const protectedProcedure = publicProcedure
   .meta({ access: "protected" })

@@ -1,23 +1,32 @@
+import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { appRouter } from "../../server/api/root";
-import type { Meta } from "../../server/api/trpc";
+import {
+  type Meta,
+  permissionProcedure,
+  protectedProcedure,
+  publicProcedure,
+  router,
+} from "../../server/api/trpc";
 import type { SessionUser } from "../../server/domains/identity/auth/session";
+import { allPermissions, can, type Permission } from "../../server/permissions";
 import { closeQueues } from "../../server/platform/jobs/queues";
-import { can, type Permission, ROLES } from "../../server/platform/tenancy/permissions";
+import { ROLES } from "../../server/platform/tenancy/permissions";
 import { addMember, callerFor, createOrgWithOwner } from "../factories";
-import { MATRIX } from "./isolation-matrix";
+import { declarationProblems, MATRIX, type ProcedureDefs } from "./isolation-matrix";
 
 afterAll(closeQueues);
 
-const procedures = appRouter._def.procedures as unknown as Record<
-  string,
-  { _def: { meta?: Meta } }
->;
+const procedures = appRouter._def.procedures as unknown as ProcedureDefs;
 const paths = Object.keys(procedures).sort();
-const accessOf = (path: string) => procedures[path]!._def.meta!.access;
-const tenantPaths = paths.filter((p) => !["public", "protected"].includes(accessOf(p)));
+const accessOf = (path: string) => (procedures[path]!._def.meta as Meta | undefined)?.access;
+const tenantPaths = paths.filter((p) => !["public", "protected"].includes(accessOf(p)!));
 
-/** Calls `path` as `user`; returns the error code, or "OK". */
+/** Outcomes that mean the procedure broke (a 500, an output that fails its schema, a crash). */
+const BROKEN = ["INTERNAL_SERVER_ERROR", "THREW"];
+
+/** Calls `path` as `user`; returns the tRPC error code, "THREW" for any other error, or "OK". */
 async function outcome(user: SessionUser | null, path: string, input: unknown) {
   // Routers nest (overlay.links.create): walk the caller down the path.
   const call = path
@@ -29,17 +38,60 @@ async function outcome(user: SessionUser | null, path: string, input: unknown) {
     await call(input);
     return "OK";
   } catch (error) {
-    return (error as { code?: string }).code ?? "THREW";
+    return error instanceof TRPCError ? error.code : "THREW";
   }
 }
+
+/** Whether the ladder let the caller through; a broken procedure is neither. */
+const verdict = (result: string) =>
+  result === "FORBIDDEN" || result === "UNAUTHORIZED" || BROKEN.includes(result)
+    ? result
+    : "allowed";
 
 describe("isolation matrix", () => {
   it("has an entry for every procedure, and no stale ones", () => {
     expect(Object.keys(MATRIX).sort()).toEqual(paths);
   });
 
-  it("declares an access level on every procedure", () => {
-    for (const path of paths) expect(accessOf(path), path).toBeTruthy();
+  describe("declarations", () => {
+    // One procedure per gap, to show each check reports what it is for.
+    const sample = router({
+      stated: publicProcedure
+        .meta({ access: "public" })
+        .output(z.number())
+        .query(() => 1),
+      silent: publicProcedure.output(z.number()).query(() => 1),
+      misspelt: publicProcedure
+        .meta({ access: "site.fly" as Permission })
+        .output(z.number())
+        .query(() => 1),
+      untyped: protectedProcedure.query(() => 1),
+      nested: router({
+        untyped: permissionProcedure("site.read")
+          .input(z.object({ orgSlug: z.string() }))
+          .query(() => 1),
+      }),
+    });
+    const sampleProblems = declarationProblems(
+      sample._def.procedures as unknown as ProcedureDefs,
+      allPermissions(),
+    );
+
+    it("reports a procedure that states no access level, or an unknown one", () => {
+      expect(sampleProblems.noAccess).toEqual(["misspelt", "silent"]);
+    });
+
+    it("reports a procedure without an output schema", () => {
+      expect(sampleProblems.noOutput).toEqual(["nested.untyped", "untyped"]);
+    });
+
+    it("declares an access level on every procedure", () => {
+      expect(declarationProblems(procedures, allPermissions()).noAccess).toEqual([]);
+    });
+
+    it("declares an output schema on every procedure", () => {
+      expect(declarationProblems(procedures, allPermissions()).noOutput).toEqual([]);
+    });
   });
 
   describe("org-scoped procedures", () => {
@@ -73,10 +125,9 @@ describe("isolation matrix", () => {
             path,
             MATRIX[path as keyof typeof MATRIX](slugA),
           );
+          // NOT_FOUND/BAD_REQUEST/CONFLICT after the ladder count as allowed; a 500 never does.
           const expected = can(role, permission) ? "allowed" : "FORBIDDEN";
-          const actual =
-            result === "FORBIDDEN" ? "FORBIDDEN" : result === "UNAUTHORIZED" ? "?" : "allowed";
-          expect(`${role}: ${actual}`).toBe(`${role}: ${expected}`);
+          expect(`${role}: ${verdict(result)}`).toBe(`${role}: ${expected}`);
         }
       },
     );
@@ -93,4 +144,12 @@ describe("isolation matrix", () => {
       "UNAUTHORIZED",
     );
   });
+
+  it.each(paths.filter((p) => accessOf(p) === "public"))(
+    "%s: answers without a session",
+    async (path) => {
+      const result = await outcome(null, path, MATRIX[path as keyof typeof MATRIX]("any"));
+      expect(verdict(result)).toBe("allowed");
+    },
+  );
 });

@@ -182,3 +182,35 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
   "billing.refresh": (orgSlug) => ({ orgSlug }),
   "billing.setMode": (orgSlug) => ({ orgSlug, customerOrgId: "missing", mode: "consolidated" }),
 };
+
+/**
+ * What the matrix reads off a procedure: its meta, and the parser `.output()` set (tRPC 11
+ * keeps it on `_def.output`; no `.output()`, no key).
+ */
+export type ProcedureDefs = Record<string, { _def: { meta?: unknown; output?: unknown } }>;
+
+export interface DeclarationProblems {
+  /** Procedures whose meta states no access level, or one that is neither public, protected nor a permission. */
+  noAccess: string[];
+  /** Procedures with no output schema: whatever the service returns would go to the client. */
+  noOutput: string[];
+}
+
+/**
+ * The declarations every procedure must make, checked without calling it. Pure, so the test
+ * can show it reports a procedure that makes none (a check that cannot fail checks nothing).
+ */
+export function declarationProblems(
+  procedures: ProcedureDefs,
+  permissions: readonly string[],
+): DeclarationProblems {
+  const levels = new Set(["public", "protected", ...permissions]);
+  const paths = Object.keys(procedures).sort();
+  return {
+    noAccess: paths.filter((path) => {
+      const access = (procedures[path]!._def.meta as { access?: unknown } | undefined)?.access;
+      return typeof access !== "string" || !levels.has(access);
+    }),
+    noOutput: paths.filter((path) => procedures[path]!._def.output === undefined),
+  };
+}

@@ -1,14 +1,16 @@
 // Scopes come from the permission map (users), the key's own list (API keys), none
 // (devices) or all (system jobs): a check asks for a scope, never for a kind.
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS, type Permission } from "../../server/platform/tenancy/permissions";
+import { registry } from "../../server/features";
+import { type Permission, scopesOf } from "../../server/permissions";
 import {
   boundOrgOf,
   principalLabel,
-  scopesOf,
   systemPrincipal,
   userPrincipal,
 } from "../../server/platform/tenancy/principal";
+
+const PERMISSIONS = registry().permissions as Record<Permission, readonly string[]>;
 
 const user = userPrincipal({ id: "u1", email: "a@example.test", name: "A" });
 
@@ -16,7 +18,7 @@ describe("principal scopes", () => {
   it("a user has exactly their role's permissions in the org, none without a role", () => {
     expect([...scopesOf(user, "viewer")].sort()).toEqual(
       (Object.keys(PERMISSIONS) as Permission[])
-        .filter((p) => (PERMISSIONS[p] as readonly string[]).includes("viewer"))
+        .filter((p) => PERMISSIONS[p].includes("viewer"))
         .sort(),
     );
     expect(scopesOf(user, "viewer").has("site.write")).toBe(false);
@@ -29,7 +31,7 @@ describe("principal scopes", () => {
       kind: "apiKey" as const,
       id: "k1",
       orgId: "o1",
-      scopes: ["site.read", "no.such"] as Permission[],
+      scopes: ["site.read", "no.such"],
     };
     expect([...scopesOf(key)]).toEqual(["site.read"]);
     expect(boundOrgOf(key)).toBe("o1");

@@ -1,27 +1,30 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
-import { ZRuleInput } from "./schemas";
+import { ZRevisionResult, ZRuleInput, ZRuleView, ZRuleWriteResult } from "./schemas";
 import { createRule, deleteRule, listRules, updateRule } from "./services/policy-rules";
 
 export const policyRouter = router({
   list: permissionProcedure("policy.read")
     .input(orgInput({}))
+    .output(z.array(ZRuleView))
     .query(({ ctx }) => listRules(ctx.tx, ctx.tenant.orgId)),
 
   create: permissionProcedure("policy.write")
     .input(orgInput({ rule: ZRuleInput }))
+    .output(ZRuleWriteResult)
     .mutation(({ ctx, input }) => createRule(ctx.tx, ctx.user, ctx.tenant, input.rule)),
 
   update: permissionProcedure("policy.write")
     .input(orgInput({ ruleId: ZId, rule: ZRuleInput }))
+    .output(ZRuleWriteResult)
     .mutation(({ ctx, input }) =>
       updateRule(ctx.tx, ctx.user, ctx.tenant, input.ruleId, input.rule),
     ),
 
   delete: permissionProcedure("policy.write")
     .input(orgInput({ ruleId: ZId }))
-    .output(z.object({ revision: z.number() }))
+    .output(ZRevisionResult)
     .mutation(({ ctx, input }) => deleteRule(ctx.tx, ctx.user, ctx.tenant, input.ruleId)),
 });
 

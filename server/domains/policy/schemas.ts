@@ -39,3 +39,20 @@ export const ZRulesIntent = z.array(
   }),
 );
 export type RulesIntent = z.infer<typeof ZRulesIntent>;
+
+/** A rule as the policy router returns it: the input's shape, with its id. */
+export const ZRuleView = z.object({
+  id: z.string(),
+  siteId: z.string().nullable(),
+  priority: z.number(),
+  action: ZAction,
+  src: z.string(),
+  dst: z.string(),
+  proto: ZProto,
+  ports: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+  description: z.string(),
+});
+
+/** A rule written: its id and the org revision the change made. */
+export const ZRuleWriteResult = z.object({ id: z.string(), revision: z.number() });
+export const ZRevisionResult = z.object({ revision: z.number() });

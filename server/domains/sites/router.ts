@@ -2,7 +2,20 @@ import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
 import { createEnrollmentToken, listEnrollmentTokens, revokeEnrollmentToken } from "../fleet";
-import { ZLbServiceInput, ZPortForwardInput, ZSiteSettings } from "./schemas";
+import {
+  ZEnrollmentTokenView,
+  ZLbServiceInput,
+  ZLbServiceView,
+  ZNewEnrollmentToken,
+  ZPortForwardInput,
+  ZPortForwardView,
+  ZRevisionResult,
+  ZSiteListItem,
+  ZSiteRef,
+  ZSiteSettings,
+  ZSiteView,
+  ZWriteResult,
+} from "./schemas";
 import {
   createPortForward,
   createService,
@@ -22,10 +35,12 @@ const ZTag = z
 export const siteRouter = router({
   list: permissionProcedure("site.read")
     .input(orgInput({}))
+    .output(z.array(ZSiteListItem))
     .query(({ ctx }) => listSites(ctx.tx, ctx.tenant.orgId)),
 
   get: permissionProcedure("site.read")
     .input(orgInput({ siteId: ZId }))
+    .output(ZSiteView)
     .query(({ ctx, input }) => getSite(ctx.tx, ctx.tenant.orgId, input.siteId)),
 
   create: permissionProcedure("site.write")
@@ -36,6 +51,7 @@ export const siteRouter = router({
         settings: ZSiteSettings.default({} as never),
       }),
     )
+    .output(ZSiteRef)
     .mutation(({ ctx, input }) => createSite(ctx.tx, ctx.user, ctx.tenant, input)),
 
   update: permissionProcedure("site.write")
@@ -47,14 +63,17 @@ export const siteRouter = router({
         settings: ZSiteSettings.optional(),
       }),
     )
+    .output(ZSiteRef)
     .mutation(({ ctx, input }) => updateSite(ctx.tx, ctx.user, ctx.tenant, input)),
 
   delete: permissionProcedure("site.write")
     .input(orgInput({ siteId: ZId }))
+    .output(z.void())
     .mutation(({ ctx, input }) => deleteSite(ctx.tx, ctx.user, ctx.tenant, input.siteId)),
 
   tokens: permissionProcedure("site.write")
     .input(orgInput({ siteId: ZId }))
+    .output(z.array(ZEnrollmentTokenView))
     .query(({ ctx, input }) => listEnrollmentTokens(ctx.tx, ctx.tenant.orgId, input.siteId)),
 
   createToken: permissionProcedure("site.write")
@@ -72,20 +91,24 @@ export const siteRouter = router({
         tags: z.array(ZTag).max(10).default([]),
       }),
     )
+    .output(ZNewEnrollmentToken)
     .mutation(({ ctx, input }) => createEnrollmentToken(ctx.tx, ctx.user, ctx.tenant, input)),
 
   revokeToken: permissionProcedure("site.write")
     .input(orgInput({ tokenId: ZId }))
+    .output(z.void())
     .mutation(({ ctx, input }) =>
       revokeEnrollmentToken(ctx.tx, ctx.user, ctx.tenant, input.tokenId),
     ),
 
   portForwards: permissionProcedure("site.read")
     .input(orgInput({ siteId: ZId }))
+    .output(z.array(ZPortForwardView))
     .query(({ ctx, input }) => listPortForwards(ctx.tx, ctx.tenant.orgId, input.siteId)),
 
   createPortForward: permissionProcedure("policy.write")
     .input(orgInput(ZPortForwardInput.shape))
+    .output(ZWriteResult)
     .mutation(({ ctx, input }) => {
       const { orgSlug: _s, ...f } = input;
       return createPortForward(ctx.tx, ctx.user, ctx.tenant, f);
@@ -93,16 +116,19 @@ export const siteRouter = router({
 
   deletePortForward: permissionProcedure("policy.write")
     .input(orgInput({ portForwardId: ZId }))
+    .output(ZRevisionResult)
     .mutation(({ ctx, input }) =>
       deletePortForward(ctx.tx, ctx.user, ctx.tenant, input.portForwardId),
     ),
 
   services: permissionProcedure("site.read")
     .input(orgInput({ siteId: ZId }))
+    .output(z.array(ZLbServiceView))
     .query(({ ctx, input }) => listServices(ctx.tx, ctx.tenant.orgId, input.siteId)),
 
   createService: permissionProcedure("policy.write")
     .input(orgInput(ZLbServiceInput.shape))
+    .output(ZWriteResult)
     .mutation(({ ctx, input }) => {
       const { orgSlug: _s, ...s } = input;
       return createService(ctx.tx, ctx.user, ctx.tenant, s);
@@ -110,12 +136,14 @@ export const siteRouter = router({
 
   updateServiceBackends: permissionProcedure("policy.write")
     .input(orgInput({ serviceId: ZId, backends: ZLbServiceInput.shape.backends }))
+    .output(ZRevisionResult)
     .mutation(({ ctx, input }) =>
       updateServiceBackends(ctx.tx, ctx.user, ctx.tenant, input.serviceId, input.backends),
     ),
 
   deleteService: permissionProcedure("policy.write")
     .input(orgInput({ serviceId: ZId }))
+    .output(ZRevisionResult)
     .mutation(({ ctx, input }) => deleteService(ctx.tx, ctx.user, ctx.tenant, input.serviceId)),
 });
 

@@ -74,3 +74,54 @@ export const ZServicesIntent = z.array(
   }),
 );
 export type ServicesIntent = z.infer<typeof ZServicesIntent>;
+
+// Output schemas of the `site` router: what each procedure returns, no more (an output
+// schema strips unknown keys, and never names a secret's hash).
+
+/** A site as `site.get` returns it. */
+export const ZSiteView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  settings: ZSiteSettings,
+  createdAt: z.date(),
+});
+/** A row of `site.list`: the site and how many of its active devices are (online). */
+export const ZSiteListItem = ZSiteView.extend({ devices: z.number(), online: z.number() });
+/** A site created or changed. */
+export const ZSiteRef = z.object({ id: z.string(), name: z.string() });
+
+/** An enrollment token as the site page lists it: its prefix, never the secret or its hash. */
+export const ZEnrollmentTokenView = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  expiresAt: z.date(),
+  maxUses: z.number(),
+  uses: z.number(),
+  autoApprove: z.boolean(),
+  tags: z.array(z.string()),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+  usable: z.boolean(),
+});
+/** A new enrollment token: the secret and its install command, shown this once. */
+export const ZNewEnrollmentToken = z.object({
+  id: z.string(),
+  token: z.string(),
+  command: z.string(),
+  expiresAt: z.date(),
+});
+
+export const ZPortForwardView = z.object({
+  id: z.string(),
+  proto: z.string(),
+  port: z.number(),
+  toAddr: z.string(),
+  toPort: z.number(),
+  description: z.string(),
+});
+export const ZLbServiceView = ZServicesIntent.element.omit({ siteId: true });
+
+/** An intent row written: its id and the org revision the change made. */
+export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
+export const ZRevisionResult = z.object({ revision: z.number() });

@@ -10,6 +10,7 @@
 // iterate whatever the registry holds.
 import type { z } from "zod";
 import type { Tx } from "../db/client";
+import type { PermissionMap } from "../tenancy/permissions";
 
 /** What a rollback hands each section. */
 export interface RestoreContext<T> {
@@ -92,6 +93,8 @@ export interface Feature {
   compile?: readonly CompilerSection<any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
   ingest?: readonly IngestChannel<any, any>[];
+  /** The area's permissions (`resource.action` → roles), composed by server/permissions.ts. */
+  permissions?: PermissionMap;
 }
 
 type FeatureParts = Omit<Feature, "name">;
@@ -118,6 +121,9 @@ export function defineFeature<const P extends FeatureParts>(name: string, parts:
     },
     get ingest() {
       return get().ingest;
+    },
+    get permissions() {
+      return get().permissions;
     },
   } as { readonly name: string } & P;
 }

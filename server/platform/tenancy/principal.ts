@@ -1,14 +1,11 @@
 // Who is acting: a signed-in user, an API key, a device, or a system job. Every interface
 // (tRPC, REST routes, the broker, workers) puts one in its context; procedures check
-// scopes, never the kind; the audit log records it.
-
-import type { Role } from "../db/generated/enums";
-import { PERMISSIONS, type Permission, permissionsOf } from "./permissions";
+// scopes (server/permissions.ts: scopesOf), never the kind; the audit log records it.
 
 export type Principal =
   | { kind: "user"; id: string; email: string }
   /** An org's API key: acts in that org only, with the scopes it was given. */
-  | { kind: "apiKey"; id: string; orgId: string; scopes: readonly Permission[] }
+  | { kind: "apiKey"; id: string; orgId: string; scopes: readonly string[] }
   /** An enrolled device, over its mutual-TLS channel: its own org, no portal scopes. */
   | { kind: "device"; id: string; orgId: string }
   /** A job or sweep of the control plane itself, named by what it is ("rollout.progress"). */
@@ -25,24 +22,6 @@ export const systemPrincipal = (job: string): Principal => ({ kind: "system", id
 
 /** "user:<id>", "apiKey:<id>", "device:<id>", "system:<job>": for log lines. */
 export const principalLabel = (p: Principal) => `${p.kind}:${p.id}`;
-
-/**
- * What `principal` may do in an org: a user's role decides (the permission map), an API
- * key has the scopes it was given (never more than exist), a device has none, a system job
- * all. `role` is the user's role in that org.
- */
-export function scopesOf(principal: Principal, role?: Role | null): ReadonlySet<Permission> {
-  switch (principal.kind) {
-    case "user":
-      return new Set(role ? permissionsOf(role) : []);
-    case "apiKey":
-      return new Set(principal.scopes.filter((s) => s in PERMISSIONS));
-    case "device":
-      return new Set();
-    case "system":
-      return new Set(Object.keys(PERMISSIONS) as Permission[]);
-  }
-}
 
 /** The org a principal is bound to, if it is bound to one (keys and devices are). */
 export function boundOrgOf(principal: Principal): string | undefined {

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { orgInput, ZId } from "../../../api/inputs";
 import { permissionProcedure, router } from "../../../api/trpc";
+import { ZDeviceView } from "../schemas";
 import {
   approveDevice,
   getDevice,
@@ -11,21 +13,26 @@ import {
 export const deviceRouter = router({
   list: permissionProcedure("site.read")
     .input(orgInput({ siteId: ZId.optional() }))
+    .output(z.array(ZDeviceView))
     .query(({ ctx, input }) => listDevices(ctx.tx, ctx.tenant.orgId, input.siteId)),
 
   get: permissionProcedure("site.read")
     .input(orgInput({ deviceId: ZId }))
+    .output(ZDeviceView)
     .query(({ ctx, input }) => getDevice(ctx.tx, ctx.tenant.orgId, input.deviceId)),
 
   approve: permissionProcedure("site.write")
     .input(orgInput({ deviceId: ZId }))
+    .output(z.void())
     .mutation(({ ctx, input }) => approveDevice(ctx.tx, ctx.user, ctx.tenant, input.deviceId)),
 
   reject: permissionProcedure("site.write")
     .input(orgInput({ deviceId: ZId }))
+    .output(z.void())
     .mutation(({ ctx, input }) => rejectDevice(ctx.tx, ctx.user, ctx.tenant, input.deviceId)),
 
   revoke: permissionProcedure("site.write")
     .input(orgInput({ deviceId: ZId }))
+    .output(z.void())
     .mutation(({ ctx, input }) => revokeDevice(ctx.tx, ctx.user, ctx.tenant, input.deviceId)),
 });

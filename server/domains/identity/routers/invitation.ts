@@ -37,6 +37,7 @@ export const invitationRouter = router({
 
   /** Public: the token is the credential. Shows whom it is for before signing in. */
   byToken: publicProcedure
+    .meta({ access: "public" })
     .input(z.strictObject({ token: ZToken }))
     .output(
       z.object({

@@ -4,9 +4,9 @@ import { env } from "../../../../platform/env";
 import { AppError } from "../../../../platform/errors";
 import { queueMail } from "../../../../platform/mail/queue-mail";
 import { invitationMail } from "../../../../platform/mail/templates";
-import { canAssignRole } from "../../../../platform/tenancy/permissions";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 import { assertQuota } from "../../../billing";
+import { canAssignRole } from "../../permissions";
 import { INVITATION_TTL_MS, newInvitationToken } from "./token";
 
 /**

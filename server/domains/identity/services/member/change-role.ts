@@ -1,8 +1,8 @@
 import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Role, Tx } from "../../../../platform/db/client";
 import { AppError, notFound } from "../../../../platform/errors";
-import { canAssignRole } from "../../../../platform/tenancy/permissions";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
+import { canAssignRole } from "../../permissions";
 import { assertKeepsAnOwner } from "./owner-guard";
 
 export async function changeRole(

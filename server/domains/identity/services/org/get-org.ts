@@ -1,5 +1,5 @@
+import { permissionsOf } from "../../../../permissions";
 import type { Tx } from "../../../../platform/db/client";
-import { permissionsOf } from "../../../../platform/tenancy/permissions";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 
 /** The current org as its member sees it: their role, what it allows, where it comes from. */

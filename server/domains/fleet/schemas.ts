@@ -1,0 +1,77 @@
+// Output schemas of the fleet's routers (`device`, `rollout`): what each procedure returns,
+// no more (an output schema strips unknown keys: a device's poll token hash, CSR and keys
+// never leave the server).
+import { z } from "zod";
+
+const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
+
+/** A device as the site page lists it: desired vs applied revision, presence, certificate. */
+export const ZDeviceView = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  siteName: z.string(),
+  hostname: z.string(),
+  status: ZDeviceStatus,
+  tags: z.array(z.string()),
+  agentVersion: z.string().nullable(),
+  /** Sections its config would have that the agent cannot apply. */
+  missingSections: z.array(z.string()),
+  online: z.boolean(),
+  lastSeenAt: z.date().nullable(),
+  desiredRevision: z.number(),
+  reportedRevision: z.number(),
+  attemptedRevision: z.number().nullable(),
+  applyStatus: z.string().nullable(),
+  lastError: z.string().nullable(),
+  appliedAt: z.date().nullable(),
+  certNotAfter: z.date().nullable(),
+  createdAt: z.date(),
+  /** Active and at (or past) its desired revision. */
+  inSync: z.boolean(),
+});
+
+export const ZFleetStatus = z.object({
+  revision: z.number(),
+  compiled: z.number(),
+  canaryPercent: z.number(),
+  failureThreshold: z.number(),
+  devices: z.object({ active: z.number(), online: z.number(), pending: z.number() }),
+});
+
+/** A rollout in the list: counts of the devices it changes, not their ids. */
+export const ZRolloutSummary = z.object({
+  id: z.string(),
+  revision: z.number(),
+  status: z.enum(["canary", "rolling", "completed", "halted", "superseded"]),
+  succeeded: z.number(),
+  failed: z.number(),
+  failureThreshold: z.number(),
+  haltReason: z.string().nullable(),
+  isRollback: z.boolean(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  total: z.number(),
+  canary: z.number(),
+});
+
+/** One rollout with where each of its devices stands. */
+export const ZRolloutView = ZRolloutSummary.extend({
+  devices: z.array(
+    z.object({
+      id: z.string(),
+      hostname: z.string(),
+      siteName: z.string(),
+      online: z.boolean(),
+      desiredRevision: z.number(),
+      reportedRevision: z.number(),
+      attemptedRevision: z.number().nullable(),
+      applyStatus: z.string().nullable(),
+      lastError: z.string().nullable(),
+      isCanary: z.boolean(),
+      state: z.enum(["applied", "failed", "pending", "waiting"]),
+    }),
+  ),
+});
+
+/** A rollback: the new revision and the one whose intent it restored. */
+export const ZRollbackResult = z.object({ revision: z.number(), restored: z.number() });
