@@ -23,7 +23,7 @@ export default defineConfig({
           name: "int",
           include: ["**/*.int.test.ts"],
           exclude: ignore,
-          globalSetup: ["./test/global-setup.ts"],
+          globalSetup: ["./testkit/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

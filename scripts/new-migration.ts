@@ -2,7 +2,7 @@
 //   npx tsx scripts/new-migration.ts add_sites
 // Prisma 6's offline (Wasm) engine cannot diff against a database when a driver adapter is
 // configured, so we diff two schema files: the snapshot taken at the last migration and the
-// current schema. test/db/drift.int.test.ts proves the result matches the schema.
+// current schema. test/platform/db/drift.int.test.ts proves the result matches the schema.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";

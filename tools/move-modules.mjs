@@ -59,7 +59,7 @@ const stripExt = (p) => p.replace(/\.(tsx?|mts|mjs|js|json)$/, "");
 
 let rewritten = 0;
 for (const file of files) {
-  if (!/\.(tsx?|mts|mjs)$/.test(file)) continue;
+  if (!/\.(tsx?|mts|mjs)$/.test(file) || !existsSync(file)) continue; // deleted, not yet committed
   const source = readFileSync(file, "utf8");
   const newFile = moved(file);
   const out = source.replace(SPEC, (whole, quote, spec) => {
@@ -116,7 +116,7 @@ for (const file of files) {
     )
   )
     continue;
-  if (file.endsWith("package-lock.json")) continue;
+  if (file.endsWith("package-lock.json") || !existsSync(file)) continue;
   const source = readFileSync(file, "utf8");
   const out = source.replace(MENTION, (token) => mapMention(token));
   if (out !== source) {

@@ -1,6 +1,6 @@
 // Overlay failover benchmark (root): the netns test bed with two sites, real agents
 // configured through the API, WireGuard tunnels over two WAN links each, and the WAN
-// emulator (test/overlay/lib). Prints:
+// emulator (testkit/netns). Prints:
 //   1. failover time: from black-holing the active link to the first packet of an ongoing
 //      UDP stream (1,000 packets/s) that arrives over the other path; median and worst of
 //      N trials (default 20), against the issue's 300 ms target;
@@ -10,9 +10,9 @@
 //
 //   sudo npx tsx bench/failover/run.ts [--trials 20] [--policy-trials 6]
 import { performance } from "node:perf_hooks";
-import setupTestDatabase from "../../test/global-setup";
-import type { OverlayScenario } from "../../test/overlay/lib/scenario";
-import { overlaySkipReason } from "../../test/overlay/lib/skip";
+import setupTestDatabase from "../../testkit/global-setup";
+import type { OverlayScenario } from "../../testkit/netns/scenario";
+import { rootSkipReason } from "../../testkit/skip";
 import { median, table } from "../dataplane/stats";
 
 const arg = (name: string, d: number) => {
@@ -31,14 +31,14 @@ const worst = (xs: number[]) => Math.max(...xs);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main() {
-  const skip = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+  const skip = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
   if (skip) {
     console.log(`bench/failover skipped: ${skip}`);
     return;
   }
   const dropDatabase = await setupTestDatabase();
-  const lib = await import("../../test/overlay/lib/scenario");
-  const traffic = await import("../../test/overlay/lib/traffic");
+  const lib = await import("../../testkit/netns/scenario");
+  const traffic = await import("../../testkit/netns/traffic");
   let sc: OverlayScenario | null = null;
   try {
     log("starting the test bed, the control plane and two agents…");

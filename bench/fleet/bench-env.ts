@@ -7,10 +7,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureAppRole } from "../../server/platform/db/app-role";
 import { migrate } from "../../server/platform/db/migrate";
+import { deleteRedisKeys } from "../../testkit/resources";
 
 const ADMIN_URL =
   process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -119,26 +119,7 @@ export async function dropBenchEnv(env: BenchEnv): Promise<string[]> {
   await step("drop database", () =>
     admin((c) => c.query(`DROP DATABASE IF EXISTS ${env.database} WITH (FORCE)`)),
   );
-  await step("delete Redis keys", async () => {
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    try {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          "MATCH",
-          `${env.redisPrefix}*`,
-          "COUNT",
-          1000,
-        );
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
-    } finally {
-      await redis.quit();
-    }
-  });
+  await step("delete Redis keys", () => deleteRedisKeys(REDIS_URL, env.redisPrefix));
   for (const dir of env.dirs)
     await step(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
   return problems;

@@ -13,11 +13,12 @@ import { DataplaneDriver } from "../../edge-agent/src/agent/drivers/dataplane";
 import { MemoryStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
 import type { DeviceConfig } from "../../protocol";
+import { rootSkipReason } from "../../testkit/skip";
 import { desired, deviceConfig, newIdentity, TestControlPlane } from "./lib/control";
 import { Mosquitto } from "./lib/mosquitto";
 
 const BUILD = join(import.meta.dirname, "..", "..", "bpf", "build");
-const runnable = process.getuid?.() === 0 && existsSync(join(BUILD, "patronus.bpf.o"));
+const runnable = rootSkipReason({ bpf: true }) === null;
 
 const net = new Netns();
 const ns = { c: net.name("c"), r: net.name("r"), s: net.name("s") };

@@ -9,26 +9,30 @@ import { enroll } from "../../edge-agent/src/agent/enroll";
 import { FileStore } from "../../edge-agent/src/agent/store";
 import { certMatchesKey } from "../../protocol/crypto/device-key";
 import { x509 } from "../../protocol/crypto/x509";
-import { type FleetStack, startFleetStack } from "../fleet/lib/stack";
+import {
+  createSite,
+  devicesOf,
+  eventually,
+  expireToken,
+  type Site,
+} from "../../testkit/factories/agent-site";
+import { useFleetStack } from "../../testkit/stack/fleet-stack";
 import { cli } from "./lib/cli";
-import { createSite, devicesOf, eventually, expireToken, type Site } from "./lib/fleet";
 import { freePort } from "./lib/mosquitto";
 import { type PortalFront, startPortalFront } from "./lib/portal-front";
 
-let stack: FleetStack;
+const stack = useFleetStack();
 let portal: PortalFront;
 let root: string;
 let n = 0;
 
 beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
   portal = await startPortalFront({ enrollUrl: stack.portalUrl });
   root = await mkdtemp(join(tmpdir(), "patronus-enroll-"));
 });
 
 afterAll(async () => {
   await portal?.close();
-  await stack?.stop();
   if (root) await rm(root, { recursive: true, force: true });
 });
 

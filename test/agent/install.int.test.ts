@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FleetStack, startFleetStack } from "../fleet/lib/stack";
+import { createSite, deviceInSync, devicesOf, type Site } from "../../testkit/factories/agent-site";
+import { type FleetStack, startFleetStack } from "../../testkit/stack/fleet-stack";
 import { AgentProcess, type CliResult } from "./lib/cli";
-import { createSite, deviceInSync, devicesOf, type Site } from "./lib/fleet";
 import { type PortalFront, startPortalFront } from "./lib/portal-front";
 
 const execFileAsync = promisify(execFile);

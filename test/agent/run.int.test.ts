@@ -1,4 +1,4 @@
-// The production path end to end on the real control plane (test/fleet/lib/stack.ts): a
+// The production path end to end on the real control plane (testkit/stack/fleet-stack.ts): a
 // site and token from the API, `patronus-agent enroll` and `patronus-agent run` as their own
 // processes (simulated data plane), mutual TLS to the fleet's Mosquitto with the certificate
 // the org CA signed, and the portal's device row as the judge of what was applied.
@@ -6,18 +6,22 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type FleetStack, startFleetStack } from "../fleet/lib/stack";
+import {
+  createSite,
+  deviceInSync,
+  devicesOf,
+  eventually,
+} from "../../testkit/factories/agent-site";
+import { useFleetStack } from "../../testkit/stack/fleet-stack";
 import { AgentProcess, cli } from "./lib/cli";
-import { createSite, deviceInSync, devicesOf, eventually } from "./lib/fleet";
 import { freePort } from "./lib/mosquitto";
 
-let stack: FleetStack;
+const stack = useFleetStack();
 let root: string;
 let n = 0;
 const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
   root = await mkdtemp(join(tmpdir(), "patronus-run-"));
 });
 
@@ -26,7 +30,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stop();
   if (root) await rm(root, { recursive: true, force: true });
 });
 

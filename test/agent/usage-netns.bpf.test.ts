@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Netns } from "../../bpf/tests/lib/netns";
 import { netnsReader, sysfsReader, UsageMeter } from "../../edge-agent/src/agent/usage";
+import { rootSkipReason } from "../../testkit/skip";
 
-const runnable = process.getuid?.() === 0;
+const runnable = rootSkipReason() === null;
 const net = new Netns();
 let box = "";
 

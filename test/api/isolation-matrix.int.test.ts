@@ -13,7 +13,7 @@ import type { SessionUser } from "../../server/domains/identity/auth/session";
 import { allPermissions, can, type Permission } from "../../server/permissions";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { ROLES } from "../../server/platform/tenancy/permissions";
-import { addMember, callerFor, createOrgWithOwner } from "../factories";
+import { addMember, callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
 import { declarationProblems, MATRIX, type ProcedureDefs } from "./isolation-matrix";
 
 afterAll(closeQueues);

@@ -3,12 +3,12 @@
 // an unpaid org can still close an exposed port or shrink its bill.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "./lib/stub-env";
+import "../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner, uid } from "../factories";
-import { asOrg, failureOf } from "./webhook/lib/billing-fixtures";
+import { asOrg, failureOf } from "../../testkit/factories/billing";
+import { callerFor, createOrgWithOwner, uid } from "../../testkit/factories/identity";
 
 afterAll(closeQueues);
 

@@ -21,7 +21,7 @@ import { overlayStatusChannel } from "../../server/domains/overlay/ingest";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { closeQueues } from "../../server/platform/jobs/queues";
-import { addDevice, asOrg, linkInput, overlayOrg } from "../overlay/api/fixtures";
+import { addDevice, asOrg, linkInput, overlayOrg } from "../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

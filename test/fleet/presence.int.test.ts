@@ -1,14 +1,13 @@
 // Presence and telemetry: heartbeats keep a device online, telemetry lands as the latest
 // value per device and kind, and a device that went silent without a last will (its broker
 // died) is marked offline by the sweep, then online again by its next heartbeat.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { ZTelemetry } from "../../protocol";
 import { telemetryKey } from "../../server/domains/fleet/channel/core-channels";
 import { markSilentDevicesOffline } from "../../server/domains/fleet/channel/presence-sweep";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { getRedis } from "../../server/platform/redis";
-import { createOrgWithOwner } from "../factories";
 import {
   converged,
   createSiteWithToken,
@@ -16,19 +15,15 @@ import {
   type EnrolledFleet,
   enrollFleet,
   until,
-} from "./lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "./lib/stack";
+} from "../../testkit/factories/fleet";
+import { createOrgWithOwner } from "../../testkit/factories/identity";
+import { useFleetStack } from "../../testkit/stack/fleet-stack";
 
-let stack: FleetStack;
+const stack = useFleetStack();
 let fleet: EnrolledFleet | undefined;
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-}, 60_000);
 
 afterAll(async () => {
   await fleet?.stop();
-  await stack?.stop();
 });
 
 it("records telemetry and heartbeats, and the sweep marks silent devices offline", async () => {

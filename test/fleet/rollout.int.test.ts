@@ -1,9 +1,8 @@
 // The config flow end to end on real parts: API call → revision → compile job → retained
 // desired states on Mosquitto → simulated agents (the real agent code) apply and ack over
 // mTLS → ingest → rollout progress. Canary, halt on failure, rollback, approval, revocation.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { configHash } from "../../protocol";
-import { callerFor, createOrgWithOwner } from "../factories";
 import {
   converged,
   createSiteWithToken,
@@ -12,19 +11,15 @@ import {
   enrollFleet,
   rolloutsOf,
   until,
-} from "./lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "./lib/stack";
+} from "../../testkit/factories/fleet";
+import { callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
+import { useFleetStack } from "../../testkit/stack/fleet-stack";
 
-let stack: FleetStack;
+const stack = useFleetStack();
 const fleets: EnrolledFleet[] = [];
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-}, 60_000);
 
 afterAll(async () => {
   await Promise.all(fleets.map((f) => f.stop()));
-  await stack?.stop();
 });
 
 const denyRule = (dst: string) => ({

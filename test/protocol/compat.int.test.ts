@@ -13,7 +13,7 @@ import {
 import { registry } from "../../server/features";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
-import { createOrgWithCa } from "../fleet/lib/db-fixtures";
+import { createOrgWithCa } from "../../testkit/factories/fleet-db";
 
 const PREVIOUS = path.resolve(import.meta.dirname, "../../protocol/fixtures/v1");
 const read = (file: string) => JSON.parse(readFileSync(path.join(PREVIOUS, file), "utf8"));

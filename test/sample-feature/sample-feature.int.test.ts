@@ -14,10 +14,11 @@ import { FileStore } from "../../edge-agent/src/agent/store";
 import { registerFeature } from "../../server/features";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
-import { type Box, createTenant, enrollBoxes, type Tenant } from "../fleet/faults/lib/tenant";
-import { Cleanups, until } from "../fleet/faults/lib/wait";
-import { devicesOf, rolloutsOf } from "../fleet/lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../fleet/lib/stack";
+import { Cleanups } from "../../testkit/cleanups";
+import { devicesOf, rolloutsOf } from "../../testkit/factories/fleet";
+import { type Box, createTenant, enrollBoxes, type Tenant } from "../../testkit/factories/tenant";
+import { type FleetStack, startFleetStack } from "../../testkit/stack/fleet-stack";
+import { until } from "../../testkit/wait";
 import { SampleSubsystem } from "./agent";
 import { addNote, sampleFeature } from "./server";
 

@@ -1,7 +1,7 @@
 /**
  * Models whose rows belong to one organization. Each carries `orgId`, is covered by a
  * row-level-security policy in the migrations, and is guarded by tenant-guard.ts.
- * test/db/rls.int.test.ts checks this list against the tables that have RLS enabled.
+ * test/platform/db/isolation-layers.int.test.ts checks this list against the tables that have RLS enabled.
  *
  * `scopeKeys` are the fields a query may be scoped by. They mirror the RLS policies:
  * a user may list their own memberships in every org, and whoever holds an invitation's

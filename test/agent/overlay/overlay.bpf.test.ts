@@ -1,23 +1,10 @@
-// The agent's overlay end to end (root, wireguard-go): two site boxes in network
-// namespaces joined by two WAN links, each box's overlay run by `patronus-agent
-// overlay-run` inside its namespace (lib/bed.ts). Tunnels come up over both links,
-// traffic between the LANs crosses the cheaper path, a link going down moves it to the
-// other path with a reasoned event, and it comes back only after the hold-down.
-// Durations are printed, never asserted.
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PathEvent, ZOverlayStatus, ZPathEvents, ZPathReport } from "../../../protocol";
+import { rootSkipReason } from "../../../testkit/skip";
 import { mono, OverlayBed, type Runner } from "./lib/bed";
 
 const [P0, P1] = OverlayBed.PATHS;
-const skipReason =
-  process.getuid?.() !== 0
-    ? "needs root (network namespaces, WireGuard)"
-    : !existsSync("/usr/bin/wireguard-go") && !existsSync("/usr/local/bin/wireguard-go")
-      ? "needs wireguard-go"
-      : !existsSync("/usr/bin/wg")
-        ? "needs wireguard-tools (wg)"
-        : null;
+const skipReason = rootSkipReason({ wireguard: true });
 
 const bed = new OverlayBed();
 let a: Runner;

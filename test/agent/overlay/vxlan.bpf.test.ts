@@ -1,11 +1,3 @@
-// L2 segments on the agent (root, wireguard-go): the two boxes of lib/bed.ts, each with an
-// extra LAN-side interface `seg0` to an "L2 host" namespace, both hosts in one subnet
-// (192.168.50.1 and .2, no router between them), and a segment (VNI 4242) in both boxes'
-// configs. Frames cross as VXLAN over the tunnels' link-local addresses: ARP resolves,
-// UDP of the segment's full MTU passes, a failover of the `default` unit moves the
-// segment's port, reconciling again changes nothing, and removing the segment releases
-// the interface. Durations are printed, never asserted.
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sh } from "../../../bpf/tests/lib/netns";
 import {
@@ -14,20 +6,14 @@ import {
   vxlanIfname,
 } from "../../../edge-agent/src/agent/overlay/vxlan-plan";
 import type { OverlayConfig } from "../../../protocol";
+import { rootSkipReason } from "../../../testkit/skip";
 import { mono, OverlayBed, type Runner, type Side } from "./lib/bed";
 import { ECHO_PORT, type StreamResult, UDP_ECHO_JS, UDP_STREAM_JS } from "./lib/traffic";
 
 const [P0, P1] = OverlayBed.PATHS;
 const VNI = 4242;
 const HOST = { a: "192.168.50.1", b: "192.168.50.2" };
-const skipReason =
-  process.getuid?.() !== 0
-    ? "needs root (network namespaces, WireGuard, VXLAN)"
-    : !existsSync("/usr/bin/wireguard-go") && !existsSync("/usr/local/bin/wireguard-go")
-      ? "needs wireguard-go"
-      : !existsSync("/usr/bin/wg")
-        ? "needs wireguard-tools (wg)"
-        : null;
+const skipReason = rootSkipReason({ wireguard: true });
 
 const bed = new OverlayBed();
 const hosts: Record<Side, string> = { a: "", b: "" };

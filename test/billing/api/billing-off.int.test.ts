@@ -2,7 +2,7 @@
 // limited and nothing reaches Stripe. This file must not import the Stripe stub.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner } from "../../factories";
+import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
 
 afterAll(closeQueues);
 

@@ -1,5 +1,5 @@
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { payerSiteCount } from "../../../server/domains/billing/services/portal/payer-sites";
@@ -7,8 +7,8 @@ import { stripe } from "../../../server/domains/billing/services/stripe-client";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner } from "../../factories";
-import { stub } from "../lib/stub-env";
+import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 import { accountRow, auditOf, enterprise, mspWithCustomer, sessionIdOf, subscribe } from "./lib";
 
 afterAll(closeQueues);

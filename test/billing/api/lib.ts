@@ -6,8 +6,8 @@ import { setPlanOverride } from "../../../server/domains/billing/services/subscr
 import type { SessionUser } from "../../../server/domains/identity/auth/session";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
-import { callerFor, createOrgWithOwner, uid } from "../../factories";
-import { stub } from "../lib/stub-env";
+import { callerFor, createOrgWithOwner, uid } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 
 export const sessionIdOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);
 

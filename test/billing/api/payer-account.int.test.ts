@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { billingState } from "../../../server/domains/billing/services/account";
 import { getDb, type Tx } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
-import { callerFor, createOrgWithOwner, uid } from "../../factories";
+import { callerFor, createOrgWithOwner, uid } from "../../../testkit/factories/identity";
 
 /** `tx` whose billing_accounts read of `orgId` runs a failing statement instead (real SQL). */
 function failingFor(tx: Tx, orgId: string): Tx {

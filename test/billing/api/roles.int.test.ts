@@ -1,11 +1,11 @@
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "../../../server/domains/identity/auth/session";
 import { closeQueues } from "../../../server/platform/jobs/queues";
 import { ROLES } from "../../../server/platform/tenancy/permissions";
-import { addMember, callerFor, createOrgWithOwner } from "../../factories";
+import { addMember, callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
 import { enterprise } from "./lib";
 
 afterAll(closeQueues);

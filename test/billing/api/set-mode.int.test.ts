@@ -1,11 +1,11 @@
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
 import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner } from "../../factories";
-import { stub } from "../lib/stub-env";
+import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 import { accountRow, auditOf, enterprise, mspWithCustomer, sessionIdOf, subscribe } from "./lib";
 
 afterAll(closeQueues);

@@ -1,12 +1,17 @@
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { addMember, callerFor, createOrgWithOwner, createUser } from "../../factories";
-import { stub } from "../lib/stub-env";
+import {
+  addMember,
+  callerFor,
+  createOrgWithOwner,
+  createUser,
+} from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 import { subscribe } from "./lib";
 
 afterAll(closeQueues);

@@ -3,15 +3,13 @@
 // tRPC callers. Time is never waited on: the test moves graceEndsAt into the past.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { sweepGrace } from "../../../server/domains/billing/services/grace";
 import { bumpRevision } from "../../../server/domains/fleet/intent/revision";
 import { getDb } from "../../../server/platform/db/client";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createUser } from "../../factories";
-import { stub } from "../lib/stub-env";
 import {
   accountOf,
   asOrg,
@@ -21,7 +19,9 @@ import {
   deliverSince,
   failureOf,
   subscribe,
-} from "../webhook/lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
+import { callerFor, createUser } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 
 afterAll(closeQueues);
 

@@ -6,7 +6,7 @@ import { sweepGrace } from "../../../server/domains/billing/services/grace";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner, createUser } from "../../factories";
+import { callerFor, createOrgWithOwner, createUser } from "../../../testkit/factories/identity";
 
 afterAll(closeQueues);
 

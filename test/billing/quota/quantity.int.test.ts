@@ -2,7 +2,7 @@
 // its consolidated customers; site changes enqueue the sync for the payer.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
@@ -10,7 +10,6 @@ import { syncQuantity } from "../../../server/domains/billing/services/subscript
 import { getDb } from "../../../server/platform/db/client";
 import { env } from "../../../server/platform/env";
 import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
-import { stub } from "../lib/stub-env";
 import {
   asOrg,
   auditOf,
@@ -18,7 +17,8 @@ import {
   billedOrg,
   deliverSince,
   subscribe,
-} from "../webhook/lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
+import { stub } from "../../../testkit/stripe-env";
 
 afterAll(closeQueues);
 

@@ -3,15 +3,15 @@
 // subscribing raises the limits, cancelling lowers them without deleting anything.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { createDeviceKey } from "../../../protocol/crypto/device-key";
 import { enrollHandler } from "../../../server/domains/fleet/enrollment/http";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createUser, inviteTokenFor } from "../../factories";
-import { stub } from "../lib/stub-env";
-import { accountOf, billedOrg, deliverSince, subscribe } from "../webhook/lib/billing-fixtures";
+import { accountOf, billedOrg, deliverSince, subscribe } from "../../../testkit/factories/billing";
+import { callerFor, createUser, inviteTokenFor } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 
 afterAll(closeQueues);
 

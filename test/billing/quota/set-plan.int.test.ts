@@ -2,14 +2,14 @@
 // script itself, run as a process), with clear errors for bad input.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { billingState } from "../../../server/domains/billing/services/account";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { asOrg, auditOf, billedOrg } from "../webhook/lib/billing-fixtures";
+import { asOrg, auditOf, billedOrg } from "../../../testkit/factories/billing";
 
 afterAll(closeQueues);
 

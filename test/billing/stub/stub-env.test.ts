@@ -1,7 +1,7 @@
-// test/billing/lib/stub-env.ts: a stub running and its settings in process.env on import.
+// testkit/stripe-env.ts: a stub running and its settings in process.env on import.
 
 import { describe, expect, it } from "vitest";
-import { stub } from "../lib/stub-env";
+import { stub } from "../../../testkit/stripe-env";
 
 describe("billing stub-env", () => {
   it("puts the stub's STRIPE_* settings into process.env", async () => {

@@ -6,11 +6,12 @@ import { describe, expect, it } from "vitest";
 import { loadSimAgents, startSimFleet } from "../../../edge-agent/src/agent/sim-fleet";
 import { EPOCH_JITTER_MS } from "../../../edge-agent/src/agent/usage";
 import { topics, USAGE_TELEMETRY_KIND } from "../../../protocol";
-import { stackWithControlPlane } from "../../fleet/faults/lib/control-plane";
-import { createTenant, enrollBoxes } from "../../fleet/faults/lib/tenant";
-import { Cleanups, until } from "../../fleet/faults/lib/wait";
-import { publishOutcome } from "../../fleet/lib/mqtt";
-import { asBox } from "../../fleet/overlay/lib";
+import { Cleanups } from "../../../testkit/cleanups";
+import { asBox } from "../../../testkit/factories/overlay-fleet";
+import { createTenant, enrollBoxes } from "../../../testkit/factories/tenant";
+import { stackWithControlPlane } from "../../../testkit/stack/control-plane";
+import { publishOutcome } from "../../../testkit/stack/mqtt";
+import { until } from "../../../testkit/wait";
 import { total, usageOf, usageReport } from "./lib";
 
 const cleanups = new Cleanups();

@@ -4,7 +4,7 @@
 import type { UsageTelemetry } from "../../../protocol";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
-import { createOrgWithOwner } from "../../factories";
+import { createOrgWithOwner } from "../../../testkit/factories/identity";
 
 export async function orgWithDevices(count: number, kind: "standard" | "msp" = "standard") {
   const { org, owner, slug } = await createOrgWithOwner(kind);

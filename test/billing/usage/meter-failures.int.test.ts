@@ -8,7 +8,7 @@ import "../webhook/lib/stub-behind-proxy";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { createOrgWithOwner } from "../../factories";
+import { createOrgWithOwner } from "../../../testkit/factories/identity";
 import { cutStripe, stub } from "../webhook/lib/stub-behind-proxy";
 import { addHours, addRows, HOUR, meter, meterKit, reportsOf, unsentRow } from "./meter-lib";
 

@@ -6,7 +6,7 @@
 // MSP's customer under its own identifiers.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
@@ -18,9 +18,9 @@ import {
 import { usageIdentifier } from "../../../server/domains/billing/services/usage/meter-claim";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { closeQueues } from "../../../server/platform/jobs/queues";
+import { callerFor, createOrgWithOwner, uid } from "../../../testkit/factories/identity";
+import { stub } from "../../../testkit/stripe-env";
 import { JOBS } from "../../../workers/registry";
-import { callerFor, createOrgWithOwner, uid } from "../../factories";
-import { stub } from "../lib/stub-env";
 import {
   addHours,
   addRows,

@@ -2,7 +2,7 @@
 // arrive, never changes another org's billing rows, audit log or mail.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
@@ -10,8 +10,14 @@ import { resyncCustomer } from "../../../server/domains/billing/services/sync/re
 import { getDb } from "../../../server/platform/db/client";
 import { env } from "../../../server/platform/env";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { stub } from "../lib/stub-env";
-import { asOrg, type BilledOrg, billedOrg, deliverSince, subscribe } from "./lib/billing-fixtures";
+import {
+  asOrg,
+  type BilledOrg,
+  billedOrg,
+  deliverSince,
+  subscribe,
+} from "../../../testkit/factories/billing";
+import { stub } from "../../../testkit/stripe-env";
 
 afterAll(closeQueues);
 

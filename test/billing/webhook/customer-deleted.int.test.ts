@@ -4,7 +4,7 @@
 // an org whose account names the customer is touched.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
@@ -12,8 +12,6 @@ import { setPlanOverride } from "../../../server/domains/billing/services/subscr
 import { resyncCustomer } from "../../../server/domains/billing/services/sync/resync-customer";
 import { getDb } from "../../../server/platform/db/client";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner } from "../../factories";
-import { subscribe as subscribeInPortal } from "../api/lib";
 import {
   accountOf,
   asOrg,
@@ -22,7 +20,9 @@ import {
   deliverSince,
   stub,
   subscribe,
-} from "./lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
+import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
+import { subscribe as subscribeInPortal } from "../api/lib";
 
 afterAll(closeQueues);
 

@@ -3,7 +3,7 @@
 // Stripe behind our back (a quantity job is enqueued).
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
@@ -19,7 +19,7 @@ import {
   deliverSince,
   stub,
   subscribe,
-} from "./lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
 
 afterAll(closeQueues);
 

@@ -6,7 +6,7 @@
 // change. Two delivery rounds, so the second sees changes on top of synced state.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import type Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +14,6 @@ import { stripe } from "../../../server/domains/billing/services/stripe-client";
 import { getDb } from "../../../server/platform/db/client";
 import { env } from "../../../server/platform/env";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { stub } from "../lib/stub-env";
 import {
   accountOf,
   asOrg,
@@ -24,7 +23,8 @@ import {
   currentSubscription,
   deliver,
   subscribe,
-} from "./lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
+import { stub } from "../../../testkit/stripe-env";
 import { EffectLedger, expectedFor, inPool, seeded } from "./lib/expected";
 
 afterAll(closeQueues);

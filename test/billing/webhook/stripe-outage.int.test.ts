@@ -11,7 +11,7 @@ import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { env } from "../../../server/platform/env";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { createOrgWithOwner } from "../../factories";
+import { createOrgWithOwner } from "../../../testkit/factories/identity";
 import { cutStripe, stub } from "./lib/stub-behind-proxy";
 
 afterAll(closeQueues);

@@ -3,7 +3,7 @@
 // whose state is read back from Stripe.
 
 // Stripe first: the stand-in runs and billing is on before any server module loads.
-import "../lib/stub-env";
+import "../../../testkit/stripe-env";
 
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +11,6 @@ import { POST } from "../../../app/api/webhooks/stripe/route";
 import { stripe } from "../../../server/domains/billing/services/stripe-client";
 import { getDb } from "../../../server/platform/db/client";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { stub } from "../lib/stub-env";
 import {
   accountOf,
   asOrg,
@@ -20,7 +19,8 @@ import {
   deliver,
   deliverSince,
   subscribe,
-} from "./lib/billing-fixtures";
+} from "../../../testkit/factories/billing";
+import { stub } from "../../../testkit/stripe-env";
 
 afterAll(closeQueues);
 

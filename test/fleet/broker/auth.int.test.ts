@@ -3,17 +3,6 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CONTROL_PLANE_IDENTITY, topics } from "../../../protocol/topics";
-import { BROKERS, startBroker, type TestBroker } from "../lib/brokers";
-import {
-  type ConnectOptions,
-  type Creds,
-  closedByBroker,
-  connectMqtt,
-  controlClientId,
-  controlCreds,
-  Inbox,
-  refusal,
-} from "../lib/mqtt";
 import {
   expiredValidity,
   forgeCert,
@@ -25,7 +14,18 @@ import {
   type TestDevice,
   type TestPlatform,
   trustFor,
-} from "../lib/pki-fixtures";
+} from "../../../testkit/factories/pki";
+import { BROKERS, startBroker, type TestBroker } from "../../../testkit/stack/brokers";
+import {
+  type ConnectOptions,
+  type Creds,
+  closedByBroker,
+  connectMqtt,
+  controlClientId,
+  controlCreds,
+  Inbox,
+  refusal,
+} from "../../../testkit/stack/mqtt";
 
 describe.each(BROKERS)("who may connect to the %s broker", (kind) => {
   let platform: TestPlatform;

@@ -3,7 +3,15 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_MESSAGE_BYTES, sharedFilter, topics, uplinkFilter } from "../../../protocol/topics";
-import { startBroker, type TestBroker } from "../lib/brokers";
+import {
+  makeDevice,
+  makeOrgCa,
+  makePlatform,
+  type TestDevice,
+  type TestPlatform,
+  trustFor,
+} from "../../../testkit/factories/pki";
+import { startBroker, type TestBroker } from "../../../testkit/stack/brokers";
 import {
   type ConnectOptions,
   connectMqtt,
@@ -13,15 +21,7 @@ import {
   Inbox,
   publishOutcome,
   refusal,
-} from "../lib/mqtt";
-import {
-  makeDevice,
-  makeOrgCa,
-  makePlatform,
-  type TestDevice,
-  type TestPlatform,
-  trustFor,
-} from "../lib/pki-fixtures";
+} from "../../../testkit/stack/mqtt";
 
 const CASES = [
   { broker: "embedded", mqtt: 4 },

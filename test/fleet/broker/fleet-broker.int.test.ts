@@ -12,7 +12,12 @@ import { ensurePlatformPki } from "../../../server/domains/fleet/pki/platform";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { createRedis } from "../../../server/platform/redis";
-import { createDeviceWithCert, createOrgWithCa, publishCa } from "../lib/db-fixtures";
+import {
+  createDeviceWithCert,
+  createOrgWithCa,
+  publishCa,
+} from "../../../testkit/factories/fleet-db";
+import { MASTER_KEY, revoke } from "../../../testkit/factories/pki";
 import {
   closedByBroker,
   connectMqtt,
@@ -20,8 +25,7 @@ import {
   controlCreds,
   refusal,
   WAIT_MS,
-} from "../lib/mqtt";
-import { MASTER_KEY, revoke } from "../lib/pki-fixtures";
+} from "../../../testkit/stack/mqtt";
 
 type Log = { msg: string } & Record<string, unknown>;
 

@@ -7,16 +7,6 @@ import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sharedFilter, topics, uplinkFilter } from "../../../protocol/topics";
 import { MosquittoBroker } from "../../../server/domains/fleet/broker/mosquitto";
-import { mosquittoSub } from "../lib/mosquitto-cli";
-import {
-  closedByBroker,
-  connectMqtt,
-  controlClientId,
-  controlCreds,
-  Inbox,
-  publishOutcome,
-  refusal,
-} from "../lib/mqtt";
 import {
   makeDevice,
   makeOrgCa,
@@ -26,7 +16,17 @@ import {
   type TestDevice,
   type TestPlatform,
   trustFor,
-} from "../lib/pki-fixtures";
+} from "../../../testkit/factories/pki";
+import { mosquittoSub } from "../../../testkit/stack/mosquitto-cli";
+import {
+  closedByBroker,
+  connectMqtt,
+  controlClientId,
+  controlCreds,
+  Inbox,
+  publishOutcome,
+  refusal,
+} from "../../../testkit/stack/mqtt";
 
 let platform: TestPlatform;
 let broker: MosquittoBroker;

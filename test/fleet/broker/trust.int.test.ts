@@ -11,8 +11,12 @@ import {
 } from "../../../server/domains/fleet/broker/trust";
 import { getDb } from "../../../server/platform/db/client";
 import { createRedis, redisKey } from "../../../server/platform/redis";
-import { createDeviceWithCert, createOrgWithCa, publishCa } from "../lib/db-fixtures";
-import { makePlatform } from "../lib/pki-fixtures";
+import {
+  createDeviceWithCert,
+  createOrgWithCa,
+  publishCa,
+} from "../../../testkit/factories/fleet-db";
+import { makePlatform } from "../../../testkit/factories/pki";
 
 const redis = createRedis();
 afterAll(async () => {

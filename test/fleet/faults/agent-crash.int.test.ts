@@ -3,24 +3,17 @@
 // torn file), then applies the newest revision, and its device row ends in sync.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configHash, ZDesiredState } from "../../../protocol";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
-import { ChildAgent } from "./lib/child-agent";
-import { addRule, type Box, createTenant, enrollBoxes } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import { addRule, type Box, createTenant, enrollBoxes } from "../../../testkit/factories/tenant";
+import { ChildAgent } from "../../../testkit/stack/child-agent";
+import { useFleetStack } from "../../../testkit/stack/fleet-stack";
+import { until } from "../../../testkit/wait";
 
-let stack: FleetStack;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFleetStack({ cleanups });
 
 /** last-good.json as the agent would read it at boot: whole, valid, consistent. */
 async function lastGood(box: Box) {

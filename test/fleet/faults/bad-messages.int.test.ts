@@ -17,12 +17,23 @@ import {
   MAX_MESSAGE_BYTES,
   topics,
 } from "../../../protocol";
-import { devicesOf, rolloutsOf } from "../lib/fleet-fixtures";
-import { connectMqtt, controlClientId, controlCreds, publishOutcome } from "../lib/mqtt";
-import { type RunningAgent, startAgent } from "./lib/agents";
-import { stackWithControlPlane } from "./lib/control-plane";
-import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf, rolloutsOf } from "../../../testkit/factories/fleet";
+import {
+  addRule,
+  createTenant,
+  enrollBoxes,
+  fleetRevision,
+} from "../../../testkit/factories/tenant";
+import { type RunningAgent, startAgent } from "../../../testkit/stack/agents";
+import { stackWithControlPlane } from "../../../testkit/stack/control-plane";
+import {
+  connectMqtt,
+  controlClientId,
+  controlCreds,
+  publishOutcome,
+} from "../../../testkit/stack/mqtt";
+import { until } from "../../../testkit/wait";
 
 const cleanups = new Cleanups();
 const fleet = stackWithControlPlane(cleanups);

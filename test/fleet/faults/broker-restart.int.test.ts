@@ -6,23 +6,21 @@
 // What repairs the acks that had no listener while the control plane reconnected: agents
 // publish their state retained, and Mosquitto 2.0 sends retained messages on a shared
 // subscription too, so the ingest reads every device's latest state when it resubscribes.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { devicesOf, rolloutsOf } from "../lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
-import { converged, fleetState, isMonotonic, startAgent } from "./lib/agents";
-import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { describe, expect, it } from "vitest";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf, rolloutsOf } from "../../../testkit/factories/fleet";
+import {
+  addRule,
+  createTenant,
+  enrollBoxes,
+  fleetRevision,
+} from "../../../testkit/factories/tenant";
+import { converged, fleetState, isMonotonic, startAgent } from "../../../testkit/stack/agents";
+import { useFleetStack } from "../../../testkit/stack/fleet-stack";
+import { until } from "../../../testkit/wait";
 
-let stack: FleetStack;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFleetStack({ cleanups });
 
 describe("broker restart mid-rollout", () => {
   it("converges on the new revision once Mosquitto is back", async () => {

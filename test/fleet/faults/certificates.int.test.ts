@@ -4,27 +4,20 @@
 // are in test/fleet/broker/auth.int.test.ts; that revocation disconnects a running agent
 // is in test/fleet/rollout.int.test.ts. Here: the refusal the device's own key and
 // certificate get, and that nothing else changes.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { topics } from "../../../protocol";
 import { env } from "../../../server/platform/env";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { type Creds, connectMqtt, refusal } from "../lib/mqtt";
-import { makeDevice, makeOrgCa } from "../lib/pki-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
-import { startAgent } from "./lib/agents";
-import { type Box, createTenant, enrollBoxes } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import { makeDevice, makeOrgCa } from "../../../testkit/factories/pki";
+import { type Box, createTenant, enrollBoxes } from "../../../testkit/factories/tenant";
+import { startAgent } from "../../../testkit/stack/agents";
+import { useFleetStack } from "../../../testkit/stack/fleet-stack";
+import { type Creds, connectMqtt, refusal } from "../../../testkit/stack/mqtt";
+import { until } from "../../../testkit/wait";
 
-let stack: FleetStack;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFleetStack({ cleanups });
 
 const connectAs = (box: Box, creds: Creds = box.credentials) =>
   connectMqtt(stack.broker.url, stack.platform.caPem, creds, { clientId: box.identity.identity });

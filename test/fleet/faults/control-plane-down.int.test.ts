@@ -8,11 +8,17 @@ import { siteCompiler } from "../../../server/domains/fleet/compile/compile-devi
 import { loadIntent } from "../../../server/domains/fleet/intent/load-intent";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { converged, fleetState, isMonotonic, startAgent } from "./lib/agents";
-import { compileJobOf, stackWithControlPlane } from "./lib/control-plane";
-import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import {
+  addRule,
+  createTenant,
+  enrollBoxes,
+  fleetRevision,
+} from "../../../testkit/factories/tenant";
+import { converged, fleetState, isMonotonic, startAgent } from "../../../testkit/stack/agents";
+import { compileJobOf, stackWithControlPlane } from "../../../testkit/stack/control-plane";
+import { until } from "../../../testkit/wait";
 
 const cleanups = new Cleanups();
 const fleet = stackWithControlPlane(cleanups);

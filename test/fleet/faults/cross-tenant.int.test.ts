@@ -2,26 +2,19 @@
 // mosquitto_sub and its own key and certificate from its state directory: whatever filters
 // it tries, it reads nothing of org B, neither retained nor live, only its own downlink.
 // (test/fleet/broker/ has the same rule on hand-made certificates, on both brokers.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TOPIC_ROOT, topics } from "../../../protocol";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { connectMqtt, controlClientId, controlCreds } from "../lib/mqtt";
-import { type FleetStack, startFleetStack } from "../lib/stack";
-import { startAgent } from "./lib/agents";
-import { spyAs } from "./lib/mosquitto-spy";
-import { createTenant, enrollBoxes, type Tenant } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import { createTenant, enrollBoxes, type Tenant } from "../../../testkit/factories/tenant";
+import { startAgent } from "../../../testkit/stack/agents";
+import { useFleetStack } from "../../../testkit/stack/fleet-stack";
+import { spyAs } from "../../../testkit/stack/mosquitto-spy";
+import { connectMqtt, controlClientId, controlCreds } from "../../../testkit/stack/mqtt";
+import { until } from "../../../testkit/wait";
 
-let stack: FleetStack;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFleetStack({ cleanups });
 
 const secretRule = (tenant: Tenant, dst: string) =>
   tenant.caller.policy.create({

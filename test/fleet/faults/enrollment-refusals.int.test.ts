@@ -4,27 +4,19 @@
 // spends no token use. What the agent's CLI makes of the token refusals is in
 // test/agent/enroll.int.test.ts.
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeviceKey } from "../../../protocol/crypto/device-key";
 import { x509 } from "../../../protocol/crypto/x509";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { env } from "../../../server/platform/env";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { type FleetStack, startFleetStack } from "../lib/stack";
-import { createTenant, type Tenant } from "./lib/tenant";
-import { Cleanups } from "./lib/wait";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import { createTenant, type Tenant } from "../../../testkit/factories/tenant";
+import { useFleetStack } from "../../../testkit/stack/fleet-stack";
 
-let stack: FleetStack;
 const cleanups = new Cleanups();
-
-beforeAll(async () => {
-  stack = await startFleetStack("mosquitto");
-});
-afterEach(() => cleanups.run());
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useFleetStack({ cleanups });
 
 async function post(body: string, contentType = "application/json") {
   const res = await fetch(`${stack.portalUrl}/api/fleet/enroll`, {

@@ -15,12 +15,18 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { env } from "../../../server/platform/env";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { converged, fleetState, startAgent } from "./lib/agents";
-import { compileJobOf, stackWithControlPlane } from "./lib/control-plane";
-import { addRule, createTenant, enrollBoxes, fleetRevision } from "./lib/tenant";
-import { Cleanups, until } from "./lib/wait";
-import { startWorkerProcess } from "./lib/worker-process";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
+import {
+  addRule,
+  createTenant,
+  enrollBoxes,
+  fleetRevision,
+} from "../../../testkit/factories/tenant";
+import { converged, fleetState, startAgent } from "../../../testkit/stack/agents";
+import { compileJobOf, stackWithControlPlane } from "../../../testkit/stack/control-plane";
+import { startWorkerProcess } from "../../../testkit/stack/worker-process";
+import { until } from "../../../testkit/wait";
 
 const cleanups = new Cleanups();
 const fleet = stackWithControlPlane(cleanups);

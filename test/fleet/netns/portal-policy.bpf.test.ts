@@ -18,19 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMany, Netns, startServer } from "../../../bpf/tests/lib/netns";
+import type { Site } from "../../../testkit/factories/agent-site";
+import setupTestDatabase from "../../../testkit/global-setup";
+import { rootSkipReason } from "../../../testkit/skip";
+import type { FleetStack } from "../../../testkit/stack/fleet-stack";
 import type { AgentProcess } from "../../agent/lib/cli";
-import type { Site } from "../../agent/lib/fleet";
-import setupTestDatabase from "../../global-setup";
-import type { FleetStack } from "../lib/stack";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
-const BUILD = join(ROOT, "bpf", "build");
-const skipReason =
-  process.getuid?.() !== 0
-    ? "needs root (eBPF programs and network namespaces)"
-    : !existsSync(join(BUILD, "patronus.bpf.o")) || !existsSync(join(BUILD, "patronus-loader"))
-      ? "needs bpf/build/patronus.bpf.o and bpf/build/patronus-loader (make -C bpf)"
-      : null;
+const skipReason = rootSkipReason({ bpf: true });
 
 const net = new Netns();
 const ns = { peer: net.name("p"), box: net.name("b"), lan: net.name("l") };
@@ -44,7 +38,7 @@ let dir: string | null = null;
 let site: Site;
 let deviceId: string;
 // Loaded after the test database exists: the server's configuration is read at import.
-let lib: typeof import("../../agent/lib/fleet");
+let lib: typeof import("../../../testkit/factories/agent-site");
 
 const tcp = async () => (await connectMany(net, ns.peer, LAN_HOST, 80, 1, 1500))[0];
 const ping = () =>
@@ -80,8 +74,8 @@ if (skipReason) {
   describe("portal policy on a real site box (netns, eBPF, real agent)", () => {
     beforeAll(async () => {
       dropDatabase = await setupTestDatabase();
-      lib = await import("../../agent/lib/fleet");
-      const { startFleetStack } = await import("../lib/stack");
+      lib = await import("../../../testkit/factories/agent-site");
+      const { startFleetStack } = await import("../../../testkit/stack/fleet-stack");
       const { AgentProcess: Agent, cli } = await import("../../agent/lib/cli");
 
       await topology();

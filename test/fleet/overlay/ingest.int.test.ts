@@ -13,20 +13,21 @@ import {
 } from "../../../protocol";
 import { pathReportKey } from "../../../server/domains/overlay/ingest";
 import { getRedis } from "../../../server/platform/redis";
-import { stackWithControlPlane } from "../faults/lib/control-plane";
-import { enrollBoxes } from "../faults/lib/tenant";
-import { Cleanups, until } from "../faults/lib/wait";
-import { devicesOf } from "../lib/fleet-fixtures";
-import { Inbox, publishOutcome } from "../lib/mqtt";
+import { Cleanups } from "../../../testkit/cleanups";
+import { devicesOf } from "../../../testkit/factories/fleet";
 import {
   asBox,
   newKey,
-  overlayOrg,
+  overlayFleetOrg,
   overlayRows,
   overlayStatus,
   pathEvent,
   pathReport,
-} from "./lib";
+} from "../../../testkit/factories/overlay-fleet";
+import { enrollBoxes } from "../../../testkit/factories/tenant";
+import { stackWithControlPlane } from "../../../testkit/stack/control-plane";
+import { Inbox, publishOutcome } from "../../../testkit/stack/mqtt";
+import { until } from "../../../testkit/wait";
 
 const cleanups = new Cleanups();
 const fleet = stackWithControlPlane(cleanups);
@@ -37,7 +38,7 @@ const publish = (c: Awaited<ReturnType<typeof asBox>>, topic: string, v: unknown
 
 describe("overlay reports", () => {
   it("stores a tunnel key, bumps the revision when it is new, and the peer's desired state carries it", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups, { sites: 2, links: true });
+    const org = await overlayFleetOrg(fleet.stack, cleanups, { sites: 2, links: true });
     const [boxA, boxB] = org.boxes as [(typeof org.boxes)[0], (typeof org.boxes)[0]];
     const a = await asBox(fleet.stack, boxA, cleanups);
     const b = await asBox(fleet.stack, boxB, cleanups);
@@ -106,7 +107,7 @@ describe("overlay reports", () => {
   });
 
   it("publishes a standby box of a site in the overlay its config, without the tunnels", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups, { sites: 2, links: true });
+    const org = await overlayFleetOrg(fleet.stack, cleanups, { sites: 2, links: true });
     const [boxA, boxB] = org.boxes as [(typeof org.boxes)[0], (typeof org.boxes)[0]];
     const a = await asBox(fleet.stack, boxA, cleanups);
     const b = await asBox(fleet.stack, boxB, cleanups);
@@ -130,7 +131,7 @@ describe("overlay reports", () => {
   });
 
   it("does not bump the revision of an org whose sites have no WAN links", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups);
+    const org = await overlayFleetOrg(fleet.stack, cleanups);
     const box = await asBox(fleet.stack, org.boxes[0]!, cleanups);
     const before = (await overlayRows(org.orgId)).snapshots.length;
     const key = newKey();
@@ -142,7 +143,7 @@ describe("overlay reports", () => {
   });
 
   it("stores path samples and the selection, and a later status keeps the selection", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups);
+    const org = await overlayFleetOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
     const c = await asBox(fleet.stack, box, cleanups);
     const id = box.identity.identity;
@@ -189,7 +190,7 @@ describe("overlay reports", () => {
   });
 
   it("stores a redelivered event once", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups);
+    const org = await overlayFleetOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
     const c = await asBox(fleet.stack, box, cleanups);
     const e1 = pathEvent("evt-00000001");
@@ -217,7 +218,7 @@ describe("overlay reports", () => {
   });
 
   it("keeps a device clock that runs ahead from dating rows in the future", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups);
+    const org = await overlayFleetOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
     const c = await asBox(fleet.stack, box, cleanups);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
@@ -233,7 +234,7 @@ describe("overlay reports", () => {
   });
 
   it("refuses bad payloads with a reason and changes nothing", async () => {
-    const org = await overlayOrg(fleet.stack, cleanups);
+    const org = await overlayFleetOrg(fleet.stack, cleanups);
     const box = org.boxes[0]!;
     const c = await asBox(fleet.stack, box, cleanups);
     const id = box.identity.identity;
@@ -275,8 +276,8 @@ describe("overlay reports", () => {
   });
 
   it("writes only the publishing device's rows, whatever the payload names", async () => {
-    const x = await overlayOrg(fleet.stack, cleanups);
-    const y = await overlayOrg(fleet.stack, cleanups);
+    const x = await overlayFleetOrg(fleet.stack, cleanups);
+    const y = await overlayFleetOrg(fleet.stack, cleanups);
     const boxX = x.boxes[0]!;
     const boxY = y.boxes[0]!;
     const c = await asBox(fleet.stack, boxX, cleanups);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { pruneOverlayHistory } from "../../../server/domains/overlay/compile/prune";
 import { getDb } from "../../../server/platform/db/client";
 import { withScope } from "../../../server/platform/db/with-tenant";
-import { createOrgWithCa, publishCa } from "../lib/db-fixtures";
+import { createOrgWithCa, publishCa } from "../../../testkit/factories/fleet-db";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
 

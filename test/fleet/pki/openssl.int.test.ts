@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDevice, makeOrgCa, revoke, type TestCa } from "../lib/pki-fixtures";
+import { makeDevice, makeOrgCa, revoke, type TestCa } from "../../../testkit/factories/pki";
 
 const run = promisify(execFile);
 let dir: string;

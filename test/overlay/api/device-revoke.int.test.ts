@@ -2,7 +2,13 @@
 // revision goes up so they drop it. A device outside the overlay changes nothing.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { addDevice, asOrg, linkInput, overlayOrg, revisionOf } from "./fixtures";
+import {
+  addDevice,
+  asOrg,
+  linkInput,
+  overlayOrg,
+  revisionOf,
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

@@ -10,7 +10,7 @@ import {
   latestSnapshot,
   overlayOrg,
   voiceSla as voice,
-} from "./fixtures";
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

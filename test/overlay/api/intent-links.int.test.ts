@@ -2,7 +2,15 @@
 // revision (so it rolls out), is audited and snapshotted; bad input is a clear 4xx.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { auditOf, bumps, codeOf, errorOf, latestSnapshot, linkInput, overlayOrg } from "./fixtures";
+import {
+  auditOf,
+  bumps,
+  codeOf,
+  errorOf,
+  latestSnapshot,
+  linkInput,
+  overlayOrg,
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

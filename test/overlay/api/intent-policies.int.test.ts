@@ -2,7 +2,7 @@
 // must say what it steers; and who may write.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { addMember, callerFor } from "../../factories";
+import { addMember, callerFor } from "../../../testkit/factories/identity";
 import {
   auditOf,
   bumps,
@@ -12,7 +12,7 @@ import {
   linkInput,
   overlayOrg,
   voiceSla as voice,
-} from "./fixtures";
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

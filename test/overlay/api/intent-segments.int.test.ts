@@ -15,7 +15,7 @@ import {
   type OverlayOrg,
   overlayOrg,
   revisionOf,
-} from "./fixtures";
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

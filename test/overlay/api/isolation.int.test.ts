@@ -11,7 +11,7 @@ import {
   linkInput,
   type OverlayOrg,
   overlayOrg,
-} from "./fixtures";
+} from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

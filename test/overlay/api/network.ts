@@ -1,6 +1,6 @@
 // The read views' test network: HQ (fiber + dial-out lte), Branch (fiber) and a cloud
 // gateway, with a box at each; HQ's and Branch's report tunnels and selections.
-import { addDevice, linkInput, overlayOrg } from "./fixtures";
+import { addDevice, linkInput, overlayOrg } from "../../../testkit/factories/overlay";
 
 export const pathId = (x: string, y: string) => [x, y].sort().join("~");
 export const since = new Date().toISOString();

@@ -2,7 +2,7 @@
 // partial-mesh pair is left pointing at a site that is gone.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { linkInput, overlayOrg } from "./fixtures";
+import { linkInput, overlayOrg } from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
 

@@ -2,7 +2,7 @@
 // path events, as the ingest stores them).
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { addSamples, asOrg, codeOf } from "./fixtures";
+import { addSamples, asOrg, codeOf } from "../../../testkit/factories/overlay";
 import { network } from "./network";
 
 afterAll(closeQueues);

@@ -2,7 +2,7 @@
 // path samples and the devices' overlay status (with the newest selection).
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues } from "../../../server/platform/jobs/queues";
-import { addSamples, linkInput, overlayOrg } from "./fixtures";
+import { addSamples, linkInput, overlayOrg } from "../../../testkit/factories/overlay";
 import { network, since } from "./network";
 
 afterAll(closeQueues);

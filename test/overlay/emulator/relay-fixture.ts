@@ -1,10 +1,10 @@
 // One two-site test bed per relay test file: senders in site a's box, receivers in site b's,
 // every tool stopped and every impairment cleared after each test.
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { OverlayTestBed } from "../lib/testbed";
-import { UdpReceiver, UdpSender } from "../lib/traffic";
-import { waitFor } from "../lib/wait";
-import type { WanCounters } from "../lib/wan-emulator";
+import { OverlayTestBed } from "../../../testkit/netns/testbed";
+import { UdpReceiver, UdpSender } from "../../../testkit/netns/traffic";
+import type { WanCounters } from "../../../testkit/netns/wan-emulator";
+import { waitFor } from "../../../testkit/wait";
 
 export function relayFixture() {
   let bed: OverlayTestBed | null = null;

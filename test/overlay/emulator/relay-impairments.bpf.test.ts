@@ -3,11 +3,11 @@
 // are one-sided and generous: they check what the emulator adds, never how fast the
 // machine is.
 import { describe, expect, it } from "vitest";
-import { overlaySkipReason } from "../lib/skip";
-import { sleep, waitFor } from "../lib/wait";
+import { rootSkipReason } from "../../../testkit/skip";
+import { sleep, waitFor } from "../../../testkit/wait";
 import { delta, received, relayFixture, sent } from "./relay-fixture";
 
-const skipReason = overlaySkipReason();
+const skipReason = rootSkipReason();
 
 if (skipReason) {
   describe.skip(`WAN emulator impairments (skipped: ${skipReason})`, () => {

@@ -2,11 +2,11 @@
 // reach each other only through it, by public addresses, as a 1:1 NAT per link; nothing
 // else crosses inet; the counters count; bad commands get error answers and no crash.
 import { describe, expect, it } from "vitest";
-import { overlaySkipReason } from "../lib/skip";
-import { sleep, waitFor } from "../lib/wait";
+import { rootSkipReason } from "../../../testkit/skip";
+import { sleep, waitFor } from "../../../testkit/wait";
 import { delta, received, relayFixture, sent } from "./relay-fixture";
 
-const skipReason = overlaySkipReason();
+const skipReason = rootSkipReason();
 
 if (skipReason) {
   describe.skip(`WAN emulator relay (skipped: ${skipReason})`, () => {

@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMany, Netns, sh, startServer } from "../../../bpf/tests/lib/netns";
-import { alive } from "../lib/ns-cleanup";
-import { overlaySkipReason } from "../lib/skip";
-import type { OverlayTestBed } from "../lib/testbed";
-import { sleep, waitFor } from "../lib/wait";
+import { alive } from "../../../testkit/netns/ns-cleanup";
+import type { OverlayTestBed } from "../../../testkit/netns/testbed";
+import { rootSkipReason } from "../../../testkit/skip";
+import { sleep, waitFor } from "../../../testkit/wait";
 
-const skipReason = overlaySkipReason();
-const wgSkip = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true });
+const skipReason = rootSkipReason();
+const wgSkip = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true });
 
 const namespacesOf = async (prefix: string) =>
   (await sh("ip", ["netns", "list"]))
@@ -27,13 +27,13 @@ if (skipReason) {
   });
 } else {
   describe("overlay test bed", () => {
-    let lib: typeof import("../lib/testbed");
-    let traffic: typeof import("../lib/traffic");
+    let lib: typeof import("../../../testkit/netns/testbed");
+    let traffic: typeof import("../../../testkit/netns/traffic");
     let bed: OverlayTestBed;
 
     beforeAll(async () => {
-      lib = await import("../lib/testbed");
-      traffic = await import("../lib/traffic");
+      lib = await import("../../../testkit/netns/testbed");
+      traffic = await import("../../../testkit/netns/traffic");
       bed = await lib.OverlayTestBed.create({ sites: 3, linksPerSite: 2 });
     });
 
@@ -124,7 +124,7 @@ if (skipReason) {
     it.skipIf(wgSkip)(
       `a WireGuard tunnel works over the relay; a TCP flow through it survives a black hole${wgSkip ? ` (skipped: ${wgSkip})` : ""}`,
       async () => {
-        const { wgTunnel } = await import("../lib/wg-tunnel");
+        const { wgTunnel } = await import("../../../testkit/netns/wg-tunnel");
         const a = bed.site("a");
         const c = bed.site("c");
         await wgTunnel(
@@ -266,7 +266,7 @@ if (skipReason) {
         });
         let sockets: string[] = [];
         if (!wgSkip) {
-          const { wgTunnel } = await import("../lib/wg-tunnel");
+          const { wgTunnel } = await import("../../../testkit/netns/wg-tunnel");
           const end = (site: "a" | "b", address: string) => ({
             site: own.site(site),
             link: own.link(site, "wan0"),

@@ -1,7 +1,7 @@
 // The WAN emulator's impairment math and delay line, and the test bed's address plan:
 // pure units (the relay itself runs in bpf-tier tests next to this file).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SITE_NAMES, sitePlan } from "../lib/address-plan";
+import { SITE_NAMES, sitePlan } from "../../../testkit/netns/address-plan";
 import {
   CLEAR,
   DelayLine,
@@ -9,7 +9,7 @@ import {
   sampleDelay,
   ZImpairment,
   ZImpairmentPatch,
-} from "../lib/wan-impairment";
+} from "../../../testkit/netns/wan-impairment";
 
 const seq = (...values: number[]) => {
   let i = 0;

@@ -8,17 +8,17 @@
 // answered; anyone else's SSH (and everything else) breaks out locally, as without the
 // overlay: the gateway's default route is only in the tables of policies that ask for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import setupTestDatabase from "../../global-setup";
-import type { OverlayScenario } from "../lib/scenario";
-import { overlaySkipReason } from "../lib/skip";
+import setupTestDatabase from "../../../testkit/global-setup";
+import type { OverlayScenario } from "../../../testkit/netns/scenario";
+import { rootSkipReason } from "../../../testkit/skip";
 
-const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 const INTERNET = "198.51.100.80";
 const OTHER_USER = "10.10.0.3";
 
 let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;
-let traffic: typeof import("../lib/traffic");
+let traffic: typeof import("../../../testkit/netns/traffic");
 let policyId: string;
 let mark: string;
 
@@ -32,8 +32,8 @@ if (skipReason) {
   describe("cloud gateway breakout: SSH from executives over aws-us-east (netns, real agents)", () => {
     beforeAll(async () => {
       dropDatabase = await setupTestDatabase();
-      const lib = await import("../lib/scenario");
-      traffic = await import("../lib/traffic");
+      const lib = await import("../../../testkit/netns/scenario");
+      traffic = await import("../../../testkit/netns/traffic");
       sc = await lib.OverlayScenario.start({ sites: 3 });
       const { api, slug, bed } = sc;
       const a = bed.site("a");

@@ -2,17 +2,17 @@
 // get tunnels to the hub only, and their traffic to each other goes through it (the hub's
 // paths carry the other spoke's prefixes; the hub forwards between its tunnels).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import setupTestDatabase from "../../global-setup";
-import type { OverlayScenario } from "../lib/scenario";
-import { overlaySkipReason } from "../lib/skip";
-import { waitFor } from "../lib/wait";
+import setupTestDatabase from "../../../testkit/global-setup";
+import type { OverlayScenario } from "../../../testkit/netns/scenario";
+import { rootSkipReason } from "../../../testkit/skip";
+import { waitFor } from "../../../testkit/wait";
 
-const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
 let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;
-let lib: typeof import("../lib/scenario");
-let traffic: typeof import("../lib/traffic");
+let lib: typeof import("../../../testkit/netns/scenario");
+let traffic: typeof import("../../../testkit/netns/traffic");
 
 if (skipReason) {
   describe.skip(`hub and spoke (skipped: ${skipReason})`, () => {
@@ -22,8 +22,8 @@ if (skipReason) {
   describe("hub and spoke (netns, real agents)", () => {
     beforeAll(async () => {
       dropDatabase = await setupTestDatabase();
-      lib = await import("../lib/scenario");
-      traffic = await import("../lib/traffic");
+      lib = await import("../../../testkit/netns/scenario");
+      traffic = await import("../../../testkit/netns/traffic");
       sc = await lib.OverlayScenario.start({ sites: 3 });
       await sc.api.overlay.site.update({
         orgSlug: sc.slug,

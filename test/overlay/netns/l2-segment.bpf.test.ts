@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sh } from "../../../bpf/tests/lib/netns";
 import { SEGMENT_MTU } from "../../../edge-agent/src/agent/overlay/vxlan-plan";
-import setupTestDatabase from "../../global-setup";
-import type { SiteName } from "../lib/address-plan";
-import type { OverlayScenario } from "../lib/scenario";
-import { overlaySkipReason } from "../lib/skip";
+import setupTestDatabase from "../../../testkit/global-setup";
+import type { SiteName } from "../../../testkit/netns/address-plan";
+import type { OverlayScenario } from "../../../testkit/netns/scenario";
+import { rootSkipReason } from "../../../testkit/skip";
 
-const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
 const VNI = 5000;
 const HOST: Record<"a" | "b", string> = { a: "192.168.50.1", b: "192.168.50.2" };
@@ -23,8 +23,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;
-let lib: typeof import("../lib/scenario");
-let traffic: typeof import("../lib/traffic");
+let lib: typeof import("../../../testkit/netns/scenario");
+let traffic: typeof import("../../../testkit/netns/traffic");
 const hosts: Record<"a" | "b", string> = { a: "", b: "" };
 let defaultUnit = "";
 
@@ -70,8 +70,8 @@ if (skipReason) {
   describe("L2 segment over the overlay (netns, WireGuard, VXLAN, real agents)", () => {
     beforeAll(async () => {
       dropDatabase = await setupTestDatabase();
-      lib = await import("../lib/scenario");
-      traffic = await import("../lib/traffic");
+      lib = await import("../../../testkit/netns/scenario");
+      traffic = await import("../../../testkit/netns/traffic");
       sc = await lib.OverlayScenario.start({ sites: 2, holdDownSeconds: 3 });
       await addL2Host("a");
       await addL2Host("b");

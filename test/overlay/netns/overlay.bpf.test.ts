@@ -8,17 +8,22 @@
 // Classes: voice (udp 5004, SLA 150 ms / 30 ms / 5 %) prefers a.wan0~b.wan0 (fiber);
 // bulk (tcp 5201, no SLA) prefers a.wan1~b.wan1 (LTE). Hold-down 3 s.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import setupTestDatabase from "../../global-setup";
-import type { OverlayScenario } from "../lib/scenario";
-import { overlaySkipReason } from "../lib/skip";
-import type { TcpEchoServer, TcpFlow, UdpReceiver, UdpSender } from "../lib/traffic";
+import setupTestDatabase from "../../../testkit/global-setup";
+import type { OverlayScenario } from "../../../testkit/netns/scenario";
+import type {
+  TcpEchoServer,
+  TcpFlow,
+  UdpReceiver,
+  UdpSender,
+} from "../../../testkit/netns/traffic";
+import { rootSkipReason } from "../../../testkit/skip";
 
-const skipReason = overlaySkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
+const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
 let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;
-let lib: typeof import("../lib/scenario");
-let traffic: typeof import("../lib/traffic");
+let lib: typeof import("../../../testkit/netns/scenario");
+let traffic: typeof import("../../../testkit/netns/traffic");
 const HOLD_DOWN_MS = 3000;
 
 /**
@@ -89,8 +94,8 @@ if (skipReason) {
 
     beforeAll(async () => {
       dropDatabase = await setupTestDatabase();
-      lib = await import("../lib/scenario");
-      traffic = await import("../lib/traffic");
+      lib = await import("../../../testkit/netns/scenario");
+      traffic = await import("../../../testkit/netns/traffic");
       sc = await lib.OverlayScenario.start({ sites: 2, holdDownSeconds: HOLD_DOWN_MS / 1000 });
       fiber = sc.pathId(["a", "wan0"], ["b", "wan0"]);
       lte = sc.pathId(["a", "wan1"], ["b", "wan1"]);

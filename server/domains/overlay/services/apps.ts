@@ -7,9 +7,9 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { AppClass, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows, nameTaken, othersInOrg } from "../../fleet";
 import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { AppClassInput } from "../schemas";
-import { intentRows, nameTaken, othersInOrg } from "./crud";
 import { cascadeReason, deletePoliciesNaming } from "./policies";
 import { requireSlaClass } from "./sla";
 
@@ -19,7 +19,7 @@ const MAX_APP_NUMBER = 250;
 const apps = intentRows({
   model: (tx) => tx.appClass,
   noun: "an application class",
-  audit: "app",
+  audit: "overlay.app",
   targetType: "app_class",
 });
 

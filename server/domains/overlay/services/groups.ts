@@ -4,14 +4,14 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx, UserGroup } from "../../../platform/db/client";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows } from "../../fleet";
 import type { UserGroupInput } from "../schemas";
-import { intentRows } from "./crud";
 import { cascadeReason, deletePoliciesNaming } from "./policies";
 
 const groups = intentRows({
   model: (tx) => tx.userGroup,
   noun: "a user group",
-  audit: "group",
+  audit: "overlay.group",
   targetType: "user_group",
 });
 

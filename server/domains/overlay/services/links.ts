@@ -5,10 +5,10 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx, WanLink } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows, othersInOrg } from "../../fleet";
 import { requireSite } from "../../sites";
 import type { OverlayIntent } from "../intent-schema";
 import type { WanLinkInput } from "../schemas";
-import { intentRows, othersInOrg } from "./crud";
 import { segmentBridging } from "./segments";
 
 type LinkRow = OverlayIntent["links"][number];
@@ -17,7 +17,7 @@ type LinkRow = OverlayIntent["links"][number];
 const links = intentRows({
   model: (tx) => tx.wanLink,
   noun: "a link",
-  audit: "link",
+  audit: "overlay.link",
   targetType: "wan_link",
 });
 

@@ -5,16 +5,16 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, SteeringPolicy, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows } from "../../fleet";
 import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { SteeringPolicyInput } from "../schemas";
-import { intentRows } from "./crud";
 
 type PolicyRow = OverlayIntent["policies"][number];
 
 const steeringPolicies = intentRows({
   model: (tx) => tx.steeringPolicy,
   noun: "a steering policy",
-  audit: "policy",
+  audit: "overlay.policy",
   targetType: "steering_policy",
 });
 

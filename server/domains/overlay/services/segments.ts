@@ -7,17 +7,17 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { L2Segment, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows, othersInOrg } from "../../fleet";
 import { ZSiteSettings } from "../../sites";
 import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { L2SegmentInput } from "../schemas";
-import { intentRows, othersInOrg } from "./crud";
 
 type SegmentRow = OverlayIntent["segments"][number];
 
 const segments = intentRows({
   model: (tx) => tx.l2Segment,
   noun: "an L2 segment",
-  audit: "segment",
+  audit: "overlay.segment",
   targetType: "l2_segment",
 });
 

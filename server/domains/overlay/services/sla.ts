@@ -4,13 +4,13 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { SlaClass, Tx } from "../../../platform/db/client";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
+import { intentRows } from "../../fleet";
 import type { SlaClassInput } from "../schemas";
-import { intentRows } from "./crud";
 
 const slas = intentRows({
   model: (tx) => tx.slaClass,
   noun: "an SLA class",
-  audit: "sla",
+  audit: "overlay.sla",
   targetType: "sla_class",
 });
 

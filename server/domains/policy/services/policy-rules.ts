@@ -1,16 +1,23 @@
 // Micro-segmentation rules. Each change is intent: one transaction writes it, bumps the
 // org's revision and (after commit) queues the compile that rolls it out.
 
-import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
-import { AppError, notFound } from "../../../platform/errors";
+import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { bumpRevision, READ_ONLY_OK } from "../../fleet";
+import { intentRows, READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "../../sites";
 import type { RuleInput } from "../schemas";
 
 /** The data plane holds 64 rules per site (global rules count at every site). */
 const MAX_RULES_PER_SITE = 64;
+
+const rules = intentRows({
+  model: (tx) => tx.policyRule,
+  noun: "a rule",
+  audit: "policy.rule",
+  targetType: "policy_rule",
+});
 
 const toRow = (r: RuleInput) => ({
   siteId: r.siteId,
@@ -22,6 +29,14 @@ const toRow = (r: RuleInput) => ({
   portLo: r.ports?.lo ?? null,
   portHi: r.ports?.hi ?? null,
   description: r.description,
+});
+
+/** What the audit log keeps of a rule a change replaced. */
+const summary = (r: { action: string; src: string; dst: string; proto: string }) => ({
+  action: r.action,
+  src: r.src,
+  dst: r.dst,
+  proto: r.proto,
 });
 
 export async function listRules(tx: Tx, orgId: string) {
@@ -61,14 +76,11 @@ export async function createRule(tx: Tx, actor: Actor, tenant: TenantContext, in
   if (input.siteId) await requireSite(tx, tenant.orgId, input.siteId);
   await assertFits(tx, tenant.orgId, input.siteId, 1);
   const rule = await tx.policyRule.create({ data: { orgId: tenant.orgId, ...toRow(input) } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "policy.rule.create",
-    targetType: "policy_rule",
-    targetId: rule.id,
+  const revision = await rules.record(tx, actor, tenant.orgId, "create", {
+    id: rule.id,
     after: toRow(input),
+    reason: "policy rule added",
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule added");
   return { id: rule.id, revision };
 }
 
@@ -79,34 +91,29 @@ export async function updateRule(
   ruleId: string,
   input: RuleInput,
 ) {
-  const before = await tx.policyRule.findUnique({ where: { id: ruleId, orgId: tenant.orgId } });
-  if (!before) throw notFound("Rule");
+  const before = await rules.find(tx, tenant.orgId, ruleId);
   if (input.siteId) await requireSite(tx, tenant.orgId, input.siteId);
   if (input.siteId !== before.siteId) await assertFits(tx, tenant.orgId, input.siteId, 0);
   await tx.policyRule.update({ where: { id: ruleId, orgId: tenant.orgId }, data: toRow(input) });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "policy.rule.update",
-    targetType: "policy_rule",
-    targetId: ruleId,
-    before: { action: before.action, src: before.src, dst: before.dst, proto: before.proto },
+  const revision = await rules.record(tx, actor, tenant.orgId, "update", {
+    id: ruleId,
+    before: summary(before),
     after: toRow(input),
+    reason: "policy rule changed",
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule changed");
   return { id: ruleId, revision };
 }
 
 export async function deleteRule(tx: Tx, actor: Actor, tenant: TenantContext, ruleId: string) {
-  const before = await tx.policyRule.findUnique({ where: { id: ruleId, orgId: tenant.orgId } });
-  if (!before) throw notFound("Rule");
+  const before = await rules.find(tx, tenant.orgId, ruleId);
   await tx.policyRule.delete({ where: { id: ruleId, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "policy.rule.delete",
-    targetType: "policy_rule",
-    targetId: ruleId,
-    before: { action: before.action, src: before.src, dst: before.dst, proto: before.proto },
-  });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "policy rule removed", READ_ONLY_OK);
+  const revision = await rules.record(
+    tx,
+    actor,
+    tenant.orgId,
+    "delete",
+    { id: ruleId, before: summary(before), reason: "policy rule removed" },
+    READ_ONLY_OK,
+  );
   return { revision };
 }

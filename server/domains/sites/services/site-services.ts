@@ -1,11 +1,25 @@
 // Port forwards and load-balanced services of a site: intent, like rules.
 
-import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
-import { AppError, notFound } from "../../../platform/errors";
+import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { bumpRevision, READ_ONLY_OK } from "../../fleet";
+import { intentRows, READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "./sites";
+
+const forwards = intentRows({
+  model: (tx) => tx.portForward,
+  noun: "a port forward",
+  audit: "port_forward",
+  targetType: "port_forward",
+});
+
+const services = intentRows({
+  model: (tx) => tx.lbService,
+  noun: "a service",
+  audit: "lb_service",
+  targetType: "lb_service",
+});
 
 type Forward = {
   siteId: string;
@@ -46,33 +60,24 @@ export async function createPortForward(tx: Tx, actor: Actor, tenant: TenantCont
       port: "already forwarded",
     });
   const row = await tx.portForward.create({ data: { orgId: tenant.orgId, ...f } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "port_forward.create",
-    targetType: "port_forward",
-    targetId: row.id,
+  const revision = await forwards.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: f,
+    reason: "port forward added",
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, "port forward added");
   return { id: row.id, revision };
 }
 
 export async function deletePortForward(tx: Tx, actor: Actor, tenant: TenantContext, id: string) {
-  const row = await tx.portForward.findUnique({ where: { id, orgId: tenant.orgId } });
-  if (!row) throw notFound("Port forward");
+  const row = await forwards.find(tx, tenant.orgId, id);
   await tx.portForward.delete({ where: { id, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "port_forward.delete",
-    targetType: "port_forward",
-    targetId: id,
-    before: { proto: row.proto, port: row.port, toAddr: row.toAddr, toPort: row.toPort },
-  });
-  const revision = await bumpRevision(
+  const before = { proto: row.proto, port: row.port, toAddr: row.toAddr, toPort: row.toPort };
+  const revision = await forwards.record(
     tx,
-    tenant.orgId,
     actor,
-    "port forward removed",
+    tenant.orgId,
+    "delete",
+    { id, before, reason: "port forward removed" },
     READ_ONLY_OK,
   );
   return { revision };
@@ -100,14 +105,11 @@ export async function createService(tx: Tx, actor: Actor, tenant: TenantContext,
   const row = await tx.lbService.create({
     data: { orgId: tenant.orgId, ...s, backends: s.backends as Prisma.InputJsonValue },
   });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "lb_service.create",
-    targetType: "lb_service",
-    targetId: row.id,
+  const revision = await services.record(tx, actor, tenant.orgId, "create", {
+    id: row.id,
     after: s as unknown as Prisma.InputJsonValue,
+    reason: `service ${s.name} added`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `service ${s.name} added`);
   return { id: row.id, revision };
 }
 
@@ -118,40 +120,33 @@ export async function updateServiceBackends(
   id: string,
   backends: { addr: string; port: number }[],
 ) {
-  const row = await tx.lbService.findUnique({ where: { id, orgId: tenant.orgId } });
-  if (!row) throw notFound("Service");
+  const row = await services.find(tx, tenant.orgId, id);
   await tx.lbService.update({
     where: { id, orgId: tenant.orgId },
     data: { backends: backends as Prisma.InputJsonValue },
   });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "lb_service.update",
-    targetType: "lb_service",
-    targetId: id,
+  const revision = await services.record(tx, actor, tenant.orgId, "update", {
+    id,
     before: { backends: row.backends as Prisma.InputJsonValue },
     after: { backends: backends as Prisma.InputJsonValue },
+    reason: `service ${row.name} changed`,
   });
-  const revision = await bumpRevision(tx, tenant.orgId, actor, `service ${row.name} changed`);
   return { revision };
 }
 
 export async function deleteService(tx: Tx, actor: Actor, tenant: TenantContext, id: string) {
-  const row = await tx.lbService.findUnique({ where: { id, orgId: tenant.orgId } });
-  if (!row) throw notFound("Service");
+  const row = await services.find(tx, tenant.orgId, id);
   await tx.lbService.delete({ where: { id, orgId: tenant.orgId } });
-  await writeAudit(tx, actor, {
-    orgId: tenant.orgId,
-    action: "lb_service.delete",
-    targetType: "lb_service",
-    targetId: id,
-    before: { name: row.name, vip: row.vip, port: row.port },
-  });
-  const revision = await bumpRevision(
+  const revision = await services.record(
     tx,
-    tenant.orgId,
     actor,
-    `service ${row.name} removed`,
+    tenant.orgId,
+    "delete",
+    {
+      id,
+      before: { name: row.name, vip: row.vip, port: row.port },
+      reason: `service ${row.name} removed`,
+    },
     READ_ONLY_OK,
   );
   return { revision };

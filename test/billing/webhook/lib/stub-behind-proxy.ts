@@ -1,4 +1,4 @@
-// Like test/billing/lib/stub-env.ts (import it FIRST), but the SDK reaches the stub through
+// Like testkit/stripe-env.ts (import it FIRST), but the SDK reaches the stub through
 // a TCP relay that the test can cut: Stripe "unreachable" without stopping the stub.
 
 import type { AddressInfo } from "node:net";

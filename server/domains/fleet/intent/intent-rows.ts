@@ -1,0 +1,99 @@
+// The one CRUD helper of intent rows (a policy rule, a port forward, an overlay link, an
+// SLA class, ...): what every write of one kind of row does around its own rules: find the
+// row in the org or NOT_FOUND, refuse a name another row of the org has (CONFLICT), and
+// end with an audit entry and a new revision, so that the change rolls out.
+
+import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
+import type { Prisma, Tx } from "../../../platform/db/client";
+import { AppError, notFound } from "../../../platform/errors";
+import { bumpRevision } from "./revision";
+
+/** A Prisma model of org rows (tx.userGroup, tx.slaClass, …), as far as the helpers use it. */
+interface OrgRows<Row> {
+  findUnique(args: { where: { id: string; orgId: string } }): PromiseLike<Row | null>;
+  findFirst?(args: {
+    where: { orgId: string; name: string; id?: { not: string } };
+    select: { id: true };
+  }): PromiseLike<{ id: string } | null>;
+}
+
+/** The org's rows other than `except` (the one being edited; none when adding). */
+export const othersInOrg = (orgId: string, except?: string) => ({
+  orgId,
+  ...(except ? { id: { not: except } } : {}),
+});
+
+/** The CONFLICT of a name already taken; `noun` with its article ("an SLA class"). */
+export const nameTaken = (noun: string, name: string) =>
+  new AppError("CONFLICT", `There is already ${noun} named ${name}`, {
+    name: `already used by another ${noun.replace(/^an? /, "")}`,
+  });
+
+export interface IntentChange {
+  /** The row written. */
+  id: string;
+  before?: Prisma.InputJsonValue;
+  after?: Prisma.InputJsonValue;
+  /** Why the revision changed, as the rollouts page shows it ("user group x added"). */
+  reason: string;
+}
+
+/**
+ * One kind of intent row. `noun` has its article ("a user group": "User group not found",
+ * "There is already a user group named …"); `audit` and `targetType` name its audit
+ * entries ("overlay.group" → overlay.group.create on a user_group).
+ */
+export function intentRows<Row>(kind: {
+  model: (tx: Tx) => OrgRows<Row>;
+  noun: string;
+  audit: string;
+  targetType: string;
+}) {
+  // "a user group" → "User group", as NOT_FOUND names it.
+  const bare = kind.noun.replace(/^an? /, "");
+  const what = bare.charAt(0).toUpperCase() + bare.slice(1);
+  return {
+    noun: kind.noun,
+
+    /** The row `id` of the org, or NOT_FOUND: another org's id is as unknown as a made-up one. */
+    async find(tx: Tx, orgId: string, id: string): Promise<Row> {
+      const row = await kind.model(tx).findUnique({ where: { id, orgId } });
+      if (!row) throw notFound(what);
+      return row;
+    },
+
+    /** Names are unique per org: CONFLICT when another row (not `except`) has this one. */
+    async assertNameFree(tx: Tx, orgId: string, name: string, except?: string) {
+      const model = kind.model(tx);
+      if (!model.findFirst) throw new Error(`${kind.noun} rows have no names`);
+      const clash = await model.findFirst({
+        where: { ...othersInOrg(orgId, except), name },
+        select: { id: true },
+      });
+      if (clash) throw nameTaken(kind.noun, name);
+    },
+
+    /**
+     * The end of every write: its audit entry, then the org's new revision (returned).
+     * `revision` is passed to bumpRevision (READ_ONLY_OK for a removal).
+     */
+    async record(
+      tx: Tx,
+      actor: Actor,
+      orgId: string,
+      verb: "create" | "update" | "delete",
+      change: IntentChange,
+      revision?: Parameters<typeof bumpRevision>[4],
+    ): Promise<number> {
+      await writeAudit(tx, actor, {
+        orgId,
+        action: `${kind.audit}.${verb}`,
+        targetType: kind.targetType,
+        targetId: change.id,
+        before: change.before,
+        after: change.after,
+      });
+      return bumpRevision(tx, orgId, actor, change.reason, revision);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// Periodic sweeps as BullMQ job schedulers: any number of replicas upsert the same ones, and
+// each runs once when the workers start and then once per period, on the sweeps worker.
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "../../../server/platform/db/client";
+import { SWEEPS_QUEUE } from "../../../server/platform/jobs/define-job";
+import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
+import { upsertSchedules } from "../../../server/platform/jobs/schedules";
+import { runWorkers } from "../../../workers/run-workers";
+import { SWEEPS } from "../../../workers/sweeps";
+
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  await getQueue(SWEEPS_QUEUE).obliterate({ force: true });
+  await closeQueues();
+});
+
+describe("sweep schedules", () => {
+  it("are one scheduler each, however many replicas upsert them, and run on the workers", async () => {
+    const defs = SWEEPS.map((s) => s.def);
+    await Promise.all([upsertSchedules(defs), upsertSchedules(defs)]);
+    const queue = getQueue(SWEEPS_QUEUE);
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual(
+      defs.map((d) => [d.name, d.everyMs]).sort(),
+    );
+    const lines: string[] = [];
+    stops.push(runWorkers(getDb(), (line) => lines.push(line)));
+    const deadline = Date.now() + 30_000;
+    // `immediately`: a first run of each as the workers start.
+    for (;;) {
+      const done = (await queue.getJobs(["completed"])).map((j) => j.name);
+      if (defs.every((d) => done.includes(d.name))) break;
+      if (Date.now() > deadline) throw new Error(`sweeps did not all run: ${done.join(", ")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await queue.getJobs(["failed"])).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+// Database rows the fleet broker reads: an org with its CA in fleet_trust, and devices
+// with certificate rows (for revocation by serial). Written through the app role, inside
+// the org's row-level-security scope, as the services do.
+import { randomBytes } from "node:crypto";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
+import { makeDevice, makeOrgCa, type TestCa, type TestDevice } from "./pki";
+
+export async function createOrgWithCa(): Promise<TestCa & { siteId: string }> {
+  const slug = `fleet-${randomBytes(4).toString("hex")}`;
+  const org = await getDb().organization.create({ data: { name: `Org ${slug}`, slug } });
+  const ca = await makeOrgCa(org.id);
+  const site = await withScope(getDb(), { orgId: org.id }, (tx) =>
+    tx.site.create({ data: { orgId: org.id, name: "HQ", settings: {} } }),
+  );
+  return { ...ca, siteId: site.id };
+}
+
+export async function publishCa(ca: TestCa) {
+  await getDb().fleetTrust.upsert({
+    where: { orgId: ca.orgId },
+    create: { orgId: ca.orgId, certPem: ca.certPem, crlPem: ca.crlPem },
+    update: { certPem: ca.certPem, crlPem: ca.crlPem },
+  });
+}
+
+/** A device row, its certificate, and the certificate's row. */
+export async function createDeviceWithCert(ca: TestCa & { siteId: string }): Promise<TestDevice> {
+  const db = getDb();
+  const row = await withScope(db, { orgId: ca.orgId }, (tx) =>
+    tx.device.create({
+      data: { orgId: ca.orgId, siteId: ca.siteId, hostname: "box", status: "active" },
+    }),
+  );
+  const device = await makeDevice(ca, { deviceId: row.id });
+  await withScope(db, { orgId: ca.orgId }, (tx) =>
+    tx.deviceCertificate.create({
+      data: {
+        serial: device.serial,
+        orgId: ca.orgId,
+        deviceId: row.id,
+        pem: device.certPem,
+        notBefore: new Date(Date.now() - 60_000),
+        notAfter: new Date(Date.now() + 3_600_000),
+      },
+    }),
+  );
+  return device;
+}

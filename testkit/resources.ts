@@ -1,0 +1,62 @@
+// What a test run, an e2e run or a benchmark leaves behind, removed the same way by each:
+// its database, its Redis keys, its process groups.
+import { Redis } from "ioredis";
+import pg from "pg";
+
+/** Drops `database` (closing its connections first). */
+export async function dropDatabase(adminUrl: string, database: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Deletes every key of a stack's Redis prefix: plain keys (`prefix…`) and BullMQ's, which
+ * sit under the hash-tagged prefix (`{prefix}…`, server/platform/jobs/queues.ts).
+ */
+export async function deleteRedisKeys(redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== "0");
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM each process group, then SIGKILL whatever is still there after a grace period. */
+export async function killGroups(pids: number[], graceMs = 5_000) {
+  const signal = (sig: NodeJS.Signals) => {
+    for (const pid of pids) {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  signal("SIGKILL");
+}

@@ -1,0 +1,51 @@
+// The production worker entry point (workers/index.ts) as a process of its own, pointed at
+// a test stack's database, Redis prefix and broker: a worker that can be SIGKILLed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { env } from "../../server/platform/env";
+import type { Cleanups } from "../cleanups";
+import type { FleetStack } from "./fleet-stack";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+export async function startWorkerProcess(
+  stack: FleetStack,
+  cleanups: Cleanups,
+): Promise<WorkerProcess> {
+  // node --import tsx (not the tsx CLI): one process, so SIGKILL hits the worker itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      REDIS_PREFIX: env.REDIS_PREFIX, // the stack's own prefix, set at start-up
+      FLEET_PKI_DIR: env.FLEET_PKI_DIR,
+      FLEET_MQTT_URL: stack.broker.controlUrl,
+      FLEET_BROKER: "mosquitto",
+      FLEET_INGEST: "false", // a compile-only worker: the stack's ingest stays the only one
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? code)),
+  );
+  cleanups.add(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  const deadline = Date.now() + 30_000;
+  while (!output.includes("workers running on queues")) {
+    if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start in 30 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, output: () => output, exited };
+}
