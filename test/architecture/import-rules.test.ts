@@ -1,7 +1,6 @@
 // The tree's import direction holds (docs/architecture.md): a forbidden import fails CI.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importsOf, readImports } from "./import-graph";
