@@ -4,7 +4,7 @@ import type { Role } from "../db/generated/enums";
  * Roles are the platform's; permissions are each area's. An area declares its permissions
  * as data in its feature (`permissions` in defineFeature: each `resource.action` lists the
  * roles allowed to do it); server/permissions.ts composes them, and the isolation matrix
- * (test/api/isolation-matrix.int.test.ts) checks every procedure against the result.
+ * (test/platform/api/isolation-matrix.int.test.ts) checks every procedure against the result.
  */
 export const ROLES = ["owner", "admin", "operator", "viewer", "developer", "billing"] as const;
 

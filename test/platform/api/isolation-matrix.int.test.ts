@@ -1,19 +1,19 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { appRouter } from "../../server/api/root";
+import { appRouter } from "../../../server/api/root";
 import {
   type Meta,
   permissionProcedure,
   protectedProcedure,
   publicProcedure,
   router,
-} from "../../server/api/trpc";
-import type { SessionUser } from "../../server/domains/identity/auth/session";
-import { allPermissions, can, type Permission } from "../../server/permissions";
-import { closeQueues } from "../../server/platform/jobs/queues";
-import { ROLES } from "../../server/platform/tenancy/permissions";
-import { addMember, callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
+} from "../../../server/api/trpc";
+import type { SessionUser } from "../../../server/domains/identity/auth/session";
+import { allPermissions, can, type Permission } from "../../../server/permissions";
+import { closeQueues } from "../../../server/platform/jobs/queues";
+import { ROLES } from "../../../server/platform/tenancy/permissions";
+import { addMember, callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
 import { declarationProblems, MATRIX, type ProcedureDefs } from "./isolation-matrix";
 
 afterAll(closeQueues);

@@ -1,5 +1,5 @@
-import type { AppRouter } from "../../server/api/root";
-import { uid } from "../../testkit/factories/identity";
+import type { AppRouter } from "../../../server/api/root";
+import { uid } from "../../../testkit/factories/identity";
 
 /**
  * One entry per tRPC procedure: a sample input for a call made in org `orgSlug`.

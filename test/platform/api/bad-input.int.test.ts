@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues } from "../../server/platform/jobs/queues";
-import { callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
+import { closeQueues } from "../../../server/platform/jobs/queues";
+import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
 
 afterAll(closeQueues);
 
