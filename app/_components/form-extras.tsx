@@ -1,31 +1,5 @@
-import type { InputHTMLAttributes, TextareaHTMLAttributes } from "react";
-import { Alert, Button, FieldFrame, fieldAria } from "./ui";
-
-/** A multi-line Field: same label, hint and error wiring as ui.tsx's Field. */
-export function TextArea({
-  label,
-  error,
-  hint,
-  id,
-  ...props
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & {
-  label: string;
-  id: string;
-  error?: string;
-  hint?: string;
-}) {
-  return (
-    <FieldFrame id={id} label={label} hint={hint} error={error}>
-      <textarea
-        id={id}
-        name={id}
-        {...fieldAria(id, error, hint)}
-        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-600"
-        {...props}
-      />
-    </FieldFrame>
-  );
-}
+import type { FormEventHandler, InputHTMLAttributes, ReactNode } from "react";
+import { Alert, Button, Card } from "./ui";
 
 export function Checkbox({
   label,
@@ -77,5 +51,101 @@ export function FormFooter({
         </Button>
       </div>
     </div>
+  );
+}
+
+/** Fields under a legend read out by screen readers; disabled, they look it as well. */
+export function Fieldset({
+  legend,
+  disabled,
+  className,
+  children,
+}: {
+  legend: string;
+  disabled: boolean;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <fieldset
+      disabled={disabled}
+      className={`${className} [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100`}
+    >
+      <legend className="sr-only">{legend}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+/**
+ * The end of a settings form, which saves in place: for a role that can only read the
+ * settings, `readOnlyNote`; else the server's headline, `saved` once `save` succeeded, and Save.
+ */
+export function SettingsFooter({
+  canWrite,
+  readOnlyNote,
+  message,
+  save,
+  saved,
+  submitLabel,
+}: {
+  canWrite: boolean;
+  readOnlyNote?: string;
+  message: string;
+  save: { isPending: boolean; isSuccess: boolean };
+  saved: string;
+  submitLabel: string;
+}) {
+  return (
+    <div className="mt-3 space-y-3">
+      {!canWrite && readOnlyNote && <p className="text-sm text-slate-700">{readOnlyNote}</p>}
+      {message && <Alert>{message}</Alert>}
+      {save.isSuccess && <Alert kind="success">{saved}</Alert>}
+      {canWrite && (
+        <Button type="submit" disabled={save.isPending}>
+          {submitLabel}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A card with a short form that fits one line of a wide screen: `columns` lays out its
+ * fields and then the submit button; the server's headline and a success note go under it.
+ */
+export function InlineFormCard({
+  title,
+  columns,
+  onSubmit,
+  submitLabel,
+  pending,
+  message,
+  success,
+  children,
+}: {
+  title: string;
+  columns: string;
+  onSubmit: FormEventHandler<HTMLFormElement>;
+  submitLabel: string;
+  pending: boolean;
+  message: string;
+  success?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card>
+      <h2 className="mb-3 font-semibold">{title}</h2>
+      <form className={`grid gap-3 ${columns} sm:items-end`} noValidate onSubmit={onSubmit}>
+        {children}
+        <Button type="submit" disabled={pending}>
+          {submitLabel}
+        </Button>
+      </form>
+      <div className="mt-3 space-y-3 empty:hidden">
+        {message && <Alert>{message}</Alert>}
+        {success && <Alert kind="success">{success}</Alert>}
+      </div>
+    </Card>
   );
 }

@@ -90,8 +90,13 @@ export function TableWrap({ label, children }: { label: string; children: ReactN
   );
 }
 
+/** A column heading (`scope="col"`: screen readers read it with each cell under it). */
 export function Th({ children, className = "" }: { children?: ReactNode; className?: string }) {
-  return <th className={`py-2 pr-3 font-medium whitespace-nowrap ${className}`}>{children}</th>;
+  return (
+    <th scope="col" className={`py-2 pr-3 font-medium whitespace-nowrap ${className}`}>
+      {children}
+    </th>
+  );
 }
 
 export function Td({
@@ -118,6 +123,21 @@ export function NumTd({ children }: { children?: ReactNode }) {
 /** A column heading: its text, or its text with classes (`text-right` over NumTd cells). */
 export type Column = string | { label: string; className: string };
 
+export interface DataTableProps<T extends { id: string }> {
+  label: string;
+  columns: Column[];
+  rows: T[];
+  cells: (row: T) => ReactNode;
+  /** The row's test id and states, as data-* attributes. */
+  rowData?: (row: T) => Record<`data-${string}`, string | number>;
+  rowClassName?: (row: T) => string;
+  actions?: (row: T) => ReactNode;
+  actionsLabel?: string;
+  empty?: ReactNode;
+  emptyTestId?: string;
+  tableTestId?: string;
+}
+
 /**
  * A list as a table, in a TableWrap named `label`: the headings, then one row per item
  * (its cells from `cells`, its test id and states from `rowData`). With `actions`, a last
@@ -136,19 +156,7 @@ export function DataTable<T extends { id: string }>({
   empty,
   emptyTestId,
   tableTestId,
-}: {
-  label: string;
-  columns: Column[];
-  rows: T[];
-  cells: (row: T) => ReactNode;
-  rowData: (row: T) => Record<`data-${string}`, string | number>;
-  rowClassName?: (row: T) => string;
-  actions?: (row: T) => ReactNode;
-  actionsLabel?: string;
-  empty?: ReactNode;
-  emptyTestId?: string;
-  tableTestId?: string;
-}) {
+}: DataTableProps<T>) {
   if (rows.length === 0 && empty !== undefined)
     return (
       <p className="text-sm text-slate-600" data-testid={emptyTestId}>
@@ -178,7 +186,7 @@ export function DataTable<T extends { id: string }>({
             <tr
               key={row.id}
               className={`border-b border-slate-100 ${rowClassName?.(row) ?? ""}`.trim()}
-              {...rowData(row)}
+              {...rowData?.(row)}
             >
               {cells(row)}
               {actions && <Td className="text-right">{actions(row)}</Td>}

@@ -1,9 +1,9 @@
 import Link from "next/link";
-import type {
-  ButtonHTMLAttributes,
-  InputHTMLAttributes,
-  ReactNode,
-  SelectHTMLAttributes,
+import {
+  type ButtonHTMLAttributes,
+  type ComponentProps,
+  createElement,
+  type ReactNode,
 } from "react";
 import { WithBillingLink } from "./billing-link";
 
@@ -88,57 +88,84 @@ export const fieldAria = (id: string, error?: string, hint?: string) => ({
   "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
 });
 
-export function Field({
-  label,
-  error,
-  hint,
-  id,
-  ...props
-}: InputHTMLAttributes<HTMLInputElement> & {
+/** What every labelled control takes besides its element's own attributes. */
+interface FieldProps {
   label: string;
   id: string;
-  error?: string;
   hint?: string;
-}) {
+  error?: string;
+}
+
+const controlClass = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+
+/**
+ * A labelled control: the element `as` in a FieldFrame, named in the form by its id and
+ * described by its error, or else its hint.
+ */
+function Framed<Tag extends "input" | "select" | "textarea">({
+  as,
+  label,
+  id,
+  hint,
+  error,
+  ...props
+}: { as: Tag } & ComponentProps<Tag> & FieldProps) {
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
-      <input
-        id={id}
-        name={id}
-        {...fieldAria(id, error, hint)}
-        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600"
-        {...props}
-      />
+      {createElement(as, { id, name: id, ...fieldAria(id, error, hint), ...props })}
     </FieldFrame>
   );
 }
 
+export function Field(props: ComponentProps<"input"> & FieldProps) {
+  return (
+    <Framed as="input" className={`${controlClass} shadow-sm focus:border-brand-600`} {...props} />
+  );
+}
+
 /** A choice, with the same optional hint and server error as Field. */
-export function Select({
-  label,
-  id,
-  hint,
-  error,
-  children,
-  ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & {
-  label: string;
-  id: string;
-  hint?: string;
-  error?: string;
+export function Select(props: ComponentProps<"select"> & FieldProps) {
+  return <Framed as="select" className={controlClass} {...props} />;
+}
+
+/** A multi-line Field (prefix lists, backends): one entry a line, in a fixed-width font. */
+export function TextArea(props: ComponentProps<"textarea"> & FieldProps) {
+  return (
+    <Framed
+      as="textarea"
+      className={`${controlClass} font-mono shadow-sm focus:border-brand-600`}
+      {...props}
+    />
+  );
+}
+
+/** A Field for a number: phones show their number keypad. */
+export function NumberField(props: ComponentProps<typeof Field>) {
+  return <Field type="number" inputMode="numeric" {...props} />;
+}
+
+/** A NumberField for a TCP or UDP port. */
+export function PortField(props: ComponentProps<typeof Field>) {
+  return <NumberField min={1} max={65535} {...props} />;
+}
+
+/** A Select's options: values shown as they are, or with a label each. */
+export function Options({
+  items,
+}: {
+  items: readonly (string | { readonly value: string; readonly label: string })[];
 }) {
   return (
-    <FieldFrame id={id} label={label} hint={hint} error={error}>
-      <select
-        id={id}
-        name={id}
-        {...fieldAria(id, error, hint)}
-        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-        {...props}
-      >
-        {children}
-      </select>
-    </FieldFrame>
+    <>
+      {items.map((item) => {
+        const { value, label } = typeof item === "string" ? { value: item, label: item } : item;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </>
   );
 }
 

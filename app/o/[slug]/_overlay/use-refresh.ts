@@ -1,14 +1,6 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "@/app/_trpc/client";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 
 /** After an overlay write: every overlay read, and the rollout it started. */
-export function useOverlayRefresh() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () => {
-    queryClient.invalidateQueries({ queryKey: trpc.overlay.pathKey() });
-    queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
-  };
-}
+export const useOverlayRefresh = () => useIntentRefresh((trpc) => [trpc.overlay.pathKey()]);

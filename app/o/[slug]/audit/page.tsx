@@ -1,4 +1,5 @@
 import { Forbidden } from "@/app/_components/forbidden";
+import { DataTable, Td } from "@/app/_components/status-ui";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { getCaller } from "@/app/_trpc/server";
 import { getOrg, hasPermission } from "../org-context";
@@ -13,31 +14,24 @@ export default async function AuditPage({ params }: { params: Promise<{ slug: st
     <>
       <PageHeader title="Audit log" />
       <Card>
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-600">
-              <th className="py-2 font-medium">When</th>
-              <th className="py-2 font-medium">Who</th>
-              <th className="py-2 font-medium">Action</th>
-              <th className="py-2 font-medium">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id} className="border-b border-slate-100 align-top">
-                <td className="py-2 whitespace-nowrap">
-                  {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-                </td>
-                <td className="py-2">{actorLabel(e)}</td>
-                <td className="py-2 font-mono text-xs">{e.action}</td>
-                <td className="py-2 font-mono text-xs text-slate-700">
-                  {e.before ? `${JSON.stringify(e.before)} → ` : ""}
-                  {e.after ? JSON.stringify(e.after) : ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Audit log"
+          columns={["When", "Who", "Action", "Change"]}
+          rows={items}
+          cells={(e) => (
+            <>
+              <Td className="whitespace-nowrap">
+                {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+              </Td>
+              <Td>{actorLabel(e)}</Td>
+              <Td className="font-mono text-xs">{e.action}</Td>
+              <Td className="font-mono text-xs text-slate-700">
+                {e.before ? `${JSON.stringify(e.before)} → ` : ""}
+                {e.after ? JSON.stringify(e.after) : ""}
+              </Td>
+            </>
+          )}
+        />
       </Card>
     </>
   );

@@ -4,8 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { onSubmitRead } from "@/app/_components/form-data";
+import { InlineFormCard } from "@/app/_components/form-extras";
 import { NameSlugFields } from "@/app/_components/name-slug-fields";
-import { Alert, Button, Card } from "@/app/_components/ui";
+import { Card } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_trpc/client";
 
@@ -29,37 +31,23 @@ export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreat
   return (
     <div className="space-y-6">
       {canCreate && (
-        <Card>
-          <h2 className="mb-3 font-semibold">Add a customer</h2>
-          <form
-            className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              const form = new FormData(e.currentTarget);
-              create.mutate({
-                orgSlug,
-                name: String(form.get("customer-name")),
-                slug: String(form.get("customer-slug")),
-              });
-            }}
-          >
-            <NameSlugFields
-              key={added}
-              prefix="customer-"
-              nameLabel="Customer name"
-              errors={fields}
-            />
-            <Button type="submit" disabled={create.isPending}>
-              Add customer
-            </Button>
-          </form>
-          {message && (
-            <div className="mt-3">
-              <Alert>{message}</Alert>
-            </div>
+        <InlineFormCard
+          title="Add a customer"
+          columns="sm:grid-cols-[1fr_1fr_auto]"
+          onSubmit={onSubmitRead("customer-", (r) =>
+            create.mutate({ orgSlug, name: r.text("name"), slug: r.text("slug") }),
           )}
-        </Card>
+          submitLabel="Add customer"
+          pending={create.isPending}
+          message={message}
+        >
+          <NameSlugFields
+            key={added}
+            prefix="customer-"
+            nameLabel="Customer name"
+            errors={fields}
+          />
+        </InlineFormCard>
       )}
       <Card>
         <h2 className="mb-3 font-semibold">Customer organizations</h2>

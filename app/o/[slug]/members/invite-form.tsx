@@ -2,10 +2,12 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Alert, Button, Card, Field, Select } from "@/app/_components/ui";
+import { onSubmitRead } from "@/app/_components/form-data";
+import { InlineFormCard } from "@/app/_components/form-extras";
+import { Field, Options, Select } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_trpc/client";
-import { assignableRoles, ROLE_LABELS } from "./roles";
+import { roleChoices } from "./roles";
 
 export function InviteForm({ orgSlug, actorRole }: { orgSlug: string; actorRole: string }) {
   const trpc = useTRPC();
@@ -21,39 +23,23 @@ export function InviteForm({ orgSlug, actorRole }: { orgSlug: string; actorRole:
   );
   const { message, fields } = formErrors(invite.error);
   return (
-    <Card>
-      <h2 className="mb-3 font-semibold">Invite a member</h2>
-      <form
-        className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          setSentTo(null);
-          invite.mutate({
-            orgSlug,
-            email: String(form.get("invite-email")),
-            role: String(form.get("invite-role")) as never,
-          });
-          e.currentTarget.reset();
-        }}
-      >
-        <Field id="invite-email" label="Email" type="email" required error={fields.email} />
-        <Select id="invite-role" label="Role" defaultValue="viewer">
-          {assignableRoles(actorRole).map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </Select>
-        <Button type="submit" disabled={invite.isPending}>
-          Send invitation
-        </Button>
-      </form>
-      <div className="mt-3">
-        {message && <Alert>{message}</Alert>}
-        {sentTo && <Alert kind="success">Invitation sent to {sentTo}.</Alert>}
-      </div>
-    </Card>
+    <InlineFormCard
+      title="Invite a member"
+      columns="sm:grid-cols-[1fr_12rem_auto]"
+      onSubmit={onSubmitRead("invite-", (r, form) => {
+        setSentTo(null);
+        invite.mutate({ orgSlug, email: r.text("email"), role: r.text("role") as never });
+        form.reset();
+      })}
+      submitLabel="Send invitation"
+      pending={invite.isPending}
+      message={message}
+      success={sentTo && `Invitation sent to ${sentTo}.`}
+    >
+      <Field id="invite-email" label="Email" type="email" required error={fields.email} />
+      <Select id="invite-role" label="Role" defaultValue="viewer">
+        <Options items={roleChoices(actorRole)} />
+      </Select>
+    </InlineFormCard>
   );
 }

@@ -1,9 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card } from "@/app/_components/ui";
+import { ListCard } from "@/app/_components/list-card";
+import { Td } from "@/app/_components/status-ui";
+import { Button, Card, Options } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import { assignableRoles, ROLE_LABELS } from "./roles";
+import { ROLE_LABELS, roleChoices } from "./roles";
 
 interface Props {
   orgSlug: string;
@@ -25,86 +27,61 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSettled: refresh }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSettled: refresh }));
   const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSettled: refresh }));
-  const error = changeRole.error ?? remove.error ?? revoke.error;
   const ownerCount = members.data?.filter((m) => m.role === "owner").length ?? 0;
   // The last owner can be neither demoted nor removed (the server refuses too).
   const isLastOwner = (role: string) => role === "owner" && ownerCount === 1;
+  const touchable = (role: string) =>
+    (role !== "owner" || actorRole === "owner") && !isLastOwner(role);
 
   return (
     <>
-      <Card>
-        <h2 className="mb-3 font-semibold">People</h2>
-        {error && <Alert>{error.message}</Alert>}
-        {members.isPending && <p className="text-sm text-slate-600">Loading…</p>}
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-600">
-              <th className="py-2 font-medium">Name</th>
-              <th className="py-2 font-medium">Email</th>
-              <th className="py-2 font-medium">Role</th>
-              {canRemove && (
-                <th className="py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {members.data?.map((m) => {
-              const touchable =
-                (m.role !== "owner" || actorRole === "owner") && !isLastOwner(m.role);
-              const editable = canUpdate && touchable;
-              return (
-                <tr
-                  key={m.id}
-                  className="border-b border-slate-100"
-                  data-testid={`member-${m.email}`}
+      <ListCard
+        title="People"
+        rows={members.data}
+        error={members.error ?? changeRole.error ?? remove.error ?? revoke.error}
+        columns={["Name", "Email", "Role"]}
+        rowData={(m) => ({ "data-testid": `member-${m.email}` })}
+        cells={(m) => (
+          <>
+            <Td>{m.name}</Td>
+            <Td>{m.email}</Td>
+            <Td>
+              {canUpdate && touchable(m.role) ? (
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={(e) =>
+                    changeRole.mutate({
+                      orgSlug,
+                      membershipId: m.id,
+                      role: e.target.value as never,
+                    })
+                  }
+                  className="rounded-md border border-slate-300 px-2 py-1"
                 >
-                  <td className="py-2">{m.name}</td>
-                  <td className="py-2">{m.email}</td>
-                  <td className="py-2">
-                    {editable ? (
-                      <select
-                        aria-label={`Role of ${m.email}`}
-                        value={m.role}
-                        onChange={(e) =>
-                          changeRole.mutate({
-                            orgSlug,
-                            membershipId: m.id,
-                            role: e.target.value as never,
-                          })
-                        }
-                        className="rounded-md border border-slate-300 px-2 py-1"
-                      >
-                        {assignableRoles(actorRole).map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABELS[r]}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      ROLE_LABELS[m.role]
-                    )}
-                  </td>
-                  {canRemove && (
-                    <td className="py-2 text-right">
-                      {touchable && (
-                        <Button
-                          variant="danger"
-                          aria-label={`Remove ${m.email}`}
-                          onClick={() => remove.mutate({ orgSlug, membershipId: m.id })}
-                        >
-                          Remove
-                        </Button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Card>
+                  <Options items={roleChoices(actorRole)} />
+                </select>
+              ) : (
+                ROLE_LABELS[m.role]
+              )}
+            </Td>
+          </>
+        )}
+        actions={
+          canRemove
+            ? (m) =>
+                touchable(m.role) && (
+                  <Button
+                    variant="danger"
+                    aria-label={`Remove ${m.email}`}
+                    onClick={() => remove.mutate({ orgSlug, membershipId: m.id })}
+                  >
+                    Remove
+                  </Button>
+                )
+            : undefined
+        }
+      />
       {invitations.data && invitations.data.length > 0 && (
         <Card>
           <h2 className="mb-3 font-semibold">Pending invitations</h2>

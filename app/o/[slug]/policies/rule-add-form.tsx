@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Alert, Button, Card } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 import { RuleFields } from "./rule-fields";
 import { RULE_FIELDS, readRule } from "./rule-input";
@@ -16,16 +17,15 @@ interface Props {
 
 export function RuleAddForm({ orgSlug, sites, nextPriority }: Props) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const headingId = useId();
   // Bumped after each rule added, to reset the fields.
   const [added, setAdded] = useState(0);
+  const refresh = useIntentRefresh((t) => [t.policy.list.queryKey()]);
   const create = useMutation(
     trpc.policy.create.mutationOptions({
       onSuccess: () => {
         setAdded((n) => n + 1);
-        queryClient.invalidateQueries({ queryKey: trpc.policy.list.queryKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
       },
     }),
   );

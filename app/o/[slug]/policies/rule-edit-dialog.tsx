@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { EditDialog } from "@/app/_components/edit-dialog";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { FormFooter } from "@/app/_components/form-extras";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 import { RuleFields } from "./rule-fields";
 import { RULE_FIELDS, type Rule, readRule } from "./rule-input";
@@ -18,12 +19,11 @@ interface Props {
 /** Mounted only while a rule is being edited, so its fields never shadow the add form's. */
 export function RuleEditDialog({ orgSlug, rule, sites, onClose }: Props) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useIntentRefresh((t) => [t.policy.list.queryKey()]);
   const update = useMutation(
     trpc.policy.update.mutationOptions({
       onSuccess: () => {
-        queryClient.invalidateQueries({ queryKey: trpc.policy.list.queryKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
         onClose();
       },
     }),

@@ -1,7 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { Field, Select } from "@/app/_components/ui";
+import { Fieldset } from "@/app/_components/form-extras";
+import { AppliesToSelect, PriorityField } from "@/app/_components/scope-fields";
+import { Field, PortField, Select } from "@/app/_components/ui";
 import type { Rule } from "./rule-input";
 
 interface Props {
@@ -13,6 +15,12 @@ interface Props {
   errors: Partial<Record<string, string>>;
 }
 
+/** The two ends of the traffic a rule matches. */
+const ENDS = [
+  { key: "src", label: "Source", placeholder: "10.1.0.0/16" },
+  { key: "dst", label: "Destination", placeholder: "10.2.0.0/24" },
+] as const;
+
 /** The inputs of one policy rule; read back with readRule(form, prefix). */
 export function RuleFields({ prefix, sites, rule, defaultPriority = 100, errors }: Props) {
   const [proto, setProto] = useState<string>(rule?.proto ?? "any");
@@ -20,22 +28,10 @@ export function RuleFields({ prefix, sites, rule, defaultPriority = 100, errors 
   return (
     <div className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-3">
-        <Select id={`${prefix}site`} label="Applies to" defaultValue={rule?.siteId ?? ""}>
-          <option value="">All sites</option>
-          {sites.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </Select>
-        <Field
-          id={`${prefix}priority`}
-          label="Priority"
-          type="number"
-          inputMode="numeric"
-          min={0}
+        <AppliesToSelect prefix={prefix} sites={sites} defaultValue={rule?.siteId ?? ""} />
+        <PriorityField
+          prefix={prefix}
           defaultValue={rule?.priority ?? defaultPriority}
-          hint="Lower numbers match first"
           error={errors.priority}
         />
         <Select id={`${prefix}action`} label="Action" defaultValue={rule?.action ?? "deny"}>
@@ -44,24 +40,18 @@ export function RuleFields({ prefix, sites, rule, defaultPriority = 100, errors 
         </Select>
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field
-          id={`${prefix}src`}
-          label="Source"
-          defaultValue={rule?.src ?? ""}
-          placeholder="10.1.0.0/16"
-          hint="An IPv4 prefix; 0.0.0.0/0 is any"
-          required
-          error={errors.src}
-        />
-        <Field
-          id={`${prefix}dst`}
-          label="Destination"
-          defaultValue={rule?.dst ?? ""}
-          placeholder="10.2.0.0/24"
-          hint="An IPv4 prefix; 0.0.0.0/0 is any"
-          required
-          error={errors.dst}
-        />
+        {ENDS.map(({ key, label, placeholder }) => (
+          <Field
+            key={key}
+            id={`${prefix}${key}`}
+            label={label}
+            defaultValue={rule?.[key] ?? ""}
+            placeholder={placeholder}
+            hint="An IPv4 prefix; 0.0.0.0/0 is any"
+            required
+            error={errors[key]}
+          />
+        ))}
       </div>
       <div className="grid gap-3 sm:grid-cols-3">
         <Select
@@ -75,33 +65,25 @@ export function RuleFields({ prefix, sites, rule, defaultPriority = 100, errors 
           <option value="udp">UDP</option>
           <option value="icmp">ICMP</option>
         </Select>
-        <fieldset
+        <Fieldset
+          legend="Ports"
           disabled={!portsApply}
-          className="grid gap-3 sm:col-span-2 sm:grid-cols-2 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
+          className="grid gap-3 sm:col-span-2 sm:grid-cols-2"
         >
-          <legend className="sr-only">Ports</legend>
-          <Field
+          <PortField
             id={`${prefix}port-lo`}
             label="First port"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
             defaultValue={rule?.ports?.lo ?? ""}
             hint={portsApply ? "Empty for every port" : "TCP and UDP only"}
             error={errors.ports}
           />
-          <Field
+          <PortField
             id={`${prefix}port-hi`}
             label="Last port"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
             defaultValue={rule?.ports?.hi ?? ""}
             hint="Empty for a single port"
           />
-        </fieldset>
+        </Fieldset>
       </div>
       <Field
         id={`${prefix}description`}

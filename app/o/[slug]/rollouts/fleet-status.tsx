@@ -3,10 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { ProgressBar } from "@/app/_components/status-ui";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import { RollbackMarker, RolloutStatusBadge } from "./rollout-ui";
+import { NO_ROLLOUTS, RolloutBadges, RolloutBar, rolloutData } from "./rollout-ui";
+import { useRollouts } from "./use-rollouts";
 
 /** The org's revision, its devices and how the newest rollout is going; polled every 2 s. */
 export function FleetStatus({ orgSlug }: { orgSlug: string }) {
@@ -14,9 +14,7 @@ export function FleetStatus({ orgSlug }: { orgSlug: string }) {
   const status = useQuery(
     trpc.rollout.status.queryOptions({ orgSlug }, { refetchInterval: 2_000 }),
   );
-  const rollouts = useQuery(
-    trpc.rollout.list.queryOptions({ orgSlug }, { refetchInterval: 2_000 }),
-  );
+  const rollouts = useRollouts(orgSlug);
   const s = status.data;
   const latest = rollouts.data?.[0];
   return (
@@ -56,26 +54,12 @@ export function FleetStatus({ orgSlug }: { orgSlug: string }) {
         </dl>
       )}
       <div className="mt-4 border-t border-slate-100 pt-3">
-        {rollouts.data && !latest && (
-          <p className="text-sm text-slate-600">
-            No rollouts yet: one starts when a change reaches a device.
-          </p>
-        )}
+        {rollouts.data && !latest && <p className="text-sm text-slate-600">{NO_ROLLOUTS}</p>}
         {latest && (
-          <div
-            className="space-y-2"
-            data-testid="latest-rollout"
-            data-rollout-id={latest.id}
-            data-revision={latest.revision}
-            data-status={latest.status}
-            data-succeeded={latest.succeeded}
-            data-failed={latest.failed}
-            data-total={latest.total}
-          >
+          <div className="space-y-2" data-testid="latest-rollout" {...rolloutData(latest)}>
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <span className="font-medium">Latest rollout: revision {latest.revision}</span>
-              <RolloutStatusBadge status={latest.status} />
-              {latest.isRollback && <RollbackMarker />}
+              <RolloutBadges rollout={latest} />
               <Link
                 href={`/o/${orgSlug}/rollouts/${latest.id}`}
                 className="ml-auto text-brand-700 underline"
@@ -83,12 +67,7 @@ export function FleetStatus({ orgSlug }: { orgSlug: string }) {
                 View rollout {latest.revision}
               </Link>
             </div>
-            <ProgressBar
-              label={`Rollout of revision ${latest.revision}`}
-              value={latest.succeeded}
-              max={latest.total}
-              failed={latest.failed}
-            />
+            <RolloutBar label={`Rollout of revision ${latest.revision}`} rollout={latest} />
             <p className="text-xs text-slate-700">
               {latest.succeeded} of {latest.total} applied
               {latest.failed > 0 && `, ${latest.failed} failed`}

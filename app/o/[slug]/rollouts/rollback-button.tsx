@@ -2,7 +2,12 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ConfirmButton } from "@/app/_components/confirm-button";
+import { Alert } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+
+export type RollbackOutcome =
+  | { ok: true; revision: number; restored: number }
+  | { ok: false; error: string };
 
 /**
  * Restores the intent from before `revision` as a new revision, which rolls out like any
@@ -15,9 +20,7 @@ export function RollbackButton({
 }: {
   orgSlug: string;
   rollout: { id: string; revision: number };
-  onDone: (
-    result: { ok: true; revision: number; restored: number } | { ok: false; error: string },
-  ) => void;
+  onDone: (outcome: RollbackOutcome) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -42,5 +45,16 @@ export function RollbackButton({
       The rules, port forwards, services and site settings go back to what they were before revision{" "}
       {rollout.revision}. That becomes a new revision and rolls out to the devices.
     </ConfirmButton>
+  );
+}
+
+/** What the last rollback did: the new revision it made, or why it failed. */
+export function RollbackAlert({ outcome }: { outcome: RollbackOutcome | null }) {
+  if (!outcome) return null;
+  if (!outcome.ok) return <Alert>{outcome.error}</Alert>;
+  return (
+    <Alert kind="success">
+      Revision {outcome.revision} restores revision {outcome.restored} and is rolling out.
+    </Alert>
   );
 }

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Alert, Button, Card, Field } from "@/app/_components/ui";
+import { Fieldset, SettingsFooter } from "@/app/_components/form-extras";
+import { Card, NumberField } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 
 const FIELDS = ["canaryPercent", "failureThreshold"] as const;
@@ -47,41 +48,35 @@ export function RolloutSettingsForm({ orgSlug, canaryPercent, failureThreshold, 
           });
         }}
       >
-        <fieldset
+        <Fieldset
+          legend="Rollout settings"
           disabled={!canWrite}
-          className="grid gap-3 sm:grid-cols-2 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
+          className="grid gap-3 sm:grid-cols-2"
         >
-          <legend className="sr-only">Rollout settings</legend>
-          <Field
+          <NumberField
             id="canary-percent"
             label="Canary share (%)"
-            type="number"
-            inputMode="numeric"
             min={0}
             max={100}
             defaultValue={canaryPercent}
             hint="0 sends every change to every device at once"
             error={fields.canaryPercent}
           />
-          <Field
+          <NumberField
             id="failure-threshold"
             label="Failures that halt a rollout"
-            type="number"
-            inputMode="numeric"
             min={1}
             defaultValue={failureThreshold}
             error={fields.failureThreshold}
           />
-        </fieldset>
-        <div className="mt-3 space-y-3">
-          {message && <Alert>{message}</Alert>}
-          {update.isSuccess && <Alert kind="success">Saved. The next rollout uses them.</Alert>}
-          {canWrite && (
-            <Button type="submit" disabled={update.isPending}>
-              Save rollout settings
-            </Button>
-          )}
-        </div>
+        </Fieldset>
+        <SettingsFooter
+          canWrite={canWrite}
+          message={message}
+          save={update}
+          saved="Saved. The next rollout uses them."
+          submitLabel="Save rollout settings"
+        />
       </form>
     </Card>
   );

@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Alert, Button, Card, Field } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 
 const FIELDS = [
@@ -18,12 +19,11 @@ const FIELDS = [
 export function NewSiteForm({ orgSlug }: { orgSlug: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const refresh = useIntentRefresh((t) => [t.site.list.queryKey()]);
   const create = useMutation(
     trpc.site.create.mutationOptions({
       onSuccess: (site) => {
-        queryClient.invalidateQueries({ queryKey: trpc.site.list.queryKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
         router.push(`/o/${orgSlug}/sites/${site.id}`);
       },
     }),

@@ -2,18 +2,19 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { CrudSection } from "@/app/_components/crud-section";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { FormFooter } from "@/app/_components/form-extras";
 import { Badge, Td } from "@/app/_components/status-ui";
-import { Field, NamedOptions, Select } from "@/app/_components/ui";
+import { Field, NamedOptions, NumberField, Options, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import type { AppClassInput } from "@/server/domains/overlay/schemas";
-import { CrudSection, policiesGoToo } from "../_overlay/crud-section";
-import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 import { describeMatch, MatchEditor, type MatchRow, newMatchRow, toMatch } from "./match-editor";
+import { policiesGoToo } from "./policies-go-too";
 
 export type AppClass = OverlayIntent["appClasses"][number] & { policies?: number };
 
@@ -33,18 +34,16 @@ export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
   const refresh = useOverlayRefresh();
   const list = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug }));
   const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
-  const remove = useMutation(trpc.overlay.apps.delete.mutationOptions({ onSettled: refresh }));
   const slaList = slas.data ?? [];
   const slaName = (id: string | null) =>
     id ? (slaList.find((s) => s.id === id)?.name ?? "(deleted)") : "—";
-  const rows = list.data && [...list.data].sort((a, b) => a.number - b.number);
   return (
-    <CrudSection<AppClass>
+    <CrudSection
       title="Application classes"
       description="Traffic the site boxes classify by destination port or prefix; each class is steered by its SLA and the policies that name it."
-      noun="application class"
-      rows={rows}
-      error={list.error ?? remove.error}
+      what={(a) => `application class ${a.name}`}
+      query={list}
+      order={(a, b) => a.number - b.number}
       empty="No application classes yet."
       headers={["App id", "Name", "Kind", "DSCP", "Matches", "SLA", "Policies"]}
       cells={(a) => (
@@ -71,8 +70,8 @@ export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
         "data-number": String(a.number),
       })}
       canWrite={canWrite}
-      deleting={remove.isPending}
-      onDelete={(a) => remove.mutate({ orgSlug, appId: a.id })}
+      remove={trpc.overlay.apps.delete.mutationOptions({ onSettled: refresh })}
+      removeInput={(a) => ({ orgSlug, appId: a.id })}
       deleteText={(a) => policiesGoToo(a.policies)}
       addTitle="Add an application class"
       form={(app, close) => (
@@ -116,9 +115,7 @@ function AppClassForm({
       aria-label={app ? `Edit application class ${app.name}` : "Add an application class"}
       className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const r = formReader(new FormData(e.currentTarget), prefix);
+      onSubmit={onSubmitRead(prefix, (r) => {
         const input: AppClassInput = {
           name: r.text("name"),
           kind: r.text("kind") as AppClassInput["kind"],
@@ -129,7 +126,7 @@ function AppClassForm({
         };
         if (app) update.mutate({ orgSlug, appId: app.id, app: input });
         else create.mutate({ orgSlug, app: input });
-      }}
+      })}
     >
       <div key={added} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-2">
@@ -142,30 +139,22 @@ function AppClassForm({
             error={fields.name}
           />
           <Select id={`${prefix}kind`} label="Kind" defaultValue={app?.kind ?? "custom"}>
-            {APP_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
+            <Options items={APP_KINDS} />
           </Select>
         </div>
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field
+          <NumberField
             id={`${prefix}number`}
             label="App id"
-            type="number"
-            inputMode="numeric"
             min={1}
             max={250}
             defaultValue={app?.number ?? ""}
             hint="1–250; empty: the lowest free one"
             error={fields.number}
           />
-          <Field
+          <NumberField
             id={`${prefix}dscp`}
             label="DSCP"
-            type="number"
-            inputMode="numeric"
             min={0}
             max={63}
             defaultValue={app?.dscp ?? ""}

@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Alert, Button, Card, Field, NamedOptions, Select } from "@/app/_components/ui";
+import { Fieldset, SettingsFooter } from "@/app/_components/form-extras";
+import { Alert, Card, NamedOptions, NumberField, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import type { OverlaySettingsInput } from "@/server/domains/overlay/schemas";
-import { formReader } from "../_overlay/form-data";
 import { InlineSelect, patchAt, RowButton, RowError, removeAt } from "../_overlay/inline-fields";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 
@@ -92,9 +93,7 @@ function SettingsFields({
     <form
       aria-label="Overlay settings"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const r = formReader(new FormData(e.currentTarget), "overlay-");
+      onSubmit={onSubmitRead("overlay-", (r) => {
         const input: OverlaySettingsInput = {
           topology,
           sitePairs: partial ? pairs.map(({ a, b }) => ({ a, b })) : [],
@@ -102,13 +101,9 @@ function SettingsFields({
           holdDownSeconds: r.num("hold-down"),
         };
         update.mutate({ orgSlug, settings: input });
-      }}
+      })}
     >
-      <fieldset
-        disabled={!canWrite}
-        className="space-y-3 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
-      >
-        <legend className="sr-only">Overlay settings</legend>
+      <Fieldset legend="Overlay settings" disabled={!canWrite} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-3">
           <Select
             id="overlay-topology"
@@ -120,22 +115,18 @@ function SettingsFields({
             <option value="hub_spoke">Hub and spoke (sites to hubs)</option>
             <option value="partial_mesh">Partial mesh (the pairs below)</option>
           </Select>
-          <Field
+          <NumberField
             id="overlay-probe"
             label="Probe interval (ms)"
-            type="number"
-            inputMode="numeric"
             min={20}
             max={10000}
             defaultValue={settings.probeIntervalMs}
             hint="20–10,000; slower in large meshes"
             error={fields.probeIntervalMs}
           />
-          <Field
+          <NumberField
             id="overlay-hold-down"
             label="Hold-down (s)"
-            type="number"
-            inputMode="numeric"
             min={0}
             max={3600}
             defaultValue={settings.holdDownSeconds}
@@ -198,23 +189,15 @@ function SettingsFields({
             )}
           </fieldset>
         )}
-      </fieldset>
-      <div className="mt-3 space-y-3">
-        {!canWrite && (
-          <p className="text-sm text-slate-700">
-            Your role can see these settings, not change them.
-          </p>
-        )}
-        {message && <Alert>{message}</Alert>}
-        {update.isSuccess && (
-          <Alert kind="success">Saved: revision {update.data?.revision} is rolling out.</Alert>
-        )}
-        {canWrite && (
-          <Button type="submit" disabled={update.isPending}>
-            Save overlay settings
-          </Button>
-        )}
-      </div>
+      </Fieldset>
+      <SettingsFooter
+        canWrite={canWrite}
+        readOnlyNote="Your role can see these settings, not change them."
+        message={message}
+        save={update}
+        saved={`Saved: revision ${update.data?.revision} is rolling out.`}
+        submitLabel="Save overlay settings"
+      />
     </form>
   );
 }

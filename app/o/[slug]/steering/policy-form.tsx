@@ -2,12 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Checkbox, FormFooter, TextArea } from "@/app/_components/form-extras";
-import { Field, NamedOptions, Select } from "@/app/_components/ui";
+import { Checkbox, FormFooter } from "@/app/_components/form-extras";
+import { AppliesToSelect, PriorityField } from "@/app/_components/scope-fields";
+import { Field, NamedOptions, Select, TextArea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { SteeringPolicyInput } from "@/server/domains/overlay/schemas";
-import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import {
   newPreferredRow,
@@ -65,9 +66,7 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
       aria-label={policy ? `Edit policy ${policy.name}` : "Add a steering policy"}
       className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const r = formReader(new FormData(e.currentTarget), prefix);
+      onSubmit={onSubmitRead(prefix, (r) => {
         const input: SteeringPolicyInput = {
           name: r.text("name"),
           priority: r.num("priority"),
@@ -82,7 +81,7 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
         };
         if (policy) update.mutate({ orgSlug, policyId: policy.id, policy: input });
         else create.mutate({ orgSlug, policy: input });
-      }}
+      })}
     >
       <div key={added} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-3">
@@ -94,24 +93,17 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
             required
             error={fields.name}
           />
-          <Field
-            id={`${prefix}priority`}
-            label="Priority"
-            type="number"
-            inputMode="numeric"
-            min={0}
+          <PriorityField
+            prefix={prefix}
             defaultValue={policy?.priority ?? defaultPriority}
-            hint="Lower numbers match first"
             error={fields.priority}
           />
-          <Select
-            id={`${prefix}site`}
-            label="Applies to"
+          <AppliesToSelect
+            prefix={prefix}
+            sites={refs.sites}
             value={siteId}
             onChange={(e) => setSiteId(e.target.value)}
-          >
-            <NamedOptions items={refs.sites} none="All sites" />
-          </Select>
+          />
         </div>
         <div className="grid gap-3 sm:grid-cols-3">
           <Select

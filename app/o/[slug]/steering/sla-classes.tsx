@@ -1,14 +1,14 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { CrudSection } from "@/app/_components/crud-section";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
-import { Field } from "@/app/_components/ui";
+import { Field, NumberField } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
-import { CrudSection } from "../_overlay/crud-section";
-import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 
@@ -21,14 +21,12 @@ export function SlaClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
   const list = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
-  const remove = useMutation(trpc.overlay.sla.delete.mutationOptions({ onSettled: refresh }));
   return (
-    <CrudSection<SlaClass>
+    <CrudSection
       title="SLA classes"
       description="The most latency, jitter and loss a class of traffic takes; a path over any of them is degraded for it."
-      noun="SLA class"
-      rows={list.data}
-      error={list.error ?? remove.error}
+      what={(s) => `SLA class ${s.name}`}
+      query={list}
       empty="No SLA classes yet."
       headers={["Name", "Max latency", "Max jitter", "Max loss", "Used by"]}
       cells={(s) => (
@@ -42,8 +40,8 @@ export function SlaClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       )}
       rowData={(s) => ({ "data-testid": "sla-row", "data-sla-id": s.id, "data-name": s.name })}
       canWrite={canWrite}
-      deleting={remove.isPending}
-      onDelete={(s) => remove.mutate({ orgSlug, slaId: s.id })}
+      remove={trpc.overlay.sla.delete.mutationOptions({ onSettled: refresh })}
+      removeInput={(s) => ({ orgSlug, slaId: s.id })}
       deleteText={(s) =>
         s.inUse
           ? `${s.inUse} application classes and policies use it: they lose their SLA.`
@@ -75,9 +73,7 @@ function SlaForm({
       aria-label={sla ? `Edit SLA class ${sla.name}` : "Add an SLA class"}
       className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const r = formReader(new FormData(e.currentTarget), prefix);
+      onSubmit={onSubmitRead(prefix, (r) => {
         const input = {
           name: r.text("name"),
           maxLatencyMs: r.num("latency"),
@@ -86,7 +82,7 @@ function SlaForm({
         };
         if (sla) update.mutate({ orgSlug, slaId: sla.id, sla: input });
         else create.mutate({ orgSlug, sla: input });
-      }}
+      })}
     >
       <div key={added} className="grid gap-3 sm:grid-cols-4">
         <Field
@@ -97,28 +93,23 @@ function SlaForm({
           required
           error={fields.name}
         />
-        <Field
+        <NumberField
           id={`${prefix}latency`}
           label="Max latency (ms)"
-          type="number"
-          inputMode="numeric"
           min={1}
           defaultValue={sla?.maxLatencyMs ?? 150}
           error={fields.maxLatencyMs}
         />
-        <Field
+        <NumberField
           id={`${prefix}jitter`}
           label="Max jitter (ms)"
-          type="number"
-          inputMode="numeric"
           min={0}
           defaultValue={sla?.maxJitterMs ?? 30}
           error={fields.maxJitterMs}
         />
-        <Field
+        <NumberField
           id={`${prefix}loss`}
           label="Max loss (%)"
-          type="number"
           inputMode="decimal"
           min={0}
           max={100}

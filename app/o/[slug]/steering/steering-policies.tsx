@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
+import { CrudSection } from "@/app/_components/crud-section";
+import { nextPriority } from "@/app/_components/scope-fields";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
-import { CrudSection } from "../_overlay/crud-section";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
 import { PolicyForm } from "./policy-form";
 
@@ -21,7 +22,6 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
   const groups = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug }));
   const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
   const topo = useQuery(trpc.overlay.topology.queryOptions({ orgSlug }));
-  const remove = useMutation(trpc.overlay.policies.delete.mutationOptions({ onSettled: refresh }));
 
   const sites = topo.data?.sites ?? [];
   const ref = {
@@ -32,17 +32,14 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
   };
   const nameOf = (list: { id: string; name: string }[], id: string | null, none: string) =>
     id === null ? none : (list.find((x) => x.id === id)?.name ?? "(deleted)");
-  const rows = list.data && [...list.data].sort((a, b) => a.priority - b.priority);
-  const last = rows?.at(-1)?.priority;
-  const nextPriority = last === undefined ? 100 : Math.min(100_000, last + 10);
 
   return (
-    <CrudSection<SteeringPolicy>
+    <CrudSection
       title="Steering policies"
       description="Evaluated in priority order (lower first) before each class's default; traffic a policy matches takes its preferred paths while they meet its SLA."
-      noun="policy"
-      rows={rows}
-      error={list.error ?? remove.error}
+      what={(p) => `policy ${p.name}`}
+      query={list}
+      order={(a, b) => a.priority - b.priority}
       empty="No steering policies yet: each class follows its SLA over the cheapest path that meets it."
       headers={[
         "Priority",
@@ -97,8 +94,8 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
         "data-enabled": String(p.enabled),
       })}
       canWrite={canWrite}
-      deleting={remove.isPending}
-      onDelete={(p) => remove.mutate({ orgSlug, policyId: p.id })}
+      remove={trpc.overlay.policies.delete.mutationOptions({ onSettled: refresh })}
+      removeInput={(p) => ({ orgSlug, policyId: p.id })}
       deleteText={() =>
         "Its traffic follows the other policies and the class defaults once the change rolls out."
       }
@@ -108,7 +105,7 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
           orgSlug={orgSlug}
           policy={policy}
           refs={ref}
-          defaultPriority={nextPriority}
+          defaultPriority={nextPriority(list.data)}
           onDone={close}
         />
       )}

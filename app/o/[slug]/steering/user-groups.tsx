@@ -1,16 +1,17 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { CrudSection } from "@/app/_components/crud-section";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { FormFooter, TextArea } from "@/app/_components/form-extras";
+import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
-import { Field } from "@/app/_components/ui";
+import { Field, TextArea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
-import { CrudSection, policiesGoToo } from "../_overlay/crud-section";
-import { formReader } from "../_overlay/form-data";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
+import { policiesGoToo } from "./policies-go-too";
 
 export type UserGroup = OverlayIntent["userGroups"][number] & { policies?: number };
 
@@ -21,14 +22,12 @@ export function UserGroups({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
   const list = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug }));
-  const remove = useMutation(trpc.overlay.groups.delete.mutationOptions({ onSettled: refresh }));
   return (
-    <CrudSection<UserGroup>
+    <CrudSection
       title="User groups"
       description="Users by the prefixes their traffic comes from; a policy for a group applies to those sources."
-      noun="user group"
-      rows={list.data}
-      error={list.error ?? remove.error}
+      what={(g) => `user group ${g.name}`}
+      query={list}
       empty="No user groups yet."
       headers={["Name", "Prefixes", "Policies"]}
       cells={(g) => (
@@ -44,8 +43,8 @@ export function UserGroups({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
         "data-name": g.name,
       })}
       canWrite={canWrite}
-      deleting={remove.isPending}
-      onDelete={(g) => remove.mutate({ orgSlug, groupId: g.id })}
+      remove={trpc.overlay.groups.delete.mutationOptions({ onSettled: refresh })}
+      removeInput={(g) => ({ orgSlug, groupId: g.id })}
       deleteText={(g) => policiesGoToo(g.policies)}
       addTitle="Add a user group"
       form={(group, close) => <GroupForm orgSlug={orgSlug} group={group} onDone={close} />}
@@ -73,13 +72,11 @@ function GroupForm({
       aria-label={group ? `Edit user group ${group.name}` : "Add a user group"}
       className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const r = formReader(new FormData(e.currentTarget), prefix);
+      onSubmit={onSubmitRead(prefix, (r) => {
         const input = { name: r.text("name"), prefixes: r.lines("prefixes") };
         if (group) update.mutate({ orgSlug, groupId: group.id, group: input });
         else create.mutate({ orgSlug, group: input });
-      }}
+      })}
     >
       <div key={added} className="grid gap-3 sm:grid-cols-2">
         <Field

@@ -2,15 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ProgressBar } from "@/app/_components/status-ui";
 import { formatTime } from "@/app/_components/time";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import { RollbackButton } from "../rollback-button";
-import { RollbackMarker, RolloutStatusBadge } from "../rollout-ui";
+import { RollbackAlert, RollbackButton, type RollbackOutcome } from "../rollback-button";
+import { progressData, RolloutBadges, RolloutBar } from "../rollout-ui";
 import { RolloutDevices } from "./rollout-devices";
-
-type Outcome = { ok: true; revision: number; restored: number } | { ok: false; error: string };
 
 /** One rollout, live: polled every 2 s. */
 export function RolloutDetail({
@@ -26,7 +23,7 @@ export function RolloutDetail({
   const query = useQuery(
     trpc.rollout.get.queryOptions({ orgSlug, rolloutId }, { refetchInterval: 2_000 }),
   );
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, setOutcome] = useState<RollbackOutcome | null>(null);
   const r = query.data;
   if (query.error) return <Alert>{query.error.message}</Alert>;
   if (!r) return <p className="text-sm text-slate-600">Loading…</p>;
@@ -47,17 +44,9 @@ export function RolloutDetail({
         </div>
       )}
       <Card>
-        <div
-          className="space-y-3"
-          data-testid="rollout-progress"
-          data-status={r.status}
-          data-succeeded={r.succeeded}
-          data-failed={r.failed}
-          data-total={r.total}
-        >
+        <div className="space-y-3" data-testid="rollout-progress" {...progressData(r)}>
           <div className="flex flex-wrap items-center gap-2">
-            <RolloutStatusBadge status={r.status} />
-            {r.isRollback && <RollbackMarker />}
+            <RolloutBadges rollout={r} />
             <span className="text-sm text-slate-700">
               {r.succeeded} of {r.total} applied · {r.failed} failed (halts at {r.failureThreshold})
               · {r.canary} canary
@@ -68,22 +57,12 @@ export function RolloutDetail({
               </span>
             )}
           </div>
-          <ProgressBar
-            label={`Rollout of revision ${r.revision}`}
-            value={r.succeeded}
-            max={r.total}
-            failed={r.failed}
-          />
+          <RolloutBar label={`Rollout of revision ${r.revision}`} rollout={r} />
           <p className="text-xs text-slate-600">
             Started {formatTime(r.startedAt)}
             {r.finishedAt && ` · finished ${formatTime(r.finishedAt)}`}
           </p>
-          {outcome?.ok === false && <Alert>{outcome.error}</Alert>}
-          {outcome?.ok && (
-            <Alert kind="success">
-              Revision {outcome.revision} restores revision {outcome.restored} and is rolling out.
-            </Alert>
-          )}
+          <RollbackAlert outcome={outcome} />
         </div>
       </Card>
       <RolloutDevices devices={r.devices} />

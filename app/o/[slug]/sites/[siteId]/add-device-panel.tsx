@@ -3,10 +3,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { CopyField } from "@/app/_components/copy-field";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Checkbox } from "@/app/_components/form-extras";
-import { Alert, Button, Card, Field } from "@/app/_components/ui";
+import { Alert, Button, Card, Field, NumberField } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import type { SiteIds } from "./site-section";
 import { TokenList } from "./token-list";
 
 const FIELDS = ["expiresInHours", "maxUses", "autoApprove", "tags"] as const;
@@ -15,7 +17,7 @@ const FIELDS = ["expiresInHours", "maxUses", "autoApprove", "tags"] as const;
  * Enrollment: a token becomes a one-line install command. The server keeps only its hash,
  * so the command is shown once, here, until the panel is closed or the page left.
  */
-export function AddDevicePanel({ orgSlug, siteId }: { orgSlug: string; siteId: string }) {
+export function AddDevicePanel({ orgSlug, siteId }: SiteIds) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [command, setCommand] = useState<string | null>(null);
@@ -37,44 +39,37 @@ export function AddDevicePanel({ orgSlug, siteId }: { orgSlug: string; siteId: s
       <form
         className="space-y-3"
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const formEl = e.currentTarget;
-          const form = new FormData(formEl);
-          const text = (k: string) => String(form.get(k) ?? "").trim();
+        onSubmit={onSubmitRead("token-", (r, form) => {
           // Empty numbers take the server's defaults (24 hours, one use).
-          const num = (k: string) => (text(k) === "" ? undefined : Number(text(k)));
+          const num = (k: string) => r.optNum(k) ?? undefined;
           setCommand(null);
           create.mutate(
             {
               orgSlug,
               siteId,
-              expiresInHours: num("token-expires"),
-              maxUses: num("token-max-uses"),
-              autoApprove: form.get("token-auto-approve") === "on",
-              tags: text("token-tags")
+              expiresInHours: num("expires"),
+              maxUses: num("max-uses"),
+              autoApprove: r.checked("auto-approve"),
+              tags: r
+                .text("tags")
                 .split(/[\s,]+/)
                 .filter(Boolean),
             },
-            { onSuccess: () => formEl.reset() },
+            { onSuccess: () => form.reset() },
           );
-        }}
+        })}
       >
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field
+          <NumberField
             id="token-expires"
             label="Valid for (hours)"
-            type="number"
-            inputMode="numeric"
             min={1}
             defaultValue={24}
             error={fields.expiresInHours}
           />
-          <Field
+          <NumberField
             id="token-max-uses"
             label="Max uses"
-            type="number"
-            inputMode="numeric"
             min={1}
             defaultValue={1}
             hint="One per box it enrolls"

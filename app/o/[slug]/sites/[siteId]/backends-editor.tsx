@@ -1,8 +1,9 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Button } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 import { type Backend, backendsError, formatBackends, parseBackends } from "./backends";
 
@@ -15,7 +16,7 @@ export function BackendsEditor({
   service: { id: string; name: string; backends: Backend[] };
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useIntentRefresh((t) => [t.site.services.queryKey()]);
   const id = useId();
   const [editing, setEditing] = useState(false);
   const [localError, setLocalError] = useState<string>();
@@ -23,8 +24,7 @@ export function BackendsEditor({
     trpc.site.updateServiceBackends.mutationOptions({
       onSuccess: () => {
         setEditing(false);
-        queryClient.invalidateQueries({ queryKey: trpc.site.services.queryKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
       },
     }),
   );

@@ -1,30 +1,22 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ConfirmButton } from "@/app/_components/confirm-button";
 import { Alert } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
+import type { SiteIds } from "./site-section";
 
 /** The server refuses while the site has active or pending devices, and says so. */
-export function DeleteSiteButton({
-  orgSlug,
-  siteId,
-  name,
-}: {
-  orgSlug: string;
-  siteId: string;
-  name: string;
-}) {
+export function DeleteSiteButton({ orgSlug, siteId, name }: SiteIds & { name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const refresh = useIntentRefresh((t) => [t.site.pathKey(), t.policy.pathKey()]);
   const remove = useMutation(
     trpc.site.delete.mutationOptions({
       onSuccess: () => {
-        queryClient.invalidateQueries({ queryKey: trpc.site.pathKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.policy.pathKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
         router.push(`/o/${orgSlug}/sites`);
       },
     }),

@@ -1,56 +1,48 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { TextArea } from "@/app/_components/form-extras";
-import { Alert, Button, Field, Select } from "@/app/_components/ui";
+import { Alert, Button, Field, PortField, Select, TextArea } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 import { backendsError, parseBackends } from "./backends";
+import type { SiteIds } from "./site-section";
 
 const FIELDS = ["name", "vip", "port", "backends"] as const;
 
-export function ServiceForm({ orgSlug, siteId }: { orgSlug: string; siteId: string }) {
+/** Adds a service: a virtual address and port, balanced over the backends. */
+export function ServiceForm({ orgSlug, siteId }: SiteIds) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   // A malformed line is caught here, before the server sees it.
   const [localError, setLocalError] = useState<string>();
-  const create = useMutation(
-    trpc.site.createService.mutationOptions({
-      onSuccess: () => {
-        queryClient.invalidateQueries({ queryKey: trpc.site.services.queryKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
-      },
-    }),
-  );
+  const refresh = useIntentRefresh((t) => [t.site.services.queryKey()]);
+  const create = useMutation(trpc.site.createService.mutationOptions({ onSuccess: refresh }));
   const { message, fields } = formErrorsFor(create.error, FIELDS);
   return (
     <form
-      className="mt-4 space-y-3 border-t border-slate-100 pt-4"
+      aria-label="Add a service"
+      className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const formEl = e.currentTarget;
-        const form = new FormData(formEl);
-        const text = (k: string) => String(form.get(k) ?? "").trim();
-        const { backends, error } = parseBackends(text("svc-backends"));
+      onSubmit={onSubmitRead("svc-", (r, form) => {
+        const { backends, error } = parseBackends(r.text("backends"));
         setLocalError(error);
         if (error) return create.reset();
         create.mutate(
           {
             orgSlug,
             siteId,
-            name: text("svc-name"),
-            vip: text("svc-vip"),
-            port: Number(text("svc-port")),
-            proto: text("svc-proto") as "tcp" | "udp",
+            name: r.text("name"),
+            vip: r.text("vip"),
+            port: Number(r.text("port")),
+            proto: r.text("proto") as "tcp" | "udp",
             backends,
           },
-          { onSuccess: () => formEl.reset() },
+          { onSuccess: () => form.reset() },
         );
-      }}
+      })}
     >
-      <h3 className="text-sm font-semibold">Add a service</h3>
       <div className="grid gap-3 sm:grid-cols-[2fr_2fr_1fr_6rem]">
         <Field id="svc-name" label="Service name" required error={fields.name} />
         <Field
@@ -60,16 +52,7 @@ export function ServiceForm({ orgSlug, siteId }: { orgSlug: string; siteId: stri
           required
           error={fields.vip}
         />
-        <Field
-          id="svc-port"
-          label="Port"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={65535}
-          required
-          error={fields.port}
-        />
+        <PortField id="svc-port" label="Port" required error={fields.port} />
         <Select id="svc-proto" label="Protocol" defaultValue="tcp">
           <option value="tcp">TCP</option>
           <option value="udp">UDP</option>

@@ -1,26 +1,19 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { TextArea } from "@/app/_components/form-extras";
-import { Alert, Button, Card, Select } from "@/app/_components/ui";
+import { Fieldset, SettingsFooter } from "@/app/_components/form-extras";
+import { Alert, Card, Select, TextArea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
-import { formReader } from "../../_overlay/form-data";
 import { useOverlayRefresh } from "../../_overlay/use-refresh";
+import type { SiteSectionProps } from "./site-section";
 
 const FIELDS = ["prefixes"] as const;
 type Role = "edge" | "hub" | "cloud_gateway";
 
 /** The site's place in the overlay: its role in the topology and the prefixes it offers. */
-export function SiteOverlayForm({
-  orgSlug,
-  siteId,
-  canWrite,
-}: {
-  orgSlug: string;
-  siteId: string;
-  canWrite: boolean;
-}) {
+export function SiteOverlayForm({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
   const view = useQuery(trpc.overlay.sitePaths.queryOptions({ orgSlug, siteId }));
@@ -40,20 +33,18 @@ export function SiteOverlayForm({
         <form
           aria-label="Overlay role and prefixes"
           noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const r = formReader(new FormData(e.currentTarget), "overlay-");
+          onSubmit={onSubmitRead("overlay-", (r) => {
             update.mutate({
               orgSlug,
               site: { siteId, role: r.text("role") as Role, prefixes: r.lines("prefixes") },
             });
-          }}
+          })}
         >
-          <fieldset
+          <Fieldset
+            legend="Overlay role and prefixes"
             disabled={!canWrite}
-            className="grid gap-3 sm:grid-cols-2 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
+            className="grid gap-3 sm:grid-cols-2"
           >
-            <legend className="sr-only">Overlay role and prefixes</legend>
             <Select id="overlay-role" label="Role" defaultValue={site.role}>
               <option value="edge">Edge (a branch)</option>
               <option value="hub">Hub</option>
@@ -68,21 +59,15 @@ export function SiteOverlayForm({
               hint="One IPv4 prefix per line"
               error={fields.prefixes}
             />
-          </fieldset>
-          <div className="mt-3 space-y-3">
-            {!canWrite && (
-              <p className="text-sm text-slate-700">Your role can see these, not change them.</p>
-            )}
-            {message && <Alert>{message}</Alert>}
-            {update.isSuccess && (
-              <Alert kind="success">Saved. The overlay changes in the next rollout.</Alert>
-            )}
-            {canWrite && (
-              <Button type="submit" disabled={update.isPending}>
-                Save overlay settings
-              </Button>
-            )}
-          </div>
+          </Fieldset>
+          <SettingsFooter
+            canWrite={canWrite}
+            readOnlyNote="Your role can see these, not change them."
+            message={message}
+            save={update}
+            saved="Saved. The overlay changes in the next rollout."
+            submitLabel="Save overlay settings"
+          />
         </form>
       )}
     </Card>

@@ -1,9 +1,11 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
-import { Alert, Button, Card, Field, Select } from "@/app/_components/ui";
+import { Fieldset, SettingsFooter } from "@/app/_components/form-extras";
+import { Card, Field, Select } from "@/app/_components/ui";
+import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
 import type { SiteSettings } from "@/server/domains/sites";
 
@@ -29,12 +31,11 @@ export function SiteSettingsForm({
 }: Props) {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const refresh = useIntentRefresh((t) => [t.site.pathKey()]);
   const update = useMutation(
     trpc.site.update.mutationOptions({
       onSuccess: () => {
-        queryClient.invalidateQueries({ queryKey: trpc.site.pathKey() });
-        queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
+        refresh();
         router.refresh();
       },
     }),
@@ -68,11 +69,7 @@ export function SiteSettingsForm({
           });
         }}
       >
-        <fieldset
-          disabled={!canWrite}
-          className="space-y-3 [&_:disabled]:cursor-not-allowed [&_:disabled]:bg-slate-100"
-        >
-          <legend className="sr-only">Settings of {name}</legend>
+        <Fieldset legend={`Settings of ${name}`} disabled={!canWrite} className="space-y-3">
           {!canWrite && (
             <p className="text-sm text-slate-700">
               Your role can see these settings, not change them.
@@ -151,18 +148,14 @@ export function SiteSettingsForm({
               error={fields["snat.to"]}
             />
           </div>
-        </fieldset>
-        <div className="mt-3 space-y-3">
-          {message && <Alert>{message}</Alert>}
-          {update.isSuccess && (
-            <Alert kind="success">Saved. The site's devices get it in the next rollout.</Alert>
-          )}
-          {canWrite && (
-            <Button type="submit" disabled={update.isPending}>
-              Save settings
-            </Button>
-          )}
-        </div>
+        </Fieldset>
+        <SettingsFooter
+          canWrite={canWrite}
+          message={message}
+          save={update}
+          saved="Saved. The site's devices get it in the next rollout."
+          submitLabel="Save settings"
+        />
       </form>
     </Card>
   );

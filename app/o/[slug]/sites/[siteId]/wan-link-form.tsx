@@ -1,13 +1,13 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { type FormReader, onSubmitRead } from "@/app/_components/form-data";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Checkbox, FormFooter } from "@/app/_components/form-extras";
-import { Field, Select } from "@/app/_components/ui";
+import { Field, NumberField, Options, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import type { WanLinkInput } from "@/server/domains/overlay/schemas";
-import { formReader } from "../../_overlay/form-data";
 import { useIntentForm } from "../../_overlay/use-intent-form";
 
 export type WanLink = OverlayIntent["links"][number];
@@ -48,34 +48,29 @@ export function WanLinkForm({ orgSlug, siteId, link, onDone }: Props) {
   const mutation = link ? update : create;
   const { message, fields } = formErrorsFor(mutation.error, FIELDS, "link.");
 
-  const read = (form: FormData): WanLinkInput => {
-    const r = formReader(form, prefix);
-    return {
-      siteId,
-      name: r.text("name"),
-      kind: r.text("kind") as WanLinkInput["kind"],
-      interface: r.text("interface"),
-      gateway: r.optText("gateway"),
-      publicAddress: r.optText("public-address"),
-      cost: r.num("cost"),
-      upMbps: r.num("up"),
-      downMbps: r.num("down"),
-      metered: r.checked("metered"),
-      enabled: r.checked("enabled"),
-    };
-  };
+  const read = (r: FormReader): WanLinkInput => ({
+    siteId,
+    name: r.text("name"),
+    kind: r.text("kind") as WanLinkInput["kind"],
+    interface: r.text("interface"),
+    gateway: r.optText("gateway"),
+    publicAddress: r.optText("public-address"),
+    cost: r.num("cost"),
+    upMbps: r.num("up"),
+    downMbps: r.num("down"),
+    metered: r.checked("metered"),
+    enabled: r.checked("enabled"),
+  });
 
   return (
     <form
       aria-label={link ? `Edit link ${link.name}` : "Add a WAN link"}
       className="space-y-3"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const input = read(new FormData(e.currentTarget));
-        if (link) update.mutate({ orgSlug, linkId: link.id, link: input });
-        else create.mutate({ orgSlug, link: input });
-      }}
+      onSubmit={onSubmitRead(prefix, (r) => {
+        if (link) update.mutate({ orgSlug, linkId: link.id, link: read(r) });
+        else create.mutate({ orgSlug, link: read(r) });
+      })}
     >
       <div key={added} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-3">
@@ -88,11 +83,7 @@ export function WanLinkForm({ orgSlug, siteId, link, onDone }: Props) {
             error={fields.name}
           />
           <Select id={`${prefix}kind`} label="Kind" defaultValue={link?.kind ?? "broadband"}>
-            {LINK_KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
+            <Options items={LINK_KINDS} />
           </Select>
           <Field
             id={`${prefix}interface`}
@@ -123,31 +114,25 @@ export function WanLinkForm({ orgSlug, siteId, link, onDone }: Props) {
           />
         </div>
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field
+          <NumberField
             id={`${prefix}cost`}
             label="Cost"
-            type="number"
-            inputMode="numeric"
             min={0}
             max={10000}
             defaultValue={link?.cost ?? 10}
             hint="Lower wins among paths that meet an SLA"
             error={fields.cost}
           />
-          <Field
+          <NumberField
             id={`${prefix}up`}
             label="Up (Mbps)"
-            type="number"
-            inputMode="numeric"
             min={1}
             defaultValue={link?.upMbps ?? 100}
             error={fields.upMbps}
           />
-          <Field
+          <NumberField
             id={`${prefix}down`}
             label="Down (Mbps)"
-            type="number"
-            inputMode="numeric"
             min={1}
             defaultValue={link?.downMbps ?? 100}
             error={fields.downMbps}

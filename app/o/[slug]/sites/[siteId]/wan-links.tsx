@@ -1,35 +1,26 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
+import { CrudSection } from "@/app/_components/crud-section";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
-import { CrudSection } from "../../_overlay/crud-section";
 import { useOverlayRefresh } from "../../_overlay/use-refresh";
-import { LINK_KINDS, type WanLink, WanLinkForm } from "./wan-link-form";
+import type { SiteSectionProps } from "./site-section";
+import { LINK_KINDS, WanLinkForm } from "./wan-link-form";
 
 const kindLabel = (k: string) => LINK_KINDS.find((x) => x.value === k)?.label ?? k;
 
 /** The site's underlays: the overlay builds a tunnel over every usable link pair. */
-export function WanLinks({
-  orgSlug,
-  siteId,
-  canWrite,
-}: {
-  orgSlug: string;
-  siteId: string;
-  canWrite: boolean;
-}) {
+export function WanLinks({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
   const links = useQuery(trpc.overlay.links.list.queryOptions({ orgSlug, siteId }));
-  const remove = useMutation(trpc.overlay.links.delete.mutationOptions({ onSettled: refresh }));
   return (
-    <CrudSection<WanLink>
+    <CrudSection
       title="WAN links"
       description="Each link pair between two sites becomes an encrypted tunnel (a path), when at least one side has a public address."
-      noun="link"
-      rows={links.data}
-      error={links.error ?? remove.error}
+      what={(l) => `link ${l.name}`}
+      query={links}
       empty="No WAN links yet."
       headers={[
         "Name",
@@ -71,8 +62,8 @@ export function WanLinks({
         "data-enabled": String(l.enabled),
       })}
       canWrite={canWrite}
-      deleting={remove.isPending}
-      onDelete={(l) => remove.mutate({ orgSlug, linkId: l.id })}
+      remove={trpc.overlay.links.delete.mutationOptions({ onSettled: refresh })}
+      removeInput={(l) => ({ orgSlug, linkId: l.id })}
       deleteText={(l) => `Every tunnel over ${l.name} goes down once the change rolls out.`}
       addTitle="Add a link"
       form={(link, close) => (

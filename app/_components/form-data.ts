@@ -1,4 +1,6 @@
-/** Readers for the overlay forms' FormData: what the inputs say, typed for the API. */
+import type { FormEvent } from "react";
+
+/** Readers for a form's FormData: what the inputs say, typed for the API. */
 export function formReader(form: FormData, prefix: string) {
   const text = (k: string) => String(form.get(`${prefix}${k}`) ?? "").trim();
   return {
@@ -17,3 +19,16 @@ export function formReader(form: FormData, prefix: string) {
         .filter(Boolean),
   };
 }
+
+export type FormReader = ReturnType<typeof formReader>;
+
+/**
+ * A form's onSubmit: the page stays, and `submit` gets the form's fields (their ids start
+ * with `prefix`) and the form itself, to reset it once saved.
+ */
+export const onSubmitRead =
+  (prefix: string, submit: (fields: FormReader, form: HTMLFormElement) => void) =>
+  (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    submit(formReader(new FormData(e.currentTarget), prefix), e.currentTarget);
+  };
