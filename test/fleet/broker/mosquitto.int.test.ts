@@ -180,6 +180,18 @@ describe("Mosquitto restarts and reloads", () => {
     expect([b.connected, c.connected]).toEqual([true, true]);
   });
 
+  it("answers every one of many reloads in a row (a SIGHUP during a reload is not lost)", async () => {
+    // Mosquitto logs "Reloading config" when it starts a reload and clears its reload flag
+    // when done: a SIGHUP sent in between was swallowed, and its reload never answered.
+    // Many CAs make each reload long enough for the next SIGHUP to land inside it.
+    const cas = await Promise.all(Array.from({ length: 150 }, () => makeOrgCa()));
+    const caD = cas[0]!;
+    const d1 = await makeDevice(caD);
+    const all = trustFor(platform.pki, [caA, caB, ...cas]);
+    await Promise.all(Array.from({ length: 30 }, () => broker.reload(all)));
+    expect((await device(d1)).connected).toBe(true);
+  });
+
   it("does not let a device use $CONTROL to kick another device", async () => {
     const target = await device(b1);
     const targetInbox = new Inbox(target);

@@ -213,12 +213,22 @@ export class MosquittoBroker {
     if (opts.kick?.length) await this.kick(opts.kick);
   }
 
-  private async hangUp(timeoutMs = 10_000) {
+  /**
+   * SIGHUP, and wait for the reload it starts. Mosquitto logs "Reloading config" when a
+   * reload starts but clears its reload flag only when it ends: a SIGHUP that lands in
+   * between is swallowed (the previous reload may still be running when this one is sent).
+   * So one that no reload answers is sent again; an extra reload is harmless.
+   */
+  private async hangUp(timeoutMs = 30_000, resendMs = 1_000) {
     const before = this.reloads;
-    this.child?.kill("SIGHUP");
     const deadline = Date.now() + timeoutMs;
+    let resendAt = 0;
     while (this.reloads === before) {
       if (Date.now() > deadline) throw new Error(`mosquitto did not reload within ${timeoutMs} ms`);
+      if (Date.now() >= resendAt) {
+        this.child?.kill("SIGHUP");
+        resendAt = Date.now() + resendMs;
+      }
       await sleep(20);
     }
   }
