@@ -1,7 +1,7 @@
 // The fleet domain's public surface: other domains import only this file.
+
 export { ensureOrgCa } from "./enrollment/org-ca";
 export { fleetFeature as feature } from "./feature";
-export { type IntentChange, intentRows, nameTaken, othersInOrg } from "./intent/intent-rows";
 export { bumpRevision, devicesReason, READ_ONLY_OK } from "./intent/revision";
 export {
   createEnrollmentToken,

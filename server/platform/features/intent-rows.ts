@@ -3,10 +3,28 @@
 // row in the org or NOT_FOUND, refuse a name another row of the org has (CONFLICT), and
 // end with an audit entry and a new revision, so that the change rolls out.
 
-import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
-import { AppError, notFound } from "../../../platform/errors";
-import { bumpRevision } from "./revision";
+import { type Actor, writeAudit } from "../audit/write-audit";
+import type { Prisma, Tx } from "../db/client";
+import { AppError, notFound } from "../errors";
+
+/**
+ * What makes a change roll out: a new revision of the org's intent. The fleet domain owns
+ * revisions and sets this when its revision module loads (every area that writes intent
+ * imports the fleet domain, so it is set before any write).
+ */
+export type Reviser = (
+  tx: Tx,
+  orgId: string,
+  actor: Actor | null,
+  reason: string,
+  opts?: { allowReadOnly?: boolean },
+) => Promise<number>;
+
+let reviser: Reviser | undefined;
+
+export function setIntentReviser(fn: Reviser) {
+  reviser = fn;
+}
 
 /** A Prisma model of org rows (tx.userGroup, tx.slaClass, …), as far as the helpers use it. */
 interface OrgRows<Row> {
@@ -75,7 +93,7 @@ export function intentRows<Row>(kind: {
 
     /**
      * The end of every write: its audit entry, then the org's new revision (returned).
-     * `revision` is passed to bumpRevision (READ_ONLY_OK for a removal).
+     * `revision` is passed to the reviser (READ_ONLY_OK for a removal).
      */
     async record(
       tx: Tx,
@@ -83,7 +101,7 @@ export function intentRows<Row>(kind: {
       orgId: string,
       verb: "create" | "update" | "delete",
       change: IntentChange,
-      revision?: Parameters<typeof bumpRevision>[4],
+      revision?: { allowReadOnly?: boolean },
     ): Promise<number> {
       await writeAudit(tx, actor, {
         orgId,
@@ -93,7 +111,8 @@ export function intentRows<Row>(kind: {
         before: change.before,
         after: change.after,
       });
-      return bumpRevision(tx, orgId, actor, change.reason, revision);
+      if (!reviser) throw new Error("no intent reviser: the fleet domain is not loaded");
+      return reviser(tx, orgId, actor, change.reason, revision);
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
+import { setIntentReviser } from "../../../platform/features/intent-rows";
 import { enqueue } from "../../../platform/jobs/queues";
 import { assertWritable } from "../../billing";
 import { compileJob } from "../jobs/fleet-compile";
@@ -54,3 +55,6 @@ export function devicesReason(what: string, whats: string, hostnames: readonly s
   const shown = hostnames.slice(0, 5).join(", ");
   return `${whats} of ${hostnames.length} devices (${shown}${hostnames.length > 5 ? ", …" : ""})`;
 }
+
+// The intent-row helper (platform/features/intent-rows.ts) ends every write with this.
+setIntentReviser(bumpRevision);

@@ -4,8 +4,8 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx, WanLink } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
+import { intentRows, othersInOrg } from "../../../platform/features/intent-rows";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { intentRows, othersInOrg } from "../../fleet";
 import { requireSite } from "../../sites";
 import type { OverlayIntent } from "../intent-schema";
 import type { WanLinkInput } from "../schemas";

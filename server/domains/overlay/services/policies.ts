@@ -4,8 +4,8 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, SteeringPolicy, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
+import { intentRows } from "../../../platform/features/intent-rows";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { intentRows } from "../../fleet";
 import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { SteeringPolicyInput } from "../schemas";
 

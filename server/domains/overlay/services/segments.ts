@@ -6,8 +6,8 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { L2Segment, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
+import { intentRows, othersInOrg } from "../../../platform/features/intent-rows";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { intentRows, othersInOrg } from "../../fleet";
 import { ZSiteSettings } from "../../sites";
 import { type OverlayIntent, ZOverlayIntent } from "../intent-schema";
 import type { L2SegmentInput } from "../schemas";

@@ -3,8 +3,8 @@
 
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { SlaClass, Tx } from "../../../platform/db/client";
+import { intentRows } from "../../../platform/features/intent-rows";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { intentRows } from "../../fleet";
 import type { SlaClassInput } from "../schemas";
 
 const slas = intentRows({

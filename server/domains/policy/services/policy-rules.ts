@@ -4,8 +4,9 @@
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
+import { intentRows } from "../../../platform/features/intent-rows";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
-import { intentRows, READ_ONLY_OK } from "../../fleet";
+import { READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "../../sites";
 import type { RuleInput } from "../schemas";
 
