@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { createRedis, queuePrefix } from "../server/platform/redis";
+import { principalLabel, systemPrincipal } from "../server/platform/tenancy/principal";
 import { JOBS } from "./registry";
 
 const entryOf = (queue: string, name: string) =>
@@ -30,7 +31,7 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
         return withLogContext(
           {
             jobId: `${job.name}:${job.id}`,
-            principal: "system:worker",
+            principal: principalLabel(systemPrincipal(job.name)),
             ...(typeof orgId === "string" ? { orgId } : {}),
           },
           () => entry.handle(db, parsed.data),
