@@ -32,8 +32,14 @@ describe("tenant guard", () => {
     refused("Membership", "create", { data: { userId: "u1" } });
   });
 
-  it("ignores models that are not tenant-owned", () => {
+  it("ignores models that are global", () => {
     ok("User", "findMany", {});
     ok("Organization", "findMany", {});
+  });
+
+  it("guards a model it has never heard of (a new area's table): default deny", () => {
+    refused("SampleNote", "findMany", {});
+    ok("SampleNote", "findMany", { where: { orgId: "o1" } });
+    refused("SampleNote", "findMany", { where: { tokenHash: "abc" } });
   });
 });

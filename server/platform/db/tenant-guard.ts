@@ -1,4 +1,4 @@
-import { TENANT_MODELS, type TenantModel } from "./tenant-models";
+import { scopeKeysOf } from "./tenant-models";
 
 /**
  * Second isolation layer: refuse any query on a tenant-owned model that does not name
@@ -30,8 +30,9 @@ function isScoped(obj: unknown, keys: readonly string[]): boolean {
 }
 
 export function assertTenantScoped(model: string | undefined, operation: string, args: Args) {
-  if (!model || !(model in TENANT_MODELS)) return;
-  const { scopeKeys } = TENANT_MODELS[model as TenantModel];
+  if (!model) return;
+  const scopeKeys = scopeKeysOf(model);
+  if (!scopeKeys) return;
   let ok: boolean;
   if (operation.startsWith("create")) {
     const data = args?.data;

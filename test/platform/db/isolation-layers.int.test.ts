@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../../server/platform/db/client";
+import { getDb, Prisma } from "../../../server/platform/db/client";
 import { TenantGuardError } from "../../../server/platform/db/tenant-guard";
-import { PUBLIC_ORG_TABLES, TENANT_MODELS } from "../../../server/platform/db/tenant-models";
+import { GLOBAL_MODELS, PUBLIC_ORG_TABLES } from "../../../server/platform/db/tenant-models";
 import { withScope } from "../../../server/platform/db/with-tenant";
 import { closeQueues } from "../../../server/platform/jobs/queues";
 import { callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
@@ -15,6 +15,21 @@ describe("layer 2: the Prisma tenant guard", () => {
     await expect(getDb().membership.count({ where: { role: "owner" } })).rejects.toThrow(
       TenantGuardError,
     );
+  });
+
+  it("guards every model but the global ones, and each guarded model has an orgId", async () => {
+    const models = Object.values(Prisma.ModelName) as string[];
+    expect(models).toEqual(expect.arrayContaining(Object.keys(GLOBAL_MODELS)));
+    const db = getDb() as unknown as Record<string, { findFirst(a: unknown): Promise<unknown> }>;
+    await withScope(getDb(), { orgId: "no-such-org" }, async (tx) => {
+      const scoped = tx as unknown as typeof db;
+      for (const model of models.filter((m) => !(m in GLOBAL_MODELS))) {
+        const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
+        await expect(db[delegate]!.findFirst({}), model).rejects.toThrow(TenantGuardError);
+        // A model without orgId would fail Prisma's validation here.
+        expect(await scoped[delegate]!.findFirst({ where: { orgId: "no-such-org" } })).toBeNull();
+      }
+    });
   });
 });
 
@@ -64,12 +79,16 @@ describe("layer 3: PostgreSQL row-level security", () => {
         `SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity
          AND relnamespace = 'public'::regnamespace ORDER BY relname`,
       );
-      const declared = Object.values(TENANT_MODELS)
-        .map((m) => m.table)
-        .sort();
+      // Every org-keyed table has FORCEd RLS but the public ones; no global model's table has.
       const unscoped = Object.keys(PUBLIC_ORG_TABLES);
-      expect(withOrgId.rows.map((r) => r.table_name)).toEqual([...declared, ...unscoped].sort());
-      expect(rls.rows.map((r) => r.relname)).toEqual(declared);
+      const secured = rls.rows.map((r) => r.relname);
+      expect(withOrgId.rows.map((r) => r.table_name)).toEqual([...secured, ...unscoped].sort());
+      const globalTables = Object.values(GLOBAL_MODELS).map((m) => m.table);
+      expect(secured.filter((t) => globalTables.includes(t))).toEqual([]);
+      const tables = await client.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(globalTables));
       const role = await client.query(
         `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'patronus_app'`,
       );
