@@ -6,6 +6,7 @@ import { createCaller } from "../../server/api/root";
 import { createOrg } from "../../server/domains/identity/services/org/create-org";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
+import { userPrincipal } from "../../server/platform/tenancy/principal";
 import { waitFor } from "./stats";
 
 export type Caller = ReturnType<typeof createCaller>;
@@ -23,14 +24,14 @@ export interface BenchOrg {
 export async function createBenchOrg(n: number, perSite: number, log: (s: string) => void) {
   const db = getDb();
   const tag = randomBytes(4).toString("hex");
-  const owner = {
-    kind: "user" as const,
+  const user = {
     id: randomUUID(),
     email: `bench-${tag}@example.test`,
     name: "Bench owner",
     emailVerified: true,
   };
-  await db.user.create({ data: owner });
+  await db.user.create({ data: user });
+  const owner = userPrincipal(user);
   const orgSlug = `bench-${n}-${tag}`;
   const org = await createOrg(db, owner, { name: `Bench ${n}`, slug: orgSlug, kind: "standard" });
   const caller = createCaller({ db, user: owner, headers: new Headers() });
