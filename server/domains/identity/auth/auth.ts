@@ -52,6 +52,8 @@ export const auth = betterAuth({
     minPasswordLength: 8,
     maxPasswordLength: 128,
     resetPasswordTokenExpiresIn: 60 * 60,
+    // A reset after a compromise must also end the attacker's sessions.
+    revokeSessionsOnPasswordReset: true,
     sendResetPassword: async ({ user, url }) => {
       await queueMail(getDb(), resetPasswordMail(user.email, url));
     },
@@ -69,6 +71,9 @@ export const auth = betterAuth({
   rateLimit: { enabled: false },
   hooks: {
     before: createAuthMiddleware(async (ctx) => {
+      // A password change ends every other session; the one that changed it stays signed in.
+      if (ctx.path === "/change-password" && ctx.body && typeof ctx.body === "object")
+        return { context: { ...ctx, body: { ...ctx.body, revokeOtherSessions: true } } };
       if (ctx.path === "/sign-up/email") validateBody(ZSignUpInput, ctx.body);
       if (ctx.path === "/sign-in/email") {
         const body = validateBody(ZSignInInput, ctx.body);
