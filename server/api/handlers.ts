@@ -23,17 +23,30 @@ export const TRPC_MAX_BODY = 1024 * 1024;
 /** The largest body better-auth's routes read (credentials, a profile). */
 export const AUTH_MAX_BODY = 64 * 1024;
 
+/**
+ * A browser's request from another origin is refused before any procedure runs (defense in
+ * depth next to SameSite cookies and JSON-only bodies). Clients that send no Origin (not a
+ * browser: scripts, tests) are not affected.
+ */
+function assertSameOrigin(request: Request) {
+  const origin = request.headers.get("origin");
+  if (request.method !== "GET" && origin !== null && origin !== new URL(env.APP_URL).origin)
+    throw new HttpError(403, "FORBIDDEN", "Requests from another origin are refused");
+}
+
 /** /api/trpc/*: the portal's procedures. */
 export const trpcHandler = defineRoute({
   name: "trpc",
   maxBodyBytes: TRPC_MAX_BODY,
-  handle: ({ request }) =>
-    fetchRequestHandler({
+  handle: ({ request }) => {
+    assertSameOrigin(request);
+    return fetchRequestHandler({
       endpoint: "/api/trpc",
       req: request,
       router: appRouter,
       createContext: () => createContext(request.headers),
-    }),
+    });
+  },
 });
 
 /** better-auth's routes under /api/auth/*. */

@@ -11,13 +11,25 @@ import { billingEnabled, stripe } from "../stripe-client";
 import { handleStripeEvent } from "./handle-event";
 
 const MAX_BODY = 1_000_000; // Stripe's events are far smaller; anything bigger is not one
+/** Stripe's own tolerance for an old signature; a timestamp this far ahead is refused too. */
+const TOLERANCE_SECONDS = 300;
 
 const bad = (message: string) => new HttpError(400, "BAD_REQUEST", message);
 
 function verify(body: Buffer, signature: string): Stripe.Event {
+  // The SDK refuses a timestamp too far in the past only: a signature made for later (a
+  // replay prepared ahead, a signer's clock far off) is refused here.
+  const t = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+  if (Number.isFinite(t) && t > Date.now() / 1000 + TOLERANCE_SECONDS)
+    throw bad("The Stripe-Signature timestamp is in the future");
   let event: Stripe.Event;
   try {
-    event = stripe().webhooks.constructEvent(body, signature, env.STRIPE_WEBHOOK_SECRET);
+    event = stripe().webhooks.constructEvent(
+      body,
+      signature,
+      env.STRIPE_WEBHOOK_SECRET,
+      TOLERANCE_SECONDS,
+    );
   } catch (error) {
     const e = error as { type?: string };
     if (e?.type === "StripeSignatureVerificationError")
