@@ -1,4 +1,26 @@
-/** Only same-site paths are followed after sign-in or sign-up (no open redirects). */
+// Where to go after sign-in or sign-up: only a path of this site (no open redirect).
+
+/** Backslashes (browsers read them as slashes) and control characters (they strip them). */
+const TRICKY = /[\\\u0000-\u001f\u007f]/;
+/** Any origin will do: a path that resolves to another one is not a path of this site. */
+const HOME = "https://patronus.invalid";
+
+/**
+ * `next` when it is a path of this site, else `fallback`. The path is resolved the way a
+ * browser would (dot segments, encodings) and must stay on the site and not become
+ * protocol-relative (`//host`); backslashes and control characters are refused, raw or
+ * percent-encoded.
+ */
 export function safeNext(next: string | null | undefined, fallback = "/orgs") {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : fallback;
+  if (!next?.startsWith("/") || next.length > 2048) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return fallback;
+  }
+  if (TRICKY.test(next) || TRICKY.test(decoded) || decoded.startsWith("//")) return fallback;
+  const url = new URL(next, HOME);
+  if (url.origin !== HOME || url.pathname.startsWith("//")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
