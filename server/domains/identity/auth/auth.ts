@@ -41,6 +41,28 @@ async function limitSignIn(email: string, ip: string) {
   }
 }
 
+/** Mails of one kind to one address, and from one client, per window (see docs/security.md). */
+export const MAIL_LIMITS = { perAddress: 3, perClient: 30, windowSeconds: 15 * 60 };
+
+/**
+ * Whether an account mail (reset, verification) may go out: a few per address and per
+ * client in a window, so the portal cannot be used to flood a mailbox. Over the limit the
+ * mail is dropped and the answer stays the same, which reveals nothing about the address.
+ */
+async function mayMail(kind: string, to: string, request?: Request) {
+  const redis = getRedis();
+  const { perAddress, perClient, windowSeconds } = MAIL_LIMITS;
+  const checks = [
+    hitRateLimit(redis, redisKey("mail", kind, "to", to.toLowerCase()), perAddress, windowSeconds),
+  ];
+  // An unknown address would put every such client in one bucket: one sender could then
+  // use up everybody's mails.
+  const ip = request ? clientIp(request.headers) : "unknown";
+  if (ip !== "unknown")
+    checks.push(hitRateLimit(redis, redisKey("mail", kind, "ip", ip), perClient, windowSeconds));
+  return (await Promise.all(checks)).every((r) => r.allowed);
+}
+
 export const auth = betterAuth({
   appName: "Patronus",
   baseURL: env.APP_URL,
@@ -54,8 +76,9 @@ export const auth = betterAuth({
     resetPasswordTokenExpiresIn: 60 * 60,
     // A reset after a compromise must also end the attacker's sessions.
     revokeSessionsOnPasswordReset: true,
-    sendResetPassword: async ({ user, url }) => {
-      await queueMail(getDb(), resetPasswordMail(user.email, url));
+    sendResetPassword: async ({ user, url }, request) => {
+      if (await mayMail("reset", user.email, request))
+        await queueMail(getDb(), resetPasswordMail(user.email, url));
     },
   },
   emailVerification: {
@@ -63,8 +86,9 @@ export const auth = betterAuth({
     sendOnSignIn: true,
     autoSignInAfterVerification: true,
     expiresIn: 24 * 60 * 60,
-    sendVerificationEmail: async ({ user, url }) => {
-      await queueMail(getDb(), verifyEmailMail(user.email, url));
+    sendVerificationEmail: async ({ user, url }, request) => {
+      if (await mayMail("verify", user.email, request))
+        await queueMail(getDb(), verifyEmailMail(user.email, url));
     },
   },
   // better-auth's own per-IP limiter keeps its state in memory; ours (above) is in Redis.

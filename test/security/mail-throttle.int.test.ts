@@ -1,0 +1,90 @@
+// Class 5 of the hardening issue: account mails cannot flood a mailbox, and the answer
+// never tells whether an address has an account. Through the auth route handlers the
+// portal mounts. Before the fix every request queued a mail.
+import { afterAll, describe, expect, it } from "vitest";
+import { authHandlers } from "../../server/api/handlers";
+import { MAIL_LIMITS } from "../../server/domains/identity/auth/auth";
+import { getDb } from "../../server/platform/db/client";
+import { env } from "../../server/platform/env";
+import { closeQueues } from "../../server/platform/jobs/queues";
+import { getRedis } from "../../server/platform/redis";
+import { uid } from "../../testkit/factories/identity";
+
+afterAll(async () => {
+  await closeQueues();
+  await getRedis().quit();
+});
+
+const { POST } = authHandlers();
+
+function post(path: string, body: unknown, ip: string) {
+  return POST(
+    new Request(`${env.APP_URL}/api/auth${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: env.APP_URL, "x-forwarded-for": ip },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+const mailsTo = (to: string, kind: string) => getDb().mailOutbox.count({ where: { to, kind } });
+const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+
+async function verifiedUser() {
+  const email = `mail-${uid()}@example.test`;
+  await post("/sign-up/email", { name: "M", email, password: "correct horse battery" }, ip());
+  await getDb().user.update({ where: { email }, data: { emailVerified: true } });
+  return email;
+}
+
+describe("account mails", () => {
+  it("sends a few password resets per address in a window, whatever the number asked", async () => {
+    const email = await verifiedUser();
+    for (let i = 0; i < MAIL_LIMITS.perAddress + 4; i++) {
+      const res = await post(
+        "/request-password-reset",
+        { email, redirectTo: "/reset-password" },
+        ip(),
+      );
+      expect(res.status).toBe(200);
+    }
+    expect(await mailsTo(email, "reset-password")).toBe(MAIL_LIMITS.perAddress);
+  });
+
+  it("answers the same for an address without an account, before and after the limit", async () => {
+    const known = await verifiedUser();
+    const unknown = `nobody-${uid()}@example.test`;
+    const answers = new Set<string>();
+    for (let i = 0; i < MAIL_LIMITS.perAddress + 2; i++)
+      for (const email of [known, unknown]) {
+        const res = await post(
+          "/request-password-reset",
+          { email, redirectTo: "/reset-password" },
+          ip(),
+        );
+        answers.add(`${res.status} ${await res.text()}`);
+      }
+    expect([...answers]).toHaveLength(1);
+  });
+
+  it("limits one client spraying many addresses", async () => {
+    const client = "203.0.113.77"; // used by no other test: its whole budget is this one's
+    const addresses = await Promise.all(
+      Array.from({ length: MAIL_LIMITS.perClient + 3 }, () => verifiedUser()),
+    );
+    for (const email of addresses)
+      await post("/request-password-reset", { email, redirectTo: "/reset-password" }, client);
+    const sent = await getDb().mailOutbox.count({
+      where: { to: { in: addresses }, kind: "reset-password" },
+    });
+    expect(sent).toBe(MAIL_LIMITS.perClient);
+  });
+
+  it("sends a few verification mails to an unverified address that keeps signing in", async () => {
+    const email = `unverified-${uid()}@example.test`;
+    await post("/sign-up/email", { name: "U", email, password: "correct horse battery" }, ip());
+    for (let i = 0; i < MAIL_LIMITS.perAddress + 3; i++)
+      await post("/sign-in/email", { email, password: "correct horse battery" }, ip());
+    expect(await mailsTo(email, "verify-email")).toBe(MAIL_LIMITS.perAddress);
+  });
+});
