@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
+import { ZRevisionResult, ZWriteResult } from "../../platform/features/intent-rows";
 import {
   ZAppClassInput,
   ZL2SegmentInput,
@@ -29,14 +30,12 @@ import {
   ZL2SegmentView,
   ZOverlaySettingsView,
   ZPathSeriesView,
-  ZRevisionResult,
   ZSitePathsView,
   ZSlaClassView,
   ZSteeringPolicyView,
   ZTopologyView,
   ZUserGroupView,
   ZWanLinkView,
-  ZWriteResult,
 } from "./services/outputs";
 import { createPolicy, deletePolicy, listPolicies, updatePolicy } from "./services/policies";
 import { listIncidents, pathSeries, sitePaths, topology } from "./services/read";

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
-import { ZRevisionResult, ZRuleInput, ZRuleView, ZRuleWriteResult } from "./schemas";
+import { ZRevisionResult, ZWriteResult } from "../../platform/features/intent-rows";
+import { ZRuleInput, ZRuleView } from "./schemas";
 import { createRule, deleteRule, listRules, updateRule } from "./services/policy-rules";
 
 export const policyRouter = router({
@@ -12,12 +13,12 @@ export const policyRouter = router({
 
   create: permissionProcedure("policy.write")
     .input(orgInput({ rule: ZRuleInput }))
-    .output(ZRuleWriteResult)
+    .output(ZWriteResult)
     .mutation(({ ctx, input }) => createRule(ctx.tx, ctx.user, ctx.tenant, input.rule)),
 
   update: permissionProcedure("policy.write")
     .input(orgInput({ ruleId: ZId, rule: ZRuleInput }))
-    .output(ZRuleWriteResult)
+    .output(ZWriteResult)
     .mutation(({ ctx, input }) =>
       updateRule(ctx.tx, ctx.user, ctx.tenant, input.ruleId, input.rule),
     ),

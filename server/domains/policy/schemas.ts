@@ -23,25 +23,8 @@ export const ZRuleInput = z
   });
 export type RuleInput = z.infer<typeof ZRuleInput>;
 
-/** Rules as the intent snapshot stores them. */
-export const ZRulesIntent = z.array(
-  z.object({
-    id: z.string(),
-    siteId: z.string().nullable(),
-    priority: z.number(),
-    action: ZAction,
-    src: z.string(),
-    dst: z.string(),
-    proto: ZProto,
-    portLo: z.number().nullable(),
-    portHi: z.number().nullable(),
-    description: z.string(),
-  }),
-);
-export type RulesIntent = z.infer<typeof ZRulesIntent>;
-
-/** A rule as the policy router returns it: the input's shape, with its id. */
-export const ZRuleView = z.object({
+/** A stored rule, but for its ports (a row has two columns, the API one range). */
+const ZStoredRule = z.object({
   id: z.string(),
   siteId: z.string().nullable(),
   priority: z.number(),
@@ -49,10 +32,16 @@ export const ZRuleView = z.object({
   src: z.string(),
   dst: z.string(),
   proto: ZProto,
-  ports: z.object({ lo: z.number(), hi: z.number() }).nullable(),
   description: z.string(),
 });
 
-/** A rule written: its id and the org revision the change made. */
-export const ZRuleWriteResult = z.object({ id: z.string(), revision: z.number() });
-export const ZRevisionResult = z.object({ revision: z.number() });
+/** Rules as the intent snapshot stores them. */
+export const ZRulesIntent = z.array(
+  ZStoredRule.extend({ portLo: z.number().nullable(), portHi: z.number().nullable() }),
+);
+export type RulesIntent = z.infer<typeof ZRulesIntent>;
+
+/** A rule as the policy router returns it: the input's shape, with its id. */
+export const ZRuleView = ZStoredRule.extend({
+  ports: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
+import { ZRevisionResult, ZWriteResult } from "../../platform/features/intent-rows";
 import { createEnrollmentToken, listEnrollmentTokens, revokeEnrollmentToken } from "../fleet";
 import {
   ZEnrollmentTokenView,
@@ -9,12 +10,10 @@ import {
   ZNewEnrollmentToken,
   ZPortForwardInput,
   ZPortForwardView,
-  ZRevisionResult,
   ZSiteListItem,
   ZSiteRef,
   ZSiteSettings,
   ZSiteView,
-  ZWriteResult,
 } from "./schemas";
 import {
   createPortForward,

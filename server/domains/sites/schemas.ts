@@ -121,7 +121,3 @@ export const ZPortForwardView = z.object({
   description: z.string(),
 });
 export const ZLbServiceView = ZServicesIntent.element.omit({ siteId: true });
-
-/** An intent row written: its id and the org revision the change made. */
-export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
-export const ZRevisionResult = z.object({ revision: z.number() });

@@ -3,6 +3,7 @@
 // row in the org or NOT_FOUND, refuse a name another row of the org has (CONFLICT), and
 // end with an audit entry and a new revision, so that the change rolls out.
 
+import { z } from "zod";
 import { type Actor, writeAudit } from "../audit/write-audit";
 import type { Prisma, Tx } from "../db/client";
 import { AppError, notFound } from "../errors";
@@ -46,6 +47,11 @@ export const nameTaken = (noun: string, name: string) =>
   new AppError("CONFLICT", `There is already ${noun} named ${name}`, {
     name: `already used by another ${noun.replace(/^an? /, "")}`,
   });
+
+/** What a router answers for a write of an intent row: the row, and the revision it made. */
+export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
+/** ...and for a removal or a change that names no new row. */
+export const ZRevisionResult = z.object({ revision: z.number() });
 
 export interface IntentChange {
   /** The row written. */

@@ -28,8 +28,6 @@ export const ZUserGroupView = intent.userGroups.element.extend({ policies: z.num
 export const ZSteeringPolicyView = intent.policies.element;
 export const ZL2SegmentView = intent.segments.unwrap().element;
 
-export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
-export const ZRevisionResult = z.object({ revision: z.number() });
 /** Deleting an app class or a user group deletes the policies that use it. */
 export const ZCascadeResult = z.object({ revision: z.number(), policiesDeleted: z.number() });
 
