@@ -7,7 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureAppRole } from "../server/platform/db/app-role";
 import { migrate } from "../server/platform/db/migrate";
-import { databaseUrl } from "../testkit/global-setup";
+import { databaseUrl } from "../testkit/resources";
 import { destroyStack, type Stack, saveStack } from "./stack";
 
 /**

@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureAppRole } from "../server/platform/db/app-role";
 import { migrate } from "../server/platform/db/migrate";
-import { deleteRedisKeys, dropDatabase } from "./resources";
+import { databaseUrl, deleteRedisKeys, dropDatabase } from "./resources";
 
 /**
  * Integration tests get their own database and Redis key prefix per run, set up here and
@@ -14,16 +14,6 @@ import { deleteRedisKeys, dropDatabase } from "./resources";
 const ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-export function databaseUrl(base: string, database: string, user?: string) {
-  const url = new URL(base);
-  url.pathname = `/${database}`;
-  if (user) {
-    url.username = user;
-    url.password = "";
-  }
-  return url.toString();
-}
 
 export default async function setup() {
   const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;

@@ -1,7 +1,18 @@
-// What a test run, an e2e run or a benchmark leaves behind, removed the same way by each:
-// its database, its Redis keys, its process groups.
+// The resources of a test run, an e2e run or a benchmark, made and removed the same way by
+// each: its database (URL, drop), its Redis keys, its process groups.
 import { Redis } from "ioredis";
 import pg from "pg";
+
+/** `base` (a PostgreSQL URL) pointed at another database, and as another user if given. */
+export function databaseUrl(base: string, database: string, user?: string) {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  if (user) {
+    url.username = user;
+    url.password = "";
+  }
+  return url.toString();
+}
 
 /** Drops `database` (closing its connections first). */
 export async function dropDatabase(adminUrl: string, database: string) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { ensureAppRole } from "../../server/platform/db/app-role";
 import { migrate } from "../../server/platform/db/migrate";
-import { deleteRedisKeys } from "../../testkit/resources";
+import { databaseUrl, deleteRedisKeys, dropDatabase } from "../../testkit/resources";
 
 const ADMIN_URL =
   process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -24,16 +24,6 @@ export interface BenchEnv {
   stateRoot: string;
   /** What server modules and child processes read. */
   vars: Record<string, string>;
-}
-
-function databaseUrl(database: string, user?: string) {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  if (user) {
-    url.username = user;
-    url.password = "";
-  }
-  return url.toString();
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -84,8 +74,8 @@ export async function createBenchEnv(
       await set("auto_explain.log_buffers", "on");
     }
   });
-  const ownerUrl = databaseUrl(env.database);
-  const appUrl = databaseUrl(env.database, "patronus_app");
+  const ownerUrl = databaseUrl(ADMIN_URL, env.database);
+  const appUrl = databaseUrl(ADMIN_URL, env.database, "patronus_app");
   await migrate(ownerUrl);
   await ensureAppRole(ownerUrl, appUrl);
 
@@ -116,9 +106,7 @@ export async function dropBenchEnv(env: BenchEnv): Promise<string[]> {
       problems.push(`${what}: ${(e as Error).message}`);
     }
   };
-  await step("drop database", () =>
-    admin((c) => c.query(`DROP DATABASE IF EXISTS ${env.database} WITH (FORCE)`)),
-  );
+  await step("drop database", () => dropDatabase(ADMIN_URL, env.database));
   await step("delete Redis keys", () => deleteRedisKeys(REDIS_URL, env.redisPrefix));
   for (const dir of env.dirs)
     await step(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));

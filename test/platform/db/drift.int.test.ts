@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { readSchema, SCHEMA_DIR, snapshotOf } from "../../../server/platform/db/schema-snapshot";
-import { databaseUrl } from "../../../testkit/global-setup";
+import { databaseUrl } from "../../../testkit/resources";
 
 const run = promisify(execFile);
 
