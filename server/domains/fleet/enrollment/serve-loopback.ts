@@ -2,6 +2,7 @@
 // benchmarks that run the control plane without Next (the portal mounts the same handlers
 // in app/api/fleet/enroll/**/route.ts).
 import { createServer, type Server } from "node:http";
+import { Readable } from "node:stream";
 import { log } from "../../../platform/log/logger";
 import { enrollHandler, pollHandler } from "./http";
 
@@ -18,14 +19,14 @@ export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url
         res.writeHead(404).end();
         return;
       }
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
+      // The body streams into the handler, whose route helper bounds it (as under Next).
       const response = await handler(
         new Request(`http://127.0.0.1${req.url}`, {
           method: "POST",
           headers: req.headers as Record<string, string>,
-          body: Buffer.concat(chunks),
-        }),
+          body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+          duplex: "half",
+        } as RequestInit),
       );
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
