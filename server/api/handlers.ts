@@ -19,9 +19,9 @@ export { getSessionUser } from "../domains/identity/auth/session";
 export { enrollHandler, pollHandler, stripeWebhookHandler };
 
 /** The largest body the tRPC endpoint reads (a batch of form inputs is far smaller). */
-export const TRPC_MAX_BODY = 1024 * 1024;
+const TRPC_MAX_BODY = 1024 * 1024;
 /** The largest body better-auth's routes read (credentials, a profile). */
-export const AUTH_MAX_BODY = 64 * 1024;
+const AUTH_MAX_BODY = 64 * 1024;
 
 /**
  * A browser's request from another origin is refused before any procedure runs (defense in

@@ -11,8 +11,6 @@ export type Principal =
   /** A job or sweep of the control plane itself, named by what it is ("rollout.progress"). */
   | { kind: "system"; id: string };
 
-export type PrincipalKind = Principal["kind"];
-
 /** The user principal of a signed-in session user (other fields of the user are kept). */
 export function userPrincipal<U extends { id: string; email: string }>(user: U) {
   return { ...user, kind: "user" as const };
