@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import setupTestDatabase from "../../testkit/global-setup";
 import type { OverlayScenario } from "../../testkit/netns/scenario";
 import { rootSkipReason } from "../../testkit/skip";
+import { sleep } from "../../testkit/wait";
 import { median, table } from "../dataplane/stats";
 
 const arg = (name: string, d: number) => {
@@ -26,7 +27,6 @@ const PPS = 1000;
 const HOLD_DOWN_S = 2;
 
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const worst = (xs: number[]) => Math.max(...xs);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 

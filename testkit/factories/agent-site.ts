@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { ZSiteSettings } from "../../server/domains/sites";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
+import { until } from "../wait";
 import { callerFor, createOrgWithOwner } from "./identity";
 
 export type Site = Awaited<ReturnType<typeof createSite>>;
@@ -26,19 +27,11 @@ export async function createSite(
 }
 
 /** Polls `probe` until it returns a value; fails naming what it waited for. */
-export async function eventually<T>(
+export const eventually = <T>(
   what: string,
   probe: () => Promise<T | undefined | null | false>,
   timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+): Promise<T> => until(what, probe, { timeoutMs, everyMs: 100 });
 
 /** The site's devices as the portal lists them. */
 export function devicesOf(site: Site) {

@@ -13,20 +13,7 @@ import { callerFor, type createOrgWithOwner } from "./identity";
 
 export type Org = Awaited<ReturnType<typeof createOrgWithOwner>>;
 
-/** Polls `check` until it returns a value, or fails saying what it waited for. */
-export async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  ms = 30_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from "../wait";
 
 export async function createSiteWithToken(
   org: Org,

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sh } from "../../bpf/tests/lib/netns";
+import { until as waitUntil } from "../wait";
 import type { LinkPlan } from "./address-plan";
 import type { OverlayTestBed, TestSite } from "./testbed";
 
@@ -37,13 +38,8 @@ async function genkey(): Promise<{ priv: string; pub: string }> {
   return { priv, pub };
 }
 
-async function until(what: string, ok: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (what: string, ok: () => boolean, timeoutMs = 10_000) =>
+  waitUntil(what, ok, { timeoutMs, everyMs: 20 });
 
 /**
  * Tunnel a ↔ b over a.link ↔ b.link: each end's peer endpoint is the other link's public

@@ -18,6 +18,7 @@ import {
   ZPresence,
   ZReportedState,
 } from "../../../protocol";
+import { until } from "../../../testkit/wait";
 
 export function newIdentity() {
   const hex = () => randomBytes(5).toString("hex");
@@ -58,19 +59,11 @@ export function desired(deviceId: string, revision: number, config: DeviceConfig
   };
 }
 
-export async function waitFor<T>(
+export const waitFor = <T>(
   what: string,
   probe: () => T | undefined | null | false,
   timeoutMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+): Promise<T> => until(what, probe, { timeoutMs, everyMs: 25 });
 
 export class TestControlPlane {
   readonly states = new Map<string, ReportedState>();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import setupTestDatabase from "../../../testkit/global-setup";
 import type { OverlayScenario } from "../../../testkit/netns/scenario";
 import { rootSkipReason } from "../../../testkit/skip";
+import { sleep } from "../../../testkit/wait";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 const INTERNET = "198.51.100.80";
@@ -21,8 +22,6 @@ let sc: OverlayScenario;
 let traffic: typeof import("../../../testkit/netns/traffic");
 let policyId: string;
 let mark: string;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 if (skipReason) {
   describe.skip(`cloud gateway breakout (skipped: ${skipReason})`, () => {

@@ -12,6 +12,7 @@ import setupTestDatabase from "../../../testkit/global-setup";
 import type { SiteName } from "../../../testkit/netns/address-plan";
 import type { OverlayScenario } from "../../../testkit/netns/scenario";
 import { rootSkipReason } from "../../../testkit/skip";
+import { sleep } from "../../../testkit/wait";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
@@ -19,7 +20,6 @@ const VNI = 5000;
 const HOST: Record<"a" | "b", string> = { a: "192.168.50.1", b: "192.168.50.2" };
 const UDP_PORT = 6100;
 const TCP_PORT = 6200;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 let dropDatabase: (() => Promise<void>) | null = null;
 let sc: OverlayScenario;

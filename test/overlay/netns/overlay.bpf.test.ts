@@ -17,6 +17,7 @@ import type {
   UdpSender,
 } from "../../../testkit/netns/traffic";
 import { rootSkipReason } from "../../../testkit/skip";
+import { sleep } from "../../../testkit/wait";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
@@ -45,7 +46,6 @@ function mostlyBy(link: "wan0" | "wan1", bytes: { wan0: number; wan1: number }, 
     5 * bytes[other],
   );
 }
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A stream of one class from host a to host b for `ms`; returns packets per link of a. */
 async function burst(kind: "voice" | "bulk", ms = 1500) {

@@ -5,19 +5,11 @@ import { closeQueues, getQueue } from "../../../server/platform/jobs/queues";
 import { deliverEmailJob } from "../../../server/platform/mail/deliver-email-job";
 import { queueMail } from "../../../server/platform/mail/queue-mail";
 import { uid } from "../../../testkit/factories/identity";
+import { until } from "../../../testkit/wait";
 import { runWorkers } from "../../../workers/run-workers";
 import { sweepOutbox } from "../../../workers/sweep-outbox";
 
 afterAll(closeQueues);
-
-async function until<T>(probe: () => Promise<T | null | undefined>, tries = 100): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met");
-}
 
 describe("email delivery through BullMQ", () => {
   it("a worker marks queued mail as sent, once", async () => {
@@ -25,7 +17,7 @@ describe("email delivery through BullMQ", () => {
     try {
       const to = `mail-${uid()}@example.test`;
       const id = await queueMail(getDb(), { to, subject: "Hi", text: "Hello", kind: "test" });
-      const sent = await until(async () => {
+      const sent = await until("the mail to be sent", async () => {
         const row = await getDb().mailOutbox.findUnique({ where: { id } });
         return row?.status === "sent" ? row : null;
       });
@@ -52,7 +44,7 @@ describe("outbox sweep", () => {
     expect(await sweepOutbox(getDb())).toBeGreaterThanOrEqual(1);
     const stop = runWorkers(getDb(), () => {});
     try {
-      await until(async () => {
+      await until("the lost mail to be sent", async () => {
         const r = await getDb().mailOutbox.findUnique({ where: { id: row.id } });
         return r?.status === "sent";
       });
