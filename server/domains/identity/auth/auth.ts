@@ -6,6 +6,7 @@ import { getDb } from "../../../platform/db/client";
 import { env } from "../../../platform/env";
 import { clientIp } from "../../../platform/http/client-ip";
 import { hitRateLimit } from "../../../platform/http/rate-limit";
+import { isHttps } from "../../../platform/http/security-headers";
 import { queueMail } from "../../../platform/mail/queue-mail";
 import { resetPasswordMail, verifyEmailMail } from "../../../platform/mail/templates";
 import { getRedis, redisKey } from "../../../platform/redis";
@@ -67,6 +68,9 @@ export const auth = betterAuth({
   appName: "Patronus",
   baseURL: env.APP_URL,
   secret: env.AUTH_SECRET,
+  // Secure (and __Secure-prefixed) cookies whenever the portal is served over https, however
+  // NODE_ENV is set; the app sets no cookie of its own besides these.
+  advanced: { useSecureCookies: isHttps(env.APP_URL) },
   database: prismaAdapter(getDb(), { provider: "postgresql" }),
   emailAndPassword: {
     enabled: true,
