@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
 
 /**
- * End-to-end journeys against a production build (`next start`) plus the mail worker, on a
+ * End-to-end journeys against a production build (`scripts/portal.ts`, Next behind the portal server) plus the mail worker, on a
  * fresh database made by e2e/global-setup.ts. The port is picked once, here, in the runner
  * process; test workers inherit E2E_PORT, so every process agrees on the base URL.
  */

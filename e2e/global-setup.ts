@@ -21,7 +21,7 @@ const ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** The runner's environment plus `extra`; next start and the worker choose their own NODE_ENV. */
+/** The runner's environment plus `extra`; the portal and the worker choose their own NODE_ENV. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   Reflect.deleteProperty(env, "NODE_ENV");
@@ -59,7 +59,7 @@ function startDetached(command: string, args: string[], env: NodeJS.ProcessEnv, 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the portal exited ${child.exitCode}`);
     try {
       const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2_000) });
       if (res.status < 500) return;
@@ -179,12 +179,14 @@ export default async function globalSetup() {
       await run("npx", ["next", "build"], env, "e2e-build.log");
     }
 
+    // tsx directly (not through npx): its pid is the portal's, whose memory tests read.
     const next = startDetached(
-      "npx",
-      ["next", "start", "-p", port, "-H", "127.0.0.1"],
+      process.execPath,
+      ["--import", "tsx", "scripts/portal.ts", "-p", port, "-H", "127.0.0.1"],
       env,
       "e2e-next.log",
     );
+    stack.portalPid = next.pid;
     stack.pids.push(next.pid!);
     saveStack(stack);
     const fleet = startDetached("npx", ["tsx", "workers/fleet-broker.ts"], env, "e2e-fleet.log");

@@ -10,6 +10,8 @@ export interface Stack {
   /** Platform PKI of the run's fleet broker, removed at teardown. */
   pkiDir?: string;
   pids: number[];
+  /** The portal server's own process (its memory is measured by e2e/security-http.spec.ts). */
+  portalPid?: number;
 }
 
 const KEY = "E2E_STACK";

@@ -151,7 +151,7 @@ function startChildren() {
   state.supervisor.start(
     "portal",
     "cyan",
-    ...npx("next", "start", "-p", port, "-H", "127.0.0.1"),
+    ...npx("tsx", "scripts/portal.ts", "-p", port, "-H", "127.0.0.1"),
     options,
   );
   state.supervisor.start("fleet", "yellow", ...npx("tsx", "workers/fleet-broker.ts"), options);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "./http/client-ip";
 
 // Configuration is validated once, here. Nothing else reads process.env directly.
 // Every variable is listed with its default in .env.example.
@@ -23,9 +24,23 @@ const ZEnv = z.object({
   MAIL_FROM: z.string().default("Patronus <no-reply@patronus.local>"),
   /** Shows /dev/outbox (every sent email). Default: on, except in production. */
   MAIL_OUTBOX_UI: z.stringbool().optional(),
-  /** Sign-in attempts allowed per window, per account and per IP. */
+  /** Sign-in attempts allowed per window, per (account, client) pair; 5x per client. */
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  /**
+   * Proxies in front of the portal whose X-Forwarded-For is believed: empty (none, the
+   * socket's address is the client's), a hop count, or addresses/CIDRs (docs/security.md).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
 
   // --- Fleet (docs/fleet.md) ---
   /** 32 bytes, hex: seals every org CA's private key at rest. */

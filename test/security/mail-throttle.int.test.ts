@@ -6,6 +6,7 @@ import { authHandlers } from "../../server/api/handlers";
 import { MAIL_LIMITS } from "../../server/domains/identity/auth/auth";
 import { getDb } from "../../server/platform/db/client";
 import { env } from "../../server/platform/env";
+import { CLIENT_IP_HEADER } from "../../server/platform/http/client-ip";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { getRedis } from "../../server/platform/redis";
 import { uid } from "../../testkit/factories/identity";
@@ -21,7 +22,7 @@ function post(path: string, body: unknown, ip: string) {
   return POST(
     new Request(`${env.APP_URL}/api/auth${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: env.APP_URL, "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", origin: env.APP_URL, [CLIENT_IP_HEADER]: ip },
       body: JSON.stringify(body),
     }),
   );

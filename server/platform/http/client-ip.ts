@@ -1,8 +1,108 @@
+import { BlockList, isIP } from "node:net";
+
 /**
- * The client's address as the nearest trusted proxy reports it. Next's server sets
- * x-forwarded-for itself; behind a load balancer, configure it to overwrite the header.
+ * The client's address, as the portal server worked it out from the socket (see
+ * `resolveClientAddress`). The server overwrites this header on every request, so a value a
+ * client sends itself never arrives here. `X-Forwarded-For` is not read: anyone can write it.
  */
+export const CLIENT_IP_HEADER = "x-patronus-client-ip";
+
+/** The client's address for limiters and logs; "unknown" when no portal server stamped it. */
 export function clientIp(headers: Headers | undefined): string {
-  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers?.get("x-real-ip") || "unknown";
+  return headers?.get(CLIENT_IP_HEADER) || "unknown";
+}
+
+/** Which hops in front of the portal may speak for the client (TRUSTED_PROXIES). */
+export type TrustedProxies =
+  | { kind: "none" }
+  | { kind: "count"; hops: number }
+  | { kind: "cidrs"; list: BlockList; text: string };
+
+/**
+ * Parses TRUSTED_PROXIES: empty (no proxy: the socket's address is the client's), a number
+ * of proxy hops in front of the portal (`1` for one load balancer), or a comma-separated
+ * list of addresses and CIDRs (`10.0.0.0/8, fd00::/8, 127.0.0.1`). Throws on anything else.
+ */
+export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
+  const text = (spec ?? "").trim();
+  if (!text) return { kind: "none" };
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 32) throw new Error("TRUSTED_PROXIES: at most 32 proxy hops");
+    return hops === 0 ? { kind: "none" } : { kind: "count", hops };
+  }
+  const list = new BlockList();
+  for (const entry of text.split(",").map((e) => e.trim())) {
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
+    const maxBits = family === 6 ? 128 : 32;
+    if (
+      !family ||
+      extra !== undefined ||
+      (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) ||
+      bits > maxBits
+    ) {
+      throw new Error(
+        `TRUSTED_PROXIES: "${entry}" is not an address or CIDR (give a hop count, or addresses/CIDRs separated by commas)`,
+      );
+    }
+    list.addSubnet(address, bits, family === 6 ? "ipv6" : "ipv4");
+  }
+  return { kind: "cidrs", list, text };
+}
+
+/** `::ffff:10.0.0.1` (how a dual-stack socket reports IPv4) as `10.0.0.1`; zone ids dropped. */
+function normalise(address: string): string {
+  const bare = address.trim().replace(/^\[|\]$/g, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped?.[1]) return mapped[1];
+  return bare.replace(/%.*$/, "").toLowerCase();
+}
+
+function isTrusted(list: BlockList, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+}
+
+/**
+ * The client's address: the socket's peer, unless `trusted` says proxies stand in front,
+ * then the right-most `X-Forwarded-For` entry that is not one of them. Each trusted proxy
+ * appends the address it saw, so entries left of the last untrusted one are the client's
+ * own claims and are never used. A malformed entry where the client should be gives the
+ * address of the proxy that passed it on, never the text itself.
+ */
+export function resolveClientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: TrustedProxies,
+): string {
+  const peer = socketAddress ? normalise(socketAddress) : "";
+  if (!peer || !isIP(peer)) return "unknown";
+  if (trusted.kind === "none") return peer;
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
+  const hops = [
+    ...header
+      .split(",")
+      .map(normalise)
+      .filter((e) => e !== ""),
+    peer,
+  ];
+  if (trusted.kind === "count") {
+    // The peer is the nearest proxy; each of the `hops` proxies added one entry.
+    const index = Math.max(0, hops.length - 1 - trusted.hops);
+    return pickValid(hops, index);
+  }
+  let index = hops.length - 1;
+  while (index > 0 && isTrusted(trusted.list, hops[index] as string)) index--;
+  return pickValid(hops, index);
+}
+
+/** hops[index] if it is an address; otherwise the nearest valid entry to its right. */
+function pickValid(hops: string[], index: number): string {
+  for (let i = index; i < hops.length; i++) {
+    const candidate = hops[i] as string;
+    if (isIP(candidate)) return candidate;
+  }
+  return "unknown";
 }

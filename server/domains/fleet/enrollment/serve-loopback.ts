@@ -3,6 +3,7 @@
 // in app/api/fleet/enroll/**/route.ts).
 import { createServer, type Server } from "node:http";
 import { Readable } from "node:stream";
+import { CLIENT_IP_HEADER, resolveClientAddress } from "../../../platform/http/client-ip";
 import { log } from "../../../platform/log/logger";
 import { enrollHandler, pollHandler } from "./http";
 
@@ -19,6 +20,10 @@ export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url
         res.writeHead(404).end();
         return;
       }
+      // As the portal server does: the client's address from the socket, never a header.
+      req.headers[CLIENT_IP_HEADER] = resolveClientAddress(req.socket.remoteAddress, undefined, {
+        kind: "none",
+      });
       // The body streams into the handler, whose route helper bounds it (as under Next).
       const response = await handler(
         new Request(`http://127.0.0.1${req.url}`, {

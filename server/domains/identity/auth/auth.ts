@@ -25,16 +25,28 @@ function validateBody(schema: typeof ZSignUpInput | typeof ZSignInInput, body: u
   return parsed.data;
 }
 
-/** Sign-in attempts per account and per IP, counted in Redis (shared by all replicas). */
+/**
+ * Sign-in attempts are limited per (account, client) pair and per client, never per
+ * account alone: an attacker who fails from one address blocks only that address for
+ * that account, and the owner signing in from anywhere else still gets in (the policy
+ * and its comparison with Auth0 and Keycloak are in docs/security.md). Counted in Redis,
+ * so every replica shares them; a successful sign-in clears its pair.
+ */
+export const SIGNIN_PER_CLIENT_FACTOR = 5;
+
+function signInPairKey(email: string, ip: string) {
+  return redisKey("signin", "pair", ip, email.toLowerCase());
+}
+
 async function limitSignIn(email: string, ip: string) {
   const redis = getRedis();
   const max = env.SIGNIN_MAX_ATTEMPTS;
   const window = env.SIGNIN_WINDOW_SECONDS;
-  const [byAccount, byIp] = await Promise.all([
-    hitRateLimit(redis, redisKey("signin", "account", email.toLowerCase()), max, window),
-    hitRateLimit(redis, redisKey("signin", "ip", ip), max * 5, window),
+  const [byPair, byClient] = await Promise.all([
+    hitRateLimit(redis, signInPairKey(email, ip), max, window),
+    hitRateLimit(redis, redisKey("signin", "ip", ip), max * SIGNIN_PER_CLIENT_FACTOR, window),
   ]);
-  const blocked = [byAccount, byIp].find((r) => !r.allowed);
+  const blocked = [byPair, byClient].find((r) => !r.allowed);
   if (blocked) {
     throw new APIError("TOO_MANY_REQUESTS", {
       message: `Too many sign-in attempts. Try again in ${blocked.retryAfterSeconds} s.`,
@@ -107,6 +119,11 @@ export const auth = betterAuth({
         const body = validateBody(ZSignInInput, ctx.body);
         await limitSignIn(body.email, clientIp(ctx.headers));
       }
+    }),
+    after: createAuthMiddleware(async (ctx) => {
+      if (ctx.path !== "/sign-in/email" || !ctx.context.newSession) return;
+      const email = ctx.context.newSession.user.email;
+      await getRedis().del(signInPairKey(email, clientIp(ctx.headers)));
     }),
   },
   logger: { level: env.NODE_ENV === "test" ? "error" : "warn" },

@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import next from "next";
+import { log } from "../log/logger";
+import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientAddress } from "./client-ip";
+
+/**
+ * The portal's HTTP server: Next.js behind a thin layer that does, for every request, what
+ * only the socket can tell or what must hold before any route runs:
+ * - stamps the client's address (`CLIENT_IP_HEADER`) from the socket and TRUSTED_PROXIES,
+ *   replacing whatever the client sent, so every limiter counts real clients;
+ * - closes the connection when an answer goes out before the request body has all arrived
+ *   (a 413, an early 401): the rest of a huge upload is never read;
+ * - bounds how long a client may take to send its headers and its request.
+ */
+export interface PortalServerOptions {
+  dev: boolean;
+  hostname: string;
+  port: number;
+  dir: string;
+  trustedProxies?: string;
+}
+
+/** Slow clients: headers within 20 s, the whole request within 60 s (bodies are ≤ 1 MiB). */
+export const HEADERS_TIMEOUT_MS = 20_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+export async function startPortalServer(options: PortalServerOptions): Promise<Server> {
+  const trusted = parseTrustedProxies(options.trustedProxies);
+  const app = next({
+    dev: options.dev,
+    hostname: options.hostname,
+    port: options.port,
+    dir: options.dir,
+  });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    prepareRequest(req, res, trusted);
+    handle(req, res).catch((error: unknown) => {
+      log.error("portal: unhandled request error", { error });
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Server Error");
+    });
+  });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  if (options.dev) server.on("upgrade", app.getUpgradeHandler());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+function prepareRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  trusted: ReturnType<typeof parseTrustedProxies>,
+) {
+  req.headers[CLIENT_IP_HEADER] = resolveClientAddress(
+    req.socket.remoteAddress,
+    req.headers["x-forwarded-for"],
+    trusted,
+  );
+  closeIfAnsweredEarly(req, res);
+}
+
+/**
+ * An answer written before the body has fully arrived (a 413 from the route helper's
+ * limit, a refusal before reading) ends the connection: Node would otherwise keep reading
+ * and discarding the rest of the body to reuse the connection, however large it is.
+ */
+function closeIfAnsweredEarly(req: IncomingMessage, res: ServerResponse) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete) this.shouldKeepAlive = false;
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
