@@ -14,6 +14,7 @@ import { env } from "../platform/env";
 import { defineRoute, HttpError } from "../platform/http/route";
 import { createContext } from "./context";
 import { appRouter } from "./root";
+import { TRPC_MAX_BATCH } from "./shared";
 
 export { getSessionUser } from "../domains/identity/auth/session";
 export { enrollHandler, pollHandler, stripeWebhookHandler };
@@ -44,6 +45,7 @@ export const trpcHandler = defineRoute({
       endpoint: "/api/trpc",
       req: request,
       router: appRouter,
+      maxBatchSize: TRPC_MAX_BATCH,
       createContext: () => createContext(request.headers),
     });
   },

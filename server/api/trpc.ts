@@ -7,6 +7,8 @@ import { type Permission, scopesOf } from "../permissions";
 import type { Db } from "../platform/db/client";
 import { setTxOrg, withScope } from "../platform/db/with-tenant";
 import { AppError, fromDatabaseError } from "../platform/errors";
+import { clientIp } from "../platform/http/client-ip";
+import { withinBudget } from "../platform/http/user-budget";
 import { log, withLogContext } from "../platform/log/logger";
 import { type Principal, principalLabel, userPrincipal } from "../platform/tenancy/principal";
 import { resolveMembership } from "../platform/tenancy/resolve-membership";
@@ -66,11 +68,22 @@ const mapErrors = t.middleware(async ({ next, path }) => {
 });
 
 /**
+ * Every call runs within its caller's budget (server/platform/http/user-budget.ts): the
+ * signed-in user, or for anonymous calls the client's address. One caller's flood waits
+ * or is refused with 429 while everybody else's calls go on.
+ */
+const budget = t.middleware(({ ctx, next }) => {
+  const ip = clientIp(ctx.headers);
+  const caller = ctx.user ? `user:${ctx.user.id}` : ip !== "unknown" ? `ip:${ip}` : null;
+  return caller ? withinBudget(caller, () => next()) : next();
+});
+
+/**
  * No default meta: a procedure states its access (`.meta({ access: "public" })`, or through
  * protectedProcedure / permissionProcedure), so the isolation matrix can tell one that never
  * did.
  */
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(budget);
 
 export const protectedProcedure = publicProcedure
   .meta({ access: "protected" })

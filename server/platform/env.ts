@@ -11,6 +11,11 @@ const ZEnv = z.object({
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/patronus"),
   /** Runtime connection as a role that row-level security applies to. */
   APP_DATABASE_URL: z.url().default("postgresql://patronus_app@127.0.0.1:5432/patronus"),
+  /**
+   * Connections per process to PostgreSQL. One user's calls use at most 4 at once
+   * (server/platform/http/user-budget.ts), so one user can never take them all.
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(5).max(500).default(10),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   /** Prefix for Redis keys and BullMQ queues, so several stacks can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default("patronus"),

@@ -7,7 +7,8 @@ export * from "./generated/client";
 
 /** A Prisma client with the tenant guard installed. */
 export function createDb(connectionString: string) {
-  const base = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  const adapter = new PrismaPg({ connectionString, max: env.DATABASE_POOL_MAX });
+  const base = new PrismaClient({ adapter });
   return base.$extends({
     name: "tenant-guard",
     query: {

@@ -1,0 +1,76 @@
+import { AppError } from "../errors";
+import { getRedis, redisKey } from "../redis";
+import { hitRateLimit } from "./rate-limit";
+
+/**
+ * Each caller's share of the portal (docs/security.md): how many of its calls run at once,
+ * how many may wait behind them, and how many it may make per window. The concurrency cap
+ * is what keeps the database pool (DATABASE_POOL_MAX connections per portal process) from
+ * being taken by one user: a tenant procedure holds one connection for its transaction.
+ */
+export const USER_BUDGET = {
+  concurrent: 4,
+  queued: 32,
+  callsPerWindow: 600,
+  windowSeconds: 60,
+};
+
+interface Lane {
+  running: number;
+  waiting: (() => void)[];
+}
+
+/** Per caller, in this process. A lane exists only while its caller has calls in flight. */
+const lanes = new Map<string, Lane>();
+
+const tooMany = (message: string) => new AppError("TOO_MANY_REQUESTS", message);
+
+async function acquire(key: string): Promise<void> {
+  let lane = lanes.get(key);
+  if (!lane) {
+    lane = { running: 0, waiting: [] };
+    lanes.set(key, lane);
+  }
+  if (lane.running < USER_BUDGET.concurrent) {
+    lane.running++;
+    return;
+  }
+  if (lane.waiting.length >= USER_BUDGET.queued)
+    throw tooMany("Too many requests at once; wait for your earlier requests to finish");
+  // release() hands its slot over directly: running stays the same.
+  await new Promise<void>((resolve) => lane.waiting.push(resolve));
+}
+
+function release(key: string) {
+  const lane = lanes.get(key);
+  if (!lane) return;
+  const next = lane.waiting.shift();
+  if (next) return next();
+  lane.running--;
+  if (lane.running === 0) lanes.delete(key);
+}
+
+/**
+ * Runs `call` within the caller's budget: refused with TOO_MANY_REQUESTS (429) past the
+ * rate budget (counted in Redis, so shared by every replica) or when too many of its calls
+ * already wait; otherwise it waits for one of the caller's concurrent slots.
+ */
+export async function withinBudget<T>(caller: string, call: () => Promise<T>): Promise<T> {
+  const { callsPerWindow, windowSeconds } = USER_BUDGET;
+  const rate = await hitRateLimit(
+    getRedis(),
+    redisKey("budget", caller),
+    callsPerWindow,
+    windowSeconds,
+  );
+  if (!rate.allowed)
+    throw tooMany(
+      `Too many requests: at most ${callsPerWindow} calls per ${windowSeconds} s; try again in ${rate.retryAfterSeconds} s`,
+    );
+  await acquire(caller);
+  try {
+    return await call();
+  } finally {
+    release(caller);
+  }
+}
