@@ -10,6 +10,7 @@ import { mosquittoAcl } from "../../../../protocol/acl";
 import { CONTROL_PLANE_IDENTITY, MAX_MESSAGE_BYTES } from "../../../../protocol/topics";
 import { writeFileAtomic } from "../pki/files";
 import type { PlatformPki } from "../pki/platform";
+import { MAX_PACKET_BYTES } from "./packet-limit";
 import type { Trust } from "./trust";
 
 export interface MosquittoConfOptions {
@@ -74,9 +75,12 @@ export function mosquittoConf(o: MosquittoConfOptions, user: string | undefined)
     "per_listener_settings false",
     "allow_anonymous false",
     `acl_file ${p.acl}`,
-    // message_size_limit refuses payloads over the limit exactly (max_packet_size would
-    // count the topic and headers too) and keeps the connection.
+    // message_size_limit refuses payloads over the limit exactly (max_packet_size counts
+    // the topic and headers too) and keeps the connection. It is checked once the whole
+    // packet is read, though, and Mosquitto allocates what a header announces (up to
+    // 256 MB) before reading it: max_packet_size disconnects at the header instead.
     `message_size_limit ${MAX_MESSAGE_BYTES}`,
+    `max_packet_size ${MAX_PACKET_BYTES}`,
     // Every device's reports reach the control plane through one connection per worker.
     // Mosquitto's defaults (20 unacknowledged QoS 1 messages in flight per client, 1,000
     // queued behind them) silently drop reports beyond that during a rollout's burst of

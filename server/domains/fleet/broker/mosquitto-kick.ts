@@ -6,7 +6,7 @@
 // (dynsec knows only the control plane) and delete it at once. Certificate clients never
 // authenticate through dynsec, so this changes nothing else.
 import { randomBytes } from "node:crypto";
-import { connectAsync } from "mqtt";
+import { connectAsync, type MqttClient } from "mqtt";
 import { CONTROL_PLANE_IDENTITY } from "../../../../protocol/topics";
 
 const REQUEST = "$CONTROL/dynamic-security/v1";
@@ -20,44 +20,62 @@ export interface ControlCredentials {
   keyPem: string;
 }
 
+/**
+ * Identities per dynsec request: under 300 bytes of JSON each, so a request stays far
+ * below max_packet_size (packet-limit.ts), which Mosquitto applies to us as to devices.
+ */
+const BATCH = 256;
+
 export async function kickMosquittoClients(
   creds: ControlCredentials,
   identities: string[],
   timeoutMs = 10_000,
 ): Promise<void> {
   if (identities.length === 0) return;
-  const correlation = randomBytes(8).toString("hex");
   const client = await connectAsync(creds.url, {
     ca: creds.caPem,
     cert: creds.certPem,
     key: creds.keyPem,
-    clientId: `${CONTROL_PLANE_IDENTITY}:kick-${correlation}`,
+    clientId: `${CONTROL_PLANE_IDENTITY}:kick-${randomBytes(8).toString("hex")}`,
     reconnectPeriod: 0,
     connectTimeout: timeoutMs,
   });
   try {
-    const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`no answer from Mosquitto's dynamic-security plugin in ${timeoutMs} ms`),
-          ),
-        timeoutMs,
-      );
-      client.on("message", (topic, payload) => {
-        if (topic !== RESPONSE || !payload.toString().includes(correlation)) return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
     await client.subscribeAsync(RESPONSE, { qos: 1 });
+    for (let i = 0; i < identities.length; i += BATCH)
+      await kickBatch(client, identities.slice(i, i + BATCH), timeoutMs);
+  } finally {
+    await client.endAsync(true);
+  }
+}
+
+async function kickBatch(client: MqttClient, identities: string[], timeoutMs: number) {
+  const correlation = randomBytes(8).toString("hex");
+  let onMessage: ((topic: string, payload: Buffer) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const answered = new Promise<void>((resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`no answer from Mosquitto's dynamic-security plugin in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    onMessage = (topic, payload) => {
+      if (topic === RESPONSE && payload.toString().includes(correlation)) resolve();
+    };
+    client.on("message", onMessage);
+  });
+  try {
     const commands = identities.flatMap((username) => [
       { command: "createClient", username },
       { command: "deleteClient", username, correlationData: correlation },
     ]);
-    await client.publishAsync(REQUEST, JSON.stringify({ commands }), { qos: 1 });
-    await answered;
+    // Together: if the broker drops us, the PUBACK never comes but the timeout does.
+    await Promise.all([
+      client.publishAsync(REQUEST, JSON.stringify({ commands }), { qos: 1 }),
+      answered,
+    ]);
   } finally {
-    await client.endAsync(true);
+    clearTimeout(timer);
+    if (onMessage) client.removeListener("message", onMessage);
   }
 }
