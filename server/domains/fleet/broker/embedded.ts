@@ -1,7 +1,9 @@
 // The embedded broker: Aedes in this process over mutual TLS, so one command runs the
 // whole product on a bare machine. Same rules as the Mosquitto setup, enforced here:
 // identity = certificate CN (identity.ts), client id = identity, the protocol's
-// mayPublish/maySubscribe, payloads up to MAX_MESSAGE_BYTES.
+// mayPublish/maySubscribe, payloads up to MAX_MESSAGE_BYTES, packets up to MAX_PACKET_BYTES
+// (cut at the header, before Aedes buffers them: guardPacketSize), and no connection
+// outlives its certificate (dropAtExpiry).
 // Limits of Aedes: MQTT 3.1/3.1.1 only (no v5), retained messages in memory (lost when the
 // process restarts), and no shared subscriptions: a `$share/...` filter is refused
 // (granted QoS 0x80) rather than silently never matching, so with this broker workers
@@ -12,7 +14,9 @@ import { Aedes, type AuthenticateError, type Client } from "aedes";
 import { mayPublish, maySubscribe } from "../../../../protocol/acl";
 import { x509 } from "../../../../protocol/crypto/x509";
 import { MAX_MESSAGE_BYTES } from "../../../../protocol/topics";
+import { log as baseLog, type Logger } from "../../../platform/log/logger";
 import { normalizeSerial } from "../pki/issue";
+import { dropAtExpiry, guardPacketSize } from "./connection-guards";
 import { clientIdAllowed, identityOf } from "./identity";
 import type { Trust } from "./trust";
 
@@ -22,6 +26,8 @@ export interface EmbeddedBrokerOptions extends Trust {
   port?: number;
   serverCertPem: string;
   serverKeyPem: string;
+  /** Where dropped connections are reported (one warning each). */
+  log?: Logger;
 }
 
 export interface EmbeddedBroker {
@@ -54,6 +60,7 @@ async function stillTrusted(
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const identities = new WeakMap<Client, string>();
   const peers = new Map<TLSSocket, x509.X509Certificate>();
+  const log = o.log ?? baseLog.child({ component: "fleet-broker" });
 
   const aedes = await Aedes.createBroker({
     authenticate(client, _username, _password, done) {
@@ -101,13 +108,28 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     minVersion: "TLSv1.2" as const,
   });
   const server: Server = createServer(tlsOptions(o), (socket) => {
+    let cert: x509.X509Certificate;
     try {
-      peers.set(socket, new x509.X509Certificate(socket.getPeerCertificate().raw));
+      cert = new x509.X509Certificate(socket.getPeerCertificate().raw);
     } catch {
       socket.destroy(); // OpenSSL verified it, but we could not read it back: refuse
       return;
     }
+    peers.set(socket, cert);
     socket.once("close", () => peers.delete(socket));
+    const peer = {
+      identity: identityOf(socket.getPeerCertificate()) ?? cert.subject,
+      remote: socket.remoteAddress,
+    };
+    guardPacketSize(socket, (violation) =>
+      log.warn("MQTT client dropped: packet over the size limit", { ...peer, ...violation }),
+    );
+    dropAtExpiry(socket, cert.notAfter, () =>
+      log.warn("MQTT client dropped: its certificate expired", {
+        ...peer,
+        notAfter: cert.notAfter.toISOString(),
+      }),
+    );
     aedes.handle(socket);
   });
   server.on("tlsClientError", () => undefined); // refused handshakes: nothing to do
