@@ -2,9 +2,12 @@
 // platform CA and every org CA with its CRL, from fleet_trust) in step with the database.
 // FLEET_BROKER=embedded runs the broker here (Aedes); =mosquitto keeps the files of a
 // Mosquitto service in FLEET_MOSQUITTO_DIR and signals it. Trust changes arrive on Redis
-// pub/sub; a periodic re-read covers a missed message. Logs are JSON lines; keys never.
+// pub/sub; a periodic re-read covers a missed message. With Mosquitto it also kicks devices
+// whose certificate expired while connected (expiry-sweep.ts; the embedded broker drops
+// them itself). Logs are JSON lines; keys never.
 import { isIP } from "node:net";
 import { startEmbeddedBroker } from "../server/domains/fleet/broker/embedded";
+import { expiredCertSweep } from "../server/domains/fleet/broker/expiry-sweep";
 import { kickMosquittoClients } from "../server/domains/fleet/broker/mosquitto-kick";
 import { syncMosquittoDir } from "../server/domains/fleet/broker/mosquitto-service";
 import {
@@ -20,6 +23,8 @@ import { env } from "../server/platform/env";
 import { log as baseLog } from "../server/platform/log/logger";
 
 const RESYNC_MS = 5 * 60_000;
+/** Mosquitto keeps a connection past its certificate's expiry by at most this much. */
+const EXPIRY_SWEEP_MS = 30_000;
 
 const brokerLog = baseLog.child({ component: "fleet-broker" });
 const log = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
@@ -95,20 +100,34 @@ async function main() {
     };
     await sync(trust);
     log("info", "mosquitto directory ready", { dir, conf: `${dir}/mosquitto.conf` });
+    const creds = {
+      url: env.FLEET_MQTT_URL,
+      caPem: pki.caPem,
+      certPem: pki.controlCertPem,
+      keyPem: pki.controlKeyPem,
+    };
+    const sweep = expiredCertSweep(db, (ids) => kickMosquittoClients(creds, ids));
+    let sweeping = false;
+    const sweepTimer = setInterval(async () => {
+      if (sweeping) return;
+      sweeping = true;
+      try {
+        const kicked = await sweep();
+        if (kicked.length > 0) log("warn", "clients with expired certificates kicked", { kicked });
+      } catch (error) {
+        log("error", "expired-certificate sweep failed", { error: (error as Error).message });
+      } finally {
+        sweeping = false;
+      }
+    }, EXPIRY_SWEEP_MS);
     applier = {
       async apply(t, revoked) {
         const { signalled } = await sync(t);
         if (!signalled || revoked.length === 0) return;
-        const creds = {
-          url: env.FLEET_MQTT_URL,
-          caPem: pki.caPem,
-          certPem: pki.controlCertPem,
-          keyPem: pki.controlKeyPem,
-        };
         await kickMosquittoClients(creds, revoked);
         log("info", "revoked clients kicked", { identities: revoked });
       },
-      close: async () => undefined,
+      close: async () => clearInterval(sweepTimer),
     };
   }
 

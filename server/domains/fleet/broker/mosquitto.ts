@@ -5,6 +5,7 @@
 //   are refused from the next handshake on. CAs and CRLs are only ever added to
 //   OpenSSL's store: a CA removed from the bundle stays trusted until a restart.
 // - Connections already open are kept, even revoked ones: kick them (mosquitto-kick.ts).
+//   Expired ones too: Mosquitto checks validity at the handshake only (expiry-sweep.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
