@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ZOverlayConfig } from "./overlay";
 import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
 import { ZCapabilities } from "./sections";
+import { zText } from "./text";
 import { MAX_MESSAGE_BYTES } from "./topics";
 
 const cidr4 = ZCidr4;
@@ -13,14 +14,14 @@ const port = ZPort;
 const ifname = ZIfname;
 export const ZProto = z.enum(["tcp", "udp", "icmp", "any"]);
 export const ZAction = z.enum(["allow", "deny"]);
-export const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/);
+export const ZSha256 = zText().regex(/^[0-9a-f]{64}$/);
 const isoDate = ZIsoDate;
 
 export { ZCidr4, ZIfname, ZIpv4, ZPort };
 
 /** What a device is told to run. The data plane applies all of it or none. */
 export const ZDeviceConfig = z.object({
-  site: z.object({ id: z.string().max(40), name: z.string().max(100) }),
+  site: z.object({ id: zText().max(40), name: zText().max(100) }),
   interfaces: z.object({
     wan: ifname,
     lan: ifname,
@@ -74,7 +75,7 @@ export type DeviceConfig = z.infer<typeof ZDeviceConfig>;
 /** Retained on `desired`: the whole config of one device at one revision. */
 export const ZDesiredState = z.object({
   v: ZV,
-  deviceId: z.string().max(40),
+  deviceId: zText().max(40),
   revision: z.number().int().min(1),
   hash: ZSha256,
   issuedAt: isoDate,
@@ -93,7 +94,7 @@ export const ZReportedState = z.object({
   status: ZApplyStatus,
   /** The revision that was tried when status is not "applied". */
   attempted: z.number().int().min(0).optional(),
-  error: z.string().max(2000).nullable(),
+  error: zText().max(2000).nullable(),
   appliedAt: isoDate.nullable(),
 });
 export type ReportedState = z.infer<typeof ZReportedState>;
@@ -103,7 +104,7 @@ export const ZPresence = z.object({
   v: ZV,
   online: z.boolean(),
   at: isoDate,
-  agentVersion: z.string().max(40).optional(),
+  agentVersion: zText().max(40).optional(),
   /** What the agent can apply (absent: an agent of the first release). Online only. */
   capabilities: ZCapabilities.optional(),
 });
@@ -119,11 +120,11 @@ export const ZHeartbeat = z.object({
 export type Heartbeat = z.infer<typeof ZHeartbeat>;
 
 /** Renewal: the device sends a CSR for its (new) key over its authenticated channel. */
-export const ZCsrRequest = z.object({ v: ZV, csr: z.string().max(8192) });
+export const ZCsrRequest = z.object({ v: ZV, csr: zText().max(8192) });
 export const ZCertIssued = z.object({
   v: ZV,
-  certificate: z.string().max(8192),
-  caChain: z.string().max(16384),
+  certificate: zText().max(8192),
+  caChain: zText().max(16384),
   notAfter: isoDate,
 });
 export type CertIssued = z.infer<typeof ZCertIssued>;
@@ -132,7 +133,7 @@ export const ZTelemetry = z.object({
   v: ZV,
   at: isoDate,
   metrics: z
-    .record(z.string().max(64), z.number())
+    .record(zText().max(64), z.number())
     .refine((m) => Object.keys(m).length <= 256, "at most 256 metrics"),
 });
 export type Telemetry = z.infer<typeof ZTelemetry>;
@@ -140,42 +141,49 @@ export type Telemetry = z.infer<typeof ZTelemetry>;
 // --- Enrollment over HTTPS (the agent has no certificate yet) ---
 
 export const ZEnrollRequest = z.object({
-  token: z.string().min(10).max(200),
-  csr: z.string().min(100).max(8192),
-  hostname: z.string().min(1).max(100),
-  agentVersion: z.string().max(40).optional(),
+  token: zText().min(10).max(200),
+  csr: zText().min(100).max(8192),
+  hostname: zText().min(1).max(100),
+  agentVersion: zText().max(40).optional(),
   capabilities: ZCapabilities.optional(),
 });
 export type EnrollRequest = z.infer<typeof ZEnrollRequest>;
 
 export const ZEnrollPoll = z.object({
-  deviceId: z.string().max(40),
-  pollToken: z.string().min(10).max(200),
+  deviceId: zText().max(40),
+  pollToken: zText().min(10).max(200),
 });
 
 export const ZEnrollResponse = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("active"),
-    deviceId: z.string(),
+    deviceId: zText(),
     /** `<orgId>.<deviceId>`: the certificate's CN and the device's topic key. */
-    identity: z.string(),
-    certificate: z.string(),
-    caChain: z.string(),
+    identity: zText(),
+    certificate: zText(),
+    caChain: zText(),
     notAfter: isoDate,
-    broker: z.object({ url: z.string(), serverCa: z.string() }),
+    broker: z.object({ url: zText(), serverCa: zText() }),
   }),
   z.object({
     status: z.literal("pending"),
-    deviceId: z.string(),
-    pollToken: z.string(),
+    deviceId: zText(),
+    pollToken: zText(),
     retryAfterSeconds: z.number().int().min(1),
   }),
-  z.object({ status: z.literal("rejected"), deviceId: z.string(), reason: z.string() }),
+  z.object({ status: z.literal("rejected"), deviceId: zText(), reason: zText() }),
 ]);
 export type EnrollResponse = z.infer<typeof ZEnrollResponse>;
 
 export class MessageError extends Error {
   override name = "MessageError";
+  constructor(
+    message: string,
+    /** For a message that failed its schema: each field and what is wrong with it. */
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export interface DecodeOptions {
@@ -208,7 +216,10 @@ export function decode<T>(
   if (!r.success) {
     const first = r.error.issues[0];
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    throw new MessageError(`invalid message: ${where}${first?.message ?? "does not match"}`);
+    throw new MessageError(
+      `invalid message: ${where}${first?.message ?? "does not match"}`,
+      r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
   }
   if (opts.onUnknown && schema instanceof z.ZodObject) {
     const known = new Set(Object.keys(schema.shape));

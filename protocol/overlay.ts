@@ -3,22 +3,23 @@
 // reports back: its tunnel key and tunnel state, path measurements, and path events.
 import { z } from "zod";
 import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
+import { zText } from "./text";
 
 const cidr4 = ZCidr4;
 const ipv4 = ZIpv4;
 const port = ZPort;
 const ifname = ZIfname;
-const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,120}$/, "not an id");
+const id = zText().regex(/^[A-Za-z0-9_~.:-]{1,120}$/, "not an id");
 const isoDate = ZIsoDate;
-const ula = z
-  .string()
+const ula = zText()
   .max(45)
   .regex(/^fd[0-9a-f:]+$/, "expected an IPv6 ULA address (fd00::/8)");
 
 /** A WireGuard key: 32 bytes, base64. */
-export const ZWgKey = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/, "not a WireGuard key (32 bytes, base64)");
+export const ZWgKey = zText().regex(
+  /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/,
+  "not a WireGuard key (32 bytes, base64)",
+);
 
 export const ZLinkKind = z.enum(["broadband", "fiber", "lte", "mpls"]);
 export const ZSiteRole = z.enum(["edge", "hub", "cloud_gateway"]);
@@ -53,11 +54,11 @@ export const ZOverlayPath = z.object({
   localLink: id,
   remote: z.object({
     siteId: id,
-    siteName: z.string().max(100),
+    siteName: zText().max(100),
     role: ZSiteRole,
     deviceId: id,
     linkId: id,
-    linkName: z.string().max(60),
+    linkName: zText().max(60),
     publicKey: ZWgKey,
     /** Where to send tunnel packets; absent when the remote link only dials out. */
     endpoint: z.object({ address: ipv4, port }).optional(),
@@ -77,7 +78,7 @@ export type OverlayPath = z.infer<typeof ZOverlayPath>;
 
 export const ZOverlayLink = z.object({
   id,
-  name: z.string().max(60),
+  name: zText().max(60),
   kind: ZLinkKind,
   ifname,
   /** Next hop on the link; absent: the agent uses the main table's route on `ifname`. */
@@ -90,7 +91,7 @@ export type OverlayLink = z.infer<typeof ZOverlayLink>;
 export const ZOverlayClass = z.object({
   /** The data plane's app id (1..250); also picks the class's fwmark. */
   id: z.number().int().min(1).max(250),
-  name: z.string().max(60),
+  name: zText().max(60),
   kind: z.enum(["voice", "video", "interactive", "saas", "bulk", "default", "custom"]),
   dscp: z.number().int().min(0).max(63).optional(),
   match: z.array(ZAppMatch).max(64),
@@ -101,7 +102,7 @@ export type OverlayClass = z.infer<typeof ZOverlayClass>;
 /** Evaluated in `priority` order (lower first) before the per-class defaults. */
 export const ZOverlayPolicy = z.object({
   id,
-  name: z.string().max(100),
+  name: zText().max(100),
   priority: z.number().int().min(0).max(100_000),
   /** Application class id; absent: any traffic from `sources`. */
   classId: z.number().int().min(1).max(250).optional(),
@@ -122,7 +123,7 @@ export type OverlayPolicy = z.infer<typeof ZOverlayPolicy>;
  */
 export const ZOverlaySegment = z.object({
   vni: z.number().int().min(1).max(16_777_215),
-  name: z.string().max(60),
+  name: zText().max(60),
   interface: ifname,
   peers: z.array(z.object({ siteId: id, pathIds: z.array(id).min(1).max(64) })).max(256),
 });
@@ -159,7 +160,7 @@ export const ZOverlayStatus = z.object({
         ifname,
         state: ZPathState,
         lastHandshakeAt: isoDate.nullable(),
-        error: z.string().max(500).optional(),
+        error: zText().max(500).optional(),
       }),
     )
     .max(1024),
@@ -169,8 +170,8 @@ export type OverlayStatus = z.infer<typeof ZOverlayStatus>;
 /** The path each steering unit (a policy, or a class's default) uses, per remote site. */
 export const ZSelection = z.object({
   /** `policy:<id>` or `class:<id>` */
-  unit: z.string().max(130),
-  unitName: z.string().max(100),
+  unit: zText().max(130),
+  unitName: zText().max(100),
   remoteSiteId: id,
   pathId: id.nullable(),
   since: isoDate,
@@ -218,16 +219,16 @@ export const ZPathEvents = z.object({
     .array(
       z.object({
         /** Unique per device: a redelivered event is stored once. */
-        id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+        id: zText().regex(/^[A-Za-z0-9_-]{8,64}$/),
         at: isoDate,
         kind: ZPathEventKind,
-        unit: z.string().max(130),
-        unitName: z.string().max(100),
+        unit: zText().max(130),
+        unitName: zText().max(100),
         remoteSiteId: id.nullable(),
         fromPath: id.nullable(),
         toPath: id.nullable(),
         /** Which metric crossed which bound, in words: "latency 212 ms > 150 ms". */
-        reason: z.string().max(500),
+        reason: zText().max(500),
         metrics: z
           .strictObject({
             latencyMs: z.number().nullable(),

@@ -4,6 +4,7 @@
 // at enrollment and on every connect; the control plane sends each device only the sections
 // it declared and shows in the portal what a device lacks.
 import { z } from "zod";
+import { zText } from "./text";
 
 /** The config keys of the built-in sections. A section of a newer area owns the key named as it is. */
 export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -33,7 +34,7 @@ export const LEGACY_SECTIONS: readonly string[] = [
   "overlay",
 ];
 
-export const ZSectionName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "not a section name");
+export const ZSectionName = zText().regex(/^[a-z][a-z0-9-]{0,31}$/, "not a section name");
 
 export const ZCapabilities = z.object({
   version: z.number().int().min(1).max(1_000_000),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../protocol/text";
 import { ROLES } from "../platform/tenancy/permissions";
 import { ZOrgSelector } from "./trpc";
 
@@ -11,6 +12,6 @@ export function orgInput<S extends z.ZodRawShape>(shape: S) {
 }
 
 export const ZRole = z.enum(ROLES);
-export const ZId = z.string().min(1).max(64);
-export const ZToken = z.string().min(16).max(128);
+export const ZId = zText().min(1).max(64);
+export const ZToken = zText().min(16).max(128);
 export const ZEmail = z.email("Enter a valid email address").max(254);

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { zText } from "../../protocol/text";
 import type { SessionUser } from "../domains/identity/auth/session";
 import { fieldErrors } from "../domains/identity/auth/validation";
 import { type Permission, scopesOf } from "../permissions";
@@ -97,7 +98,7 @@ export const protectedProcedure = publicProcedure
     );
   });
 
-export const ZOrgSelector = z.object({ orgSlug: z.string().min(1).max(64) });
+export const ZOrgSelector = z.object({ orgSlug: zText().min(1).max(64) });
 
 /**
  * Resolves the org and the caller's role from memberships (the client's orgSlug is only a

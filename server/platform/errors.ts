@@ -44,6 +44,13 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
   }
   if (e?.code === "P2025") return new AppError("NOT_FOUND", "Record not found");
   if (e?.code === "P2000") return new AppError("BAD_REQUEST", "A value is too long for its field");
+  // Text PostgreSQL cannot store (a NUL byte) that got past the boundary's checks.
+  if (
+    ["22021", "22P05"].includes(
+      String(e?.code ?? (e as { cause?: { code?: string } })?.cause?.code),
+    )
+  )
+    return new AppError("BAD_REQUEST", "A value is not valid text");
   if (e?.code === "P2020")
     return new AppError("BAD_REQUEST", "A value is out of range for its field");
   return undefined;

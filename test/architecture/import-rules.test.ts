@@ -112,3 +112,16 @@ describe("server logging", () => {
     expect(bare).toEqual([]);
   });
 });
+
+describe("strings at the boundaries", () => {
+  it("are built from the one shared text check (protocol/text.ts), never a bare z.string()", () => {
+    const allowed = ["protocol/text.ts", "server/platform/env.ts"];
+    const bare = sources()
+      .filter((f) => /^(server|protocol|edge-agent\/src|workers)\//.test(f) && !allowed.includes(f))
+      .filter((f) => !f.startsWith("server/platform/db/generated/"))
+      .flatMap((f) =>
+        /\bz\s*\.\s*string\(/.test(readFileSync(path.join(ROOT, f), "utf8")) ? [f] : [],
+      );
+    expect(bare).toEqual([]);
+  });
+});

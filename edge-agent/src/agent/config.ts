@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ZIfname } from "../../../protocol";
+import { zText } from "../../../protocol/text";
 import { writeFileAtomic } from "./fs-atomic";
 import { LOG_LEVELS } from "./log";
 
@@ -19,7 +20,7 @@ const httpUrl = z.url({
 
 export const ZAgentConfig = z.strictObject({
   portalUrl: httpUrl,
-  stateDir: z.string().min(1).default(DEFAULT_STATE_DIR),
+  stateDir: zText().min(1).default(DEFAULT_STATE_DIR),
   simulate: z.boolean().default(false),
   /** Local overrides of the links the portal names, and where the data plane's files are. */
   dataplane: z
@@ -27,10 +28,10 @@ export const ZAgentConfig = z.strictObject({
       wan: ZIfname.optional(),
       lan: ZIfname.optional(),
       wanIngress: z.enum(["native", "generic", "tc"]).optional(),
-      netns: z.string().min(1).optional(),
-      bpfObject: z.string().min(1).optional(),
-      loaderPath: z.string().min(1).optional(),
-      pinDir: z.string().min(1).optional(),
+      netns: zText().min(1).optional(),
+      bpfObject: zText().min(1).optional(),
+      loaderPath: zText().min(1).optional(),
+      pinDir: zText().min(1).optional(),
     })
     .default({}),
   /** Tunnels and path steering (docs/overlay.md); runs when the portal sends an overlay.
@@ -40,7 +41,7 @@ export const ZAgentConfig = z.strictObject({
       /** false: this box runs no overlay (and publishes no tunnel key). Default true. */
       enabled: z.boolean().optional(),
       /** Userspace WireGuard, used when the kernel has no WireGuard module. */
-      wireguardGo: z.string().min(1).optional(),
+      wireguardGo: zText().min(1).optional(),
       /** UDP port of the probe responder; every box of an org must use the same. */
       probePort: z.number().int().min(1).max(65535).optional(),
       /** true: a simulated overlay (demos, browser tests): a real tunnel key and the real
@@ -50,7 +51,7 @@ export const ZAgentConfig = z.strictObject({
     .optional(),
   health: z
     .strictObject({
-      host: z.string().min(1).default("127.0.0.1"),
+      host: zText().min(1).default("127.0.0.1"),
       /** 0 turns the endpoint off. */
       port: z.number().int().min(0).max(65535).default(DEFAULT_HEALTH_PORT),
     })

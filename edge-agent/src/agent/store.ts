@@ -7,13 +7,14 @@ import { join } from "node:path";
 import { z } from "zod";
 import { type DesiredState, ZDesiredState } from "../../../protocol";
 import { certMatchesKey } from "../../../protocol/crypto/device-key";
+import { zText } from "../../../protocol/text";
 import { syncDir, writeFileAtomic } from "./fs-atomic";
 
 export const ZDeviceIdentity = z.strictObject({
-  deviceId: z.string().min(1),
+  deviceId: zText().min(1),
   /** `<orgId>.<deviceId>`: certificate CN, MQTT client id, topic key. */
-  identity: z.string().min(3),
-  mqttUrl: z.string().min(1),
+  identity: zText().min(3),
+  mqttUrl: zText().min(1),
 });
 export type DeviceIdentity = z.infer<typeof ZDeviceIdentity>;
 
@@ -27,9 +28,9 @@ export interface Credentials {
 }
 
 export const ZPendingEnrollment = z.strictObject({
-  deviceId: z.string(),
-  pollToken: z.string(),
-  portalUrl: z.string(),
+  deviceId: zText(),
+  pollToken: zText(),
+  portalUrl: zText(),
   retryAfterSeconds: z.number().int().min(1),
 });
 export type PendingEnrollment = z.infer<typeof ZPendingEnrollment>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
 import { billingStatus } from "./services/portal/billing-status";
@@ -72,7 +73,7 @@ export const billingRouter = router({
 
   setMode: permissionProcedure("billing.manage")
     .input(orgInput({ customerOrgId: ZId, mode: ZBillingMode }))
-    .output(z.object({ customerOrgId: z.string(), mode: ZBillingMode }))
+    .output(z.object({ customerOrgId: zText(), mode: ZBillingMode }))
     .mutation(({ ctx, input }) =>
       setBillingMode(ctx.tx, ctx.user, ctx.tenant, {
         customerOrgId: input.customerOrgId,

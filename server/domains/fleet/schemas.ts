@@ -2,27 +2,28 @@
 // no more (an output schema strips unknown keys: a device's poll token hash, CSR and keys
 // never leave the server).
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 
 const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
 
 /** A device as the site page lists it: desired vs applied revision, presence, certificate. */
 export const ZDeviceView = z.object({
-  id: z.string(),
-  siteId: z.string(),
-  siteName: z.string(),
-  hostname: z.string(),
+  id: zText(),
+  siteId: zText(),
+  siteName: zText(),
+  hostname: zText(),
   status: ZDeviceStatus,
-  tags: z.array(z.string()),
-  agentVersion: z.string().nullable(),
+  tags: z.array(zText()),
+  agentVersion: zText().nullable(),
   /** Sections its config would have that the agent cannot apply. */
-  missingSections: z.array(z.string()),
+  missingSections: z.array(zText()),
   online: z.boolean(),
   lastSeenAt: z.date().nullable(),
   desiredRevision: z.number(),
   reportedRevision: z.number(),
   attemptedRevision: z.number().nullable(),
-  applyStatus: z.string().nullable(),
-  lastError: z.string().nullable(),
+  applyStatus: zText().nullable(),
+  lastError: zText().nullable(),
   appliedAt: z.date().nullable(),
   certNotAfter: z.date().nullable(),
   createdAt: z.date(),
@@ -40,13 +41,13 @@ export const ZFleetStatus = z.object({
 
 /** A rollout in the list: counts of the devices it changes, not their ids. */
 export const ZRolloutSummary = z.object({
-  id: z.string(),
+  id: zText(),
   revision: z.number(),
   status: z.enum(["canary", "rolling", "completed", "halted", "superseded"]),
   succeeded: z.number(),
   failed: z.number(),
   failureThreshold: z.number(),
-  haltReason: z.string().nullable(),
+  haltReason: zText().nullable(),
   isRollback: z.boolean(),
   startedAt: z.date(),
   finishedAt: z.date().nullable(),
@@ -58,15 +59,15 @@ export const ZRolloutSummary = z.object({
 export const ZRolloutView = ZRolloutSummary.extend({
   devices: z.array(
     z.object({
-      id: z.string(),
-      hostname: z.string(),
-      siteName: z.string(),
+      id: zText(),
+      hostname: zText(),
+      siteName: zText(),
       online: z.boolean(),
       desiredRevision: z.number(),
       reportedRevision: z.number(),
       attemptedRevision: z.number().nullable(),
-      applyStatus: z.string().nullable(),
-      lastError: z.string().nullable(),
+      applyStatus: zText().nullable(),
+      lastError: zText().nullable(),
       isCanary: z.boolean(),
       state: z.enum(["applied", "failed", "pending", "waiting"]),
     }),

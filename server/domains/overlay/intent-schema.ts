@@ -2,25 +2,26 @@
 // stored; see schemas.ts for what the API accepts).
 import { z } from "zod";
 import { ZAppMatch, ZLinkKind } from "../../../protocol";
+import { zText } from "../../../protocol/text";
 import type { SitesIntent } from "../sites";
 
 /** The overlay part of an org's intent (rows as stored; see overlay-schemas.ts for inputs). */
 export const ZOverlayIntent = z.object({
   settings: z.object({
     topology: z.enum(["hub_spoke", "full_mesh", "partial_mesh"]),
-    sitePairs: z.array(z.object({ a: z.string(), b: z.string() })),
+    sitePairs: z.array(z.object({ a: zText(), b: zText() })),
     probeIntervalMs: z.number(),
     holdDownSeconds: z.number(),
   }),
   links: z.array(
     z.object({
-      id: z.string(),
-      siteId: z.string(),
-      name: z.string(),
+      id: zText(),
+      siteId: zText(),
+      name: zText(),
       kind: ZLinkKind,
-      interface: z.string(),
-      gateway: z.string().nullable(),
-      publicAddress: z.string().nullable(),
+      interface: zText(),
+      gateway: zText().nullable(),
+      publicAddress: zText().nullable(),
       cost: z.number(),
       upMbps: z.number(),
       downMbps: z.number(),
@@ -30,8 +31,8 @@ export const ZOverlayIntent = z.object({
   ),
   slaClasses: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
+      id: zText(),
+      name: zText(),
       maxLatencyMs: z.number(),
       maxJitterMs: z.number(),
       maxLossPct: z.number(),
@@ -39,35 +40,33 @@ export const ZOverlayIntent = z.object({
   ),
   appClasses: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
+      id: zText(),
+      name: zText(),
       kind: z.enum(["voice", "video", "interactive", "saas", "bulk", "default", "custom"]),
       number: z.number(),
       dscp: z.number().nullable(),
       match: z.array(ZAppMatch),
-      slaClassId: z.string().nullable(),
+      slaClassId: zText().nullable(),
     }),
   ),
-  userGroups: z.array(
-    z.object({ id: z.string(), name: z.string(), prefixes: z.array(z.string()) }),
-  ),
+  userGroups: z.array(z.object({ id: zText(), name: zText(), prefixes: z.array(zText()) })),
   policies: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
+      id: zText(),
+      name: zText(),
       priority: z.number(),
-      siteId: z.string().nullable(),
-      appClassId: z.string().nullable(),
-      userGroupId: z.string().nullable(),
-      srcPrefixes: z.array(z.string()),
+      siteId: zText().nullable(),
+      appClassId: zText().nullable(),
+      userGroupId: zText().nullable(),
+      srcPrefixes: z.array(zText()),
       preferred: z.array(
         z.object({
-          siteId: z.string(),
-          localLink: z.string().optional(),
-          remoteLink: z.string().optional(),
+          siteId: zText(),
+          localLink: zText().optional(),
+          remoteLink: zText().optional(),
         }),
       ),
-      slaClassId: z.string().nullable(),
+      slaClassId: zText().nullable(),
       onViolation: z.enum(["best_effort", "hold"]),
       enabled: z.boolean(),
     }),
@@ -76,10 +75,10 @@ export const ZOverlayIntent = z.object({
   segments: z
     .array(
       z.object({
-        id: z.string(),
-        name: z.string(),
+        id: zText(),
+        name: zText(),
         vni: z.number(),
-        members: z.array(z.object({ siteId: z.string(), interface: z.string() })),
+        members: z.array(z.object({ siteId: zText(), interface: zText() })),
       }),
     )
     .default([]),

@@ -2,6 +2,7 @@
 // steering policies, L2 segments) and the read views the portal draws. Thin: logic lives in
 // server/domains/fleet/services/overlay-*.ts.
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
 import { ZRevisionResult, ZWriteResult } from "../../platform/features/intent-rows";
@@ -45,7 +46,7 @@ import { updateSiteOverlay } from "./services/sites";
 import { createSlaClass, deleteSlaClass, listSlaClasses, updateSlaClass } from "./services/sla";
 
 /** A path id: two link ids joined by "~". */
-const ZPathId = z.string().min(3).max(130);
+const ZPathId = zText().min(3).max(130);
 
 const settings = router({
   get: permissionProcedure("policy.read")

@@ -10,9 +10,10 @@ import {
   ZOnViolation,
   ZSiteRole,
 } from "../../../protocol";
+import { zText } from "../../../protocol/text";
 
-const name = z.string().trim().min(1).max(60);
-const idRef = z.string().min(1).max(64);
+const name = zText().trim().min(1).max(60);
+const idRef = zText().min(1).max(64);
 
 export const ZWanLinkInput = z.strictObject({
   siteId: idRef,
@@ -88,7 +89,7 @@ export type PathPreference = z.infer<typeof ZPathPreference>;
 
 export const ZSteeringPolicyInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: zText().trim().min(1).max(100),
     priority: z.number().int().min(0).max(100_000),
     siteId: idRef.nullable().default(null),
     appClassId: idRef.nullable().default(null),

@@ -1,6 +1,7 @@
 // Micro-segmentation rules, in the shapes the API accepts and the intent snapshot stores.
 import { z } from "zod";
 import { ZAction, ZCidr4, ZPort, ZProto } from "../../../protocol";
+import { zText } from "../../../protocol/text";
 
 const portRange = z
   .strictObject({ lo: ZPort, hi: ZPort })
@@ -8,14 +9,14 @@ const portRange = z
 
 export const ZRuleInput = z
   .strictObject({
-    siteId: z.string().max(64).nullable().default(null),
+    siteId: zText().max(64).nullable().default(null),
     priority: z.number().int().min(0).max(100000),
     action: ZAction,
     src: ZCidr4,
     dst: ZCidr4,
     proto: ZProto.default("any"),
     ports: portRange.nullable().default(null),
-    description: z.string().max(200).default(""),
+    description: zText().max(200).default(""),
   })
   .refine((r) => !r.ports || r.proto === "tcp" || r.proto === "udp", {
     message: "ports apply only to tcp or udp",
@@ -25,14 +26,14 @@ export type RuleInput = z.infer<typeof ZRuleInput>;
 
 /** A stored rule, but for its ports (a row has two columns, the API one range). */
 const ZStoredRule = z.object({
-  id: z.string(),
-  siteId: z.string().nullable(),
+  id: zText(),
+  siteId: zText().nullable(),
   priority: z.number(),
   action: ZAction,
-  src: z.string(),
-  dst: z.string(),
+  src: zText(),
+  dst: zText(),
   proto: ZProto,
-  description: z.string(),
+  description: zText(),
 });
 
 /** Rules as the intent snapshot stores them. */

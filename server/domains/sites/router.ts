@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
 import { ZRevisionResult, ZWriteResult } from "../../platform/features/intent-rows";
@@ -26,10 +27,8 @@ import {
 } from "./services/site-services";
 import { createSite, deleteSite, getSite, listSites, updateSite } from "./services/sites";
 
-const ZSiteName = z.string().trim().min(1, "Give the site a name").max(60);
-const ZTag = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "tags are lowercase letters, digits and -");
+const ZSiteName = zText().trim().min(1, "Give the site a name").max(60);
+const ZTag = zText().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "tags are lowercase letters, digits and -");
 
 export const siteRouter = router({
   list: permissionProcedure("site.read")
@@ -46,7 +45,7 @@ export const siteRouter = router({
     .input(
       orgInput({
         name: ZSiteName,
-        description: z.string().max(500).default(""),
+        description: zText().max(500).default(""),
         settings: ZSiteSettings.default({} as never),
       }),
     )
@@ -58,7 +57,7 @@ export const siteRouter = router({
       orgInput({
         siteId: ZId,
         name: ZSiteName.optional(),
-        description: z.string().max(500).optional(),
+        description: zText().max(500).optional(),
         settings: ZSiteSettings.optional(),
       }),
     )

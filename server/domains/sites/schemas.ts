@@ -2,6 +2,7 @@
 // stores. The compiler sections (./compile.ts) turn them into each device's config.
 import { z } from "zod";
 import { ZAction, ZCidr4, ZIfname, ZIpv4, ZPort, ZSiteRole } from "../../../protocol";
+import { zText } from "../../../protocol/text";
 
 export const ZSiteSettings = z.strictObject({
   wan: ZIfname.default("eth0"),
@@ -17,17 +18,17 @@ export type SiteSettings = z.infer<typeof ZSiteSettings>;
 export const DEFAULT_SITE_SETTINGS: SiteSettings = ZSiteSettings.parse({});
 
 export const ZPortForwardInput = z.strictObject({
-  siteId: z.string().max(64),
+  siteId: zText().max(64),
   proto: z.enum(["tcp", "udp"]),
   port: ZPort,
   toAddr: ZIpv4,
   toPort: ZPort,
-  description: z.string().max(200).default(""),
+  description: zText().max(200).default(""),
 });
 
 export const ZLbServiceInput = z.strictObject({
-  siteId: z.string().max(64),
-  name: z.string().trim().min(1).max(60),
+  siteId: zText().max(64),
+  name: zText().trim().min(1).max(60),
   vip: ZIpv4,
   port: ZPort,
   proto: z.enum(["tcp", "udp"]),
@@ -40,37 +41,37 @@ export const ZLbServiceInput = z.strictObject({
 /** Sites as the intent snapshot stores them (role and prefixes are the overlay's). */
 export const ZSitesIntent = z.array(
   z.object({
-    id: z.string(),
-    name: z.string(),
+    id: zText(),
+    name: zText(),
     settings: ZSiteSettings,
     role: ZSiteRole.default("edge"),
-    prefixes: z.array(z.string()).default([]),
+    prefixes: z.array(zText()).default([]),
   }),
 );
 export type SitesIntent = z.infer<typeof ZSitesIntent>;
 
 export const ZPortForwardsIntent = z.array(
   z.object({
-    id: z.string(),
-    siteId: z.string(),
+    id: zText(),
+    siteId: zText(),
     proto: z.enum(["tcp", "udp"]),
     port: z.number(),
-    toAddr: z.string(),
+    toAddr: zText(),
     toPort: z.number(),
-    description: z.string(),
+    description: zText(),
   }),
 );
 export type PortForwardsIntent = z.infer<typeof ZPortForwardsIntent>;
 
 export const ZServicesIntent = z.array(
   z.object({
-    id: z.string(),
-    siteId: z.string(),
-    name: z.string(),
-    vip: z.string(),
+    id: zText(),
+    siteId: zText(),
+    name: zText(),
+    vip: zText(),
     port: z.number(),
     proto: z.enum(["tcp", "udp"]),
-    backends: z.array(z.object({ addr: z.string(), port: z.number() })),
+    backends: z.array(z.object({ addr: zText(), port: z.number() })),
   }),
 );
 export type ServicesIntent = z.infer<typeof ZServicesIntent>;
@@ -80,44 +81,44 @@ export type ServicesIntent = z.infer<typeof ZServicesIntent>;
 
 /** A site as `site.get` returns it. */
 export const ZSiteView = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
+  id: zText(),
+  name: zText(),
+  description: zText(),
   settings: ZSiteSettings,
   createdAt: z.date(),
 });
 /** A row of `site.list`: the site and how many of its active devices are (online). */
 export const ZSiteListItem = ZSiteView.extend({ devices: z.number(), online: z.number() });
 /** A site created or changed. */
-export const ZSiteRef = z.object({ id: z.string(), name: z.string() });
+export const ZSiteRef = z.object({ id: zText(), name: zText() });
 
 /** An enrollment token as the site page lists it: its prefix, never the secret or its hash. */
 export const ZEnrollmentTokenView = z.object({
-  id: z.string(),
-  prefix: z.string(),
+  id: zText(),
+  prefix: zText(),
   expiresAt: z.date(),
   maxUses: z.number(),
   uses: z.number(),
   autoApprove: z.boolean(),
-  tags: z.array(z.string()),
+  tags: z.array(zText()),
   revokedAt: z.date().nullable(),
   createdAt: z.date(),
   usable: z.boolean(),
 });
 /** A new enrollment token: the secret and its install command, shown this once. */
 export const ZNewEnrollmentToken = z.object({
-  id: z.string(),
-  token: z.string(),
-  command: z.string(),
+  id: zText(),
+  token: zText(),
+  command: zText(),
   expiresAt: z.date(),
 });
 
 export const ZPortForwardView = z.object({
-  id: z.string(),
-  proto: z.string(),
+  id: zText(),
+  proto: zText(),
   port: z.number(),
-  toAddr: z.string(),
+  toAddr: zText(),
   toPort: z.number(),
-  description: z.string(),
+  description: zText(),
 });
 export const ZLbServiceView = ZServicesIntent.element.omit({ siteId: true });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 import { orgInput, ZId } from "../../api/inputs";
 import { permissionProcedure, router } from "../../api/trpc";
 import { listAudit } from "./list-audit";
@@ -12,20 +13,20 @@ export const auditRouter = router({
       z.object({
         items: z.array(
           z.object({
-            id: z.string(),
+            id: zText(),
             /** user | apiKey | device | system; null on entries from before principals. */
-            actorKind: z.string().nullable(),
-            actorId: z.string().nullable(),
-            actorEmail: z.string().nullable(),
-            action: z.string(),
-            targetType: z.string(),
-            targetId: z.string().nullable(),
+            actorKind: zText().nullable(),
+            actorId: zText().nullable(),
+            actorEmail: zText().nullable(),
+            action: zText(),
+            targetType: zText(),
+            targetId: zText().nullable(),
             before: ZJson,
             after: ZJson,
             createdAt: z.date(),
           }),
         ),
-        nextCursor: z.string().nullable(),
+        nextCursor: zText().nullable(),
       }),
     )
     .query(({ ctx, input }) => listAudit(ctx.tx, { ...input, orgId: ctx.tenant.orgId })),

@@ -4,6 +4,7 @@
 // end with an audit entry and a new revision, so that the change rolls out.
 
 import { z } from "zod";
+import { zText } from "../../../protocol/text";
 import { type Actor, writeAudit } from "../audit/write-audit";
 import type { Prisma, Tx } from "../db/client";
 import { AppError, notFound } from "../errors";
@@ -49,7 +50,7 @@ export const nameTaken = (noun: string, name: string) =>
   });
 
 /** What a router answers for a write of an intent row: the row, and the revision it made. */
-export const ZWriteResult = z.object({ id: z.string(), revision: z.number() });
+export const ZWriteResult = z.object({ id: zText(), revision: z.number() });
 /** ...and for a removal or a change that names no new row. */
 export const ZRevisionResult = z.object({ revision: z.number() });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { defineJob } from "../../../platform/jobs/define-job";
 
 /**
@@ -10,7 +11,7 @@ export const billingMeterJob = defineJob({
   queue: "billing",
   name: "billing.meter",
   version: 1,
-  payload: z.object({ orgId: z.string().min(1) }),
+  payload: z.object({ orgId: zText().min(1) }),
   attempts: 5,
   backoffMs: 5_000,
 });

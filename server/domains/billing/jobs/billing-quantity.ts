@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { defineJob } from "../../../platform/jobs/define-job";
 
 /**
@@ -10,7 +11,7 @@ export const syncQuantityJob = defineJob({
   queue: "billing",
   name: "billing.sync-quantity",
   version: 1,
-  payload: z.object({ orgId: z.string().min(1) }),
+  payload: z.object({ orgId: zText().min(1) }),
   attempts: 8,
   backoffMs: 2_000,
 });

@@ -2,9 +2,11 @@
 // row-level security, read by the app role through its grants), each with its CRL, since
 // CRL checking is on for every CA. Changes are announced on Redis pub/sub so that the
 // fleet process re-applies them at once.
+
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { x509 } from "../../../../protocol/crypto/x509";
+import { zText } from "../../../../protocol/text";
 import { deviceIdentity } from "../../../../protocol/topics";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
@@ -82,8 +84,8 @@ export async function identitiesOfSerials(db: Db, orgId: string, serials: string
 }
 
 const ZTrustChanged = z.object({
-  orgId: z.string().min(1),
-  revokedSerials: z.array(z.string()).optional(),
+  orgId: zText().min(1),
+  revokedSerials: z.array(zText()).optional(),
 });
 export type TrustChanged = z.infer<typeof ZTrustChanged>;
 

@@ -40,7 +40,13 @@ function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promis
         try {
           body = decode(schema, raw);
         } catch (e) {
-          if (e instanceof MessageError) throw new AppError("BAD_REQUEST", e.message);
+          if (e instanceof MessageError)
+            throw new HttpError(
+              400,
+              "BAD_REQUEST",
+              e.message,
+              e.issues.length ? e.issues : undefined,
+            );
           throw e;
         }
         return await run(body);

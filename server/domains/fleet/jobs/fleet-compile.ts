@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { defineJob } from "../../../platform/jobs/define-job";
 
 /**
@@ -10,7 +11,7 @@ export const compileJob = defineJob({
   queue: "fleet",
   name: "fleet.compile",
   version: 1,
-  payload: z.object({ orgId: z.string().min(1), revision: z.number().int().min(1) }),
+  payload: z.object({ orgId: zText().min(1), revision: z.number().int().min(1) }),
   attempts: 10,
   backoffMs: 500,
   jobId: (p) => `fleet-compile-${p.orgId}-${p.revision}`,
@@ -22,8 +23,8 @@ export const rolloutTimeoutJob = defineJob({
   name: "fleet.rollout-timeout",
   version: 1,
   payload: z.object({
-    orgId: z.string().min(1),
-    rolloutId: z.string().min(1),
+    orgId: zText().min(1),
+    rolloutId: zText().min(1),
     stage: z.enum(["canary", "rolling"]),
   }),
   attempts: 5,

@@ -2,6 +2,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
+import type { z } from "zod";
 import { getDb } from "../../../platform/db/client";
 import { env } from "../../../platform/env";
 import { clientIp } from "../../../platform/http/client-ip";
@@ -10,18 +11,26 @@ import { isHttps } from "../../../platform/http/security-headers";
 import { queueMail } from "../../../platform/mail/queue-mail";
 import { resetPasswordMail, verifyEmailMail } from "../../../platform/mail/templates";
 import { getRedis, redisKey } from "../../../platform/redis";
-import { fieldErrors, ZSignInInput, ZSignUpInput } from "./validation";
+import {
+  fieldErrors,
+  uncleanFields,
+  ZSignInInput,
+  ZSignUpInput,
+  ZUpdateUserInput,
+} from "./validation";
+
+function invalid(fields: Record<string, string>) {
+  return new APIError("BAD_REQUEST", {
+    message: "Invalid input",
+    code: "VALIDATION_ERROR",
+    fields,
+  });
+}
 
 /** Rejects a request body that does not match `schema`, with field messages. */
-function validateBody(schema: typeof ZSignUpInput | typeof ZSignInInput, body: unknown) {
+function validateBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new APIError("BAD_REQUEST", {
-      message: "Invalid input",
-      code: "VALIDATION_ERROR",
-      fields: fieldErrors(parsed.error),
-    });
-  }
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
   return parsed.data;
 }
 
@@ -114,7 +123,11 @@ export const auth = betterAuth({
       // A password change ends every other session; the one that changed it stays signed in.
       if (ctx.path === "/change-password" && ctx.body && typeof ctx.body === "object")
         return { context: { ...ctx, body: { ...ctx.body, revokeOtherSessions: true } } };
+      // Any route: every string in the body is clean text, or 400 naming the field.
+      const unclean = uncleanFields(ctx.body);
+      if (Object.keys(unclean).length) throw invalid(unclean);
       if (ctx.path === "/sign-up/email") validateBody(ZSignUpInput, ctx.body);
+      if (ctx.path === "/update-user") validateBody(ZUpdateUserInput, ctx.body);
       if (ctx.path === "/sign-in/email") {
         const body = validateBody(ZSignInInput, ctx.body);
         await limitSignIn(body.email, clientIp(ctx.headers));

@@ -1,23 +1,45 @@
 import { z } from "zod";
+import { isCleanText, TEXT_MESSAGE, zText } from "../../../../protocol/text";
 
 /** Stricter than better-auth's own checks: unknown fields and over-long values are refused. */
 export const ZSignUpInput = z.strictObject({
-  name: z.string().trim().min(1, "Name is required").max(100, "Name is at most 100 characters"),
+  name: zText().trim().min(1, "Name is required").max(100, "Name is at most 100 characters"),
   email: z.email("Enter a valid email address").max(254),
-  password: z
-    .string()
+  password: zText()
     .min(8, "Password must be at least 8 characters")
     .max(128, "Password is at most 128 characters"),
-  callbackURL: z.string().max(2048).optional(),
+  callbackURL: zText().max(2048).optional(),
   rememberMe: z.boolean().optional(),
 });
 
 export const ZSignInInput = z.strictObject({
   email: z.email("Enter a valid email address").max(254),
-  password: z.string().min(1, "Password is required").max(128),
-  callbackURL: z.string().max(2048).optional(),
+  password: zText().min(1, "Password is required").max(128),
+  callbackURL: zText().max(2048).optional(),
   rememberMe: z.boolean().optional(),
 });
+
+/** A profile update: the same limits as sign-up (better-auth's own route takes any length). */
+export const ZUpdateUserInput = z.strictObject({
+  name: ZSignUpInput.shape.name.optional(),
+  image: zText().max(2048, "Image URL is at most 2048 characters").nullable().optional(),
+});
+
+/**
+ * Every string anywhere in `value` that is not clean text (protocol/text.ts), as field →
+ * message. Applied to each body the auth routes take, whatever the route.
+ */
+export function uncleanFields(value: unknown, path = ""): Record<string, string> {
+  if (typeof value === "string")
+    return isCleanText(value) ? {} : { [path || "_"]: `${path || "value"} ${TEXT_MESSAGE}` };
+  if (value === null || typeof value !== "object") return {};
+  const out: Record<string, string> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (!isCleanText(key)) out[path || "_"] = `a field name ${TEXT_MESSAGE}`;
+    Object.assign(out, uncleanFields(inner, path ? `${path}.${key}` : key));
+  }
+  return out;
+}
 
 /** Field → first message, the shape every 400 in the product carries. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { orgInput, ZEmail, ZId, ZRole, ZToken } from "../../../api/inputs";
 import {
   permissionProcedure,
@@ -12,8 +13,8 @@ import { acceptInvitation, getInvitation } from "../services/invitation/redeem-i
 import { revokeInvitation } from "../services/invitation/revoke-invitation";
 
 const ZInvitation = z.object({
-  id: z.string(),
-  email: z.string(),
+  id: zText(),
+  email: zText(),
   role: ZRole,
   expiresAt: z.date(),
   createdAt: z.date(),
@@ -41,9 +42,9 @@ export const invitationRouter = router({
     .input(z.strictObject({ token: ZToken }))
     .output(
       z.object({
-        email: z.string(),
+        email: zText(),
         role: ZRole,
-        orgName: z.string(),
+        orgName: zText(),
         status: z.enum(["pending", "accepted", "revoked", "expired"]),
       }),
     )
@@ -51,6 +52,6 @@ export const invitationRouter = router({
 
   accept: protectedProcedure
     .input(z.strictObject({ token: ZToken }))
-    .output(z.object({ orgSlug: z.string() }))
+    .output(z.object({ orgSlug: zText() }))
     .mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.user, input.token)),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { orgInput, ZId, ZRole } from "../../../api/inputs";
 import { permissionProcedure, router } from "../../../api/trpc";
 import { changeRole } from "../services/member/change-role";
@@ -6,11 +7,11 @@ import { listMembers } from "../services/member/list-members";
 import { removeMember } from "../services/member/remove-member";
 
 const ZMember = z.object({
-  id: z.string(),
+  id: zText(),
   role: ZRole,
-  userId: z.string(),
-  email: z.string(),
-  name: z.string(),
+  userId: zText(),
+  email: zText(),
+  name: zText(),
   createdAt: z.date(),
 });
 
@@ -22,7 +23,7 @@ export const memberRouter = router({
 
   changeRole: permissionProcedure("member.update")
     .input(orgInput({ membershipId: ZId, role: ZRole }))
-    .output(z.object({ id: z.string(), role: ZRole }))
+    .output(z.object({ id: zText(), role: ZRole }))
     .mutation(({ ctx, input }) => changeRole(ctx.tx, ctx.user, ctx.tenant, input)),
 
   remove: permissionProcedure("member.remove")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { orgInput, ZRole } from "../../../api/inputs";
 import { permissionProcedure, protectedProcedure, router } from "../../../api/trpc";
 import { createCustomerOrg } from "../services/org/create-customer-org";
@@ -9,9 +10,9 @@ import { ZOrgName, ZOrgSummary, ZSlug } from "../services/org/schemas";
 import { updateOrg } from "../services/org/update-org";
 
 const ZOrg = z.object({
-  id: z.string(),
-  slug: z.string(),
-  name: z.string(),
+  id: zText(),
+  slug: zText(),
+  name: zText(),
   kind: z.enum(["standard", "msp"]),
 });
 
@@ -37,9 +38,9 @@ export const orgRouter = router({
     .output(
       ZOrg.extend({
         role: ZRole,
-        permissions: z.array(z.string()),
-        viaOrgSlug: z.string().nullable(),
-        parentSlug: z.string().nullable(),
+        permissions: z.array(zText()),
+        viaOrgSlug: zText().nullable(),
+        parentSlug: zText().nullable(),
       }),
     )
     .query(({ ctx }) => getOrg(ctx.tx, ctx.tenant)),

@@ -2,6 +2,7 @@
 // shapes the intent snapshot stores, plus usage counts) and the four read views. Typed
 // against overlay-views.ts, so the views and their schemas cannot drift apart.
 import { z } from "zod";
+import { zText } from "../../../../protocol/text";
 import { ZOverlayIntent } from "../intent-schema";
 import type {
   IncidentView,
@@ -15,9 +16,9 @@ const intent = ZOverlayIntent.shape;
 
 export const ZOverlaySettingsView = intent.settings;
 export const ZSiteOverlayView = z.object({
-  id: z.string(),
+  id: zText(),
   role: z.enum(["edge", "hub", "cloud_gateway"]),
-  prefixes: z.array(z.string()),
+  prefixes: z.array(zText()),
 });
 export const ZWanLinkView = intent.links.element;
 /** inUse: app classes and policies that name this SLA class. */
@@ -33,57 +34,57 @@ export const ZCascadeResult = z.object({ revision: z.number(), policiesDeleted: 
 
 const ZHealth: z.ZodType<PathHealth> = z.enum(["up", "degraded", "down", "unknown"]);
 const metric = z.number().nullable();
-const siteRef = z.object({ id: z.string(), name: z.string() });
+const siteRef = z.object({ id: zText(), name: zText() });
 
 export const ZTopologyView: z.ZodType<TopologyView> = z.object({
   topology: z.enum(["hub_spoke", "full_mesh", "partial_mesh"]),
   sites: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
+      id: zText(),
+      name: zText(),
       role: z.enum(["edge", "hub", "cloud_gateway"]),
       online: z.boolean(),
       devicesOnline: z.number(),
       devices: z.number(),
-      links: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string() })),
+      links: z.array(z.object({ id: zText(), name: zText(), kind: zText() })),
     }),
   ),
   edges: z.array(
     z.object({
-      id: z.string(),
-      a: z.string(),
-      b: z.string(),
+      id: zText(),
+      a: zText(),
+      b: zText(),
       health: ZHealth,
       paths: z.array(
         z.object({
-          id: z.string(),
-          aLink: z.string(),
-          bLink: z.string(),
+          id: zText(),
+          aLink: zText(),
+          bLink: zText(),
           health: ZHealth,
           latencyMs: metric,
           jitterMs: metric,
           lossPct: metric,
-          classes: z.array(z.string()),
+          classes: z.array(zText()),
         }),
       ),
     }),
   ),
-  measuredAt: z.string().nullable(),
+  measuredAt: zText().nullable(),
 });
 
 export const ZSitePathsView: z.ZodType<SitePathsView> = z.object({
   site: z.object({
-    id: z.string(),
-    name: z.string(),
-    role: z.string(),
-    prefixes: z.array(z.string()),
+    id: zText(),
+    name: zText(),
+    role: zText(),
+    prefixes: z.array(zText()),
   }),
   links: z.array(
     z.object({
-      id: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      interface: z.string(),
+      id: zText(),
+      name: zText(),
+      kind: zText(),
+      interface: zText(),
       cost: z.number(),
       metered: z.boolean(),
       upMbps: z.number(),
@@ -92,35 +93,35 @@ export const ZSitePathsView: z.ZodType<SitePathsView> = z.object({
   ),
   paths: z.array(
     z.object({
-      id: z.string(),
-      localLink: z.string(),
+      id: zText(),
+      localLink: zText(),
       remoteSite: siteRef,
-      remoteLink: z.string(),
+      remoteLink: zText(),
       health: ZHealth,
       tunnel: z.enum(["up", "down", "unknown"]),
       latencyMs: metric,
       jitterMs: metric,
       lossPct: metric,
       mos: metric,
-      at: z.string().nullable(),
+      at: zText().nullable(),
     }),
   ),
   selection: z.array(
     z.object({
-      unit: z.string(),
-      unitName: z.string(),
+      unit: zText(),
+      unitName: zText(),
       remoteSite: siteRef,
-      pathId: z.string().nullable(),
-      since: z.string(),
+      pathId: zText().nullable(),
+      since: zText(),
     }),
   ),
 });
 
 export const ZPathSeriesView: z.ZodType<PathSeriesView> = z.object({
-  pathId: z.string(),
+  pathId: zText(),
   points: z.array(
     z.object({
-      at: z.string(),
+      at: zText(),
       latencyMs: metric,
       jitterMs: metric,
       lossPct: metric,
@@ -131,13 +132,13 @@ export const ZPathSeriesView: z.ZodType<PathSeriesView> = z.object({
 });
 
 export const ZIncidentView: z.ZodType<IncidentView> = z.object({
-  id: z.string(),
-  at: z.string(),
-  kind: z.string(),
-  unitName: z.string(),
+  id: zText(),
+  at: zText(),
+  kind: zText(),
+  unitName: zText(),
   remoteSite: siteRef.nullable(),
-  fromPath: z.string().nullable(),
-  toPath: z.string().nullable(),
-  reason: z.string(),
-  device: z.object({ id: z.string(), hostname: z.string() }),
+  fromPath: zText().nullable(),
+  toPath: zText().nullable(),
+  reason: zText(),
+  device: z.object({ id: zText(), hostname: zText() }),
 });

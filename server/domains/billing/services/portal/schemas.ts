@@ -1,5 +1,6 @@
 // Output shapes of the billing router: what the portal may learn, and nothing more.
 import { z } from "zod";
+import { zText } from "../../../../../protocol/text";
 import { LIMITED, ZLimits, ZPlanKey } from "../plans";
 
 export const ZBillingMode = z.enum(["direct", "consolidated"]);
@@ -10,12 +11,12 @@ export const ZBillingStatus = z.object({
   graceEndsAt: z.date().nullable(),
 });
 
-export const ZUrl = z.object({ url: z.string() });
+export const ZUrl = z.object({ url: zText() });
 
 const ZPlanCard = z.object({
   key: ZPlanKey,
-  name: z.string(),
-  blurb: z.string(),
+  name: zText(),
+  blurb: zText(),
   limits: ZLimits,
   pricePerSiteCents: z.number().nullable(),
   overagePerGbCents: z.number().nullable(),
@@ -25,9 +26,9 @@ const ZPlanCard = z.object({
 
 export const ZBillingSummary = z.object({
   enabled: z.boolean(),
-  plan: z.object({ key: ZPlanKey, name: z.string() }),
+  plan: z.object({ key: ZPlanKey, name: zText() }),
   override: z.boolean(),
-  subscriptionStatus: z.string().nullable(),
+  subscriptionStatus: zText().nullable(),
   trialEndsAt: z.date().nullable(),
   periodStart: z.date().nullable(),
   periodEnd: z.date().nullable(),
@@ -35,7 +36,7 @@ export const ZBillingSummary = z.object({
   graceEndsAt: z.date().nullable(),
   readOnly: z.boolean(),
   mode: ZBillingMode,
-  payerName: z.string().nullable(),
+  payerName: zText().nullable(),
   isMsp: z.boolean(),
   canCheckout: z.boolean(),
   canManage: z.boolean(),
@@ -51,17 +52,17 @@ export const ZBillingSummary = z.object({
   plans: z.array(ZPlanCard),
 });
 
-export const ZUsageDay = z.object({ day: z.string(), bytes: z.number() });
+export const ZUsageDay = z.object({ day: zText(), bytes: z.number() });
 
 export const ZInvoice = z.object({
-  id: z.string(),
-  number: z.string().nullable(),
-  status: z.string(),
-  currency: z.string(),
+  id: zText(),
+  number: zText().nullable(),
+  status: zText(),
+  currency: zText(),
   amountDue: z.number(),
   amountPaid: z.number(),
-  hostedInvoiceUrl: z.string().nullable(),
-  invoicePdf: z.string().nullable(),
+  hostedInvoiceUrl: zText().nullable(),
+  invoicePdf: zText().nullable(),
   periodStart: z.date().nullable(),
   periodEnd: z.date().nullable(),
   createdAt: z.date(),
@@ -71,9 +72,9 @@ export const ZCustomerBilling = z.object({
   canConsolidate: z.boolean(),
   customers: z.array(
     z.object({
-      id: z.string(),
-      slug: z.string(),
-      name: z.string(),
+      id: zText(),
+      slug: zText(),
+      name: zText(),
       mode: ZBillingMode,
       sites: z.number(),
     }),
