@@ -164,7 +164,10 @@ export default async function globalSetup() {
       APP_URL: `http://localhost:${port}`,
       PORT: port,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Asked for, and an operator named: production must still show the outbox to nobody
+      // (e2e/security.spec.ts). The journeys read mail links from the database.
       MAIL_OUTBOX_UI: "true",
+      PLATFORM_OPERATORS: "msp-admin@demo.patronus.dev",
       SIGNIN_MAX_ATTEMPTS: "50",
       // The fleet: an embedded broker on a free port, its own PKI and master key.
       FLEET_MASTER_KEY: randomBytes(32).toString("hex"),

@@ -18,3 +18,19 @@ test("sign-in never follows a next target off the site", async ({ browser, baseU
     await context.close();
   }
 });
+
+// Class 10: the production build shows the mail outbox to nobody, even with MAIL_OUTBOX_UI
+// set and to a platform operator (global setup sets both). test/security/dev-outbox.int.test.ts
+// covers who sees it outside production.
+test("the mail outbox is not served in production", async ({ page, request, consoleGuard }) => {
+  expect((await request.get("/dev/outbox")).status()).toBe(404);
+  consoleGuard.allow(/status of 404/);
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("msp-admin@demo.patronus.dev");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/orgs");
+  const res = await page.goto("/dev/outbox");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId("mail")).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 // `npm start`: the one command that takes a fresh checkout to a running portal + worker.
 // Only Node built-ins here and in scripts/lib: this runs before node_modules exists.
 // See docs/running.md for what each step does and the variables it reads.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,7 @@ const state = {
   supervisor: null,
   step: null,
   stripeStandIn: null,
+  demoMailbox: null,
   shuttingDown: false,
 };
 
@@ -158,6 +160,24 @@ function startChildren() {
   state.supervisor.start("worker", "magenta", ...npx("tsx", "workers/index.ts"), options);
 }
 
+/**
+ * Without SMTP_URL no mail leaves the machine: the demo shows what would have been sent
+ * in its own mailbox (tools/demo-mailbox), on loopback under a random path. The portal
+ * itself lists mail to nobody in production (docs/security.md).
+ */
+async function startDemoMailbox() {
+  if (process.env.SMTP_URL?.trim()) return;
+  const port = await freeLoopbackPort();
+  const token = randomBytes(18).toString("base64url");
+  state.supervisor.start(
+    "mailbox",
+    "green",
+    ...npx("tsx", "tools/demo-mailbox/main.ts", "--port", String(port), "--token", token),
+    { env: process.env, cwd: ROOT, onStart: (pid) => state.run.add(pid) },
+  );
+  state.demoMailbox = `http://127.0.0.1:${port}/${token}`;
+}
+
 /** Simulated agents for the demo org's sites, once the portal can enroll them. */
 function startDemoFleet() {
   state.supervisor.start("agents", "blue", ...npx("tsx", "scripts/demo-fleet.ts"), {
@@ -196,6 +216,13 @@ function printBanner() {
     }
   } else {
     lines.push("Demo logins: see seed output above.");
+  }
+  if (state.demoMailbox) {
+    lines.push(
+      "",
+      paint("bold", "THIS IS A DEMO: no mail is sent (no SMTP_URL)."),
+      `Verification and invitation mails are shown at ${state.demoMailbox}`,
+    );
   }
   if (state.stripeStandIn) {
     lines.push(
@@ -287,6 +314,7 @@ async function main() {
   await prepareApp();
   await startBillingStandIn();
   startChildren();
+  await startDemoMailbox();
   const url = `http://127.0.0.1:${process.env.PORT}/`;
   const up = await waitForHttp(url, PORTAL_READY_TIMEOUT_MS, () => state.shuttingDown);
   if (state.shuttingDown) return;

@@ -31,8 +31,6 @@ export function loadEnvironment(root, dataRoot) {
   env.FLEET_MASTER_KEY =
     nonEmpty(env.FLEET_MASTER_KEY) ?? persistentSecret(dataRoot, "fleet-master-key");
   env.NEXT_TELEMETRY_DISABLED = "1";
-  // The demo's emails (verification, invitations) are read at /dev/outbox unless SMTP is set.
-  env.MAIL_OUTBOX_UI = nonEmpty(env.MAIL_OUTBOX_UI) ?? "true";
   return {
     fromFile,
     explicit,

@@ -9,15 +9,16 @@ import { toNextJsHandler } from "better-auth/next-js";
 import { stripeWebhookHandler } from "../domains/billing/services/webhook/http";
 import { enrollHandler, pollHandler } from "../domains/fleet/enrollment/http";
 import { auth } from "../domains/identity/auth/auth";
+import { getSessionUser } from "../domains/identity/auth/session";
 import { getDb } from "../platform/db/client";
 import { env } from "../platform/env";
 import { defineRoute, HttpError } from "../platform/http/route";
+import { isPlatformOperator } from "../platform/tenancy/operators";
 import { createContext } from "./context";
 import { appRouter } from "./root";
 import { TRPC_MAX_BATCH } from "./shared";
 
-export { getSessionUser } from "../domains/identity/auth/session";
-export { enrollHandler, pollHandler, stripeWebhookHandler };
+export { enrollHandler, getSessionUser, pollHandler, stripeWebhookHandler };
 
 /** The largest body the tRPC endpoint reads (a batch of form inputs is far smaller). */
 const TRPC_MAX_BODY = 1024 * 1024;
@@ -91,8 +92,12 @@ export const agentBundle = defineRoute({
   },
 });
 
-/** The development mail outbox (MAIL_OUTBOX_UI), newest first; null when it is off. */
-export async function devOutbox() {
+/**
+ * The development mail outbox, newest first, for a signed-in platform operator when
+ * MAIL_OUTBOX_UI is on (never in production); null for anyone else, or when it is off.
+ */
+export async function devOutbox(headers: Headers) {
   if (!env.MAIL_OUTBOX_UI) return null;
+  if (!isPlatformOperator(await getSessionUser(headers))) return null;
   return getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
 }

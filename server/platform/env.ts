@@ -27,8 +27,21 @@ const ZEnv = z.object({
   /** smtp://user:pass@host:port; empty means mail is only recorded in the outbox. */
   SMTP_URL: z.string().default(""),
   MAIL_FROM: z.string().default("Patronus <no-reply@patronus.local>"),
-  /** Shows /dev/outbox (every sent email). Default: on, except in production. */
-  MAIL_OUTBOX_UI: z.stringbool().optional(),
+  /**
+   * Shows /dev/outbox (every sent email) to platform operators. Off unless set; never on
+   * when NODE_ENV=production, whatever it says (docs/security.md).
+   */
+  MAIL_OUTBOX_UI: z.stringbool().default(false),
+  /** Emails of the platform's operators (verified accounts), comma-separated. */
+  PLATFORM_OPERATORS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Sign-in attempts allowed per window, per (account, client) pair; 5x per client. */
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
@@ -93,15 +106,16 @@ const ZEnv = z.object({
   BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
 });
 
-export type Env = Omit<z.infer<typeof ZEnv>, "MAIL_OUTBOX_UI"> & { MAIL_OUTBOX_UI: boolean };
+export type Env = z.infer<typeof ZEnv>;
 
-function load(): Env {
-  const parsed = ZEnv.safeParse(process.env);
+/** The configuration in `source`, validated; throws naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = ZEnv.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const building = process.env.NEXT_PHASE === "phase-production-build";
+  const building = source.NEXT_PHASE === "phase-production-build";
   if (
     parsed.data.NODE_ENV === "production" &&
     !building &&
@@ -122,8 +136,9 @@ function load(): Env {
       .map((k) => `  ${k}: required when STRIPE_SECRET_KEY is set (see docs/billing.md)`);
     if (missing.length) throw new Error(`Invalid configuration:\n${missing.join("\n")}`);
   }
-  const { MAIL_OUTBOX_UI, ...rest } = parsed.data;
-  return { ...rest, MAIL_OUTBOX_UI: MAIL_OUTBOX_UI ?? rest.NODE_ENV !== "production" };
+  // The outbox shows every account link the product mails: never in production.
+  const outbox = parsed.data.MAIL_OUTBOX_UI && parsed.data.NODE_ENV !== "production";
+  return { ...parsed.data, MAIL_OUTBOX_UI: outbox };
 }
 
-export const env: Env = load();
+export const env: Env = parseEnv(process.env);

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { devOutbox } from "@/server/api/handlers";
@@ -5,9 +6,12 @@ import { devOutbox } from "@/server/api/handlers";
 export const metadata = { title: "Mail outbox" };
 export const dynamic = "force-dynamic";
 
-/** Development only (MAIL_OUTBOX_UI): every email the product sent, newest first. */
+/**
+ * Development only (MAIL_OUTBOX_UI, never in production): every email the product sent,
+ * newest first, to platform operators. Anyone else gets a 404.
+ */
 export default async function OutboxPage() {
-  const mails = await devOutbox();
+  const mails = await devOutbox(await headers());
   if (!mails) notFound();
   return (
     <main className="mx-auto max-w-3xl px-4 py-8">
