@@ -3,13 +3,15 @@
 // portal mounts. Before the fix every request queued a mail.
 import { afterAll, describe, expect, it } from "vitest";
 import { authHandlers } from "../../server/api/handlers";
-import { MAIL_LIMITS } from "../../server/domains/identity/auth/auth";
+import { createCaller } from "../../server/api/root";
+import type { SessionUser } from "../../server/domains/identity/auth/session";
 import { getDb } from "../../server/platform/db/client";
 import { env } from "../../server/platform/env";
 import { CLIENT_IP_HEADER } from "../../server/platform/http/client-ip";
 import { closeQueues } from "../../server/platform/jobs/queues";
+import { MAIL_LIMITS } from "../../server/platform/mail/throttle";
 import { getRedis } from "../../server/platform/redis";
-import { uid } from "../../testkit/factories/identity";
+import { createOrgWithOwner, uid } from "../../testkit/factories/identity";
 
 afterAll(async () => {
   await closeQueues();
@@ -87,5 +89,48 @@ describe("account mails", () => {
     for (let i = 0; i < MAIL_LIMITS.perAddress + 3; i++)
       await post("/sign-in/email", { email, password: "correct horse battery" }, ip());
     expect(await mailsTo(email, "verify-email")).toBe(MAIL_LIMITS.perAddress);
+  });
+});
+
+describe("invitation mails", () => {
+  const inviteAs = (owner: SessionUser, orgSlug: string, email: string, client: string) =>
+    createCaller({
+      db: getDb(),
+      user: owner,
+      headers: new Headers({ [CLIENT_IP_HEADER]: client }),
+    }).invitation.create({ orgSlug, email, role: "viewer" });
+
+  it("go to one address a few times per window, even from several orgs", async () => {
+    const email = `invitee-${uid()}@example.test`;
+    const orgs = [await createOrgWithOwner(), await createOrgWithOwner()];
+    const outcomes: string[] = [];
+    for (let i = 0; i < MAIL_LIMITS.perAddress + 2; i++) {
+      const { owner, slug } = orgs[i % 2]!;
+      outcomes.push(
+        await inviteAs(owner, slug, email, ip()).then(
+          () => "sent",
+          (e: { code?: string }) => e.code ?? "error",
+        ),
+      );
+    }
+    expect(outcomes.slice(0, MAIL_LIMITS.perAddress).every((o) => o === "sent")).toBe(true);
+    expect(outcomes.slice(MAIL_LIMITS.perAddress)).toEqual([
+      "TOO_MANY_REQUESTS",
+      "TOO_MANY_REQUESTS",
+    ]);
+    expect(await mailsTo(email, "invitation")).toBe(MAIL_LIMITS.perAddress);
+  });
+
+  it("from one client stop at the client's limit", async () => {
+    const client = ip();
+    const { owner, slug } = await createOrgWithOwner("msp");
+    let refused = 0;
+    for (let i = 0; i <= MAIL_LIMITS.perClient; i++)
+      await inviteAs(owner, slug, `many-${uid()}@example.test`, client).catch(
+        (e: { code?: string }) => {
+          if (e.code === "TOO_MANY_REQUESTS") refused++;
+        },
+      );
+    expect(refused).toBe(1);
   });
 });

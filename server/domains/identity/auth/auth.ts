@@ -10,6 +10,7 @@ import { hitRateLimit } from "../../../platform/http/rate-limit";
 import { isHttps } from "../../../platform/http/security-headers";
 import { queueMail } from "../../../platform/mail/queue-mail";
 import { resetPasswordMail, verifyEmailMail } from "../../../platform/mail/templates";
+import { mayMail } from "../../../platform/mail/throttle";
 import { getRedis, redisKey } from "../../../platform/redis";
 import {
   fieldErrors,
@@ -63,28 +64,6 @@ async function limitSignIn(email: string, ip: string) {
   }
 }
 
-/** Mails of one kind to one address, and from one client, per window (see docs/security.md). */
-export const MAIL_LIMITS = { perAddress: 3, perClient: 30, windowSeconds: 15 * 60 };
-
-/**
- * Whether an account mail (reset, verification) may go out: a few per address and per
- * client in a window, so the portal cannot be used to flood a mailbox. Over the limit the
- * mail is dropped and the answer stays the same, which reveals nothing about the address.
- */
-async function mayMail(kind: string, to: string, request?: Request) {
-  const redis = getRedis();
-  const { perAddress, perClient, windowSeconds } = MAIL_LIMITS;
-  const checks = [
-    hitRateLimit(redis, redisKey("mail", kind, "to", to.toLowerCase()), perAddress, windowSeconds),
-  ];
-  // An unknown address would put every such client in one bucket: one sender could then
-  // use up everybody's mails.
-  const ip = request ? clientIp(request.headers) : "unknown";
-  if (ip !== "unknown")
-    checks.push(hitRateLimit(redis, redisKey("mail", kind, "ip", ip), perClient, windowSeconds));
-  return (await Promise.all(checks)).every((r) => r.allowed);
-}
-
 export const auth = betterAuth({
   appName: "Patronus",
   baseURL: env.APP_URL,
@@ -102,7 +81,7 @@ export const auth = betterAuth({
     // A reset after a compromise must also end the attacker's sessions.
     revokeSessionsOnPasswordReset: true,
     sendResetPassword: async ({ user, url }, request) => {
-      if (await mayMail("reset", user.email, request))
+      if (await mayMail("reset", user.email, request ? clientIp(request.headers) : "unknown"))
         await queueMail(getDb(), resetPasswordMail(user.email, url));
     },
   },
@@ -112,7 +91,7 @@ export const auth = betterAuth({
     autoSignInAfterVerification: true,
     expiresIn: 24 * 60 * 60,
     sendVerificationEmail: async ({ user, url }, request) => {
-      if (await mayMail("verify", user.email, request))
+      if (await mayMail("verify", user.email, request ? clientIp(request.headers) : "unknown"))
         await queueMail(getDb(), verifyEmailMail(user.email, url));
     },
   },

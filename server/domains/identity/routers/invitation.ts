@@ -7,6 +7,9 @@ import {
   publicProcedure,
   router,
 } from "../../../api/trpc";
+import { AppError } from "../../../platform/errors";
+import { clientIp } from "../../../platform/http/client-ip";
+import { mayMail } from "../../../platform/mail/throttle";
 import { createInvitation } from "../services/invitation/create-invitation";
 import { listInvitations } from "../services/invitation/list-invitations";
 import { acceptInvitation, getInvitation } from "../services/invitation/redeem-invitation";
@@ -29,7 +32,16 @@ export const invitationRouter = router({
   create: permissionProcedure("member.invite")
     .input(orgInput({ email: ZEmail, role: ZRole }))
     .output(ZInvitation)
-    .mutation(({ ctx, input }) => createInvitation(ctx.tx, ctx.user, ctx.tenant, input)),
+    .mutation(async ({ ctx, input }) => {
+      // Over the limit the inviter is told (an invitation never says whether the address
+      // has an account), and nothing is created.
+      if (!(await mayMail("invitation", input.email, clientIp(ctx.headers))))
+        throw new AppError(
+          "TOO_MANY_REQUESTS",
+          "Too many invitations to this address or from your connection; try again in 15 minutes",
+        );
+      return createInvitation(ctx.tx, ctx.user, ctx.tenant, input);
+    }),
 
   revoke: permissionProcedure("member.invite")
     .input(orgInput({ invitationId: ZId }))
