@@ -1,5 +1,5 @@
 // npm run billing:set-plan -- --org <slug> --plan enterprise|standard|free
-//   [--sites N --devices N --members N --api-keys N --included-gb N]   or   --org <slug> --clear
+//   [--sites N --devices N --members N --api-keys N --customer-orgs N --included-gb N]   or   --org <slug> --clear
 // Gives one org an operator-assigned plan and limits (docs/billing.md "Operator plans").
 import {
   parseSetPlanArgs,

@@ -32,4 +32,5 @@ export const RESOURCE_LABEL = {
   devices: "Devices",
   members: "Members",
   apiKeys: "API keys",
+  customerOrgs: "Customer organizations",
 } as const;

@@ -4,7 +4,7 @@
 // (BillingAccount.planOverride + customLimits, scripts/billing-set-plan.ts).
 import { z } from "zod";
 
-export const LIMITED = ["sites", "devices", "members", "apiKeys"] as const;
+export const LIMITED = ["sites", "devices", "members", "apiKeys", "customerOrgs"] as const;
 export type Limited = (typeof LIMITED)[number];
 
 export const ZLimits = z.strictObject({
@@ -12,6 +12,8 @@ export const ZLimits = z.strictObject({
   devices: z.number().int().min(0),
   members: z.number().int().min(0),
   apiKeys: z.number().int().min(0),
+  /** Customer orgs an MSP org may have under it. */
+  customerOrgs: z.number().int().min(0),
   /** Data transfer included per month before metered pricing starts, in GB (10^9 bytes). */
   includedGb: z.number().min(0),
 });
@@ -37,7 +39,7 @@ export const PLANS: Record<PlanKey, Plan> = {
     key: "free",
     name: "Free",
     blurb: "Try Patronus on a few sites.",
-    limits: { sites: 3, devices: 6, members: 5, apiKeys: 2, includedGb: 10 },
+    limits: { sites: 3, devices: 6, members: 5, apiKeys: 2, customerOrgs: 2, includedGb: 10 },
     pricePerSiteCents: 0,
     overagePerGbCents: null,
     trialDays: 0,
@@ -47,7 +49,14 @@ export const PLANS: Record<PlanKey, Plan> = {
     key: "standard",
     name: "Standard",
     blurb: "Per site, per month; 100 GB of data transfer included, then metered.",
-    limits: { sites: 500, devices: 1000, members: 100, apiKeys: 50, includedGb: 100 },
+    limits: {
+      sites: 500,
+      devices: 1000,
+      members: 100,
+      apiKeys: 50,
+      customerOrgs: 200,
+      includedGb: 100,
+    },
     pricePerSiteCents: 4900,
     overagePerGbCents: 5,
     trialDays: 14,
@@ -57,7 +66,14 @@ export const PLANS: Record<PlanKey, Plan> = {
     key: "enterprise",
     name: "Enterprise",
     blurb: "Custom limits, consolidated MSP billing and invoicing; talk to us.",
-    limits: { sites: 10_000, devices: 20_000, members: 1000, apiKeys: 500, includedGb: 10_000 },
+    limits: {
+      sites: 10_000,
+      devices: 20_000,
+      members: 1000,
+      apiKeys: 500,
+      customerOrgs: 5000,
+      includedGb: 10_000,
+    },
     pricePerSiteCents: null,
     overagePerGbCents: null,
     trialDays: 0,
@@ -78,5 +94,6 @@ export const UNLIMITED: Limits = {
   devices: Number.MAX_SAFE_INTEGER,
   members: Number.MAX_SAFE_INTEGER,
   apiKeys: Number.MAX_SAFE_INTEGER,
+  customerOrgs: Number.MAX_SAFE_INTEGER,
   includedGb: Number.MAX_SAFE_INTEGER,
 };

@@ -11,6 +11,7 @@ const NOUN: Record<Limited, [string, string]> = {
   devices: ["device", "devices"],
   members: ["member", "members"],
   apiKeys: ["API key", "API keys"],
+  customerOrgs: ["customer organization", "customer organizations"],
 };
 
 /** What the org has now of each limited resource (pending invitations count as members). */
@@ -27,6 +28,8 @@ export async function usageCount(tx: Tx, orgId: string, resource: Limited): Prom
       });
       return members + invited;
     }
+    case "customerOrgs":
+      return tx.organization.count({ where: { parentId: orgId } });
     case "apiKeys":
       return 0; // API keys arrive with the public REST API; the limit is already in the plans.
   }

@@ -33,12 +33,15 @@ export async function billingSummary(tx: Tx, tenant: TenantContext) {
     : null;
   const since = payer?.currentPeriodStart ?? monthStart();
   const limits = [];
-  for (const resource of LIMITED)
+  for (const resource of LIMITED) {
+    // Only an MSP has customer orgs.
+    if (resource === "customerOrgs" && tenant.orgKind !== "msp") continue;
     limits.push({
       resource,
       used: await usageCount(tx, tenant.orgId, resource),
       max: state.enabled ? state.limits[resource] : null,
     });
+  }
   const current = isCurrent(state.subscriptionStatus);
   return {
     enabled: state.enabled,

@@ -6,7 +6,7 @@ import type { PlanOverrideInput } from "./set-plan-override";
 
 export const SET_PLAN_USAGE =
   "usage: npm run billing:set-plan -- --org <slug> --plan enterprise|standard|free " +
-  "[--sites N] [--devices N] [--members N] [--api-keys N] [--included-gb N]\n" +
+  "[--sites N] [--devices N] [--members N] [--api-keys N] [--customer-orgs N] [--included-gb N]\n" +
   "       npm run billing:set-plan -- --org <slug> --clear";
 
 const LIMIT_FLAGS = {
@@ -14,6 +14,7 @@ const LIMIT_FLAGS = {
   devices: "devices",
   members: "members",
   "api-keys": "apiKeys",
+  "customer-orgs": "customerOrgs",
   "included-gb": "includedGb",
 } as const;
 type LimitFlag = keyof typeof LIMIT_FLAGS;

@@ -3,7 +3,7 @@ import type { Tx } from "../../../../platform/db/client";
 import { setTxOrg } from "../../../../platform/db/with-tenant";
 import { AppError } from "../../../../platform/errors";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
-import { assertWritable } from "../../../billing";
+import { assertQuota, assertWritable } from "../../../billing";
 import type { CreateOrgInput } from "./create-org";
 
 /**
@@ -19,8 +19,10 @@ export async function createCustomerOrg(
   if (tenant.orgKind !== "msp") {
     throw new AppError("BAD_REQUEST", "Only an MSP organization can have customer organizations");
   }
-  // An MSP that is read-only (unpaid) adds no customers until it pays.
+  // An MSP that is read-only (unpaid) adds no customers until it pays, and its plan
+  // bounds how many it has (a free MSP cannot mint free orgs without end).
   await assertWritable(tx, tenant.orgId);
+  await assertQuota(tx, tenant.orgId, "customerOrgs", 1);
   const org = await tx.organization.create({
     data: { ...input, kind: "standard", parentId: tenant.orgId },
   });

@@ -1,0 +1,37 @@
+// Free quotas hold per person, not per org: without a cap on how many free orgs one user
+// may own, each new org would bring its own free sites and devices (docs/security.md).
+// An MSP's customer orgs are a plan limit of the MSP (customerOrgs, quota.ts).
+import type { Tx } from "../../../platform/db/client";
+import { setTxOrg } from "../../../platform/db/with-tenant";
+import { AppError } from "../../../platform/errors";
+import { billingState } from "./account";
+import { billingEnabled } from "./stripe-client";
+
+/** Top-level orgs on the free plan that one user may own; paid orgs do not count. */
+export const FREE_ORGS_PER_USER = 2;
+
+/**
+ * Throws PAYMENT_REQUIRED when `userId` already owns FREE_ORGS_PER_USER free top-level
+ * orgs. Serialized per user, so two concurrent creations cannot both pass. Leaves the
+ * transaction's org scope unset for the caller to set.
+ */
+export async function assertMayCreateOrg(tx: Tx, userId: string) {
+  if (!billingEnabled()) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`orgs-of:${userId}`}, 0))`;
+  const owned = await tx.membership.findMany({
+    where: { userId, role: "owner", org: { parentId: null } },
+    select: { orgId: true },
+  });
+  let free = 0;
+  for (const { orgId } of owned) {
+    // Row-level security shows one org's billing row per step.
+    await setTxOrg(tx, orgId);
+    if ((await billingState(tx, orgId)).plan.key === "free") free++;
+  }
+  if (free >= FREE_ORGS_PER_USER)
+    throw new AppError(
+      "PAYMENT_REQUIRED",
+      `You already own ${free} organizations on the free plan, the most one person may. Upgrade one of them to Standard on its billing page, or delete one, to create another.`,
+      { limit: "freeOrgs", max: FREE_ORGS_PER_USER, used: free, plan: "free" },
+    );
+}
