@@ -73,7 +73,7 @@ function portalRssBytes(): number {
 
 // Each limited route, its limit, and a body that reaches its handler's size check.
 const ROUTES = [
-  { path: "/api/trpc/sites.list", limit: MiB },
+  { path: "/api/trpc/site.list", limit: MiB },
   { path: "/api/auth/sign-in/email", limit: 64 * KiB },
   { path: "/api/fleet/enroll", limit: 256 * KiB },
   { path: "/api/webhooks/stripe", limit: 1_000_000 },
