@@ -139,3 +139,15 @@ test.describe("the client address", () => {
     expect(statuses.slice(50)).toEqual([429, 429]);
   });
 });
+
+test.describe("malformed requests", () => {
+  test("are a 400 before Next, never a 500", async ({ request }) => {
+    for (const path of ["/o/%ED%A0%80/sites", "/o/acme%ff/sites", "/o/%00x/sites"])
+      expect((await request.get(path, { maxRedirects: 0 })).status(), path).toBe(400);
+    const rsc = await request.get("/sign-in?_rsc=x", {
+      headers: { rsc: "1", "next-router-state-tree": "not-json" },
+      maxRedirects: 0,
+    });
+    expect(rsc.status()).toBe(400);
+  });
+});

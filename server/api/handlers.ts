@@ -12,7 +12,9 @@ import { auth } from "../domains/identity/auth/auth";
 import { getSessionUser } from "../domains/identity/auth/session";
 import { getDb } from "../platform/db/client";
 import { env } from "../platform/env";
+import { clientIp } from "../platform/http/client-ip";
 import { defineRoute, HttpError } from "../platform/http/route";
+import { withinBudget } from "../platform/http/user-budget";
 import { isPlatformOperator } from "../platform/tenancy/operators";
 import { createContext } from "./context";
 import { appRouter } from "./root";
@@ -55,8 +57,16 @@ export const trpcHandler = defineRoute({
 /** better-auth's routes under /api/auth/*. */
 export function authHandlers() {
   const { GET, POST } = toNextJsHandler(auth);
+  // Every auth route runs within its client's budget, as anonymous tRPC calls do.
   const route = (name: string, run: (req: Request) => Promise<Response>) =>
-    defineRoute({ name, maxBodyBytes: AUTH_MAX_BODY, handle: ({ request }) => run(request) });
+    defineRoute({
+      name,
+      maxBodyBytes: AUTH_MAX_BODY,
+      handle: ({ request }) => {
+        const ip = clientIp(request.headers);
+        return ip === "unknown" ? run(request) : withinBudget(`ip:${ip}`, () => run(request));
+      },
+    });
   return { GET: route("auth.get", GET), POST: route("auth.post", POST) };
 }
 

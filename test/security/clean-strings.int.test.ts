@@ -108,6 +108,26 @@ describe("better-auth routes", () => {
     expect(ok.status).toBe(200);
   });
 
+  it("refuses a body nested deeper than any form, without a 500", async () => {
+    const deep = `{"email":"a@b.co","password":"x","z":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    const res = await auth(
+      new Request(`${env.APP_URL}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: env.APP_URL },
+        body: deep,
+      }),
+    );
+    expect(res.status).toBe(400);
+  });
+
+  it("checks the new password of a password change too", async () => {
+    const res = await post(auth, "/api/auth/change-password", {
+      currentPassword: "correct horse battery",
+      newPassword: "new\u0000password",
+    });
+    expect(res.status).toBe(400);
+  });
+
   it("refuses a field name that is not clean text", async () => {
     const res = await post(auth, "/api/auth/update-user", { "na\u0000me": "x" });
     expect(res.status).toBe(400);

@@ -10,6 +10,7 @@ import {
   parseTrustedProxies,
   resolveClientAddress,
 } from "../../server/platform/http/client-ip";
+import { refusal } from "../../server/platform/http/portal-server";
 
 const none = parseTrustedProxies("");
 
@@ -58,6 +59,46 @@ describe("the client address", () => {
   it("is read only from the header the portal server stamps", () => {
     expect(clientIp(new Headers({ "x-forwarded-for": "1.2.3.4" }))).toBe("unknown");
     expect(clientIp(new Headers({ [CLIENT_IP_HEADER]: "198.51.100.9" }))).toBe("198.51.100.9");
+    expect(clientIp(new Headers({ [CLIENT_IP_HEADER]: "not an address" }))).toBe("unknown");
+  });
+
+  it("counts an IPv6 client by its /64, so rotating the low bits gives no fresh budget", () => {
+    const of = (address: string) => clientIp(new Headers({ [CLIENT_IP_HEADER]: address }));
+    expect(of("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(of("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(of("2001:0db8:0001:0002:ffff::9")).toBe("2001:db8:1:2::/64");
+    expect(of("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(of("::1")).toBe("0:0:0:0::/64");
+    expect(of("2001:db8:1:3::1")).not.toBe(of("2001:db8:1:2::1"));
+  });
+
+  it("drops the port a proxy appended to an entry", () => {
+    const one = parseTrustedProxies("1");
+    expect(resolveClientAddress("10.0.0.2", "198.51.100.9:51234", one)).toBe("198.51.100.9");
+    expect(resolveClientAddress("10.0.0.2", "[2001:db8::7]:443", one)).toBe("2001:db8::7");
+  });
+});
+
+describe("requests the portal server refuses before Next (400, not a 500)", () => {
+  const req = (url: string, headers: Record<string, string> = {}) => refusal({ url, headers });
+
+  it.each(["/o/%ED%A0%80/sites", "/o/acme%ff/sites", "/%E0%A4%A", "/o/%00x/sites", "/a%1bb"])(
+    "refuses the path %s",
+    (url) => {
+      expect(req(url)).toMatch(/path/);
+    },
+  );
+
+  it("takes ordinary paths, and leaves the query to the routes", () => {
+    for (const url of ["/", "/o/acme/sites?x=%ff", "/o/caf%C3%A9/sites", "/api/trpc/a,b?batch=1"])
+      expect(req(url)).toBeNull();
+  });
+
+  it("refuses a malformed router-state header", () => {
+    expect(req("/sign-in", { "next-router-state-tree": "x" })).toMatch(/Router-State/);
+    expect(req("/sign-in", { "next-router-state-tree": "%7B%7D" })).toMatch(/Router-State/);
+    const ok = encodeURIComponent(JSON.stringify(["", { children: ["__PAGE__", {}] }]));
+    expect(req("/sign-in", { "next-router-state-tree": ok })).toBeNull();
   });
 });
 

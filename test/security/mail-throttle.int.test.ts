@@ -54,6 +54,18 @@ describe("account mails", () => {
     expect(await mailsTo(email, "reset-password")).toBe(MAIL_LIMITS.perAddress);
   });
 
+  it("cannot be used up for the owner by a stranger asking from elsewhere", async () => {
+    const email = await verifiedUser();
+    const stranger = ip();
+    for (let i = 0; i < MAIL_LIMITS.perAddressAndClient + 3; i++)
+      await post("/request-password-reset", { email, redirectTo: "/reset-password" }, stranger);
+    expect(await mailsTo(email, "reset-password")).toBe(MAIL_LIMITS.perAddressAndClient);
+    let owner = ip();
+    while (owner === stranger) owner = ip();
+    await post("/request-password-reset", { email, redirectTo: "/reset-password" }, owner);
+    expect(await mailsTo(email, "reset-password")).toBe(MAIL_LIMITS.perAddressAndClient + 1);
+  });
+
   it("answers the same for an address without an account, before and after the limit", async () => {
     const known = await verifiedUser();
     const unknown = `nobody-${uid()}@example.test`;
@@ -100,25 +112,28 @@ describe("invitation mails", () => {
       headers: new Headers({ [CLIENT_IP_HEADER]: client }),
     }).invitation.create({ orgSlug, email, role: "viewer" });
 
-  it("go to one address a few times per window, even from several orgs", async () => {
+  it("go to one address a few times per window from one org, and another org is not held up", async () => {
     const email = `invitee-${uid()}@example.test`;
-    const orgs = [await createOrgWithOwner(), await createOrgWithOwner()];
+    const [first, second] = [await createOrgWithOwner(), await createOrgWithOwner()];
+    const client = ip();
     const outcomes: string[] = [];
-    for (let i = 0; i < MAIL_LIMITS.perAddress + 2; i++) {
-      const { owner, slug } = orgs[i % 2]!;
+    for (let i = 0; i < MAIL_LIMITS.perAddressAndClient + 2; i++)
       outcomes.push(
-        await inviteAs(owner, slug, email, ip()).then(
+        await inviteAs(first.owner, first.slug, email, client).then(
           () => "sent",
           (e: { code?: string }) => e.code ?? "error",
         ),
       );
-    }
-    expect(outcomes.slice(0, MAIL_LIMITS.perAddress).every((o) => o === "sent")).toBe(true);
-    expect(outcomes.slice(MAIL_LIMITS.perAddress)).toEqual([
+    expect(outcomes.slice(0, MAIL_LIMITS.perAddressAndClient).every((o) => o === "sent")).toBe(
+      true,
+    );
+    expect(outcomes.slice(MAIL_LIMITS.perAddressAndClient)).toEqual([
       "TOO_MANY_REQUESTS",
       "TOO_MANY_REQUESTS",
     ]);
-    expect(await mailsTo(email, "invitation")).toBe(MAIL_LIMITS.perAddress);
+    expect(await mailsTo(email, "invitation")).toBe(MAIL_LIMITS.perAddressAndClient);
+    // The first org's inviter used up its own budget, not the address's for everyone.
+    await expect(inviteAs(second.owner, second.slug, email, client)).resolves.toBeTruthy();
   });
 
   it("from one client stop at the client's limit", async () => {

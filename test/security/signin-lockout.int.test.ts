@@ -5,7 +5,7 @@
 // Before the fix, ten wrong passwords from anywhere locked the owner out everywhere.
 import { afterAll, describe, expect, it } from "vitest";
 import { authHandlers } from "../../server/api/handlers";
-import { SIGNIN_PER_CLIENT_FACTOR } from "../../server/domains/identity/auth/auth";
+import { COSTLY_LIMIT, SIGNIN_PER_CLIENT_FACTOR } from "../../server/domains/identity/auth/auth";
 import { getDb } from "../../server/platform/db/client";
 import { env } from "../../server/platform/env";
 import { CLIENT_IP_HEADER } from "../../server/platform/http/client-ip";
@@ -102,5 +102,44 @@ describe("sign-in limits", () => {
       statuses.push((await signIn(`spray-${uid()}@example.test`, "x-password", ip)).status);
     expect(statuses.slice(0, perClient).every((s) => s === 401)).toBe(true);
     expect(statuses[perClient]).toBe(429);
+  });
+});
+
+describe("routes that hash a password", () => {
+  it("take a few calls per client per window, then 429, while another client goes on", async () => {
+    const at = addresses();
+    const statuses: number[] = [];
+    for (let i = 0; i <= COSTLY_LIMIT.perClient; i++) {
+      const res = await POST(
+        new Request(`${env.APP_URL}/api/auth/sign-up/email`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            origin: env.APP_URL,
+            [CLIENT_IP_HEADER]: at(0),
+          },
+          body: JSON.stringify({
+            name: "N",
+            email: `cost-${uid()}@example.test`,
+            password: PASSWORD,
+          }),
+        }),
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, COSTLY_LIMIT.perClient).every((s) => s === 200)).toBe(true);
+    expect(statuses[COSTLY_LIMIT.perClient]).toBe(429);
+    expect((await signIn(await owner(), PASSWORD, at(1))).status).toBe(200);
+  });
+
+  it("offer no password oracle (verify-password is off)", async () => {
+    const res = await POST(
+      new Request(`${env.APP_URL}/api/auth/verify-password`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: env.APP_URL },
+        body: JSON.stringify({ password: "guess" }),
+      }),
+    );
+    expect(res.status).toBe(404);
   });
 });

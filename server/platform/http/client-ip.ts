@@ -7,9 +7,30 @@ import { BlockList, isIP } from "node:net";
  */
 export const CLIENT_IP_HEADER = "x-patronus-client-ip";
 
-/** The client's address for limiters and logs; "unknown" when no portal server stamped it. */
+/**
+ * The client as limiters count it: its IPv4 address, or for IPv6 the /64 it is in (one
+ * customer line gets a whole /64, so counting single addresses would give an attacker
+ * 2^64 fresh budgets). "unknown" when no portal server stamped the request.
+ */
 export function clientIp(headers: Headers | undefined): string {
-  return headers?.get(CLIENT_IP_HEADER) || "unknown";
+  const address = headers?.get(CLIENT_IP_HEADER);
+  if (!address || !isIP(address)) return "unknown";
+  return isIP(address) === 6 ? ipv6Slash64(address) : address;
+}
+
+/** `2001:db8:1:2:a:b:c:d` → `2001:db8:1:2::/64`. */
+export function ipv6Slash64(address: string): string {
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4 style) takes two groups.
+  const expand = (groups: string[]) => groups.flatMap((g) => (g.includes(".") ? ["0", "0"] : [g]));
+  const [l, r] = [expand(left), expand(right)];
+  const groups = address.includes("::")
+    ? [...l, ...Array(8 - l.length - r.length).fill("0"), ...r]
+    : l;
+  const prefix = groups.slice(0, 4).map((g) => Number.parseInt(g || "0", 16).toString(16));
+  return `${prefix.join(":")}::/64`;
 }
 
 /** Which hops in front of the portal may speak for the client (TRUSTED_PROXIES). */
@@ -52,9 +73,16 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   return { kind: "cidrs", list, text };
 }
 
-/** `::ffff:10.0.0.1` (how a dual-stack socket reports IPv4) as `10.0.0.1`; zone ids dropped. */
+/**
+ * `::ffff:10.0.0.1` (how a dual-stack socket reports IPv4) as `10.0.0.1`; zone ids,
+ * brackets and a port a proxy may have appended (`1.2.3.4:5678`, `[2001:db8::1]:443`)
+ * dropped.
+ */
 function normalise(address: string): string {
-  const bare = address.trim().replace(/^\[|\]$/g, "");
+  let bare = address.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(bare);
+  if (bracketed?.[1]) bare = bracketed[1];
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(bare)) bare = bare.slice(0, bare.lastIndexOf(":"));
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
   if (mapped?.[1]) return mapped[1];
   return bare.replace(/%.*$/, "").toLowerCase();

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import next from "next";
+import { isCleanText } from "../../../protocol/text";
 import { log } from "../log/logger";
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientAddress } from "./client-ip";
 
@@ -36,6 +37,12 @@ export async function startPortalServer(options: PortalServerOptions): Promise<S
   await app.prepare();
 
   const server = createServer((req, res) => {
+    const refused = refusal(req);
+    if (refused) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end(`Bad request: ${refused}`);
+      return;
+    }
     prepareRequest(req, res, trusted);
     handle(req, res).catch((error: unknown) => {
       log.error("portal: unhandled request error", { error });
@@ -54,6 +61,36 @@ export async function startPortalServer(options: PortalServerOptions): Promise<S
     });
   });
   return server;
+}
+
+/** The largest router-state header a page navigation sends is a few KiB. */
+const MAX_ROUTER_STATE = 40 * 1024;
+
+/**
+ * What is wrong with a request Next would otherwise answer with a 500, or null: a path
+ * that is not valid percent-encoded text (Next decodes it to route), or a malformed
+ * router-state header (Next parses it for client navigations).
+ */
+export function refusal(req: Pick<IncomingMessage, "url" | "headers">): string | null {
+  const path = (req.url ?? "/").split("?")[0] as string;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return "the path is not valid percent-encoded UTF-8";
+  }
+  if (!isCleanText(decoded)) return "the path contains characters that are not valid text";
+  const state = req.headers["next-router-state-tree"];
+  if (state !== undefined) {
+    const text = Array.isArray(state) ? state.join(",") : state;
+    try {
+      if (text.length > MAX_ROUTER_STATE || !Array.isArray(JSON.parse(decodeURIComponent(text))))
+        return "malformed Next-Router-State-Tree header";
+    } catch {
+      return "malformed Next-Router-State-Tree header";
+    }
+  }
+  return null;
 }
 
 function prepareRequest(

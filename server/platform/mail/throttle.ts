@@ -1,8 +1,17 @@
 import { hitRateLimit } from "../http/rate-limit";
 import { getRedis, redisKey } from "../redis";
 
-/** Mails of one kind to one address, and from one client, per window (docs/security.md). */
-export const MAIL_LIMITS = { perAddress: 3, perClient: 30, windowSeconds: 15 * 60 };
+/**
+ * Mails of one kind per window (docs/security.md): to one address at one client's request,
+ * to one address from anywhere (so the few a stranger can trigger never use up the
+ * owner's own), and from one client to anyone.
+ */
+export const MAIL_LIMITS = {
+  perAddressAndClient: 3,
+  perAddress: 10,
+  perClient: 30,
+  windowSeconds: 15 * 60,
+};
 
 /**
  * Whether a mail of `kind` (reset, verification, invitation) may go to `to` at the request
@@ -11,13 +20,16 @@ export const MAIL_LIMITS = { perAddress: 3, perClient: 30, windowSeconds: 15 * 6
  */
 export async function mayMail(kind: string, to: string, ip: string): Promise<boolean> {
   const redis = getRedis();
-  const { perAddress, perClient, windowSeconds } = MAIL_LIMITS;
-  const checks = [
-    hitRateLimit(redis, redisKey("mail", kind, "to", to.toLowerCase()), perAddress, windowSeconds),
-  ];
+  const { perAddressAndClient, perAddress, perClient, windowSeconds } = MAIL_LIMITS;
+  const address = to.toLowerCase();
+  const key = (...parts: string[]) => redisKey("mail", kind, ...parts);
+  const checks = [hitRateLimit(redis, key("to", address), perAddress, windowSeconds)];
   // An unknown address would put every such client in one bucket: one sender could then
-  // use up everybody's mails.
+  // use up everybody's mails. Without one, only the per-address ceiling applies.
   if (ip !== "unknown")
-    checks.push(hitRateLimit(redis, redisKey("mail", kind, "ip", ip), perClient, windowSeconds));
+    checks.push(
+      hitRateLimit(redis, key("to", address, "ip", ip), perAddressAndClient, windowSeconds),
+      hitRateLimit(redis, key("ip", ip), perClient, windowSeconds),
+    );
   return (await Promise.all(checks)).every((r) => r.allowed);
 }

@@ -64,6 +64,24 @@ async function limitSignIn(email: string, ip: string) {
   }
 }
 
+/**
+ * Auth routes that hash a password (sign-up, a reset, a change): at most this many per
+ * client per window, so nobody can keep the portal's CPU busy hashing (docs/security.md).
+ */
+export const COSTLY_LIMIT = { perClient: 20, windowSeconds: 15 * 60 };
+const COSTLY_PATHS = new Set(["/sign-up/email", "/reset-password", "/change-password"]);
+
+async function limitCostly(ip: string) {
+  // Without a stamped address (tests calling the handler directly) there is no client.
+  if (ip === "unknown") return;
+  const { perClient, windowSeconds } = COSTLY_LIMIT;
+  const r = await hitRateLimit(getRedis(), redisKey("auth-costly", ip), perClient, windowSeconds);
+  if (!r.allowed)
+    throw new APIError("TOO_MANY_REQUESTS", {
+      message: `Too many requests from your address. Try again in ${r.retryAfterSeconds} s.`,
+    });
+}
+
 export const auth = betterAuth({
   appName: "Patronus",
   baseURL: env.APP_URL,
@@ -97,14 +115,18 @@ export const auth = betterAuth({
   },
   // better-auth's own per-IP limiter keeps its state in memory; ours (above) is in Redis.
   rateLimit: { enabled: false },
+  // A password oracle the portal never uses: with a stolen cookie it would allow guessing.
+  disabledPaths: ["/verify-password"],
   hooks: {
     before: createAuthMiddleware(async (ctx) => {
-      // A password change ends every other session; the one that changed it stays signed in.
-      if (ctx.path === "/change-password" && ctx.body && typeof ctx.body === "object")
-        return { context: { ...ctx, body: { ...ctx.body, revokeOtherSessions: true } } };
       // Any route: every string in the body is clean text, or 400 naming the field.
       const unclean = uncleanFields(ctx.body);
       if (Object.keys(unclean).length) throw invalid(unclean);
+      // Each of these hashes a password (scrypt): a few per client per window.
+      if (COSTLY_PATHS.has(ctx.path)) await limitCostly(clientIp(ctx.headers));
+      // A password change ends every other session; the one that changed it stays signed in.
+      if (ctx.path === "/change-password" && ctx.body && typeof ctx.body === "object")
+        return { context: { ...ctx, body: { ...ctx.body, revokeOtherSessions: true } } };
       if (ctx.path === "/sign-up/email") validateBody(ZSignUpInput, ctx.body);
       if (ctx.path === "/update-user") validateBody(ZUpdateUserInput, ctx.body);
       if (ctx.path === "/sign-in/email") {

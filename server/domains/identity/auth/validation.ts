@@ -25,18 +25,30 @@ export const ZUpdateUserInput = z.strictObject({
   image: zText().max(2048, "Image URL is at most 2048 characters").nullable().optional(),
 });
 
+/** No auth body nests deeper than a few levels; past this one it is refused. */
+export const MAX_BODY_DEPTH = 16;
+
 /**
  * Every string anywhere in `value` that is not clean text (protocol/text.ts), as field →
- * message. Applied to each body the auth routes take, whatever the route.
+ * message; a body nested deeper than MAX_BODY_DEPTH is refused as a whole. Applied to each
+ * body the auth routes take, whatever the route. Iterative: no input can overflow the stack.
  */
-export function uncleanFields(value: unknown, path = ""): Record<string, string> {
-  if (typeof value === "string")
-    return isCleanText(value) ? {} : { [path || "_"]: `${path || "value"} ${TEXT_MESSAGE}` };
-  if (value === null || typeof value !== "object") return {};
+export function uncleanFields(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (!isCleanText(key)) out[path || "_"] = `a field name ${TEXT_MESSAGE}`;
-    Object.assign(out, uncleanFields(inner, path ? `${path}.${key}` : key));
+  const stack: [unknown, string, number][] = [[value, "", 0]];
+  while (stack.length) {
+    const [item, path, depth] = stack.pop() as [unknown, string, number];
+    if (typeof item === "string") {
+      if (!isCleanText(item)) out[path || "_"] ??= `${path || "value"} ${TEXT_MESSAGE}`;
+      continue;
+    }
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= MAX_BODY_DEPTH)
+      return { _: `the body nests deeper than ${MAX_BODY_DEPTH} levels` };
+    for (const [key, inner] of Object.entries(item)) {
+      if (!isCleanText(key)) out[path || "_"] ??= `a field name ${TEXT_MESSAGE}`;
+      stack.push([inner, path ? `${path}.${key}` : key, depth + 1]);
+    }
   }
   return out;
 }

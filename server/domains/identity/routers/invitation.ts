@@ -35,7 +35,9 @@ export const invitationRouter = router({
     .mutation(async ({ ctx, input }) => {
       // Over the limit the inviter is told (an invitation never says whether the address
       // has an account), and nothing is created.
-      if (!(await mayMail("invitation", input.email, clientIp(ctx.headers))))
+      // Counted per org: one org's invitations never use up another's.
+      const kind = `invitation:${ctx.tenant.orgId}`;
+      if (!(await mayMail(kind, input.email, clientIp(ctx.headers))))
         throw new AppError(
           "TOO_MANY_REQUESTS",
           "Too many invitations to this address or from your connection; try again in 15 minutes",
