@@ -12,7 +12,13 @@ import { withScope } from "../../server/platform/db/with-tenant";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { getRedis } from "../../server/platform/redis";
 import { asOrg } from "../../testkit/factories/billing";
-import { callerFor, createOrgWithOwner, createUser, uid } from "../../testkit/factories/identity";
+import {
+  addMember,
+  callerFor,
+  createOrgWithOwner,
+  createUser,
+  uid,
+} from "../../testkit/factories/identity";
 
 afterAll(async () => {
   await closeQueues();
@@ -55,6 +61,24 @@ describe("free orgs per person", () => {
     );
     for (let i = 0; i < FREE_ORGS_PER_USER; i++) await newOrg(user);
     expect(await ownedBy(user.id)).toBe(FREE_ORGS_PER_USER + 1);
+  });
+
+  it("are counted by creator: handing ownership away frees no slot", async () => {
+    const creator = await createUser();
+    const orgs = [];
+    for (let i = 0; i < FREE_ORGS_PER_USER; i++) orgs.push(await newOrg(creator));
+    for (const org of orgs) {
+      const puppet = await addMember(org.slug, creator, "owner");
+      const members = await callerFor(puppet).member.list({ orgSlug: org.slug });
+      const mine = members.find((m) => m.userId === creator.id)!;
+      await callerFor(puppet).member.changeRole({
+        orgSlug: org.slug,
+        membershipId: mine.id,
+        role: "admin",
+      });
+    }
+    expect(await ownedBy(creator.id)).toBe(0);
+    await expect(newOrg(creator)).rejects.toMatchObject({ code: "PAYMENT_REQUIRED" });
   });
 
   it("are counted per person: another user is not affected", async () => {

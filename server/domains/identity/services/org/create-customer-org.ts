@@ -24,7 +24,7 @@ export async function createCustomerOrg(
   await assertWritable(tx, tenant.orgId);
   await assertQuota(tx, tenant.orgId, "customerOrgs", 1);
   const org = await tx.organization.create({
-    data: { ...input, kind: "standard", parentId: tenant.orgId },
+    data: { ...input, kind: "standard", parentId: tenant.orgId, createdById: actor.id },
   });
   const after = { name: org.name, slug: org.slug, parentId: tenant.orgId };
   await writeAudit(tx, actor, {

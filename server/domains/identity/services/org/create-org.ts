@@ -16,7 +16,7 @@ export interface CreateOrgInput {
 export async function createOrg(db: Db, actor: UserActor, input: CreateOrgInput) {
   return withScope(db, { userId: actor.id }, async (tx) => {
     await assertMayCreateOrg(tx, actor.id);
-    const org = await tx.organization.create({ data: input });
+    const org = await tx.organization.create({ data: { ...input, createdById: actor.id } });
     await setTxOrg(tx, org.id);
     await tx.membership.create({ data: { orgId: org.id, userId: actor.id, role: "owner" } });
     await writeAudit(tx, actor, {
