@@ -7,7 +7,7 @@
 // attacker a fresh sign-in budget on every request.
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { expect, test, uniqueEmail } from "./fixtures";
+import { DEMO_PASSWORD, expect, test, uniqueEmail } from "./fixtures";
 import { loadStack } from "./stack";
 
 const KiB = 1024;
@@ -150,4 +150,18 @@ test.describe("malformed requests", () => {
     });
     expect(rsc.status()).toBe(400);
   });
+});
+
+test("a URL segment that cannot be a slug or id is a 404 page, not a 500", async ({ request }) => {
+  const signIn = await request.post("/api/auth/sign-in/email", {
+    data: { email: "msp-admin@demo.patronus.dev", password: DEMO_PASSWORD },
+  });
+  expect(signIn.status()).toBe(200);
+  for (const path of [
+    `/o/${"a".repeat(5000)}/sites`,
+    "/o/%E2%80%AEx/sites",
+    `/o/acme/sites/${"x".repeat(65)}`,
+    `/o/acme/rollouts/${"x".repeat(200)}`,
+  ])
+    expect((await request.get(path, { maxRedirects: 0 })).status(), path.slice(0, 40)).toBe(404);
 });

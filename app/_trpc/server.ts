@@ -18,13 +18,14 @@ export const requireUser = cache(async () => {
 
 /**
  * Runs a server-side call; NOT_FOUND (including another tenant's object) renders the
- * 404 page and FORBIDDEN renders the forbidden page, exactly like the API answers.
+ * 404 page, like the API answers. So does BAD_REQUEST: a URL segment that cannot be a
+ * valid slug or id names no page.
  */
 export async function orNotFound<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    if (error instanceof TRPCError && ["NOT_FOUND", "BAD_REQUEST"].includes(error.code)) notFound();
     if (error instanceof TRPCError && error.code === "UNAUTHORIZED") redirect("/sign-in");
     throw error;
   }

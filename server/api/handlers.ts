@@ -2,8 +2,10 @@
 // app/ reaches the server only through server/api (test/architecture/import-rules.ts).
 // Every handler here is built by the platform's one route helper (defineRoute): bounded
 // body, request id, problem+json errors.
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { toNextJsHandler } from "better-auth/next-js";
 import { stripeWebhookHandler } from "../domains/billing/services/webhook/http";
@@ -12,9 +14,10 @@ import { auth } from "../domains/identity/auth/auth";
 import { getSessionUser } from "../domains/identity/auth/session";
 import { getDb } from "../platform/db/client";
 import { env } from "../platform/env";
+import { AppError } from "../platform/errors";
 import { clientIp } from "../platform/http/client-ip";
 import { defineRoute, HttpError } from "../platform/http/route";
-import { withinBudget } from "../platform/http/user-budget";
+import { inLane, withinBudget } from "../platform/http/user-budget";
 import { isPlatformOperator } from "../platform/tenancy/operators";
 import { createContext } from "./context";
 import { appRouter } from "./root";
@@ -33,8 +36,15 @@ const AUTH_MAX_BODY = 64 * 1024;
  * browser: scripts, tests) are not affected.
  */
 function assertSameOrigin(request: Request) {
+  if (request.method === "GET") return;
   const origin = request.headers.get("origin");
-  if (request.method !== "GET" && origin !== null && origin !== new URL(env.APP_URL).origin)
+  // A browser says where a request comes from even when it sends no Origin.
+  const site = request.headers.get("sec-fetch-site");
+  if (
+    (origin !== null && origin !== new URL(env.APP_URL).origin) ||
+    site === "cross-site" ||
+    site === "same-site"
+  )
     throw new HttpError(403, "FORBIDDEN", "Requests from another origin are refused");
 }
 
@@ -49,7 +59,19 @@ export const trpcHandler = defineRoute({
       req: request,
       router: appRouter,
       maxBatchSize: TRPC_MAX_BATCH,
-      createContext: () => createContext(request.headers),
+      // The session lookup (a database read) runs in its cookie's lane, before the
+      // user's budget can apply.
+      createContext: () => {
+        const cookie = request.headers.get("cookie");
+        if (!cookie) return createContext(request.headers);
+        const lane = `session:${createHash("sha256").update(cookie).digest("base64url")}`;
+        return inLane(lane, () => createContext(request.headers)).catch((error: unknown) => {
+          // tRPC answers 500 for anything else thrown here.
+          if (error instanceof AppError)
+            throw new TRPCError({ code: error.code, message: error.message });
+          throw error;
+        });
+      },
     });
   },
 });

@@ -106,3 +106,20 @@ describe("one user's flood", () => {
     expect((await batch(victim, 1)).status).toBe(200);
   });
 });
+
+describe("one session's flood of single calls", () => {
+  it("is refused past its lanes (session lookup, then budget), while others go on", async () => {
+    const flood = Array.from({ length: 200 }, () =>
+      trpcHandler(
+        new Request(`${env.APP_URL}/api/trpc/org.list`, { headers: { cookie: attacker.cookie } }),
+      ),
+    );
+    const victimStatuses: number[] = [];
+    for (let i = 0; i < 5; i++) victimStatuses.push((await batch(victim, 1)).status);
+    const statuses = (await Promise.all(flood)).map((r) => r.status);
+    expect(victimStatuses.every((s) => s === 200)).toBe(true);
+    // Beyond the running and waiting places, calls are refused outright, not queued.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 429 || s === 200)).toBe(true);
+  });
+});

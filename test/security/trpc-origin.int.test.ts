@@ -31,6 +31,20 @@ describe("tRPC and the request's origin", () => {
     expect(await res.json()).toMatchObject({ status: 403, code: "FORBIDDEN" });
   });
 
+  it.each(["cross-site", "same-site"])(
+    "refuses a browser's mutation marked Sec-Fetch-Site: %s even without an Origin",
+    async (site) => {
+      const res = await trpcHandler(
+        new Request(`${env.APP_URL}/api/trpc/org.create`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "sec-fetch-site": site },
+          body: JSON.stringify({ json: { name: "Evil", slug: "evil-org" } }),
+        }),
+      );
+      expect(res.status).toBe(403);
+    },
+  );
+
   it("lets the app's own origin and clients without an Origin reach the procedures", async () => {
     // No session: the procedure's own answer (401) shows the request got through.
     for (const origin of [new URL(env.APP_URL).origin, null])

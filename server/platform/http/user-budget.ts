@@ -25,17 +25,17 @@ const lanes = new Map<string, Lane>();
 
 const tooMany = (message: string) => new AppError("TOO_MANY_REQUESTS", message);
 
-async function acquire(key: string): Promise<void> {
+async function acquire(key: string, limits = USER_BUDGET): Promise<void> {
   let lane = lanes.get(key);
   if (!lane) {
     lane = { running: 0, waiting: [] };
     lanes.set(key, lane);
   }
-  if (lane.running < USER_BUDGET.concurrent) {
+  if (lane.running < limits.concurrent) {
     lane.running++;
     return;
   }
-  if (lane.waiting.length >= USER_BUDGET.queued)
+  if (lane.waiting.length >= limits.queued)
     throw tooMany("Too many requests at once; wait for your earlier requests to finish");
   // release() hands its slot over directly: running stays the same.
   await new Promise<void>((resolve) => lane.waiting.push(resolve));
@@ -72,5 +72,20 @@ export async function withinBudget<T>(caller: string, call: () => Promise<T>): P
     return await call();
   } finally {
     release(caller);
+  }
+}
+
+/**
+ * Runs `call` in a lane of its own key with the budget's concurrency but no rate: for work
+ * done before the caller is known, such as looking a session up, keyed by what the
+ * request carries (its session cookie), so one cookie cannot fill the database pool with
+ * lookups before any budget applies.
+ */
+export async function inLane<T>(key: string, call: () => Promise<T>): Promise<T> {
+  await acquire(key);
+  try {
+    return await call();
+  } finally {
+    release(key);
   }
 }
