@@ -14,6 +14,24 @@ export const MAIL_LIMITS = {
 };
 
 /**
+ * The mailbox an address delivers to, for counting: lower case, without a `+tag`, and for
+ * Gmail without dots (they all reach one inbox), so variants share one budget.
+ */
+export function mailboxOf(address: string): string {
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address.trim().toLowerCase();
+  let local = address.slice(0, at).trim().toLowerCase();
+  let domain = address
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
+  local = local.split("+")[0] as string;
+  if (domain === "googlemail.com") domain = "gmail.com";
+  if (domain === "gmail.com") local = local.replaceAll(".", "");
+  return `${local}@${domain}`;
+}
+
+/**
  * Whether a mail of `kind` (reset, verification, invitation) may go to `to` at the request
  * of client `ip`: a few per address and per client in a window, so the portal cannot be
  * used to flood a mailbox. Counts the attempt either way.
@@ -21,7 +39,7 @@ export const MAIL_LIMITS = {
 export async function mayMail(kind: string, to: string, ip: string): Promise<boolean> {
   const redis = getRedis();
   const { perAddressAndClient, perAddress, perClient, windowSeconds } = MAIL_LIMITS;
-  const address = to.toLowerCase();
+  const address = mailboxOf(to);
   const key = (...parts: string[]) => redisKey("mail", kind, ...parts);
   const checks = [hitRateLimit(redis, key("to", address), perAddress, windowSeconds)];
   // An unknown address would put every such client in one bucket: one sender could then
