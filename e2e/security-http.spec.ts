@@ -159,7 +159,6 @@ test("a URL segment that cannot be a slug or id is a 404 page, not a 500", async
   expect(signIn.status()).toBe(200);
   for (const path of [
     `/o/${"a".repeat(5000)}/sites`,
-    "/o/%E2%80%AEx/sites",
     `/o/acme/sites/${"x".repeat(65)}`,
     `/o/acme/rollouts/${"x".repeat(200)}`,
   ])

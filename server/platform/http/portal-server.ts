@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import next from "next";
 import { isCleanText } from "../../../protocol/text";
 import { log } from "../log/logger";
@@ -106,15 +107,42 @@ function prepareRequest(
   closeIfAnsweredEarly(req, res);
 }
 
+/** After an early answer, how long and how much of the rest of the body is read away. */
+export const LINGER = { ms: 2_000, bytes: 4 * 1024 * 1024 };
+
 /**
  * An answer written before the body has fully arrived (a 413 from the route helper's
  * limit, a refusal before reading) ends the connection: Node would otherwise keep reading
  * and discarding the rest of the body to reuse the connection, however large it is.
+ * Closing at once would reset the connection while the client is still sending, and the
+ * client would lose the answer; so, like a web server's lingering close, the socket says
+ * it is done (FIN), reads away what still comes for a moment, then closes.
  */
 function closeIfAnsweredEarly(req: IncomingMessage, res: ServerResponse) {
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-    if (!req.complete) this.shouldKeepAlive = false;
+    if (!req.complete) {
+      this.shouldKeepAlive = false;
+      // The response's socket: the request's is gone once a route cancelled its body.
+      if (this.socket) lingerOnClose(this.socket);
+    }
     return writeHead.apply(this, args);
   } as typeof writeHead;
+}
+
+/** Replaces the socket's close-after-answer (Node calls destroySoon) with a lingering one. */
+function lingerOnClose(socket: Socket) {
+  socket.destroySoon = () => {
+    let drained = 0;
+    const close = () => socket.destroy();
+    const timer = setTimeout(close, LINGER.ms);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+    socket.on("data", (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > LINGER.bytes) close();
+    });
+    socket.end();
+    socket.resume();
+  };
 }

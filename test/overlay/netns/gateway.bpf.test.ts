@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import setupTestDatabase from "../../../testkit/global-setup";
 import type { OverlayScenario } from "../../../testkit/netns/scenario";
 import { rootSkipReason } from "../../../testkit/skip";
-import { sleep } from "../../../testkit/wait";
+import { sleep, waitFor } from "../../../testkit/wait";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 const INTERNET = "198.51.100.80";
@@ -106,7 +106,13 @@ if (skipReason) {
           "mark",
           mark,
         ]);
-      const exec = await route(a.hostAddress);
+      // The selection is reported as the agent applies it; the unit's route follows.
+      const exec = await waitFor(
+        "the executives' unit to route into a tunnel",
+        () => route(a.hostAddress),
+        (r) => / dev pw[0-9a-f]{8} /.test(r),
+        60_000,
+      ).catch(() => route(a.hostAddress));
       const toGateway = (
         await sc.api.overlay.sitePaths({ orgSlug: sc.slug, siteId: sc.site("a").id })
       ).paths
