@@ -82,7 +82,7 @@ export const failedResource = (status: number) =>
  * The link in the newest mail of `kind` to `to`, read from the stack's outbox table (the
  * portal shows the outbox to nobody in production; polls until the mail is there).
  */
-export async function mailLink(_page: Page, to: string, kind: string) {
+export async function mailLink(to: string, kind: string) {
   const stack = loadStack();
   if (!stack) throw new Error("no e2e stack (global setup did not run)");
   const db = new pg.Client({ connectionString: databaseUrl(stack.adminUrl, stack.database) });
@@ -105,7 +105,7 @@ export async function mailLink(_page: Page, to: string, kind: string) {
 
 /** Opens the link in the newest mail of `kind` to `to`, as the user would. */
 export async function followMailLink(page: Page, to: string, kind: string) {
-  await page.goto(await mailLink(page, to, kind));
+  await page.goto(await mailLink(to, kind));
 }
 
 export async function fillSignUp(

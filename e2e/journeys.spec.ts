@@ -47,7 +47,7 @@ test("sign up, create an org, invite a member, change their role", async ({
   await expect(page.getByText(`Invitation sent to ${memberEmail}.`)).toBeVisible();
   await expect(page.getByText(`${memberEmail} · Viewer`)).toBeVisible();
 
-  const inviteUrl = new URL(await mailLink(page, memberEmail, "invitation"));
+  const inviteUrl = new URL(await mailLink(memberEmail, "invitation"));
   expect(inviteUrl.pathname).toMatch(/^\/invite\/[\w-]+$/);
 
   // The member uses their own browser: sign up from the invitation, verify, accept.

@@ -22,15 +22,19 @@ const { POST } = authHandlers();
 const PASSWORD = "correct horse battery";
 const MAX = env.SIGNIN_MAX_ATTEMPTS;
 
-function signIn(email: string, password: string, ip: string) {
+/** A JSON POST to an auth route the portal mounts, from client `ip`. */
+function authPost(path: string, body: unknown, ip: string) {
   return POST(
-    new Request(`${env.APP_URL}/api/auth/sign-in/email`, {
+    new Request(`${env.APP_URL}/api/auth${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: env.APP_URL, [CLIENT_IP_HEADER]: ip },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify(body),
     }),
   );
 }
+
+const signIn = (email: string, password: string, ip: string) =>
+  authPost("/sign-in/email", { email, password }, ip);
 
 let subnet = Math.floor(Math.random() * 200);
 /** A fresh range of private addresses per test, so tests never share a client bucket. */
@@ -41,16 +45,10 @@ function addresses() {
 
 async function owner() {
   const email = `owner-${uid()}@example.test`;
-  const res = await POST(
-    new Request(`${env.APP_URL}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        origin: env.APP_URL,
-        [CLIENT_IP_HEADER]: `192.0.2.${Math.floor(Math.random() * 250) + 1}`,
-      },
-      body: JSON.stringify({ name: "Owner", email, password: PASSWORD }),
-    }),
+  const res = await authPost(
+    "/sign-up/email",
+    { name: "Owner", email, password: PASSWORD },
+    `192.0.2.${Math.floor(Math.random() * 250) + 1}`,
   );
   expect(res.status).toBe(200);
   await getDb().user.update({ where: { email }, data: { emailVerified: true } });
@@ -110,20 +108,10 @@ describe("routes that hash a password", () => {
     const at = addresses();
     const statuses: number[] = [];
     for (let i = 0; i <= COSTLY_LIMIT.perClient; i++) {
-      const res = await POST(
-        new Request(`${env.APP_URL}/api/auth/sign-up/email`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            origin: env.APP_URL,
-            [CLIENT_IP_HEADER]: at(0),
-          },
-          body: JSON.stringify({
-            name: "N",
-            email: `cost-${uid()}@example.test`,
-            password: PASSWORD,
-          }),
-        }),
+      const res = await authPost(
+        "/sign-up/email",
+        { name: "N", email: `cost-${uid()}@example.test`, password: PASSWORD },
+        at(0),
       );
       statuses.push(res.status);
     }
@@ -133,13 +121,7 @@ describe("routes that hash a password", () => {
   });
 
   it("offer no password oracle (verify-password is off)", async () => {
-    const res = await POST(
-      new Request(`${env.APP_URL}/api/auth/verify-password`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin: env.APP_URL },
-        body: JSON.stringify({ password: "guess" }),
-      }),
-    );
+    const res = await authPost("/verify-password", { password: "guess" }, addresses()(0));
     expect(res.status).toBe(404);
   });
 });

@@ -99,7 +99,7 @@ export const auth = betterAuth({
     // A reset after a compromise must also end the attacker's sessions.
     revokeSessionsOnPasswordReset: true,
     sendResetPassword: async ({ user, url }, request) => {
-      if (await mayMail("reset", user.email, request ? clientIp(request.headers) : "unknown"))
+      if (await mayMail("reset", user.email, clientIp(request?.headers)))
         await queueMail(getDb(), resetPasswordMail(user.email, url));
     },
   },
@@ -109,7 +109,7 @@ export const auth = betterAuth({
     autoSignInAfterVerification: true,
     expiresIn: 24 * 60 * 60,
     sendVerificationEmail: async ({ user, url }, request) => {
-      if (await mayMail("verify", user.email, request ? clientIp(request.headers) : "unknown"))
+      if (await mayMail("verify", user.email, clientIp(request?.headers)))
         await queueMail(getDb(), verifyEmailMail(user.email, url));
     },
   },
