@@ -29,6 +29,7 @@ struct btf_shared_enums {
 	enum ct_state ct_state;
 	enum ct_dir ct_dir;
 	enum ct_flags ct_flags;
+	enum family family;
 	enum ct_timeout_sec ct_timeout_sec;
 	enum nat_kind nat_kind;
 	enum svc_flags svc_flags;

@@ -31,7 +31,7 @@ static __always_inline void set_dscp(void *data, void *data_end, const struct pk
 	if (l3 > MAX_L3_OFF)
 		return;
 	if (p->ipv4) {
-		struct iphdr *ip = data + l3;
+		struct iphdr *ip = data + bound_off(l3, 0x1f);
 
 		if ((void *)(ip + 1) > data_end)
 			return;
@@ -39,7 +39,7 @@ static __always_inline void set_dscp(void *data, void *data_end, const struct pk
 		ip->tos = (dscp << 2) | (ip->tos & 3);
 		csum_replace2(&ip->check, old, *(__u16 *)ip);
 	} else {
-		__u8 *b = data + l3;
+		__u8 *b = data + bound_off(l3, 0x1f);
 
 		if ((void *)(b + 2) > data_end)
 			return;

@@ -13,3 +13,13 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #define NSEC_PER_SEC 1000000000ULL
+
+/* An offset masked so the verifier can bound a packet pointer built from it.
+ * Plain `x & mask` is dropped by clang when it proves the mask redundant, and the
+ * verifier may not follow that proof (e.g. across a 32-bit truncation). */
+#define bound_off(x, mask)                                   \
+	({                                                   \
+		__u64 __v = (x);                             \
+		asm volatile("%0 &= " #mask : "+r"(__v));    \
+		__v;                                         \
+	})

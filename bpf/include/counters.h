@@ -26,7 +26,17 @@ enum reason {
 	R_CLASSIFIED = 18,
 	R_TCP_NO_STATE = 19, /* mid-stream TCP without state, allowed by policy */
 	R_ND_PASS = 20, /* IPv6 neighbour/router discovery: never subject to policy */
-	R_MAX = 32,
+	R_UNCLASSIFIABLE_DROP = 21, /* too many extension headers / VLAN tags, RH0 */
+	R_BAD_ADDR_DROP = 22, /* IPv6 packet with an IPv4-mapped address */
+	R_TCP_INVALID_DROP = 23, /* impossible flag combination (SYN+FIN, NULL, XMAS...) */
+	R_TCP_RST_INVALID_DROP = 24, /* RST outside the window (RFC 5961 blind reset) */
+	R_ICMP_RELATED = 25, /* ICMP error about a tracked flow: passed, translated */
+	R_FRAG_FOLLOW = 26, /* non-first fragment following its first fragment */
+	R_FRAG_NO_FIRST_DROP = 27, /* non-first fragment whose first was not passed */
+	R_SNAT_NO_STATE_DROP = 28, /* would leave with an inside address and cannot be NATed */
+	R_CT_RESTART = 29, /* expired state or a SYN on a closing tuple: judged as new */
+	R_NO_STATE_PASS = 30, /* allowed by policy, creates no state (echo reply, ICMP error) */
+	R_MAX = 64,
 };
 
 static __always_inline void count(__u32 slot, __u32 reason, __u32 len)

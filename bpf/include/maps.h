@@ -11,10 +11,10 @@ struct {
 	__type(value, struct if_config);
 } if_config SEC(".maps");
 
-/* [slot * REASON_MAX + reason], per CPU so hot paths never contend. */
+/* [slot * R_MAX + reason], per CPU so hot paths never contend. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MAX_IFACES * 32);
+	__uint(max_entries, MAX_IFACES * 64);
 	__type(key, __u32);
 	__type(value, struct counter);
 } counters SEC(".maps");
@@ -134,3 +134,27 @@ struct {
 	__type(key, struct lpm_key);
 	__type(value, struct snat_value);
 } snat_rules SEC(".maps");
+
+/* First fragment's verdict and translation, for the fragments that follow it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct frag_key);
+	__type(value, struct frag_value);
+} frags SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_clock);
+} clock SEC(".maps");
+
+/* When a full SNAT port scan last failed (per CPU): for a second afterwards new
+ * flows probe only a few ports, so an exhausted range cannot burn the CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} snat_scan_failed SEC(".maps");

@@ -8,6 +8,7 @@
  * its table in edge-agent/src/dataplane/constants.ts, member by member. */
 #pragma once
 #include <linux/types.h>
+#include <linux/bpf.h>
 
 /* Sizes and index strides the agent computes with. */
 enum dp_limits {
@@ -28,19 +29,27 @@ struct flow_key {
 	__be16 sport;
 	__be16 dport;
 	__u8 proto;
-	__u8 pad[3];
+	__u8 family; /* enum family: an IPv6 packet never matches IPv4 state */
+	__u8 pad[2];
 };
+enum family { FAMILY_V4 = 4, FAMILY_V6 = 6 };
 
 enum ct_state { CT_NEW = 0, CT_SYN_SENT = 1, CT_ESTABLISHED = 2, CT_CLOSING = 3 };
 enum ct_dir { CT_DIR_ORIG = 0, CT_DIR_REPLY = 1 };
 enum nat_kind { NAT_NONE = 0, NAT_SRC = 1, NAT_DST = 2 };
-enum ct_flags { CT_F_LB = 1 << 0, CT_F_LOG = 1 << 1, CT_F_SEEN_REPLY = 1 << 2 };
+enum ct_flags {
+	CT_F_LB = 1 << 0,
+	CT_F_LOG = 1 << 1,
+	CT_F_SEQ = 1 << 2, /* TCP: seq_next holds this direction's sequence */
+};
 
+/* One half of a connection. `expires` is refreshed by traffic in either direction
+ * (see conntrack.h); past it the data path treats the half as absent. */
 struct ct_entry {
-	__u64 expires; /* CLOCK_MONOTONIC ns; the agent's reaper deletes pairs past it */
+	__u64 expires; /* CLOCK_MONOTONIC ns */
 	__u64 packets;
 	__u64 bytes;
-	__be32 nat_addr; /* IPv4 only: the address to write for this direction */
+	__u32 nat_addr[4]; /* the address to write for this direction (16-byte form) */
 	__be16 nat_port;
 	__u8 nat; /* enum nat_kind */
 	__u8 state; /* enum ct_state */
@@ -50,8 +59,10 @@ struct ct_entry {
 	__u32 mark;
 	__u16 rule_id;
 	__u8 dscp;
-	__u8 pad;
+	__u8 wscale; /* TCP: window scale this direction's sender announced */
 	__u32 backend_id;
+	__u32 seq_next; /* TCP: end of the highest sequence this direction sent */
+	__u32 max_win; /* TCP: largest (scaled) window this direction's sender offered */
 };
 
 /* Per-interface knobs; key = ifindex, key 0 = fallback for unconfigured interfaces. */
@@ -151,9 +162,34 @@ enum steer_flags { STEER_F_VALID = 1 << 0 };
 enum steer_dscp { STEER_DSCP_KEEP = 0xff };
 
 struct snat_value {
-	__be32 addr; /* masquerade address */
+	__u32 addr[4]; /* masquerade address, same family as the rule's prefix */
 	__u16 port_lo; /* host order */
 	__u16 port_hi;
+};
+
+/* Non-first fragments carry no ports: they follow what their first fragment got.
+ * Keyed by the datagram as it arrives (before any translation). */
+struct frag_key {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u32 id; /* IPv4 identification or IPv6 fragment id */
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct frag_value {
+	__u64 expires; /* CLOCK_MONOTONIC ns */
+	__u32 nat_addr[4]; /* address to write (the first fragment's translation) */
+	__u8 nat; /* enum nat_kind */
+	__u8 pad[7];
+};
+
+/* The data path's clock: a BPF timer writes CLOCK_MONOTONIC_COARSE here a few
+ * times a second, so the per-packet expiry check costs a load, not a helper call. */
+struct dp_clock {
+	__u64 now;
+	struct bpf_timer timer;
 };
 
 struct log_event {

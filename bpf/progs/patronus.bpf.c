@@ -1,24 +1,31 @@
 /* Entry programs. Each is a short pipeline; the logic lives in ../include/.
- *   xdp_ingress (WAN rx): parse -> conntrack hit: NAT + pass
- *                         miss: rate limit / SYN guard -> LB/DNAT -> policy -> create
+ *   xdp_ingress (WAN rx): parse -> (fail closed) -> later fragment: follow the first
+ *                         -> ICMP error of a tracked flow: translate + pass
+ *                         -> conntrack hit: NAT + pass
+ *                         -> miss: rate limit / SYN guard -> LB/DNAT -> policy -> create
  *   tc_wan_ingress: the same pipeline as TC, for links where XDP is a poor fit
  *   tc_ingress  (LAN rx): classify -> steering mark + DSCP (before routing)
- *   tc_egress   (WAN tx): conntrack (SNAT, reverse DNAT) -> SNAT new flows */
+ *   tc_egress   (WAN tx): conntrack (SNAT, reverse DNAT) -> SNAT new flows; nothing
+ *                         that should be source-NATed leaves untranslated */
 #include <linux/pkt_cls.h>
 #include "counters.h"
 #include "parsing.h"
 #include "ratelimit.h"
 #include "conntrack.h"
+#include "frag.h"
+#include "icmp_err.h"
 #include "policy.h"
 #include "maglev.h"
 #include "nat.h"
+#include "snat.h"
 #include "classify.h"
 #include "btf_anchor.h"
 
 /* Never read: puts the enums shared with the agent into BTF (see btf_anchor.h). */
 static const struct btf_shared_enums *const btf_shared_enums __attribute__((used));
 
-static const struct if_config default_cfg = { .default_action = ACT_ALLOW,
+/* Not const: stages take cfg as a pointer to writable memory (a .rodata value is refused). */
+static struct if_config default_cfg = { .default_action = ACT_ALLOW,
 					      .malformed_action = XDP_DROP };
 
 static __always_inline const struct if_config *if_cfg(__u32 ifindex)
@@ -36,19 +43,123 @@ static __always_inline const struct if_config *if_cfg(__u32 ifindex)
  * `tc` is a compile-time constant, so each copy keeps only its own branches. */
 #define V_PASS (tc ? TC_ACT_OK : XDP_PASS)
 #define V_DROP (tc ? TC_ACT_SHOT : XDP_DROP)
+#define DATA(ctx) (tc ? (void *)(long)((struct __sk_buff *)(ctx))->data \
+		      : (void *)(long)((struct xdp_md *)(ctx))->data)
+#define DATA_END(ctx) (tc ? (void *)(long)((struct __sk_buff *)(ctx))->data_end \
+			  : (void *)(long)((struct xdp_md *)(ctx))->data_end)
 
-static __always_inline int rewrite(void *ctx, const int tc, struct pkt *p, int src, __be32 addr,
-				   __be16 port)
+/* Applies `e`'s translation (src: the source side, else the destination). Global
+ * functions, like the stages below: inlined, the rewrite's temporaries pushed the
+ * pipeline past the 512-byte stack. */
+__attribute__((noinline)) int rewrite_xdp(struct xdp_md *ctx, const struct pkt *p,
+					  const struct ct_entry *e, __u32 src)
 {
-	if (tc)
-		return nat_rewrite_tc(ctx, p, src, addr, port);
-	struct xdp_md *x = ctx;
-
-	return nat_rewrite_xdp((void *)(long)x->data, (void *)(long)x->data_end, p, src, addr, port);
+	if (!p || !e)
+		return -1;
+	return nat_rewrite_xdp((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, src,
+			       e->nat_addr, e->nat_port);
 }
 
-static __always_inline int new_flow(void *ctx, const int tc, struct pkt *p,
-				    const struct if_config *cfg)
+__attribute__((noinline)) int rewrite_tc(struct __sk_buff *ctx, const struct pkt *p,
+					 const struct ct_entry *e, __u32 src)
+{
+	if (!p || !e)
+		return -1;
+	return nat_rewrite_tc(ctx, p, src, e->nat_addr, e->nat_port);
+}
+
+#define rewrite(ctx, tc, p, e, src) \
+	(tc ? rewrite_tc((void *)(ctx), p, e, src) : rewrite_xdp((void *)(ctx), p, e, src))
+
+/* Verdicts every pipeline shares for what parsing refused. */
+static __always_inline int parse_refused(int r, const struct pkt *p, const struct if_config *cfg,
+					 int *drop)
+{
+	*drop = 1;
+	if (r == PARSE_MALFORMED) {
+		*drop = cfg->malformed_action != XDP_PASS;
+		count(cfg->slot, *drop ? R_MALFORMED_DROP : R_MALFORMED_PASS, p->len);
+	} else if (r == PARSE_UNCLASSIFIABLE) {
+		count(cfg->slot, R_UNCLASSIFIABLE_DROP, p->len);
+	} else if (r == PARSE_BAD_ADDR) {
+		count(cfg->slot, R_BAD_ADDR_DROP, p->len);
+	} else { /* PARSE_NOT_IP */
+		*drop = 0;
+		count(cfg->slot, R_PASS_NON_IP, p->len);
+	}
+	return 0;
+}
+
+/* A later fragment: the verdict and address rewrite of its first fragment. */
+static __always_inline int frag_follow_impl(void *ctx, const int tc, struct pkt *p,
+					    const struct if_config *cfg)
+{
+	struct frag_value *v = frag_lookup(p);
+	__u32 old[4];
+	int src;
+
+	if (!v) {
+		count(cfg->slot, R_FRAG_NO_FIRST_DROP, p->len);
+		return 0;
+	}
+	src = v->nat == NAT_SRC;
+	if (v->nat && (tc ? nat_rewrite_addr_tc(ctx, p, src, v->nat_addr)
+			  : nat_write_addr(DATA(ctx), DATA_END(ctx), p->l3_off, p->ipv4, src,
+					   v->nat_addr, old))) {
+		count(cfg->slot, R_MALFORMED_DROP, p->len);
+		return 0;
+	}
+	count(cfg->slot, R_FRAG_FOLLOW, p->len);
+	return 1;
+}
+
+/* An ICMP error quoting a tracked flow: translated and passed (1), malformed (-1),
+ * or not related (0: left to the caller). */
+static __always_inline int icmp_error_impl(void *ctx, const int tc, struct pkt *p,
+					   const struct if_config *cfg)
+{
+	struct icmp_inner in;
+	struct ct_entry *e;
+
+	if (!icmp_is_error(p->key.proto, p->icmp_type) || p->frag)
+		return 0;
+	if (tc) { /* the quote sits beyond what tc_parse made linear */
+		struct __sk_buff *skb = ctx;
+
+		bpf_skb_pull_data(skb, skb->len < 512 ? skb->len : 512);
+	}
+	if (icmp_inner_parse(DATA(ctx), DATA_END(ctx), p, &in))
+		return 0;
+	e = icmp_related(&in, dp_now());
+	if (!e)
+		return 0;
+	if (icmp_err_rewrite(DATA(ctx), DATA_END(ctx), p, &in, e)) {
+		count(cfg->slot, R_MALFORMED_DROP, p->len);
+		return -1;
+	}
+	count(cfg->slot, R_ICMP_RELATED, p->len);
+	return 1;
+}
+
+/* ICMPv6 router/neighbour discovery and redirects, recognised by type, code 0 and
+ * hop limit 255 (RFC 4861: anything else did not come from this link). */
+static __always_inline int is_nd(const struct pkt *p)
+{
+	return p->key.proto == IPPROTO_ICMPV6 && p->icmp_type >= 133 && p->icmp_type <= 137 &&
+	       p->icmp_code == 0 && p->ttl == 255 && !p->frag;
+}
+
+static __always_inline __u8 new_state(const struct pkt *p)
+{
+	if (p->key.proto != IPPROTO_TCP)
+		return CT_NEW;
+	if (p->tcp_flags & TCPF_SYN)
+		return CT_SYN_SENT;
+	return p->tcp_flags & TCPF_FIN ? CT_CLOSING : CT_ESTABLISHED;
+}
+
+static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
+					 const struct if_config *cfg)
 {
 	__u64 now = 0; /* read lazily: a clock read costs as much as a map lookup */
 	struct ct_entry e = { .rule_id = 0xffff };
@@ -60,23 +171,19 @@ static __always_inline int new_flow(void *ctx, const int tc, struct pkt *p,
 	/* Per-source limit on everything without state: floods (spoofed or not) never
 	 * match conntrack, while an established bulk transfer is not throttled. */
 	if (cfg->rl_cost_ns && (now = bpf_ktime_get_coarse_ns()) &&
-	    !gcra_allow(&rl_src, p->key.saddr, now, cfg->rl_cost_ns, cfg->rl_burst_ns)) {
+	    !gcra_allow(0, (void *)p->key.saddr, now, cfg->rl_cost_ns, cfg->rl_burst_ns)) {
 		count(slot, R_RATE_LIMIT_DROP, p->len);
 		return V_DROP;
 	}
-	if (p->key.proto == IPPROTO_ICMPV6) {
-		__u8 type = bpf_ntohs(p->key.sport) >> 8;
-
-		/* RS, RA, NS, NA: a default-deny interface must still resolve neighbours. */
-		if (type >= 133 && type <= 136) {
-			count(slot, R_ND_PASS, p->len);
-			return V_PASS;
-		}
+	/* A default-deny interface must still resolve neighbours. */
+	if (is_nd(p)) {
+		count(slot, R_ND_PASS, p->len);
+		return V_PASS;
 	}
 	if (cfg->syn_cost_ns && p->key.proto == IPPROTO_TCP &&
 	    (p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
 	    (now = now ?: bpf_ktime_get_coarse_ns()) &&
-	    !gcra_allow(&syn_dst, p->key.daddr, now, cfg->syn_cost_ns, cfg->syn_burst_ns)) {
+	    !gcra_allow(1, (void *)p->key.daddr, now, cfg->syn_cost_ns, cfg->syn_burst_ns)) {
 		count(slot, R_SYN_FLOOD_DROP, p->len);
 		return V_DROP;
 	}
@@ -89,10 +196,10 @@ static __always_inline int new_flow(void *ctx, const int tc, struct pkt *p,
 			return V_DROP;
 		}
 		e.nat = NAT_DST;
-		e.nat_addr = be->addr;
+		addr_v4(e.nat_addr, be->addr);
 		e.nat_port = be->port;
 		e.flags = svc->flags & SVC_F_MAGLEV ? CT_F_LB : 0;
-		flow_translate(&t, NAT_DST, be->addr, be->port);
+		flow_translate(&t, NAT_DST, e.nat_addr, be->port);
 	}
 	if (cfg->flags & IFC_F_POLICY) {
 		__u16 app = 0;
@@ -110,31 +217,73 @@ static __always_inline int new_flow(void *ctx, const int tc, struct pkt *p,
 		count(slot, v.matched ? R_POLICY_DENY : R_DEFAULT_DENY, p->len);
 		return V_DROP;
 	}
-	if (e.nat && rewrite(ctx, tc, p, 0, e.nat_addr, e.nat_port) < 0) {
+	if (e.nat && rewrite(ctx, tc, p, &e, 0) < 0) {
 		count(slot, R_MALFORMED_DROP, p->len);
 		return V_DROP;
 	}
+	now = dp_now();
+	frag_remember(p, &e, now);
 	if (!ct_is_new_flow(p)) {
-		/* Mid-stream TCP without state (agent restart, LRU eviction): let policy
-		 * decide per packet, but only a SYN may create state. */
-		count(slot, R_TCP_NO_STATE, p->len);
+		/* Mid-stream TCP without state (agent restart, eviction), echo replies,
+		 * unrelated ICMP errors: policy decides per packet, no state is made. */
+		count(slot, p->key.proto == IPPROTO_TCP ? R_TCP_NO_STATE : R_NO_STATE_PASS, p->len);
 		return V_PASS;
 	}
 	e.rule_id = v.matched ? v.rule_id : 0xffff;
 	e.flags |= v.action == ACT_ALLOW_LOG ? CT_F_LOG : 0;
-	ct_create(p, &e, now ?: bpf_ktime_get_coarse_ns());
+	if (p->key.proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN))
+		e.wscale = tcp_wscale(DATA(ctx), DATA_END(ctx), p);
+	ct_create(p, &e, new_state(p), now);
 	reason = svc ? (e.flags & CT_F_LB ? R_LB_NEW : R_DNAT_NEW)
 		     : v.matched ? R_POLICY_ALLOW : R_DEFAULT_ALLOW;
 	count(slot, reason, p->len);
 	return V_PASS;
 }
 
-/* TC sees possibly non-linear skbs: make the headers we parse linear first. */
-static __always_inline int tc_parse(struct __sk_buff *skb, struct pkt *p)
-{
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
-	int r = parse_packet(data, data_end, skb->len, p);
 
+/* The stages below run as global functions: the verifier checks each once, on its
+ * own small stack frame, instead of once per path through everything before it
+ * (inlined, the pipeline exceeds both its instruction budget and the 512-byte
+ * stack). Each exists for XDP and for TC; `p` and `cfg` come back as plain data. */
+#define STAGE(name, ret)                                                                  \
+	__attribute__((noinline)) int name##_xdp(struct xdp_md *ctx, struct pkt *p,          \
+						 const struct if_config *cfg)                  \
+	{                                                                                  \
+		const int tc = 0;                                                          \
+		return p && cfg ? name##_impl(ctx, tc, p, cfg) : (ret);                    \
+	}                                                                                  \
+	__attribute__((noinline)) int name##_tc(struct __sk_buff *ctx, struct pkt *p,        \
+						const struct if_config *cfg)                   \
+	{                                                                                  \
+		const int tc = 1;                                                          \
+		return p && cfg ? name##_impl(ctx, tc, p, cfg) : (ret);                    \
+	}
+STAGE(frag_follow, 0)
+STAGE(icmp_error, -1)
+STAGE(new_flow, XDP_DROP)
+#define frag_follow(ctx, tc, p, cfg) \
+	(tc ? frag_follow_tc((void *)(ctx), p, cfg) : frag_follow_xdp((void *)(ctx), p, cfg))
+#define icmp_error(ctx, tc, p, cfg) \
+	(tc ? icmp_error_tc((void *)(ctx), p, cfg) : icmp_error_xdp((void *)(ctx), p, cfg))
+#define new_flow(ctx, tc, p, cfg) \
+	(tc ? new_flow_tc((void *)(ctx), p, cfg) : new_flow_xdp((void *)(ctx), p, cfg))
+
+/* Parsing is verified once, as a global function: inlined into every pipeline its
+ * paths (VLANs x families x extension chains x L4) would multiply with everything
+ * after it and exceed the verifier's budget. Callers get `p` back as plain data and
+ * bound every offset they use (MAX_L3_OFF, MAX_L4_OFF). */
+
+/* TC sees possibly non-linear skbs: make the headers we parse linear first. */
+__attribute__((noinline)) int tc_parse(struct __sk_buff *skb, struct pkt *p)
+{
+	void *data, *data_end;
+	int r;
+
+	if (!p)
+		return PARSE_MALFORMED;
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	r = parse_packet(data, data_end, skb->len, p);
 	if (r == PARSE_MALFORMED && skb->len > data_end - data) {
 		bpf_skb_pull_data(skb, skb->len < 256 ? skb->len : 256);
 		data = (void *)(long)skb->data;
@@ -144,40 +293,72 @@ static __always_inline int tc_parse(struct __sk_buff *skb, struct pkt *p)
 	return r;
 }
 
+/* XDP: the fast path parses the linear part; a multi-buffer (jumbo) frame looks
+ * truncated there and is parsed again knowing its whole length. */
+__attribute__((noinline)) int xdp_parse(struct xdp_md *xdp, struct pkt *p)
+{
+	void *data, *data_end;
+	int r;
+
+	if (!p)
+		return PARSE_MALFORMED;
+	data = (void *)(long)xdp->data;
+	data_end = (void *)(long)xdp->data_end;
+	r = parse_packet(data, data_end, data_end - data, p);
+	if (r == PARSE_MALFORMED) {
+		__u32 len = bpf_xdp_get_buff_len(xdp);
+
+		if (len > data_end - data)
+			r = parse_packet(data, data_end, len, p);
+	}
+	return r;
+}
+
 static __always_inline int wan_ingress(void *ctx, const int tc)
 {
 	struct __sk_buff *skb = ctx;
 	struct xdp_md *xdp = ctx;
 	const struct if_config *cfg = if_cfg(tc ? skb->ifindex : xdp->ingress_ifindex);
-	struct pkt p;
 	struct ct_entry *e;
-	int r = tc ? tc_parse(skb, &p)
-		   : parse_packet((void *)(long)xdp->data, (void *)(long)xdp->data_end,
-				  xdp->data_end - xdp->data, &p);
+	struct pkt p;
+	__u32 restart = 0;
+	__u64 now = 0;
+	int r = tc ? tc_parse(skb, &p) : xdp_parse(xdp, &p), drop;
 
-	if (r == PARSE_MALFORMED) {
-		int pass = cfg->malformed_action == XDP_PASS;
-
-		count(cfg->slot, pass ? R_MALFORMED_PASS : R_MALFORMED_DROP, p.len);
-		return pass ? V_PASS : V_DROP;
+	if (r != PARSE_OK) {
+		parse_refused(r, &p, cfg, &drop);
+		return drop ? V_DROP : V_PASS;
 	}
-	if (r == PARSE_NOT_IP) {
-		count(cfg->slot, R_PASS_NON_IP, p.len);
-		return V_PASS;
+	if (p.key.proto == IPPROTO_TCP && p.l4_off && !tcp_flags_valid(p.tcp_flags)) {
+		count(cfg->slot, R_TCP_INVALID_DROP, p.len);
+		return V_DROP;
 	}
-	e = bpf_map_lookup_elem(&conntrack, &p.key);
-	if (!e)
+	if (p.frag == FRAG_LATER)
+		return frag_follow(ctx, tc, &p, cfg) ? V_PASS : V_DROP;
+	r = icmp_error(ctx, tc, &p, cfg);
+	if (r)
+		return r > 0 ? V_PASS : V_DROP;
+	r = ct_lookup(&p, &e, &now, &restart);
+	if (r == CT_HIT_BAD_RST) {
+		count(cfg->slot, R_TCP_RST_INVALID_DROP, p.len);
+		return V_DROP;
+	}
+	if (!e) {
+		if (restart)
+			count(cfg->slot, R_CT_RESTART, p.len);
 		return new_flow(ctx, tc, &p, cfg);
-	if (e->nat && rewrite(ctx, tc, &p, e->nat == NAT_SRC, e->nat_addr, e->nat_port) < 0) {
+	}
+	if (e->nat && rewrite(ctx, tc, &p, e, e->nat == NAT_SRC) < 0) {
 		count(cfg->slot, R_MALFORMED_DROP, p.len);
 		return V_DROP;
 	}
-	ct_touch(&p, e);
+	ct_touch(DATA(ctx), DATA_END(ctx), &p, e, now);
+	frag_remember(&p, e, now);
 	count(cfg->slot, e->dir == CT_DIR_ORIG ? R_CT_ORIG : R_CT_REPLY, p.len);
 	return V_PASS;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int xdp_ingress(struct xdp_md *ctx)
 {
 	return wan_ingress(ctx, 0);
@@ -215,67 +396,98 @@ int tc_ingress(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-static __always_inline int tc_snat_new(struct __sk_buff *skb, struct pkt *p, struct ct_entry *e)
+/* Egress without state. Whatever an SNAT rule covers leaves translated or not at
+ * all: new flows and mid-stream TCP (state lost to a restart or eviction) get a
+ * port and fresh state; what cannot be translated is dropped. */
+__attribute__((noinline)) int egress_new(struct __sk_buff *skb, struct pkt *p,
+					  const struct if_config *cfg, __u32 restart)
 {
-	struct lpm_key k = { .prefixlen = 128 };
 	struct snat_value *s;
-	struct flow_key rkey;
-	__u32 range, h;
+	struct ct_entry e = { .rule_id = 0xffff };
+	__u64 now = dp_now();
+	int r;
 
-	if (!p->ipv4 || !p->l4_off || nat_l4_csum_off(p) < 0 ||
-	    (p->key.proto == IPPROTO_ICMP && p->icmp_type != ICMP_ECHO))
-		return 0;
-	__builtin_memcpy(k.addr, p->key.saddr, 16);
-	s = bpf_map_lookup_elem(&snat_rules, &k);
-	if (!s || s->port_hi < s->port_lo)
-		return 0;
-	range = (__u32)s->port_hi - s->port_lo + 1;
-	h = flow_hash(&p->key);
-	/* The reply key must be unused: probe a few ports from the flow's hash. */
-	flow_reverse(&p->key, &rkey);
-	__builtin_memcpy(rkey.daddr, p->key.saddr, 12);
-	rkey.daddr[3] = s->addr;
-	for (int i = 0; i < 8; i++) {
-		rkey.dport = bpf_htons(s->port_lo + (h + i * 7919) % range);
-		if (!bpf_map_lookup_elem(&conntrack, &rkey)) {
-			e->nat = NAT_SRC;
-			e->nat_addr = s->addr;
-			e->nat_port = rkey.dport;
-			return 1;
+	if (!p || !cfg)
+		return TC_ACT_SHOT;
+	s = cfg->flags & IFC_F_SNAT ? snat_rule(p) : NULL;
+	if (restart)
+		count(cfg->slot, R_CT_RESTART, p->len);
+	if (!ct_is_new_flow(p)) {
+		if (!s) {
+			count(cfg->slot, R_NO_STATE_PASS, p->len);
+			return TC_ACT_OK;
+		}
+		if (p->key.proto != IPPROTO_TCP || (p->tcp_flags & TCPF_RST)) {
+			count(cfg->slot, R_SNAT_NO_STATE_DROP, p->len);
+			return TC_ACT_SHOT;
 		}
 	}
-	return -1;
+	if (s) {
+		r = snat_alloc(p, s, &e, now);
+		if (r < 0) {
+			count(cfg->slot, r == SNAT_EXHAUSTED ? R_SNAT_EXHAUSTED_DROP : R_SNAT_NO_STATE_DROP,
+			      p->len);
+			return TC_ACT_SHOT;
+		}
+		if (rewrite_tc(skb, p, &e, 1) < 0) {
+			count(cfg->slot, R_MALFORMED_DROP, p->len);
+			return TC_ACT_SHOT;
+		}
+	}
+	if (p->key.proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN))
+		e.wscale = tcp_wscale((void *)(long)skb->data, (void *)(long)skb->data_end, p);
+	ct_create(p, &e, new_state(p), now);
+	frag_remember(p, &e, now);
+	count(cfg->slot, s ? R_SNAT_NEW : R_EGRESS_NEW, p->len);
+	return TC_ACT_OK;
 }
 
 SEC("tc")
 int tc_egress(struct __sk_buff *skb)
 {
+	const int tc = 1;
 	const struct if_config *cfg = if_cfg(skb->ifindex);
-	struct ct_entry *e, ne = { .rule_id = 0xffff };
+	int snat = cfg->flags & IFC_F_SNAT, r, drop;
+	struct ct_entry *e;
 	struct pkt p;
-	int r;
+	__u32 restart = 0;
+	__u64 now = 0;
 
-	if (tc_parse(skb, &p) != PARSE_OK)
-		return TC_ACT_OK;
-	e = bpf_map_lookup_elem(&conntrack, &p.key);
-	if (e) {
-		if (e->nat)
-			nat_rewrite_tc(skb, &p, e->nat == NAT_SRC, e->nat_addr, e->nat_port);
-		ct_touch(&p, e);
-		count(cfg->slot, e->dir == CT_DIR_ORIG ? R_CT_ORIG : R_CT_REPLY, p.len);
-		return TC_ACT_OK;
-	}
-	if (!ct_is_new_flow(&p))
-		return TC_ACT_OK;
-	r = cfg->flags & IFC_F_SNAT ? tc_snat_new(skb, &p, &ne) : 0;
-	if (r < 0) {
-		count(cfg->slot, R_SNAT_EXHAUSTED_DROP, p.len);
+	r = tc_parse(skb, &p);
+	if (r != PARSE_OK) {
+		/* With SNAT on, what cannot be parsed cannot be translated either. */
+		if (r == PARSE_NOT_IP || !snat)
+			return TC_ACT_OK;
+		parse_refused(r == PARSE_MALFORMED ? PARSE_UNCLASSIFIABLE : r, &p, cfg, &drop);
 		return TC_ACT_SHOT;
 	}
-	if (r > 0 && nat_rewrite_tc(skb, &p, 1, ne.nat_addr, ne.nat_port) < 0)
+	if (p.key.proto == IPPROTO_TCP && p.l4_off && !tcp_flags_valid(p.tcp_flags)) {
+		count(cfg->slot, R_TCP_INVALID_DROP, p.len);
 		return TC_ACT_SHOT;
-	ct_create(&p, &ne, bpf_ktime_get_coarse_ns());
-	count(cfg->slot, r > 0 ? R_SNAT_NEW : R_EGRESS_NEW, p.len);
+	}
+	if (p.frag == FRAG_LATER)
+		return frag_follow(skb, tc, &p, cfg) ? TC_ACT_OK : TC_ACT_SHOT;
+	r = icmp_error(skb, tc, &p, cfg);
+	if (r)
+		return r > 0 ? TC_ACT_OK : TC_ACT_SHOT;
+	if (icmp_is_error(p.key.proto, p.icmp_type) && snat && snat_rule(&p)) {
+		count(cfg->slot, R_SNAT_NO_STATE_DROP, p.len); /* unrelated: would leak */
+		return TC_ACT_SHOT;
+	}
+	r = ct_lookup(&p, &e, &now, &restart);
+	if (r == CT_HIT_BAD_RST) {
+		count(cfg->slot, R_TCP_RST_INVALID_DROP, p.len);
+		return TC_ACT_SHOT;
+	}
+	if (!e)
+		return egress_new(skb, &p, cfg, restart);
+	if (e->nat && rewrite_tc(skb, &p, e, e->nat == NAT_SRC) < 0) {
+		count(cfg->slot, R_MALFORMED_DROP, p.len);
+		return TC_ACT_SHOT;
+	}
+	ct_touch((void *)(long)skb->data, (void *)(long)skb->data_end, &p, e, now);
+	frag_remember(&p, e, now);
+	count(cfg->slot, e->dir == CT_DIR_ORIG ? R_CT_ORIG : R_CT_REPLY, p.len);
 	return TC_ACT_OK;
 }
 

@@ -16,7 +16,8 @@ afterAll(() => env?.close());
 const C = { src: "10.0.0.1", dst: "10.0.0.2", sport: 33000, dport: 80 };
 const S = { src: C.dst, dst: C.src, sport: C.dport, dport: C.sport };
 const fromClient = (flags: number) => ipv4({ ...C, proto: "tcp", flags });
-const fromServer = (flags: number) => ipv4({ ...S, proto: "tcp", flags });
+const fromServer = (flags: number, more: { seq?: number; ack?: number } = {}) =>
+  ipv4({ ...S, proto: "tcp", flags, ...more });
 const SEC = 1_000_000_000n;
 
 async function states(dp: Dataplane) {
@@ -48,7 +49,8 @@ describe("conntrack", () => {
   it("RST closes the flow", async () => {
     const dp = await env.fresh();
     await dp.testRun("xdp_ingress", fromClient(TCP.syn));
-    await dp.testRun("tc_egress", fromServer(TCP.rst));
+    // The answer to a SYN must acknowledge it (client ISN 1 -> ack 2).
+    await dp.testRun("tc_egress", fromServer(TCP.rst | TCP.ack, { ack: 2 }));
     expect(await states(dp)).toEqual([CtState.closing, CtState.closing]);
   });
 

@@ -111,12 +111,12 @@ describe("parsing", () => {
     expect((await dp.reasonCounters(0)).default_allow).toBe(1n);
   });
 
-  it("non-first IPv4 fragment passes on addresses alone", async () => {
+  it("a non-first IPv4 fragment whose first was not seen is dropped, creating nothing", async () => {
     const dp = await env.fresh();
     const pkt = ipv4({ ...v4, proto: "udp", fragOffset: 100 });
-    expect((await dp.testRun("xdp_ingress", pkt)).retval).toBe(Xdp.pass);
-    const [f] = await dp.dump("conntrack");
-    expect(f?.key).toMatchObject({ sport: 0, dport: 0, proto: 17 });
+    expect((await dp.testRun("xdp_ingress", pkt)).retval).toBe(Xdp.drop);
+    expect(await dp.dump("conntrack")).toEqual([]);
+    expect((await dp.reasonCounters(0)).frag_no_first_drop).toBe(1n);
   });
 
   it("a runt frame is refused by the kernel with a clean error, and the helper lives on", async () => {

@@ -49,6 +49,8 @@ const RESET_MAPS = [
   "app_prefixes",
   "steering",
   "snat_rules",
+  "frags",
+  "snat_scan_failed",
 ];
 
 export interface Env {

@@ -43,22 +43,32 @@ export interface L4 {
   dport?: number;
   flags?: number;
   seq?: number;
+  ack?: number;
+  window?: number;
+  /** TCP options, a multiple of 4 bytes (e.g. tcpWscale(7)). */
+  tcpOptions?: Buffer;
   payload?: Buffer;
   icmpType?: number;
+  icmpCode?: number;
   icmpId?: number;
+  /** Bytes 4-7 of an ICMP error (unused, or the next-hop MTU). */
+  icmpRest?: number;
   udpZeroCsum?: boolean;
 }
 
 function l4Header(l4: L4, v6: boolean): [proto: number, hdr: Buffer, csumOff: number] {
   const payload = l4.payload ?? Buffer.alloc(0);
   if (l4.proto === "tcp") {
-    const h = Buffer.alloc(20);
+    const opts = l4.tcpOptions ?? Buffer.alloc(0);
+    const h = Buffer.alloc(20 + opts.length);
     h.writeUInt16BE(l4.sport ?? 40000, 0);
     h.writeUInt16BE(l4.dport ?? 80, 2);
-    h.writeUInt32BE(l4.seq ?? 1, 4);
-    h[12] = 5 << 4;
+    h.writeUInt32BE((l4.seq ?? 1) >>> 0, 4);
+    h.writeUInt32BE((l4.ack ?? 0) >>> 0, 8);
+    h[12] = ((20 + opts.length) / 4) << 4;
     h[13] = l4.flags ?? TCP.syn;
-    h.writeUInt16BE(65535, 14);
+    h.writeUInt16BE(l4.window ?? 65535, 14);
+    opts.copy(h, 20);
     return [6, Buffer.concat([h, payload]), 16];
   }
   if (l4.proto === "udp") {
@@ -70,8 +80,10 @@ function l4Header(l4: L4, v6: boolean): [proto: number, hdr: Buffer, csumOff: nu
   }
   const h = Buffer.alloc(8);
   h[0] = l4.icmpType ?? (v6 ? 128 : 8);
+  h[1] = l4.icmpCode ?? 0;
   h.writeUInt16BE(l4.icmpId ?? 0x1234, 4);
   h.writeUInt16BE(1, 6);
+  if (l4.icmpRest !== undefined) h.writeUInt32BE(l4.icmpRest >>> 0, 4);
   return [v6 ? 58 : 1, Buffer.concat([h, payload]), 2];
 }
 
@@ -81,7 +93,9 @@ export interface Ipv4Opts extends L4 {
   ttl?: number;
   tos?: number;
   options?: Buffer; // multiple of 4 bytes
+  /** The whole flags + fragment offset field (0x2000 = more fragments). */
   fragOffset?: number;
+  id?: number;
   vlans?: number[];
 }
 
@@ -92,6 +106,7 @@ export function ipv4(o: Ipv4Opts): Buffer {
   ip[0] = 0x40 | ((20 + opts.length) / 4);
   ip[1] = o.tos ?? 0;
   ip.writeUInt16BE(20 + opts.length + l4.length, 2);
+  ip.writeUInt16BE(o.id ?? 0, 4);
   ip.writeUInt16BE(o.fragOffset ?? 0, 6);
   ip[8] = o.ttl ?? 64;
   ip[9] = proto;
@@ -117,6 +132,7 @@ export interface Ipv6Opts extends L4 {
   dst: string;
   ext?: { type: number; body: Buffer }[]; // body excludes next/len; padded to 8n - 2
   vlans?: number[];
+  hopLimit?: number;
 }
 
 export function ipv6(o: Ipv6Opts): Buffer {
@@ -139,7 +155,7 @@ export function ipv6(o: Ipv6Opts): Buffer {
   const payload = Buffer.concat([...chain, l4]);
   ip.writeUInt16BE(payload.length, 4);
   ip[6] = ext[0]?.type ?? proto;
-  ip[7] = 64;
+  ip[7] = o.hopLimit ?? 64;
   addrBytes(o.src).copy(ip, 8);
   addrBytes(o.dst).copy(ip, 24);
   return eth(0x86dd, Buffer.concat([ip, payload]), o.vlans);
@@ -181,4 +197,49 @@ export function parseIpv4(frame: Buffer): Parsed {
     ipCsumOk: inetSum(ip.subarray(0, hl)) === 0,
     l4CsumOk: proto === 1 ? inetSum(l4) === 0 : udpNoCsum || inetSum(pseudo, l4) === 0,
   };
+}
+
+/** TCP options: NOP, window scale `shift` (4 bytes). */
+export const tcpWscale = (shift: number) => Buffer.from([1, 3, 3, shift]);
+
+/** The IP packet inside an Ethernet frame (no VLAN tags), first `n` bytes. */
+export function ipPart(frame: Buffer, n = frame.length): Buffer {
+  return frame.subarray(14, 14 + n);
+}
+
+/** ICMP "fragmentation needed" (IPv4) quoting the first `quoteLen` bytes of `sent`. */
+export function fragNeeded(o: {
+  src: string;
+  dst: string;
+  sent: Buffer;
+  mtu?: number;
+  quoteLen?: number;
+}) {
+  return ipv4({
+    src: o.src,
+    dst: o.dst,
+    proto: "icmp",
+    icmpType: 3,
+    icmpCode: 4,
+    icmpRest: o.mtu ?? 1400,
+    payload: ipPart(o.sent, o.quoteLen),
+  });
+}
+
+/** ICMPv6 "packet too big" quoting the first `quoteLen` bytes of `sent`. */
+export function packetTooBig(o: {
+  src: string;
+  dst: string;
+  sent: Buffer;
+  mtu?: number;
+  quoteLen?: number;
+}) {
+  return ipv6({
+    src: o.src,
+    dst: o.dst,
+    proto: "icmp",
+    icmpType: 2,
+    icmpRest: o.mtu ?? 1280,
+    payload: ipPart(o.sent, o.quoteLen),
+  });
 }

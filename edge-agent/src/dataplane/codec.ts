@@ -1,8 +1,11 @@
 // Typed codecs for the C structs in bpf/include/types.h. Offsets follow C's
 // natural alignment; btf.bpf.test.ts checks every layout against the object's BTF.
+import { isIPv4 } from "node:net";
 import { addrBytes, bytesToAddr, ipv4Bytes } from "./addr";
 
-type Kind = "u8" | "u16" | "u32" | "u64" | "be16" | "ipv4" | "addr" | `pad${number}`;
+// "family" is a u8 holding 4 or 6 (enum family); left out when encoding, it is
+// taken from the struct's first address.
+type Kind = "u8" | "u16" | "u32" | "u64" | "be16" | "ipv4" | "addr" | "family" | `pad${number}`;
 type Scalar<K> = K extends "u64" ? bigint : K extends "ipv4" | "addr" ? string : number;
 
 interface FieldSpec {
@@ -12,6 +15,7 @@ interface FieldSpec {
 
 const SIZES: Record<string, [size: number, align: number]> = {
   u8: [1, 1],
+  family: [1, 1],
   u16: [2, 2],
   u32: [4, 4],
   u64: [8, 8],
@@ -42,7 +46,7 @@ function sizeOf(kind: FieldSpec["kind"]): [number, number] {
 
 function put(buf: Buffer, off: number, kind: Kind, v: unknown): void {
   if (kind.startsWith("pad") || v === undefined) return;
-  if (kind === "u8") buf.writeUInt8(Number(v), off);
+  if (kind === "u8" || kind === "family") buf.writeUInt8(Number(v), off);
   else if (kind === "u16") buf.writeUInt16LE(Number(v), off);
   else if (kind === "u32") buf.writeUInt32LE(Number(v) >>> 0, off);
   else if (kind === "u64") buf.writeBigUInt64LE(BigInt(v as bigint), off);
@@ -52,7 +56,7 @@ function put(buf: Buffer, off: number, kind: Kind, v: unknown): void {
 }
 
 function get(buf: Buffer, off: number, kind: Kind): unknown {
-  if (kind === "u8") return buf.readUInt8(off);
+  if (kind === "u8" || kind === "family") return buf.readUInt8(off);
   if (kind === "u16") return buf.readUInt16LE(off);
   if (kind === "u32") return buf.readUInt32LE(off);
   if (kind === "u64") return buf.readBigUInt64LE(off);
@@ -93,7 +97,10 @@ export function defineStruct<const S extends readonly FieldSpec[]>(
     encode(value) {
       const buf = Buffer.alloc(size);
       const v = value as Record<string, unknown>;
+      const addr = fields.find((f) => f.kind === "addr");
       for (const f of fields) {
+        if (f.kind === "family" && v[f.name] === undefined && addr && v[addr.name] !== undefined)
+          buf.writeUInt8(isIPv4(String(v[addr.name])) ? 4 : 6, f.offset);
         if (typeof f.kind === "string") put(buf, f.offset, f.kind, v[f.name]);
         else if (v[f.name] !== undefined) f.kind.encode(v[f.name] as object).copy(buf, f.offset);
       }

@@ -90,12 +90,16 @@ export const CtState = ctState.values;
 const ctDir = cEnum({ orig: ["CT_DIR_ORIG", 0], reply: ["CT_DIR_REPLY", 1] });
 export const CtDir = ctDir.values;
 
-/** enum ct_flags: ct_entry.flags (seenReply is defined in C but not set yet). */
+/** enum ct_flags: ct_entry.flags (seq: seq_next holds this direction's sequence). */
 const ctFlags = cEnum({
   lb: ["CT_F_LB", 1 << 0],
   log: ["CT_F_LOG", 1 << 1],
-  seenReply: ["CT_F_SEEN_REPLY", 1 << 2],
+  seq: ["CT_F_SEQ", 1 << 2],
 });
+
+/** enum family: flow_key.family and frag_key.family. */
+const family = cEnum({ v4: ["FAMILY_V4", 4], v6: ["FAMILY_V6", 6] });
+export const Family = family.values;
 export const CtFlags = ctFlags.values;
 
 /** enum ct_timeout_sec (conntrack.h): idle timeouts per state, in seconds. */
@@ -162,7 +166,17 @@ const reason = cEnum({
   classified: ["R_CLASSIFIED", 18],
   tcp_no_state: ["R_TCP_NO_STATE", 19],
   nd_pass: ["R_ND_PASS", 20],
-  max: ["R_MAX", 32],
+  unclassifiable_drop: ["R_UNCLASSIFIABLE_DROP", 21],
+  bad_addr_drop: ["R_BAD_ADDR_DROP", 22],
+  tcp_invalid_drop: ["R_TCP_INVALID_DROP", 23],
+  tcp_rst_invalid_drop: ["R_TCP_RST_INVALID_DROP", 24],
+  icmp_related: ["R_ICMP_RELATED", 25],
+  frag_follow: ["R_FRAG_FOLLOW", 26],
+  frag_no_first_drop: ["R_FRAG_NO_FIRST_DROP", 27],
+  snat_no_state_drop: ["R_SNAT_NO_STATE_DROP", 28],
+  ct_restart: ["R_CT_RESTART", 29],
+  no_state_pass: ["R_NO_STATE_PASS", 30],
+  max: ["R_MAX", 64],
 });
 export type Reason = Exclude<keyof typeof reason.values, "max">;
 export const REASON_SLOTS = reason.values.max;
@@ -186,6 +200,7 @@ export const SHARED_ENUMS = {
   ct_state: ctState,
   ct_dir: ctDir,
   ct_flags: ctFlags,
+  family,
   ct_timeout_sec: ctTimeoutSec,
   xdp_action: xdpAction,
   pn_tc_act: tcAct,

@@ -7,14 +7,15 @@ export const flowKey = defineStruct("flow_key", [
   { name: "sport", kind: "be16" },
   { name: "dport", kind: "be16" },
   { name: "proto", kind: "u8" },
-  { name: "pad", kind: "pad3" },
+  { name: "family", kind: "family" },
+  { name: "pad", kind: "pad2" },
 ]);
 
 export const ctEntry = defineStruct("ct_entry", [
   { name: "expires", kind: "u64" },
   { name: "packets", kind: "u64" },
   { name: "bytes", kind: "u64" },
-  { name: "nat_addr", kind: "ipv4" },
+  { name: "nat_addr", kind: "addr" },
   { name: "nat_port", kind: "be16" },
   { name: "nat", kind: "u8" },
   { name: "state", kind: "u8" },
@@ -24,8 +25,10 @@ export const ctEntry = defineStruct("ct_entry", [
   { name: "mark", kind: "u32" },
   { name: "rule_id", kind: "u16" },
   { name: "dscp", kind: "u8" },
-  { name: "pad", kind: "pad1" },
+  { name: "wscale", kind: "u8" },
   { name: "backend_id", kind: "u32" },
+  { name: "seq_next", kind: "u32" },
+  { name: "max_win", kind: "u32" },
 ]);
 
 export const ifConfig = defineStruct("if_config", [
@@ -107,9 +110,31 @@ export const steerValue = defineStruct("steer_value", [
 ]);
 
 export const snatValue = defineStruct("snat_value", [
-  { name: "addr", kind: "ipv4" },
+  { name: "addr", kind: "addr" },
   { name: "port_lo", kind: "u16" },
   { name: "port_hi", kind: "u16" },
+]);
+
+export const fragKey = defineStruct("frag_key", [
+  { name: "saddr", kind: "addr" },
+  { name: "daddr", kind: "addr" },
+  { name: "id", kind: "u32" },
+  { name: "proto", kind: "u8" },
+  { name: "family", kind: "family" },
+  { name: "pad", kind: "pad2" },
+]);
+
+export const fragValue = defineStruct("frag_value", [
+  { name: "expires", kind: "u64" },
+  { name: "nat_addr", kind: "addr" },
+  { name: "nat", kind: "u8" },
+  { name: "pad", kind: "pad7" },
+]);
+
+/** The data path's clock; `timer` is the kernel's opaque struct bpf_timer. */
+export const dpClock = defineStruct("dp_clock", [
+  { name: "now", kind: "u64" },
+  { name: "timer", kind: "pad16" },
 ]);
 
 /** Ring buffer record of allow+log verdicts (not a map key/value, so not in BTF;
@@ -124,6 +149,7 @@ export const logEvent = defineStruct("log_event", [
 
 /** Map name -> [key codec, value codec]; u32 keys/values use the `u32` codec. */
 export const u32 = defineStruct("__u32", [{ name: "v", kind: "u32" }]);
+export const u64 = defineStruct("__u64", [{ name: "v", kind: "u64" }]);
 
 export const MAP_CODECS: Record<string, [StructCodec<object>, StructCodec<object>]> = {
   if_config: [u32, ifConfig],
@@ -143,6 +169,9 @@ export const MAP_CODECS: Record<string, [StructCodec<object>, StructCodec<object
   app_prefixes: [lpmKey, appValue],
   steering: [u32, steerValue],
   snat_rules: [lpmKey, snatValue],
+  frags: [fragKey, fragValue],
+  clock: [u32, dpClock],
+  snat_scan_failed: [u32, u64],
 };
 
 /** Every struct defined in types.h that a map uses, for the BTF layout test. */
@@ -162,4 +191,7 @@ export const STRUCTS: StructCodec<object>[] = [
   appValue,
   steerValue,
   snatValue,
+  fragKey,
+  fragValue,
+  dpClock,
 ];
