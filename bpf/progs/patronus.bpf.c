@@ -89,10 +89,10 @@ static __always_inline int new_flow(void *ctx, const int tc, struct pkt *p,
 			return V_DROP;
 		}
 		e.nat = NAT_DST;
-		e.nat_addr = be->addr;
+		e.nat_addr = be->addr[3]; /* IPv4 (::ffff:a.b.c.d): svc_lookup passes no IPv6 */
 		e.nat_port = be->port;
 		e.flags = svc->flags & SVC_F_MAGLEV ? CT_F_LB : 0;
-		flow_translate(&t, NAT_DST, be->addr, be->port);
+		flow_translate(&t, NAT_DST, be->addr[3], be->port);
 	}
 	if (cfg->flags & IFC_F_POLICY) {
 		__u16 app = 0;
