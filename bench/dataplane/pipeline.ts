@@ -52,7 +52,6 @@ export interface PathResult {
 async function configureRules(dp: Dataplane) {
   await applyPolicy(dp, RULES);
   await setService(dp, {
-    ring: 0,
     vip: "10.9.0.1",
     port: 80,
     proto: 6,

@@ -1,6 +1,9 @@
 /* L4 load balancing: service lookup, then the agent-computed Maglev ring picks a
  * backend from a hash of the 5-tuple. Affinity afterwards comes from conntrack,
- * so a ring change (drain, health) only moves new connections. */
+ * so a ring change (drain, health) only moves new connections. Each service's ring
+ * is a region of the shared `maglev` pool, named by its svc_value; the agent writes
+ * a changed ring into a free region before pointing the service at it, so a packet
+ * reads either the complete old ring or the complete new one. */
 #pragma once
 #include "maps.h"
 #include "parsing.h"
@@ -31,7 +34,13 @@ static __always_inline struct backend *lb_select(const struct pkt *p, const stru
 	__u32 id = svc->backend_id;
 
 	if (svc->flags & SVC_F_MAGLEV) {
-		__u32 idx = svc->ring * MAGLEV_M + flow_hash(&p->key) % MAGLEV_M;
+		__u32 off = svc->ring_off, size = svc->ring_size;
+
+		/* A ring that is empty or leaves the pool would read another service's
+		 * slots: drop (the caller counts it as no backend). */
+		if (!size || off >= MAGLEV_POOL || size > MAGLEV_POOL - off)
+			return NULL;
+		__u32 idx = off + flow_hash(&p->key) % size;
 		__u32 *b = bpf_map_lookup_elem(&maglev, &idx);
 
 		if (!b)
@@ -49,12 +58,12 @@ static __always_inline struct backend *lb_select(const struct pkt *p, const stru
 static __always_inline struct svc_value *svc_lookup(const struct pkt *p)
 {
 	struct svc_key k = {
-		.vip = p->key.daddr[3],
+		.vip = { p->key.daddr[0], p->key.daddr[1], p->key.daddr[2], p->key.daddr[3] },
 		.port = p->key.dport,
 		.proto = p->key.proto,
 	};
 
-	if (!p->ipv4 || !p->l4_off ||
+	if (!p->l4_off ||
 	    (p->key.proto != IPPROTO_TCP && p->key.proto != IPPROTO_UDP))
 		return NULL;
 	return bpf_map_lookup_elem(&services, &k);

@@ -69,16 +69,17 @@ struct {
 	__uint(max_entries, 1 << 18);
 } policy_log SEC(".maps");
 
+/* Load-balanced services and port forwards (each forward takes a backend id). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_SERVICES);
+	__uint(max_entries, MAX_SERVICES + MAX_BACKENDS);
 	__type(key, struct svc_key);
 	__type(value, struct svc_value);
 } services SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_SERVICES * MAGLEV_M);
+	__uint(max_entries, MAGLEV_POOL); /* slot -> backend id; rings are regions of it */
 	__type(key, __u32);
 	__type(value, __u32);
 } maglev SEC(".maps");

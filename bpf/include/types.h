@@ -15,9 +15,14 @@ enum dp_limits {
 	MAX_IFACES = 64, /* counter rows */
 	MAX_IFINDEX = 4096, /* interfaces with a higher ifindex use entry 0 */
 	MAX_RULES = 64, /* one bit per rule in the LPM bitmaps */
-	MAX_SERVICES = 64,
-	MAX_BACKENDS = 1024,
-	MAGLEV_M = 4099, /* prime; ring size per service, agent computes the table */
+	MAX_SERVICES = 64, /* load-balanced services (Maglev rings) */
+	MAX_BACKENDS = 1024, /* backend ids, 0 reserved: service backends + port forwards */
+	/* Maglev rings live in one slot pool of two regions. A region holds the largest
+	 * set of rings the limits above allow (64 services, 1023 backends, ring sizes
+	 * from maglev.ts): a change stages every ring in the region no service uses,
+	 * then switches the services over. maglev.test.ts recomputes this figure. */
+	MAGLEV_REGION = 207294,
+	MAGLEV_POOL = 2 * MAGLEV_REGION,
 	MAX_APPS = 1024,
 };
 
@@ -115,22 +120,24 @@ struct counter {
 };
 
 struct svc_key {
-	__be32 vip;
+	__u32 vip[4]; /* IPv4 as ::ffff:a.b.c.d */
 	__be16 port;
 	__u8 proto;
 	__u8 pad;
 };
 
+/* SVC_F_MAGLEV: the ring is maglev[ring_off .. ring_off + ring_size). A ring change
+ * writes a new ring elsewhere in the pool, then replaces this value in one update. */
 struct svc_value {
-	__u32 ring; /* index of this service's Maglev ring */
+	__u32 ring_off;
+	__u32 ring_size; /* prime */
 	__u32 flags; /* enum svc_flags */
 	__u32 backend_id; /* SVC_F_DNAT: the single target (port forwarding) */
-	__u32 pad;
 };
 enum svc_flags { SVC_F_MAGLEV = 1 << 0, SVC_F_DNAT = 1 << 1 };
 
 struct backend {
-	__be32 addr;
+	__u32 addr[4]; /* IPv4 as ::ffff:a.b.c.d */
 	__be16 port;
 	__u8 flags; /* enum backend_flags */
 	__u8 pad;

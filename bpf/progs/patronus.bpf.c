@@ -191,12 +191,13 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 	if (svc) {
 		struct backend *be = lb_select(p, svc, &e.backend_id);
 
-		if (!be) {
+		/* NAT cannot cross families (the agent refuses such services anyway). */
+		if (!be || addr_is_v4mapped(be->addr) != p->ipv4) {
 			count(slot, R_LB_NO_BACKEND_DROP, p->len);
 			return V_DROP;
 		}
 		e.nat = NAT_DST;
-		addr_v4(e.nat_addr, be->addr);
+		__builtin_memcpy(e.nat_addr, be->addr, 16);
 		e.nat_port = be->port;
 		e.flags = svc->flags & SVC_F_MAGLEV ? CT_F_LB : 0;
 		flow_translate(&t, NAT_DST, e.nat_addr, be->port);

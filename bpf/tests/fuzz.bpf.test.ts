@@ -75,7 +75,6 @@ beforeAll(async () => {
   });
   await applyPolicy(dp, [{ id: 1, src: "192.168.0.0/16", dst: "0.0.0.0/0", action: "deny" }]);
   await setService(dp, {
-    ring: 0,
     vip: "10.3.0.1",
     port: 80,
     proto: 6,

@@ -18,7 +18,6 @@ afterAll(() => env?.close());
 
 const VIP = "198.51.100.10";
 const svc = (healthy = [true, true, true, true]): ServiceConfig => ({
-  ring: 2,
   vip: VIP,
   port: 80,
   proto: 6,
@@ -126,5 +125,34 @@ describe("load balancer", () => {
     expect((await dp.reasonCounters(0)).lb_no_backend_drop).toBeGreaterThan(0n);
     await setService(dp, svc([false, false, false, false]));
     expect(await dp.dump("services")).toHaveLength(0);
+  });
+
+  it("keys services by 16-byte VIPs (IPv4 as ::ffff:a.b.c.d) and refuses mixed families", async () => {
+    const dp = await env.fresh();
+    await setService(dp, svc());
+    const v6: ServiceConfig = {
+      vip: "2001:db8::10",
+      port: 443,
+      proto: 6,
+      backends: [{ id: 20, addr: "2001:db8:1::1", port: 8443 }],
+    };
+    await setService(dp, v6);
+    const raw = await dp.loader.call<{ entries: [string, string][] }>("dump", {
+      name: dp.name,
+      map: "services",
+    });
+    expect(raw.entries.map(([k]) => k.slice(0, 32)).sort()).toEqual([
+      "00000000000000000000ffffc633640a", // 198.51.100.10
+      "20010db8000000000000000000000010",
+    ]);
+    expect(await dp.get("backends", { v: 20 })).toEqual([
+      { addr: "2001:db8:1::1", port: 8443, flags: 1 },
+    ]);
+    expect((await connect(dp, 20000)).dst).toMatch(/^10\.0\.1\.[1-4]$/); // IPv4 as before
+    const mixed = { ...v6, backends: [{ id: 21, addr: "10.0.1.9", port: 80 }] };
+    await expect(setService(dp, mixed)).rejects.toThrow(/different address families/);
+    const badId = { ...svc(), backends: [{ id: 0, addr: "10.0.1.9", port: 80 }] };
+    await expect(setService(dp, badId)).rejects.toThrow(/backend id 0 is not 1-1023/);
+    expect(await dp.get("backends", { v: 21 })).toEqual([{ addr: "::", port: 0, flags: 0 }]); // not written
   });
 });

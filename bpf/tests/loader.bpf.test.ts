@@ -67,7 +67,7 @@ describe("loader robustness", () => {
     };
     const valid = [
       '{"id":1,"cmd":"lookup","name":"main","map":"counters","key":"00000000"}',
-      '{"id":2,"cmd":"update","name":"main","map":"backends","key":"01000000","value":"0a00000100500100"}',
+      '{"id":2,"cmd":"update","name":"main","map":"backends","key":"01000000","value":"00000000000000000000ffff0a00000100500100"}',
       '{"id":3,"cmd":"dump","name":"main","map":"services"}',
       '{"id":4,"cmd":"test_run","name":"main","prog":"tc_egress","data":"000000000000000000000000080045"}',
       '{"id":5,"cmd":"update_batch","name":"main","map":"steering","entries":[["01000000","0100000001010000"]]}',
@@ -90,7 +90,7 @@ describe("loader robustness", () => {
 
   it("a restarted helper reuses the pinned maps, so state survives", async () => {
     const key = "07000000";
-    const value = "0a00000700500100";
+    const value = "00000000000000000000ffff0a00000700500100"; // struct backend: ::ffff:10.0.0.7, port 80, valid
     await env.loader.call("update", { name: "main", map: "backends", key, value });
     const second = LoaderClient.start(LOADER);
     try {

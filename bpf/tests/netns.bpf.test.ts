@@ -41,7 +41,6 @@ const RULES: PolicyRule[] = [
   },
 ];
 const lb = (healthy = [true, true]) => ({
-  ring: 1,
   vip: VIP,
   port: 80,
   proto: 6,

@@ -70,7 +70,7 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
     await net.exec(ns.c, "ip", ["route", "add", "192.168.77.0/24", "via", "10.77.0.1"]);
     await net.exec(ns.s, "ip", ["route", "add", "default", "via", "192.168.77.1"]);
     await net.exec(ns.r, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
-    await startServer(net, ns.s, [80]);
+    await startServer(net, ns.s, [80, 81]);
 
     broker = await Mosquitto.create();
     cp = await TestControlPlane.connect(broker.url);
@@ -124,6 +124,30 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
     expect(await tcp("10.77.0.1", 8080)).toMatch(/^192\.168\.77\.2:80 10\.77\.0\.2:\d+$/);
     await push(base());
     expect(await tcp("10.77.0.1", 8080)).not.toMatch(/^192\.168\.77\.2/);
+  });
+
+  it("load-balanced services come, change backends (rings restaged) and go", async () => {
+    const lb = (ports: number[]) =>
+      base({
+        services: [
+          {
+            id: 1,
+            vip: "10.77.0.1",
+            port: 9000,
+            proto: "tcp",
+            backends: ports.map((port) => ({ addr: "192.168.77.2", port })),
+          },
+        ],
+      });
+    await push(lb([80, 81]));
+    const both = await connectMany(net, ns.c, "10.77.0.1", 9000, 24, 800);
+    const ports = new Set(both.map((r) => r.split(" ")[0]));
+    expect(ports).toEqual(new Set(["192.168.77.2:80", "192.168.77.2:81"]));
+    await push(lb([81])); // a new ring in the other pool region, verified by the driver
+    for (const r of await connectMany(net, ns.c, "10.77.0.1", 9000, 8, 800))
+      expect(r).toMatch(/^192\.168\.77\.2:81 10\.77\.0\.2:\d+$/);
+    await push(base());
+    expect(await tcp("10.77.0.1", 9000)).not.toMatch(/^192\.168\.77\.2/);
   });
 
   it("a config that cannot be applied is rolled back and traffic keeps the last good rules", async () => {

@@ -45,6 +45,19 @@ const base: DeviceConfig = {
   ],
 };
 
+/** `n` services of `backends` backends each, on distinct VIPs. */
+const services = (n: number, backends: number): DeviceConfig["services"] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    vip: `203.0.${113 + (i >> 8)}.${i & 255}`,
+    port: 80,
+    proto: "tcp" as const,
+    backends: Array.from({ length: backends }, (_, j) => ({
+      addr: `10.${1 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}`,
+      port: 80,
+    })),
+  }));
+
 describe("DeviceConfig → data plane plan", () => {
   it("maps interfaces, policy, SNAT, port forwards and services", () => {
     expect(planDataplane(base)).toEqual({
@@ -84,7 +97,6 @@ describe("DeviceConfig → data plane plan", () => {
       ],
       services: [
         {
-          ring: 0,
           vip: "203.0.113.20",
           port: 80,
           proto: 6,
@@ -165,9 +177,30 @@ describe("DeviceConfig → data plane plan", () => {
       },
       /1088 backends .* exceed the data plane's 1023/,
     ],
+    [
+      "more services than the data plane holds",
+      { ...base, portForwards: [], services: services(65, 1) },
+      /at most 64 load-balanced services/,
+    ],
+    [
+      // Beyond the wire schema's 64, but the planner is the data plane's own guard.
+      "more backends than one Maglev ring holds",
+      { ...base, portForwards: [], services: services(1, 1311) },
+      /service 1: 1311 backends exceed one Maglev ring's 1310/,
+    ],
   ];
   it.each(refuse)("refuses %s", (_, config, message) => {
     expect(() => planDataplane(config)).toThrow(PlanError);
     expect(() => planDataplane(config)).toThrow(message);
+  });
+
+  it("accepts the most services and backends the data plane holds", () => {
+    const many = [
+      ...services(63, 1),
+      ...services(1, 958).map((s) => ({ ...s, id: 64, vip: "203.0.114.64" })),
+    ];
+    const plan = planDataplane({ ...base, services: many }); // + 2 port forwards = 1023 ids
+    expect(plan.services).toHaveLength(64);
+    expect(plan.services.at(-1)!.backends.at(-1)!.id).toBe(1023);
   });
 });

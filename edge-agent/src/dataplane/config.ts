@@ -1,19 +1,7 @@
 // Desired-state helpers: translate agent intent into map entries.
 import { parsePrefix } from "./addr";
-import {
-  Action,
-  type ActionName,
-  BackendFlags,
-  IfFlags,
-  MAGLEV_M,
-  SteerDscp,
-  SteerFlags,
-  SvcFlags,
-  Xdp,
-} from "./constants";
+import { Action, type ActionName, IfFlags, SteerDscp, SteerFlags, Xdp } from "./constants";
 import type { Dataplane } from "./dataplane";
-import { purgeBackendFlows } from "./flows";
-import { maglevTable } from "./maglev";
 
 export interface InterfaceConfig {
   ifindex: number; // 0 = fallback for interfaces without their own entry
@@ -58,59 +46,13 @@ export async function setInterface(dp: Dataplane, c: InterfaceConfig): Promise<v
 
 export { applyPolicy, ruleCounters } from "./policy-apply";
 
-export interface ServiceConfig {
-  ring: number; // < MAX_SERVICES
-  vip: string;
-  port: number;
-  proto: number;
-  backends: { id: number; addr: string; port: number; healthy?: boolean }[];
-}
-
-/** Load-balanced service: unhealthy backends leave the ring (existing flows keep
- * their backend through conntrack until they end). */
-export async function setService(dp: Dataplane, s: ServiceConfig): Promise<void> {
-  const live = s.backends.filter((b) => b.healthy !== false);
-  await dp.putMany(
-    "backends",
-    s.backends.map((b) => [{ v: b.id }, { addr: b.addr, port: b.port, flags: BackendFlags.valid }]),
-  );
-  const table = maglevTable(live.map((b) => `${b.addr}:${b.port}`));
-  if (table.length > 0)
-    await dp.putMany(
-      "maglev",
-      table.map((idx, slot) => [{ v: s.ring * MAGLEV_M + slot }, { v: live[idx]!.id }]),
-    );
-  const key = { vip: s.vip, port: s.port, proto: s.proto };
-  if (live.length === 0) await dp.del("services", key).catch(() => undefined);
-  else await dp.put("services", key, { ring: s.ring, flags: SvcFlags.maglev, backend_id: 0 });
-}
-
-/** Health says a backend is gone for good: out of the ring, marked invalid (so a
- * racing new flow drops instead of reaching it) and its connections purged. */
-export async function removeBackend(
-  dp: Dataplane,
-  s: ServiceConfig,
-  backendId: number,
-): Promise<number> {
-  const rest = { ...s, backends: s.backends.filter((b) => b.id !== backendId) };
-  await setService(dp, rest);
-  await dp.put("backends", { v: backendId }, { addr: "0.0.0.0", port: 0, flags: 0 });
-  return purgeBackendFlows(dp, backendId);
-}
-
-/** Port forwarding / DNAT: vip:port -> one inner address:port. */
-export async function setPortForward(
-  dp: Dataplane,
-  f: { vip: string; port: number; proto: number; backendId: number; to: string; toPort: number },
-): Promise<void> {
-  const be = { addr: f.to, port: f.toPort, flags: BackendFlags.valid };
-  await dp.put("backends", { v: f.backendId }, be);
-  await dp.put(
-    "services",
-    { vip: f.vip, port: f.port, proto: f.proto },
-    { ring: 0, flags: SvcFlags.dnat, backend_id: f.backendId },
-  );
-}
+export {
+  removeBackend,
+  type ServiceConfig,
+  setPortForward,
+  setService,
+  setServices,
+} from "./services";
 
 export async function setSnat(
   dp: Dataplane,

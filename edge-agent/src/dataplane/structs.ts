@@ -69,21 +69,21 @@ export const counter = defineStruct("counter", [
 ]);
 
 export const svcKey = defineStruct("svc_key", [
-  { name: "vip", kind: "ipv4" },
+  { name: "vip", kind: "addr" },
   { name: "port", kind: "be16" },
   { name: "proto", kind: "u8" },
   { name: "pad", kind: "pad1" },
 ]);
 
 export const svcValue = defineStruct("svc_value", [
-  { name: "ring", kind: "u32" },
+  { name: "ring_off", kind: "u32" },
+  { name: "ring_size", kind: "u32" },
   { name: "flags", kind: "u32" },
   { name: "backend_id", kind: "u32" },
-  { name: "pad", kind: "pad4" },
 ]);
 
 export const backend = defineStruct("backend", [
-  { name: "addr", kind: "ipv4" },
+  { name: "addr", kind: "addr" },
   { name: "port", kind: "be16" },
   { name: "flags", kind: "u8" },
   { name: "pad", kind: "pad1" },

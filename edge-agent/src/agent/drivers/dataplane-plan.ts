@@ -3,7 +3,8 @@
 // config order (port forwards first), so the same config always yields the same plan.
 import type { DeviceConfig } from "../../../../protocol";
 import type { AppClass, ServiceConfig } from "../../dataplane/config";
-import { MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
+import { MAGLEV_REGION, MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
+import { MAX_RING_BACKENDS, ringSize } from "../../dataplane/maglev";
 import type { PolicyRule } from "../../dataplane/policy";
 import { planApps } from "../overlay/apps";
 
@@ -101,10 +102,13 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
       toPort: f.toPort,
     };
   });
-  const services = config.services.map((s, ring) => {
+  const services = config.services.map((s) => {
     claim(svcKey(s.vip, s.port, s.proto), `service ${s.id}`);
+    if (s.backends.length > MAX_RING_BACKENDS)
+      throw new PlanError(
+        `service ${s.id}: ${s.backends.length} backends exceed one Maglev ring's ${MAX_RING_BACKENDS}`,
+      );
     return {
-      ring,
       vip: s.vip,
       port: s.port,
       proto: PROTO_NUMBER[s.proto],
@@ -115,6 +119,11 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
     throw new PlanError(
       `${nextBackend - 1} backends (port forwards + service backends) exceed the data plane's ${MAX_BACKENDS - 1}`,
     );
+  // Cannot fail within the limits above (MAGLEV_REGION is their worst case); kept so
+  // a change of limits or ring sizes fails here rather than in the kernel.
+  const slots = services.reduce((n, s) => n + ringSize(s.backends.length), 0);
+  if (slots > MAGLEV_REGION)
+    throw new PlanError(`Maglev rings need ${slots} slots, the data plane holds ${MAGLEV_REGION}`);
 
   let apps: AppClass[] = [];
   try {

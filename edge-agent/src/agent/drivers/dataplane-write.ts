@@ -8,7 +8,7 @@ import {
   setApps,
   setInterface,
   setPortForward,
-  setService,
+  setServices,
   setSnat,
   steerEntry,
 } from "../../dataplane/config";
@@ -16,17 +16,19 @@ import {
   Action,
   BackendFlags,
   IfFlags,
+  MAGLEV_POOL,
   MAX_RULES,
   SteerDscp,
   SteerFlags,
   SvcFlags,
 } from "../../dataplane/constants";
 import type { Dataplane } from "../../dataplane/dataplane";
+import { ringSize } from "../../dataplane/maglev";
 import { activeBank } from "../../dataplane/policy-apply";
 import type { DataplanePlan } from "./dataplane-plan";
 
 type SvcKey = { vip: string; port: number; proto: number };
-type SvcValue = { ring: number; flags: number; backend_id: number };
+type SvcValue = { ring_off: number; ring_size: number; flags: number; backend_id: number };
 type Backend = { addr: string; port: number; flags: number };
 type Lpm = { prefixlen: number; addr: string };
 type AppPort = { proto: number; port: number };
@@ -59,10 +61,13 @@ function planKeys(plan: DataplanePlan) {
   return { services, backends };
 }
 
-/** Everything in the plan, then removals. Policy changes are atomic (bank flip). */
+/** Everything in the plan, then removals. Policy changes are atomic (bank flip); so is
+ * each service's ring change (setServices stages all rings, then switches). Every ring
+ * is rewritten on every apply, and where rings go is read from the maps, so a
+ * restarted agent needs no memory of earlier runs. */
 export async function writePlan(dp: Dataplane, plan: DataplanePlan, ifindex: number) {
   for (const f of plan.forwards) await setPortForward(dp, f);
-  for (const s of plan.services) await setService(dp, s);
+  await setServices(dp, plan.services);
   if (plan.snat) await setSnat(dp, plan.snat);
   await writeApps(dp, plan.apps ?? []);
   await applyPolicy(dp, plan.rules);
@@ -150,10 +155,20 @@ export async function verifyPlan(
       `port forward ${svcId(f)} missing`,
     );
   }
+  const rings: { off: number; end: number; id: string }[] = [];
   for (const s of plan.services) {
     const v = (await dp.get("services", s))?.[0] as SvcValue | undefined;
-    check(!!v && v.flags === SvcFlags.maglev && v.ring === s.ring, `service ${svcId(s)} missing`);
+    check(!!v && v.flags === SvcFlags.maglev, `service ${svcId(s)} missing`);
+    check(v!.ring_size === ringSize(s.backends.length), `service ${svcId(s)}: ring size differs`);
+    check(v!.ring_off + v!.ring_size <= MAGLEV_POOL, `service ${svcId(s)}: ring outside the pool`);
+    rings.push({ off: v!.ring_off, end: v!.ring_off + v!.ring_size, id: svcId(s) });
   }
+  rings.sort((a, b) => a.off - b.off);
+  for (let i = 1; i < rings.length; i++)
+    check(
+      rings[i - 1]!.end <= rings[i]!.off,
+      `services ${rings[i - 1]!.id} and ${rings[i]!.id} share ring slots`,
+    );
   if (plan.snat) {
     const v = (await dp.get("snat_rules", parsePrefix(plan.snat.from)))?.[0] as
       | { addr: string }
