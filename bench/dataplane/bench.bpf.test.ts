@@ -14,8 +14,9 @@ import { applyPolicy, setService } from "../../edge-agent/src/dataplane/config";
 import { Nat } from "../../edge-agent/src/dataplane/constants";
 import type { PathRow } from "./path";
 import { runPathRow } from "./path-run";
-import { client, PIPELINE_ROWS, SITE_IFACE, WAN } from "./pipeline";
+import { PIPELINE_ROWS } from "./pipeline";
 import type { BenchContext, BenchRow } from "./report";
+import { client, SITE_IFACE, WAN } from "./site";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(ROOT, "node_modules/.bin/tsx");

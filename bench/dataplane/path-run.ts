@@ -218,3 +218,13 @@ export async function runPathRow(
     target: row.target && { text: row.target.text, met: ratio.median <= row.target.maxRatio },
   };
 }
+
+/** Runs the selected rows of a group one after the other. */
+export async function runRows(ctx: BenchContext, group: string, rows: PathRow[]) {
+  const out: BenchRow[] = [];
+  for (const r of rows.filter((x) => ctx.selected(group, x.name))) {
+    ctx.log(r.name);
+    out.push(await runPathRow(ctx, group, r));
+  }
+  return out;
+}

@@ -1,181 +1,55 @@
-// The pipeline's paths as declared rows. Every row runs on a freshly reset data plane
-// configured like a site: policy default-deny with an allow rule per service, rate
-// limit and SYN guard on (limits never reached unless the row is about them), SNAT,
-// a Maglev service and a port forward, all through edge-agent's config helpers.
+// The pipeline's paths as declared rows, each on the site of site.ts.
 import { TCP } from "../../bpf/tests/lib/packet";
-import {
-  applyPolicy,
-  type InterfaceConfig,
-  setApps,
-  setPortForward,
-  setService,
-  setSnat,
-} from "../../edge-agent/src/dataplane/config";
-import { CtDir, CtFlags, CtState, Nat } from "../../edge-agent/src/dataplane/constants";
-import type { Dataplane } from "../../edge-agent/src/dataplane/dataplane";
-import type { CtEntry } from "../../edge-agent/src/dataplane/flows";
-import type { PolicyRule } from "../../edge-agent/src/dataplane/policy";
+import { setApps } from "../../edge-agent/src/dataplane/config";
+import { CtDir, CtState, Nat, type Reason } from "../../edge-agent/src/dataplane/constants";
 import type { Flow, PathRow } from "./path";
-import { runPathRow } from "./path-run";
+import { runRows } from "./path-run";
 import type { RowGroup } from "./report";
+import {
+  client,
+  ESTABLISHED,
+  EXHAUSTED,
+  fromBackend,
+  fromServer,
+  fromV6Server,
+  INNER,
+  LB_ENTRY,
+  outbound,
+  type Packet,
+  RULE,
+  replyTo,
+  SERVER,
+  site,
+  synAck,
+  tcp,
+  toServer,
+  toV6Server,
+  toVip,
+  WAN,
+} from "./site";
 
-export const WAN = "198.51.100.1"; // the site's public address: VIP, port forward, SNAT
-const SERVER = "10.2.0.1"; // a LAN server branch offices reach over the WAN
-const BACKENDS = [1, 2, 3, 4].map((id) => ({ id, addr: `10.9.1.${id}`, port: 8080 }));
-const INNER = "192.168.10.20"; // port-forward target
-const RULE = { denySsh: 1, branch: 40, lb: 41, forward: 42, v6: 43 };
-
-/** Distinct client i: address from 100.64.0.0/10 and port, so new flows never repeat. */
-export const client = (i: number) => ({
-  src: `100.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`,
-  sport: 1024 + (i % 60000),
-});
-const branch = (i: number) => ({
-  src: `10.1.${(i >> 8) & 255}.${i & 255}`,
-  sport: 20000 + (i % 40000),
-});
-
-export const SITE_IFACE: Partial<InterfaceConfig> = {
-  slot: 0,
-  policy: true,
-  defaultAction: "deny",
-  snat: true,
-  rateLimit: { pps: 1e9, burst: 1e6 },
-  synGuard: { pps: 1e9, burst: 1e6 },
-};
-/** Practically never refills: after one primed packet every packet is over the limit. */
-const EXHAUSTED = { pps: 0.001, burst: 1 };
-
-const SITE_RULES: PolicyRule[] = [
-  {
-    id: RULE.denySsh,
-    src: "10.66.0.0/16",
-    dst: "0.0.0.0/0",
-    proto: 6,
-    ports: [22, 22],
-    action: "deny",
-  },
-  // Other sites' rules: in the tries, never candidates for these packets.
-  ...Array.from(
-    { length: 36 },
-    (_, i): PolicyRule => ({
-      id: 2 + i,
-      src: `172.${16 + (i % 16)}.${i}.0/24`,
-      dst: "10.0.0.0/8",
-      proto: 6,
-      ports: [1000 + i, 1000 + i],
-      action: "allow",
-    }),
-  ),
-  {
-    id: RULE.branch,
-    src: "10.0.0.0/8",
-    dst: "10.0.0.0/8",
-    proto: 6,
-    ports: [80, 443],
-    action: "allow",
-  },
-  // Policy sees the post-DNAT tuple: the backends and the forwarded inner host.
-  {
-    id: RULE.lb,
-    src: "0.0.0.0/0",
-    dst: "10.9.1.0/24",
-    proto: 6,
-    ports: [8080, 8080],
-    action: "allow",
-  },
-  {
-    id: RULE.forward,
-    src: "0.0.0.0/0",
-    dst: `${INNER}/32`,
-    proto: 6,
-    ports: [443, 443],
-    action: "allow",
-  },
-  {
-    id: RULE.v6,
-    src: "fd00:1::/64",
-    dst: "fd00:2::/64",
-    proto: 6,
-    ports: [443, 443],
-    action: "allow",
-  },
+/** SYN out (SNAT), the answer in (ESTABLISHED). */
+const SNAT_PRIME: PathRow["prime"] = [
+  { prog: "tc_egress", packet: (i) => outbound(i, TCP.syn) },
+  { prog: "xdp_ingress", packet: (i, first) => replyTo(i, first?.nat_port, synAck) },
 ];
 
-export async function siteSetup(dp: Dataplane): Promise<void> {
-  await applyPolicy(dp, SITE_RULES);
-  await setService(dp, { ring: 0, vip: WAN, port: 80, proto: 6, backends: BACKENDS });
-  await setPortForward(dp, {
-    vip: WAN,
-    port: 8443,
-    proto: 6,
-    backendId: 9,
-    to: INNER,
-    toPort: 443,
-  });
-  await setSnat(dp, { from: "10.0.0.0/8", to: WAN, ports: [1024, 65535] });
-}
-
-/** A row on the site's config; the row's own `setup` runs after the site's. */
-const site = (row: PathRow, iface: Partial<InterfaceConfig> = {}): PathRow => ({
-  ...row,
-  iface: { ...SITE_IFACE, ...iface },
-  setup: async (dp) => {
-    await siteSetup(dp);
-    await row.setup?.(dp);
-  },
-});
-
-const tcp = (f: Omit<Flow, "proto">): Flow => ({ proto: "tcp", ...f });
-/** Branch office i -> the LAN server, and the server's answers. */
-const toServer = (i: number, flags: number) =>
-  tcp({ ...branch(i), dst: SERVER, dport: 443, flags });
-const fromServer = (i: number, flags: number) =>
-  tcp({ src: SERVER, sport: 443, dst: branch(i).src, dport: branch(i).sport, flags });
-const synAck = TCP.syn | TCP.ack;
-/** A LAN host i -> an internet host of its own (so SNAT's first probed port is free). */
-const outbound = (i: number, flags: number) =>
-  tcp({
-    src: `10.6.${(i >> 8) & 255}.${i & 255}`,
-    sport: 30000 + (i % 30000),
-    dst: `198.18.${(i >> 8) & 255}.${i & 255}`,
-    dport: 443,
-    flags,
-  });
-
-/** The internet host's answer to outbound flow i, to the SNAT port it was given. */
-const replyTo = (i: number, natPort: number | undefined, flags: number) =>
-  tcp({ src: outbound(i, 0).dst, sport: 443, dst: WAN, dport: natPort ?? 0, flags });
-
-const ESTABLISHED = { state: CtState.established, dir: CtDir.orig, nat: Nat.none };
-const LB_ENTRY = {
-  nat: Nat.dst,
-  nat_addr: BACKENDS.map((b) => b.addr),
-  nat_port: 8080,
-  backend_id: BACKENDS.map((b) => b.id),
-  flags: CtFlags.lb,
-};
-const toVip = (i: number, flags: number) => tcp({ ...client(i), dst: WAN, dport: 80, flags });
-const fromBackend = (i: number, e?: CtEntry) =>
-  tcp({
-    src: e?.nat_addr ?? "0.0.0.0",
-    sport: 8080,
-    dst: client(i).src,
-    dport: client(i).sport,
-    flags: synAck,
-  });
-
-/** Established flow rows of both builds: SYN in, SYN-ACK out, then the client's ACKs. */
-const established = (prog: "xdp_ingress" | "tc_wan_ingress", name: string): PathRow =>
+/** Established flow: SYN in, SYN-ACK out (ESTABLISHED), then the client's ACKs. */
+const established = (
+  name: string,
+  prog: "xdp_ingress" | "tc_wan_ingress",
+  there: Packet = toServer,
+  back: Packet = fromServer,
+): PathRow =>
   site({
     name,
     prog,
     timing: "repeat",
     prime: [
-      { prog, packet: (i) => toServer(i, TCP.syn) },
-      { prog: "tc_egress", packet: (i) => fromServer(i, synAck) },
+      { prog, packet: (i) => there(i, TCP.syn) },
+      { prog: "tc_egress", packet: (i) => back(i, synAck) },
     ],
-    packet: (i) => toServer(i, TCP.ack),
+    packet: (i) => there(i, TCP.ack),
     expect: {
       verdict: prog === "xdp_ingress" ? "XDP_PASS" : "TC_ACT_OK",
       reasons: ["ct_orig"],
@@ -184,59 +58,49 @@ const established = (prog: "xdp_ingress" | "tc_wan_ingress", name: string): Path
     target: { maxRatio: 3, text: "<=3x" },
   });
 
-export const PIPELINE_ROWS: PathRow[] = [
-  {
-    name: "bare XDP_PASS",
-    prog: "xdp_bare",
-    timing: "repeat",
-    note: "noise floor: bare against bare",
-    packet: (i) => toServer(i, TCP.ack),
-    expect: { verdict: "XDP_PASS", reasons: [], state: { kind: "none" } },
-  },
-  {
-    name: "bare XDP_PASS, per call",
-    prog: "xdp_bare",
-    timing: "per-call",
-    note: "noise floor of per-call timing",
-    packet: (i) => toServer(i, TCP.ack),
-    expect: { verdict: "XDP_PASS", reasons: [], state: { kind: "none" } },
-  },
-  {
-    name: "bare TC_ACT_OK",
-    prog: "tc_bare",
-    timing: "repeat",
-    baseline: "xdp_bare",
-    note: "the skb test harness against the XDP one",
-    packet: (i) => toServer(i, TCP.ack),
-    expect: { verdict: "TC_ACT_OK", reasons: [], state: { kind: "none" } },
-  },
-  established("xdp_ingress", "established flow via conntrack (XDP)"),
-  established("tc_wan_ingress", "established flow via conntrack (TC build)"),
+/** A packet judged by policy on every repeat, creating nothing. */
+const stateless = (
+  name: string,
+  packet: Flow,
+  verdict: "XDP_PASS" | "XDP_DROP",
+  reason: Reason,
+  rule?: number,
+): PathRow =>
   site({
-    name: "IPv6 established flow (XDP)",
+    name,
     prog: "xdp_ingress",
     timing: "repeat",
-    prime: [
-      {
-        prog: "xdp_ingress",
-        packet: () =>
-          tcp({ src: "fd00:1::10", sport: 40000, dst: "fd00:2::20", dport: 443, flags: TCP.syn }),
-      },
-      {
-        prog: "tc_egress",
-        packet: () =>
-          tcp({ src: "fd00:2::20", sport: 443, dst: "fd00:1::10", dport: 40000, flags: synAck }),
-      },
-    ],
-    packet: () =>
-      tcp({ src: "fd00:1::10", sport: 40000, dst: "fd00:2::20", dport: 443, flags: TCP.ack }),
-    expect: {
-      verdict: "XDP_PASS",
-      reasons: ["ct_orig"],
-      state: { kind: "hit", entry: ESTABLISHED },
-    },
-    target: { maxRatio: 3, text: "<=3x" },
-  }),
+    packet: () => packet,
+    expect: { verdict, reasons: [reason], rule, state: { kind: "none" } },
+  });
+
+/** A bare program against a bare baseline: the noise floor of that timing. */
+const bare = (
+  name: string,
+  prog: "xdp_bare" | "tc_bare",
+  timing: PathRow["timing"],
+  note: string,
+): PathRow => ({
+  name,
+  prog,
+  timing,
+  baseline: "xdp_bare",
+  note,
+  packet: (i) => toServer(i, TCP.ack),
+  expect: {
+    verdict: prog === "xdp_bare" ? "XDP_PASS" : "TC_ACT_OK",
+    reasons: [],
+    state: { kind: "none" },
+  },
+});
+
+export const PIPELINE_ROWS: PathRow[] = [
+  bare("bare XDP_PASS", "xdp_bare", "repeat", "noise floor: bare against bare"),
+  bare("bare XDP_PASS, per call", "xdp_bare", "per-call", "noise floor of per-call timing"),
+  bare("bare TC_ACT_OK", "tc_bare", "repeat", "the skb test harness against the XDP one"),
+  established("established flow via conntrack (XDP)", "xdp_ingress"),
+  established("established flow via conntrack (TC build)", "tc_wan_ingress"),
+  established("IPv6 established flow (XDP)", "xdp_ingress", toV6Server, fromV6Server),
   site({
     name: "new flow allowed by policy",
     prog: "xdp_ingress",
@@ -253,37 +117,26 @@ export const PIPELINE_ROWS: PathRow[] = [
       },
     },
   }),
-  site({
-    name: "mid-stream TCP without state, policy allow",
-    prog: "xdp_ingress",
-    timing: "repeat",
-    packet: (i) => toServer(i, TCP.ack),
-    expect: {
-      verdict: "XDP_PASS",
-      reasons: ["tcp_no_state"],
-      rule: RULE.branch,
-      state: { kind: "none" },
-    },
-  }),
-  site({
-    name: "policy deny by a rule",
-    prog: "xdp_ingress",
-    timing: "repeat",
-    packet: () => tcp({ src: "10.66.0.5", sport: 40000, dst: SERVER, dport: 22, flags: TCP.syn }),
-    expect: {
-      verdict: "XDP_DROP",
-      reasons: ["policy_deny"],
-      rule: RULE.denySsh,
-      state: { kind: "none" },
-    },
-  }),
-  site({
-    name: "policy deny by default",
-    prog: "xdp_ingress",
-    timing: "repeat",
-    packet: () => tcp({ src: "192.0.2.5", sport: 40000, dst: SERVER, dport: 443, flags: TCP.syn }),
-    expect: { verdict: "XDP_DROP", reasons: ["default_deny"], state: { kind: "none" } },
-  }),
+  stateless(
+    "mid-stream TCP without state, policy allow",
+    toServer(0, TCP.ack),
+    "XDP_PASS",
+    "tcp_no_state",
+    RULE.branch,
+  ),
+  stateless(
+    "policy deny by a rule",
+    tcp({ src: "10.66.0.5", sport: 40000, dst: SERVER, dport: 22, flags: TCP.syn }),
+    "XDP_DROP",
+    "policy_deny",
+    RULE.denySsh,
+  ),
+  stateless(
+    "policy deny by default",
+    tcp({ src: "192.0.2.5", sport: 40000, dst: SERVER, dport: 443, flags: TCP.syn }),
+    "XDP_DROP",
+    "default_deny",
+  ),
   site(
     {
       name: "rate-limited drop",
@@ -370,10 +223,7 @@ export const PIPELINE_ROWS: PathRow[] = [
     prog: "tc_egress",
     timing: "per-call",
     flows: 64,
-    prime: [
-      { prog: "tc_egress", packet: (i) => outbound(i, TCP.syn) },
-      { prog: "xdp_ingress", packet: (i, first) => replyTo(i, first?.nat_port, synAck) },
-    ],
+    prime: SNAT_PRIME,
     packet: (i) => outbound(i, TCP.ack),
     expect: {
       verdict: "TC_ACT_OK",
@@ -387,10 +237,7 @@ export const PIPELINE_ROWS: PathRow[] = [
     prog: "xdp_ingress",
     timing: "per-call",
     flows: 64,
-    prime: [
-      { prog: "tc_egress", packet: (i) => outbound(i, TCP.syn) },
-      { prog: "xdp_ingress", packet: (i, first) => replyTo(i, first?.nat_port, synAck) },
-    ],
+    prime: SNAT_PRIME,
     packet: (i, primed) => replyTo(i, primed?.nat_port, TCP.ack),
     expect: {
       verdict: "XDP_PASS",
@@ -430,13 +277,5 @@ export const PIPELINE_ROWS: PathRow[] = [
 export const pipelineGroup: RowGroup = {
   name: "paths",
   title: "Pipeline paths, BPF_PROG_TEST_RUN ns/packet",
-  async run(ctx) {
-    const rows = PIPELINE_ROWS.filter((r) => ctx.selected("paths", r.name));
-    const out = [];
-    for (const r of rows) {
-      ctx.log(r.name);
-      out.push(await runPathRow(ctx, "paths", r));
-    }
-    return out;
-  },
+  run: (ctx) => runRows(ctx, "paths", PIPELINE_ROWS),
 };

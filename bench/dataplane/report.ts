@@ -58,19 +58,16 @@ const range = (s: Spread) => (s.runs.length > 1 ? `${fmt(s.min)}-${fmt(s.max)}` 
 export function formatRows(rows: BenchRow[]): string {
   const head = ["row", "timing", "median", "unit", "runs min-max", "vs", "ratio", "ratio min-max"];
   const body = rows.map((r) => {
-    if (r.status !== "ok")
-      return [`${r.name}`, r.timing ?? "", r.status, r.unit, "", "", "", ""].concat(
-        r.target ? [r.target.text] : [""],
-      );
+    const ok = r.status === "ok";
     return [
       r.name,
       r.timing ?? "",
-      r.value ? fmt(r.value.median) : "",
+      ok && r.value ? fmt(r.value.median) : r.status,
       r.unit,
-      r.value ? range(r.value) : "",
-      r.baseline ? `${r.baseline.name} ${fmt(r.baseline.value.median)}` : "",
-      r.ratio ? r.ratio.median.toFixed(2) : "",
-      r.ratio ? `${r.ratio.min.toFixed(2)}-${r.ratio.max.toFixed(2)}` : "",
+      ok && r.value ? range(r.value) : "",
+      ok && r.baseline ? `${r.baseline.name} ${fmt(r.baseline.value.median)}` : "",
+      ok && r.ratio ? r.ratio.median.toFixed(2) : "",
+      ok && r.ratio ? `${r.ratio.min.toFixed(2)}-${r.ratio.max.toFixed(2)}` : "",
       r.target ? `${r.target.text} ${r.target.met ? "PASS" : "MISS"}` : "",
     ];
   });
