@@ -1,167 +1,281 @@
-// ns/packet per pipeline path through BPF_PROG_TEST_RUN, side by side with a bare
-// XDP_PASS program in the same run. Paths whose packet is rewritten (NAT) or that
-// create state cannot use `repeat` (the kernel re-runs the modified buffer), so
-// they are timed per call (repeat=1, fresh packet) against a bare per-call baseline.
+// The pipeline's paths as declared rows, each on the site of site.ts.
+import { TCP } from "../../bpf/tests/lib/packet";
+import { setApps } from "../../edge-agent/src/dataplane/config";
+import { CtDir, CtState, Nat, type Reason } from "../../edge-agent/src/dataplane/constants";
+import type { Flow, PathRow } from "./path";
+import { runRows } from "./path-run";
+import type { RowGroup } from "./report";
+import {
+  client,
+  ESTABLISHED,
+  EXHAUSTED,
+  fromBackend,
+  fromServer,
+  fromV6Server,
+  INNER,
+  LB_ENTRY,
+  outbound,
+  type Packet,
+  RULE,
+  replyTo,
+  SERVER,
+  site,
+  synAck,
+  tcp,
+  toServer,
+  toV6Server,
+  toVip,
+  WAN,
+} from "./site";
 
-import type { Env } from "../../bpf/tests/lib/harness";
-import { ipv4, TCP } from "../../bpf/tests/lib/packet";
-import { applyPolicy, setService, setSnat } from "../../edge-agent/src/dataplane/config";
-import type { Dataplane } from "../../edge-agent/src/dataplane/dataplane";
-import type { PolicyRule } from "../../edge-agent/src/dataplane/policy";
-import { median } from "./stats";
-
-const REPEAT = 1_000_000;
-const RUNS = 5;
-const CALLS = 3000;
-
-async function repeated(dp: Dataplane, prog: string, pkt: Buffer): Promise<number> {
-  const runs: number[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push((await dp.testRun(prog, pkt, REPEAT)).duration);
-  return median(runs);
-}
-
-async function perCall(dp: Dataplane, prog: string, make: (i: number) => Buffer): Promise<number> {
-  const d = await Promise.all(Array.from({ length: CALLS }, (_, i) => dp.testRun(prog, make(i))));
-  return median(d.map((r) => r.duration));
-}
-
-// 40 rules; the matching one is last so the scan does its full work.
-const RULES: PolicyRule[] = [
-  ...Array.from(
-    { length: 39 },
-    (_, i): PolicyRule => ({
-      id: i + 1,
-      src: `172.${16 + (i % 16)}.${i}.0/24`,
-      dst: "0.0.0.0/0",
-      proto: 6,
-      ports: [1000 + i, 1000 + i],
-      action: "deny",
-    }),
-  ),
-  { id: 40, src: "10.0.0.0/8", dst: "10.0.0.0/8", proto: 6, ports: [80, 443], action: "allow" },
+/** SYN out (SNAT), the answer in (ESTABLISHED). */
+const SNAT_PRIME: PathRow["prime"] = [
+  { prog: "tc_egress", packet: (i) => outbound(i, TCP.syn) },
+  { prog: "xdp_ingress", packet: (i, first) => replyTo(i, first?.nat_port, synAck) },
 ];
 
-export interface PathResult {
-  path: string;
-  mode: "repeat" | "per-call";
-  ns: number;
-  bare: number;
-}
-
-/** The same rules, one LB service (4 backends) and SNAT in every pipeline measured. */
-async function configureRules(dp: Dataplane) {
-  await applyPolicy(dp, RULES);
-  await setService(dp, {
-    vip: "10.9.0.1",
-    port: 80,
-    proto: 6,
-    backends: [1, 2, 3, 4].map((i) => ({ id: i, addr: `10.9.1.${i}`, port: 8080 })),
+/** Established flow: SYN in, SYN-ACK out (ESTABLISHED), then the client's ACKs. */
+const established = (
+  name: string,
+  prog: "xdp_ingress" | "tc_wan_ingress",
+  there: Packet = toServer,
+  back: Packet = fromServer,
+): PathRow =>
+  site({
+    name,
+    prog,
+    timing: "repeat",
+    prime: [
+      { prog, packet: (i) => there(i, TCP.syn) },
+      { prog: "tc_egress", packet: (i) => back(i, synAck) },
+    ],
+    packet: (i) => there(i, TCP.ack),
+    expect: {
+      verdict: prog === "xdp_ingress" ? "XDP_PASS" : "TC_ACT_OK",
+      reasons: ["ct_orig"],
+      state: { kind: "hit", entry: ESTABLISHED },
+    },
+    target: { maxRatio: 3, text: "<=3x" },
   });
-  await setSnat(dp, { from: "10.0.0.0/8", to: "10.250.0.1", ports: [1024, 65535] });
-}
 
-export async function benchPipeline(env: Env): Promise<PathResult[]> {
-  const bare = await env.bare();
-  const dp = await env.fresh({
-    policy: true,
-    defaultAction: "deny",
-    snat: true,
-    rateLimit: { pps: 1e9, burst: 1e6 },
-    synGuard: { pps: 1e9, burst: 1e6 },
+/** A packet judged by policy on every repeat, creating nothing. */
+const stateless = (
+  name: string,
+  packet: Flow,
+  verdict: "XDP_PASS" | "XDP_DROP",
+  reason: Reason,
+  rule?: number,
+): PathRow =>
+  site({
+    name,
+    prog: "xdp_ingress",
+    timing: "repeat",
+    packet: () => packet,
+    expect: { verdict, reasons: [reason], rule, state: { kind: "none" } },
   });
-  await configureRules(dp);
-  const bareRep = await repeated(
-    bare,
-    "xdp_bare",
-    ipv4({ src: "10.1.0.1", dst: "10.2.0.1", proto: "tcp" }),
-  );
-  const barePer = await perCall(bare, "xdp_bare", () =>
-    ipv4({ src: "10.1.0.1", dst: "10.2.0.1", proto: "tcp" }),
-  );
-  const bareTc = await perCall(bare, "tc_bare", () =>
-    ipv4({ src: "10.1.0.1", dst: "10.2.0.1", proto: "tcp" }),
-  );
-  const out: PathResult[] = [];
-  const rep = async (path: string, prog: string, pkt: Buffer) =>
-    out.push({ path, mode: "repeat", ns: await repeated(dp, prog, pkt), bare: bareRep });
-  const per = async (path: string, prog: string, make: (i: number) => Buffer) =>
-    out.push({
-      path,
-      mode: "per-call",
-      ns: await perCall(dp2, prog, make),
-      bare: prog.startsWith("tc") ? bareTc : barePer,
-    });
 
-  // Mid-stream ACK without state: full policy evaluation on every packet, no state created.
-  await rep(
-    "policy allow (40 rules, LPM x2)",
-    "xdp_ingress",
-    ipv4({ src: "10.1.0.1", dst: "10.2.0.1", proto: "tcp", dport: 443, flags: TCP.ack }),
-  );
-  await rep(
-    "policy deny (default)",
-    "xdp_ingress",
-    ipv4({ src: "192.168.5.5", dst: "10.2.0.1", proto: "tcp", dport: 443 }),
-  );
-  // Reply of an outbound flow: conntrack hit, no rewrite.
-  await dp.testRun(
-    "tc_egress",
-    ipv4({ src: "172.31.0.1", dst: "10.3.0.1", proto: "tcp", sport: 5555, dport: 443 }),
-  );
-  await rep(
-    "established flow via conntrack",
-    "xdp_ingress",
-    ipv4({
-      src: "10.3.0.1",
-      dst: "172.31.0.1",
-      proto: "tcp",
-      sport: 443,
-      dport: 5555,
-      flags: TCP.ack,
+/** A bare program against a bare baseline: the noise floor of that timing. */
+const bare = (
+  name: string,
+  prog: "xdp_bare" | "tc_bare",
+  timing: PathRow["timing"],
+  note: string,
+): PathRow => ({
+  name,
+  prog,
+  timing,
+  baseline: "xdp_bare",
+  note,
+  packet: (i) => toServer(i, TCP.ack),
+  expect: {
+    verdict: prog === "xdp_bare" ? "XDP_PASS" : "TC_ACT_OK",
+    reasons: [],
+    state: { kind: "none" },
+  },
+});
+
+export const PIPELINE_ROWS: PathRow[] = [
+  bare("bare XDP_PASS", "xdp_bare", "repeat", "noise floor: bare against bare"),
+  bare("bare XDP_PASS, per call", "xdp_bare", "per-call", "noise floor of per-call timing"),
+  bare("bare TC_ACT_OK", "tc_bare", "repeat", "the skb test harness against the XDP one"),
+  established("established flow via conntrack (XDP)", "xdp_ingress"),
+  established("established flow via conntrack (TC build)", "tc_wan_ingress"),
+  established("IPv6 established flow (XDP)", "xdp_ingress", toV6Server, fromV6Server),
+  site({
+    name: "new flow allowed by policy",
+    prog: "xdp_ingress",
+    timing: "per-call",
+    flows: "fresh",
+    packet: (i) => toServer(i, TCP.syn),
+    expect: {
+      verdict: "XDP_PASS",
+      reasons: ["policy_allow"],
+      rule: RULE.branch,
+      state: {
+        kind: "create",
+        entry: { nat: Nat.none, state: CtState.synSent, rule_id: RULE.branch },
+      },
+    },
+  }),
+  stateless(
+    "mid-stream TCP without state, policy allow",
+    toServer(0, TCP.ack),
+    "XDP_PASS",
+    "tcp_no_state",
+    RULE.branch,
+  ),
+  stateless(
+    "policy deny by a rule",
+    tcp({ src: "10.66.0.5", sport: 40000, dst: SERVER, dport: 22, flags: TCP.syn }),
+    "XDP_DROP",
+    "policy_deny",
+    RULE.denySsh,
+  ),
+  stateless(
+    "policy deny by default",
+    tcp({ src: "192.0.2.5", sport: 40000, dst: SERVER, dport: 443, flags: TCP.syn }),
+    "XDP_DROP",
+    "default_deny",
+  ),
+  site(
+    {
+      name: "rate-limited drop",
+      prog: "xdp_ingress",
+      timing: "repeat",
+      prime: [{ prog: "xdp_ingress", packet: (i) => toServer(i, TCP.ack) }],
+      packet: (i) => toServer(i, TCP.ack),
+      expect: { verdict: "XDP_DROP", reasons: ["rate_limit_drop"], state: { kind: "none" } },
+    },
+    { rateLimit: EXHAUSTED },
+  ),
+  site(
+    {
+      name: "SYN-guard drop",
+      prog: "xdp_ingress",
+      timing: "repeat",
+      prime: [{ prog: "xdp_ingress", packet: (i) => toServer(i + 1000, TCP.syn) }],
+      packet: (i) => toServer(i, TCP.syn),
+      expect: { verdict: "XDP_DROP", reasons: ["syn_flood_drop"], state: { kind: "none" } },
+    },
+    { synGuard: EXHAUSTED },
+  ),
+  site({
+    name: "LB new flow (Maglev, DNAT, state)",
+    prog: "xdp_ingress",
+    timing: "per-call",
+    flows: "fresh",
+    packet: (i) => toVip(i, TCP.syn),
+    expect: {
+      verdict: "XDP_PASS",
+      reasons: ["lb_new"],
+      rule: RULE.lb,
+      state: { kind: "create", entry: LB_ENTRY },
+      output: (e) => ({ dst: e?.nat_addr, dport: 8080 }),
+    },
+  }),
+  site({
+    name: "LB established (conntrack, DNAT)",
+    prog: "xdp_ingress",
+    timing: "per-call",
+    flows: 64,
+    prime: [
+      { prog: "xdp_ingress", packet: (i) => toVip(i, TCP.syn) },
+      // The backend's answer leaves through egress, reverse-translated: ESTABLISHED.
+      { prog: "tc_egress", packet: (i, first) => fromBackend(i, first) },
+    ],
+    packet: (i) => toVip(i, TCP.ack),
+    expect: {
+      verdict: "XDP_PASS",
+      reasons: ["ct_orig"],
+      state: { kind: "hit", entry: { ...LB_ENTRY, state: CtState.established } },
+      output: (e) => ({ dst: e?.nat_addr, dport: 8080 }),
+    },
+  }),
+  site({
+    name: "port-forward new flow (DNAT, state)",
+    prog: "xdp_ingress",
+    timing: "per-call",
+    flows: "fresh",
+    packet: (i) => tcp({ ...client(i), dst: WAN, dport: 8443, flags: TCP.syn }),
+    expect: {
+      verdict: "XDP_PASS",
+      reasons: ["dnat_new"],
+      rule: RULE.forward,
+      state: { kind: "create", entry: { nat: Nat.dst, nat_addr: INNER, nat_port: 443, flags: 0 } },
+      output: () => ({ dst: INNER, dport: 443 }),
+    },
+  }),
+  site({
+    name: "SNAT new flow (tc_egress)",
+    prog: "tc_egress",
+    timing: "per-call",
+    flows: "fresh",
+    packet: (i) => outbound(i, TCP.syn),
+    expect: {
+      verdict: "TC_ACT_OK",
+      reasons: ["snat_new"],
+      state: { kind: "create", entry: { nat: Nat.src, nat_addr: WAN } },
+      output: (e) => ({ src: WAN, sport: e?.nat_port }),
+    },
+  }),
+  site({
+    name: "SNAT established (tc_egress)",
+    prog: "tc_egress",
+    timing: "per-call",
+    flows: 64,
+    prime: SNAT_PRIME,
+    packet: (i) => outbound(i, TCP.ack),
+    expect: {
+      verdict: "TC_ACT_OK",
+      reasons: ["ct_orig"],
+      state: { kind: "hit", entry: { nat: Nat.src, nat_addr: WAN, state: CtState.established } },
+      output: (e) => ({ src: WAN, sport: e?.nat_port }),
+    },
+  }),
+  site({
+    name: "reply through reverse SNAT (xdp_ingress)",
+    prog: "xdp_ingress",
+    timing: "per-call",
+    flows: 64,
+    prime: SNAT_PRIME,
+    packet: (i, primed) => replyTo(i, primed?.nat_port, TCP.ack),
+    expect: {
+      verdict: "XDP_PASS",
+      reasons: ["ct_reply"],
+      state: { kind: "hit", entry: { nat: Nat.dst, dir: CtDir.reply, state: CtState.established } },
+      // Back to the LAN host's own address and port.
+      output: (e) => ({ dst: e?.nat_addr, dport: e?.nat_port }),
+    },
+  }),
+  site({
+    name: "steering on tc_ingress (mark, DSCP)",
+    prog: "tc_ingress",
+    timing: "repeat",
+    note: "DSCP rewrite writes the same value on every repeat: same work each run",
+    setup: (dp) =>
+      setApps(dp, [
+        { appId: 1, ports: [{ proto: 17, port: 5060 }], steer: { mark: 0x101, dscp: 46 } },
+      ]),
+    packet: () => ({
+      proto: "udp",
+      src: "192.168.10.30",
+      sport: 40000,
+      dst: "203.0.113.60",
+      dport: 5060,
+      tos: 0,
     }),
-  );
-  const limited = await env.fresh({ rateLimit: { pps: 1, burst: 1 } });
-  out.push({
-    path: "rate-limited drop",
-    mode: "repeat",
-    ns: await repeated(
-      limited,
-      "xdp_ingress",
-      ipv4({ src: "203.0.113.1", dst: "10.2.0.1", proto: "tcp", flags: TCP.ack }),
-    ),
-    bare: bareRep,
-  });
+    expect: {
+      verdict: "TC_ACT_OK",
+      reasons: ["steered"],
+      state: { kind: "none" },
+      mark: 0x101,
+      output: () => ({ tos: 46 << 2 }),
+    },
+  }),
+];
 
-  const dp2 = await env.fresh({
-    policy: true,
-    defaultAction: "deny",
-    snat: true,
-    rateLimit: { pps: 1e9, burst: 1e6 },
-  });
-  await configureRules(dp2);
-  const lbPkt = (i: number, flags: number = TCP.syn) =>
-    ipv4({
-      src: `10.5.${i >> 8}.${i & 255}`,
-      dst: "10.9.0.1",
-      proto: "tcp",
-      sport: 10000 + (i % 50000),
-      dport: 80,
-      flags,
-    });
-  await per("LB new flow (Maglev + DNAT + CT create)", "xdp_ingress", (i) => lbPkt(i));
-  await per("LB established (CT hit + DNAT rewrite)", "xdp_ingress", (i) => lbPkt(i, TCP.ack));
-  await per("policy allow (per call, for reference)", "xdp_ingress", () =>
-    ipv4({ src: "10.1.0.1", dst: "10.2.0.1", proto: "tcp", dport: 443, flags: TCP.ack }),
-  );
-  const snatPkt = (i: number) =>
-    ipv4({
-      src: `10.6.${i >> 8}.${i & 255}`,
-      dst: "198.51.100.1",
-      proto: "tcp",
-      sport: 20000 + i,
-      dport: 443,
-    });
-  await per("SNAT new flow (tc egress, port alloc)", "tc_egress", snatPkt);
-  await per("SNAT established (tc egress, CT hit)", "tc_egress", snatPkt);
-  return out;
-}
+export const pipelineGroup: RowGroup = {
+  name: "paths",
+  title: "Pipeline paths, BPF_PROG_TEST_RUN ns/packet",
+  run: (ctx) => runRows(ctx, "paths", PIPELINE_ROWS),
+};
