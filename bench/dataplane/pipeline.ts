@@ -1,7 +1,13 @@
 // The pipeline's paths as declared rows, each on the site of site.ts.
 import { TCP } from "../../bpf/tests/lib/packet";
 import { setApps } from "../../edge-agent/src/dataplane/config";
-import { CtDir, CtState, Nat, type Reason } from "../../edge-agent/src/dataplane/constants";
+import {
+  CtDir,
+  CtFlags,
+  CtState,
+  Nat,
+  type Reason,
+} from "../../edge-agent/src/dataplane/constants";
 import type { Flow, PathRow } from "./path";
 import { runRows } from "./path-run";
 import type { RowGroup } from "./report";
@@ -201,7 +207,10 @@ export const PIPELINE_ROWS: PathRow[] = [
       verdict: "XDP_PASS",
       reasons: ["dnat_new"],
       rule: RULE.forward,
-      state: { kind: "create", entry: { nat: Nat.dst, nat_addr: INNER, nat_port: 443, flags: 0 } },
+      state: {
+        kind: "create",
+        entry: { nat: Nat.dst, nat_addr: INNER, nat_port: 443, flags: CtFlags.seq },
+      },
       output: () => ({ dst: INNER, dport: 443 }),
     },
   }),

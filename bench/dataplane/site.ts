@@ -150,7 +150,7 @@ export const LB_ENTRY = {
   nat_addr: BACKENDS.map((b) => b.addr),
   nat_port: 8080,
   backend_id: BACKENDS.map((b) => b.id),
-  flags: CtFlags.lb,
+  flags: CtFlags.lb | CtFlags.seq, // TCP halves track sequence numbers
 };
 export const toVip = (i: number, flags: number) =>
   tcp({ ...client(i), dst: WAN, dport: 80, flags });
