@@ -2,7 +2,7 @@
 // key/value goes through the codecs in structs.ts.
 import type { StructCodec } from "./codec";
 import { REASON_SLOTS, REASONS, type Reason } from "./constants";
-import type { LoaderClient, MapInfo } from "./loader-client";
+import { type LoaderClient, LoaderError, type MapInfo } from "./loader-client";
 import { logEvent, MAP_CODECS } from "./structs";
 
 type KeyOf<M extends keyof typeof MAP_CODECS> = Parameters<(typeof MAP_CODECS)[M][0]["encode"]>[0];
@@ -15,6 +15,25 @@ export interface LoadOptions {
   path: string;
   pin?: string;
 }
+
+/** A putMany the kernel refused midway: entries [0, applied) are in the map. */
+export class PutManyError extends LoaderError {
+  constructor(
+    cause: LoaderError,
+    readonly applied: number,
+    readonly total: number,
+  ) {
+    super(
+      cause.cmd,
+      `${cause.message} (applied ${applied} of ${total})`,
+      cause.errno,
+      cause.response,
+    );
+  }
+}
+
+/** Entries per update_batch line (the helper takes up to 65,536). */
+const BATCH = 4096;
 
 export interface TestRunResult {
   retval: number;
@@ -57,16 +76,25 @@ export class Dataplane {
     });
   }
 
+  /** In order, BATCH entries per line. Each line is all-or-nothing for bad input
+   * (the helper validates it before writing); a kernel refusal midway throws
+   * PutManyError saying how many entries are in the map. */
   async putMany(map: string, entries: [object, object][]): Promise<void> {
     const [k, v] = this.codecs(map);
     const hex = entries.map(([a, b]) => [k.encode(a).toString("hex"), v.encode(b).toString("hex")]);
-    // Chunked so one line stays well below pipe-friendly sizes.
-    for (let i = 0; i < hex.length; i += 4096)
-      await this.loader.call("update_batch", {
-        name: this.name,
-        map,
-        entries: hex.slice(i, i + 4096),
-      });
+    for (let i = 0; i < hex.length; i += BATCH) {
+      try {
+        await this.loader.call("update_batch", {
+          name: this.name,
+          map,
+          entries: hex.slice(i, i + BATCH),
+        });
+      } catch (e) {
+        if (!(e instanceof LoaderError)) throw e;
+        const applied = typeof e.response?.applied === "number" ? e.response.applied : 0;
+        throw new PutManyError(e, i + applied, hex.length);
+      }
+    }
   }
 
   async del(map: string, key: object): Promise<void> {
@@ -74,8 +102,9 @@ export class Dataplane {
     await this.loader.call("delete", { name: this.name, map, key: k.encode(key).toString("hex") });
   }
 
-  async clear(map: string): Promise<void> {
-    await this.loader.call("clear", { name: this.name, map });
+  /** Zeroes an array or empties any other map; returns the entries touched. */
+  async clear(map: string): Promise<number> {
+    return (await this.loader.call<{ count: number }>("clear", { name: this.name, map })).count;
   }
 
   /** Per-CPU maps decode to one value per CPU; others to a one-element array. */
