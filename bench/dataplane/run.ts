@@ -1,6 +1,7 @@
 // Data-plane benchmark: `npx tsx bench/dataplane/run.ts` (root). Prints figures;
 // targets are in docs/dataplane.md, nothing here asserts on time.
 import { setupEnv } from "../../bpf/tests/lib/harness";
+import { benchConntrackGc, printConntrackGc } from "./conntrack-gc";
 import { benchIperf } from "./iperf";
 import { benchMaps } from "./maps";
 import { benchPipeline } from "./pipeline";
@@ -31,6 +32,7 @@ try {
     ]),
   );
 
+  if (process.argv.includes("--gc")) printConntrackGc(await benchConntrackGc(env), 5);
   if (!process.argv.includes("--no-iperf")) await iperf();
 } finally {
   await env.close();

@@ -35,6 +35,23 @@ export class PutManyError extends LoaderError {
 /** Entries per update_batch line (the helper takes up to 65,536). */
 const BATCH = 4096;
 
+export interface ExpireOptions {
+  /** Entries per kernel batch (1..65,536, default 4096). */
+  batch?: number;
+  /** Stop after scanning about this many; the answer's cursor resumes. */
+  max?: number;
+  cursor?: string;
+  /** "keys" walks with get_next_key even where batch lookups work. */
+  walk?: "batch" | "keys";
+}
+
+export interface ExpireResult {
+  scanned: number;
+  deleted: number;
+  /** Present when `max` stopped the walk before the end. */
+  cursor?: string;
+}
+
 export interface TestRunResult {
   retval: number;
   duration: number;
@@ -105,6 +122,28 @@ export class Dataplane {
   /** Zeroes an array or empties any other map; returns the entries touched. */
   async clear(map: string): Promise<number> {
     return (await this.loader.call<{ count: number }>("clear", { name: this.name, map })).count;
+  }
+
+  /** Deletes, inside the helper and one batch at a time, every entry whose u64
+   * `field` (by name, e.g. conntrack's `expires`) is below `before`; nothing but
+   * the counts crosses the pipe. */
+  async expire(
+    map: string,
+    field: string,
+    before: bigint,
+    opts: ExpireOptions = {},
+  ): Promise<ExpireResult> {
+    const [, v] = this.codecs(map);
+    const f = v.fields.find((x) => x.name === field && x.kind === "u64");
+    if (!f) throw new Error(`${map}: no u64 field ${field}`);
+    const res = await this.loader.call<ExpireResult>("expire", {
+      name: this.name,
+      map,
+      field: f.offset,
+      before: before.toString(),
+      ...opts,
+    });
+    return { scanned: res.scanned, deleted: res.deleted, cursor: res.cursor };
   }
 
   /** Per-CPU maps decode to one value per CPU; others to a one-element array. */
