@@ -13,6 +13,8 @@ enum loader_limits {
 	MAX_REPEAT = 10000000,
 	MAX_DATA = 65536, /* test_run packet bytes */
 	MAX_CTX = 4096, /* test_run context bytes */
+	MAX_LAYOUT = 65535, /* pinned layout versions */
+	MAX_SET_MAPS = 128, /* maps in one pinned set */
 };
 
 /* A command fills `out` with extra answer fields (",\"k\":v"...) and returns 0, or
@@ -58,7 +60,32 @@ int hex_decode(const char *hex, void *out, size_t want);
  * of round_up(value_size, 8). */
 size_t value_buf_size(const struct map_ref *m);
 
+/* Versioned pin directories (pins.c). */
+struct pinned_map {
+	char *name; /* the pin's file name: the map's full name */
+	int fd;
+	struct bpf_map_info info;
+};
+struct pin_set {
+	struct pinned_map *maps;
+	size_t n;
+};
+int maps_dir_path(struct req *r, char *buf, size_t size, const char *pin, long layout);
+long maps_dir_version(const char *name);
+int pins_check_reuse(struct req *r, struct bpf_object *obj, long layout);
+int pins_open(struct req *r, const char *dir, struct pin_set *set, struct sbuf *skipped);
+void pins_close(struct pin_set *set);
+void pins_describe(struct sbuf *o, const struct pin_set *set);
+void pins_list_previous(struct req *r, const char *pin, long layout);
+int pins_remove_dir(struct req *r, const char *dir, size_t *removed);
+/* Whether a loaded object or an open set uses this map directory (objects.c). */
+int dir_in_use(const char *dir);
+/* Drops the cached ring buffer of a map fd about to be closed (maps.c). */
+void ringbuf_forget(int fd);
+
 int cmd_load(struct req *r);
+int cmd_open_pinned(struct req *r);
+int cmd_remove_pinned(struct req *r);
 int cmd_unload(struct req *r);
 int cmd_update(struct req *r);
 int cmd_update_batch(struct req *r);

@@ -93,6 +93,8 @@ static const struct {
 } cmds[] = {
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
+	{ "open_pinned", cmd_open_pinned },
+	{ "remove_pinned", cmd_remove_pinned },
 	{ "now", cmd_now },
 	{ "update", cmd_update },
 	{ "update_batch", cmd_update_batch },

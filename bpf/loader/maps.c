@@ -239,18 +239,22 @@ int cmd_delete(struct req *r)
 	return keys ? delete_many(r, &m, keys) : delete_one(r, &m);
 }
 
-/* Walks keys with get_next_key. `limit` bounds the entries and MAX_ANSWER the
- * bytes of the answer; "more": true says entries were left out. */
+/* Walks keys with get_next_key from the start or from the key `after`. `limit`
+ * bounds the entries and MAX_ANSWER the bytes of the answer; "more": true says
+ * entries were left out, and "next" is the key to pass as `after` to go on. */
 int cmd_dump(struct req *r)
 {
 	size_t n = 0, first = 1;
+	const char *after;
 	struct map_ref m;
+	void *prev = NULL;
 	__u64 limit;
 	char *next;
 	struct kv kv;
 	int more = 0;
 
-	if (find_map(r, &m) || req_uint(r, "limit", 0, UINT32_MAX, UINT32_MAX, &limit))
+	if (find_map(r, &m) || req_uint(r, "limit", 0, UINT32_MAX, UINT32_MAX, &limit) ||
+	    req_str(r, "after", MAX_LINE, 0, &after))
 		return -1;
 	if (m.type == BPF_MAP_TYPE_RINGBUF)
 		return fail(r, EOPNOTSUPP, "cannot dump a ring buffer");
@@ -259,8 +263,14 @@ int cmd_dump(struct req *r)
 		free(next);
 		return fail(r, ENOMEM, "dump");
 	}
+	if (after && decode_key(r, &m, after, kv.key)) {
+		free(next);
+		kv_free(&kv);
+		return err_prefix(r, "after: ");
+	}
+	prev = after ? kv.key : NULL;
 	sb_puts(r->out, ",\"entries\":[");
-	for (void *prev = NULL; !bpf_map_get_next_key(m.fd, prev, next); prev = kv.key) {
+	for (; !bpf_map_get_next_key(m.fd, prev, next); prev = kv.key) {
 		if (n >= limit || r->out->len > MAX_ANSWER - 2 * (m.key_size + value_buf_size(&m)) - 64) {
 			more = 1;
 			break;
@@ -277,6 +287,10 @@ int cmd_dump(struct req *r)
 		n++;
 	}
 	sb_printf(r->out, "],\"more\":%s", more ? "true" : "false");
+	if (more && prev) {
+		sb_puts(r->out, ",\"next\":");
+		sb_hex(r->out, prev, m.key_size);
+	}
 	free(next);
 	kv_free(&kv);
 	return 0;
@@ -344,6 +358,20 @@ static int on_event(void *unused, void *data, size_t size)
 	sb_hex(c->r->out, data, size);
 	c->n++;
 	return 0;
+}
+
+void ringbuf_forget(int fd)
+{
+	for (int i = 0; i < 8; i++) {
+		if (!rbs[i].rb || rbs[i].fd != fd)
+			continue;
+		ring_buffer__free(rbs[i].rb);
+		/* keep the used slots contiguous: the lookup stops at the first empty one */
+		for (int j = i; j < 7; j++)
+			rbs[j] = rbs[j + 1];
+		memset(&rbs[7], 0, sizeof(rbs[7]));
+		return;
+	}
 }
 
 int cmd_ringbuf_read(struct req *r)
