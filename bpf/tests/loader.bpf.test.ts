@@ -1,6 +1,7 @@
 // The helper must answer every line with valid JSON, never crash, bound every
 // size, report errno text, and apply batches all-or-nothing or say how far it got.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DP_LAYOUT_VERSION } from "../../edge-agent/src/dataplane/constants";
 import { PutManyError } from "../../edge-agent/src/dataplane/dataplane";
 import { LoaderClient, LoaderError } from "../../edge-agent/src/dataplane/loader-client";
 import { BARE_OBJ, type Env, LOADER, OBJ, setupEnv } from "./lib/harness";
@@ -315,7 +316,12 @@ describe("pins", () => {
     await env.loader.call("update", { name: "main", map: "backends", key, value });
     const second = LoaderClient.start(LOADER);
     try {
-      await second.call("load", { name: "again", path: OBJ, pin: `${env.pinRoot}/main` });
+      await second.call("load", {
+        name: "again",
+        path: OBJ,
+        pin: `${env.pinRoot}/main`,
+        layout: DP_LAYOUT_VERSION,
+      });
       const res = await second.call<{ value: string }>("lookup", {
         name: "again",
         map: "backends",

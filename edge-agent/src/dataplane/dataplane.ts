@@ -1,8 +1,10 @@
 // Typed access to one loaded patronus object through the loader: every map
 // key/value goes through the codecs in structs.ts.
 import type { StructCodec } from "./codec";
-import { REASON_SLOTS, REASONS, type Reason } from "./constants";
+import { DP_LAYOUT_VERSION, REASON_SLOTS, REASONS, type Reason } from "./constants";
 import { type LoaderClient, LoaderError, type MapInfo } from "./loader-client";
+import { type PinnedSet, type UpgradeReport, upgradePinned } from "./migrate";
+import { MIGRATIONS, type Migrations } from "./migrations";
 import { logEvent, MAP_CODECS } from "./structs";
 
 type KeyOf<M extends keyof typeof MAP_CODECS> = Parameters<(typeof MAP_CODECS)[M][0]["encode"]>[0];
@@ -13,7 +15,13 @@ const PERCPU_TYPES = new Set([5, 6, 10]);
 export interface LoadOptions {
   name: string;
   path: string;
+  /** bpffs directory: maps go to <pin>/maps-v<layout>/, programs to <pin>/. */
   pin?: string;
+  /** Layout version of the pinned maps (default DP_LAYOUT_VERSION). */
+  layout?: number;
+  /** Steps for map sets pinned by older versions (default MIGRATIONS); false
+   * leaves such sets alone. */
+  migrate?: Migrations | false;
 }
 
 /** A putMany the kernel refused midway: entries [0, applied) are in the map. */
@@ -60,6 +68,9 @@ export interface TestRunResult {
 }
 
 export class Dataplane {
+  /** What load did with map sets of other layout versions (null: none found). */
+  upgrade: UpgradeReport | null = null;
+
   private constructor(
     readonly loader: LoaderClient,
     readonly name: string,
@@ -67,10 +78,20 @@ export class Dataplane {
     readonly ncpus: number,
   ) {}
 
+  /** Loads the object; with `pin`, reuses the maps pinned by the same layout and
+   * migrates those of the newest older layout into the fresh maps, then removes the
+   * older sets (docs/dataplane.md, "Upgrading the data plane"). Attach afterwards. */
   static async load(loader: LoaderClient, opts: LoadOptions): Promise<Dataplane> {
-    const res = await loader.call<{ maps: Record<string, MapInfo> }>("load", { ...opts });
+    const { migrate = MIGRATIONS, layout = DP_LAYOUT_VERSION, ...load } = opts;
+    const res = await loader.call<{ maps: Record<string, MapInfo>; previous?: PinnedSet[] }>(
+      "load",
+      load.pin === undefined ? load : { ...load, layout },
+    );
     const { ncpus } = await loader.call<{ ncpus: number }>("now");
-    return new Dataplane(loader, opts.name, res.maps, ncpus);
+    const dp = new Dataplane(loader, opts.name, res.maps, ncpus);
+    if (migrate !== false && res.previous?.length)
+      dp.upgrade = await upgradePinned(loader, opts.name, res.maps, layout, res.previous, migrate);
+    return dp;
   }
 
   unload(): Promise<unknown> {

@@ -31,6 +31,7 @@ export interface MapInfo {
   key_size: number;
   value_size: number;
   max_entries: number;
+  flags: number;
 }
 
 interface Pending {
