@@ -100,6 +100,10 @@ async function pinnedV1(pin: string, packets: Record<number, number>) {
   await l.close();
 }
 
+/** The upgrade: layout 2 loaded where layout 1 may be pinned. */
+const loadV2 = (l: LoaderClient, pin: string) =>
+  Dataplane.load(l, { name: "fx", path: V2, pin, layout: 2, migrate: FIXTURE_MIGRATIONS });
+
 const ls = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : null);
 
 describe("layout upgrade (fixtures)", () => {
@@ -109,13 +113,7 @@ describe("layout upgrade (fixtures)", () => {
     expect(ls(join(pin, "maps-v1"))).toEqual(["counts", "legacy", "notes", "total"]);
 
     const l = start();
-    const dp = await Dataplane.load(l, {
-      name: "fx",
-      path: V2,
-      pin,
-      layout: 2,
-      migrate: FIXTURE_MIGRATIONS,
-    });
+    const dp = await loadV2(l, pin);
     expect(dp.upgrade?.removed).toEqual([join(pin, "maps-v1")]);
     expect(dp.upgrade?.kept).toEqual([]);
     const byMap = Object.fromEntries(dp.upgrade!.migrated!.maps.map((m) => [m.map, m]));
@@ -143,13 +141,7 @@ describe("layout upgrade (fixtures)", () => {
 
     // A restart of the same version reuses the v2 pins: nothing to migrate.
     await l.call("unload", { name: "fx", keep: true });
-    const again = await Dataplane.load(start(), {
-      name: "fx",
-      path: V2,
-      pin,
-      layout: 2,
-      migrate: FIXTURE_MIGRATIONS,
-    });
+    const again = await loadV2(start(), pin);
     expect(again.upgrade).toBeNull();
     expect(countV2.decode(await countsOf(again.loader, "fx", 5)).packets).toBe(5n);
     await again.unload();
@@ -187,13 +179,7 @@ describe("layout upgrade (fixtures)", () => {
     expect(ls(join(pin, "maps-v1"))).toEqual(["counts", "legacy", "maps", "tc_bare", "xdp_bare"]);
 
     const l = start();
-    const dp = await Dataplane.load(l, {
-      name: "fx",
-      path: V2,
-      pin,
-      layout: 2,
-      migrate: FIXTURE_MIGRATIONS,
-    });
+    const dp = await loadV2(l, pin);
     expect(dp.upgrade?.kept.map((k) => k.version)).toEqual([9]);
     expect(dp.upgrade?.removed).toEqual([join(pin, "maps-v1")]);
     expect(dp.upgrade?.migrated?.maps.map((m) => [m.map, m.action]).sort()).toEqual([
