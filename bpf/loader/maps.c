@@ -210,8 +210,11 @@ static int delete_many(struct req *r, const struct map_ref *m, const struct jval
 	if (keys->t != J_ARR || keys->n > MAX_BATCH)
 		return fail(r, EINVAL, "keys must be an array of at most %d hex keys", MAX_BATCH);
 	for (size_t i = 0; i < keys->n; i++)
-		if (keys->items[i].t != J_STR || hex_decode(keys->items[i].str, key, m->key_size))
+		if (keys->items[i].t != J_STR || hex_decode(keys->items[i].str, key, m->key_size)) {
+			r->out_on_fail = 1;
+			sb_printf(r->out, ",\"applied\":0,\"index\":%zu", i);
 			return fail(r, EINVAL, "keys[%zu] must be %u bytes of hex", i, m->key_size);
+		}
 	for (size_t i = 0; i < keys->n; i++) {
 		hex_decode(keys->items[i].str, key, m->key_size);
 		if (!bpf_map_delete_elem(m->fd, key))

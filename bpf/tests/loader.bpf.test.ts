@@ -301,6 +301,11 @@ describe("batches are all-or-nothing or exact", () => {
       keys: [key(1), key(2), key(9)],
     });
     expect(del.count).toBe(2);
+    const bad = (await env.loader
+      .call("delete", { name: "main", map: "app_ports", keys: [key(3), "zz"] })
+      .catch((e: LoaderError) => e)) as LoaderError;
+    expect(bad.response).toMatchObject({ applied: 0, index: 1 });
+    expect(bad.message).toMatch(/keys\[1\] must be 4 bytes of hex/);
     expect(await dp.clear("app_ports")).toBe(1);
     expect(await dp.clear("app_ports")).toBe(0);
     expect(await dp.clear("steering")).toBe(1024);
