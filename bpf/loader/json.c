@@ -445,7 +445,7 @@ void sb_str(struct sbuf *b, const char *s)
 
 	sb_putc(b, '"');
 	while (left) {
-		size_t n = utf8_seq(u, left);
+		size_t n = utf8_seq(u, left); /* 1 for ASCII, 0 for a byte that is not UTF-8 */
 
 		if (*u == '"' || *u == '\\') {
 			sb_putc(b, '\\');
@@ -458,7 +458,6 @@ void sb_str(struct sbuf *b, const char *s)
 			sb_puts(b, "\\ufffd");
 			n = 1;
 		}
-		n = n ? n : 1;
 		u += n;
 		left -= n;
 	}

@@ -165,6 +165,20 @@ static int walk_keys(struct req *r, const struct map_ref *m, struct walk *w)
 	return rc;
 }
 
+/* "b<u32>": a kernel bucket token; "k<hex key>": the anchor of a key walk. */
+static int cursor_ok(const char *c, __u32 key_size)
+{
+	char key[key_size];
+	char *end;
+
+	if (c[0] == 'k')
+		return !hex_decode(c + 1, key, key_size);
+	if (c[0] != 'b' || c[1] < '0' || c[1] > '9')
+		return 0;
+	errno = 0;
+	return strtoul(c + 1, &end, 10) <= UINT32_MAX && !errno && !*end;
+}
+
 int walk_delete(struct req *r, const struct map_ref *m, struct walk *w)
 {
 	int rc = 1;
@@ -189,7 +203,7 @@ int cmd_expire(struct req *r)
 	    req_u64_str(r, "before", &w.before) ||
 	    req_uint(r, "batch", 1, MAX_BATCH, 4096, &batch) ||
 	    req_uint(r, "max", 0, 1ULL << 53, 0, &w.max) ||
-	    req_str(r, "cursor", 2 * m.key_size + 1, 0, &w.cursor) ||
+	    req_str(r, "cursor", 2 * m.key_size + 16, 0, &w.cursor) ||
 	    req_str(r, "walk", 8, 0, &how))
 		return -1;
 	if (!json_get(r->j, "field"))
@@ -201,6 +215,8 @@ int cmd_expire(struct req *r)
 			    m.value_size < 8 ? 0 : m.value_size - 8);
 	if (how && strcmp(how, "batch") && strcmp(how, "keys"))
 		return fail(r, EINVAL, "walk must be batch or keys");
+	if (w.cursor && !cursor_ok(w.cursor, m.key_size))
+		return fail(r, EINVAL, "cursor must be one an earlier expire of this map answered");
 	w.batch = batch;
 	w.field = field;
 	w.by_keys = how && !strcmp(how, "keys");

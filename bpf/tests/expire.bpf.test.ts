@@ -104,6 +104,8 @@ describe("expire", () => {
     expect(await expire({ batch: 0 })).toMatch(/batch must be an integer in 1\.\.65536/);
     expect(await expire({ batch: 65537 })).toMatch(/batch must be an integer in 1\.\.65536/);
     expect(await expire({ walk: "sideways" })).toMatch(/walk must be batch or keys/);
+    for (const cursor of ["x1", "b", "b-1", "b4294967296", "k00", "b1x"])
+      expect(await expire({ cursor }), cursor).toMatch(/cursor must be one an earlier expire/);
     expect(await expire({ map: "if_config" })).toMatch(/hash and LRU hash maps/);
     expect(await expire({ map: "rl_src", before: "18446744073709551615" })).toBe("ok");
     await expect(dp.expire("conntrack", "state", 1n)).rejects.toThrow(/no u64 field state/);
