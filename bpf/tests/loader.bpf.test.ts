@@ -179,14 +179,24 @@ describe("bounds", () => {
     );
   });
 
-  it("dump stops at limit and says more remain", async () => {
-    const res = await env.loader.call<{ entries: unknown[]; more: boolean }>("dump", {
+  it("dump stops at limit, says more remain, and goes on from next", async () => {
+    const res = await env.loader.call<{ entries: unknown[]; more: boolean; next: string }>("dump", {
       name: "main",
       map: "if_config",
       limit: 3,
     });
     expect(res.entries).toHaveLength(3);
     expect(res.more).toBe(true);
+    const page = await env.loader.call<{ entries: [string, string][]; next: string }>("dump", {
+      name: "main",
+      map: "if_config",
+      limit: 3,
+      after: res.next,
+    });
+    expect(page.entries.map(([k]) => k)).toEqual(["03000000", "04000000", "05000000"]);
+    await expect(
+      env.loader.call("dump", { name: "main", map: "if_config", after: "zz" }),
+    ).rejects.toThrow(/after: key must be 4 bytes of hex/);
   });
 
   it("sizes and names", async () => {
