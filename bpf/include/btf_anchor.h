@@ -22,6 +22,7 @@ enum pn_ipproto {
 enum pn_tc_act { PN_TC_ACT_OK = TC_ACT_OK, PN_TC_ACT_SHOT = TC_ACT_SHOT };
 
 struct btf_shared_enums {
+	enum dp_layout layout;
 	enum dp_limits limits;
 	enum reason reason;
 	enum policy_action action;

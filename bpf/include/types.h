@@ -10,6 +10,12 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
+/* Version of the layout of the pinned maps (every map's type, sizes, flags and
+ * key/value structs). The loader pins maps under <pin>/maps-v<N>; a build whose
+ * layout differs from bpf/layout.json's snapshot of N fails btf.bpf.test.ts until N
+ * is bumped and edge-agent/src/dataplane/migrations.ts says how to carry maps over. */
+enum dp_layout { DP_LAYOUT_VERSION = 1 };
+
 /* Sizes and index strides the agent computes with. */
 enum dp_limits {
 	MAX_IFACES = 64, /* counter rows */

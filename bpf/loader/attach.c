@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sched.h>
@@ -20,17 +21,17 @@ struct ns_guard {
 
 static int ns_enter(struct req *r, struct ns_guard *g)
 {
-	const char *ns = json_str(r->j, "netns");
-	char path[300];
+	char path[PATH_MAX];
+	const char *ns;
 	int fd;
 
 	g->home = -1;
+	if (req_str(r, "netns", MAX_PATH_LEN, 0, &ns))
+		return -1;
 	if (!ns)
 		return 0;
-	if (strchr(ns, '/'))
-		snprintf(path, sizeof(path), "%s", ns);
-	else
-		snprintf(path, sizeof(path), "/var/run/netns/%s", ns);
+	if (req_path(r, path, sizeof(path), strchr(ns, '/') ? "%s" : "/var/run/netns/%s", ns))
+		return -1;
 	g->home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (g->home < 0 || fd < 0 || setns(fd, CLONE_NEWNET)) {
@@ -57,22 +58,31 @@ static void ns_leave(struct ns_guard *g)
 
 static int ifindex_of(struct req *r)
 {
-	const char *ifname = json_str(r->j, "ifname");
-	int idx = ifname ? (int)if_nametoindex(ifname) : 0;
+	const char *ifname;
+	int idx;
 
+	if (req_str(r, "ifname", IFNAMSIZ - 1, 1, &ifname))
+		return 0;
+	idx = if_nametoindex(ifname);
 	if (!idx)
-		fail(r, ifname ? errno : EINVAL, "interface '%s'", ifname ? ifname : "");
+		fail(r, errno, "interface '%s'", ifname);
 	return idx;
 }
 
-static __u32 xdp_flags(struct req *r)
+static int xdp_flags(struct req *r, __u32 *flags)
 {
-	const char *mode = json_str(r->j, "mode");
+	const char *mode;
 
-	if (mode && !strcmp(mode, "generic"))
-		return XDP_FLAGS_SKB_MODE;
-	if (mode && !strcmp(mode, "native"))
-		return XDP_FLAGS_DRV_MODE;
+	if (req_str(r, "mode", 16, 0, &mode))
+		return -1;
+	if (!mode)
+		*flags = 0;
+	else if (!strcmp(mode, "generic"))
+		*flags = XDP_FLAGS_SKB_MODE;
+	else if (!strcmp(mode, "native"))
+		*flags = XDP_FLAGS_DRV_MODE;
+	else
+		return fail(r, EINVAL, "mode must be native or generic");
 	return 0;
 }
 
@@ -81,13 +91,14 @@ int cmd_attach_xdp(struct req *r)
 	struct bpf_program *p = find_prog(r);
 	struct ns_guard g;
 	int idx, rc = 0;
+	__u32 flags;
 
-	if (!p || ns_enter(r, &g))
+	if (!p || xdp_flags(r, &flags) || ns_enter(r, &g))
 		return -1;
 	idx = ifindex_of(r);
 	if (!idx)
 		rc = -1;
-	else if ((rc = bpf_xdp_attach(idx, bpf_program__fd(p), xdp_flags(r), NULL)))
+	else if ((rc = bpf_xdp_attach(idx, bpf_program__fd(p), flags, NULL)))
 		rc = fail(r, -rc, "attach xdp");
 	else
 		sb_printf(r->out, ",\"ifindex\":%d", idx);
@@ -99,13 +110,14 @@ int cmd_detach_xdp(struct req *r)
 {
 	struct ns_guard g;
 	int idx, rc = 0;
+	__u32 flags;
 
-	if (ns_enter(r, &g))
+	if (xdp_flags(r, &flags) || ns_enter(r, &g))
 		return -1;
 	idx = ifindex_of(r);
 	if (!idx)
 		rc = -1;
-	else if ((rc = bpf_xdp_detach(idx, xdp_flags(r), NULL)))
+	else if ((rc = bpf_xdp_detach(idx, flags, NULL)))
 		rc = fail(r, -rc, "detach xdp");
 	ns_leave(&g);
 	return rc;
@@ -113,14 +125,16 @@ int cmd_detach_xdp(struct req *r)
 
 static int tc_hook(struct req *r, struct bpf_tc_hook *h, int idx)
 {
-	const char *dir = json_str(r->j, "dir");
+	const char *dir;
 
+	if (req_str(r, "dir", 16, 1, &dir))
+		return -1;
 	memset(h, 0, sizeof(*h));
 	h->sz = sizeof(*h);
 	h->ifindex = idx;
 	if (dir && !strcmp(dir, "ingress"))
 		h->attach_point = BPF_TC_INGRESS;
-	else if (dir && !strcmp(dir, "egress"))
+	else if (!strcmp(dir, "egress"))
 		h->attach_point = BPF_TC_EGRESS;
 	else
 		return fail(r, EINVAL, "dir must be ingress or egress");
@@ -177,42 +191,48 @@ int cmd_detach_tc(struct req *r)
 int cmd_test_run(struct req *r)
 {
 	struct bpf_program *p = find_prog(r);
-	const char *hex = json_str(r->j, "data"), *ctx_hex = json_str(r->j, "ctx");
-	size_t n = hex ? strlen(hex) / 2 : 0, cn = ctx_hex ? strlen(ctx_hex) / 2 : 0;
-	unsigned char *in, *out, *ctx = NULL, *ctx_out = NULL;
-	int rc;
+	const char *hex, *ctx_hex;
+	unsigned char *in = NULL, *out = NULL, *ctx = NULL, *ctx_out = NULL;
+	size_t n, cn;
+	__u64 repeat;
+	int rc = -1;
 
-	if (!p)
+	if (!p || req_str(r, "data", MAX_LINE, 1, &hex) || req_str(r, "ctx", MAX_LINE, 0, &ctx_hex) ||
+	    req_uint(r, "repeat", 1, MAX_REPEAT, 1, &repeat))
 		return -1;
-	if (!hex || n == 0 || n > 65536)
-		return fail(r, EINVAL, "data must be 1..65536 bytes of hex");
+	n = strlen(hex) / 2;
+	cn = ctx_hex ? strlen(ctx_hex) / 2 : 0;
+	if (n > MAX_DATA)
+		return fail(r, EINVAL, "data must be 1..%d bytes of hex", MAX_DATA);
+	if (cn > MAX_CTX)
+		return fail(r, EINVAL, "ctx must be 0..%d bytes of hex", MAX_CTX);
 	in = malloc(n);
-	out = malloc(n + 4096);
-	if (cn) {
-		ctx = malloc(cn);
-		ctx_out = calloc(1, cn);
-	}
-	if (!in || !out || (cn && (!ctx || !ctx_out)) || hex_decode(hex, in, n) ||
-	    (cn && hex_decode(ctx_hex, ctx, cn))) {
-		free(in);
-		free(out);
-		free(ctx);
-		free(ctx_out);
-		return fail(r, EINVAL, "bad data or ctx hex");
-	}
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = n, .data_out = out,
-		    .data_size_out = n + 4096, .ctx_in = ctx, .ctx_size_in = cn,
-		    .ctx_out = ctx_out, .ctx_size_out = cn,
-		    .repeat = (int)json_num(r->j, "repeat", 1));
-	rc = bpf_prog_test_run_opts(bpf_program__fd(p), &o);
-	if (rc)
-		rc = fail(r, errno, "test_run %s", bpf_program__name(p));
+	out = malloc(n + 4096); /* room for programs that grow the packet */
+	ctx = malloc(cn + 1);
+	ctx_out = calloc(1, cn + 1);
+	if (!in || !out || !ctx || !ctx_out)
+		fail(r, ENOMEM, "test_run");
+	else if (hex_decode(hex, in, n))
+		fail(r, EINVAL, "data must be 1..%d bytes of hex", MAX_DATA);
+	else if (ctx_hex && hex_decode(ctx_hex, ctx, cn))
+		fail(r, EINVAL, "ctx must be 0..%d bytes of hex", MAX_CTX);
 	else {
-		sb_printf(r->out, ",\"retval\":%u,\"duration\":%u,\"data\":", o.retval, o.duration);
-		sb_hex(r->out, out, o.data_size_out);
-		if (cn) {
-			sb_puts(r->out, ",\"ctx\":");
-			sb_hex(r->out, ctx_out, o.ctx_size_out);
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = n,
+			    .data_out = out, .data_size_out = n + 4096,
+			    .ctx_in = cn ? ctx : NULL, .ctx_size_in = cn,
+			    .ctx_out = cn ? ctx_out : NULL, .ctx_size_out = cn, .repeat = repeat);
+
+		rc = bpf_prog_test_run_opts(bpf_program__fd(p), &o);
+		if (rc)
+			rc = fail(r, errno, "test_run %s", bpf_program__name(p));
+		else {
+			sb_printf(r->out, ",\"retval\":%u,\"duration\":%u,\"data\":", o.retval,
+				  o.duration);
+			sb_hex(r->out, out, o.data_size_out);
+			if (cn) {
+				sb_puts(r->out, ",\"ctx\":");
+				sb_hex(r->out, ctx_out, o.ctx_size_out);
+			}
 		}
 	}
 	free(in);

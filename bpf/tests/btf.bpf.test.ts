@@ -3,8 +3,10 @@
 // Likewise the constants both sides use: every table in constants.ts must equal its
 // C enum in BTF (bpf/include/btf_anchor.h keeps those enums there).
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  DP_LAYOUT_VERSION,
   REASON_SLOTS,
   REASONS,
   SHARED_ENUMS,
@@ -12,17 +14,14 @@ import {
 } from "../../edge-agent/src/dataplane/constants";
 import { MAP_CODECS, STRUCTS } from "../../edge-agent/src/dataplane/structs";
 import { type Env, ensureBuilt, OBJ, setupEnv } from "./lib/harness";
-
-interface BtfType {
-  id: number;
-  kind: string;
-  name: string;
-  size?: number;
-  type_id?: number;
-  nr_elems?: number;
-  members?: { name: string; type_id: number; bits_offset: number }[];
-  values?: { name: string; val: number }[];
-}
+import {
+  type BtfType,
+  btfSize,
+  LAYOUT_FILE,
+  layoutDiff,
+  layoutOf,
+  readLayouts,
+} from "./lib/layout";
 
 let types: Map<number, BtfType>;
 let env: Env;
@@ -37,13 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => env?.close());
 
-function sizeOf(id: number): number {
-  const t = types.get(id)!;
-  if (t.kind === "TYPEDEF" || t.kind === "CONST" || t.kind === "VOLATILE")
-    return sizeOf(t.type_id!);
-  if (t.kind === "ARRAY") return sizeOf(t.type_id!) * t.nr_elems!;
-  return t.size!;
-}
+const sizeOf = (id: number) => btfSize(types, id);
 
 const codecs = STRUCTS;
 
@@ -68,6 +61,48 @@ describe("codecs match BTF", () => {
       const c = MAP_CODECS[name];
       expect(c, `codec for map ${name}`).toBeDefined();
       expect([name, c![0].size, c![1].size]).toEqual([name, info.key_size, info.value_size]);
+    }
+  });
+});
+
+describe("pinned map layout", () => {
+  // Pins of one layout version are reused by every build of that version, so a
+  // build may only change the layout together with DP_LAYOUT_VERSION. Run with
+  // UPDATE_LAYOUT=1 to record the snapshot of a new (or never released) version.
+  it("matches the snapshot of DP_LAYOUT_VERSION in bpf/layout.json", async () => {
+    const now = layoutOf(types);
+    const snapshots = readLayouts();
+    if (process.env.UPDATE_LAYOUT) {
+      snapshots[DP_LAYOUT_VERSION] = now;
+      writeFileSync(LAYOUT_FILE, `${JSON.stringify(snapshots, null, 2)}\n`);
+    }
+    const was = snapshots[DP_LAYOUT_VERSION];
+    expect(
+      was,
+      `no snapshot of layout ${DP_LAYOUT_VERSION}: run with UPDATE_LAYOUT=1`,
+    ).toBeDefined();
+    expect(
+      layoutDiff(was!, now),
+      "the pinned layout changed: bump DP_LAYOUT_VERSION and add a migration (edge-agent/src/dataplane/migrations.ts)",
+    ).toEqual([]);
+  });
+
+  it("the snapshot agrees with what the kernel was given", async () => {
+    const dp = await env.fresh();
+    const { maps } = layoutOf(types);
+    for (const [name, info] of Object.entries(dp.maps)) {
+      if (name.includes(".")) continue; // .rodata: never pinned
+      const m = maps[name];
+      expect(m, `map ${name} in the layout`).toBeDefined();
+      const { type, key_size, value_size, max_entries, flags } = info;
+      expect({ name, type, key_size, value_size, max_entries, flags }).toEqual({
+        name,
+        type: m!.type,
+        key_size: m!.key_size,
+        value_size: m!.value_size,
+        max_entries: m!.max_entries,
+        flags: m!.flags,
+      });
     }
   });
 });

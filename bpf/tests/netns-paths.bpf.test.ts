@@ -63,7 +63,9 @@ async function sink(where: string, kind: "udp" | "tcp", port: number) {
 }
 
 const send = async (from: string, kind: "udp" | "tcp", host: string, port: number, size = 0) =>
-  (await net.exec(from, process.execPath, ["-e", SEND_JS, kind, host, String(port), String(size)])).trim();
+  (
+    await net.exec(from, process.execPath, ["-e", SEND_JS, kind, host, String(port), String(size)])
+  ).trim();
 
 async function attach(mode: "native" | "tc") {
   const ifindex = await attachPipeline(env.loader, {
@@ -98,10 +100,24 @@ beforeAll(async () => {
   for (const n of [ns.r, ns.m]) await net.exec(n, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
   await attach("native");
   await applyPolicy(dp, [
-    { id: 1, src: "0.0.0.0/0", dst: "192.168.88.2/32", proto: 17, ports: [53, 53], action: "allow" },
+    {
+      id: 1,
+      src: "0.0.0.0/0",
+      dst: "192.168.88.2/32",
+      proto: 17,
+      ports: [53, 53],
+      action: "allow",
+    },
   ]);
   await setSnat(dp, { from: "192.168.88.0/24", to: "10.88.0.1" });
-  await setPortForward(dp, { vip: "10.88.0.1", port: 5353, proto: 17, backendId: 1, to: "192.168.88.2", toPort: 53 });
+  await setPortForward(dp, {
+    vip: "10.88.0.1",
+    port: 5353,
+    proto: 17,
+    backendId: 1,
+    to: "192.168.88.2",
+    toPort: 53,
+  });
   await sink(ns.f, "tcp", 7000);
   await sink(ns.s, "udp", 53);
 });
@@ -131,7 +147,16 @@ describe.each(["native", "tc"] as const)("WAN ingress as %s", (mode) => {
 
   it("fragmented UDP through a port forward arrives whole under default deny", async () => {
     // m fragments a 4000-byte datagram for a 1500-byte path towards the edge.
-    await net.exec(ns.m, "ip", ["route", "replace", "10.88.0.1/32", "dev", "wan0", "mtu", "lock", "1500"]);
+    await net.exec(ns.m, "ip", [
+      "route",
+      "replace",
+      "10.88.0.1/32",
+      "dev",
+      "wan0",
+      "mtu",
+      "lock",
+      "1500",
+    ]);
     const before = await dp.reasonCounters(1);
     expect(await send(ns.m, "udp", "10.88.0.1", 5353, 4000)).toBe("got 4000");
     const after = await dp.reasonCounters(1);
@@ -140,7 +165,17 @@ describe.each(["native", "tc"] as const)("WAN ingress as %s", (mode) => {
   });
 
   it("jumbo frames (9,000 bytes) pass both ways without fragmentation", async () => {
-    const out = await net.exec(ns.s, "ping", ["-M", "do", "-s", "8972", "-c", "2", "-W", "2", "10.88.0.2"]);
+    const out = await net.exec(ns.s, "ping", [
+      "-M",
+      "do",
+      "-s",
+      "8972",
+      "-c",
+      "2",
+      "-W",
+      "2",
+      "10.88.0.2",
+    ]);
     expect(out).toMatch(/2 received/);
   });
 });

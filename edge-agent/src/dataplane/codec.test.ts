@@ -4,9 +4,15 @@ import { compilePolicy, covers } from "./policy";
 import { ctEntry, flowKey, ifConfig, lpmKey } from "./structs";
 
 describe("codecs", () => {
-  it("lays out flow_key like C: 16+16+2+2+1+3", () => {
+  it("lays out flow_key like C: 16+16+2+2+1+1+2", () => {
     expect(flowKey.size).toBe(40);
-    expect(flowKey.fields.map((f) => f.offset)).toEqual([0, 16, 32, 34, 36, 37]);
+    expect(flowKey.fields.map((f) => f.offset)).toEqual([0, 16, 32, 34, 36, 37, 38]);
+  });
+
+  it("takes a key's family from its address unless given", () => {
+    expect(flowKey.encode({ saddr: "10.0.0.1", daddr: "10.0.0.2" })[37]).toBe(4);
+    expect(flowKey.encode({ saddr: "fd00::1", daddr: "fd00::2" })[37]).toBe(6);
+    expect(flowKey.encode({ saddr: "10.0.0.1", family: 6 })[37]).toBe(6);
   });
 
   it("round-trips a conntrack entry", () => {
@@ -24,7 +30,10 @@ describe("codecs", () => {
       mark: 0x100,
       rule_id: 9,
       dscp: 46,
+      wscale: 7,
       backend_id: 4,
+      seq_next: 1001,
+      max_win: 65535 << 7,
     };
     expect(ctEntry.decode(ctEntry.encode(e))).toEqual(e);
   });

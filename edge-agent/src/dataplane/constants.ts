@@ -19,6 +19,10 @@ function cEnum<const M extends Members>(members: M): SharedEnum<M> {
   return { members, values: values as SharedEnum<M>["values"] };
 }
 
+/** enum dp_layout (types.h): the pinned maps' layout version (migrations.ts). */
+const dpLayout = cEnum({ DP_LAYOUT_VERSION: ["DP_LAYOUT_VERSION", 1] });
+export const { DP_LAYOUT_VERSION } = dpLayout.values;
+
 /** enum dp_limits (types.h): sizes and index strides. */
 const dpLimits = cEnum({
   MAX_IFACES: ["MAX_IFACES", 64],
@@ -191,6 +195,7 @@ export const REASONS: readonly Reason[] = (
 
 /** Every table, by the name of the C enum it mirrors (checked against BTF). */
 export const SHARED_ENUMS = {
+  dp_layout: dpLayout,
   dp_limits: dpLimits,
   policy_action: policyAction,
   ifc_flags: ifcFlags,

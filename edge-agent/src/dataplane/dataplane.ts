@@ -1,8 +1,10 @@
 // Typed access to one loaded patronus object through the loader: every map
 // key/value goes through the codecs in structs.ts.
 import type { StructCodec } from "./codec";
-import { REASON_SLOTS, REASONS, type Reason } from "./constants";
-import type { LoaderClient, MapInfo } from "./loader-client";
+import { DP_LAYOUT_VERSION, REASON_SLOTS, REASONS, type Reason } from "./constants";
+import { type LoaderClient, LoaderError, type MapInfo } from "./loader-client";
+import { type PinnedSet, type UpgradeReport, upgradePinned } from "./migrate";
+import { MIGRATIONS, type Migrations } from "./migrations";
 import { logEvent, MAP_CODECS } from "./structs";
 
 type KeyOf<M extends keyof typeof MAP_CODECS> = Parameters<(typeof MAP_CODECS)[M][0]["encode"]>[0];
@@ -13,7 +15,49 @@ const PERCPU_TYPES = new Set([5, 6, 10]);
 export interface LoadOptions {
   name: string;
   path: string;
+  /** bpffs directory: maps go to <pin>/maps-v<layout>/, programs to <pin>/. */
   pin?: string;
+  /** Layout version of the pinned maps (default DP_LAYOUT_VERSION). */
+  layout?: number;
+  /** Steps for map sets pinned by older versions (default MIGRATIONS); false
+   * leaves such sets alone. */
+  migrate?: Migrations | false;
+}
+
+/** A putMany the kernel refused midway: entries [0, applied) are in the map. */
+export class PutManyError extends LoaderError {
+  constructor(
+    cause: LoaderError,
+    readonly applied: number,
+    readonly total: number,
+  ) {
+    super(
+      cause.cmd,
+      `${cause.message} (applied ${applied} of ${total})`,
+      cause.errno,
+      cause.response,
+    );
+  }
+}
+
+/** Entries per update_batch line (the helper takes up to 65,536). */
+const BATCH = 4096;
+
+export interface ExpireOptions {
+  /** Entries per kernel batch (1..65,536, default 4096). */
+  batch?: number;
+  /** Stop after scanning about this many; the answer's cursor resumes. */
+  max?: number;
+  cursor?: string;
+  /** "keys" walks with get_next_key even where batch lookups work. */
+  walk?: "batch" | "keys";
+}
+
+export interface ExpireResult {
+  scanned: number;
+  deleted: number;
+  /** Present when `max` stopped the walk before the end. */
+  cursor?: string;
 }
 
 export interface TestRunResult {
@@ -24,6 +68,9 @@ export interface TestRunResult {
 }
 
 export class Dataplane {
+  /** What load did with map sets of other layout versions (null: none found). */
+  upgrade: UpgradeReport | null = null;
+
   private constructor(
     readonly loader: LoaderClient,
     readonly name: string,
@@ -31,10 +78,20 @@ export class Dataplane {
     readonly ncpus: number,
   ) {}
 
+  /** Loads the object; with `pin`, reuses the maps pinned by the same layout and
+   * migrates those of the newest older layout into the fresh maps, then removes the
+   * older sets (docs/dataplane.md, "Upgrading the data plane"). Attach afterwards. */
   static async load(loader: LoaderClient, opts: LoadOptions): Promise<Dataplane> {
-    const res = await loader.call<{ maps: Record<string, MapInfo> }>("load", { ...opts });
+    const { migrate = MIGRATIONS, layout = DP_LAYOUT_VERSION, ...load } = opts;
+    const res = await loader.call<{ maps: Record<string, MapInfo>; previous?: PinnedSet[] }>(
+      "load",
+      load.pin === undefined ? load : { ...load, layout },
+    );
     const { ncpus } = await loader.call<{ ncpus: number }>("now");
-    return new Dataplane(loader, opts.name, res.maps, ncpus);
+    const dp = new Dataplane(loader, opts.name, res.maps, ncpus);
+    if (migrate !== false && res.previous?.length)
+      dp.upgrade = await upgradePinned(loader, opts.name, res.maps, layout, res.previous, migrate);
+    return dp;
   }
 
   unload(): Promise<unknown> {
@@ -57,16 +114,25 @@ export class Dataplane {
     });
   }
 
+  /** In order, BATCH entries per line. Each line is all-or-nothing for bad input
+   * (the helper validates it before writing); a kernel refusal midway throws
+   * PutManyError saying how many entries are in the map. */
   async putMany(map: string, entries: [object, object][]): Promise<void> {
     const [k, v] = this.codecs(map);
     const hex = entries.map(([a, b]) => [k.encode(a).toString("hex"), v.encode(b).toString("hex")]);
-    // Chunked so one line stays well below pipe-friendly sizes.
-    for (let i = 0; i < hex.length; i += 4096)
-      await this.loader.call("update_batch", {
-        name: this.name,
-        map,
-        entries: hex.slice(i, i + 4096),
-      });
+    for (let i = 0; i < hex.length; i += BATCH) {
+      try {
+        await this.loader.call("update_batch", {
+          name: this.name,
+          map,
+          entries: hex.slice(i, i + BATCH),
+        });
+      } catch (e) {
+        if (!(e instanceof LoaderError)) throw e;
+        const applied = typeof e.response?.applied === "number" ? e.response.applied : 0;
+        throw new PutManyError(e, i + applied, hex.length);
+      }
+    }
   }
 
   async del(map: string, key: object): Promise<void> {
@@ -74,8 +140,31 @@ export class Dataplane {
     await this.loader.call("delete", { name: this.name, map, key: k.encode(key).toString("hex") });
   }
 
-  async clear(map: string): Promise<void> {
-    await this.loader.call("clear", { name: this.name, map });
+  /** Zeroes an array or empties any other map; returns the entries touched. */
+  async clear(map: string): Promise<number> {
+    return (await this.loader.call<{ count: number }>("clear", { name: this.name, map })).count;
+  }
+
+  /** Deletes, inside the helper and one batch at a time, every entry whose u64
+   * `field` (by name, e.g. conntrack's `expires`) is below `before`; nothing but
+   * the counts crosses the pipe. */
+  async expire(
+    map: string,
+    field: string,
+    before: bigint,
+    opts: ExpireOptions = {},
+  ): Promise<ExpireResult> {
+    const [, v] = this.codecs(map);
+    const f = v.fields.find((x) => x.name === field && x.kind === "u64");
+    if (!f) throw new Error(`${map}: no u64 field ${field}`);
+    const res = await this.loader.call<ExpireResult>("expire", {
+      name: this.name,
+      map,
+      field: f.offset,
+      before: before.toString(),
+      ...opts,
+    });
+    return { scanned: res.scanned, deleted: res.deleted, cursor: res.cursor };
   }
 
   /** Per-CPU maps decode to one value per CPU; others to a one-element array. */

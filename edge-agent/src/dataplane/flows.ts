@@ -1,5 +1,5 @@
 // Flow table export and the conntrack reaper.
-import { CtDir, ctTimeout, Nat } from "./constants";
+import { CtDir, Nat } from "./constants";
 import type { Dataplane } from "./dataplane";
 
 export interface FlowKey {
@@ -43,39 +43,16 @@ export function peerKey(key: FlowKey, e: CtEntry): FlowKey {
 const id = (k: FlowKey) => `${k.proto}|${k.saddr}|${k.sport}|${k.daddr}|${k.dport}`;
 
 /**
- * The data plane never reads the clock on established packets, so idleness is
- * judged here: a half whose packet count moved since the previous sweep was active
- * at that sweep. A half is idle once now passes both its `expires` (set at creation
- * and state changes) and its last activity + its state's timeout; a pair is deleted
- * when both halves are idle. The memory is only an optimisation of liveness: after an
- * agent restart every flow counts as active once, so nothing live is ever cut.
+ * Deletes conntrack halves past their expiry. The data path already ignores them
+ * (it compares `expires` with its clock on every hit) and keeps both halves of a live
+ * flow renewed, whichever direction carries the traffic; this only gives the memory
+ * back before LRU would. The walk runs inside the loader in bounded batches
+ * (`expire`), so a full table never crosses the pipe.
  */
 export class ConntrackReaper {
-  private seen = new Map<string, { packets: bigint; active: bigint }>();
-
   async sweep(dp: Dataplane, now?: bigint): Promise<number> {
     const t = now ?? (await dp.now());
-    const rows = await dumpConntrack(dp);
-    const next = new Map<string, { packets: bigint; active: bigint }>();
-    const idle = new Map<string, boolean>();
-    for (const r of rows) {
-      const k = id(r.key);
-      const prev = this.seen.get(k);
-      const active = prev && prev.packets === r.entry.packets ? prev.active : t;
-      next.set(k, { packets: r.entry.packets, active });
-      const deadline = active + ctTimeout(r.key.proto, r.entry.state);
-      idle.set(k, t > r.entry.expires && t > deadline);
-    }
-    this.seen = next;
-    let reaped = 0;
-    for (const r of rows) {
-      const k = id(r.key);
-      if (!idle.get(k) || idle.get(id(peerKey(r.key, r.entry))) === false) continue;
-      await dp.del("conntrack", r.key).catch(() => undefined);
-      this.seen.delete(k);
-      reaped++;
-    }
-    return reaped;
+    return (await dp.expire("conntrack", "expires", t)).deleted;
   }
 }
 
