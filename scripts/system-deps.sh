@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   chromium fonts-dejavu-core            # Playwright journeys (Debian's browser, never a download)
   clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make  # eBPF: objects and the loader
-  iproute2 iputils-ping iperf3 netcat-openbsd util-linux  # network-namespace tests (nsenter)
+  iproute2 iputils-ping iperf3 netcat-openbsd util-linux tcpdump  # network-namespace tests (nsenter; WAN captures)
   wireguard-go wireguard-tools socat     # overlay test bed: userspace WireGuard tunnels, broker bridge
   postgresql-client redis-tools mosquitto mosquitto-clients  # fleet tests start their own broker
 )

@@ -82,7 +82,8 @@ export const MIGRATIONS: Migrations = {
       // sequence is not known yet (CT_F_SEQ clear): a RST is accepted until seen.
       conntrack: conversion([flowKeyV0, ctEntryV0], [flowKey, ctEntry], (k, v) => {
         const fresh = monotonicNs() + ctTimeout(k.proto, v.state);
-        const expires = v.expires > fresh ? v.expires : fresh; // bigint: no Math.max
+        // biome-ignore lint/complexity/useMathMinMax: bigints
+        const expires = v.expires > fresh ? v.expires : fresh;
         return [
           { ...k },
           {
