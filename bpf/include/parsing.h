@@ -302,3 +302,62 @@ static __always_inline int parse_packet(void *data, void *data_end, __u32 len, s
 		return parse_ipv6(data, data_end, p, off);
 	return PARSE_NOT_IP;
 }
+
+/* The common case, inlined into the hot path: Ethernet, then IPv4 without options or
+ * fragmentation, or IPv6 without extension headers, then TCP or UDP. Returns
+ * PARSE_OK, or -1 for anything else, which the full parser (a global function, see
+ * patronus.bpf.c) then handles. Its checks are the full parser's for these headers. */
+static __always_inline int parse_fast(void *data, void *data_end, __u32 len, struct pkt *p)
+{
+	struct ethhdr *eth = data;
+	__u32 off = sizeof(*eth);
+	__u8 proto;
+
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->len = len;
+	p->l3_off = off;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = data + off;
+		__u32 tot;
+
+		if ((void *)(ip + 1) > data_end || *(__u8 *)ip != 0x45 ||
+		    (ip->frag_off & bpf_htons(0x3fff)))
+			return -1;
+		tot = bpf_ntohs(ip->tot_len);
+		if (tot < sizeof(*ip) || off + tot > len)
+			return -1;
+		proto = ip->protocol;
+		p->ipv4 = 1;
+		p->key.family = FAMILY_V4;
+		p->ttl = ip->ttl;
+		p->l3_end = off + tot;
+		p->eth_proto = ETH_P_IP;
+		addr_v4(p->key.saddr, ip->saddr);
+		addr_v4(p->key.daddr, ip->daddr);
+		off += sizeof(*ip);
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > data_end || ip6->version != 6 ||
+		    off + sizeof(*ip6) + bpf_ntohs(ip6->payload_len) > len)
+			return -1;
+		proto = ip6->nexthdr;
+		p->key.family = FAMILY_V6;
+		p->ttl = ip6->hop_limit;
+		p->l3_end = off + sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+		p->eth_proto = ETH_P_IPV6;
+		__builtin_memcpy(p->key.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(p->key.daddr, &ip6->daddr, 16);
+		if (addr_is_v4mapped(p->key.saddr) || addr_is_v4mapped(p->key.daddr))
+			return -1;
+		off += sizeof(*ip6);
+	} else {
+		return -1;
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+	p->key.proto = proto;
+	return parse_l4(data, data_end, p, off) == PARSE_OK ? PARSE_OK : -1;
+}

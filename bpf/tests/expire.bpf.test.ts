@@ -94,8 +94,8 @@ describe("expire", () => {
           () => "ok",
           (e: LoaderError) => e.message,
         );
-    expect(await expire({ field: 4 })).toMatch(/field must be a multiple of 8 and at most 40/);
-    expect(await expire({ field: 48 })).toMatch(/field must be/);
+    expect(await expire({ field: 4 })).toMatch(/field must be a multiple of 8 and at most 64/);
+    expect(await expire({ field: 72 })).toMatch(/field must be/);
     expect(await expire({ field: -8 })).toMatch(/field must be an integer/);
     expect(await expire({ field: undefined })).toMatch(/field is required/);
     expect(await expire({ before: 5 })).toMatch(/before must be a string/);
