@@ -103,7 +103,20 @@ export function realistic(n: number, seed = 1, idBase = 1): PolicyRule[] {
   });
 }
 
+const parsed = new Map<string, bigint>();
+
+/** The address as a number, cached (a probe is tested against thousands of rules). */
 function bits(addr: string): bigint {
+  let b = parsed.get(addr);
+  if (b === undefined) {
+    if (parsed.size > 100_000) parsed.clear();
+    b = parseBits(addr);
+    parsed.set(addr, b);
+  }
+  return b;
+}
+
+function parseBits(addr: string): bigint {
   if (isIPv4(addr))
     return BigInt(
       `0x${addr
@@ -118,26 +131,43 @@ function bits(addr: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n);
 }
 
-function inPrefix(addr: string, cidr: string): boolean {
+/** A prefix test for one CIDR, parsed once: IPv4 on 32-bit numbers, IPv6 on bigints. */
+function prefixTest(cidr: string): (addr: string) => boolean {
   const [net = "", len = "0"] = cidr.split("/");
-  if (isIPv4(net) !== isIPv4(addr)) return false; // families never mix
-  const width = isIPv4(net) ? 32n : 128n;
-  const shift = width - BigInt(len);
-  return bits(addr) >> shift === bits(net) >> shift;
+  const n = Number(len);
+  if (isIPv4(net)) {
+    const mask = n ? (~0 << (32 - n)) >>> 0 : 0;
+    const base = Number(bits(net)) & mask;
+    // Families never mix: an IPv4 prefix says nothing about an IPv6 address.
+    return (a) => isIPv4(a) && (Number(bits(a)) & mask) >>> 0 === base >>> 0;
+  }
+  const shift = BigInt(128 - n);
+  const base = bits(net) >> shift;
+  return (a) => !isIPv4(a) && bits(a) >> shift === base;
 }
+
+const compiled = new WeakMap<readonly PolicyRule[], ((p: Probe) => boolean)[]>();
 
 /** The first rule that matches, by the rules' plain meaning; undefined: none. */
 export function firstMatch(rules: readonly PolicyRule[], p: Probe): PolicyRule | undefined {
-  return rules.find(
-    (r) =>
-      inPrefix(p.src, r.src) &&
-      inPrefix(p.dst, r.dst) &&
-      (!r.proto || r.proto === p.proto) &&
-      (!r.ports ||
-        (r.ports[0] === 0 && r.ports[1] === 65535) ||
-        ((p.proto === 6 || p.proto === 17) && p.dport >= r.ports[0] && p.dport <= r.ports[1])) &&
-      (!r.appId || r.appId === p.app),
-  );
+  let tests = compiled.get(rules);
+  if (!tests) {
+    tests = rules.map((r) => {
+      const src = prefixTest(r.src);
+      const dst = prefixTest(r.dst);
+      const [lo, hi] = r.ports ?? [0, 65535];
+      const anyPort = lo === 0 && hi === 65535;
+      return (q: Probe) =>
+        (!r.proto || r.proto === q.proto) &&
+        (anyPort || ((q.proto === 6 || q.proto === 17) && q.dport >= lo && q.dport <= hi)) &&
+        (!r.appId || r.appId === q.app) &&
+        src(q.src) &&
+        dst(q.dst);
+    });
+    compiled.set(rules, tests);
+  }
+  const i = tests.findIndex((t) => t(p));
+  return i < 0 ? undefined : rules[i];
 }
 
 /** An address inside `cidr`, chosen by `r`. */
