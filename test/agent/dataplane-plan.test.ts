@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { PlanError, planDataplane } from "../../edge-agent/src/agent/drivers/dataplane-plan";
-import type { DeviceConfig } from "../../protocol";
+import { MAX_RULES } from "../../edge-agent/src/dataplane/constants";
+import { type DeviceConfig, MAX_SITE_RULES, ZDeviceConfig } from "../../protocol";
+
+/** n distinct rules, as the portal compiles them (ids are positions). */
+const manyRules = (n: number): DeviceConfig["rules"] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    src: `10.${i >> 8}.${i & 255}.0/24`,
+    dst: "0.0.0.0/0",
+    proto: "tcp" as const,
+    ports: [1000 + (i % 50000), 1000 + (i % 50000)] as [number, number],
+    action: "allow" as const,
+  }));
 
 const base: DeviceConfig = {
   site: { id: "s1", name: "Branch" },
@@ -148,6 +160,11 @@ describe("DeviceConfig → data plane plan", () => {
       /reversed/,
     ],
     [
+      "more rules than the data plane holds",
+      { ...base, rules: manyRules(MAX_RULES + 1) },
+      /4097 rules: the data plane holds at most 4096 \(global rules included\)/,
+    ],
+    [
       "more backends than the data plane holds",
       {
         ...base,
@@ -169,5 +186,16 @@ describe("DeviceConfig → data plane plan", () => {
   it.each(refuse)("refuses %s", (_, config, message) => {
     expect(() => planDataplane(config)).toThrow(PlanError);
     expect(() => planDataplane(config)).toThrow(message);
+  });
+
+  it("takes a site's 4,096 rules, the limit the protocol and the data plane share", () => {
+    expect(MAX_SITE_RULES).toBe(MAX_RULES);
+    const config = { ...base, rules: manyRules(MAX_SITE_RULES) };
+    expect(ZDeviceConfig.safeParse(config).success).toBe(true);
+    expect(planDataplane(config).rules).toHaveLength(MAX_SITE_RULES);
+    const over = ZDeviceConfig.safeParse({ ...config, rules: manyRules(MAX_SITE_RULES + 1) });
+    expect(over.error?.issues[0]?.message).toBe(
+      "at most 4096 rules per site (global rules included)",
+    );
   });
 });

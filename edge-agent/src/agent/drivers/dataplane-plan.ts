@@ -4,7 +4,7 @@
 import type { DeviceConfig } from "../../../../protocol";
 import type { AppClass, ServiceConfig } from "../../dataplane/config";
 import { MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
-import type { PolicyRule } from "../../dataplane/policy";
+import { checkRules, type PolicyRule } from "../../dataplane/policy";
 import { planApps } from "../overlay/apps";
 
 export type WanIngress = "native" | "generic" | "tc";
@@ -73,6 +73,11 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
       action: r.action,
     };
   });
+  try {
+    checkRules(rules); // at most MAX_RULES, global rules included
+  } catch (e) {
+    throw new PlanError((e as Error).message);
+  }
 
   const wanAddress = config.interfaces.wanAddress;
   if (config.portForwards.length > 0 && !wanAddress)
