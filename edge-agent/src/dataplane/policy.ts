@@ -128,6 +128,12 @@ function placeRules(rules: readonly PolicyRule[]): Placed[][] {
   });
 }
 
+/** Refuses (a PolicyError naming the rule) what the data plane cannot hold, without
+ * building anything: for planners. The tables' capacity is checked by compilePolicy. */
+export function checkRules(rules: readonly PolicyRule[]): void {
+  placeRules(rules);
+}
+
 /** Rules are taken in the given order: index = priority = slot = bit. Throws a
  * PolicyError, before anything is written, for rules the data plane cannot hold. */
 export function compilePolicy(rules: readonly PolicyRule[]): CompiledPolicy {
