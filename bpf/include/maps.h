@@ -27,9 +27,11 @@ struct {
 	__type(value, struct counter);
 } rule_counters SEC(".maps");
 
+/* [0]: the active policy bank. [1 + b]: rules in bank b, the agent's bookkeeping (which
+ * counters to zero when it stages a bank, which to read); programs read only [0]. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u32);
 } policy_bank SEC(".maps");

@@ -148,6 +148,15 @@ describe("policy", () => {
     expect([c.get(101)?.packets, c.get(200)?.packets]).toEqual([2n, 1n]);
   });
 
+  it("counts only the rules of the sets in the banks", async () => {
+    const dp = await withPolicy(); // RULES in one bank
+    await dp.testRun("xdp_ingress", syn("10.3.0.1", "10.2.0.1", 80)); // rule 102 (slot 1)
+    await applyPolicy(dp, [{ ...RULES[0]!, id: 7 }]); // the other bank
+    expect([...(await ruleCounters(dp)).keys()]).toEqual([102]);
+    await applyPolicy(dp, [{ ...RULES[0]!, id: 8 }]); // RULES' bank again, one rule now
+    expect(await ruleCounters(dp)).toEqual(new Map());
+  });
+
   it("a replaced rule set leaves nothing behind that matches", async () => {
     const dp = await withPolicy();
     await applyPolicy(dp, [RULES[1]!]);

@@ -12,10 +12,16 @@ import { type CompiledPolicy, compilePolicy, type PolicyRule } from "./policy";
 /** Entries per loader call (a bitmap is 520 bytes: ~1 MB of hex per call). */
 const CHUNK = 1024;
 
+const bankEntry = async (dp: Dataplane, i: number) =>
+  ((await dp.get("policy_bank", { v: i }))?.[0] as { v: number } | undefined)?.v ?? 0;
+
 export async function activeBank(dp: Dataplane): Promise<0 | 1> {
-  const v = (await dp.get("policy_bank", { v: 0 }))?.[0] as { v: number } | undefined;
-  return ((v?.v ?? 0) & 1) as 0 | 1;
+  return ((await bankEntry(dp, 0)) & 1) as 0 | 1;
 }
+
+/** Rules the agent last staged in `bank` (policy_bank[1 + bank]). */
+const rulesIn = async (dp: Dataplane, bank: 0 | 1) =>
+  Math.min(await bankEntry(dp, 1 + bank), MAX_RULES);
 
 export interface ApplyOptions {
   /** Called after every write to the kernel, before the next (tests interleave packets). */
@@ -47,16 +53,18 @@ async function stage(dp: Dataplane, bank: 0 | 1, c: CompiledPolicy, opts: ApplyO
   };
   const at = (size: number) => (i: number) => ({ v: bank * size + i });
   const rule = at(MAX_RULES);
-  // The whole bank's counters: slots past this set may hold an older set's counts.
+  // Counters of every slot this set or the bank's previous one used.
+  const used = Math.max(c.rules.length, await rulesIn(dp, bank));
   const zero = { packets: 0n, bytes: 0n };
   await many(
     "rule_counters",
-    Array.from({ length: MAX_RULES }, (_, i) => [rule(i), zero]),
+    Array.from({ length: used }, (_, i) => [rule(i), zero]),
   );
   await many(
     "policy_rules",
     c.rules.map((r, i) => [rule(i), r]),
   );
+  await dp.put("policy_bank", { v: 1 + bank }, { v: c.rules.length });
   await many(
     "policy_masks",
     c.masks.map((m, i) => [at(POLICY_MASKS)(i), m]),
@@ -73,7 +81,7 @@ async function stage(dp: Dataplane, bank: 0 | 1, c: CompiledPolicy, opts: ApplyO
 }
 
 /** Empties both banks (tests: no rule set left from an earlier one): every root leads
- * to the empty bitmap, id 0. */
+ * to the empty bitmap, id 0, and neither bank holds rules. */
 export async function clearPolicy(dp: Dataplane): Promise<void> {
   const root = node(new Uint32Array(256));
   const banks = [0, 1].map((b) => b * POLICY_WIDE);
@@ -82,6 +90,10 @@ export async function clearPolicy(dp: Dataplane): Promise<void> {
     banks.flatMap((base) =>
       Array.from({ length: PolicyTrie.roots }, (_, i): [object, object] => [{ v: base + i }, root]),
     ),
+  );
+  await dp.putMany(
+    "policy_bank",
+    [1, 2].map((i) => [{ v: i }, { v: 0 }]),
   );
   const empty = { summary: 0n, words: Buffer.alloc(MAX_RULES / 8) };
   await dp.putMany(
@@ -99,9 +111,11 @@ export async function ruleCounters(
   const counters = await dp.dump<{ v: number }, { packets: bigint; bytes: bigint }>(
     "rule_counters",
   );
+  const counts = [await rulesIn(dp, 0), await rulesIn(dp, 1)];
+  const live = (slot: number) => slot % MAX_RULES < counts[Math.floor(slot / MAX_RULES)]!;
   const idOf = new Map(rules.map((r) => [r.key.v, r.values[0]!.rule_id]));
   const out = new Map<number, { packets: bigint; bytes: bigint }>();
-  for (const c of counters) {
+  for (const c of counters.filter((e) => live(e.key.v))) {
     const sum = c.values.reduce(
       (a, v) => ({ packets: a.packets + v.packets, bytes: a.bytes + v.bytes }),
       { packets: 0n, bytes: 0n },
