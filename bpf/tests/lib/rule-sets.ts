@@ -2,6 +2,7 @@
 // plain first-match evaluator (written apart from the compiler) that says which rule a
 // packet should hit.
 import { isIPv4 } from "node:net";
+import { seededRandom } from "../../../edge-agent/src/agent/overlay/sim-overlay-model";
 import type { PolicyRule } from "../../../edge-agent/src/dataplane/policy";
 
 export interface Probe {
@@ -12,16 +13,9 @@ export interface Probe {
   app?: number;
 }
 
-/** Seeded PRNG (mulberry32): the same seed gives the same rule set on every run. */
+/** Seeded: the same seed gives the same rule set on every run. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 
