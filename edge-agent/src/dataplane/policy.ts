@@ -42,12 +42,14 @@ interface Placed extends Prefix {
   tree: number;
 }
 
+const V4_MAPPED = addrBytes("0.0.0.0").subarray(0, 12); // ::ffff:0:0/96
+
 /** The prefix in its tree's key bytes, masked. */
 function addrPrefix(cidr: string, v4Tree: number): Placed {
   const [ip = "", len] = cidr.split("/");
   const v4 = isIPv4(ip);
   const bits = len === undefined ? (v4 ? 32 : 128) : Number(len);
-  if (!Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128) || (len ?? "0") === "")
+  if (len === "" || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128))
     throw new Error(`bad prefix ${cidr}`);
   let bytes = v4 ? ipv4Bytes(ip) : addrBytes(ip);
   let n = bits;
@@ -58,8 +60,6 @@ function addrPrefix(cidr: string, v4Tree: number): Placed {
   for (let i = n; i < bytes.length * 8; i++) bytes[i >> 3]! &= ~(0x80 >> (i & 7));
   return { tree: bytes.length === 4 ? v4Tree : v4Tree + 1, bytes, len: n };
 }
-
-const V4_MAPPED = addrBytes("0.0.0.0").subarray(0, 12);
 
 /** [first, bits] blocks covering lo..hi exactly (at most 30 for 16-bit ports). */
 export function portBlocks(lo: number, hi: number): [number, number][] {
@@ -105,7 +105,7 @@ function placeRules(rules: readonly PolicyRule[]): Placed[][] {
   return rules.map((r) => {
     const bad = (why: string) => new PolicyError(`rule ${r.id}: ${why}`);
     if (!int(r.id, 0, 0xffff)) throw bad("id must be 0-65535");
-    if (!(r.action in Action)) throw bad(`unknown action ${r.action}`);
+    if (!Object.hasOwn(Action, r.action)) throw bad(`unknown action ${r.action}`);
     if (r.proto !== undefined && !int(r.proto, 0, 255)) throw bad("protocol must be 0-255");
     if (r.appId !== undefined && !int(r.appId, 0, 0xffff)) throw bad("app id must be 0-65535");
     if (r.ports) {
