@@ -72,8 +72,8 @@ static __always_inline const struct rule_mask *policy_mask(__u32 bank, __u32 id)
 }
 
 /* Index of the lowest set bit (x != 0): the popcount of the bits below it (clang's
- * BPF backend has no cttz or popcount). No branches: a binary search here gave the
- * verifier 64 states per word of policy_first and the program did not load. */
+ * BPF backend has no cttz or popcount). No branches: with a binary search here the
+ * verifier explored its branches at every word of the scan and hit its 1M limit. */
 static __always_inline __u32 lowest_bit(__u64 x)
 {
 	__u64 v = (x & -x) - 1;
