@@ -19,6 +19,10 @@ const isoDate = ZIsoDate;
 
 export { ZCidr4, ZIfname, ZIpv4, ZPort };
 
+/** Rules a site enforces, global rules included: the data plane's table (MAX_RULES in
+ * bpf/include/types.h). */
+export const MAX_SITE_RULES = 4096;
+
 /** What a device is told to run. The data plane applies all of it or none. */
 export const ZDeviceConfig = z.object({
   site: z.object({ id: zText().max(40), name: zText().max(100) }),
@@ -41,7 +45,7 @@ export const ZDeviceConfig = z.object({
         action: ZAction,
       }),
     )
-    .max(64),
+    .max(MAX_SITE_RULES, `at most ${MAX_SITE_RULES} rules per site (global rules included)`),
   portForwards: z
     .array(
       z.object({

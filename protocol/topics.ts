@@ -8,8 +8,9 @@ export const TOPIC_ROOT = "patronus/v1/d";
 /** CN of the control plane's client certificate. A colon never occurs in a device identity. */
 export const CONTROL_PLANE_IDENTITY = "patronus:control-plane";
 
-/** Largest payload either side accepts; bigger messages are refused unread. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Largest payload either side accepts; bigger messages are refused unread. A device
+ * config with the most rules a site may have (4,096, each at its longest) is ~600 KB. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Messages a device publishes (uplink) and receives (downlink). */
 export const UPLINK = [

@@ -27,6 +27,7 @@ struct btf_shared_enums {
 	enum reason reason;
 	enum policy_action action;
 	enum ifc_flags ifc_flags;
+	enum policy_trie policy_trie;
 	enum ct_state ct_state;
 	enum ct_dir ct_dir;
 	enum ct_flags ct_flags;

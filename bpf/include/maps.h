@@ -27,9 +27,11 @@ struct {
 	__type(value, struct counter);
 } rule_counters SEC(".maps");
 
+/* [0]: the active policy bank. [1 + b]: rules in bank b, the agent's bookkeeping (which
+ * counters to zero when it stages a bank, which to read); programs read only [0]. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u32);
 } policy_bank SEC(".maps");
@@ -41,21 +43,29 @@ struct {
 	__type(value, struct ct_entry);
 } conntrack SEC(".maps");
 
+/* [bank * POLICY_WIDE + node], [bank * POLICY_NODES + node]: both banks' tries (see
+ * policy_node in types.h). Arrays, so the verifier inlines every lookup of a walk. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct lpm_key);
-	__type(value, struct rule_mask);
-} policy_src SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * POLICY_WIDE);
+	__type(key, __u32);
+	__type(value, struct policy_wide);
+} policy_wide SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct lpm_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * POLICY_NODES);
+	__type(key, __u32);
+	__type(value, struct policy_node);
+} policy_nodes SEC(".maps");
+
+/* [bank * POLICY_MASKS + id]: rule bitmaps named by trie leaves. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * POLICY_MASKS);
+	__type(key, __u32);
 	__type(value, struct rule_mask);
-} policy_dst SEC(".maps");
+} policy_masks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

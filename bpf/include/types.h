@@ -20,7 +20,10 @@ enum dp_layout { DP_LAYOUT_VERSION = 1 };
 enum dp_limits {
 	MAX_IFACES = 64, /* counter rows */
 	MAX_IFINDEX = 4096, /* interfaces with a higher ifindex use entry 0 */
-	MAX_RULES = 64, /* one bit per rule in the LPM bitmaps */
+	MAX_RULES = 4096, /* one bit per rule in the policy bitmaps: 64 words of 64 */
+	POLICY_WIDE = 2048, /* policy_wide per bank: 6 trees x (1 + 256) at most */
+	POLICY_NODES = 65536, /* policy_nodes per bank: 16 per rule covers any IPv4 set */
+	POLICY_MASKS = 16384, /* policy_masks per bank (distinct bitmaps) */
 	MAX_SERVICES = 64, /* load-balanced services (Maglev rings) */
 	MAX_BACKENDS = 1024, /* backend ids, 0 reserved: service backends + port forwards */
 	/* Maglev rings live in one slot pool of two regions. A region holds the largest
@@ -102,12 +105,42 @@ struct lpm_key {
 	__u32 addr[4];
 };
 
-/* Policy is double-buffered so a change is one atomic flip: two banks of rules
- * (policy_rules[bank * MAX_RULES + slot]) and, per prefix, one bitmap per bank
- * (bit i = slot i of that bank covers this prefix). policy_bank[0] selects. */
+/* Policy is double-buffered so a change is one atomic flip: policy_bank[0] selects
+ * the bank, and every policy map is indexed bank * size + index, so the agent
+ * writes only the inactive bank. A bank holds its rules (policy_rules, slot order =
+ * priority), six tries (enum policy_trie) in policy_nodes and the rule bitmaps
+ * the tries' leaves name (policy_masks; id 0 = no rule). */
 struct rule_mask {
-	__u64 bank0;
-	__u64 bank1;
+	__u64 summary; /* bit w: words[w] != 0, so an AND starts at a non-empty word */
+	__u64 words[MAX_RULES / 64]; /* bit i = slot i, as bit i % 64 of words[i / 64] */
+};
+
+/* Multibit trie nodes: the first two levels of a tree consume 8 key bits each
+ * (policy_wide: few nodes, fewer steps), the rest 4 (policy_node: small nodes for
+ * the many long prefixes). Leaf-pushed: every slot is a child (the next level's
+ * node) or the id of the bitmap of the rules whose prefixes cover every key under
+ * that slot. Slot = (child << 1) | PT_CHILD, or mask id << 1. */
+struct policy_wide {
+	__u32 slot[256];
+};
+
+struct policy_node {
+	__u32 slot[16];
+};
+
+/* Root (policy_wide index within a bank) of each trie, and the slot flag. Addresses go
+ * to the tree of their family (IPv4 = ::ffff:0:0/96), so no rule of one family
+ * ever matches the other. The L4 key is (proto, dst port); the app tree's is
+ * (app id, proto, dst port) and holds only rules naming an app. */
+enum policy_trie {
+	PT_SRC4 = 0, /* 4-byte IPv4 source */
+	PT_SRC6 = 1, /* 16-byte IPv6 source */
+	PT_DST4 = 2,
+	PT_DST6 = 3,
+	PT_L4 = 4, /* 3 bytes: proto, port (big-endian) */
+	PT_L4_APP = 5, /* 5 bytes: app id (big-endian), proto, port */
+	PT_ROOTS = 6,
+	PT_CHILD = 1,
 };
 
 struct policy_rule {

@@ -161,13 +161,21 @@ describe("policy", () => {
     );
     const c = await ruleCounters(dp);
     expect([c.get(101)?.packets, c.get(200)?.packets]).toEqual([2n, 1n]);
-    expect(await dp.dump("policy_src")).toHaveLength(2);
   });
 
-  it("replacing the rule set removes stale prefixes", async () => {
+  it("counts only the rules of the sets in the banks", async () => {
+    const dp = await withPolicy(); // RULES in one bank
+    await dp.testRun("xdp_ingress", syn("10.3.0.1", "10.2.0.1", 80)); // rule 102 (slot 1)
+    await applyPolicy(dp, [{ ...RULES[0]!, id: 7 }]); // the other bank
+    expect([...(await ruleCounters(dp)).keys()]).toEqual([102]);
+    await applyPolicy(dp, [{ ...RULES[0]!, id: 8 }]); // RULES' bank again, one rule now
+    expect(await ruleCounters(dp)).toEqual(new Map());
+  });
+
+  it("a replaced rule set leaves nothing behind that matches", async () => {
     const dp = await withPolicy();
     await applyPolicy(dp, [RULES[1]!]);
-    expect(await dp.dump("policy_src")).toHaveLength(1);
+    await applyPolicy(dp, [RULES[1]!]); // both banks have held the old set now
     expect((await dp.testRun("xdp_ingress", syn("10.1.0.5", "10.2.0.1", 22))).retval).toBe(
       Xdp.drop,
     );
@@ -229,5 +237,75 @@ describe("stateful policy", () => {
     expect((await dp.testRun("xdp_ingress", ack)).retval).toBe(Xdp.pass);
     expect((await dp.reasonCounters(0)).tcp_no_state).toBe(1n);
     expect(await dp.dump("conntrack")).toHaveLength(0);
+  });
+});
+
+describe("address families", () => {
+  const v4 = ipv4({ src: "10.0.0.1", dst: "10.0.0.2", proto: "udp", dport: 53 });
+  const v6 = ipv6({ src: "fd00::1", dst: "fd00::2", proto: "udp", dport: 53 });
+  const verdicts = async (rules: PolicyRule[], defaultAction: "allow" | "deny") => {
+    const dp = await env.fresh({ policy: true, defaultAction });
+    await applyPolicy(dp, rules);
+    const out = [];
+    for (const pkt of [v4, v6]) out.push((await dp.testRun("xdp_ingress", pkt)).retval);
+    return { out, perRule: await ruleCounters(dp), c: await dp.reasonCounters(0) };
+  };
+
+  it("an IPv6 ::/0 rule never matches IPv4, whichever rule comes first", async () => {
+    const deny6 = { id: 1, src: "::/0", dst: "::/0", action: "deny" } as const;
+    const allow4 = { id: 2, src: "0.0.0.0/0", dst: "0.0.0.0/0", action: "allow" } as const;
+    for (const rules of [
+      [deny6, allow4],
+      [allow4, deny6],
+    ]) {
+      const { out, perRule } = await verdicts(rules, "deny");
+      expect(out).toEqual([Xdp.pass, Xdp.drop]);
+      expect([perRule.get(1)?.packets, perRule.get(2)?.packets]).toEqual([1n, 1n]);
+    }
+    // Alone on a default-allow link it stops IPv6 only.
+    const { out, c } = await verdicts([deny6], "allow");
+    expect(out).toEqual([Xdp.pass, Xdp.drop]);
+    expect([c.default_allow, c.policy_deny]).toEqual([1n, 1n]);
+  });
+
+  it("an IPv4 0.0.0.0/0 rule never matches IPv6", async () => {
+    const deny4 = { id: 1, src: "0.0.0.0/0", dst: "0.0.0.0/0", action: "deny" } as const;
+    const allow6 = { id: 2, src: "::/0", dst: "::/0", action: "allow" } as const;
+    const { out, perRule } = await verdicts([deny4, allow6], "deny");
+    expect(out).toEqual([Xdp.drop, Xdp.pass]);
+    expect([perRule.get(1)?.packets, perRule.get(2)?.packets]).toEqual([1n, 1n]);
+    const alone = await verdicts([deny4], "allow");
+    expect(alone.out).toEqual([Xdp.drop, Xdp.pass]);
+    expect([alone.c.policy_deny, alone.c.default_allow]).toEqual([1n, 1n]);
+  });
+
+  it("a rule with one side of each family matches nothing", async () => {
+    const { out, c } = await verdicts(
+      [
+        { id: 1, src: "::/0", dst: "0.0.0.0/0", action: "deny" },
+        { id: 2, src: "0.0.0.0/0", dst: "::/0", action: "deny" },
+      ],
+      "allow",
+    );
+    expect(out).toEqual([Xdp.pass, Xdp.pass]);
+    expect(c.default_allow).toBe(2n);
+  });
+
+  it("an app prefix ::/0 classifies IPv6 only", async () => {
+    const dp = await env.fresh({ policy: true, defaultAction: "deny", appRules: true });
+    await setApps(dp, [{ appId: 9, prefixes: ["::/0"] }]);
+    await applyPolicy(dp, [
+      { id: 1, src: "0.0.0.0/0", dst: "0.0.0.0/0", appId: 9, action: "deny" },
+      { id: 2, src: "0.0.0.0/0", dst: "0.0.0.0/0", action: "allow" },
+      { id: 3, src: "::/0", dst: "::/0", appId: 9, action: "allow" },
+    ]);
+    expect((await dp.testRun("xdp_ingress", v4)).retval).toBe(Xdp.pass);
+    expect((await dp.testRun("xdp_ingress", v6)).retval).toBe(Xdp.pass);
+    const perRule = await ruleCounters(dp);
+    expect([perRule.get(1), perRule.get(2)?.packets, perRule.get(3)?.packets]).toEqual([
+      undefined,
+      1n,
+      1n,
+    ]);
   });
 });

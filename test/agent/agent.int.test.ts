@@ -170,7 +170,7 @@ describe("agent over MQTT", () => {
         JSON.stringify({ ...desired(deviceId, 2, deviceConfig()), config: { rules: "all" } }),
         /invalid message: config/,
       ],
-      ["oversized", Buffer.alloc(MAX_MESSAGE_BYTES + 10, 0x20), /over the 262144-byte limit/],
+      ["oversized", Buffer.alloc(MAX_MESSAGE_BYTES + 10, 0x20), /over the 1048576-byte limit/],
     ];
     for (const [name, payload, error] of cases) {
       const rejected = nextState(identity, (s) => s.status === "rejected");

@@ -1,6 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { PlanError, planDataplane } from "../../edge-agent/src/agent/drivers/dataplane-plan";
-import type { DeviceConfig } from "../../protocol";
+import { MAX_RULES } from "../../edge-agent/src/dataplane/constants";
+import {
+  type DeviceConfig,
+  MAX_MESSAGE_BYTES,
+  MAX_SITE_RULES,
+  ZDeviceConfig,
+} from "../../protocol";
+
+/** n distinct rules, as the portal compiles them (ids are positions). */
+const manyRules = (n: number): DeviceConfig["rules"] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    src: `10.${i >> 8}.${i & 255}.0/24`,
+    dst: "0.0.0.0/0",
+    proto: "tcp" as const,
+    ports: [1000 + (i % 50000), 1000 + (i % 50000)] as [number, number],
+    action: "allow" as const,
+  }));
 
 const base: DeviceConfig = {
   site: { id: "s1", name: "Branch" },
@@ -160,6 +177,11 @@ describe("DeviceConfig → data plane plan", () => {
       /reversed/,
     ],
     [
+      "more rules than the data plane holds",
+      { ...base, rules: manyRules(MAX_RULES + 1) },
+      /4097 rules: the data plane holds at most 4096 \(global rules included\)/,
+    ],
+    [
       "more backends than the data plane holds",
       {
         ...base,
@@ -202,5 +224,32 @@ describe("DeviceConfig → data plane plan", () => {
     const plan = planDataplane({ ...base, services: many }); // + 2 port forwards = 1023 ids
     expect(plan.services).toHaveLength(64);
     expect(plan.services.at(-1)!.backends.at(-1)!.id).toBe(1023);
+  });
+
+  it("takes a site's 4,096 rules, the limit the protocol and the data plane share", () => {
+    expect(MAX_SITE_RULES).toBe(MAX_RULES);
+    const config = { ...base, rules: manyRules(MAX_SITE_RULES) };
+    expect(ZDeviceConfig.safeParse(config).success).toBe(true);
+    expect(planDataplane(config).rules).toHaveLength(MAX_SITE_RULES);
+    const over = ZDeviceConfig.safeParse({ ...config, rules: manyRules(MAX_SITE_RULES + 1) });
+    expect(over.error?.issues[0]?.message).toBe(
+      "at most 4096 rules per site (global rules included)",
+    );
+  });
+
+  it("a config with 4,096 rules, each at its longest, fits one channel message", () => {
+    const longest = Array.from({ length: MAX_SITE_RULES }, (_, i) => ({
+      id: 65535 - i,
+      src: "255.255.255.255/32",
+      dst: "255.255.255.255/32",
+      proto: "icmp" as const,
+      ports: [65535, 65535] as [number, number],
+      action: "allow" as const,
+    }));
+    const config = { ...base, rules: longest };
+    expect(ZDeviceConfig.safeParse(config).success).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify({ version: 2 ** 40, config }))).toBeLessThan(
+      MAX_MESSAGE_BYTES / 1.5,
+    );
   });
 });

@@ -4,9 +4,26 @@ import { isIPv4 } from "node:net";
 import { addrBytes, bytesToAddr, ipv4Bytes } from "./addr";
 
 // "family" is a u8 holding 4 or 6 (enum family); left out when encoding, it is
-// taken from the struct's first address.
-type Kind = "u8" | "u16" | "u32" | "u64" | "be16" | "ipv4" | "addr" | "family" | `pad${number}`;
-type Scalar<K> = K extends "u64" ? bigint : K extends "ipv4" | "addr" ? string : number;
+// taken from the struct's first address. bytes<n>: a C array copied as raw bytes
+// (e.g. the policy bitmaps' __u64 words[64]).
+type Kind =
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "be16"
+  | "ipv4"
+  | "addr"
+  | "family"
+  | `pad${number}`
+  | `bytes${number}`;
+type Scalar<K> = K extends "u64"
+  ? bigint
+  : K extends "ipv4" | "addr"
+    ? string
+    : K extends `bytes${number}`
+      ? Buffer
+      : number;
 
 interface FieldSpec {
   name: string;
@@ -41,6 +58,7 @@ export interface StructCodec<T> {
 function sizeOf(kind: FieldSpec["kind"]): [number, number] {
   if (typeof kind !== "string") return [kind.size, kind.align];
   if (kind.startsWith("pad")) return [Number(kind.slice(3)), 1];
+  if (kind.startsWith("bytes")) return [Number(kind.slice(5)), 1];
   return SIZES[kind]!;
 }
 
@@ -53,6 +71,7 @@ function put(buf: Buffer, off: number, kind: Kind, v: unknown): void {
   else if (kind === "be16") buf.writeUInt16BE(Number(v), off);
   else if (kind === "ipv4") ipv4Bytes(String(v)).copy(buf, off);
   else if (kind === "addr") addrBytes(String(v)).copy(buf, off);
+  else if (kind.startsWith("bytes")) (v as Buffer).copy(buf, off, 0, sizeOf(kind)[0]);
 }
 
 function get(buf: Buffer, off: number, kind: Kind): unknown {
@@ -63,6 +82,7 @@ function get(buf: Buffer, off: number, kind: Kind): unknown {
   if (kind === "be16") return buf.readUInt16BE(off);
   if (kind === "ipv4") return [...buf.subarray(off, off + 4)].join(".");
   if (kind === "addr") return bytesToAddr(buf.subarray(off, off + 16));
+  if (kind.startsWith("bytes")) return Buffer.from(buf.subarray(off, off + sizeOf(kind)[0]));
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 // Desired-state helpers: translate agent intent into map entries.
-import { parsePrefix } from "./addr";
+import { addrBytes, parsePrefix } from "./addr";
 import { Action, type ActionName, IfFlags, SteerDscp, SteerFlags, Xdp } from "./constants";
 import type { Dataplane } from "./dataplane";
+import { covers } from "./policy-trie";
 
 export interface InterfaceConfig {
   ifindex: number; // 0 = fallback for interfaces without their own entry
@@ -77,13 +78,33 @@ export const steerEntry = (steer: { mark: number; dscp?: number }) => ({
   flags: SteerFlags.valid,
 });
 
+const V4_SPACE = parsePrefix("0.0.0.0/0"); // ::ffff:0:0/96
+const asBytes = (p: { addr: string; prefixlen: number }) => ({
+  bytes: addrBytes(p.addr),
+  len: p.prefixlen,
+});
+
+/** app_prefixes entries. IPv4 lives in ::ffff:0:0/96 of the 128-bit key, so an IPv6
+ * prefix covering that (::/0, say) would classify IPv4 packets: then ::ffff:0:0/96
+ * gets its own entry (app 0 = unclassified, unless 0.0.0.0/0 is some class's) and an
+ * IPv4 address never reaches the IPv6 one. */
+export function appPrefixEntries(apps: readonly AppClass[]) {
+  const entries = apps.flatMap((a) =>
+    (a.prefixes ?? []).map((c) => ({ key: parsePrefix(c), appId: a.appId })),
+  );
+  const v4 = asBytes(V4_SPACE);
+  const spans = entries.some((e) => e.key.prefixlen < 96 && covers(asBytes(e.key), v4));
+  const has = entries.some((e) => e.key.prefixlen === 96 && e.key.addr === V4_SPACE.addr);
+  return spans && !has ? [...entries, { key: V4_SPACE, appId: 0 }] : entries;
+}
+
 /** Batched per map (one loader round trip each): port ranges expand to many entries. */
 export async function setApps(dp: Dataplane, apps: readonly AppClass[]): Promise<void> {
   const ports = apps.flatMap((a) =>
     (a.ports ?? []).map((p) => [p, { app_id: a.appId }] as [object, object]),
   );
-  const prefixes = apps.flatMap((a) =>
-    (a.prefixes ?? []).map((c) => [parsePrefix(c), { app_id: a.appId }] as [object, object]),
+  const prefixes = appPrefixEntries(apps).map(
+    (e) => [e.key, { app_id: e.appId }] as [object, object],
   );
   const steering = apps.flatMap((a) =>
     a.steer ? [[{ v: a.appId }, steerEntry(a.steer)] as [object, object]] : [],

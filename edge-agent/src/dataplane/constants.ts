@@ -27,7 +27,10 @@ export const { DP_LAYOUT_VERSION } = dpLayout.values;
 const dpLimits = cEnum({
   MAX_IFACES: ["MAX_IFACES", 64],
   MAX_IFINDEX: ["MAX_IFINDEX", 4096],
-  MAX_RULES: ["MAX_RULES", 64],
+  MAX_RULES: ["MAX_RULES", 4096],
+  POLICY_WIDE: ["POLICY_WIDE", 2048],
+  POLICY_NODES: ["POLICY_NODES", 65536],
+  POLICY_MASKS: ["POLICY_MASKS", 16384],
   MAX_SERVICES: ["MAX_SERVICES", 64],
   MAX_BACKENDS: ["MAX_BACKENDS", 1024],
   MAGLEV_REGION: ["MAGLEV_REGION", 207294],
@@ -36,6 +39,9 @@ const dpLimits = cEnum({
 });
 export const {
   MAX_RULES,
+  POLICY_WIDE,
+  POLICY_NODES,
+  POLICY_MASKS,
   MAX_SERVICES,
   MAX_BACKENDS,
   MAGLEV_REGION,
@@ -53,6 +59,19 @@ const policyAction = cEnum({
 });
 export const Action = policyAction.values;
 export type ActionName = keyof typeof Action;
+
+/** enum policy_trie (types.h): trie roots within a bank, and the child flag of a slot. */
+const policyTrie = cEnum({
+  src4: ["PT_SRC4", 0],
+  src6: ["PT_SRC6", 1],
+  dst4: ["PT_DST4", 2],
+  dst6: ["PT_DST6", 3],
+  l4: ["PT_L4", 4],
+  l4App: ["PT_L4_APP", 5],
+  roots: ["PT_ROOTS", 6],
+  child: ["PT_CHILD", 1],
+});
+export const PolicyTrie = policyTrie.values;
 
 /** enum ifc_flags: if_config.flags. */
 const ifcFlags = cEnum({
@@ -199,6 +218,7 @@ export const SHARED_ENUMS = {
   dp_limits: dpLimits,
   policy_action: policyAction,
   ifc_flags: ifcFlags,
+  policy_trie: policyTrie,
   svc_flags: svcFlags,
   backend_flags: backendFlags,
   steer_flags: steerFlags,

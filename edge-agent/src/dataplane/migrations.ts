@@ -7,8 +7,8 @@
 // DESIRED_STATE_MAPS qualify). Every other map is copied byte for byte; maps the new
 // layout no longer has are dropped, and new ones start empty.
 import type { StructCodec } from "./codec";
-import { CtFlags, ctTimeout, REASON_SLOTS } from "./constants";
-import { ctEntryV0, flowKeyV0, REASON_SLOTS_V0 } from "./layouts/v0";
+import { CtFlags, ctTimeout, MAX_RULES, REASON_SLOTS } from "./constants";
+import { ctEntryV0, flowKeyV0, MAX_RULES_V0, REASON_SLOTS_V0 } from "./layouts/v0";
 import { counter, ctEntry, flowKey, u32 } from "./structs";
 
 export interface MapConversion {
@@ -53,8 +53,9 @@ export type Migrations = Readonly<Record<number, LayoutStep>>;
  * configured from their first packet. */
 export const DESIRED_STATE_MAPS = [
   "if_config",
-  "policy_src",
-  "policy_dst",
+  "policy_wide",
+  "policy_nodes",
+  "policy_masks",
   "policy_rules",
   "policy_bank",
   "services",
@@ -72,8 +73,9 @@ const monotonicNs = () => process.hrtime.bigint();
 export const MIGRATIONS: Migrations = {
   // Layout 0 is the unversioned <pin>/maps/ of releases before layout versions.
   // Layout 1 (issue 14) gave keys a family, 16-byte NAT addresses and TCP sequence
-  // tracking to conntrack, 64 reason slots per interface to counters, and 16-byte
-  // addresses to services, backends and SNAT rules (rewritten from desired state).
+  // tracking to conntrack, 64 reason slots per interface to counters, 16-byte
+  // addresses to services, backends and SNAT rules, and 4,096 rules per bank with
+  // array tries instead of LPM bitmaps to policy (all rewritten from desired state).
   0: {
     convert: {
       // Live flows keep flowing. Layout 0 wrote `expires` only on state changes and
@@ -101,7 +103,12 @@ export const MIGRATIONS: Migrations = {
         const slot = Math.floor(k.v / REASON_SLOTS_V0);
         return [{ v: slot * REASON_SLOTS + (k.v % REASON_SLOTS_V0) }, v];
       }),
+      // Per-rule counts stay with their bank and slot (bank * MAX_RULES + slot).
+      rule_counters: conversion([u32, counter], [u32, counter], (k, v) => {
+        const bank = Math.floor(k.v / MAX_RULES_V0);
+        return [{ v: bank * MAX_RULES + (k.v % MAX_RULES_V0) }, v];
+      }),
     },
-    rebuild: ["services", "maglev", "backends", "snat_rules"],
+    rebuild: ["services", "maglev", "backends", "snat_rules", "policy_rules", "policy_bank"],
   },
 };

@@ -1,77 +1,105 @@
-// Applying a rule set without a window of mixed old/new verdicts: stage the new
-// rules in the inactive bank, give every prefix its bitmap for that bank (keeping the
-// active bank's bitmaps valid, including for prefixes that are new), flip
-// policy_bank in one write, then drop prefixes the new set no longer uses.
-import { parsePrefix } from "./addr";
-import { MAX_RULES } from "./constants";
+// Applying a rule set without a window of mixed old/new verdicts. Every policy map is
+// split in two banks (index = bank * size + i) and policy_bank names the active one:
+// the new set is written into the inactive bank (rules, zeroed counters, bitmaps, trie
+// nodes, roots last), then policy_bank flips in one write. The active bank is never
+// written, so each packet sees the old set or the new one, whole. The bank left behind
+// keeps the old set until the next change overwrites it, so a packet that read
+// policy_bank just before the flip still finds that set intact.
+import { MAX_RULES, POLICY_MASKS, POLICY_NODES, POLICY_WIDE, PolicyTrie } from "./constants";
 import type { Dataplane } from "./dataplane";
-import { type CompiledPrefix, compilePolicy, covers, type PolicyRule } from "./policy";
+import { type CompiledPolicy, compilePolicy, type PolicyRule } from "./policy";
 
-type LpmRow = {
-  key: { prefixlen: number; addr: string };
-  values: { bank0: bigint; bank1: bigint }[];
-};
-const pkey = (p: { addr: string; prefixlen: number }) => `${p.addr}/${p.prefixlen}`;
+/** Entries per loader call (a bitmap is 520 bytes: ~1 MB of hex per call). */
+const CHUNK = 1024;
+
+const bankEntry = async (dp: Dataplane, i: number) =>
+  ((await dp.get("policy_bank", { v: i }))?.[0] as { v: number } | undefined)?.v ?? 0;
 
 export async function activeBank(dp: Dataplane): Promise<0 | 1> {
-  const v = (await dp.get("policy_bank", { v: 0 }))?.[0] as { v: number } | undefined;
-  return ((v?.v ?? 0) & 1) as 0 | 1;
+  return ((await bankEntry(dp, 0)) & 1) as 0 | 1;
 }
 
-/** The active bank's bitmap a new prefix must carry: that of the longest existing
- * prefix covering it, which is what LPM returned for those addresses until now. */
-function inherited(p: CompiledPrefix, rows: LpmRow[], bank: 0 | 1): bigint {
-  let best: LpmRow | undefined;
-  for (const r of rows)
-    if (covers(r.key, p) && (!best || r.key.prefixlen > best.key.prefixlen)) best = r;
-  const v = best?.values[0];
-  return v ? (bank ? v.bank1 : v.bank0) : 0n;
+/** Rules the agent last staged in `bank` (policy_bank[1 + bank]). */
+const rulesIn = async (dp: Dataplane, bank: 0 | 1) =>
+  Math.min(await bankEntry(dp, 1 + bank), MAX_RULES);
+
+export interface ApplyOptions {
+  /** Called after every write to the kernel, before the next (tests interleave packets). */
+  afterWrite?: (what: string) => Promise<void>;
 }
 
-export async function applyPolicy(dp: Dataplane, rules: readonly PolicyRule[]): Promise<void> {
-  const active = await activeBank(dp);
-  const target = (1 - active) as 0 | 1;
-  const [srcRows, dstRows] = [
-    await dp.dump<LpmRow["key"], LpmRow["values"][0]>("policy_src"),
-    await dp.dump<LpmRow["key"], LpmRow["values"][0]>("policy_dst"),
-  ];
-  const compiled = compilePolicy(rules, {
-    src: srcRows.map((r) => r.key),
-    dst: dstRows.map((r) => r.key),
-  });
-  const base = target * MAX_RULES;
-  await dp.putMany(
+const node = (slots: Uint32Array) => ({
+  slot: Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength),
+});
+
+/** Throws (a PolicyError) before writing anything when the rules do not fit. */
+export async function applyPolicy(
+  dp: Dataplane,
+  rules: readonly PolicyRule[],
+  opts: ApplyOptions = {},
+): Promise<void> {
+  const compiled = compilePolicy(rules);
+  const bank = (1 - (await activeBank(dp))) as 0 | 1;
+  await stage(dp, bank, compiled, opts);
+  await dp.put("policy_bank", { v: 0 }, { v: bank });
+}
+
+async function stage(dp: Dataplane, bank: 0 | 1, c: CompiledPolicy, opts: ApplyOptions) {
+  const many = async (map: string, entries: [object, object][]) => {
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      await dp.putMany(map, entries.slice(i, i + CHUNK));
+      await opts.afterWrite?.(`${map} ${i}`);
+    }
+  };
+  const at = (size: number) => (i: number) => ({ v: bank * size + i });
+  const rule = at(MAX_RULES);
+  // Counters of every slot this set or the bank's previous one used.
+  const used = Math.max(c.rules.length, await rulesIn(dp, bank));
+  const zero = { packets: 0n, bytes: 0n };
+  await many(
     "rule_counters",
-    Array.from({ length: MAX_RULES }, (_, i) => [{ v: base + i }, { packets: 0n, bytes: 0n }]),
+    Array.from({ length: used }, (_, i) => [rule(i), zero]),
+  );
+  await many(
+    "policy_rules",
+    c.rules.map((r, i) => [rule(i), r]),
+  );
+  await dp.put("policy_bank", { v: 1 + bank }, { v: c.rules.length });
+  await many(
+    "policy_masks",
+    c.masks.map((m, i) => [at(POLICY_MASKS)(i), m]),
+  );
+  await many(
+    "policy_nodes",
+    c.nodes.map((n, i) => [at(POLICY_NODES)(i), node(n)]),
+  );
+  // Roots last: until then each tree of this bank still leads to old nodes only
+  // (harmless while the bank is inactive, but it keeps every tree whole).
+  const wide = c.wide.map((n, i): [object, object] => [at(POLICY_WIDE)(i), node(n)]);
+  await many("policy_wide", wide.slice(PolicyTrie.roots));
+  await many("policy_wide", wide.slice(0, PolicyTrie.roots));
+}
+
+/** Empties both banks (tests: no rule set left from an earlier one): every root leads
+ * to the empty bitmap, id 0, and neither bank holds rules. */
+export async function clearPolicy(dp: Dataplane): Promise<void> {
+  const root = node(new Uint32Array(256));
+  const banks = [0, 1].map((b) => b * POLICY_WIDE);
+  await dp.putMany(
+    "policy_wide",
+    banks.flatMap((base) =>
+      Array.from({ length: PolicyTrie.roots }, (_, i): [object, object] => [{ v: base + i }, root]),
+    ),
   );
   await dp.putMany(
-    "policy_rules",
-    compiled.rules.map((r, i) => [{ v: base + i }, r]),
+    "policy_bank",
+    [1, 2].map((i) => [{ v: i }, { v: 0 }]),
   );
-  for (const [map, want, rows] of [
-    ["policy_src", compiled.src, srcRows],
-    ["policy_dst", compiled.dst, dstRows],
-  ] as const) {
-    const have = new Map(rows.map((r) => [pkey(r.key), r.values[0]!]));
-    await dp.putMany(
-      map,
-      want.map((p) => {
-        const old = have.get(pkey(p));
-        const keep = old ? (active ? old.bank1 : old.bank0) : inherited(p, rows, active);
-        const v = target ? { bank0: keep, bank1: p.bits } : { bank0: p.bits, bank1: keep };
-        return [{ prefixlen: p.prefixlen, addr: p.addr }, v];
-      }),
-    );
-  }
-  await dp.put("policy_bank", { v: 0 }, { v: target });
-  // Stale prefixes come from the dumps taken before: this agent is the only writer.
-  for (const [map, cidrs, rows] of [
-    ["policy_src", rules.map((r) => r.src), srcRows],
-    ["policy_dst", rules.map((r) => r.dst), dstRows],
-  ] as const) {
-    const keep = new Set(cidrs.map((c) => pkey(parsePrefix(c))));
-    for (const e of rows) if (!keep.has(pkey(e.key))) await dp.del(map, e.key);
-  }
+  const empty = { summary: 0n, words: Buffer.alloc(MAX_RULES / 8) };
+  await dp.putMany(
+    "policy_masks",
+    [0, 1].map((b) => [{ v: b * POLICY_MASKS }, empty]),
+  );
 }
 
 /** Per-rule {packets, bytes}, keyed by rule id, over both banks: counters of a bank
@@ -83,9 +111,11 @@ export async function ruleCounters(
   const counters = await dp.dump<{ v: number }, { packets: bigint; bytes: bigint }>(
     "rule_counters",
   );
+  const counts = [await rulesIn(dp, 0), await rulesIn(dp, 1)];
+  const live = (slot: number) => slot % MAX_RULES < counts[Math.floor(slot / MAX_RULES)]!;
   const idOf = new Map(rules.map((r) => [r.key.v, r.values[0]!.rule_id]));
   const out = new Map<number, { packets: bigint; bytes: bigint }>();
-  for (const c of counters) {
+  for (const c of counters.filter((e) => live(e.key.v))) {
     const sum = c.values.reduce(
       (a, v) => ({ packets: a.packets + v.packets, bytes: a.bytes + v.bytes }),
       { packets: 0n, bytes: 0n },

@@ -49,8 +49,16 @@ export const lpmKey = defineStruct("lpm_key", [
 ]);
 
 export const ruleMask = defineStruct("rule_mask", [
-  { name: "bank0", kind: "u64" },
-  { name: "bank1", kind: "u64" },
+  { name: "summary", kind: "u64" },
+  { name: "words", kind: "bytes512" }, // __u64 words[MAX_RULES / 64]
+]);
+
+export const policyWide = defineStruct("policy_wide", [
+  { name: "slot", kind: "bytes1024" }, // __u32 slot[256]
+]);
+
+export const policyNode = defineStruct("policy_node", [
+  { name: "slot", kind: "bytes64" }, // __u32 slot[16]
 ]);
 
 export const policyRule = defineStruct("policy_rule", [
@@ -156,8 +164,9 @@ export const MAP_CODECS: Record<string, [StructCodec<object>, StructCodec<object
   counters: [u32, counter],
   rule_counters: [u32, counter],
   conntrack: [flowKey, ctEntry],
-  policy_src: [lpmKey, ruleMask],
-  policy_dst: [lpmKey, ruleMask],
+  policy_wide: [u32, policyWide],
+  policy_nodes: [u32, policyNode],
+  policy_masks: [u32, ruleMask],
   policy_rules: [u32, policyRule],
   policy_bank: [u32, u32],
   services: [svcKey, svcValue],
@@ -181,6 +190,8 @@ export const STRUCTS: StructCodec<object>[] = [
   ifConfig,
   lpmKey,
   ruleMask,
+  policyWide,
+  policyNode,
   policyRule,
   counter,
   svcKey,

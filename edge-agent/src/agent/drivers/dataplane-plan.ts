@@ -5,7 +5,7 @@ import type { DeviceConfig } from "../../../../protocol";
 import type { AppClass, ServiceConfig } from "../../dataplane/config";
 import { MAGLEV_REGION, MAX_BACKENDS, MAX_SERVICES } from "../../dataplane/constants";
 import { MAX_RING_BACKENDS, ringSize } from "../../dataplane/maglev";
-import type { PolicyRule } from "../../dataplane/policy";
+import { checkRules, type PolicyRule } from "../../dataplane/policy";
 import { planApps } from "../overlay/apps";
 
 export type WanIngress = "native" | "generic" | "tc";
@@ -74,6 +74,11 @@ export function planDataplane(config: DeviceConfig, overrides: Partial<Links> = 
       action: r.action,
     };
   });
+  try {
+    checkRules(rules); // at most MAX_RULES, global rules included
+  } catch (e) {
+    throw new PlanError((e as Error).message);
+  }
 
   const wanAddress = config.interfaces.wanAddress;
   if (config.portForwards.length > 0 && !wanAddress)

@@ -5,6 +5,7 @@ import { parsePrefix } from "../../dataplane/addr";
 import {
   type AppClass,
   applyPolicy,
+  appPrefixEntries,
   setApps,
   setInterface,
   setPortForward,
@@ -46,9 +47,9 @@ function appKeys(apps: readonly AppClass[]) {
   const steering = new Map<number, Steer>();
   for (const a of apps) {
     for (const p of a.ports ?? []) ports.set(portId(p), a.appId);
-    for (const c of a.prefixes ?? []) prefixes.set(lpmId(parsePrefix(c)), a.appId);
     if (a.steer) steering.set(a.appId, steerEntry(a.steer));
   }
+  for (const e of appPrefixEntries(apps)) prefixes.set(lpmId(e.key), e.appId);
   return { ports, prefixes, steering };
 }
 
@@ -141,12 +142,14 @@ export async function verifyPlan(
 
   const bank = await activeBank(dp);
   check(bank !== bankBefore, "the policy bank did not flip");
-  for (const [i, r] of plan.rules.entries()) {
-    const got = (await dp.get("policy_rules", { v: bank * MAX_RULES + i }))?.[0] as
-      | { rule_id: number }
-      | undefined;
-    check(got?.rule_id === r.id, `rule ${r.id} is not at priority ${i}`);
-  }
+  const slots = new Map(
+    (await dp.dump<{ v: number }, { rule_id: number }>("policy_rules")).map((e) => [
+      e.key.v,
+      e.values[0]!.rule_id,
+    ]),
+  );
+  for (const [i, r] of plan.rules.entries())
+    check(slots.get(bank * MAX_RULES + i) === r.id, `rule ${r.id} is not at priority ${i}`);
 
   for (const f of plan.forwards) {
     const v = (await dp.get("services", f))?.[0] as SvcValue | undefined;

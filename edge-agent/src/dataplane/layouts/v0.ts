@@ -31,3 +31,6 @@ export const ctEntryV0 = defineStruct("ct_entry", [
 
 /** counters[slot * 32 + reason] in layout 0 (R_MAX was 32). */
 export const REASON_SLOTS_V0 = 32;
+
+/** rule_counters / policy_rules[bank * 64 + slot] in layout 0. */
+export const MAX_RULES_V0 = 64;

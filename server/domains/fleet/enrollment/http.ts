@@ -3,13 +3,7 @@
 // helper. Bad input is a 4xx problem that says what was wrong; failed attempts are rate
 // limited per address.
 import type { z } from "zod";
-import {
-  decode,
-  MAX_MESSAGE_BYTES,
-  MessageError,
-  ZEnrollPoll,
-  ZEnrollRequest,
-} from "../../../../protocol";
+import { decode, MessageError, ZEnrollPoll, ZEnrollRequest } from "../../../../protocol";
 import { getDb } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import { clientIp } from "../../../platform/http/client-ip";
@@ -18,13 +12,16 @@ import { defineRoute, HttpError, requireJson } from "../../../platform/http/rout
 import { getRedis, redisKey } from "../../../platform/redis";
 import { enroll, pollEnrollment } from "./enroll";
 
+/** A CSR and host facts are under 4 KiB; enrollment is unauthenticated, so its bodies
+ * stay far below the channel's message limit. */
+const MAX_ENROLL_BYTES = 256 * 1024;
 const FAILURES_PER_WINDOW = 30;
 const WINDOW_SECONDS = 300;
 
 function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promise<unknown>) {
   return defineRoute({
     name,
-    maxBodyBytes: MAX_MESSAGE_BYTES,
+    maxBodyBytes: MAX_ENROLL_BYTES,
     async handle({ request, raw }) {
       const key = redisKey(`fleet:enroll-fail:${clientIp(request.headers)}`);
       const redis = getRedis();

@@ -1,6 +1,7 @@
 // Micro-segmentation rules. Each change is intent: one transaction writes it, bumps the
 // org's revision and (after commit) queues the compile that rolls it out.
 
+import { MAX_SITE_RULES } from "../../../../protocol";
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
@@ -9,9 +10,6 @@ import type { TenantContext } from "../../../platform/tenancy/resolve-membership
 import { READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "../../sites";
 import type { RuleInput } from "../schemas";
-
-/** The data plane holds 64 rules per site (global rules count at every site). */
-const MAX_RULES_PER_SITE = 64;
 
 const rules = intentRows({
   model: (tx) => tx.policyRule,
@@ -66,10 +64,10 @@ async function assertFits(tx: Tx, orgId: string, siteId: string | null, adding: 
     _count: { _all: true },
   });
   const most = Math.max(0, ...perSite.map((s) => s._count._all));
-  if (global + most + adding > MAX_RULES_PER_SITE)
+  if (global + most + adding > MAX_SITE_RULES)
     throw new AppError(
       "BAD_REQUEST",
-      `A site can enforce at most ${MAX_RULES_PER_SITE} rules (global rules included)`,
+      `A site can enforce at most ${MAX_SITE_RULES} rules (global rules included)`,
     );
 }
 
