@@ -324,7 +324,7 @@ describe("batches are all-or-nothing or exact", () => {
     expect(await dp.clear("app_ports")).toBe(1);
     expect(await dp.clear("app_ports")).toBe(0);
     expect(await dp.clear("steering")).toBe(1024);
-    expect(await dp.clear("policy_src")).toBe(0);
+    expect(await dp.clear("rl_src")).toBe(0);
   });
 });
 

@@ -8,6 +8,8 @@ export interface FlowKey {
   sport: number;
   dport: number;
   proto: number;
+  /** 4 or 6 (enum family); taken from the addresses when left out. */
+  family?: number;
 }
 
 export interface CtEntry {

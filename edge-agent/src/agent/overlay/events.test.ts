@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ZPathEvents } from "../../../../protocol";
+import { MAX_MESSAGE_BYTES, ZPathEvents } from "../../../../protocol";
 import { EventQueue } from "./events";
 import { fitReport } from "./publisher";
 import type { DraftEvent } from "./select";
@@ -49,7 +49,7 @@ describe("fitReport", () => {
     }));
     const report = { v: 1 as const, at: new Date(0).toISOString(), paths: [], selection };
     const { payload, cut } = fitReport(report);
-    expect(payload.length).toBeLessThanOrEqual(256 * 1024);
+    expect(payload.length).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(cut).toBeGreaterThan(0);
     expect(fitReport({ ...report, selection: selection.slice(0, 10) }).cut).toBe(0);
   });

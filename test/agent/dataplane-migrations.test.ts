@@ -1,11 +1,20 @@
 // The migration registry against the recorded layouts, and the pure planner.
 import { describe, expect, it } from "vitest";
-import { entriesChanged, readLayouts } from "../../../bpf/tests/lib/layout";
-import { defineStruct } from "./codec";
-import { DP_LAYOUT_VERSION } from "./constants";
-import type { MapInfo } from "./loader-client";
-import { convertEntry, type PinnedSet, planMigration } from "./migrate";
-import { conversion, DESIRED_STATE_MAPS, MIGRATIONS, type Migrations } from "./migrations";
+import { entriesChanged, readLayouts } from "../../bpf/tests/lib/layout";
+import { defineStruct } from "../../edge-agent/src/dataplane/codec";
+import { DP_LAYOUT_VERSION } from "../../edge-agent/src/dataplane/constants";
+import type { MapInfo } from "../../edge-agent/src/dataplane/loader-client";
+import {
+  convertEntry,
+  type PinnedSet,
+  planMigration,
+} from "../../edge-agent/src/dataplane/migrate";
+import {
+  conversion,
+  DESIRED_STATE_MAPS,
+  MIGRATIONS,
+  type Migrations,
+} from "../../edge-agent/src/dataplane/migrations";
 
 describe("MIGRATIONS", () => {
   const layouts = readLayouts();

@@ -3,10 +3,15 @@
 // policy*.bpf.test.ts run the same shapes through the kernel.
 import { isIPv4 } from "node:net";
 import { describe, expect, it } from "vitest";
-import { firstMatch, type Probe, probeFor, realistic, rng } from "../../../bpf/tests/lib/rule-sets";
-import { addrBytes, ipv4Bytes } from "./addr";
-import { MAX_RULES, PolicyTrie } from "./constants";
-import { type CompiledPolicy, compilePolicy, type PolicyRule, portBlocks } from "./policy";
+import { firstMatch, type Probe, probeFor, realistic, rng } from "../../bpf/tests/lib/rule-sets";
+import { addrBytes, ipv4Bytes } from "../../edge-agent/src/dataplane/addr";
+import { MAX_RULES, PolicyTrie } from "../../edge-agent/src/dataplane/constants";
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type PolicyRule,
+  portBlocks,
+} from "../../edge-agent/src/dataplane/policy";
 
 /** Mask id at the leaf for `key`: two 8-bit levels, then 4-bit ones (policy_walk). */
 function walk(c: CompiledPolicy, root: number, key: Buffer): number {
