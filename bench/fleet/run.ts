@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { MAX_SITE_RULES } from "../../protocol";
 import { AgentPool } from "./agents";
 import {
   autovacuumOn,
@@ -68,8 +69,10 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000))
   throw new Error(
     "--sizes: whole numbers from 1 to 10000 (an enrollment token allows 10,000 uses)",
   );
-// Each change adds a rule; a site enforces at most 64 (global rules included).
-if (sizes.some((n) => warmup + 2 * runsFor(n) > 60)) throw new Error("--runs: at most 29");
+// Each change adds a rule; a site enforces at most MAX_SITE_RULES (global rules included).
+const maxRuns = Math.floor((MAX_SITE_RULES - 4 - warmup) / 2);
+if (sizes.some((n) => warmup + 2 * runsFor(n) > MAX_SITE_RULES - 4))
+  throw new Error(`--runs: at most ${maxRuns}`);
 
 const log = (line: string) => console.log(line);
 
