@@ -86,6 +86,22 @@ static int xdp_flags(struct req *r, __u32 *flags)
 	return 0;
 }
 
+/* {"ifname", "netns"?} -> ifindex: the agent writes a link's config before it
+ * attaches programs there, so no packet ever meets an unconfigured pipeline. */
+int cmd_ifindex(struct req *r)
+{
+	struct ns_guard g;
+	int idx;
+
+	if (ns_enter(r, &g))
+		return -1;
+	idx = ifindex_of(r);
+	if (idx)
+		sb_printf(r->out, ",\"ifindex\":%d", idx);
+	ns_leave(&g);
+	return idx ? 0 : -1;
+}
+
 int cmd_attach_xdp(struct req *r)
 {
 	struct bpf_program *p = find_prog(r);

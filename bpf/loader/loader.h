@@ -95,6 +95,7 @@ int cmd_dump(struct req *r);
 int cmd_clear(struct req *r);
 int cmd_expire(struct req *r);
 int cmd_ringbuf_read(struct req *r);
+int cmd_ifindex(struct req *r);
 int cmd_attach_xdp(struct req *r);
 int cmd_detach_xdp(struct req *r);
 int cmd_attach_tc(struct req *r);

@@ -104,6 +104,7 @@ static const struct {
 	{ "clear", cmd_clear },
 	{ "expire", cmd_expire },
 	{ "ringbuf_read", cmd_ringbuf_read },
+	{ "ifindex", cmd_ifindex },
 	{ "attach_xdp", cmd_attach_xdp },
 	{ "detach_xdp", cmd_detach_xdp },
 	{ "attach_tc", cmd_attach_tc },

@@ -328,6 +328,14 @@ describe("batches are all-or-nothing or exact", () => {
   });
 });
 
+describe("ifindex", () => {
+  it("names a link's index without attaching anything, or says why not", async () => {
+    expect(await env.loader.call("ifindex", { ifname: "lo" })).toMatchObject({ ifindex: 1 });
+    await expect(env.loader.call("ifindex", { ifname: "nope0" })).rejects.toThrow(/No such device/);
+    await expect(env.loader.call("ifindex", {})).rejects.toThrow(/ifname/);
+  });
+});
+
 describe("pins", () => {
   it("a restarted helper reuses the pinned maps, so state survives", async () => {
     await env.fresh();

@@ -126,12 +126,21 @@ export class DataplaneDriver implements Driver {
     this.plan(config);
   }
 
+  /** Configuration first, programs second: a pipeline attached before its interface
+   * config and SNAT rules exist (first start, or maps just migrated by an upgrade)
+   * would let inside addresses leave untranslated until the plan was written. */
   async apply(config: DeviceConfig) {
     const plan = this.plan(config);
     const dp = await this.ensureLoaded();
-    const ifindex = await this.ensureAttached(plan.links);
+    const ns = this.o.netns ? { netns: this.o.netns } : {};
+    const { ifindex } = await this.loader!.call<{ ifindex: number }>("ifindex", {
+      ...ns,
+      ifname: plan.links.wan,
+    });
     this.bankBefore = await activeBank(dp);
     await writePlan(dp, plan, ifindex);
+    const attachedAt = await this.ensureAttached(plan.links);
+    if (attachedAt !== ifindex) await writePlan(dp, plan, attachedAt); // renamed under us
   }
 
   async verify(config: DeviceConfig) {
