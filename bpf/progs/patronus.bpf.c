@@ -71,22 +71,24 @@ __attribute__((noinline)) int rewrite_tc(struct __sk_buff *ctx, const struct pkt
 #define rewrite(ctx, tc, p, e, src) \
 	(tc ? rewrite_tc((void *)(ctx), p, e, src) : rewrite_xdp((void *)(ctx), p, e, src))
 
-/* Verdicts every pipeline shares for what parsing refused. */
-static __always_inline int parse_refused(int r, const struct pkt *p, const struct if_config *cfg,
-					 int *drop)
+/* Counts what parsing refused and says whether to drop it. */
+static __always_inline int parse_refused(int r, const struct pkt *p, const struct if_config *cfg)
 {
-	*drop = 1;
 	if (r == PARSE_MALFORMED) {
-		*drop = cfg->malformed_action != XDP_PASS;
-		count(cfg->slot, *drop ? R_MALFORMED_DROP : R_MALFORMED_PASS, p->len);
-	} else if (r == PARSE_UNCLASSIFIABLE) {
-		count(cfg->slot, R_UNCLASSIFIABLE_DROP, p->len);
-	} else if (r == PARSE_BAD_ADDR) {
-		count(cfg->slot, R_BAD_ADDR_DROP, p->len);
-	} else { /* PARSE_NOT_IP */
-		*drop = 0;
-		count(cfg->slot, R_PASS_NON_IP, p->len);
+		int drop = cfg->malformed_action != XDP_PASS;
+
+		count(cfg->slot, drop ? R_MALFORMED_DROP : R_MALFORMED_PASS, p->len);
+		return drop;
 	}
+	if (r == PARSE_UNCLASSIFIABLE) {
+		count(cfg->slot, R_UNCLASSIFIABLE_DROP, p->len);
+		return 1;
+	}
+	if (r == PARSE_BAD_ADDR) {
+		count(cfg->slot, R_BAD_ADDR_DROP, p->len);
+		return 1;
+	}
+	count(cfg->slot, R_PASS_NON_IP, p->len); /* PARSE_NOT_IP */
 	return 0;
 }
 
@@ -121,8 +123,7 @@ static __always_inline int icmp_error_impl(void *ctx, const int tc, struct pkt *
 	struct icmp_inner in;
 	struct ct_entry *e;
 
-	if (!icmp_is_error(p->key.proto, p->icmp_type) || p->frag)
-		return 0;
+	/* The icmp_error() macro only calls this for an unfragmented ICMP error. */
 	if (tc) { /* the quote sits beyond what tc_parse made linear */
 		struct __sk_buff *skb = ctx;
 
@@ -318,6 +319,17 @@ __attribute__((noinline)) int xdp_parse(struct xdp_md *xdp, struct pkt *p)
 	return r;
 }
 
+/* The common case inline (parse_fast), anything else through the full parser. */
+static __always_inline int parse(void *ctx, const int tc, struct pkt *p)
+{
+	__u32 len = tc ? ((struct __sk_buff *)ctx)->len : DATA_END(ctx) - DATA(ctx);
+	int r = parse_fast(DATA(ctx), DATA_END(ctx), len, p);
+
+	if (likely(r == PARSE_OK))
+		return r;
+	return tc ? tc_parse(ctx, p) : xdp_parse(ctx, p);
+}
+
 static __always_inline int wan_ingress(void *ctx, const int tc)
 {
 	struct __sk_buff *skb = ctx;
@@ -327,16 +339,10 @@ static __always_inline int wan_ingress(void *ctx, const int tc)
 	struct pkt p;
 	__u32 restart = 0;
 	__u64 now = 0;
-	int r = tc ? parse_fast(DATA(ctx), DATA_END(ctx), skb->len, &p)
-		   : parse_fast(DATA(ctx), DATA_END(ctx), xdp->data_end - xdp->data, &p), drop;
+	int r = parse(ctx, tc, &p);
 
-	if (unlikely(r < 0))
-		r = tc ? tc_parse(skb, &p) : xdp_parse(xdp, &p);
-
-	if (unlikely(r != PARSE_OK)) {
-		parse_refused(r, &p, cfg, &drop);
-		return drop ? V_DROP : V_PASS;
-	}
+	if (unlikely(r != PARSE_OK))
+		return parse_refused(r, &p, cfg) ? V_DROP : V_PASS;
 	if (unlikely(p.key.proto == IPPROTO_TCP && p.l4_off && !tcp_flags_valid(p.tcp_flags))) {
 		count(cfg->slot, R_TCP_INVALID_DROP, p.len);
 		return V_DROP;
@@ -386,7 +392,7 @@ int tc_ingress(struct __sk_buff *skb)
 	struct pkt p;
 	__u32 app;
 
-	if (tc_parse(skb, &p) != PARSE_OK)
+	if (parse(skb, 1, &p) != PARSE_OK)
 		return TC_ACT_OK;
 	app = app_classify(&p);
 	if (!app)
@@ -455,18 +461,18 @@ int tc_egress(struct __sk_buff *skb)
 {
 	const int tc = 1;
 	const struct if_config *cfg = if_cfg(skb->ifindex);
-	int snat = cfg->flags & IFC_F_SNAT, r, drop;
+	int snat = cfg->flags & IFC_F_SNAT, r;
 	struct ct_entry *e;
 	struct pkt p;
 	__u32 restart = 0;
 	__u64 now = 0;
 
-	r = tc_parse(skb, &p);
-	if (r != PARSE_OK) {
+	r = parse(skb, tc, &p);
+	if (unlikely(r != PARSE_OK)) {
 		/* With SNAT on, what cannot be parsed cannot be translated either. */
 		if (r == PARSE_NOT_IP || !snat)
 			return TC_ACT_OK;
-		parse_refused(r == PARSE_MALFORMED ? PARSE_UNCLASSIFIABLE : r, &p, cfg, &drop);
+		parse_refused(r == PARSE_MALFORMED ? PARSE_UNCLASSIFIABLE : r, &p, cfg);
 		return TC_ACT_SHOT;
 	}
 	if (p.key.proto == IPPROTO_TCP && p.l4_off && !tcp_flags_valid(p.tcp_flags)) {

@@ -8,7 +8,7 @@ import { CtState, Tc, Xdp } from "../../edge-agent/src/dataplane/constants";
 import type { Dataplane } from "../../edge-agent/src/dataplane/dataplane";
 import { dumpConntrack } from "../../edge-agent/src/dataplane/flows";
 import { type Env, setupEnv } from "./lib/harness";
-import { ipv4, ipv6, parseIpv4, TCP } from "./lib/packet";
+import { inetSum, ipv4, ipv6, parseIpv4, TCP } from "./lib/packet";
 
 let env: Env;
 beforeAll(async () => {
@@ -46,17 +46,10 @@ function fragmented(o: { src: string; dst: string; sport: number; dport: number;
     const ip = Buffer.from(f.subarray(14, 34));
     ip.writeUInt16BE(20 + body.length, 2);
     ip.writeUInt16BE(0, 10);
-    ip.writeUInt16BE(sum(ip), 10);
+    ip.writeUInt16BE(inetSum(ip), 10);
     return Buffer.concat([f.subarray(0, 14), ip, body]);
   };
   return { first: part(MF, first), later: part(40 / 8, rest) };
-}
-
-function sum(b: Buffer): number {
-  let s = 0;
-  for (let i = 0; i < b.length; i += 2) s += b.readUInt16BE(i);
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
 }
 
 async function denyAllBut4500(): Promise<Dataplane> {
@@ -109,7 +102,7 @@ describe("fragments follow their first fragment", () => {
       expect([Xdp.pass, Tc.ok]).toContain(b.retval);
       const ip = b.data.subarray(14, 34);
       expect([...ip.subarray(16, 20)].join(".")).toBe(INSIDE);
-      expect(sum(ip)).toBe(0); // header checksum still right
+      expect(inetSum(ip)).toBe(0); // header checksum still right
       expect(hex(b.data.subarray(34))).toBe(hex(f.later.subarray(34))); // payload untouched
     }
   });
@@ -307,7 +300,7 @@ describe("source NAT never leaks an inside address", () => {
         const f = ipv4({ src: INSIDE, dst: REMOTE, proto: "udp" });
         f[14 + 9] = 47;
         f.writeUInt16BE(0, 24);
-        f.writeUInt16BE(sum(f.subarray(14, 34)), 24);
+        f.writeUInt16BE(inetSum(f.subarray(14, 34)), 24);
         return f;
       })(),
     ],
