@@ -25,7 +25,7 @@ const USAGE = `Usage: npm start [-- <flag>]
                     simulated agents for the demo sites until Ctrl-C
   --services-only   only find or start PostgreSQL and Redis, print their URLs and exit,
                     leaving any local servers running
-  --stop-services   stop the local PostgreSQL/Redis that npm start started earlier
+  --stop-services   stop the local PostgreSQL/Redis that npm start started for this checkout
   --help            this text
 Environment: PATRONUS_LOCAL_SERVICES=1 skips 127.0.0.1:5432/6379 and uses local binaries.`;
 

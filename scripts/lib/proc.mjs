@@ -1,7 +1,7 @@
 // Process helpers: finding executables, running commands, and running PostgreSQL's tools
 // as an unprivileged user when we are root.
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { StartError } from "./log.mjs";
 
@@ -117,4 +117,57 @@ export async function stopGroups(pgids, graceMs = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   for (const pgid of pending) signalGroup(pgid, "SIGKILL");
+}
+
+/** True if `pid` names a live process; a zombie (exited, not yet reaped) counts as gone. */
+export function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+  if (!existsSync("/proc/self")) return true;
+  try {
+    // After "pid (comm) " comes the state; comm may contain spaces, hence the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True if `pid` is a live process whose command line mentions `binary` and whose working
+ * directory is `dir` (PostgreSQL and redis-server both chdir to their data directory).
+ * That tells a server we started from whatever reuses its pid after a crash, and from the
+ * same program serving another checkout. Compared by inode, since the path differs across
+ * symlinks and mount namespaces. Without /proc (macOS) only liveness can be checked.
+ */
+export function processRunsIn(pid, dir, binary) {
+  if (!isAlive(pid) || typeof dir !== "string") return false;
+  if (!existsSync("/proc/self")) return true;
+  try {
+    const cwd = statSync(`/proc/${pid}/cwd`);
+    const wanted = statSync(dir);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cwd.dev === wanted.dev && cwd.ino === wanted.ino && cmdline.includes(binary);
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `signal` to `pid` and waits until it is gone; false if it outlived `timeoutMs`. */
+export async function stopProcess(pid, signal, timeoutMs) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return !isAlive(pid);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
 }

@@ -1,10 +1,12 @@
 // Finds or starts the Redis server the app uses. Order: an explicit REDIS_URL, a server on
-// 127.0.0.1:6379, then a private redis-server on 127.0.0.1:63799 with no persistence.
+// 127.0.0.1:6379, then a private redis-server on 127.0.0.1:63799 with no persistence. Only
+// that private server is ever stopped, through this checkout's record of it.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { info, StartError, warn } from "./log.mjs";
 import { hostPort, probePort, sleep, waitForPort } from "./net.mjs";
-import { capture, which } from "./proc.mjs";
+import { capture, processRunsIn, stopProcess, which } from "./proc.mjs";
+import { forget, recorded, remember } from "./service-record.mjs";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const LOCAL_REDIS_PORT = 63799;
@@ -48,32 +50,33 @@ export async function resolveRedis({ explicitUrl, skipProbe, dataRoot }) {
   };
 }
 
-/** The pid from our pid file if that process is alive and is a redis-server. */
-function runningPid(dataRoot) {
-  const { pidFile } = paths(dataRoot);
+/** The pid in our pid file if that process is a redis-server working in our directory. */
+function pidFromFile(dataRoot) {
+  const { dir, pidFile } = paths(dataRoot);
   if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return null;
-  }
-  // Guard against a stale pid file whose number now belongs to another program.
-  const cmdline = `/proc/${pid}/cmdline`;
-  if (
-    existsSync("/proc") &&
-    !(existsSync(cmdline) && readFileSync(cmdline, "utf8").includes("redis"))
-  ) {
-    return null;
-  }
-  return pid;
+  return processRunsIn(pid, dir, "redis") ? pid : null;
+}
+
+/**
+ * This checkout's running redis-server: the recorded one, or else one that our pid file
+ * names and that works in our directory (an earlier run lost its record), then adopted.
+ */
+function ownedRedis(dataRoot) {
+  const entry = recorded(dataRoot, "redis", "redis", "dir");
+  if (entry) return entry;
+  const pid = pidFromFile(dataRoot);
+  if (!pid) return null;
+  const adopted = { dir: paths(dataRoot).dir, pid, port: LOCAL_REDIS_PORT };
+  remember(dataRoot, "redis", adopted);
+  return adopted;
 }
 
 async function startLocalRedis(binary, dataRoot) {
   const { dir, pidFile, logFile } = paths(dataRoot);
-  if (runningPid(dataRoot) && (await probePort("127.0.0.1", LOCAL_REDIS_PORT))) {
-    info(`Redis already running on 127.0.0.1:${LOCAL_REDIS_PORT}`);
+  const owned = ownedRedis(dataRoot);
+  if (owned && (await probePort("127.0.0.1", owned.port))) {
+    info(`Redis already running on 127.0.0.1:${owned.port} (pid ${owned.pid})`);
     return false;
   }
   if (await probePort("127.0.0.1", LOCAL_REDIS_PORT)) {
@@ -106,31 +109,29 @@ async function startLocalRedis(binary, dataRoot) {
   if (!(await waitForPort("127.0.0.1", LOCAL_REDIS_PORT, 10_000))) {
     throw new StartError(`Redis did not start listening within 10 s; see ${logFile}`);
   }
+  // redis-server writes its pid file only after it has started listening.
+  let pid = pidFromFile(dataRoot);
+  for (const deadline = Date.now() + 10_000; !pid && Date.now() < deadline; ) {
+    await sleep(100);
+    pid = pidFromFile(dataRoot);
+  }
+  if (!pid)
+    throw new StartError(`Redis is listening but ${pidFile} names no redis-server in ${dir}`);
+  remember(dataRoot, "redis", { dir, pid, port: LOCAL_REDIS_PORT });
   return true;
 }
 
-/** Stops the local redis-server if our pid file names a live one. Returns true if stopped. */
+/** Stops this checkout's redis-server (see ownedRedis), and only that one. */
 export async function stopLocalRedis(dataRoot) {
-  const pid = runningPid(dataRoot);
-  if (!pid) return false;
-  const cli = which("redis-cli", EXTRA_DIRS);
-  const viaCli = cli && capture(cli, ["-p", String(LOCAL_REDIS_PORT), "shutdown", "nosave"]);
-  if (!viaCli?.ok) {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+  const owned = ownedRedis(dataRoot);
+  if (!owned) return false;
+  // By pid, not `redis-cli shutdown` on a port that may reach some other server. Without
+  // save points (--save "") SIGTERM writes nothing.
+  if (!(await stopProcess(owned.pid, "SIGTERM", 10_000))) {
+    warn(`Redis (pid ${owned.pid}) did not stop within 10 s`);
+    return false;
   }
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      info("stopped Redis");
-      return true;
-    }
-    await sleep(100);
-  }
-  warn(`Redis (pid ${pid}) did not stop within 5 s`);
-  return false;
+  forget(dataRoot, "redis");
+  info("stopped Redis");
+  return true;
 }

@@ -1,11 +1,12 @@
 // Chooses PostgreSQL and Redis for this run and remembers which ones to stop at the end:
-// never a server someone else runs (system service, DATABASE_URL/REDIS_URL), only our
-// private local ones.
+// never a server someone else runs (system service, DATABASE_URL/REDIS_URL, another
+// checkout's), only the private local ones this checkout's record names.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { info } from "./log.mjs";
 import { redact } from "./net.mjs";
-import { resolvePostgres, stopLocalPostgres } from "./postgres.mjs";
+import { resolvePostgres } from "./postgres.mjs";
+import { stopLocalPostgres } from "./postgres-cluster.mjs";
 import { resolveRedis, stopLocalRedis } from "./redis.mjs";
 
 // Written by --services-only: the user wants the local servers to outlive `npm start`.
@@ -54,16 +55,16 @@ export class Services {
   /** Stops the local servers this run is responsible for (see resolve()). */
   async stopOwned() {
     if (this.#stopRedis) await stopLocalRedis(this.dataRoot);
-    if (this.#stopPostgres) stopLocalPostgres(this.dataRoot);
+    if (this.#stopPostgres) await stopLocalPostgres(this.dataRoot);
     this.#stopRedis = false;
     this.#stopPostgres = false;
   }
 }
 
-/** Stops any local servers left running by earlier runs (for --stop-services). */
+/** Stops this checkout's local servers, whichever run started them (for --stop-services). */
 export async function stopAllLocalServices(dataRoot) {
   const redis = await stopLocalRedis(dataRoot);
-  const pg = stopLocalPostgres(dataRoot);
+  const pg = await stopLocalPostgres(dataRoot);
   rmSync(keepFile(dataRoot), { force: true });
   if (!redis && !pg) info("no local PostgreSQL or Redis started by npm start is running");
 }
