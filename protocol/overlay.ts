@@ -2,7 +2,17 @@
 // its WAN links, tunnels (paths), application classes and steering policies, and what it
 // reports back: its tunnel key and tunnel state, path measurements, and path events.
 import { z } from "zod";
-import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
+import {
+  ZCidr4,
+  ZCounter,
+  ZIfname,
+  ZInt4,
+  ZIpv4,
+  ZMeasure,
+  ZPort,
+  ZReportedAt,
+  ZV,
+} from "./primitives";
 import { zText } from "./text";
 
 const cidr4 = ZCidr4;
@@ -10,7 +20,8 @@ const ipv4 = ZIpv4;
 const port = ZPort;
 const ifname = ZIfname;
 const id = zText().regex(/^[A-Za-z0-9_~.:-]{1,120}$/, "not an id");
-const isoDate = ZIsoDate;
+/** Every instant in this file is one a device reports. */
+const isoDate = ZReportedAt;
 const ula = zText()
   .max(45)
   .regex(/^fd[0-9a-f:]+$/, "expected an IPv6 ULA address (fd00::/8)");
@@ -187,14 +198,14 @@ export const ZPathReport = z.object({
       z.object({
         id,
         state: ZPathState,
-        latencyMs: z.number().min(0).nullable(),
-        jitterMs: z.number().min(0).nullable(),
+        latencyMs: ZMeasure.nullable(),
+        jitterMs: ZMeasure.nullable(),
         lossPct: z.number().min(0).max(100).nullable(),
         mos: z.number().min(1).max(5).nullable(),
-        probesSent: z.number().int().min(0),
-        probesLost: z.number().int().min(0),
-        txBytes: z.number().int().min(0).optional(),
-        rxBytes: z.number().int().min(0).optional(),
+        probesSent: ZInt4,
+        probesLost: ZInt4,
+        txBytes: ZCounter.optional(),
+        rxBytes: ZCounter.optional(),
       }),
     )
     .max(1024),
@@ -231,9 +242,9 @@ export const ZPathEvents = z.object({
         reason: zText().max(500),
         metrics: z
           .strictObject({
-            latencyMs: z.number().nullable(),
-            jitterMs: z.number().nullable(),
-            lossPct: z.number().nullable(),
+            latencyMs: ZMeasure.nullable(),
+            jitterMs: ZMeasure.nullable(),
+            lossPct: z.number().min(0).max(100).nullable(),
           })
           .optional(),
       }),

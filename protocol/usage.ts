@@ -2,12 +2,12 @@
 // publishes `telemetry/usage` with its WAN byte counters since it started. The counters
 // are cumulative, so a lost report (QoS 0) loses nothing: the next one carries it.
 import { z } from "zod";
-import { ZIsoDate, ZV } from "./primitives";
+import { ZCounter, ZReportedAt, ZV } from "./primitives";
 
 /** The telemetry kind: topics.telemetry(identity, USAGE_TELEMETRY_KIND). */
 export const USAGE_TELEMETRY_KIND = "usage";
 
-const bytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const bytes = ZCounter;
 
 export const ZUsageMetrics = z.object({
   /** When the agent started (ms since the Unix epoch): a new epoch restarts the counters. */
@@ -20,7 +20,7 @@ export type UsageMetrics = z.infer<typeof ZUsageMetrics>;
 
 export const ZUsageTelemetry = z.object({
   v: ZV,
-  at: ZIsoDate,
+  at: ZReportedAt,
   metrics: ZUsageMetrics,
 });
 export type UsageTelemetry = z.infer<typeof ZUsageTelemetry>;
