@@ -3,7 +3,18 @@
 // payloads with a message that says what was wrong.
 import { z } from "zod";
 import { ZOverlayConfig } from "./overlay";
-import { ZCidr4, ZIfname, ZIpv4, ZIsoDate, ZPort, ZV } from "./primitives";
+import {
+  ZCidr4,
+  ZIfname,
+  ZInt4,
+  ZIpAddress,
+  ZIpv4,
+  ZIsoDate,
+  ZMeasure,
+  ZPort,
+  ZReportedAt,
+  ZV,
+} from "./primitives";
 import { ZCapabilities } from "./sections";
 import { zText } from "./text";
 import { MAX_MESSAGE_BYTES } from "./topics";
@@ -93,13 +104,13 @@ export type ApplyStatus = z.infer<typeof ZApplyStatus>;
 /** Published (retained) on `state` after every apply attempt and at connect. */
 export const ZReportedState = z.object({
   v: ZV,
-  revision: z.number().int().min(0),
+  revision: ZInt4,
   hash: ZSha256.nullable(),
   status: ZApplyStatus,
   /** The revision that was tried when status is not "applied". */
-  attempted: z.number().int().min(0).optional(),
+  attempted: ZInt4.optional(),
   error: zText().max(2000).nullable(),
-  appliedAt: isoDate.nullable(),
+  appliedAt: ZReportedAt.nullable(),
 });
 export type ReportedState = z.infer<typeof ZReportedState>;
 
@@ -107,18 +118,27 @@ export type ReportedState = z.infer<typeof ZReportedState>;
 export const ZPresence = z.object({
   v: ZV,
   online: z.boolean(),
-  at: isoDate,
+  at: ZReportedAt,
   agentVersion: zText().max(40).optional(),
   /** What the agent can apply (absent: an agent of the first release). Online only. */
   capabilities: ZCapabilities.optional(),
+  /**
+   * The agent process (random at each start), also in its last will: two processes taking
+   * turns on one identity is a cloned box; a will of a replaced process is stale.
+   */
+  session: zText()
+    .regex(/^[0-9a-f]{16,64}$/, "expected 16 to 64 lowercase hex digits")
+    .optional(),
+  /** The address the agent's broker connection left from, as the box sees it. Online only. */
+  address: ZIpAddress.optional(),
 });
 export type Presence = z.infer<typeof ZPresence>;
 
 export const ZHeartbeat = z.object({
   v: ZV,
-  at: isoDate,
-  uptimeSeconds: z.number().min(0),
-  revision: z.number().int().min(0),
+  at: ZReportedAt,
+  uptimeSeconds: ZMeasure,
+  revision: ZInt4,
   simulated: z.boolean(),
 });
 export type Heartbeat = z.infer<typeof ZHeartbeat>;
@@ -135,9 +155,9 @@ export type CertIssued = z.infer<typeof ZCertIssued>;
 
 export const ZTelemetry = z.object({
   v: ZV,
-  at: isoDate,
+  at: ZReportedAt,
   metrics: z
-    .record(zText().max(64), z.number())
+    .record(zText().max(64), z.number().min(-1e15).max(1e15))
     .refine((m) => Object.keys(m).length <= 256, "at most 256 metrics"),
 });
 export type Telemetry = z.infer<typeof ZTelemetry>;

@@ -2,6 +2,7 @@
 // presence (retained online + last will offline), heartbeats, desired-state intake, state
 // reports and certificate renewal. Many instances share a process in simulations, so an
 // instance is a handful of fields plus its mqtt client: no per-instance emitters or caches.
+import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import {
   type ApplyStatus,
@@ -95,6 +96,11 @@ export class Agent {
   private readonly renewer: Renewer;
   private readonly overlayPublisher: OverlayPublisher | null;
   private readonly startedAt = Date.now();
+  /**
+   * This process, in every presence it publishes: the control plane tells a restart (a new
+   * session) from two boxes sharing one identity (two sessions taking turns).
+   */
+  private readonly session = randomBytes(8).toString("hex");
   private readonly usage: UsageMeter;
   private client: MqttClient | null = null;
   private connectedNow = false;
@@ -227,7 +233,7 @@ export class Agent {
       this.scheduleReconnect();
       return;
     }
-    const will = { v: 1, online: false, at: new Date().toISOString() };
+    const will = { v: 1, online: false, at: new Date().toISOString(), session: this.session };
     const client = mqtt.connect(target.url, {
       ...target.options,
       clientId: id,
@@ -269,6 +275,8 @@ export class Agent {
       at: new Date().toISOString(),
       agentVersion: this.o.agentVersion ?? AGENT_VERSION,
       capabilities: capabilitiesOf(this.subsystems),
+      session: this.session,
+      address: localAddressOf(client),
     };
     client.publish(
       topics.presence(id),
@@ -464,7 +472,7 @@ export class Agent {
     await this.applier.idle();
     const client = this.client;
     if (client && this.connectedNow) {
-      const offline = { v: 1, online: false, at: new Date().toISOString() };
+      const offline = { v: 1, online: false, at: new Date().toISOString(), session: this.session };
       const topic = topics.presence(this.identity.identity);
       await settleWithin(
         client.publishAsync(topic, encodeMessage("presence", offline), { qos: 1, retain: true }),
@@ -480,4 +488,11 @@ export class Agent {
     this.connectedNow = false;
     this.settleWaiters(false);
   }
+}
+
+/** The address the broker connection left from (undefined when the transport has none). */
+function localAddressOf(client: MqttClient): string | undefined {
+  const address = (client.stream as { localAddress?: string } | undefined)?.localAddress;
+  // An IPv4 address on a dual-stack socket reads as ::ffff:a.b.c.d.
+  return address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "") || undefined;
 }

@@ -6,6 +6,36 @@ import { zText } from "../../../protocol/text";
 
 const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
 
+export const ZDeviceAlertKind = z.enum(["quarantined_messages", "cloned_identity"]);
+
+/** Something about a device an operator must look at (server/domains/fleet/channel/). */
+export const ZDeviceAlert = z.object({
+  kind: ZDeviceAlertKind,
+  count: z.number(),
+  firstAt: z.date(),
+  lastAt: z.date(),
+  /** cloned_identity: the addresses the two boxes connected from (as each box saw it). */
+  addresses: z.array(zText()),
+  /** quarantined_messages: the last message's channel and why it was set aside. */
+  channel: zText().nullable(),
+  error: zText().nullable(),
+});
+export type DeviceAlertView = z.infer<typeof ZDeviceAlert>;
+
+/** A message of the device's the control plane quarantined. */
+export const ZDeadLetterView = z.object({
+  id: zText(),
+  channel: zText(),
+  reason: z.enum(["refused", "write_failed"]),
+  error: zText(),
+  /** The payload's first bytes as text (unprintable characters shown as U+FFFD). */
+  preview: zText(),
+  size: z.number(),
+  count: z.number(),
+  firstAt: z.date(),
+  lastAt: z.date(),
+});
+
 /** A device as the site page lists it: desired vs applied revision, presence, certificate. */
 export const ZDeviceView = z.object({
   id: zText(),
@@ -29,6 +59,7 @@ export const ZDeviceView = z.object({
   createdAt: z.date(),
   /** Active and at (or past) its desired revision. */
   inSync: z.boolean(),
+  alerts: z.array(ZDeviceAlert),
 });
 
 export const ZFleetStatus = z.object({

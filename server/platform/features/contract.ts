@@ -78,6 +78,11 @@ export interface IngestChannel<M = unknown, B = unknown> {
   add(batch: B, deviceId: string, message: M, kind?: string): void;
   size(batch: B): number;
   merge(failed: B, current: B): B;
+  /**
+   * The batch cut into one batch per entry, each with its device: when a write fails, the
+   * ingest writes smaller parts to find the entry at fault and quarantines only that one.
+   */
+  entries(batch: B): { deviceId: string; batch: B; message: unknown }[];
   write(tx: Tx, orgId: string, batch: B, log: IngestLog): Promise<void>;
   /** After the batch's transaction committed (caches, notifications). */
   afterCommit?(orgId: string, batch: B): Promise<void>;

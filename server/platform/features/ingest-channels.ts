@@ -24,6 +24,12 @@ export function latestPerDevice<M>(
     add: (batch, deviceId, message) => void batch.set(deviceId, message),
     size: (batch) => batch.size,
     merge: (failed, current) => new Map([...failed, ...current]),
+    entries: (batch) =>
+      [...batch].map(([deviceId, message]) => ({
+        deviceId,
+        batch: new Map([[deviceId, message]]),
+        message,
+      })),
   };
 }
 
@@ -47,5 +53,7 @@ export function everyItem<M, I>(
     },
     size: (batch) => batch.length,
     merge: (failed, current) => [...failed, ...current].slice(-def.max),
+    entries: (batch) =>
+      batch.map(([deviceId, item]) => ({ deviceId, batch: [[deviceId, item]], message: item })),
   };
 }

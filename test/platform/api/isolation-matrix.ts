@@ -77,6 +77,8 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
   "site.deleteService": (orgSlug) => ({ orgSlug, serviceId: "missing" }),
   "device.list": (orgSlug) => ({ orgSlug }),
   "device.get": (orgSlug) => ({ orgSlug, deviceId: "missing" }),
+  "device.quarantine": (orgSlug) => ({ orgSlug, deviceId: "missing" }),
+  "device.dismissAlert": (orgSlug) => ({ orgSlug, deviceId: "missing", kind: "cloned_identity" }),
   "device.approve": (orgSlug) => ({ orgSlug, deviceId: "missing" }),
   "device.reject": (orgSlug) => ({ orgSlug, deviceId: "missing" }),
   "device.revoke": (orgSlug) => ({ orgSlug, deviceId: "missing" }),

@@ -57,12 +57,14 @@ export class ControlChannel {
     });
   }
 
-  /** Removes a device's retained desired state (revoked or deleted device). */
-  clearDesired(identity: string) {
-    return this.client.publishAsync(topics.desired(identity), Buffer.alloc(0), {
-      qos: 1,
-      retain: true,
-    });
+  /**
+   * Removes every retained message of a device, its own reports included (revoked or
+   * deleted device): nothing it sent comes back to a worker that subscribes later.
+   */
+  async clearDevice(identity: string) {
+    const retained = [topics.desired, topics.state, topics.presence, topics.overlay];
+    for (const topic of retained)
+      await this.client.publishAsync(topic(identity), Buffer.alloc(0), { qos: 1, retain: true });
   }
 
   publishCert(identity: string, msg: CertIssued) {

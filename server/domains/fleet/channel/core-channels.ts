@@ -14,6 +14,7 @@ import { latestPerDevice } from "../../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../../platform/redis";
 import { reconsiderDevices } from "../compile/publish";
 import { bumpRevision, devicesReason } from "../intent/revision";
+import { trackSessions } from "./sessions";
 
 /** Sorted, as agents declare their sections. */
 const LEGACY = [...LEGACY_SECTIONS].sort();
@@ -61,8 +62,10 @@ export const stateChannel = latestPerDevice({
 export const presenceChannel = latestPerDevice({
   channel: "presence",
   schema: ZPresence,
-  async write(tx, orgId, latest) {
-    const rows = [...latest];
+  async write(tx, orgId, latest, log) {
+    const stale = await trackSessions(tx, orgId, latest, log);
+    const rows = [...latest].filter(([id]) => !stale.has(id));
+    if (rows.length === 0) return;
     const changed = await tx.$queryRaw<{ id: string; hostname: string }[]>`
       WITH p AS (
         SELECT * FROM unnest(
@@ -132,6 +135,12 @@ export const telemetryChannel: IngestChannel<Telemetry, Map<string, Telemetry>> 
   add: (batch, deviceId, message, kind) => void batch.set(`${deviceId}/${kind}`, message),
   size: (batch) => batch.size,
   merge: (failed, current) => new Map([...failed, ...current]),
+  entries: (batch) =>
+    [...batch].map(([key, message]) => ({
+      deviceId: key.split("/")[0] as string,
+      batch: new Map([[key, message]]),
+      message,
+    })),
   write: async () => {},
   async afterCommit(orgId, latest) {
     const multi = getRedis().multi();

@@ -4,72 +4,64 @@
 // Messages are validated, then batched per org (a few ms) so that ten thousand acks cost a
 // handful of statements; each batch also moves the org's rollouts along. A batch is written
 // under the org's fleet lock (../fleet-lock.ts), and put back for the next flush while a
-// compile holds it. With Mosquitto, every worker subscribes through a shared subscription
+// compile holds it. Failures stay with whoever caused them: each org is written on its own;
+// a batch the database refuses is narrowed down to the entry at fault, which is quarantined
+// (./quarantine.ts) while the rest is written; a passing failure (no database) is retried
+// with backoff; a message that fails its schema is quarantined too. With Mosquitto, every worker subscribes through a shared subscription
 // and gets a share of the devices' messages; the embedded broker has none, so there one
 // consumer runs.
 import type { IPublishPacket } from "mqtt";
 import {
   decode,
+  deviceIdentity,
   MessageError,
   type Presence,
   parseTopic,
   sharedFilter,
+  TOPIC_ROOT,
   UPLINK,
   uplinkFilter,
   ZCsrRequest,
 } from "../../../../protocol";
 import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
-import { afterCommit, withScope } from "../../../platform/db/with-tenant";
-import type { IngestChannel, IngestLog } from "../../../platform/features/contract";
+import { withScope } from "../../../platform/db/with-tenant";
+import type { IngestLog } from "../../../platform/features/contract";
 import { log as baseLog } from "../../../platform/log/logger";
 import { publishPending } from "../compile/publish";
-import { issueDeviceCert } from "../enrollment/org-ca";
 import { tryLockOrgFleet } from "../fleet-lock";
 import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
 import { presenceChannel, stateChannel } from "./core-channels";
+import {
+  type AnyChannel,
+  addToBatch,
+  batchOfEntry,
+  channelFor,
+  devicesOf,
+  entriesOf,
+  idOf,
+  mergeBatches,
+  newBatch,
+  type OrgBatch,
+  restrict,
+} from "./org-batch";
+import { type DeadLetter, isTransient, recordDeadLetters } from "./quarantine";
+import { renewDeviceCert } from "./renew";
 
 const ingestLog = baseLog.child({ component: "ingest" });
 
-/** A device renews at two thirds of its certificate's life; more than this is a fault. */
-const RENEWALS_PER_HOUR = 10;
-
-// biome-ignore lint/suspicious/noExplicitAny: each channel has its own message and batch
-type AnyChannel = IngestChannel<any, any>;
-
-/** One org's batched reports: each channel's batch, by channel id. */
-export type OrgBatch = Map<string, unknown>;
-export const newBatch = (): OrgBatch => new Map();
-
-const idOf = (c: { channel: string; kind?: string }) =>
-  c.kind ? `${c.channel}/${c.kind}` : c.channel;
-
-/** Adds one decoded message to an org's batch. */
-export function addToBatch<M>(
-  b: OrgBatch,
-  channel: IngestChannel<M>,
-  deviceId: string,
-  message: M,
-  kind?: string,
-) {
-  const id = idOf(channel);
-  const batch = b.get(id) ?? channel.empty();
-  channel.add(batch, deviceId, message, kind);
-  b.set(id, batch);
-}
-
-/** The channel that reads a topic's messages: its own, or the catch-all of its channel (telemetry). */
-export function channelFor(channels: readonly AnyChannel[], channel: string, kind?: string) {
-  const exact = channels.find((c) => c.channel === channel && c.kind === kind);
-  return (
-    exact ??
-    (kind ? channels.find((c) => c.channel === channel && c.kind === undefined) : undefined)
-  );
-}
+export type { OrgBatch } from "./org-batch";
+export { addToBatch, channelFor, newBatch } from "./org-batch";
 
 /** Flushes stop() tries before giving up what is still batched. */
 const STOP_ATTEMPTS = 40;
+/** The longest one org's batch may hold its transaction. */
+const WRITE_TIMEOUT_MS = 30_000;
+/** The longest an org waits between retries while its writes fail for a passing reason. */
+const RETRY_MAX_MS = 5000;
+/** Refused messages recorded per org and flush; a device sending nothing else is cut off here. */
+const REFUSED_PER_FLUSH = 100;
 
 export interface IngestOptions {
   shared: boolean;
@@ -79,8 +71,14 @@ export interface IngestOptions {
 
 export class FleetIngest {
   private batches = new Map<string, OrgBatch>();
+  /** Orgs whose write is under way: their new reports wait, other orgs' do not. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Orgs whose last write failed for a passing reason: not before `at`. */
+  private readonly backoff = new Map<string, { failures: number; at: number }>();
+  /** Refused messages waiting to be recorded, per org. */
+  private refused = new Map<string, DeadLetter[]>();
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private timerAt = 0;
   private readonly log: IngestLog;
   private readonly channels: readonly AnyChannel[] = registry().ingestChannels;
   private stopped = false;
@@ -92,6 +90,10 @@ export class FleetIngest {
     private readonly opts: IngestOptions,
   ) {
     this.log = opts.log ?? ((level, msg, f) => ingestLog[level](msg, f));
+  }
+
+  private get flushMs() {
+    return this.opts.flushMs ?? 25;
   }
 
   async start() {
@@ -111,10 +113,11 @@ export class FleetIngest {
     if (this.timer) clearTimeout(this.timer);
     // What is batched is written before the ingest goes; an org whose fleet lock stays
     // taken, or a database that stays away, gets a second or so.
+    this.backoff.clear();
     for (let i = 0; i < STOP_ATTEMPTS; i++) {
       await this.flush();
-      if (this.batches.size === 0) return;
-      await new Promise((r) => setTimeout(r, this.opts.flushMs ?? 25));
+      if (this.batches.size === 0 && this.inFlight.size === 0) return;
+      await new Promise((r) => setTimeout(r, this.flushMs));
     }
   }
 
@@ -122,9 +125,11 @@ export class FleetIngest {
     if (payload.length === 0) return; // a cleared retained message
     const t = parseTopic(topic);
     if (!t) return;
+    const channelId = t.kind ? `${t.channel}/${t.kind}` : t.channel;
     try {
       if (t.channel === "csr") {
-        void this.renew(t.orgId, t.deviceId, decode(ZCsrRequest, payload).csr);
+        const { csr } = decode(ZCsrRequest, payload);
+        void renewDeviceCert(this.db, this.channel, this.log, t.orgId, t.deviceId, csr);
         return;
       }
       const channel = channelFor(this.channels, t.channel, t.kind);
@@ -140,11 +145,27 @@ export class FleetIngest {
       if (!(error instanceof MessageError)) throw error;
       this.log("warn", "refused a device message", {
         device: t.identity,
-        channel: t.channel,
+        channel: channelId,
         error: error.message,
+      });
+      this.refuse(t.orgId, {
+        deviceId: t.deviceId,
+        channel: channelId,
+        reason: "refused",
+        error: error.message,
+        payload,
       });
     }
   };
+
+  /** Keeps a refused message for the operator (a bounded number per org and flush). */
+  private refuse(orgId: string, letter: DeadLetter) {
+    const list = this.refused.get(orgId) ?? [];
+    if (list.length >= REFUSED_PER_FLUSH) return;
+    list.push(letter);
+    this.refused.set(orgId, list);
+    this.schedule();
+  }
 
   /**
    * A newer agent's fields are ignored, not refused (the protocol policy); said once per
@@ -162,58 +183,179 @@ export class FleetIngest {
     });
   }
 
-  private schedule() {
-    if (this.timer || this.stopped) return;
+  /** Arms the flush timer for `delayMs` from now, unless it fires sooner already. */
+  private schedule(delayMs = this.flushMs) {
+    if (this.stopped) return;
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
-    }, this.opts.flushMs ?? 25);
+      void this.flush();
+    }, delayMs);
   }
 
-  /** Writes everything batched so far; a failed org batch is put back for the next flush. */
+  /**
+   * Starts writing every org's batch that is not already being written or waiting out a
+   * failure; resolves when those writes are done. Each org's write runs on its own, so a
+   * slow or failing org never holds up another's.
+   */
   async flush() {
-    const batches = this.batches;
-    this.batches = new Map();
-    await Promise.all(
-      [...batches].map(async ([orgId, b]) => {
-        try {
-          // The org's fleet lock is taken (a compile, another worker's batch): again soon.
-          if (!(await this.write(orgId, b))) {
-            this.merge(orgId, b);
-            this.schedule();
-          }
-        } catch (error) {
-          this.log("error", "fleet ingest write failed; will retry", {
-            orgId,
-            error: (error as Error).message,
-          });
-          this.merge(orgId, b);
-          this.schedule();
-        }
-      }),
-    );
-  }
-
-  /** Puts a batch whose write failed back; reports that arrived since win over it. */
-  private merge(orgId: string, failed: OrgBatch) {
-    const cur = this.batches.get(orgId) ?? newBatch();
-    const merged = newBatch();
-    for (const channel of this.channels) {
-      const id = idOf(channel);
-      const [f, c] = [failed.get(id), cur.get(id)];
-      if (f !== undefined || c !== undefined)
-        merged.set(id, channel.merge(f ?? channel.empty(), c ?? channel.empty()));
+    const letters = this.refused;
+    this.refused = new Map();
+    const started: Promise<void>[] = [...letters].map(([orgId, l]) => this.quarantine(orgId, l));
+    const now = Date.now();
+    for (const [orgId, b] of this.batches) {
+      if (this.inFlight.has(orgId)) continue;
+      const wait = this.backoff.get(orgId);
+      if (wait && wait.at > now) {
+        this.schedule(wait.at - now);
+        continue;
+      }
+      this.batches.delete(orgId);
+      const run = this.flushOrg(orgId, b).finally(() => {
+        this.inFlight.delete(orgId);
+        if (this.batches.has(orgId)) this.schedule();
+      });
+      this.inFlight.set(orgId, run);
+      started.push(run);
     }
-    this.batches.set(orgId, merged);
+    await Promise.all([...started, ...this.inFlight.values()]);
   }
 
-  /** Writes an org's batch; false when its fleet lock was taken and nothing was written. */
-  private async write(orgId: string, b: OrgBatch): Promise<boolean> {
-    const presence = (b.get(idOf(presenceChannel)) ?? new Map()) as Map<string, Presence>;
-    const cameOnline = [...presence].filter(([, p]) => p.online).map(([id]) => id);
-    const written = await writeOrgBatch(this.db, orgId, b, this.log, this.channels);
-    if (written === "busy") return false;
-    // After the commit: a retry of this batch would do its work twice.
+  /**
+   * Writes an org's batch. A failure that is not a passing one (the database refuses a
+   * value) is narrowed down by halving the devices, then entry by entry: everything else
+   * the org's devices sent is written, and only the entry at fault is quarantined.
+   */
+  private async flushOrg(orgId: string, b: OrgBatch) {
+    const r = await this.attempt(orgId, b);
+    if (r === "ok") {
+      this.backoff.delete(orgId);
+      return;
+    }
+    if (r === "busy") return this.putBack(orgId, b);
+    if (await this.passing(r.error)) return this.retryLater(orgId, b, r.error);
+    this.log("warn", "an org's reports failed to write; writing them device by device", {
+      orgId,
+      error: r.error.message,
+    });
+    await this.isolate(orgId, b, devicesOf(this.channels, b));
+    this.backoff.delete(orgId);
+  }
+
+  /** Writes halves of `b` (which failed) until the device at fault is alone. */
+  private async isolate(orgId: string, b: OrgBatch, devices: readonly string[]) {
+    if (devices.length <= 1) return this.entryByEntry(orgId, b, devices[0] as string);
+    const mid = devices.length >> 1;
+    for (const half of [devices.slice(0, mid), devices.slice(mid)]) {
+      const part = restrict(this.channels, b, new Set(half));
+      const r = await this.attempt(orgId, part);
+      if (r === "ok") continue;
+      if (r === "busy" || (await this.passing(r.error))) this.putBack(orgId, part);
+      else await this.isolate(orgId, part, half);
+    }
+  }
+
+  /** One device's entries, each written alone; the ones the database refuses are quarantined. */
+  private async entryByEntry(orgId: string, b: OrgBatch, deviceId: string) {
+    const letters: DeadLetter[] = [];
+    for (const e of entriesOf(this.channels, b)) {
+      const one = batchOfEntry(e);
+      const r = await this.attempt(orgId, one);
+      if (r === "ok") continue;
+      if (r === "busy" || (await this.passing(r.error))) {
+        this.putBack(orgId, one);
+        continue;
+      }
+      letters.push({
+        deviceId,
+        channel: idOf(e.channel),
+        reason: "write_failed",
+        error: r.error.message,
+        payload: Buffer.from(JSON.stringify(e.message)),
+      });
+    }
+    await this.quarantine(orgId, letters);
+  }
+
+  /**
+   * Records dead letters and clears the retained copy of each quarantined topic, so a
+   * restart does not bring the message back. A device's next report of that kind (agents
+   * report at every connect) takes its place.
+   */
+  private async quarantine(orgId: string, letters: readonly DeadLetter[]) {
+    if (letters.length === 0) return;
+    for (const l of letters)
+      this.log("warn", "quarantined a device message", {
+        orgId,
+        deviceId: l.deviceId,
+        channel: l.channel,
+        reason: l.reason,
+        error: l.error,
+      });
+    await recordDeadLetters(this.db, orgId, letters).catch((error: Error) =>
+      this.log("error", "could not record quarantined messages", { orgId, error: error.message }),
+    );
+    const topicsToClear = new Set(
+      letters.map((l) => `${TOPIC_ROOT}/${deviceIdentity(orgId, l.deviceId)}/${l.channel}`),
+    );
+    for (const topic of topicsToClear)
+      await this.channel.client
+        .publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true })
+        .catch(() => undefined);
+  }
+
+  /** Whether a failed write may succeed later as it is: a passing error, or no database. */
+  private async passing(error: Error) {
+    if (isTransient(error)) return true;
+    try {
+      await this.db.$queryRaw`SELECT 1`;
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Puts a batch back after a passing failure; the org waits longer after each. */
+  private retryLater(orgId: string, b: OrgBatch, error: Error) {
+    const failures = (this.backoff.get(orgId)?.failures ?? 0) + 1;
+    const delay = Math.min(RETRY_MAX_MS, this.flushMs * 2 ** Math.min(failures, 10));
+    this.backoff.set(orgId, { failures, at: Date.now() + delay });
+    if (failures === 1 || failures % 20 === 0)
+      this.log("error", "fleet ingest write failed; will retry", {
+        orgId,
+        failures,
+        error: error.message,
+      });
+    this.putBack(orgId, b);
+  }
+
+  /** Puts a batch back for the next flush; reports that arrived since win over it. */
+  private putBack(orgId: string, failed: OrgBatch) {
+    const cur = this.batches.get(orgId) ?? newBatch();
+    this.batches.set(orgId, mergeBatches(this.channels, failed, cur));
+    this.schedule();
+  }
+
+  /** Writes a batch and does its after-commit work; "busy" when the org's lock was taken. */
+  private async attempt(orgId: string, b: OrgBatch): Promise<"ok" | "busy" | { error: Error }> {
+    let written: Awaited<ReturnType<typeof writeOrgBatch>>;
+    try {
+      written = await writeOrgBatch(this.db, orgId, b, this.log, this.channels);
+    } catch (error) {
+      return { error: error instanceof Error ? error : new Error(String(error)) };
+    }
+    if (written === "busy") return "busy";
+    await this.afterWrite(orgId, b, written.advanced).catch((error: Error) =>
+      this.log("warn", "after-commit work of the ingest failed", { orgId, error: error.message }),
+    );
+    return "ok";
+  }
+
+  /** After the commit: a retry of the batch would do this work twice. */
+  private async afterWrite(orgId: string, b: OrgBatch, advanced: boolean) {
     for (const channel of this.channels) {
       const batch = b.get(idOf(channel));
       if (batch === undefined || !channel.afterCommit || channel.size(batch) === 0) continue;
@@ -227,38 +369,10 @@ export class FleetIngest {
     }
     // Devices that came (back) online get whatever they missed; an advanced rollout
     // reaches its remaining devices.
-    if (written.advanced) await publishPending(this.db, orgId);
+    const presence = (b.get(idOf(presenceChannel)) ?? new Map()) as Map<string, Presence>;
+    const cameOnline = [...presence].filter(([, p]) => p.online).map(([id]) => id);
+    if (advanced) await publishPending(this.db, orgId);
     else if (cameOnline.length) await publishPending(this.db, orgId, cameOnline);
-    return true;
-  }
-
-  /** A device asks for a new certificate over its authenticated channel. */
-  private async renew(orgId: string, deviceId: string, csr: string) {
-    try {
-      await withScope(this.db, { orgId }, async (tx) => {
-        const device = await tx.device.findUnique({ where: { id: deviceId, orgId } });
-        if (device?.status !== "active") return;
-        const recent = await tx.deviceCertificate.count({
-          where: { orgId, deviceId, createdAt: { gt: new Date(Date.now() - 3600_000) } },
-        });
-        if (recent >= RENEWALS_PER_HOUR) {
-          this.log("warn", "certificate renewal refused: too many this hour", { deviceId });
-          return;
-        }
-        const identity = `${orgId}.${deviceId}`;
-        const cert = await issueDeviceCert(tx, orgId, deviceId, csr, identity);
-        await afterCommit(tx, () =>
-          this.channel.publishCert(identity, {
-            v: 1,
-            certificate: cert.certPem,
-            caChain: cert.caPem,
-            notAfter: cert.notAfter.toISOString(),
-          }),
-        );
-      });
-    } catch (error) {
-      this.log("warn", "certificate renewal failed", { deviceId, error: (error as Error).message });
-    }
   }
 }
 
@@ -276,15 +390,22 @@ export function writeOrgBatch(
   log: IngestLog,
   channels: readonly AnyChannel[] = registry().ingestChannels,
 ): Promise<{ advanced: boolean } | "busy"> {
-  return withScope(db, { orgId }, async (tx) => {
-    if (!(await tryLockOrgFleet(tx, orgId))) return "busy" as const;
-    for (const channel of channels) {
-      const batch = b.get(idOf(channel));
-      if (batch !== undefined && channel.size(batch) > 0)
-        await channel.write(tx, orgId, batch, log);
-    }
-    const states = b.get(idOf(stateChannel)) as Map<string, unknown> | undefined;
-    const advanced = !!states?.size && (await progressRollouts(tx, orgId)).advanced.length > 0;
-    return { advanced };
-  });
+  return withScope(
+    db,
+    { orgId },
+    async (tx) => {
+      if (!(await tryLockOrgFleet(tx, orgId))) return "busy" as const;
+      for (const channel of channels) {
+        const batch = b.get(idOf(channel));
+        if (batch !== undefined && channel.size(batch) > 0)
+          await channel.write(tx, orgId, batch, log);
+      }
+      const states = b.get(idOf(stateChannel)) as Map<string, unknown> | undefined;
+      const advanced = !!states?.size && (await progressRollouts(tx, orgId)).advanced.length > 0;
+      return { advanced };
+    },
+    // A batch is a handful of set-based statements, but a large org's can take seconds on a
+    // busy database: not Prisma's default 5 s, which would fail it for good and again.
+    { timeoutMs: WRITE_TIMEOUT_MS },
+  );
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { orgInput, ZId } from "../../../api/inputs";
 import { permissionProcedure, router } from "../../../api/trpc";
-import { ZDeviceView } from "../schemas";
+import { ZDeadLetterView, ZDeviceAlertKind, ZDeviceView } from "../schemas";
+import { dismissAlert, listDeadLetters } from "../services/device-alerts";
 import {
   approveDevice,
   getDevice,
@@ -20,6 +21,19 @@ export const deviceRouter = router({
     .input(orgInput({ deviceId: ZId }))
     .output(ZDeviceView)
     .query(({ ctx, input }) => getDevice(ctx.tx, ctx.tenant.orgId, input.deviceId)),
+
+  /** The device's quarantined messages, newest first. */
+  quarantine: permissionProcedure("site.read")
+    .input(orgInput({ deviceId: ZId }))
+    .output(z.array(ZDeadLetterView))
+    .query(({ ctx, input }) => listDeadLetters(ctx.tx, ctx.tenant.orgId, input.deviceId)),
+
+  dismissAlert: permissionProcedure("site.write")
+    .input(orgInput({ deviceId: ZId, kind: ZDeviceAlertKind }))
+    .output(z.void())
+    .mutation(({ ctx, input }) =>
+      dismissAlert(ctx.tx, ctx.user, ctx.tenant, input.deviceId, input.kind),
+    ),
 
   approve: permissionProcedure("site.write")
     .input(orgInput({ deviceId: ZId }))

@@ -14,6 +14,7 @@ import { desireCompiled, publishPending } from "../compile/publish";
 import { issueDeviceCert, revokeDeviceCerts } from "../enrollment/org-ca";
 import { lockOrgFleet } from "../fleet-lock";
 import { bumpRevision } from "../intent/revision";
+import { alertSelect, alertView } from "./device-alerts";
 
 const view = {
   id: true,
@@ -38,11 +39,16 @@ const view = {
 export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
   const rows = await tx.device.findMany({
     where: { orgId, ...(siteId ? { siteId } : {}) },
-    select: { ...view, site: { select: { name: true } } },
+    select: { ...view, ...alertSelect, site: { select: { name: true } } },
     orderBy: [{ createdAt: "desc" }],
     take: 500,
   });
-  return rows.map(({ site, ...d }) => ({ ...d, siteName: site.name, inSync: inSync(d) }));
+  return rows.map(({ site, alerts, ...d }) => ({
+    ...d,
+    siteName: site.name,
+    inSync: inSync(d),
+    alerts: alerts.map(alertView),
+  }));
 }
 
 function inSync(d: { desiredRevision: number; reportedRevision: number; status: string }) {
@@ -52,11 +58,11 @@ function inSync(d: { desiredRevision: number; reportedRevision: number; status: 
 export async function getDevice(tx: Tx, orgId: string, deviceId: string) {
   const d = await tx.device.findUnique({
     where: { id: deviceId, orgId },
-    select: { ...view, site: { select: { name: true } } },
+    select: { ...view, ...alertSelect, site: { select: { name: true } } },
   });
   if (!d) throw notFound("Device");
-  const { site, ...rest } = d;
-  return { ...rest, siteName: site.name, inSync: inSync(rest) };
+  const { site, alerts, ...rest } = d;
+  return { ...rest, siteName: site.name, inSync: inSync(rest), alerts: alerts.map(alertView) };
 }
 
 async function requireDevice(tx: Tx, orgId: string, deviceId: string) {
@@ -132,6 +138,6 @@ export async function revokeDevice(tx: Tx, actor: Actor, tenant: TenantContext, 
   const identity = deviceIdentity(tenant.orgId, d.id);
   await afterCommit(tx, async () => {
     const channel = await getControlChannel().catch(() => undefined);
-    await channel?.clearDesired(identity).catch(() => undefined);
+    await channel?.clearDevice(identity).catch(() => undefined);
   });
 }

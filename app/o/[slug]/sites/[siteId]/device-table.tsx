@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { ConfirmButton } from "@/app/_components/confirm-button";
 import { ListCard } from "@/app/_components/list-card";
 import { Badge, OnlineDot, Td, type Tone } from "@/app/_components/status-ui";
@@ -74,7 +75,19 @@ export function DeviceTable({ orgSlug, siteId, canWrite }: SiteSectionProps) {
         return (
           <>
             <Td>
-              <span className="font-medium">{d.hostname}</span>
+              <Link
+                href={`/o/${orgSlug}/devices/${d.id}`}
+                className="font-medium text-brand-700 underline"
+              >
+                {d.hostname}
+              </Link>
+              {d.alerts.map((a) => (
+                <span key={a.kind} className="ml-2" data-testid="device-alert-badge">
+                  <Badge tone="red">
+                    {a.kind === "cloned_identity" ? "identity used twice" : "quarantined"}
+                  </Badge>
+                </span>
+              ))}
               {d.agentVersion && (
                 <span className="block text-xs text-slate-600">agent {d.agentVersion}</span>
               )}

@@ -1,0 +1,60 @@
+import { Button } from "@/app/_components/ui";
+
+interface Alert {
+  kind: "quarantined_messages" | "cloned_identity";
+  count: number;
+  addresses: string[];
+  channel: string | null;
+  error: string | null;
+}
+
+/** What an operator must look at on this device, and what to do about it. */
+export function DeviceAlerts({
+  alerts,
+  canWrite,
+  busy,
+  onDismiss,
+}: {
+  alerts: Alert[];
+  canWrite: boolean;
+  busy: boolean;
+  onDismiss: (kind: Alert["kind"]) => void;
+}) {
+  if (alerts.length === 0) return null;
+  return (
+    <ul className="space-y-3">
+      {alerts.map((a) => (
+        <li
+          key={a.kind}
+          role="alert"
+          data-testid="device-alert"
+          data-kind={a.kind}
+          className="flex items-start justify-between gap-4 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900"
+        >
+          <div>
+            <p className="font-semibold">{title(a)}</p>
+            <p className="mt-1">{explanation(a)}</p>
+          </div>
+          {canWrite && (
+            <Button variant="secondary" disabled={busy} onClick={() => onDismiss(a.kind)}>
+              Dismiss
+            </Button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function title(a: Alert) {
+  if (a.kind === "cloned_identity") return "Identity used from two places";
+  return `${a.count} message${a.count === 1 ? "" : "s"} quarantined`;
+}
+
+function explanation(a: Alert) {
+  if (a.kind === "cloned_identity") {
+    const where = a.addresses.length ? a.addresses.join(" and ") : "two addresses";
+    return `Two boxes with this device's certificate took turns on its connection (${a.count} time${a.count === 1 ? "" : "s"}), from ${where}. Revoke the device, then enroll the real box again with a new install command.`;
+  }
+  return `The control plane set aside what this device sent on ${a.channel ?? "a channel"}: ${a.error ?? "no error given"}. Its other reports are still taken. Update or repair the agent; the messages are listed below.`;
+}
