@@ -33,7 +33,15 @@ const view = {
   appliedAt: true,
   certNotAfter: true,
   createdAt: true,
+  clockOffsetMs: true,
+  clockCheckedAt: true,
 } as const;
+
+/** BigInt in the table (±10 years of ms exceeds int4); well within a double's integers. */
+const withClock = <T extends { clockOffsetMs: bigint | null }>(d: T) => ({
+  ...d,
+  clockOffsetMs: d.clockOffsetMs === null ? null : Number(d.clockOffsetMs),
+});
 
 export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
   const rows = await tx.device.findMany({
@@ -42,7 +50,11 @@ export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
     orderBy: [{ createdAt: "desc" }],
     take: 500,
   });
-  return rows.map(({ site, ...d }) => ({ ...d, siteName: site.name, inSync: inSync(d) }));
+  return rows.map(({ site, ...d }) => ({
+    ...withClock(d),
+    siteName: site.name,
+    inSync: inSync(d),
+  }));
 }
 
 function inSync(d: { desiredRevision: number; reportedRevision: number; status: string }) {
@@ -56,7 +68,7 @@ export async function getDevice(tx: Tx, orgId: string, deviceId: string) {
   });
   if (!d) throw notFound("Device");
   const { site, ...rest } = d;
-  return { ...rest, siteName: site.name, inSync: inSync(rest) };
+  return { ...withClock(rest), siteName: site.name, inSync: inSync(rest) };
 }
 
 async function requireDevice(tx: Tx, orgId: string, deviceId: string) {
