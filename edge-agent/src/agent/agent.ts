@@ -362,6 +362,8 @@ export class Agent {
     );
   }
 
+  // Presence and heartbeats are dated on corrected time (the portal shows "last seen" from
+  // them), like the last will.
   private onConnect(client: MqttClient) {
     if (client !== this.client) return;
     const id = this.identity.identity;
@@ -373,7 +375,7 @@ export class Agent {
     const presence = {
       v: 1,
       online: true,
-      at: new Date().toISOString(),
+      at: new Date(this.clock.now()).toISOString(),
       agentVersion: this.o.agentVersion ?? AGENT_VERSION,
       capabilities: capabilitiesOf(this.subsystems),
     };
@@ -494,7 +496,7 @@ export class Agent {
     const clock = this.clock.report();
     const hb = {
       v: 1,
-      at: new Date().toISOString(),
+      at: new Date(this.clock.now()).toISOString(),
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       revision: this.applier.report.revision,
       simulated: this.o.simulated ?? this.o.driver.kind === "simulated",
@@ -579,7 +581,7 @@ export class Agent {
     await this.applier.idle();
     const client = this.client;
     if (client && this.connectedNow) {
-      const offline = { v: 1, online: false, at: new Date().toISOString() };
+      const offline = { v: 1, online: false, at: new Date(this.clock.now()).toISOString() };
       const topic = topics.presence(this.identity.identity);
       await settleWithin(
         client.publishAsync(topic, encodeMessage("presence", offline), { qos: 1, retain: true }),
