@@ -14,7 +14,7 @@ const DAY = 24 * HOUR;
  * minute, so below it nothing the platform does notices. */
 export const CLOCK_SKEW_THRESHOLD_MS = 60_000;
 
-/** ±10 years: anything beyond is not a clock but garbage (also a CHECK on devices). */
+/** ±10 years: anything beyond is not a clock but garbage (devices.clockOffsetMs is int8). */
 export const MAX_CLOCK_OFFSET_MS = Math.round(10 * 365.25 * DAY);
 
 export const isClockSkewed = (offsetMs: number) => Math.abs(offsetMs) > CLOCK_SKEW_THRESHOLD_MS;

@@ -120,7 +120,7 @@ export const heartbeatChannel = latestPerDevice({
   async write(tx, orgId, latest) {
     const rows = [...latest];
     // The clock columns keep their last measurement when a heartbeat carries none. The
-    // offset was bounded by the schema (ZClockReport) and is again by a CHECK.
+    // offset was bounded by the message schema (ZClockReport): ±10 years, well within int8.
     await tx.$executeRaw`
       UPDATE devices SET "lastSeenAt" = now(), online = true,
         "clockOffsetMs" = coalesce(h.offset_ms, devices."clockOffsetMs"),
