@@ -1,6 +1,7 @@
 // The wire protocol of the fleet channel, imported by the server and the edge agent alike.
 export * from "./acl";
 export * from "./channels";
+export * from "./clock";
 export * from "./hash";
 export * from "./messages";
 export * from "./overlay";

@@ -2,6 +2,7 @@
 // Both sides validate on receipt: `decode` refuses oversized, non-JSON and off-schema
 // payloads with a message that says what was wrong.
 import { z } from "zod";
+import { MAX_CLOCK_OFFSET_MS } from "./clock";
 import { ZOverlayConfig } from "./overlay";
 import {
   ZCidr4,
@@ -134,12 +135,25 @@ export const ZPresence = z.object({
 });
 export type Presence = z.infer<typeof ZPresence>;
 
+/**
+ * The agent's last measurement of its clock (edge-agent clock.ts): how far the control
+ * plane's clock is ahead of the box's (positive: the box is behind) and when it was
+ * measured, in control-plane time.
+ */
+export const ZClockReport = z.object({
+  offsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS),
+  checkedAt: isoDate,
+});
+export type ClockReport = z.infer<typeof ZClockReport>;
+
 export const ZHeartbeat = z.object({
   v: ZV,
   at: ZReportedAt,
   uptimeSeconds: ZMeasure,
   revision: ZInt4,
   simulated: z.boolean(),
+  /** The box's clock against the control plane's, once measured (protocol/clock.ts). */
+  clock: ZClockReport.optional(),
 });
 export type Heartbeat = z.infer<typeof ZHeartbeat>;
 
@@ -150,6 +164,10 @@ export const ZCertIssued = z.object({
   certificate: zText().max(8192),
   caChain: zText().max(16384),
   notAfter: isoDate,
+  /** The control plane's clock when it sent this (a fresh reply over the authenticated
+   * channel): the agent measures its clock against it. Only to agents that declared
+   * capabilities: a first-release agent parses this message strictly. */
+  serverTime: isoDate.optional(),
 });
 export type CertIssued = z.infer<typeof ZCertIssued>;
 

@@ -9,6 +9,7 @@ PACKAGES=(
   iproute2 iputils-ping iperf3 netcat-openbsd util-linux tcpdump  # network-namespace tests (nsenter; WAN captures)
   wireguard-go wireguard-tools socat     # overlay test bed: userspace WireGuard tunnels, broker bridge
   postgresql-client redis-tools mosquitto mosquitto-clients  # fleet tests start their own broker
+  libfaketime                            # clock-skew tests: an agent process on a shifted clock
 )
 # dpkg-query, not `command -v`: several packages ship libraries or headers, not commands.
 missing=()

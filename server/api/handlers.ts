@@ -9,7 +9,7 @@ import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { toNextJsHandler } from "better-auth/next-js";
 import { stripeWebhookHandler } from "../domains/billing/services/webhook/http";
-import { enrollHandler, pollHandler } from "../domains/fleet/enrollment/http";
+import { enrollHandler, pollHandler, timeHandler } from "../domains/fleet/enrollment/http";
 import { auth } from "../domains/identity/auth/auth";
 import { getSessionUser } from "../domains/identity/auth/session";
 import { getDb } from "../platform/db/client";
@@ -23,7 +23,7 @@ import { createContext } from "./context";
 import { appRouter } from "./root";
 import { TRPC_MAX_BATCH } from "./shared";
 
-export { enrollHandler, getSessionUser, pollHandler, stripeWebhookHandler };
+export { enrollHandler, getSessionUser, pollHandler, stripeWebhookHandler, timeHandler };
 
 /** The largest body the tRPC endpoint reads (a batch of form inputs is far smaller). */
 const TRPC_MAX_BODY = 1024 * 1024;

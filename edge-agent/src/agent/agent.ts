@@ -3,7 +3,7 @@
 // reports and certificate renewal. Many instances share a process in simulations, so an
 // instance is a handful of fields plus its mqtt client: no per-instance emitters or caches.
 import { randomBytes } from "node:crypto";
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, MqttClient } from "mqtt";
 import {
   type ApplyStatus,
   encodeMessage,
@@ -13,6 +13,7 @@ import {
 } from "../../../protocol";
 import { Applier } from "./applier";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
+import { fetchServerTime, isDateError, SkewClock } from "./clock";
 import { checkDesired } from "./desired";
 import type { Driver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
@@ -22,6 +23,7 @@ import { type RenewalOptions, Renewer } from "./renewal";
 import type { AgentStore, Credentials, DeviceIdentity } from "./store";
 import { capabilitiesOf, type Subsystem, subsystemsOf } from "./subsystems";
 import { settleWithin } from "./time";
+import { tlsAtServerTime } from "./tls-at";
 import { mtlsTransport, type Transport } from "./transport";
 import {
   netnsReader,
@@ -66,6 +68,10 @@ export interface AgentOptions {
   /** The network namespace the WAN interfaces are in, when not the agent's own
    * (dataplane.netns): their counters are read there. */
   wanNetns?: string;
+  /** The portal (config portalUrl): where the agent asks for the control plane's time. */
+  portalUrl?: string;
+  /** The box's clock (default Date.now): clock.ts measures it against the control plane's. */
+  clock?: () => number;
 }
 
 export interface AgentSnapshot {
@@ -84,6 +90,10 @@ export interface AgentSnapshot {
 }
 
 const STABLE_MS = 10_000;
+/** The portal's time is asked again this often, and at most this often after TLS date
+ * errors (a box that cannot connect retries faster than that). */
+const CLOCK_RECHECK_MS = 6 * 3600_000;
+const CLOCK_RETRY_MS = 60_000;
 const noop = () => undefined;
 
 export class Agent {
@@ -112,12 +122,20 @@ export class Agent {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private connectWaiters: ((ok: boolean) => void)[] | null = null;
+  private readonly clock: SkewClock;
+  /** Set when the broker's certificate was not yet valid by the box's clock while the
+   * control plane's time is later: its chain is then checked at that time (tls-at.ts). */
+  private verifyAtServerTime = false;
+  private clockCheck: Promise<void> | null = null;
+  private clockCheckedAt = 0;
+  private clockTimer: NodeJS.Timeout | null = null;
 
   constructor(o: AgentOptions) {
     this.o = o;
     this.identity = o.identity;
     this.credentials = o.credentials ?? null;
     this.log = o.log ?? silentLogger;
+    this.clock = new SkewClock(this.log, o.clock);
     this.subsystems = subsystemsOf({
       driver: o.driver,
       ...(o.overlay ? { overlay: o.overlay } : {}),
@@ -160,6 +178,10 @@ export class Agent {
           });
         },
         install: (next) => this.installCredentials(next),
+        now: () => this.clock.now(),
+        localNow: () => this.clock.local(),
+        observeServerTime: (serverMs, localMs) =>
+          this.observeClock(serverMs, localMs, "certificate"),
       },
       o.renewal || {},
     );
@@ -174,7 +196,68 @@ export class Agent {
     await this.applier.restore();
     this.usage.sample(); // the baseline: usage counts from the agent's start
     this.connect();
-    if (this.o.renewal !== false) this.renewer.schedule();
+    // Renewals are timed on the control plane's clock: ask for it first (bounded; without
+    // an answer the box's clock stands in, and certificate messages correct it later).
+    const checked = this.checkClock();
+    this.clockTimer = setInterval(() => void this.checkClock(), CLOCK_RECHECK_MS);
+    this.clockTimer.unref();
+    if (this.o.renewal !== false) void checked.finally(() => this.renewer.schedule());
+  }
+
+  // --- the box's clock (clock.ts) ----------------------------------------------------
+
+  /** Server minus box, ms (positive: the box is behind); null before any measurement. */
+  get clockOffsetMs(): number | null {
+    return this.clock.offsetMs;
+  }
+
+  /** Asks the portal for its time (one request at a time); never throws. */
+  private checkClock(): Promise<void> {
+    const url = this.o.portalUrl;
+    if (!url || this.stopped) return Promise.resolve();
+    this.clockCheck ??= fetchServerTime(url, this.clock.local)
+      .then(({ serverMs, localMs }) => this.observeClock(serverMs, localMs, "portal"))
+      .catch((e: Error) =>
+        this.log.warn("could not ask the portal for its time", { url, error: e.message }),
+      )
+      .finally(() => {
+        this.clockCheck = null;
+        this.clockCheckedAt = this.clock.local();
+      });
+    return this.clockCheck;
+  }
+
+  private observeClock(serverMs: number, localMs: number, source: string) {
+    // A changed measurement goes out at once (heartbeats carry it), not in 30 s.
+    if (this.clock.observe(serverMs, localMs, source)) this.heartbeat();
+  }
+
+  /**
+   * The broker's certificate failed on its dates. The usual cause is this box's clock: ask
+   * the control plane's time and, if it is later than the box's, check the broker's chain
+   * at that time from the next attempt on (tls-at.ts). An expired certificate stays refused.
+   */
+  private async onTlsDateError(e: Error & { code?: unknown }) {
+    if (this.clock.local() - this.clockCheckedAt >= CLOCK_RETRY_MS) await this.checkClock();
+    const offset = this.clock.offsetMs;
+    const fields = { error: e.message, code: e.code, offsetMs: offset };
+    if (offset === null) {
+      this.log.error(
+        "the broker's certificate is not valid by this box's clock, and the control plane's " +
+          "time could not be had to check the clock: is the clock right (NTP)?",
+        fields,
+      );
+      return;
+    }
+    if (e.code === "CERT_NOT_YET_VALID" && offset > 0 && !this.verifyAtServerTime) {
+      this.verifyAtServerTime = true;
+      this.log.warn(
+        "the broker's certificate is not yet valid by this box's clock; checking it against " +
+          "the control plane's time instead",
+        fields,
+      );
+    } else if (!this.verifyAtServerTime)
+      this.log.error("the broker's certificate is not valid by this box's clock", fields);
   }
 
   /** Waits for the current apply queue to empty (tests, orderly shutdown). */
@@ -233,8 +316,13 @@ export class Agent {
       this.scheduleReconnect();
       return;
     }
-    const will = { v: 1, online: false, at: new Date().toISOString(), session: this.session };
-    const client = mqtt.connect(target.url, {
+    const will = {
+      v: 1,
+      online: false,
+      at: new Date(this.clock.now()).toISOString(),
+      session: this.session,
+    };
+    const options: IClientOptions = {
       ...target.options,
       clientId: id,
       // MQTT 3.1.1: what both brokers speak (Aedes has no MQTT 5).
@@ -249,18 +337,44 @@ export class Agent {
         qos: 1,
         retain: true,
       },
-    });
+    };
+    const client = this.verifyAtServerTime
+      ? this.connectAtServerTime(target.url, options)
+      : mqtt.connect(target.url, options);
     this.client = client;
     client.on("connect", () => this.onConnect(client));
-    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    client.on("message", (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
     client.on("close", () => this.onClose(client));
     client.on("error", (e) => {
+      if (isDateError(e)) void this.onTlsDateError(e);
       const fields = { error: e.message, attempt: this.attempt };
       if (this.attempt <= 1) this.log.warn("broker connection error", fields);
       else this.log.debug("broker connection error", fields);
     });
   }
 
+  /** mqtts with the broker's chain checked at the control plane's time (tls-at.ts). */
+  private connectAtServerTime(url: string, options: IClientOptions): MqttClient {
+    const u = new URL(url);
+    if (u.protocol !== "mqtts:") return mqtt.connect(url, options);
+    const host = u.hostname.replace(/^\[|\]$/g, "");
+    return new MqttClient(
+      () =>
+        tlsAtServerTime({
+          host,
+          port: Number(u.port || 8883),
+          key: String(options.key),
+          cert: String(options.cert),
+          ca: String(options.ca),
+          serverNow: () => this.clock.now(),
+          localNow: this.clock.local,
+        }),
+      { ...options, protocol: "mqtts", host, port: Number(u.port || 8883) },
+    );
+  }
+
+  // Presence and heartbeats are dated on corrected time (the portal shows "last seen" from
+  // them), like the last will.
   private onConnect(client: MqttClient) {
     if (client !== this.client) return;
     const id = this.identity.identity;
@@ -272,7 +386,7 @@ export class Agent {
     const presence = {
       v: 1,
       online: true,
-      at: new Date().toISOString(),
+      at: new Date(this.clock.now()).toISOString(),
       agentVersion: this.o.agentVersion ?? AGENT_VERSION,
       capabilities: capabilitiesOf(this.subsystems),
       session: this.session,
@@ -353,7 +467,7 @@ export class Agent {
 
   // --- messages ---------------------------------------------------------------------
 
-  private onMessage(topic: string, payload: Buffer) {
+  private onMessage(topic: string, payload: Buffer, retained: boolean) {
     const id = this.identity.identity;
     if (topic === topics.desired(id)) {
       if (payload.length === 0) {
@@ -361,6 +475,10 @@ export class Agent {
         return;
       }
       const r = checkDesired(payload, this.identity.deviceId);
+      // A live (not retained) desired state was issued a moment ago: its issuedAt is the
+      // control plane's clock now. A retained one may be days old and says nothing.
+      if (r.ok && !retained)
+        this.observeClock(Date.parse(r.desired.issuedAt), this.clock.local(), "desired state");
       if (r.ok) this.applier.offer(r.desired);
       else {
         this.log.warn("rejected desired state", { error: r.error, attempted: r.attempted });
@@ -388,12 +506,14 @@ export class Agent {
   private heartbeat() {
     const client = this.client;
     if (!client || !this.connectedNow) return;
+    const clock = this.clock.report();
     const hb = {
       v: 1,
-      at: new Date().toISOString(),
+      at: new Date(this.clock.now()).toISOString(),
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       revision: this.applier.report.revision,
       simulated: this.o.simulated ?? this.o.driver.kind === "simulated",
+      ...(clock ? { clock } : {}),
     };
     client.publish(
       topics.heartbeat(this.identity.identity),
@@ -468,11 +588,18 @@ export class Agent {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.renewer.stop();
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = null;
     this.overlayPublisher?.stop();
     await this.applier.idle();
     const client = this.client;
     if (client && this.connectedNow) {
-      const offline = { v: 1, online: false, at: new Date().toISOString(), session: this.session };
+      const offline = {
+        v: 1,
+        online: false,
+        at: new Date(this.clock.now()).toISOString(),
+        session: this.session,
+      };
       const topic = topics.presence(this.identity.identity);
       await settleWithin(
         client.publishAsync(topic, encodeMessage("presence", offline), { qos: 1, retain: true }),

@@ -223,6 +223,7 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
     store,
     log: alog,
     heartbeatSeconds: config.heartbeatSeconds,
+    portalUrl: config.portalUrl,
     ...(config.dataplane.netns ? { wanNetns: config.dataplane.netns } : {}),
   });
   await agent.start();

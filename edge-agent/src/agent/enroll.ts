@@ -9,7 +9,8 @@ import {
   ZEnrollResponse,
 } from "../../../protocol";
 import { certMatchesKey, createDeviceKey } from "../../../protocol/crypto/device-key";
-import type { Logger } from "./log";
+import { SkewClock } from "./clock";
+import { type Logger, silentLogger } from "./log";
 import type { DeviceIdentity, FileStore } from "./store";
 import { BOX_SECTIONS } from "./subsystems";
 import { sleep } from "./time";
@@ -45,8 +46,9 @@ export interface EnrollOptions {
 
 const endpoint = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
 
-async function post(url: string, body: unknown): Promise<EnrollResponse> {
+async function post(url: string, body: unknown, log?: Logger): Promise<EnrollResponse> {
   let res: Response;
+  const sent = Date.now();
   try {
     res = await fetch(url, {
       method: "POST",
@@ -58,6 +60,10 @@ async function post(url: string, body: unknown): Promise<EnrollResponse> {
     const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
     throw new EnrollError(`cannot reach the portal at ${url}: ${cause}`, "unreachable");
   }
+  // A box whose clock is off hears it at enrollment already (the Date header, in seconds).
+  const date = Date.parse(res.headers.get("date") ?? "");
+  if (!Number.isNaN(date))
+    new SkewClock(log ?? silentLogger).observe(date + 500, (sent + Date.now()) / 2, "enrollment");
   const text = await res.text();
   let json: unknown;
   try {
@@ -139,10 +145,11 @@ export async function pollEnrollment(
     if (opts.signal?.aborted) throw new EnrollError("stopped while waiting", "aborted");
     let res: EnrollResponse;
     try {
-      res = await post(endpoint(p.portalUrl, "/api/fleet/enroll/poll"), {
-        deviceId: p.deviceId,
-        pollToken: p.pollToken,
-      });
+      res = await post(
+        endpoint(p.portalUrl, "/api/fleet/enroll/poll"),
+        { deviceId: p.deviceId, pollToken: p.pollToken },
+        opts.log,
+      );
     } catch (e) {
       if (e instanceof EnrollError && e.code === "unreachable") {
         opts.log?.warn("portal unreachable while waiting for approval", { error: e.message });
@@ -161,14 +168,18 @@ export async function enroll(o: EnrollOptions): Promise<EnrollResult> {
   const host = o.hostname ?? osHostname();
   const { keyPem, csrPem } = await createDeviceKey(host);
   await o.store.saveKey(keyPem);
-  const res = await post(endpoint(o.url, "/api/fleet/enroll"), {
-    token: o.token,
-    csr: csrPem,
-    hostname: host.slice(0, 100),
-    agentVersion: AGENT_VERSION,
-    // Corrected on every connect by what the running agent's subsystems apply.
-    capabilities: { version: CAPABILITY_VERSION, sections: [...BOX_SECTIONS].sort() },
-  });
+  const res = await post(
+    endpoint(o.url, "/api/fleet/enroll"),
+    {
+      token: o.token,
+      csr: csrPem,
+      hostname: host.slice(0, 100),
+      agentVersion: AGENT_VERSION,
+      // Corrected on every connect by what the running agent's subsystems apply.
+      capabilities: { version: CAPABILITY_VERSION, sections: [...BOX_SECTIONS].sort() },
+    },
+    o.log,
+  );
   const first = await finish(res, o.store, o.url, o.log);
   if (first.status === "active" || o.wait === false) return first;
   o.onPending?.(first.deviceId, first.retryAfterSeconds);

@@ -63,6 +63,12 @@ export interface RenewalHost {
   /** Save and reconnect with the new credentials. */
   install(next: Credentials): Promise<void>;
   readonly log: Logger;
+  /** The control plane's time as the agent knows it (clock.ts); default: the box's clock. */
+  now?(): number;
+  /** The box's own clock, to time a reply; default Date.now. */
+  localNow?(): number;
+  /** A certificate message said what time the control plane had when it sent it. */
+  observeServerTime?(serverMs: number, localMs: number): void;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -88,6 +94,11 @@ export class Renewer {
     private readonly o: RenewalOptions = {},
   ) {}
 
+  /** Renewals are timed on the control plane's clock: certificates are dated by it. */
+  private now(): number {
+    return this.host.now?.() ?? Date.now();
+  }
+
   /** Arms the timer for the current certificate (or after `delayMs`, for retries). */
   schedule(delayMs?: number) {
     const creds = this.host.credentials();
@@ -95,13 +106,17 @@ export class Renewer {
     if (this.timer) clearTimeout(this.timer);
     if (delayMs === undefined) {
       this.dueAt = renewAt(creds.certPem);
-      delayMs = Math.max(0, this.dueAt - Date.now());
+      delayMs = Math.max(0, this.dueAt - this.now());
+      this.host.log.info("certificate renewal scheduled", {
+        at: new Date(this.dueAt).toISOString(),
+        inMs: delayMs,
+      });
     }
     this.timer = setTimeout(
       () => {
         this.timer = null;
         // Long lifetimes exceed one timer's range: check again until due.
-        if (Date.now() < this.dueAt) this.schedule(this.dueAt - Date.now());
+        if (this.now() < this.dueAt) this.schedule(this.dueAt - this.now());
         else void this.renew();
       },
       Math.min(delayMs, MAX_TIMER_MS),
@@ -110,7 +125,7 @@ export class Renewer {
 
   /** The agent (re)connected: a renewal that came due while offline starts now. */
   onConnected() {
-    if (this.dueAt && Date.now() >= this.dueAt && !this.running && !this.timer) void this.renew();
+    if (this.dueAt && this.now() >= this.dueAt && !this.running && !this.timer) void this.renew();
   }
 
   /** A message on the cert topic; false when none was asked for. */
@@ -142,13 +157,16 @@ export class Renewer {
     try {
       const { keyPem, csrPem } = await createDeviceKey(this.host.identity);
       const issued = decode(ZCertIssued, await this.awaitCert(csrPem));
-      await verifyIssued(issued, keyPem, this.host.identity);
+      const receivedAt = this.host.localNow?.() ?? Date.now();
+      if (issued.serverTime)
+        this.host.observeServerTime?.(Date.parse(issued.serverTime), receivedAt);
+      await verifyIssued(issued, keyPem, this.host.identity, new Date(this.now()));
       const next = { ...current, keyPem, certPem: issued.certificate, caPem: issued.caChain };
       this.clearWaiter();
       await this.host.install(next);
       this.attempt = 0;
       this.host.log.info("certificate renewed", { notAfter: issued.notAfter });
-      this.schedule();
+      this.scheduleAfterIssue(issued.certificate);
     } catch (e) {
       const delay = backoffDelay(this.attempt++, this.o.retry ?? RENEW_RETRY);
       this.host.log.warn("certificate renewal failed; will retry", {
@@ -160,6 +178,32 @@ export class Renewer {
       this.clearWaiter();
       this.running = false;
     }
+  }
+
+  /**
+   * Schedules the next renewal of a certificate issued just now. If even it is already due
+   * by the agent's clock, that clock is off from the CA's by more than the agent measured
+   * (or nothing was measured): renewing again would only get another certificate that
+   * looks the same, over and over. So the next renewal is counted from now instead — 2/3 of
+   * a lifetime later — and the log says why.
+   */
+  private scheduleAfterIssue(certPem: string) {
+    const due = renewAt(certPem);
+    const now = this.now();
+    if (due > now) {
+      this.schedule();
+      return;
+    }
+    const c = new x509.X509Certificate(certPem);
+    const wait = due - c.notBefore.getTime();
+    this.host.log.error(
+      "a certificate issued just now is already due for renewal by this box's clock, which " +
+        `is ahead of the control plane's by about ${Math.round((now - c.notBefore.getTime()) / 3600_000)} h; ` +
+        "fix NTP. Not renewing again now: the next renewal is timed from this one",
+      { notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), inMs: wait },
+    );
+    this.dueAt = now + wait;
+    this.schedule(wait);
   }
 
   private clearWaiter() {

@@ -2,6 +2,7 @@
 // no more (an output schema strips unknown keys: a device's poll token hash, CSR and keys
 // never leave the server).
 import { z } from "zod";
+import { MAX_CLOCK_OFFSET_MS } from "../../../protocol/clock";
 import { zText } from "../../../protocol/text";
 
 const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
@@ -59,6 +60,10 @@ export const ZDeviceView = z.object({
   createdAt: z.date(),
   /** Active and at (or past) its desired revision. */
   inSync: z.boolean(),
+  /** How far the control plane's clock is ahead of the box's, ms (positive: the box is
+   * behind), as its agent last measured; null before any report. */
+  clockOffsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS).nullable(),
+  clockCheckedAt: z.date().nullable(),
   alerts: z.array(ZDeviceAlert),
 });
 

@@ -121,9 +121,19 @@ export const heartbeatChannel = latestPerDevice({
   schema: ZHeartbeat,
   skipRetained: true,
   async write(tx, orgId, latest) {
+    const rows = [...latest];
+    // The clock columns keep their last measurement when a heartbeat carries none. The
+    // offset was bounded by the message schema (ZClockReport): ±10 years, well within int8.
     await tx.$executeRaw`
-      UPDATE devices SET "lastSeenAt" = now(), online = true
-      WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${[...latest.keys()]}::text[])`;
+      UPDATE devices SET "lastSeenAt" = now(), online = true,
+        "clockOffsetMs" = coalesce(h.offset_ms, devices."clockOffsetMs"),
+        "clockCheckedAt" = coalesce(h.checked_at, devices."clockCheckedAt")
+      FROM unnest(
+        ${rows.map(([id]) => id)}::text[],
+        ${rows.map(([, h]) => h.clock?.offsetMs ?? null)}::bigint[],
+        ${rows.map(([, h]) => h.clock?.checkedAt ?? null)}::timestamptz[]
+      ) AS h(id, offset_ms, checked_at)
+      WHERE devices.id = h.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
   },
 });
 

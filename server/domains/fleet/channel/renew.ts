@@ -36,6 +36,9 @@ export async function renewDeviceCert(
           certificate: cert.certPem,
           caChain: cert.caPem,
           notAfter: cert.notAfter.toISOString(),
+          // The agent measures its clock against it; a first-release agent (no declared
+          // capabilities) parses this message strictly, so it gets none.
+          ...(device.capabilityVersion === null ? {} : { serverTime: new Date().toISOString() }),
         }),
       );
     });

@@ -62,3 +62,16 @@ export const enrollHandler = handler("fleet.enroll", ZEnrollRequest, (body) =>
 export const pollHandler = handler("fleet.enroll.poll", ZEnrollPoll, (body) =>
   pollEnrollment(getDb(), body),
 );
+
+/**
+ * The control plane's clock, for agents: a box whose clock is days behind cannot verify the
+ * broker's certificate, so it asks here (unauthenticated: only the time is read, and the
+ * agent uses it only to move certificate checks forward — docs/fleet.md, "Clock skew").
+ * The Date header of any answer would do to the second; this one gives milliseconds.
+ */
+export const timeHandler = defineRoute({
+  name: "fleet.time",
+  maxBodyBytes: 0,
+  headers: { "cache-control": "no-store" },
+  handle: async () => ({ serverTime: new Date().toISOString() }),
+});

@@ -5,18 +5,19 @@ import { createServer, type Server } from "node:http";
 import { Readable } from "node:stream";
 import { CLIENT_IP_HEADER, resolveClientAddress } from "../../../platform/http/client-ip";
 import { log } from "../../../platform/log/logger";
-import { enrollHandler, pollHandler } from "./http";
+import { enrollHandler, pollHandler, timeHandler } from "./http";
 
 const ROUTES: Record<string, (request: Request) => Promise<Response>> = {
-  "/api/fleet/enroll": enrollHandler,
-  "/api/fleet/enroll/poll": pollHandler,
+  "POST /api/fleet/enroll": enrollHandler,
+  "POST /api/fleet/enroll/poll": pollHandler,
+  "GET /api/fleet/time": timeHandler,
 };
 
 export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     try {
-      const handler = ROUTES[req.url ?? ""];
-      if (!handler || req.method !== "POST") {
+      const handler = ROUTES[`${req.method} ${req.url ?? ""}`];
+      if (!handler) {
         res.writeHead(404).end();
         return;
       }
@@ -27,10 +28,11 @@ export async function serveEnrollmentOnLoopback(): Promise<{ server: Server; url
       // The body streams into the handler, whose route helper bounds it (as under Next).
       const response = await handler(
         new Request(`http://127.0.0.1${req.url}`, {
-          method: "POST",
+          method: req.method,
           headers: req.headers as Record<string, string>,
-          body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-          duplex: "half",
+          ...(req.method === "POST"
+            ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" }
+            : {}),
         } as RequestInit),
       );
       res.writeHead(response.status, Object.fromEntries(response.headers));

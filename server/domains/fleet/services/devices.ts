@@ -34,7 +34,15 @@ const view = {
   appliedAt: true,
   certNotAfter: true,
   createdAt: true,
+  clockOffsetMs: true,
+  clockCheckedAt: true,
 } as const;
+
+/** BigInt in the table (±10 years of ms exceeds int4); well within a double's integers. */
+const withClock = <T extends { clockOffsetMs: bigint | null }>(d: T) => ({
+  ...d,
+  clockOffsetMs: d.clockOffsetMs === null ? null : Number(d.clockOffsetMs),
+});
 
 export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
   const rows = await tx.device.findMany({
@@ -44,7 +52,7 @@ export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
     take: 500,
   });
   return rows.map(({ site, alerts, ...d }) => ({
-    ...d,
+    ...withClock(d),
     siteName: site.name,
     inSync: inSync(d),
     alerts: alerts.map(alertView),
@@ -62,7 +70,12 @@ export async function getDevice(tx: Tx, orgId: string, deviceId: string) {
   });
   if (!d) throw notFound("Device");
   const { site, alerts, ...rest } = d;
-  return { ...rest, siteName: site.name, inSync: inSync(rest), alerts: alerts.map(alertView) };
+  return {
+    ...withClock(rest),
+    siteName: site.name,
+    inSync: inSync(rest),
+    alerts: alerts.map(alertView),
+  };
 }
 
 async function requireDevice(tx: Tx, orgId: string, deviceId: string) {

@@ -1,4 +1,5 @@
 import { Button } from "@/app/_components/ui";
+import { formatClockOffset, isClockSkewed } from "@/protocol/clock";
 
 interface Alert {
   kind: "quarantined_messages" | "cloned_identity";
@@ -11,18 +12,38 @@ interface Alert {
 /** What an operator must look at on this device, and what to do about it. */
 export function DeviceAlerts({
   alerts,
+  clockOffsetMs,
   canWrite,
   busy,
   onDismiss,
 }: {
   alerts: Alert[];
+  /** Positive: the box is behind the control plane. */
+  clockOffsetMs: number | null;
   canWrite: boolean;
   busy: boolean;
   onDismiss: (kind: Alert["kind"]) => void;
 }) {
-  if (alerts.length === 0) return null;
+  const skewed = clockOffsetMs !== null && isClockSkewed(clockOffsetMs);
+  if (alerts.length === 0 && !skewed) return null;
   return (
     <ul className="space-y-3">
+      {skewed && (
+        <li
+          role="alert"
+          data-testid="device-alert"
+          data-kind="clock_skew"
+          className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
+        >
+          <p className="font-semibold">
+            {`Clock off by ${formatClockOffset(clockOffsetMs)} (${clockOffsetMs > 0 ? "behind" : "ahead"})`}
+          </p>
+          <p className="mt-1">
+            Certificates are judged by this box's clock: a clock far off can lock it out when its
+            certificate is renewed. Fix time synchronisation (NTP) on the box.
+          </p>
+        </li>
+      )}
       {alerts.map((a) => (
         <li
           key={a.kind}

@@ -39,6 +39,7 @@ export function DeviceDetail({
     <div className="space-y-6">
       <DeviceAlerts
         alerts={d.alerts}
+        clockOffsetMs={d.clockOffsetMs}
         canWrite={canWrite}
         busy={dismiss.isPending}
         onDismiss={(kind) => dismiss.mutate({ orgSlug, deviceId, kind })}

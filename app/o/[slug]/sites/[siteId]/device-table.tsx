@@ -10,6 +10,7 @@ import { Button } from "@/app/_components/ui";
 import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useNow } from "@/app/_components/use-now";
 import { useTRPC } from "@/app/_trpc/client";
+import { formatClockOffset, isClockSkewed } from "@/protocol/clock";
 import type { SiteSectionProps } from "./site-section";
 
 const STATUS_TONE: Record<string, Tone> = {
@@ -105,6 +106,15 @@ export function DeviceTable({ orgSlug, siteId, canWrite }: SiteSectionProps) {
               <span className="block text-xs text-slate-600">
                 seen {timeAgo(d.lastSeenAt, now)}
               </span>
+              {d.clockOffsetMs !== null && isClockSkewed(d.clockOffsetMs) && (
+                <span
+                  className="block text-xs font-medium text-red-800"
+                  data-testid="clock-skew"
+                  title="Its certificates are judged by this clock: fix NTP on the box"
+                >
+                  {`Clock off by ${formatClockOffset(d.clockOffsetMs)} (${d.clockOffsetMs > 0 ? "behind" : "ahead"})`}
+                </span>
+              )}
             </Td>
             <Td className="whitespace-nowrap">
               {sync && (
