@@ -8,5 +8,8 @@ import {
 
 /** What the fleet domain adds to the pipelines (server/features.ts). */
 export const fleetFeature = defineFeature("fleet", () => ({
-  ingest: [stateChannel, presenceChannel, heartbeatChannel, telemetryChannel],
+  // Heartbeats before presence: in one batch, a device's heartbeat was sent before its
+  // offline presence (an agent says offline last; the broker sends its will after the
+  // connection is gone), so the heartbeat's "online" must not be written over it.
+  ingest: [stateChannel, heartbeatChannel, presenceChannel, telemetryChannel],
 }));
