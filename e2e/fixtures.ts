@@ -103,6 +103,19 @@ export async function mailLink(to: string, kind: string) {
   }
 }
 
+/** Runs one statement as the database's owner (to set up what only devices could cause). */
+export async function ownerQuery(sql: string, params: unknown[] = []) {
+  const stack = loadStack();
+  if (!stack) throw new Error("no e2e stack (global setup did not run)");
+  const db = new pg.Client({ connectionString: databaseUrl(stack.adminUrl, stack.database) });
+  await db.connect();
+  try {
+    return await db.query(sql, params);
+  } finally {
+    await db.end();
+  }
+}
+
 /** Opens the link in the newest mail of `kind` to `to`, as the user would. */
 export async function followMailLink(page: Page, to: string, kind: string) {
   await page.goto(await mailLink(to, kind));

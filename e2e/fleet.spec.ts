@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { DEMO_PASSWORD, expect, signIn, test } from "./fixtures";
+import { DEMO_PASSWORD, expect, ownerQuery, signIn, test } from "./fixtures";
 
 const sh = promisify(execFile);
 let agent: ChildProcess | undefined;
@@ -106,4 +106,39 @@ test("a site's install command enrolls an agent that applies a policy made in th
 
   await page.goto(siteUrl);
   await expect(page.getByTestId("device-row")).toHaveAttribute("data-in-sync", "true");
+
+  // What a misbehaving box leaves behind (test/fleet/faults/ causes each for real): a
+  // quarantined message, a second box on its identity, a clock two days behind.
+  const deviceId = await page.getByTestId("device-row").getAttribute("data-device-id");
+  await ownerQuery(
+    `INSERT INTO device_dead_letters (id, "orgId", "deviceId", channel, reason, error, digest, payload, size)
+     SELECT 'dl_e2e_' || d.id, d."orgId", d.id, 'state', 'refused',
+            'invalid message: revision: Too big: expected number to be <=2147483647', 'e2e',
+            convert_to('{"v":1,"revision":1099511627776}', 'UTF8'), 34
+     FROM devices d WHERE d.id = $1`,
+    [deviceId],
+  );
+  await ownerQuery(
+    `INSERT INTO device_alerts ("orgId", "deviceId", kind, detail, count)
+     SELECT d."orgId", d.id, k.kind, k.detail::jsonb, 3 FROM devices d,
+       (VALUES ('quarantined_messages', '{"channel":"state","reason":"refused","error":"revision too big"}'),
+               ('cloned_identity', '{"addresses":["198.51.100.7","203.0.113.9"]}')) AS k(kind, detail)
+     WHERE d.id = $1`,
+    [deviceId],
+  );
+  await ownerQuery(
+    `UPDATE devices SET "clockOffsetMs" = 172800000, "clockCheckedAt" = now() WHERE id = $1`,
+    [deviceId],
+  );
+  await expect(page.getByTestId("device-alert-badge")).toHaveCount(2);
+  await page.getByTestId("device-row").getByRole("link").click();
+  await page.waitForURL(new RegExp(`/devices/${deviceId}$`));
+  const alert = (kind: string) => page.locator(`[data-testid="device-alert"][data-kind="${kind}"]`);
+  await expect(alert("cloned_identity")).toContainText("198.51.100.7 and 203.0.113.9");
+  await expect(alert("quarantined_messages")).toContainText("3 messages quarantined");
+  await expect(alert("clock_skew")).toContainText("Clock off by 2 days (behind)");
+  await expect(page.getByTestId("dead-letter-row")).toContainText("1099511627776");
+  await alert("cloned_identity").getByRole("button", { name: "Dismiss" }).click();
+  await expect(alert("cloned_identity")).toHaveCount(0);
+  await expect(alert("quarantined_messages")).toBeVisible();
 });
