@@ -25,14 +25,11 @@ import {
 } from "../../../../protocol";
 import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
-import { withScope } from "../../../platform/db/with-tenant";
 import type { IngestLog } from "../../../platform/features/contract";
 import { log as baseLog } from "../../../platform/log/logger";
 import { publishPending } from "../compile/publish";
-import { tryLockOrgFleet } from "../fleet-lock";
-import { progressRollouts } from "../rollout/progress";
 import type { ControlChannel } from "./control-channel";
-import { presenceChannel, stateChannel } from "./core-channels";
+import { presenceChannel } from "./core-channels";
 import {
   type AnyChannel,
   addToBatch,
@@ -46,22 +43,24 @@ import {
   type OrgBatch,
   restrict,
 } from "./org-batch";
-import { type DeadLetter, isTransient, recordDeadLetters } from "./quarantine";
+import { type DeadLetter, isTransient, PerMinute, recordDeadLetters } from "./quarantine";
 import { renewDeviceCert } from "./renew";
+import { writeOrgBatch } from "./write-batch";
 
 const ingestLog = baseLog.child({ component: "ingest" });
 
 export type { OrgBatch } from "./org-batch";
 export { addToBatch, channelFor, newBatch } from "./org-batch";
+export { writeOrgBatch } from "./write-batch";
 
 /** Flushes stop() tries before giving up what is still batched. */
 const STOP_ATTEMPTS = 40;
-/** The longest one org's batch may hold its transaction. */
-const WRITE_TIMEOUT_MS = 30_000;
 /** The longest an org waits between retries while its writes fail for a passing reason. */
 const RETRY_MAX_MS = 5000;
 /** Refused messages recorded per org and flush; a device sending nothing else is cut off here. */
 const REFUSED_PER_FLUSH = 100;
+/** Refused messages logged and recorded per device and minute; the rest are dropped. */
+const REFUSALS_PER_DEVICE_MINUTE = 20;
 
 export interface IngestOptions {
   shared: boolean;
@@ -77,6 +76,7 @@ export class FleetIngest {
   private readonly backoff = new Map<string, { failures: number; at: number }>();
   /** Refused messages waiting to be recorded, per org. */
   private refused = new Map<string, DeadLetter[]>();
+  private readonly refusals = new PerMinute(REFUSALS_PER_DEVICE_MINUTE);
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private readonly log: IngestLog;
@@ -143,6 +143,9 @@ export class FleetIngest {
       this.schedule();
     } catch (error) {
       if (!(error instanceof MessageError)) throw error;
+      // A device sending nothing but bad messages is heard a few times a minute, not at
+      // its own rate: the log and the dead letters stay readable and the database calm.
+      if (!this.refusals.allow(t.identity)) return;
       this.log("warn", "refused a device message", {
         device: t.identity,
         channel: channelId,
@@ -374,38 +377,4 @@ export class FleetIngest {
     if (advanced) await publishPending(this.db, orgId);
     else if (cameOnline.length) await publishPending(this.db, orgId, cameOnline);
   }
-}
-
-/**
- * Writes one org's batch of reports in one transaction, channel by channel in registry
- * order; says whether a rollout advanced. The transaction first takes the org's fleet lock
- * (../fleet-lock.ts) without waiting for it: while a compile or another worker's batch
- * holds it, nothing is written and "busy" comes back, so the caller puts the batch back and
- * one busy org never holds up the flush of the others.
- */
-export function writeOrgBatch(
-  db: Db,
-  orgId: string,
-  b: OrgBatch,
-  log: IngestLog,
-  channels: readonly AnyChannel[] = registry().ingestChannels,
-): Promise<{ advanced: boolean } | "busy"> {
-  return withScope(
-    db,
-    { orgId },
-    async (tx) => {
-      if (!(await tryLockOrgFleet(tx, orgId))) return "busy" as const;
-      for (const channel of channels) {
-        const batch = b.get(idOf(channel));
-        if (batch !== undefined && channel.size(batch) > 0)
-          await channel.write(tx, orgId, batch, log);
-      }
-      const states = b.get(idOf(stateChannel)) as Map<string, unknown> | undefined;
-      const advanced = !!states?.size && (await progressRollouts(tx, orgId)).advanced.length > 0;
-      return { advanced };
-    },
-    // A batch is a handful of set-based statements, but a large org's can take seconds on a
-    // busy database: not Prisma's default 5 s, which would fail it for good and again.
-    { timeoutMs: WRITE_TIMEOUT_MS },
-  );
 }

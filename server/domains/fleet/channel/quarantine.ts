@@ -109,3 +109,20 @@ export function isTransient(error: unknown): boolean {
   }
   return false;
 }
+
+/** Counts events per key in the current minute; forgets every key when the minute turns. */
+export class PerMinute {
+  private minute = 0;
+  private counts = new Map<string, number>();
+  constructor(private readonly limit: number) {}
+  allow(key: string) {
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.counts = new Map();
+    }
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    return n <= this.limit;
+  }
+}
