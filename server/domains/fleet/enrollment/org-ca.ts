@@ -27,16 +27,14 @@ export async function ensureOrgCa(tx: Tx, orgId: string) {
   return row;
 }
 
-/** Signs a device CSR with the org CA and records the certificate. */
-export async function issueDeviceCert(
-  tx: Tx,
-  orgId: string,
-  deviceId: string,
-  csrPem: string,
-  identity: string,
-) {
-  const ca = await ensureOrgCa(tx, orgId);
-  const cert = await signDeviceCsr({
+type OrgCa = { certPem: string; keyEnc: string };
+
+/**
+ * Signs a device CSR with the org CA: unsealing the CA key and signing, no database. Done
+ * outside any transaction where the caller can (enrollment), so no lock waits on it.
+ */
+export function signDeviceCert(ca: OrgCa, csrPem: string, identity: string) {
+  return signDeviceCsr({
     caCertPem: ca.certPem,
     caKeyEnc: ca.keyEnc,
     masterKeyHex: env.FLEET_MASTER_KEY,
@@ -44,6 +42,15 @@ export async function issueDeviceCert(
     identity,
     hours: env.FLEET_DEVICE_CERT_HOURS,
   });
+}
+
+/** Records a certificate signed by signDeviceCert on the device. */
+export async function recordDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  cert: Awaited<ReturnType<typeof signDeviceCert>>,
+) {
   await tx.deviceCertificate.create({
     data: {
       serial: cert.serial,
@@ -58,6 +65,19 @@ export async function issueDeviceCert(
     where: { id: deviceId, orgId },
     data: { certSerial: cert.serial, certNotAfter: cert.notAfter },
   });
+}
+
+/** Signs a device CSR with the org CA and records the certificate. */
+export async function issueDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  csrPem: string,
+  identity: string,
+) {
+  const ca = await ensureOrgCa(tx, orgId);
+  const cert = await signDeviceCert(ca, csrPem, identity);
+  await recordDeviceCert(tx, orgId, deviceId, cert);
   return { ...cert, caPem: ca.certPem };
 }
 
