@@ -11,8 +11,10 @@ import type { Db, Tx } from "../../../platform/db/client";
 import { setTxOrg, withScope } from "../../../platform/db/with-tenant";
 import { env } from "../../../platform/env";
 import { AppError } from "../../../platform/errors";
+import { log } from "../../../platform/log/logger";
 import { assertQuota } from "../../billing";
-import { compiledDesire, publishPending } from "../compile/publish";
+import { compiledDesire, desireCompiled, publishPending } from "../compile/publish";
+import { lockOrgFleet } from "../fleet-lock";
 import { checkDeviceCsr, PkiError } from "../pki/ca";
 import { ensurePlatformPki } from "../pki/platform";
 import { ensureOrgCa, recordDeviceCert, signDeviceCert } from "./org-ca";
@@ -191,6 +193,15 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
       retryAfterSeconds: POLL_SECONDS,
     };
   }
+  // Committed: from here on nothing may fail the answer (a retry would take another use).
+  await catchUpWithCompile(db, orgId, deviceId, desire?.desiredRevision ?? 0).catch(
+    (error: Error) =>
+      log.warn("enrolled device not caught up with the compile; the next one includes it", {
+        orgId,
+        deviceId,
+        error: error.message,
+      }),
+  );
   // This device only: the others' pending states have triggers of their own (compile,
   // rollout advance, coming online), and publishing the whole org here made enrolling N
   // devices cost O(N²) publishes.
@@ -204,6 +215,26 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
     notAfter: cert.notAfter.toISOString(),
     broker: await brokerInfo(),
   };
+}
+
+/**
+ * The device's desire was computed before its row was committed. A compile that was
+ * pending then and read the org's devices before that commit did not include it: once the
+ * compile has finished (its fleet lock is free), the device desires what it compiled. When
+ * no compile is pending (the usual case) there is nothing to catch up with.
+ */
+async function catchUpWithCompile(db: Db, orgId: string, deviceId: string, desired: number) {
+  await withScope(
+    db,
+    { orgId },
+    async (tx) => {
+      const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
+      if (!fr || fr.revision <= desired) return;
+      await lockOrgFleet(tx, orgId);
+      await desireCompiled(tx, orgId, [deviceId]);
+    },
+    WRITE_TX,
+  );
 }
 
 /** A pending device asks whether it was approved. The poll secret works once more after. */
