@@ -6,9 +6,24 @@ import { x509 } from "../../../../protocol/crypto/x509";
 import type { Db, Tx } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
 import { env } from "../../../platform/env";
+import { log } from "../../../platform/log/logger";
 import { getRedis } from "../../../platform/redis";
 import { publishTrustChanged } from "../broker/trust";
 import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+
+/**
+ * Tells the brokers that an org's trust changed, once committed. Redis being away must not
+ * fail the request that already committed: the brokers' periodic resync
+ * (workers/fleet-broker.ts) picks the change up from fleet_trust.
+ */
+function announce(change: Parameters<typeof publishTrustChanged>[1]) {
+  return publishTrustChanged(getRedis(), change).catch((error: Error) =>
+    log.warn("trust change not announced; the brokers' resync picks it up", {
+      orgId: change.orgId,
+      error: error.message,
+    }),
+  );
+}
 
 export async function ensureOrgCa(tx: Tx, orgId: string) {
   const existing = await tx.fleetCa.findUnique({ where: { orgId } });
@@ -22,7 +37,7 @@ export async function ensureOrgCa(tx: Tx, orgId: string) {
   const row = await tx.fleetCa.findUniqueOrThrow({ where: { orgId } });
   if (row.certPem === ca.certPem) {
     await tx.fleetTrust.create({ data: { orgId, certPem: ca.certPem, crlPem: ca.crlPem } });
-    await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId }));
+    await afterCommit(tx, () => announce({ orgId }));
   }
   return row;
 }
@@ -110,7 +125,7 @@ export async function reissueCrl(tx: Tx, orgId: string) {
   await tx.fleetCa.update({ where: { orgId }, data: { crlNumber } });
   await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
   const serials = revoked.map((r) => r.serial);
-  await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId, revokedSerials: serials }));
+  await afterCommit(tx, () => announce({ orgId, revokedSerials: serials }));
 }
 
 /**
