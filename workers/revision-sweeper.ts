@@ -25,8 +25,8 @@ export function startRevisionSweeper(
       return;
     }
     running = sweepFleetRevisions(db)
-      .then((n) => {
-        if (n) log(`fleet revision sweep: queued ${n} compile(s)`);
+      .then((queued) => {
+        if (queued.length) log(`fleet revision sweep: queued ${queued.length} compile(s)`);
       })
       .catch((error: Error) => log(`fleet revision sweep failed: ${error.message}`))
       .finally(() => {

@@ -55,8 +55,11 @@ describe("the fleet revision sweep", () => {
     expect(await (await queue.getJob(id))?.getState()).toBe("failed");
 
     // Three replicas sweep at once: the job is retried once, and waits again.
-    const queued = await Promise.all([1, 2, 3].map(() => sweepFleetRevisions(getDb())));
-    expect(queued.reduce((a, b) => a + b, 0)).toBe(1);
+    // (Other test files' orgs may be behind too: only this org's entries count.)
+    const mine = (sweeps: Awaited<ReturnType<typeof sweepFleetRevisions>>[]) =>
+      sweeps.flat().filter((q) => q.orgId === tenant.orgId);
+    const sweeps = await Promise.all([1, 2, 3].map(() => sweepFleetRevisions(getDb())));
+    expect(mine(sweeps)).toEqual([{ orgId: tenant.orgId, revision, how: "retried" }]);
     const retried = await queue.getJob(id);
     expect(await retried?.getState()).toBe("waiting");
     expect(retried?.attemptsMade).toBe(0);
@@ -69,6 +72,6 @@ describe("the fleet revision sweep", () => {
       async () => (await compiledOf(tenant.orgId)) === revision,
     );
     // Nothing behind any more: the next sweep queues nothing.
-    expect(await sweepFleetRevisions(getDb())).toBe(0);
+    expect(mine([await sweepFleetRevisions(getDb())])).toEqual([]);
   });
 });

@@ -36,12 +36,12 @@ export async function orgsBehind(db: Db): Promise<{ orgId: string; revision: num
   return behind;
 }
 
-/** Ensures a compile job for every org behind; returns how many were (re)queued. */
+/** Ensures a compile job for every org behind; returns those it (re)queued. */
 export async function sweepFleetRevisions(db: Db) {
-  let queued = 0;
+  const queued: { orgId: string; revision: number; how: "added" | "retried" }[] = [];
   for (const p of await orgsBehind(db)) {
-    const r = await ensureEnqueued(compileJob, p);
-    if (r !== "pending") queued++;
+    const how = await ensureEnqueued(compileJob, p);
+    if (how !== "pending") queued.push({ ...p, how });
   }
   return queued;
 }
