@@ -4,6 +4,7 @@ import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { createRedis, queuePrefix } from "../server/platform/redis";
 import { principalLabel, systemPrincipal } from "../server/platform/tenancy/principal";
 import { JOBS } from "./registry";
+import { startRevisionSweeper } from "./revision-sweeper";
 
 const entryOf = (queue: string, name: string) =>
   JOBS.find((j) => j.def.queue === queue && j.def.name === name);
@@ -57,8 +58,10 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
     worker.on("error", (error) => log(`worker error: ${error.message}`));
     return worker;
   });
+  const stopSweeper = startRevisionSweeper(db, log);
   log(`workers running on queues: ${queues.join(", ")}`);
   return async () => {
+    await stopSweeper();
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(connections.map((c) => c.quit()));
   };

@@ -9,7 +9,8 @@ export type AppErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE";
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export class AppError extends Error {
@@ -32,11 +34,41 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Failures of capacity, not of the request: the pool had no connection in time (P2024), a
+ * transaction ran out of time (P2028), a lock wait passed lock_timeout (55P03), a statement
+ * was cancelled by statement_timeout (57014), or PostgreSQL gave up on a serialization
+ * conflict or deadlock (40001, 40P01). The same request can succeed a moment later.
+ */
+const RETRYABLE_PRISMA = new Set(["P2024", "P2028", "P2034"]);
+const RETRYABLE_SQLSTATE = new Set(["55P03", "57014", "40001", "40P01"]);
+
+/** What a busy answer tells the client to wait before trying again. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+export const busy = (message = "The service is busy; try again in a moment") =>
+  new AppError("SERVICE_UNAVAILABLE", message, { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+
+/** Every error code on `error` and its causes (Prisma's own, the adapter's, PostgreSQL's). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let e = error as Record<string, unknown> | undefined;
+  for (let depth = 0; e && typeof e === "object" && depth < 4; depth++) {
+    const meta = e.meta as { code?: unknown; driverAdapterError?: unknown } | undefined;
+    for (const c of [e.code, meta?.code, e.originalCode]) if (typeof c === "string") codes.push(c);
+    // Prisma with the pg adapter: meta.driverAdapterError.cause carries PostgreSQL's code.
+    e = (meta?.driverAdapterError ?? e.cause) as Record<string, unknown> | undefined;
+  }
+  return codes;
+}
+
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 
 /** Maps PostgreSQL/Prisma failures caused by input (not bugs) to AppErrors. */
 export function fromDatabaseError(error: unknown): AppError | undefined {
   const e = error as { code?: string; meta?: { target?: unknown; modelName?: string } };
+  if (errorCodes(error).some((c) => RETRYABLE_PRISMA.has(c) || RETRYABLE_SQLSTATE.has(c)))
+    return busy();
   if (e?.code === "P2002") {
     const target = e.meta?.target;
     const fields = Array.isArray(target) ? target.join(", ") : String(target ?? "value");

@@ -16,7 +16,9 @@ export async function compileAndPublish(db: Db, orgId: string) {
     await enqueue(
       rolloutTimeoutJob,
       { orgId, rolloutId: outcome.rolloutId, stage: "canary" },
-      { delayMs: env.FLEET_CANARY_TIMEOUT_SECONDS * 1000 },
+      // Not a request: wait longer for a slow Redis than enqueue's 1 s default, since a
+      // retry of this job finds the revision compiled and would not enqueue it again.
+      { delayMs: env.FLEET_CANARY_TIMEOUT_SECONDS * 1000, timeoutMs: 10_000 },
     );
   }
   // Also after a crash between the compile's commit and its publish: what is pending goes.

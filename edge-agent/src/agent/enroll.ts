@@ -22,9 +22,23 @@ export class EnrollError extends Error {
     message: string,
     /** The portal's error code, or "unreachable", "bad_response", "rejected". */
     readonly code: string,
+    /** Set when the portal was busy (503, 429) and said when to come back. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
+}
+
+/** How often a busy portal is asked again before enrollment gives up, and the longest wait. */
+const BUSY_RETRIES = 20;
+const BUSY_WAIT_CAP_SECONDS = 60;
+
+/** Retry-After in seconds (delta form; an HTTP date is also allowed), or undefined. */
+function retryAfterOf(res: Response): number | undefined {
+  const h = res.headers.get("retry-after");
+  if (!h) return undefined;
+  const seconds = /^\d+$/.test(h.trim()) ? Number(h) : (Date.parse(h) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
 export type EnrollResult =
@@ -83,9 +97,12 @@ async function post(url: string, body: unknown, log?: Logger): Promise<EnrollRes
     };
     const detail = typeof p.detail === "string" ? p.detail : p.error?.message;
     const code = typeof p.code === "string" ? p.code : p.error?.code;
+    // Busy, not refused: the same request may be sent again after the portal's Retry-After.
+    const busy = res.status === 503 || res.status === 429 ? retryAfterOf(res) : undefined;
     throw new EnrollError(
       detail ?? `the portal answered ${res.status}`,
       code ?? `http_${res.status}`,
+      busy,
     );
   }
   const r = ZEnrollResponse.safeParse(json);
@@ -151,7 +168,10 @@ export async function pollEnrollment(
         opts.log,
       );
     } catch (e) {
-      if (e instanceof EnrollError && e.code === "unreachable") {
+      if (
+        e instanceof EnrollError &&
+        (e.code === "unreachable" || e.retryAfterSeconds !== undefined)
+      ) {
         opts.log?.warn("portal unreachable while waiting for approval", { error: e.message });
         continue;
       }
@@ -163,23 +183,39 @@ export async function pollEnrollment(
   }
 }
 
+/**
+ * post, sent again while the portal answers busy (503/429 with Retry-After): after the wait
+ * it asks for (capped), with up to a quarter more at random so that a fleet told to wait
+ * at once does not come back at once. A refusal without Retry-After is final.
+ */
+async function postUntilNotBusy(url: string, body: unknown, log?: Logger) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await post(url, body, log);
+    } catch (e) {
+      const wait = e instanceof EnrollError ? e.retryAfterSeconds : undefined;
+      if (wait === undefined || attempt > BUSY_RETRIES) throw e;
+      const seconds = Math.min(wait, BUSY_WAIT_CAP_SECONDS) * (1 + Math.random() / 4);
+      log?.warn("portal busy; enrolling again shortly", { seconds, attempt });
+      await sleep(seconds * 1000);
+    }
+  }
+}
+
 export async function enroll(o: EnrollOptions): Promise<EnrollResult> {
   await o.store.ensureDir();
   const host = o.hostname ?? osHostname();
   const { keyPem, csrPem } = await createDeviceKey(host);
   await o.store.saveKey(keyPem);
-  const res = await post(
-    endpoint(o.url, "/api/fleet/enroll"),
-    {
-      token: o.token,
-      csr: csrPem,
-      hostname: host.slice(0, 100),
-      agentVersion: AGENT_VERSION,
-      // Corrected on every connect by what the running agent's subsystems apply.
-      capabilities: { version: CAPABILITY_VERSION, sections: [...BOX_SECTIONS].sort() },
-    },
-    o.log,
-  );
+  const body = {
+    token: o.token,
+    csr: csrPem,
+    hostname: host.slice(0, 100),
+    agentVersion: AGENT_VERSION,
+    // Corrected on every connect by what the running agent's subsystems apply.
+    capabilities: { version: CAPABILITY_VERSION, sections: [...BOX_SECTIONS].sort() },
+  };
+  const res = await postUntilNotBusy(endpoint(o.url, "/api/fleet/enroll"), body, o.log);
   const first = await finish(res, o.store, o.url, o.log);
   if (first.status === "active" || o.wait === false) return first;
   o.onPending?.(first.deviceId, first.retryAfterSeconds);

@@ -14,6 +14,15 @@ export interface DbScope {
 type AfterCommit = () => Promise<unknown>;
 const afterCommitHooks = new WeakMap<Tx, AfterCommit[]>();
 
+export interface TxLimits {
+  /** How long the transaction may run before Prisma rolls it back (Prisma's default: 5 s). */
+  timeoutMs?: number;
+  /** How long to wait for a pool connection to start it (Prisma's default: 2 s). */
+  maxWaitMs?: number;
+  /** PostgreSQL's lock_timeout inside it: a lock wait past this fails with 55P03 (busy). */
+  lockTimeoutMs?: number;
+}
+
 /**
  * Runs `fn` in one transaction whose row-level-security settings are `scope`.
  * set_config(..., true) is transaction-local, so a pooled connection never leaks a
@@ -24,7 +33,7 @@ export async function withScope<T>(
   db: Db,
   scope: DbScope,
   fn: (tx: Tx) => Promise<T>,
-  opts: { timeoutMs?: number } = {},
+  opts: TxLimits = {},
 ) {
   let hooks: AfterCommit[] = [];
   const result = await db.$transaction(
@@ -35,9 +44,14 @@ export async function withScope<T>(
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
       set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true)`;
+      if (opts.lockTimeoutMs)
+        await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`;
       return fn(tx);
     },
-    opts.timeoutMs ? { timeout: opts.timeoutMs } : undefined,
+    {
+      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+      ...(opts.maxWaitMs ? { maxWait: opts.maxWaitMs } : {}),
+    },
   );
   for (const hook of hooks) await hook();
   return result;

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { log } from "../log/logger";
+import { redisAvailable } from "../redis";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -26,4 +28,26 @@ export async function hitRateLimit(
     count,
     retryAfterSeconds: ttl > 0 ? ttl : windowSeconds,
   };
+}
+
+/**
+ * hitRateLimit for limits whose only job is fairness or slowing guessers down: while Redis
+ * is away the call is allowed (and not counted) instead of waiting for Redis or failing,
+ * so an outage of Redis never holds a request. Limits that protect others (mail, sign-in)
+ * keep failing closed through hitRateLimit itself.
+ */
+export async function hitRateLimitOrAllow(
+  redis: Redis,
+  key: string,
+  max: number,
+  windowSeconds: number,
+): Promise<RateLimitResult> {
+  const open = { allowed: true, count: 0, retryAfterSeconds: 0 };
+  if (!redisAvailable(redis)) return open;
+  try {
+    return await hitRateLimit(redis, key, max, windowSeconds);
+  } catch (error) {
+    log.warn("rate limit not counted: Redis unavailable", { key, error: (error as Error).message });
+    return open;
+  }
 }

@@ -58,6 +58,7 @@ const TITLES: Record<number, string> = {
   415: "Unsupported Media Type",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /**
@@ -194,14 +195,17 @@ function toProblem(
       headers,
     );
   const appError = error instanceof AppError ? error : fromDatabaseError(error);
-  if (appError)
+  if (appError) {
+    // A busy or rate-limited answer says when to come back (agents honour it).
+    const retryAfter = appError.details?.retryAfterSeconds;
     return problem(
       HTTP_STATUS[appError.code],
       appError.code,
       appError.message,
       { requestId },
-      headers,
+      typeof retryAfter === "number" ? { ...headers, "retry-after": String(retryAfter) } : headers,
     );
+  }
   if (error instanceof ZodError)
     log.error("route answered outside its output schema", {
       route: name,

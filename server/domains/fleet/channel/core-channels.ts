@@ -97,6 +97,11 @@ export const presenceChannel = latestPerDevice({
       )
       SELECT id, hostname FROM updated WHERE changed ORDER BY hostname`;
     if (changed.length === 0) return;
+    // A compile in progress staged these devices with their old sections: it stages them
+    // again before it finishes (compile/compile-org.ts). This batch holds the fleet lock.
+    await tx.$executeRaw`
+      UPDATE devices SET "stagedRevision" = NULL
+      WHERE "orgId" = ${orgId} AND id = ANY(${changed.map((d) => d.id)}::text[])`;
     if (
       !(await reconsiderDevices(
         tx,

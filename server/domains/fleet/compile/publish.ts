@@ -88,6 +88,22 @@ export async function publishPending(db: Db, orgId: string, deviceIds?: readonly
 }
 
 /**
+ * What a device that is not written yet would desire at the org's compiled revision (or
+ * nothing before the first compile, or when its site has no config there): enrollment
+ * computes it before its short transaction and writes it with the new device row.
+ */
+export async function compiledDesire(
+  tx: Tx,
+  orgId: string,
+  d: { id: string; siteId: string; capabilityVersion: number | null; sections: string[] },
+) {
+  const compiled = await compiledRevisionCompiler(tx, orgId);
+  const config = compiled?.compile(d.siteId, d.id, declaredSections(d));
+  if (!compiled || !config) return null;
+  return { desiredRevision: compiled.revision, desiredHash: compiledHash(config) };
+}
+
+/**
  * Points newly active devices at the org's compiled revision, so they get a config without
  * waiting for the next intent change. Before the first compile there is nothing to point at:
  * that compile includes them anyway.

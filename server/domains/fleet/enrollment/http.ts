@@ -7,9 +7,9 @@ import { decode, MessageError, ZEnrollPoll, ZEnrollRequest } from "../../../../p
 import { getDb } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import { clientIp } from "../../../platform/http/client-ip";
-import { hitRateLimit } from "../../../platform/http/rate-limit";
+import { hitRateLimitOrAllow } from "../../../platform/http/rate-limit";
 import { defineRoute, HttpError, requireJson } from "../../../platform/http/route";
-import { getRedis, redisKey } from "../../../platform/redis";
+import { getRedis, redisAvailable, redisKey } from "../../../platform/redis";
 import { enroll, pollEnrollment } from "./enroll";
 
 /** A CSR and host facts are under 4 KiB; enrollment is unauthenticated, so its bodies
@@ -25,7 +25,11 @@ function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promis
     async handle({ request, raw }) {
       const key = redisKey(`fleet:enroll-fail:${clientIp(request.headers)}`);
       const redis = getRedis();
-      const failures = Number((await redis.get(key)) ?? 0);
+      // Slows token guessers down (tokens are 192 random bits): while Redis is away the
+      // count is skipped rather than holding the enrollment.
+      const failures = redisAvailable(redis)
+        ? Number((await redis.get(key).catch(() => null)) ?? 0)
+        : 0;
       if (failures >= FAILURES_PER_WINDOW)
         throw new AppError(
           "TOO_MANY_REQUESTS",
@@ -48,8 +52,13 @@ function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promis
         }
         return await run(body);
       } catch (error) {
-        if (error instanceof AppError || error instanceof HttpError)
-          await hitRateLimit(redis, key, FAILURES_PER_WINDOW, WINDOW_SECONDS);
+        // The client's own faults count; "busy, come back" (503, 429) is ours, not theirs:
+        // a fleet enrolling at once from behind one address must not lock itself out.
+        const busy =
+          error instanceof AppError &&
+          (error.code === "SERVICE_UNAVAILABLE" || error.code === "TOO_MANY_REQUESTS");
+        if (error instanceof HttpError || (error instanceof AppError && !busy))
+          await hitRateLimitOrAllow(redis, key, FAILURES_PER_WINDOW, WINDOW_SECONDS);
         throw error;
       }
     },

@@ -6,9 +6,24 @@ import { x509 } from "../../../../protocol/crypto/x509";
 import type { Db, Tx } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
 import { env } from "../../../platform/env";
+import { log } from "../../../platform/log/logger";
 import { getRedis } from "../../../platform/redis";
 import { publishTrustChanged } from "../broker/trust";
 import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+
+/**
+ * Tells the brokers that an org's trust changed, once committed. Redis being away must not
+ * fail the request that already committed: the brokers' periodic resync
+ * (workers/fleet-broker.ts) picks the change up from fleet_trust.
+ */
+function announce(change: Parameters<typeof publishTrustChanged>[1]) {
+  return publishTrustChanged(getRedis(), change).catch((error: Error) =>
+    log.warn("trust change not announced; the brokers' resync picks it up", {
+      orgId: change.orgId,
+      error: error.message,
+    }),
+  );
+}
 
 export async function ensureOrgCa(tx: Tx, orgId: string) {
   const existing = await tx.fleetCa.findUnique({ where: { orgId } });
@@ -22,21 +37,19 @@ export async function ensureOrgCa(tx: Tx, orgId: string) {
   const row = await tx.fleetCa.findUniqueOrThrow({ where: { orgId } });
   if (row.certPem === ca.certPem) {
     await tx.fleetTrust.create({ data: { orgId, certPem: ca.certPem, crlPem: ca.crlPem } });
-    await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId }));
+    await afterCommit(tx, () => announce({ orgId }));
   }
   return row;
 }
 
-/** Signs a device CSR with the org CA and records the certificate. */
-export async function issueDeviceCert(
-  tx: Tx,
-  orgId: string,
-  deviceId: string,
-  csrPem: string,
-  identity: string,
-) {
-  const ca = await ensureOrgCa(tx, orgId);
-  const cert = await signDeviceCsr({
+type OrgCa = { certPem: string; keyEnc: string };
+
+/**
+ * Signs a device CSR with the org CA: unsealing the CA key and signing, no database. Done
+ * outside any transaction where the caller can (enrollment), so no lock waits on it.
+ */
+export function signDeviceCert(ca: OrgCa, csrPem: string, identity: string) {
+  return signDeviceCsr({
     caCertPem: ca.certPem,
     caKeyEnc: ca.keyEnc,
     masterKeyHex: env.FLEET_MASTER_KEY,
@@ -44,6 +57,15 @@ export async function issueDeviceCert(
     identity,
     hours: env.FLEET_DEVICE_CERT_HOURS,
   });
+}
+
+/** Records a certificate signed by signDeviceCert on the device. */
+export async function recordDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  cert: Awaited<ReturnType<typeof signDeviceCert>>,
+) {
   await tx.deviceCertificate.create({
     data: {
       serial: cert.serial,
@@ -58,6 +80,19 @@ export async function issueDeviceCert(
     where: { id: deviceId, orgId },
     data: { certSerial: cert.serial, certNotAfter: cert.notAfter },
   });
+}
+
+/** Signs a device CSR with the org CA and records the certificate. */
+export async function issueDeviceCert(
+  tx: Tx,
+  orgId: string,
+  deviceId: string,
+  csrPem: string,
+  identity: string,
+) {
+  const ca = await ensureOrgCa(tx, orgId);
+  const cert = await signDeviceCert(ca, csrPem, identity);
+  await recordDeviceCert(tx, orgId, deviceId, cert);
   return { ...cert, caPem: ca.certPem };
 }
 
@@ -90,7 +125,7 @@ export async function reissueCrl(tx: Tx, orgId: string) {
   await tx.fleetCa.update({ where: { orgId }, data: { crlNumber } });
   await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
   const serials = revoked.map((r) => r.serial);
-  await afterCommit(tx, () => publishTrustChanged(getRedis(), { orgId, revokedSerials: serials }));
+  await afterCommit(tx, () => announce({ orgId, revokedSerials: serials }));
 }
 
 /**

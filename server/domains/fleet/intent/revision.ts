@@ -1,12 +1,15 @@
 // Every intent change goes through bumpRevision in its own transaction: the org's
 // revision rises by one, the whole intent is snapshotted at that revision, and once the
-// transaction commits a compile job is queued. A rolled-back change queues nothing.
+// transaction commits a compile job is queued. A rolled-back change queues nothing. The
+// committed revision is the durable part: when Redis cannot take the job (down, slow) the
+// request still answers at once, and the workers' revision sweep
+// (../compile/revision-sweep.ts) queues the compile later.
 
 import type { Actor } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
 import { setIntentReviser } from "../../../platform/features/intent-rows";
-import { enqueue } from "../../../platform/jobs/queues";
+import { enqueueOrLeave } from "../../../platform/jobs/queues";
 import { assertWritable } from "../../billing";
 import { compileJob } from "../jobs/fleet-compile";
 import { loadIntent } from "./load-intent";
@@ -45,7 +48,9 @@ export async function bumpRevision(
       reason,
     },
   });
-  await afterCommit(tx, () => enqueue(compileJob, { orgId, revision }));
+  await afterCommit(tx, () =>
+    enqueueOrLeave(compileJob, { orgId, revision }, "the fleet revision sweep"),
+  );
   return revision;
 }
 

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "devices" ADD COLUMN     "stagedHash" TEXT,
+ADD COLUMN     "stagedRevision" INTEGER;
+
