@@ -240,7 +240,16 @@ export class MosquittoBroker {
 
   /** Stops and starts on the same ports and directory (retained messages persist). */
   async restart() {
+    await this.down();
+    await this.up();
+  }
+
+  /** Stops mosquitto, keeping its ports and directory for up(): a broker outage. */
+  async down() {
     await this.kill();
+  }
+
+  async up() {
     await this.launch(false);
   }
 

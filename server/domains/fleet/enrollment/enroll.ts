@@ -12,6 +12,7 @@ import { setTxOrg, withScope } from "../../../platform/db/with-tenant";
 import { env } from "../../../platform/env";
 import { AppError } from "../../../platform/errors";
 import { log } from "../../../platform/log/logger";
+import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import { assertQuota } from "../../billing";
 import { compiledDesire, desireCompiled, publishPending } from "../compile/publish";
 import { lockOrgFleet } from "../fleet-lock";
@@ -205,7 +206,7 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
   // This device only: the others' pending states have triggers of their own (compile,
   // rollout advance, coming online), and publishing the whole org here made enrolling N
   // devices cost O(N²) publishes.
-  await publishPending(db, orgId, [deviceId]).catch(() => undefined);
+  await settleWithin(publishPending(db, orgId, [deviceId]), BROKER_AFTER_COMMIT_MS);
   return {
     status: "active" as const,
     deviceId,

@@ -7,6 +7,7 @@ import type { Tx } from "../../../platform/db/client";
 import { getDb } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
 import { AppError, notFound } from "../../../platform/errors";
+import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertQuota } from "../../billing";
 import { getControlChannel } from "../channel/control-channel";
@@ -103,7 +104,9 @@ export async function approveDevice(tx: Tx, actor: Actor, tenant: TenantContext,
     targetType: "device",
     targetId: d.id,
   });
-  await afterCommit(tx, () => publishPending(getDb(), tenant.orgId).catch(() => 0));
+  await afterCommit(tx, () =>
+    settleWithin(publishPending(getDb(), tenant.orgId), BROKER_AFTER_COMMIT_MS),
+  );
 }
 
 export async function rejectDevice(tx: Tx, actor: Actor, tenant: TenantContext, deviceId: string) {
@@ -149,8 +152,10 @@ export async function revokeDevice(tx: Tx, actor: Actor, tenant: TenantContext, 
       });
   }
   const identity = deviceIdentity(tenant.orgId, d.id);
-  await afterCommit(tx, async () => {
-    const channel = await getControlChannel().catch(() => undefined);
-    await channel?.clearDevice(identity).catch(() => undefined);
-  });
+  await afterCommit(tx, () =>
+    settleWithin(
+      getControlChannel().then((channel) => channel.clearDevice(identity)),
+      BROKER_AFTER_COMMIT_MS,
+    ),
+  );
 }
