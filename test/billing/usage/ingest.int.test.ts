@@ -90,7 +90,7 @@ describe("usage reports over the fleet channel", () => {
       (l) => l.msg === "refused a device message" && l.fields?.device === id,
     );
     expect(refused).toHaveLength(bad.length);
-    for (const l of refused) expect(l.fields?.channel).toBe("telemetry");
+    for (const l of refused) expect(l.fields?.channel).toBe("telemetry/usage");
     expect(
       fleet.cp.logs.filter((l) => l.msg === "ignored fields this control plane does not know"),
     ).toEqual([
