@@ -76,7 +76,12 @@ describe("config rollout", () => {
     await until("the first config to apply", () => converged(org.org.id));
     const api = callerFor(org.owner);
     const good = await api.policy.create({ orgSlug: org.slug, rule: denyRule("10.5.0.0/16") });
-    await until("the good change to converge", () => converged(org.org.id));
+    // Completed, not only converged: while the canary stage runs, the others still desire
+    // the revision before and so look converged too.
+    await until("the good change to converge", async () => {
+      const r = (await rolloutsOf(org.org.id)).find((x) => x.revision === good.revision);
+      return r?.status === "completed" && converged(org.org.id);
+    });
 
     const bad = await api.policy.create({ orgSlug: org.slug, rule: denyRule("10.66.0.0/16") });
     const halted = await until("the rollout to halt", async () => {
