@@ -11,7 +11,7 @@ import type { Page } from "@playwright/test";
 import pg from "pg";
 import { CONSTANT_HEADERS, FALLBACK_CSP } from "../server/platform/http/security-headers";
 import { databaseUrl } from "../testkit/resources";
-import { DEMO_PASSWORD, expect, failedResource, signIn, test } from "./fixtures";
+import { DEMO_PASSWORD, expect, failedResource, ownerQuery, signIn, test } from "./fixtures";
 import { loadStack } from "./stack";
 
 const PAGE_POLICY =
@@ -92,6 +92,29 @@ async function insertRollout(): Promise<string> {
   }
 }
 
+/** A device of the site with an alert and a quarantined message, so its page shows both. */
+async function insertDevice(siteId: string): Promise<string> {
+  const id = `devcsp${randomBytes(6).toString("hex")}`;
+  await ownerQuery(
+    `INSERT INTO devices (id, "orgId", "siteId", hostname, status, "updatedAt", "clockOffsetMs")
+     SELECT $1, "orgId", id, 'csp-box', 'active', now(), -172800000 FROM sites WHERE id = $2`,
+    [id, siteId],
+  );
+  await ownerQuery(
+    `INSERT INTO device_alerts ("orgId", "deviceId", kind, detail)
+     SELECT "orgId", id, 'cloned_identity', '{"addresses":["198.51.100.7","203.0.113.9"]}'
+     FROM devices WHERE id = $1`,
+    [id],
+  );
+  await ownerQuery(
+    `INSERT INTO device_dead_letters (id, "orgId", "deviceId", channel, reason, error, digest, payload, size)
+     SELECT 'dl_' || id, "orgId", id, 'state', 'refused', 'invalid message', 'csp', '\\x7b7d', 2
+     FROM devices WHERE id = $1`,
+    [id],
+  );
+  return id;
+}
+
 test("no page of the app violates its CSP, loaded or navigated to", async ({
   page,
   consoleGuard,
@@ -153,6 +176,7 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
   await visit(`/o/acme/sites/${siteId}`);
   await visit(`/o/acme/sites/${siteId}/paths`);
   await visit(`/o/acme/rollouts/${await insertRollout()}`);
+  await visit(`/o/acme/devices/${await insertDevice(siteId)}`);
 
   // Client-side navigation loads more chunks through Next's router ('strict-dynamic').
   await visit("/o/acme");
