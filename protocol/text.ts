@@ -24,6 +24,12 @@ export function isCleanText(value: string): boolean {
   return !LONE_SURROGATE.test(value) && !FORBIDDEN.test(value);
 }
 
+/** `value` made clean: each character that is not shown as U+FFFD (for showing, not storing input). */
+export function cleanTextOf(value: string): string {
+  if (isCleanText(value)) return value;
+  return [...value].map((c) => (isCleanText(c) ? c : "\uFFFD")).join("");
+}
+
 /** A string schema that refuses unclean text with a field message; chain .min/.max/.regex. */
 export function zText() {
   return z.string().refine(isCleanText, { message: TEXT_MESSAGE, abort: true });

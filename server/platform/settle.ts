@@ -5,13 +5,20 @@
  * get what is pending when they come back online), so no answer waits for an outage.
  */
 export async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  await withTimeout(work, ms, () => new Error("timed out")).catch(() => undefined);
+}
+
+/**
+ * `work`'s outcome, or `timeoutError()` once `ms` pass first; the work goes on, and a late
+ * failure of it is not an unhandled rejection.
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, timeoutError: () => Error) {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** How long a request waits for the fleet broker after its commit. */

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { log } from "../log/logger";
 import { createProducerRedis, queuePrefix, quitRedis } from "../redis";
+import { withTimeout } from "../settle";
 import type { JobDefinition } from "./define-job";
 
 type Entry = { queue: Queue; connection: Redis };
@@ -45,18 +46,9 @@ export class EnqueueTimeoutError extends Error {
   override name = "EnqueueTimeoutError";
 }
 
-function bounded<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new EnqueueTimeoutError(`${what}: no answer from Redis in ${ms} ms`)),
-      ms,
-    );
-  });
-  // A late success is harmless (job ids dedupe) and a late failure was already reported.
-  work.catch(() => {});
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+// A late success is harmless (job ids dedupe) and a late failure was already reported.
+const bounded = <T>(what: string, ms: number, work: Promise<T>): Promise<T> =>
+  withTimeout(work, ms, () => new EnqueueTimeoutError(`${what}: no answer from Redis in ${ms} ms`));
 
 function jobOptions<P extends z.ZodType>(
   def: JobDefinition<P>,

@@ -125,7 +125,7 @@ export class FleetIngest {
     if (payload.length === 0) return; // a cleared retained message
     const t = parseTopic(topic);
     if (!t) return;
-    const channelId = t.kind ? `${t.channel}/${t.kind}` : t.channel;
+    const channelId = idOf(t);
     try {
       if (t.channel === "csr") {
         const { csr } = decode(ZCsrRequest, payload);
@@ -207,7 +207,7 @@ export class FleetIngest {
   async flush() {
     const letters = this.refused;
     this.refused = new Map();
-    const started: Promise<void>[] = [...letters].map(([orgId, l]) => this.quarantine(orgId, l));
+    const quarantined = [...letters].map(([orgId, l]) => this.quarantine(orgId, l));
     const now = Date.now();
     for (const [orgId, b] of this.batches) {
       if (this.inFlight.has(orgId)) continue;
@@ -222,9 +222,8 @@ export class FleetIngest {
         if (this.batches.has(orgId)) this.schedule();
       });
       this.inFlight.set(orgId, run);
-      started.push(run);
     }
-    await Promise.all([...started, ...this.inFlight.values()]);
+    await Promise.all([...quarantined, ...this.inFlight.values()]);
   }
 
   /**
@@ -254,10 +253,7 @@ export class FleetIngest {
     const mid = devices.length >> 1;
     for (const half of [devices.slice(0, mid), devices.slice(mid)]) {
       const part = restrict(this.channels, b, new Set(half));
-      const r = await this.attempt(orgId, part);
-      if (r === "ok") continue;
-      if (r === "busy" || (await this.passing(r.error))) this.putBack(orgId, part);
-      else await this.isolate(orgId, part, half);
+      if (await this.writeOrKeep(orgId, part)) await this.isolate(orgId, part, half);
     }
   }
 
@@ -265,22 +261,31 @@ export class FleetIngest {
   private async entryByEntry(orgId: string, b: OrgBatch, deviceId: string) {
     const letters: DeadLetter[] = [];
     for (const e of entriesOf(this.channels, b)) {
-      const one = batchOfEntry(e);
-      const r = await this.attempt(orgId, one);
-      if (r === "ok") continue;
-      if (r === "busy" || (await this.passing(r.error))) {
-        this.putBack(orgId, one);
-        continue;
-      }
-      letters.push({
-        deviceId,
-        channel: idOf(e.channel),
-        reason: "write_failed",
-        error: r.error.message,
-        payload: Buffer.from(JSON.stringify(e.message)),
-      });
+      const refused = await this.writeOrKeep(orgId, batchOfEntry(e));
+      if (refused)
+        letters.push({
+          deviceId,
+          channel: idOf(e.channel),
+          reason: "write_failed",
+          error: refused.message,
+          payload: Buffer.from(JSON.stringify(e.message)),
+        });
     }
     await this.quarantine(orgId, letters);
+  }
+
+  /**
+   * Writes part of a batch that failed; a part that fails for a passing reason (or finds the
+   * org's lock taken) is put back for later. Returns the error when the database refused it.
+   */
+  private async writeOrKeep(orgId: string, part: OrgBatch): Promise<Error | undefined> {
+    const r = await this.attempt(orgId, part);
+    if (r === "ok") return undefined;
+    if (r === "busy" || (await this.passing(r.error))) {
+      this.putBack(orgId, part);
+      return undefined;
+    }
+    return r.error;
   }
 
   /**

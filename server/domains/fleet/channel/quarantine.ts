@@ -3,7 +3,7 @@
 // handling"). A dead letter keeps the device, the channel, the payload's first bytes and
 // the error, for the operator; the device gets a "quarantined_messages" alert.
 import { createHash, randomUUID } from "node:crypto";
-import { isCleanText } from "../../../../protocol/text";
+import { cleanTextOf } from "../../../../protocol/text";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 
@@ -21,12 +21,8 @@ export interface DeadLetter {
   payload: Buffer;
 }
 
-/** Text PostgreSQL stores and a person reads: unclean characters shown as U+FFFD. */
-function cleanError(message: string) {
-  const short = message.slice(0, 1000);
-  if (isCleanText(short)) return short;
-  return [...short].map((c) => (isCleanText(c) ? c : "\uFFFD")).join("");
-}
+/** Text PostgreSQL stores and a person reads. */
+const cleanError = (message: string) => cleanTextOf(message.slice(0, 1000));
 
 /**
  * Records dead letters of one org in their own short transaction, so they can never fail

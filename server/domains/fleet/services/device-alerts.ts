@@ -1,6 +1,6 @@
 // A device's alerts (quarantined messages, a cloned identity) and its quarantined messages,
 // as the portal shows them; an operator dismisses an alert once dealt with.
-import { isCleanText } from "../../../../protocol/text";
+import { cleanTextOf, isCleanText } from "../../../../protocol/text";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
 import { notFound } from "../../../platform/errors";
@@ -39,10 +39,8 @@ export function alertView(a: {
 }
 
 /** Readable text of a payload's first bytes. */
-function preview(payload: Uint8Array) {
-  const s = Buffer.from(payload).subarray(0, 512).toString("utf8");
-  return [...s].map((c) => (isCleanText(c) ? c : "\uFFFD")).join("");
-}
+const preview = (payload: Uint8Array) =>
+  cleanTextOf(Buffer.from(payload).subarray(0, 512).toString("utf8"));
 
 export async function listDeadLetters(tx: Tx, orgId: string, deviceId: string) {
   const device = await tx.device.findUnique({
