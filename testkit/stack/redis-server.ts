@@ -2,17 +2,9 @@
 // Redis must never be stopped: other tests use it). No persistence, as after a real crash
 // of a cache-only Redis: whatever it held (queued jobs) is gone when it comes back.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import { freePort } from "../../server/domains/fleet/broker/mosquitto";
 import { until } from "../wait";
-
-async function freePort() {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 export class TestRedis {
   private child: ChildProcess | undefined;
