@@ -249,7 +249,10 @@ export class MosquittoBroker {
     await this.kill();
   }
 
+  /** Starts it again after down(); nothing when it runs (a second one would be orphaned). */
   async up() {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) return;
     await this.launch(false);
   }
 
