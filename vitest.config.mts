@@ -15,6 +15,9 @@ export default defineConfig({
           name: "unit",
           include: ["**/*.test.ts"],
           exclude: [...ignore, "**/*.int.test.ts", "**/*.bpf.test.ts"],
+          // A hang detector only: CPU-bound units (a 1,000-backend Maglev rebuild) take
+          // several times their idle time on CI's 2 shared cores; 5 s failed them there.
+          testTimeout: 30_000,
         },
       },
       {

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { ButtonLink } from "./_components/ui";
 
 const features = [
@@ -10,7 +10,7 @@ const features = [
 
 export default function LandingPage() {
   return (
-    <main>
+    <main id="main">
       <header className="mx-auto flex max-w-5xl items-center justify-between px-6 py-5">
         <span className="text-xl font-bold text-brand-700">Patronus</span>
         <nav aria-label="Account" className="flex gap-3">

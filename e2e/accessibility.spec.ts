@@ -1,32 +1,57 @@
 import AxeBuilder from "@axe-core/playwright";
-import { DEMO_PASSWORD, expect, signIn, test } from "./fixtures";
+import { insertDevice, insertRollout } from "./demo-objects";
+import { DEMO_PASSWORD, expect, failedResource, signIn, test } from "./fixtures";
+import { matches, pageRoutes } from "./page-routes";
 
 /**
- * Automated accessibility audit (axe-core, WCAG 2.1 A/AA rules) of the main pages, on a
- * desktop and a phone-sized viewport. Serious and critical findings fail the test.
+ * Automated accessibility audit (axe-core, WCAG 2.1 A/AA rules) of every page of the app
+ * (checked against app/'s page files), in the light and the dark theme, on a desktop and a
+ * phone-sized viewport. Serious and critical findings fail the test.
  */
-const PUBLIC_PAGES = ["/", "/sign-in", "/sign-up", "/forgot-password"];
+const PUBLIC_PAGES = [
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/forgot-password",
+  "/reset-password",
+  "/reset-password?token=not-a-token",
+  "/verify-email",
+  "/verify-email?error=invalid_token",
+  "/invite/not-a-real-token",
+  "/embed/not-a-real-token",
+  "/no-such-page",
+];
 const ORG_PAGES = [
   "/orgs",
   "/orgs/new",
+  "/dev/outbox",
   "/o/demo-msp",
   "/o/demo-msp/members",
   "/o/demo-msp/customers",
   "/o/demo-msp/billing",
+  "/o/acme",
   "/o/acme/billing",
+  "/o/acme/api-keys",
   "/o/acme/audit",
+  "/o/acme/members",
   "/o/acme/settings",
   "/o/acme/sites",
   "/o/acme/policies",
   "/o/acme/rollouts",
   "/o/acme/topology",
   "/o/acme/steering",
+  "/o/acme/webhooks",
+  "/o/acme/branding",
+  "/o/acme/domains",
+  "/o/acme/devices",
+  "/o/acme/incidents",
 ];
 
 type Page = import("@playwright/test").Page;
 
 async function audit(page: Page, path: string) {
   await page.goto(path);
+  visited.push(new URL(page.url()).pathname);
   return auditHere(page, path);
 }
 
@@ -43,53 +68,108 @@ async function auditHere(page: Page, path: string) {
     );
 }
 
-for (const viewport of [
+/** Demo objects for the pages with ids, made once (the audits share them). */
+let ids: Promise<{ siteId: string; rolloutId: string; deviceId: string }> | undefined;
+/** Every page some audit opened, to check that none of app/ is left out. */
+const visited: string[] = [];
+
+const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 800 },
   { name: "phone", width: 390, height: 844 },
-]) {
-  test(`main pages pass an accessibility audit (${viewport.name})`, async ({ page }) => {
-    // Some twenty pages, each waited on until the network is idle, on a 2-core machine.
-    test.setTimeout(180_000);
-    await page.setViewportSize(viewport);
-    const findings: string[] = [];
-    for (const path of PUBLIC_PAGES) findings.push(...(await audit(page, path)));
+];
+
+/** The pages of each audit: public ones, then signed in as the MSP admin. */
+const GROUPS: Record<string, (page: Page) => Promise<string[]>> = {
+  "public pages": (page) => auditAll(page, PUBLIC_PAGES),
+  "org pages": async (page) => {
     await signIn(page, "msp-admin@demo.patronus.dev", DEMO_PASSWORD);
-    for (const path of ORG_PAGES) findings.push(...(await audit(page, path)));
-    findings.push(...(await auditNewSite(page, viewport.name)));
+    return auditAll(page, ORG_PAGES);
+  },
+  "pages with ids and opened views": async (page) => {
+    await signIn(page, "msp-admin@demo.patronus.dev", DEMO_PASSWORD);
+    ids ??= demoIds(page);
+    const { siteId, rolloutId, deviceId } = await ids;
+    const findings = await auditAll(page, [
+      `/o/acme/sites/${siteId}`,
+      `/o/acme/sites/${siteId}/paths`,
+      `/o/acme/rollouts/${rolloutId}`,
+      `/o/acme/devices/${deviceId}`,
+    ]);
+    findings.push(...(await auditNewSite(page)));
     findings.push(...(await auditOverlay(page)));
-    expect(findings).toEqual([]);
-  });
+    findings.push(...(await auditPhoneMenu(page)));
+    return findings;
+  },
+};
+
+async function auditAll(page: Page, paths: string[]) {
+  const findings: string[] = [];
+  for (const path of paths) findings.push(...(await audit(page, path)));
+  return findings;
 }
 
-/** A site's page exists only once a site does: make one, then audit it with a command shown. */
-async function auditNewSite(page: Page, label: string) {
+for (const theme of ["light", "dark"] as const) {
+  for (const viewport of VIEWPORTS) {
+    for (const [group, run] of Object.entries(GROUPS)) {
+      test(`${group} pass an accessibility audit (${theme}, ${viewport.name})`, async ({
+        page,
+        context,
+        consoleGuard,
+        baseURL,
+      }) => {
+        // Each page is waited on until the network is idle, on a busy 2-core machine.
+        test.setTimeout(240_000);
+        consoleGuard.allow(failedResource(404));
+        await context.addCookies([{ name: "theme", value: theme, url: baseURL as string }]);
+        await page.setViewportSize(viewport);
+        const findings = await run(page);
+        await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+        expect(findings).toEqual([]);
+      });
+    }
+  }
+}
+
+test("the audits open every page of the app", () => {
+  const missed = pageRoutes().filter((route) => !visited.some((p) => matches(route, p)));
+  expect(missed, "pages no audit visits (add them above)").toEqual([]);
+});
+
+/** A seeded site of acme (prisma/seed.ts makes three), a rollout and a device of it. */
+async function demoIds(page: Page) {
   await page.goto("/o/acme/sites");
-  await page.getByLabel("Site name").fill(`a11y ${label} ${Date.now().toString(36)}`);
+  const siteId = await page.getByTestId("site-row").first().getAttribute("data-site-id");
+  if (!siteId) throw new Error("acme has no site (prisma/seed.ts makes three)");
+  return { siteId, rolloutId: await insertRollout(), deviceId: await insertDevice(siteId) };
+}
+
+/** A site's page with an install command shown: make a site, then audit it. */
+async function auditNewSite(page: Page) {
+  await page.goto("/o/acme/sites");
+  await page.getByLabel("Site name").fill(`a11y ${Date.now().toString(36)}`);
   await page.getByRole("button", { name: "Create site" }).click();
   await page.waitForURL(/\/o\/acme\/sites\/[^/]+$/);
   const path = new URL(page.url()).pathname;
-  const findings = await audit(page, path);
-  findings.push(...(await audit(page, `${path}/paths`)));
-  await page.goto(path);
   await page.getByRole("button", { name: "Create install command" }).click();
   await expect(page.getByTestId("install-command")).toBeVisible();
-  findings.push(...(await auditHere(page, `${path} (install command shown)`)));
-  return findings;
+  return auditHere(page, `${path} (install command shown)`);
 }
 
-/** The overlay's views with content: a pair's paths opened on the map, a seeded site's paths. */
+/** The overlay's views with content: a pair's paths opened on the map. */
 async function auditOverlay(page: Page) {
   await page.goto("/o/acme/topology");
-  const findings: string[] = [];
   const pair = page.getByTestId("topology-edge-row").first();
-  if (await pair.isVisible()) {
-    await pair.getByRole("button", { name: "Paths between" }).click();
-    await expect(page.getByTestId("topology-path-row").first()).toBeVisible();
-    findings.push(...(await auditHere(page, "/o/acme/topology (a pair's paths shown)")));
-  }
-  await page.goto("/o/acme/sites");
-  await page.getByTestId("site-row").first().getByRole("link").click();
-  await page.waitForURL(/\/o\/acme\/sites\/[^/]+$/);
-  findings.push(...(await audit(page, `${new URL(page.url()).pathname}/paths`)));
-  return findings;
+  if (!(await pair.isVisible())) return [];
+  await pair.getByRole("button", { name: "Paths between" }).click();
+  await expect(page.getByTestId("topology-path-row").first()).toBeVisible();
+  return auditHere(page, "/o/acme/topology (a pair's paths shown)");
+}
+
+/** The phone's navigation menu, opened (on a phone-sized viewport only). */
+async function auditPhoneMenu(page: Page) {
+  await page.goto("/o/acme");
+  if (!(await page.getByRole("button", { name: "Menu" }).isVisible())) return [];
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("navigation", { name: "Organization" })).toBeVisible();
+  return auditHere(page, "/o/acme (phone menu open)");
 }

@@ -9,6 +9,7 @@ import {
 
 import pg from "pg";
 import { databaseUrl } from "../testkit/resources";
+import { CHROMIUM_LAUNCH } from "./chromium";
 import { loadStack } from "./stack";
 
 export { expect };
@@ -161,3 +162,18 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL((url) => url.pathname === "/");
 }
+
+/**
+ * Chromium for custom-domain journeys: every *.test name resolves to loopback, and http on
+ * such a name stays http (no automatic https upgrade). Use with `test.use(CUSTOM_HOSTS)`.
+ */
+export const CUSTOM_HOSTS = {
+  launchOptions: {
+    ...CHROMIUM_LAUNCH,
+    args: [
+      ...CHROMIUM_LAUNCH.args,
+      "--host-resolver-rules=MAP *.test 127.0.0.1",
+      "--disable-features=HttpsUpgrades",
+    ],
+  },
+};

@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureAppRole } from "../server/platform/db/app-role";
 import { migrate } from "../server/platform/db/migrate";
+import { freeUdpPort } from "../testkit/dns-server";
 import { databaseUrl } from "../testkit/resources";
 import { destroyStack, type Stack, saveStack } from "./stack";
 
@@ -154,6 +155,8 @@ export default async function globalSetup() {
     // Billing is on in the journeys, against the stand-in; the tests reach it too (E2E's
     // workers inherit this process's environment).
     const stripeEnv = await startStripeStub(port, stack);
+    const dnsPort = await freeUdpPort();
+    process.env.E2E_DNS_PORT = String(dnsPort);
     Object.assign(process.env, stripeEnv);
     const env = childEnv({
       DATABASE_URL: ownerUrl,
@@ -174,6 +177,11 @@ export default async function globalSetup() {
       FLEET_PKI_DIR: stack.pkiDir as string,
       FLEET_BROKER: "embedded",
       FLEET_MQTT_URL: `mqtts://127.0.0.1:${await freePort()}`,
+      // Webhooks: a real sealing key, and the journey's receiver on loopback allowed.
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+      WEBHOOK_ALLOW_CIDRS: "127.0.0.1/32",
+      // Custom domains: TXT records come from the DNS server e2e/custom-domain.spec.ts runs.
+      DNS_SERVERS: `127.0.0.1:${dnsPort}`,
     });
 
     await run("npx", ["tsx", "prisma/seed.ts"], env, "e2e-seed.log");

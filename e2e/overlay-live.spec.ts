@@ -4,31 +4,12 @@
 // portal then shows the pair connected with live health, the site's paths with their
 // measurements, chart and selection, and a steering policy changed in the UI moves its
 // traffic to the path it now prefers. Every wait is on what the page shows, never on time.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { expect, signUpAndVerify, test, uniqueEmail, uniqueSlug } from "./fixtures";
+import { installAgent, stopAllAgents } from "./sim-agent";
 
 type Page = import("@playwright/test").Page;
 
-const sh = promisify(execFile);
-const LOG_DIR = path.resolve(import.meta.dirname, "..", ".test-reports");
-const boxes: { dir: string; agent?: ChildProcess }[] = [];
-
-test.afterEach(async () => {
-  for (const box of boxes.splice(0)) {
-    if (box.agent?.pid) {
-      try {
-        process.kill(-box.agent.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    rmSync(box.dir, { recursive: true, force: true });
-  }
-});
+test.afterEach(stopAllAgents);
 
 async function createSite(page: Page, slug: string, name: string) {
   await page.goto(`/o/${slug}/sites`);
@@ -51,43 +32,6 @@ async function addLink(
   await expect(
     page.getByTestId("wan-link-row").filter({ has: page.getByRole("cell", { name: link.name }) }),
   ).toBeVisible();
-}
-
-/**
- * The site's install command run as an operator would (in a temp "root", no systemd), the
- * config it wrote given the simulated overlay (and no health port: two agents run here),
- * then `agent.mjs run` in its own process group.
- */
-async function installAgent(page: Page, sitePath: string, label: string) {
-  await page.goto(sitePath);
-  await page.getByRole("button", { name: "Create install command" }).click();
-  const command = await page.getByTestId("install-command").inputValue();
-  const dir = mkdtempSync(path.join(tmpdir(), `patronus-${label}-`));
-  const box: { dir: string; agent?: ChildProcess } = { dir };
-  boxes.push(box);
-  const configPath = path.join(dir, "etc/agent.json");
-  const env = {
-    ...process.env,
-    PATRONUS_PREFIX: path.join(dir, "opt"),
-    PATRONUS_CONFIG: configPath,
-    PATRONUS_STATE_DIR: path.join(dir, "state"),
-    PATRONUS_SIMULATE: "1",
-    PATRONUS_NO_SYSTEMD: "1",
-  };
-  const install = await sh("sh", ["-c", command.replace("| sudo sh", "| sh")], { env });
-  expect(install.stdout).toContain("start the agent with");
-  const config = JSON.parse(readFileSync(configPath, "utf8"));
-  expect(config.simulate).toBe(true);
-  writeFileSync(
-    configPath,
-    JSON.stringify({ ...config, overlay: { simulate: true }, health: { port: 0 } }, null, 2),
-  );
-  const log = openSync(path.join(LOG_DIR, `e2e-overlay-live-${label}.log`), "w");
-  box.agent = spawn("node", [path.join(dir, "opt/agent.mjs"), "run", "--config", configPath], {
-    env,
-    detached: true,
-    stdio: ["ignore", log, log],
-  });
 }
 
 test("simulated agents put live paths, health and selections in the topology and paths pages", async ({

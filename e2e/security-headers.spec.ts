@@ -4,15 +4,11 @@
 // better-auth, webhooks), 404s, redirects and static files. Before the change no answer
 // carried any of these headers, so every check here failed. The builder's cases (https,
 // dev): test/security/headers.test.ts.
-import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import pg from "pg";
 import { CONSTANT_HEADERS, FALLBACK_CSP } from "../server/platform/http/security-headers";
-import { databaseUrl } from "../testkit/resources";
-import { DEMO_PASSWORD, expect, failedResource, ownerQuery, signIn, test } from "./fixtures";
-import { loadStack } from "./stack";
+import { insertDevice, insertRollout } from "./demo-objects";
+import { DEMO_PASSWORD, expect, failedResource, signIn, test } from "./fixtures";
+import { matches, pageRoutes } from "./page-routes";
 
 const PAGE_POLICY =
   /^default-src 'self'; script-src 'self' 'nonce-([A-Za-z0-9+/]{22}==)' 'strict-dynamic'; style-src 'self' 'nonce-\1'; .*frame-ancestors 'none'$/;
@@ -21,29 +17,17 @@ type Policy = "page" | "fallback";
 
 /** The headers every answer carries, with the CSP the proxy (page) or next.config (fallback) set. */
 function expectSecurityHeaders(headers: Record<string, string>, where: string, policy: Policy) {
+  // Embed pages may be framed by their org's sites: CSP frame-ancestors alone says which.
   for (const [name, value] of Object.entries(CONSTANT_HEADERS))
-    expect(headers[name], `${name} on ${where}`).toBe(value);
+    if (name === "x-frame-options" && where.startsWith("/embed/"))
+      expect(headers[name], `${name} on ${where}`).toBeUndefined();
+    else expect(headers[name], `${name} on ${where}`).toBe(value);
   const csp = headers["content-security-policy"];
   if (policy === "page") expect(csp, `CSP on ${where}`).toMatch(PAGE_POLICY);
   else expect(csp, `CSP on ${where}`).toBe(FALLBACK_CSP);
   // The journeys' APP_URL is http: no HSTS (https is the unit test's case).
   expect(headers["strict-transport-security"], `HSTS on ${where}`).toBeUndefined();
 }
-
-/** Route patterns of every page.tsx under app/ (`/o/:slug/sites/:siteId`). */
-function pageRoutes(dir = path.resolve(import.meta.dirname, "../app"), prefix = ""): string[] {
-  const routes: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name === "page.tsx") routes.push(prefix || "/");
-    if (!entry.isDirectory() || entry.name.startsWith("_") || entry.name === "api") continue;
-    const segment = entry.name.startsWith("(") ? "" : `/${entry.name.replace(/^\[(.+)\]$/, ":$1")}`;
-    routes.push(...pageRoutes(path.join(dir, entry.name), prefix + segment));
-  }
-  return routes;
-}
-
-const matches = (route: string, pathname: string) =>
-  new RegExp(`^${route.replace(/:[^/]+/g, "[^/]+")}$`).test(pathname);
 
 /** Records every CSP violation event of each document the page loads, into window. */
 async function recordViolations(page: Page, lines: string[]) {
@@ -68,51 +52,6 @@ async function violationsHere(page: Page) {
     () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [],
   );
   return found.map((v) => `${new URL(page.url()).pathname}: ${v}`);
-}
-
-/**
- * A rollout of acme to open: real ones need enrolled devices (e2e/fleet.spec.ts). This one
- * is finished and has a negative revision, so it is never the org's latest.
- */
-async function insertRollout(): Promise<string> {
-  const stack = loadStack();
-  if (!stack) throw new Error("E2E_STACK is not set (global setup sets it)");
-  const db = new pg.Client({ connectionString: databaseUrl(stack.adminUrl, stack.database) });
-  await db.connect();
-  try {
-    const id = `ro_csp_${randomBytes(6).toString("hex")}`;
-    await db.query(
-      `INSERT INTO rollouts (id, "orgId", revision, status, "deviceIds", "canaryIds", "failureThreshold", "finishedAt")
-       SELECT $1, id, $2, 'completed', '{}', '{}', 1, now() FROM organizations WHERE slug = 'acme'`,
-      [id, -1 - randomBytes(3).readUIntBE(0, 3)],
-    );
-    return id;
-  } finally {
-    await db.end();
-  }
-}
-
-/** A device of the site with an alert and a quarantined message, so its page shows both. */
-async function insertDevice(siteId: string): Promise<string> {
-  const id = `devcsp${randomBytes(6).toString("hex")}`;
-  await ownerQuery(
-    `INSERT INTO devices (id, "orgId", "siteId", hostname, status, "updatedAt", "clockOffsetMs")
-     SELECT $1, "orgId", id, 'csp-box', 'active', now(), -172800000 FROM sites WHERE id = $2`,
-    [id, siteId],
-  );
-  await ownerQuery(
-    `INSERT INTO device_alerts ("orgId", "deviceId", kind, detail)
-     SELECT "orgId", id, 'cloned_identity', '{"addresses":["198.51.100.7","203.0.113.9"]}'
-     FROM devices WHERE id = $1`,
-    [id],
-  );
-  await ownerQuery(
-    `INSERT INTO device_dead_letters (id, "orgId", "deviceId", channel, reason, error, digest, payload, size)
-     SELECT 'dl_' || id, "orgId", id, 'state', 'refused', 'invalid message', 'csp', '\\x7b7d', 2
-     FROM devices WHERE id = $1`,
-    [id],
-  );
-  return id;
 }
 
 test("no page of the app violates its CSP, loaded or navigated to", async ({
@@ -144,6 +83,7 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
     "/verify-email",
     "/verify-email?error=invalid_token",
     "/invite/not-a-real-token",
+    "/embed/not-a-real-token",
     "/dev/outbox",
     "/no-such-page",
   ])
@@ -168,6 +108,11 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
     "/o/acme/settings",
     "/o/acme/steering",
     "/o/acme/topology",
+    "/o/acme/webhooks",
+    "/o/acme/branding",
+    "/o/acme/domains",
+    "/o/acme/devices",
+    "/o/acme/incidents",
     "/o/acme/sites",
   ])
     await visit(url);

@@ -14,12 +14,20 @@ import { updateSiteOverlay } from "../server/domains/overlay/services/sites";
 import { createSlaClass } from "../server/domains/overlay/services/sla";
 import { createRule } from "../server/domains/policy/services/policy-rules";
 import { createSite } from "../server/domains/sites/services/sites";
-import { createDb, type Role } from "../server/platform/db/client";
-import { setTxOrg, withScope } from "../server/platform/db/with-tenant";
+import { createDb, type Role, type Tx } from "../server/platform/db/client";
+import { type DbScope, setTxOrg, withScope } from "../server/platform/db/with-tenant";
 import { env } from "../server/platform/env";
 import { closeQueues } from "../server/platform/jobs/queues";
 import { closeRedis } from "../server/platform/redis";
 import { userPrincipal } from "../server/platform/tenancy/principal";
+
+/**
+ * The seed's transactions: a script, not a request, so it may wait out a busy machine (the
+ * journeys seed while other work runs) instead of failing at Prisma's 5 s default.
+ */
+const SEED_TX = { timeoutMs: 120_000, maxWaitMs: 60_000 };
+const inScope = <T>(scope: DbScope, fn: (tx: Tx) => Promise<T>) =>
+  withScope(db, scope, fn, SEED_TX);
 
 const PASSWORD = "patronus-demo";
 const db = createDb(env.DATABASE_URL);
@@ -74,7 +82,7 @@ for (const o of ORGS) await ensureOrg(o);
 for (const u of USERS) {
   const user = await ensureUser(u.email, u.name);
   const org = await db.organization.findUniqueOrThrow({ where: { slug: u.org } });
-  await withScope(db, { userId: user.id }, async (tx) => {
+  await inScope({ userId: user.id }, async (tx) => {
     await setTxOrg(tx, org.id);
     const found = await tx.membership.findFirst({ where: { orgId: org.id, userId: user.id } });
     if (!found)
@@ -86,7 +94,7 @@ for (const u of USERS) {
 // Acme (consolidated), so neither runs into the free plan's limits when billing is on.
 // Before Acme's sites, since creating sites checks the plan's limits.
 const msp = await db.organization.findUniqueOrThrow({ where: { slug: "demo-msp" } });
-const mspBilling = await withScope(db, { orgId: msp.id }, (tx) =>
+const mspBilling = await inScope({ orgId: msp.id }, (tx) =>
   tx.billingAccount.findUnique({ where: { orgId: msp.id } }),
 );
 if (mspBilling?.planOverride !== "enterprise")
@@ -96,7 +104,7 @@ if (mspBilling?.planOverride !== "enterprise")
     limits: { sites: 250, devices: 500, members: 50, apiKeys: 20, includedGb: 1000 },
   });
 const acmeId = (await db.organization.findUniqueOrThrow({ where: { slug: "acme" } })).id;
-await withScope(db, { orgId: acmeId }, (tx) =>
+await inScope({ orgId: acmeId }, (tx) =>
   tx.billingAccount.upsert({
     where: { orgId: acmeId },
     create: { orgId: acmeId, billingMode: "consolidated" },
@@ -123,7 +131,7 @@ const tenant = {
   role: "owner" as const,
   viaOrgId: null,
 };
-await withScope(db, { orgId: acme.id }, async (tx) => {
+await inScope({ orgId: acme.id }, async (tx) => {
   if ((await tx.site.count({ where: { orgId: acme.id } })) > 0) return;
   for (const s of DEMO_SITES) {
     await createSite(tx, acmeOwner, tenant, {
@@ -228,7 +236,7 @@ const APPS: (Omit<AppClassInput, "slaClassId" | "number"> & { sla: string | null
   },
   { name: "default", kind: "default", dscp: null, sla: null, match: [] },
 ];
-await withScope(db, { orgId: acme.id }, async (tx) => {
+await inScope({ orgId: acme.id }, async (tx) => {
   if ((await tx.wanLink.count({ where: { orgId: acme.id } })) > 0) return;
   const ip = (net: string, host: number) => `${net}.${host}`;
   /** The site's role and prefixes, and its links: `net`.1 the gateway, `net`.`host` its own. */

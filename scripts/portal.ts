@@ -22,6 +22,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 try {
   const { env } = await import("../server/platform/env");
   const { startPortalServer } = await import("../server/platform/http/portal-server");
+  const { startProcessMetrics } = await import("../server/platform/metrics/start");
+  // Before the portal: the routes Next loads count into this process's registry.
+  const metrics = await startProcessMetrics("portal");
   const server = await startPortalServer({
     dev: values.dev ?? false,
     hostname: values.hostname as string,
@@ -30,7 +33,10 @@ try {
     trustedProxies: env.TRUSTED_PROXIES,
   });
   console.log(`portal: listening on http://${values.hostname}:${port}`);
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    void metrics?.close();
+    server.close(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 } catch (error) {

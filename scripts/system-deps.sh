@@ -10,6 +10,8 @@ PACKAGES=(
   wireguard-go wireguard-tools socat     # overlay test bed: userspace WireGuard tunnels, broker bridge
   postgresql-client redis-tools mosquitto mosquitto-clients  # fleet tests start their own broker
   libfaketime                            # clock-skew tests: an agent process on a shifted clock
+  python3 golang-go ansible              # API clients: the Python and Go SDKs and the Ansible collection
+  prometheus                             # prometheus + promtool: exposition format, shipped rules, dashboards' queries
 )
 # dpkg-query, not `command -v`: several packages ship libraries or headers, not commands.
 missing=()

@@ -5,11 +5,15 @@
 import { z } from "zod";
 import { UPLINK } from "../protocol";
 import * as billing from "./domains/billing";
+import * as branding from "./domains/branding";
+import * as customDomains from "./domains/custom-domains";
 import * as fleet from "./domains/fleet";
 import * as identity from "./domains/identity";
 import * as overlay from "./domains/overlay";
+import * as overview from "./domains/overview";
 import * as policy from "./domains/policy";
 import * as sites from "./domains/sites";
+import * as webhooks from "./domains/webhooks";
 import type {
   CompilerSection,
   Feature,
@@ -31,6 +35,10 @@ const AREAS = () =>
     policy.feature,
     overlay.feature,
     billing.feature,
+    webhooks.feature,
+    branding.feature,
+    customDomains.feature,
+    overview.feature,
   ] as const;
 
 export type Areas = ReturnType<typeof AREAS>[number];

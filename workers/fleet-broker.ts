@@ -21,6 +21,7 @@ import { ensurePlatformPki } from "../server/domains/fleet/pki/platform";
 import { getDb } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
 import { log as baseLog } from "../server/platform/log/logger";
+import { startProcessMetrics } from "../server/platform/metrics/start";
 
 const RESYNC_MS = 5 * 60_000;
 /** Mosquitto keeps a connection past its certificate's expiry by at most this much. */
@@ -46,6 +47,7 @@ interface Applier {
 }
 
 async function main() {
+  const metrics = await startProcessMetrics("fleet-broker");
   const control = endpoint(env.FLEET_MQTT_URL);
   const agents = endpoint(env.FLEET_AGENT_MQTT_URL ?? env.FLEET_MQTT_URL);
   const pki = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY, {
@@ -175,6 +177,7 @@ async function main() {
       await unsubscribe();
       await running;
       await applier.close();
+      await metrics?.close();
       await db.$disconnect();
       process.exit(0);
     });

@@ -1,6 +1,7 @@
-import { UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
+import { instrumentJob } from "../server/platform/metrics/jobs";
 import { createRedis, queuePrefix } from "../server/platform/redis";
 import { principalLabel, systemPrincipal } from "../server/platform/tenancy/principal";
 import { JOBS } from "./registry";
@@ -19,29 +20,34 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
   const workers = queues.map((queue) => {
     const connection = createRedis();
     connections.push(connection);
+    const run = async (job: Job) => {
+      const entry = entryOf(queue, job.name);
+      if (!entry) throw new UnrecoverableError(`no handler for job ${job.name}`);
+      const parsed = entry.def.payload.safeParse(job.data);
+      // A malformed payload will never get better: fail once, do not retry.
+      if (!parsed.success) throw new UnrecoverableError(`bad payload: ${parsed.error.message}`);
+      const orgId = (parsed.data as { orgId?: unknown }).orgId;
+      // Every line the handler logs says which job, which org, and that a job did it.
+      return withLogContext(
+        {
+          jobId: `${job.name}:${job.id}`,
+          principal: principalLabel(systemPrincipal(job.name)),
+          ...(typeof orgId === "string" ? { orgId } : {}),
+        },
+        () => entry.handle(db, parsed.data),
+      );
+    };
     const worker = new Worker(
       queue,
-      async (job) => {
-        const entry = entryOf(queue, job.name);
-        if (!entry) throw new UnrecoverableError(`no handler for job ${job.name}`);
-        const parsed = entry.def.payload.safeParse(job.data);
-        // A malformed payload will never get better: fail once, do not retry.
-        if (!parsed.success) throw new UnrecoverableError(`bad payload: ${parsed.error.message}`);
-        const orgId = (parsed.data as { orgId?: unknown }).orgId;
-        // Every line the handler logs says which job, which org, and that a job did it.
-        return withLogContext(
-          {
-            jobId: `${job.name}:${job.id}`,
-            principal: principalLabel(systemPrincipal(job.name)),
-            ...(typeof orgId === "string" ? { orgId } : {}),
-          },
-          () => entry.handle(db, parsed.data),
-        );
-      },
+      // Timed whatever the outcome; an unknown job's name is labelled "other".
+      (job) => instrumentJob(queue, entryOf(queue, job.name) ? job.name : "other", () => run(job)),
       {
         connection,
         prefix: queuePrefix(),
-        concurrency: 8,
+        concurrency: Math.max(
+          8,
+          ...JOBS.filter((j) => j.def.queue === queue).map((j) => j.def.concurrency ?? 8),
+        ),
         // A worker that dies mid-job holds the job's lock until it expires; then the stalled
         // check hands the job to another worker. Defaults (30 s each) would hold a compile
         // back for up to a minute; the lock is renewed while a job runs, so short is safe.

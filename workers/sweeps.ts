@@ -1,10 +1,13 @@
 // The periodic sweeps, each a BullMQ job scheduler (server/platform/jobs/schedules.ts): one
 // run per period across all worker replicas, and one when the workers start.
+
 import { sweepGrace } from "../server/domains/billing/services/grace";
 import { meterAll } from "../server/domains/billing/services/usage/meter";
+import { recheckDomains } from "../server/domains/custom-domains";
 import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
+import { sweepWebhooks } from "../server/domains/webhooks";
 import type { Db } from "../server/platform/db/client";
 import { defineSchedule, type ScheduleDefinition } from "../server/platform/jobs/define-job";
 import { log } from "../server/platform/log/logger";
@@ -29,6 +32,10 @@ export const SWEEPS: readonly Sweep[] = [
     const n = await sweepOutbox(db);
     return n ? `re-enqueued ${n} stale outbox row(s)` : undefined;
   }),
+  sweep("webhooks.due", MINUTE / 2, async (db) => {
+    const n = await sweepWebhooks(db);
+    return n ? `handed ${n} due webhook delivery(ies) to delivery jobs` : undefined;
+  }),
   sweep("fleet.presence", MINUTE, async (db) => {
     const n = await markSilentDevicesOffline(db);
     return n ? `marked ${n} silent device(s) offline` : undefined;
@@ -46,6 +53,10 @@ export const SWEEPS: readonly Sweep[] = [
     return n.samples || n.events
       ? `pruned ${n.samples} path sample(s) and ${n.events} path event(s)`
       : undefined;
+  }),
+  sweep("domains.recheck", 5 * MINUTE, async (db) => {
+    const n = await recheckDomains(db);
+    return n ? `${n} custom domain(s) failed their re-check (TXT record gone)` : undefined;
   }),
   sweep("billing.meter", 5 * MINUTE, async (db) => {
     const n = await meterAll(db, new Date(), (line) => meterLog.info(line));

@@ -1,9 +1,17 @@
 import { Field } from "./ui";
 
 /** The email and password inputs of the sign-in family of forms, named as better-auth expects. */
-export function EmailField({ error }: { error?: string }) {
+export function EmailField({ error, defaultValue }: { error?: string; defaultValue?: string }) {
   return (
-    <Field id="email" label="Email" type="email" autoComplete="email" required error={error} />
+    <Field
+      id="email"
+      label="Email"
+      type="email"
+      autoComplete="email"
+      required
+      defaultValue={defaultValue}
+      error={error}
+    />
   );
 }
 

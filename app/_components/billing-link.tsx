@@ -1,7 +1,7 @@
 "use client";
 
-import Link from "next/link";
 import { useParams } from "next/navigation";
+import { Link } from "@/app/_components/link";
 
 const PHRASE = "the billing page";
 

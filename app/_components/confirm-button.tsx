@@ -40,12 +40,12 @@ export function ConfirmButton({
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
-        className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg border border-slate-200 p-5 text-left shadow-lg backdrop:bg-slate-900/40"
+        className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg border border-line p-5 text-left shadow-lg"
       >
-        <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+        <h2 id={titleId} className="text-lg font-semibold text-fg">
           {title}
         </h2>
-        <div className="mt-2 text-sm text-slate-700">{children}</div>
+        <div className="mt-2 text-sm text-fg-muted">{children}</div>
         <div className="mt-5 flex justify-end gap-2">
           <Button variant="secondary" autoFocus onClick={() => dialog.current?.close()}>
             Cancel

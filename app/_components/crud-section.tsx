@@ -1,11 +1,12 @@
 "use client";
 
 import { type UseMutationOptions, useMutation } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { type ComponentProps, type ReactNode, useState } from "react";
+import type { Column } from "./data-table";
 import { EditDialog } from "./edit-dialog";
+import { ListView } from "./list/list-view";
 import { ListCard } from "./list-card";
 import { RowActions } from "./row-actions";
-import type { Column } from "./status-ui";
 
 /** `T`: one row; `D`, `O`, `E`: the delete procedure's input, output and error. */
 interface Props<T extends { id: string }, D, O, E extends { message: string }> {
@@ -36,6 +37,11 @@ interface Props<T extends { id: string }, D, O, E extends { message: string }> {
   form: (row?: T, close?: () => void) => ReactNode;
   /** False: rows are only added and deleted, never edited. */
   editable?: boolean;
+  /** A list paged on the server (a ListView: search, sort, pages); `query.data` unused. */
+  paged?: Pick<
+    ComponentProps<typeof ListView<T>>,
+    "list" | "noun" | "data" | "stale" | "searchLabel" | "filters" | "exportPath"
+  >;
 }
 
 /** A list of one kind of intent: a table, edit and delete per row, an add form under it. */
@@ -45,32 +51,30 @@ export function CrudSection<T extends { id: string }, D, O, E extends { message:
 }: Props<T, D, O, E>) {
   const [editing, setEditing] = useState<T | null>(null);
   const remove = useMutation(p.remove);
-  return (
-    <ListCard
-      title={p.title}
-      description={p.description}
-      rows={p.order && p.query.data ? [...p.query.data].sort(p.order) : p.query.data}
-      error={p.query.error ?? remove.error}
-      empty={p.empty}
-      columns={p.headers}
-      cells={p.cells}
-      rowData={p.rowData}
-      actions={
-        p.canWrite
-          ? (row) => (
-              <RowActions
-                what={p.what(row)}
-                onEdit={editable ? () => setEditing(row) : undefined}
-                onDelete={() => remove.mutate(p.removeInput(row))}
-                deleting={remove.isPending}
-                deleteTitle={p.deleteTitle?.(row)}
-              >
-                {p.deleteText(row)}
-              </RowActions>
-            )
-          : undefined
-      }
-    >
+  const shared = {
+    title: p.title,
+    description: p.description,
+    error: p.query.error ?? remove.error,
+    empty: p.empty,
+    columns: p.headers,
+    cells: p.cells,
+    rowData: p.rowData,
+    actions: p.canWrite
+      ? (row: T) => (
+          <RowActions
+            what={p.what(row)}
+            onEdit={editable ? () => setEditing(row) : undefined}
+            onDelete={() => remove.mutate(p.removeInput(row))}
+            deleting={remove.isPending}
+            deleteTitle={p.deleteTitle?.(row)}
+          >
+            {p.deleteText(row)}
+          </RowActions>
+        )
+      : undefined,
+  };
+  const below = (
+    <>
       {p.canWrite && (
         <div className="mt-4 border-t border-slate-100 pt-4">
           <h3 className="mb-3 text-sm font-semibold">{p.addTitle}</h3>
@@ -82,6 +86,20 @@ export function CrudSection<T extends { id: string }, D, O, E extends { message:
           {(close) => p.form(editing, close)}
         </EditDialog>
       )}
+    </>
+  );
+  if (p.paged)
+    return (
+      <ListView {...p.paged} {...shared}>
+        {below}
+      </ListView>
+    );
+  return (
+    <ListCard
+      {...shared}
+      rows={p.order && p.query.data ? [...p.query.data].sort(p.order) : p.query.data}
+    >
+      {below}
     </ListCard>
   );
 }

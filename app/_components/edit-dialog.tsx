@@ -25,7 +25,7 @@ export function EditDialog({
       ref={dialog}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto max-h-[calc(100%-2rem)] w-[calc(100%-2rem)] max-w-2xl rounded-lg border border-slate-200 p-5 shadow-lg backdrop:bg-slate-900/40"
+      className="m-auto max-h-[calc(100%-2rem)] w-[calc(100%-2rem)] max-w-2xl rounded-lg border border-line p-5 shadow-lg"
     >
       <h2 id={titleId} className="mb-3 text-lg font-semibold">
         {title}

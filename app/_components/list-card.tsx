@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { DataTable, type DataTableProps } from "./status-ui";
+import { DataTable, type DataTableProps } from "./data-table";
 import { Alert, Card } from "./ui";
 
 interface Props<T extends { id: string }> extends Omit<DataTableProps<T>, "label" | "rows"> {

@@ -91,9 +91,22 @@ export function TableWrap({ label, children }: { label: string; children: ReactN
 }
 
 /** A column heading (`scope="col"`: screen readers read it with each cell under it). */
-export function Th({ children, className = "" }: { children?: ReactNode; className?: string }) {
+export function Th({
+  children,
+  className = "",
+  ariaSort,
+}: {
+  children?: ReactNode;
+  className?: string;
+  /** On the column the rows are sorted by. */
+  ariaSort?: "ascending" | "descending";
+}) {
   return (
-    <th scope="col" className={`py-2 pr-3 font-medium whitespace-nowrap ${className}`}>
+    <th
+      scope="col"
+      aria-sort={ariaSort}
+      className={`py-2 pr-3 font-medium whitespace-nowrap ${className}`}
+    >
       {children}
     </th>
   );
@@ -118,82 +131,4 @@ export function Td({
 /** A right-aligned number (latency, loss): tabular figures, never wrapped. */
 export function NumTd({ children }: { children?: ReactNode }) {
   return <Td className="text-right tabular-nums whitespace-nowrap">{children}</Td>;
-}
-
-/** A column heading: its text, or its text with classes (`text-right` over NumTd cells). */
-export type Column = string | { label: string; className: string };
-
-export interface DataTableProps<T extends { id: string }> {
-  label: string;
-  columns: Column[];
-  rows: T[];
-  cells: (row: T) => ReactNode;
-  /** The row's test id and states, as data-* attributes. */
-  rowData?: (row: T) => Record<`data-${string}`, string | number>;
-  rowClassName?: (row: T) => string;
-  actions?: (row: T) => ReactNode;
-  actionsLabel?: string;
-  empty?: ReactNode;
-  emptyTestId?: string;
-  tableTestId?: string;
-}
-
-/**
- * A list as a table, in a TableWrap named `label`: the headings, then one row per item
- * (its cells from `cells`, its test id and states from `rowData`). With `actions`, a last
- * right-aligned cell per row under a heading read out as `actionsLabel`. Without rows, the
- * `empty` sentence instead (when given).
- */
-export function DataTable<T extends { id: string }>({
-  label,
-  columns,
-  rows,
-  cells,
-  rowData,
-  rowClassName,
-  actions,
-  actionsLabel = "Actions",
-  empty,
-  emptyTestId,
-  tableTestId,
-}: DataTableProps<T>) {
-  if (rows.length === 0 && empty !== undefined)
-    return (
-      <p className="text-sm text-slate-600" data-testid={emptyTestId}>
-        {empty}
-      </p>
-    );
-  return (
-    <TableWrap label={label}>
-      <table className="w-full text-left text-sm" data-testid={tableTestId}>
-        <thead>
-          <tr className="border-b border-slate-200 text-slate-600">
-            {columns.map((c, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: fixed column order
-              <Th key={i} className={typeof c === "string" ? "" : c.className}>
-                {typeof c === "string" ? c : c.label}
-              </Th>
-            ))}
-            {actions && (
-              <Th>
-                <span className="sr-only">{actionsLabel}</span>
-              </Th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr
-              key={row.id}
-              className={`border-b border-slate-100 ${rowClassName?.(row) ?? ""}`.trim()}
-              {...rowData?.(row)}
-            >
-              {cells(row)}
-              {actions && <Td className="text-right">{actions(row)}</Td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
-  );
 }

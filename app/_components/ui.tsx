@@ -1,18 +1,18 @@
-import Link from "next/link";
 import {
   type ButtonHTMLAttributes,
   type ComponentProps,
   createElement,
   type ReactNode,
 } from "react";
+import { Link } from "@/app/_components/link";
 import { WithBillingLink } from "./billing-link";
 
 /** Small, accessible building blocks. Every input has a visible label. */
 
 const buttonStyles = {
-  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-400",
-  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-100",
-  danger: "border border-red-300 bg-white text-red-700 hover:bg-red-50",
+  primary: "bg-accent text-on-accent hover:bg-accent-hover disabled:bg-slate-400",
+  secondary: "border border-line-strong bg-surface text-fg hover:bg-surface-muted",
+  danger: "border border-red-300 bg-surface text-red-700 hover:bg-red-50",
 };
 
 export function Button({
@@ -64,12 +64,12 @@ export function FieldFrame({
 }) {
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={id} className="block text-sm font-medium text-fg">
         {label}
       </label>
       {children}
       {hint && !error && (
-        <p id={`${id}-hint`} className="text-xs text-slate-600">
+        <p id={`${id}-hint`} className="text-xs text-fg-subtle">
           {hint}
         </p>
       )}
@@ -96,7 +96,8 @@ interface FieldProps {
   error?: string;
 }
 
-const controlClass = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+const controlClass =
+  "block w-full rounded-md border border-line-strong bg-surface px-3 py-2 text-sm text-fg";
 
 /**
  * A labelled control: the element `as` in a FieldFrame, named in the form by its id and
@@ -119,7 +120,7 @@ function Framed<Tag extends "input" | "select" | "textarea">({
 
 export function Field(props: ComponentProps<"input"> & FieldProps) {
   return (
-    <Framed as="input" className={`${controlClass} shadow-sm focus:border-brand-600`} {...props} />
+    <Framed as="input" className={`${controlClass} shadow-sm focus:border-accent`} {...props} />
   );
 }
 
@@ -133,7 +134,7 @@ export function TextArea(props: ComponentProps<"textarea"> & FieldProps) {
   return (
     <Framed
       as="textarea"
-      className={`${controlClass} font-mono shadow-sm focus:border-brand-600`}
+      className={`${controlClass} font-mono shadow-sm focus:border-accent`}
       {...props}
     />
   );
@@ -191,7 +192,7 @@ export function NamedOptions({
 
 export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
+    <section className={`rounded-lg border border-line bg-surface p-5 shadow-sm ${className}`}>
       {children}
     </section>
   );
@@ -200,7 +201,7 @@ export function Card({ children, className = "" }: { children: ReactNode; classN
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="mb-6 flex flex-wrap items-center justify-between gap-3">
-      <h1 className="text-2xl font-semibold text-slate-900">{title}</h1>
+      <h1 className="text-2xl font-semibold text-fg">{title}</h1>
       {children}
     </div>
   );
@@ -216,7 +217,7 @@ export function Alert({
   const styles = {
     error: "border-red-200 bg-red-50 text-red-800",
     success: "border-green-200 bg-green-50 text-green-800",
-    info: "border-brand-100 bg-brand-50 text-brand-900",
+    info: "border-accent-soft bg-brand-50 text-accent-soft-fg",
   };
   return (
     <div

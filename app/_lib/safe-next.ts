@@ -25,3 +25,16 @@ export function safeNext(next: string | null | undefined, fallback = "/orgs") {
   if (url.origin !== HOME || url.pathname.startsWith("//")) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+/** `path` carrying `next` on when it is a path of this site (sign-in ↔ sign-up links). */
+export function withNext(path: string, next: string | null | undefined) {
+  const safe = safeNext(next, "");
+  return safe ? `${path}?next=${encodeURIComponent(safe)}` : path;
+}
+
+/** The verification page, ready to resend a link to `email` that returns to `next`. */
+export function verifyEmailHref(email: string, next: string) {
+  const params = new URLSearchParams({ next });
+  if (email) params.set("email", email);
+  return `/verify-email?${params}`;
+}

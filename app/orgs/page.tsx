@@ -1,21 +1,30 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { TopBar } from "@/app/_components/top-bar";
 import { ButtonLink, Card, PageHeader } from "@/app/_components/ui";
 import { getCaller, requireUser } from "@/app/_trpc/server";
+import { getHostOrg } from "@/server/api/host-org";
 
 export const metadata = { title: "Your organizations" };
 
 export default async function OrgsPage() {
   const user = await requireUser();
   const orgs = await (await getCaller()).org.list();
+  const host = await getHostOrg();
   return (
     <>
       <TopBar email={user.email} />
-      <main className="mx-auto max-w-3xl px-4 py-8">
+      <main id="main" className="mx-auto max-w-3xl px-4 py-8">
         <PageHeader title="Your organizations">
           <ButtonLink href="/orgs/new">New organization</ButtonLink>
         </PageHeader>
-        {orgs.length === 0 ? (
+        {orgs.length === 0 && host ? (
+          <Card>
+            <p className="text-slate-700">
+              You have no access to {host.name} or its customers on this portal. Your other
+              organizations are on the main portal, where you sign in separately.
+            </p>
+          </Card>
+        ) : orgs.length === 0 ? (
           <Card>
             <p className="text-slate-700">
               You are not in any organization yet. Create one to begin.

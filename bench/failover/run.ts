@@ -127,15 +127,13 @@ async function main() {
         const t0 = now();
         await s.api.overlay.policies.update({
           orgSlug: s.slug,
-          policyId: s.policies.voice,
-          policy: {
-            name: "voice over fiber",
-            priority: 10,
-            appClassId: s.classes.voice,
-            preferred: [{ siteId: s.site("b").id, localLink: to, remoteLink: to }],
-            slaClassId: null,
-            onViolation: "best_effort",
-          },
+          steeringPolicyId: s.policies.voice,
+          name: "voice over fiber",
+          priority: 10,
+          appClassId: s.classes.voice,
+          preferred: [{ siteId: s.site("b").id, localLink: to, remoteLink: to }],
+          slaClassId: null,
+          onViolation: "best_effort",
         });
         // The stream moved when the new link's packets/10 ms jump far above the probes'.
         let at: number | null = null;

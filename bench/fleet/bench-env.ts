@@ -88,6 +88,8 @@ export async function createBenchEnv(
     REDIS_PREFIX: env.redisPrefix,
     FLEET_PKI_DIR: pkiDir,
     FLEET_MASTER_KEY: randomBytes(32).toString("hex"),
+    // Production refuses the development default of every sealing key (server/platform/env.ts).
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
     FLEET_BROKER: "mosquitto",
     FLEET_INGEST: "true",
     MAIL_OUTBOX_UI: "false",

@@ -132,16 +132,14 @@ export async function measureChange(
   const t0 = performance.now();
   const { revision } = await org.caller.policy.create({
     orgSlug,
-    rule: {
-      siteId: null,
-      priority: 1000 + change,
-      action: "deny",
-      src: "192.168.0.0/16",
-      dst: `10.${change % 250}.${Math.floor(change / 250)}.0/24`,
-      proto: "tcp",
-      ports: { lo: 10_000 + change, hi: 10_000 + change },
-      description: `bench change ${change}`,
-    },
+    siteId: null,
+    priority: 1000 + change,
+    action: "deny",
+    src: "192.168.0.0/16",
+    dst: `10.${change % 250}.${Math.floor(change / 250)}.0/24`,
+    proto: "tcp",
+    ports: { lo: 10_000 + change, hi: 10_000 + change },
+    description: `bench change ${change}`,
   });
   const api = performance.now() - t0;
   if (revision !== expected)

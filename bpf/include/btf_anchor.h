@@ -24,6 +24,7 @@ enum pn_tc_act { PN_TC_ACT_OK = TC_ACT_OK, PN_TC_ACT_SHOT = TC_ACT_SHOT };
 struct btf_shared_enums {
 	enum dp_layout layout;
 	enum dp_limits limits;
+	enum app_dir app_dir;
 	enum reason reason;
 	enum policy_action action;
 	enum ifc_flags ifc_flags;

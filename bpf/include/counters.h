@@ -59,3 +59,16 @@ static __always_inline void count_rule(__u32 slot_idx, __u32 len)
 		c->bytes += len;
 	}
 }
+
+/* WAN traffic of one application class in one direction (enum app_dir); an id the
+ * agent never assigns (>= MAX_APPS) falls outside the array and is not counted. */
+static __always_inline void count_app(__u32 app, __u32 dir, __u32 len)
+{
+	__u32 idx = app * APP_DIRS + dir;
+	struct counter *c = bpf_map_lookup_elem(&app_counters, &idx);
+
+	if (c) {
+		c->packets++;
+		c->bytes += len;
+	}
+}

@@ -27,6 +27,15 @@ struct {
 	__type(value, struct counter);
 } rule_counters SEC(".maps");
 
+/* [app_id * APP_DIRS + enum app_dir]: WAN packets and bytes per application class
+ * (app 0 = unclassified), counted where a packet passes (docs/dataplane.md). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MAX_APPS * APP_DIRS);
+	__type(key, __u32);
+	__type(value, struct counter);
+} app_counters SEC(".maps");
+
 /* [0]: the active policy bank. [1 + b]: rules in bank b, the agent's bookkeeping (which
  * counters to zero when it stages a bank, which to read); programs read only [0]. */
 struct {

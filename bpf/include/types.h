@@ -32,7 +32,14 @@ enum dp_limits {
 	 * then switches the services over. maglev.test.ts recomputes this figure. */
 	MAGLEV_REGION = 207294,
 	MAGLEV_POOL = 2 * MAGLEV_REGION,
-	MAX_APPS = 1024,
+	MAX_APPS = 1024, /* app ids 0..MAX_APPS-1 (steering, app_counters) */
+};
+
+/* app_counters[app_id * APP_DIRS + dir]: WAN traffic per application class. */
+enum app_dir {
+	APP_RX = 0, /* received from the WAN (download) */
+	APP_TX = 1, /* sent to the WAN (upload) */
+	APP_DIRS = 2,
 };
 
 /* Addresses are 16 bytes everywhere (IPv4 as ::ffff:a.b.c.d) so one map and one

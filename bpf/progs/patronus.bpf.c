@@ -6,7 +6,10 @@
  *   tc_wan_ingress: the same pipeline as TC, for links where XDP is a poor fit
  *   tc_ingress  (LAN rx): classify -> steering mark + DSCP (before routing)
  *   tc_egress   (WAN tx): conntrack (SNAT, reverse DNAT) -> SNAT new flows; nothing
- *                         that should be source-NATed leaves untranslated */
+ *                         that should be source-NATed leaves untranslated
+ * WAN ingress and tc_egress count what they pass per application class
+ * (app_counters): a flow is classified once, when its state is made, and both
+ * conntrack halves carry its app id. */
 #include <linux/pkt_cls.h>
 #include "counters.h"
 #include "parsing.h"
@@ -179,6 +182,7 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 	/* A default-deny interface must still resolve neighbours. */
 	if (is_nd(p)) {
 		count(slot, R_ND_PASS, p->len);
+		count_app(0, APP_RX, p->len);
 		return V_PASS;
 	}
 	if (cfg->syn_cost_ns && p->key.proto == IPPROTO_TCP &&
@@ -203,13 +207,12 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 		e.flags = svc->flags & SVC_F_MAGLEV ? CT_F_LB : 0;
 		flow_translate(&t, NAT_DST, e.nat_addr, be->port);
 	}
+	/* The app: for rules naming one, and for app_counters once the packet passes (a
+	 * denied flood costs no classification). Once per flow: replies hit conntrack. */
+	if ((cfg->flags & (IFC_F_POLICY | IFC_F_APP_RULES)) == (IFC_F_POLICY | IFC_F_APP_RULES))
+		e.app_id = app_classify(p);
 	if (cfg->flags & IFC_F_POLICY) {
-		__u16 app = 0;
-
-		if (cfg->flags & IFC_F_APP_RULES)
-			app = app_classify(p);
-		e.app_id = app;
-		policy_eval(&t, app, cfg->default_action, &v);
+		policy_eval(&t, e.app_id, cfg->default_action, &v);
 		if (v.matched)
 			count_rule(v.slot, p->len);
 		if (v.action == ACT_ALLOW_LOG)
@@ -219,6 +222,8 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 		count(slot, v.matched ? R_POLICY_DENY : R_DEFAULT_DENY, p->len);
 		return V_DROP;
 	}
+	if ((cfg->flags & (IFC_F_POLICY | IFC_F_APP_RULES)) != (IFC_F_POLICY | IFC_F_APP_RULES))
+		e.app_id = app_classify(p);
 	if (e.nat && rewrite(ctx, tc, p, &e, 0) < 0) {
 		count(slot, R_MALFORMED_DROP, p->len);
 		return V_DROP;
@@ -229,6 +234,7 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 		/* Mid-stream TCP without state (agent restart, eviction), echo replies,
 		 * unrelated ICMP errors: policy decides per packet, no state is made. */
 		count(slot, p->key.proto == IPPROTO_TCP ? R_TCP_NO_STATE : R_NO_STATE_PASS, p->len);
+		count_app(e.app_id, APP_RX, p->len);
 		return V_PASS;
 	}
 	e.rule_id = v.matched ? v.rule_id : 0xffff;
@@ -239,6 +245,7 @@ static __always_inline int new_flow_impl(void *ctx, const int tc, struct pkt *p,
 	reason = svc ? (e.flags & CT_F_LB ? R_LB_NEW : R_DNAT_NEW)
 		     : v.matched ? R_POLICY_ALLOW : R_DEFAULT_ALLOW;
 	count(slot, reason, p->len);
+	count_app(e.app_id, APP_RX, p->len);
 	return V_PASS;
 }
 
@@ -347,11 +354,17 @@ static __always_inline int wan_ingress(void *ctx, const int tc)
 		count(cfg->slot, R_TCP_INVALID_DROP, p.len);
 		return V_DROP;
 	}
+	/* Later fragments and ICMP errors about tracked flows count as unclassified. */
 	if (unlikely(p.frag == FRAG_LATER))
-		return frag_follow(ctx, tc, &p, cfg) ? V_PASS : V_DROP;
-	r = icmp_error(ctx, tc, &p, cfg);
-	if (unlikely(r))
-		return r > 0 ? V_PASS : V_DROP;
+		r = frag_follow(ctx, tc, &p, cfg) ? 1 : -1;
+	else
+		r = icmp_error(ctx, tc, &p, cfg);
+	if (unlikely(r)) {
+		if (r < 0)
+			return V_DROP;
+		count_app(0, APP_RX, p.len);
+		return V_PASS;
+	}
 	r = ct_lookup(&p, &e, &now, &restart);
 	if (unlikely(r == CT_HIT_BAD_RST)) {
 		count(cfg->slot, R_TCP_RST_INVALID_DROP, p.len);
@@ -369,6 +382,7 @@ static __always_inline int wan_ingress(void *ctx, const int tc)
 	ct_touch(DATA(ctx), DATA_END(ctx), &p, e, now);
 	frag_remember(&p, e, now);
 	count(cfg->slot, e->dir == CT_DIR_ORIG ? R_CT_ORIG : R_CT_REPLY, p.len);
+	count_app(e->app_id, APP_RX, p.len);
 	return V_PASS;
 }
 
@@ -429,6 +443,7 @@ __attribute__((noinline)) int egress_new(struct __sk_buff *skb, struct pkt *p,
 	if (!ct_is_new_flow(p)) {
 		if (!s) {
 			count(cfg->slot, R_NO_STATE_PASS, p->len);
+			count_app(app_classify(p), APP_TX, p->len);
 			return TC_ACT_OK;
 		}
 		if (p->key.proto != IPPROTO_TCP || (p->tcp_flags & TCPF_RST)) {
@@ -450,9 +465,11 @@ __attribute__((noinline)) int egress_new(struct __sk_buff *skb, struct pkt *p,
 	}
 	if (p->key.proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN))
 		e.wscale = tcp_wscale((void *)(long)skb->data, (void *)(long)skb->data_end, p);
+	e.app_id = app_classify(p); /* by destination: the remote service */
 	ct_create(p, &e, new_state(p), now);
 	frag_remember(p, &e, now);
 	count(cfg->slot, s ? R_SNAT_NEW : R_EGRESS_NEW, p->len);
+	count_app(e.app_id, APP_TX, p->len);
 	return TC_ACT_OK;
 }
 
@@ -480,10 +497,15 @@ int tc_egress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	if (p.frag == FRAG_LATER)
-		return frag_follow(skb, tc, &p, cfg) ? TC_ACT_OK : TC_ACT_SHOT;
-	r = icmp_error(skb, tc, &p, cfg);
-	if (r)
-		return r > 0 ? TC_ACT_OK : TC_ACT_SHOT;
+		r = frag_follow(skb, tc, &p, cfg) ? 1 : -1;
+	else
+		r = icmp_error(skb, tc, &p, cfg);
+	if (r) {
+		if (r < 0)
+			return TC_ACT_SHOT;
+		count_app(0, APP_TX, p.len);
+		return TC_ACT_OK;
+	}
 	if (icmp_is_error(p.key.proto, p.icmp_type) && snat && snat_rule(&p)) {
 		count(cfg->slot, R_SNAT_NO_STATE_DROP, p.len); /* unrelated: would leak */
 		return TC_ACT_SHOT;
@@ -502,6 +524,7 @@ int tc_egress(struct __sk_buff *skb)
 	ct_touch((void *)(long)skb->data, (void *)(long)skb->data_end, &p, e, now);
 	frag_remember(&p, e, now);
 	count(cfg->slot, e->dir == CT_DIR_ORIG ? R_CT_ORIG : R_CT_REPLY, p.len);
+	count_app(e->app_id, APP_TX, p.len);
 	return TC_ACT_OK;
 }
 

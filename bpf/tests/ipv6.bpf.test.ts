@@ -3,7 +3,6 @@
 // independently), masquerading (NAT66 SNAT) with its return path, and default deny
 // with conntrack. docs/dataplane.md says why NAT66 rather than NPTv6.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addrBytes } from "../../edge-agent/src/dataplane/addr";
 import {
   applyPolicy,
   setPortForward,
@@ -12,6 +11,7 @@ import {
 } from "../../edge-agent/src/dataplane/config";
 import { Tc, Xdp } from "../../edge-agent/src/dataplane/constants";
 import { dumpConntrack } from "../../edge-agent/src/dataplane/flows";
+import { addrBytes } from "../../protocol/addr";
 import { type Env, setupEnv } from "./lib/harness";
 import { ipv6, TCP } from "./lib/packet";
 

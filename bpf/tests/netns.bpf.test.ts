@@ -40,6 +40,8 @@ const RULES: PolicyRule[] = [
     action: "allow",
   },
 ];
+const APPS = [{ appId: 9, ports: [{ proto: 6, port: 7001 }], steer: { mark: 0x77 } }];
+const IPERF = 11;
 const lb = (healthy = [true, true]) => ({
   vip: VIP,
   port: 80,
@@ -83,7 +85,7 @@ beforeAll(async () => {
   });
   await setService(dp, lb());
   await setSnat(dp, { from: "192.168.77.0/24", to: "10.77.0.1", ports: [40000, 40999] });
-  await setApps(dp, [{ appId: 9, ports: [{ proto: 6, port: 7001 }], steer: { mark: 0x77 } }]);
+  await setApps(dp, APPS);
   await startServer(net, ns.s, [80]);
   await startServer(net, ns.c, [7000, 7001]);
 });
@@ -172,15 +174,26 @@ describe("netns integration", () => {
       to: "192.168.77.2",
       toPort: 5201,
     });
+    await setApps(dp, [...APPS, { appId: IPERF, ports: [{ proto: 6, port: 5201 }] }]);
     const server = net.spawn(ns.s, "iperf3", ["-s", "-1", "-B", "192.168.77.2"]);
     await new Promise((r) => setTimeout(r, 300));
     const before = await dp.reasonCounters(1);
+    const appsBefore = await dp.appCounters();
     const out = await net.exec(ns.c, "iperf3", ["-c", "10.77.0.1", "-t", "1", "-J"]);
     const received = JSON.parse(out).end.sum_received.bytes as number;
     expect(received).toBeGreaterThan(1_000_000);
     const after = await dp.reasonCounters(1);
     expect(after.ct_orig - before.ct_orig).toBeGreaterThan(100n);
     expect(after.dnat_new - before.dnat_new).toBe(2n); // control + data connection
+    // The upload to the server is received from the WAN under the class of tcp/5201
+    // (classified before the forward's DNAT), its ACKs sent under the same class.
+    const app = (await dp.appCounters()).get(IPERF);
+    expect(appsBefore.get(IPERF)).toBeUndefined();
+    expect(app!.rxBytes).toBeGreaterThanOrEqual(BigInt(received));
+    // Frames: + 66 bytes of headers per ~1,448 of payload, and the control connection.
+    expect(app!.rxBytes).toBeLessThan((BigInt(received) * 6n) / 5n);
+    expect(app!.txPackets).toBeGreaterThan(0n);
+    expect(app!.txBytes).toBeLessThan(app!.rxBytes / 10n);
     server.kill();
   });
 

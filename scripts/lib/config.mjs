@@ -30,6 +30,9 @@ export function loadEnvironment(root, dataRoot) {
   // Seals the org CAs' keys; losing it means re-enrolling every device, so it is kept too.
   env.FLEET_MASTER_KEY =
     nonEmpty(env.FLEET_MASTER_KEY) ?? persistentSecret(dataRoot, "fleet-master-key");
+  // Seals the webhook endpoints' signing secrets; kept so deliveries stay signable.
+  env.WEBHOOK_SECRET_KEY =
+    nonEmpty(env.WEBHOOK_SECRET_KEY) ?? persistentSecret(dataRoot, "webhook-secret-key");
   env.NEXT_TELEMETRY_DISABLED = "1";
   return {
     fromFile,

@@ -1,7 +1,9 @@
+import { hostOrgOf } from "../domains/custom-domains";
 import { getSessionUser } from "../domains/identity/auth/session";
 import { getDb } from "../platform/db/client";
 import type { Context } from "./trpc";
 
 export async function createContext(headers: Headers): Promise<Context> {
-  return { db: getDb(), user: await getSessionUser(headers), headers };
+  const [user, host] = await Promise.all([getSessionUser(headers), hostOrgOf(headers)]);
+  return { db: getDb(), user, headers, host };
 }

@@ -9,6 +9,7 @@ import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { toNextJsHandler } from "better-auth/next-js";
 import { stripeWebhookHandler } from "../domains/billing/services/webhook/http";
+import { hostOrgOf } from "../domains/custom-domains";
 import { enrollHandler, pollHandler, timeHandler } from "../domains/fleet/enrollment/http";
 import { auth } from "../domains/identity/auth/auth";
 import { getSessionUser } from "../domains/identity/auth/session";
@@ -17,6 +18,7 @@ import { env } from "../platform/env";
 import { AppError } from "../platform/errors";
 import { clientIp } from "../platform/http/client-ip";
 import { defineRoute, HttpError } from "../platform/http/route";
+import { assertSameOrigin } from "../platform/http/same-origin";
 import { inLane, withinBudget } from "../platform/http/user-budget";
 import { isPlatformOperator } from "../platform/tenancy/operators";
 import { createContext } from "./context";
@@ -30,30 +32,13 @@ const TRPC_MAX_BODY = 1024 * 1024;
 /** The largest body better-auth's routes read (credentials, a profile). */
 const AUTH_MAX_BODY = 64 * 1024;
 
-/**
- * A browser's request from another origin is refused before any procedure runs (defense in
- * depth next to SameSite cookies and JSON-only bodies). Clients that send no Origin (not a
- * browser: scripts, tests) are not affected.
- */
-function assertSameOrigin(request: Request) {
-  if (request.method === "GET") return;
-  const origin = request.headers.get("origin");
-  // A browser says where a request comes from even when it sends no Origin.
-  const site = request.headers.get("sec-fetch-site");
-  if (
-    (origin !== null && origin !== new URL(env.APP_URL).origin) ||
-    site === "cross-site" ||
-    site === "same-site"
-  )
-    throw new HttpError(403, "FORBIDDEN", "Requests from another origin are refused");
-}
-
 /** /api/trpc/*: the portal's procedures. */
 export const trpcHandler = defineRoute({
   name: "trpc",
   maxBodyBytes: TRPC_MAX_BODY,
-  handle: ({ request }) => {
-    assertSameOrigin(request);
+  handle: async ({ request }) => {
+    const host = await hostOrgOf(request.headers);
+    assertSameOrigin(request, host ? [host.origin] : []);
     return fetchRequestHandler({
       endpoint: "/api/trpc",
       req: request,
@@ -84,7 +69,11 @@ export function authHandlers() {
     defineRoute({
       name,
       maxBodyBytes: AUTH_MAX_BODY,
-      handle: ({ request }) => {
+      handle: async ({ request }) => {
+        // better-auth checks the Origin only of requests that carry cookies; a sign-in from
+        // another origin (an unverified host pointed at the portal) is refused here too.
+        const host = await hostOrgOf(request.headers);
+        assertSameOrigin(request, host ? [host.origin] : []);
         const ip = clientIp(request.headers);
         return ip === "unknown" ? run(request) : withinBudget(`ip:${ip}`, () => run(request));
       },
@@ -133,3 +122,8 @@ export async function devOutbox(headers: Headers) {
   if (!isPlatformOperator(await getSessionUser(headers))) return null;
   return getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
 }
+
+export { assetRoute } from "./asset-route";
+export { faviconRoute } from "./favicon-route";
+export { docsAsset, docsPage, openApiRoute } from "./rest/docs";
+export { restHandler } from "./rest/handler";

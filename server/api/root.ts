@@ -1,10 +1,14 @@
 // The API: each domain's routers (its router.ts), one line a domain.
 import { billingRouters } from "../domains/billing/router";
+import { brandingRouters } from "../domains/branding/router";
+import { customDomainsRouters } from "../domains/custom-domains/router";
 import { fleetRouters } from "../domains/fleet/router";
 import { identityRouters } from "../domains/identity/router";
 import { overlayRouters } from "../domains/overlay/router";
+import { overviewRouters } from "../domains/overview/router";
 import { policyRouters } from "../domains/policy/router";
 import { sitesRouters } from "../domains/sites/router";
+import { webhooksRouters } from "../domains/webhooks/router";
 import { auditRouter } from "../platform/audit/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -16,6 +20,10 @@ export const appRouter = router({
   ...policyRouters,
   ...overlayRouters,
   ...billingRouters,
+  ...webhooksRouters,
+  ...brandingRouters,
+  ...customDomainsRouters,
+  ...overviewRouters,
 });
 
 export type AppRouter = typeof appRouter;

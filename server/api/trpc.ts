@@ -1,24 +1,54 @@
+import type { ORPCMeta } from "@orpc/trpc";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { zText } from "../../protocol/text";
+import type { HostOrg } from "../domains/custom-domains";
 import type { SessionUser } from "../domains/identity/auth/session";
 import { fieldErrors } from "../domains/identity/auth/validation";
-import { type Permission, scopesOf } from "../permissions";
-import type { Db } from "../platform/db/client";
+import { type Permission, permissionsOf, scopesOf } from "../permissions";
+import type { Db, Tx } from "../platform/db/client";
 import { setTxOrg, withScope } from "../platform/db/with-tenant";
-import { AppError, fromDatabaseError } from "../platform/errors";
+import { AppError, fromDatabaseError, notFound } from "../platform/errors";
 import { clientIp } from "../platform/http/client-ip";
-import { withinBudget } from "../platform/http/user-budget";
+import { inLane, spendBudget, withinBudget } from "../platform/http/user-budget";
 import { log, withLogContext } from "../platform/log/logger";
+import { observeProcedure } from "../platform/metrics/http";
+import { secondsSince } from "../platform/metrics/registry";
 import { type Principal, principalLabel, userPrincipal } from "../platform/tenancy/principal";
-import { resolveMembership } from "../platform/tenancy/resolve-membership";
+import { orgWithin, resolveMembership } from "../platform/tenancy/resolve-membership";
+import { type Deprecation, deprecate } from "./rest/deprecation";
+
+/** An API key that authenticated the request (identity's authenticateApiKey). */
+export interface ApiKeyCaller {
+  id: string;
+  /** The org the key belongs to: it acts there, and in that org's customer orgs (MSP). */
+  orgId: string;
+  name: string;
+  scopes: readonly string[];
+  /** The user who created it: the key never does more than they may, where it acts. */
+  createdById: string;
+}
 
 export interface Context {
   db: Db;
-  /** The signed-in user (the portal's only principal kind today), or null. */
+  /** The signed-in user, or null. */
   user: SessionUser | null;
+  /** The API key of a REST call (Authorization: Bearer), or null. Never both. */
+  apiKey?: ApiKeyCaller | null;
   headers: Headers;
+  /**
+   * The verified custom domain the request came in on (docs/custom-domains.md), or null
+   * for the main app: on one, only its org's tree exists (tenantProcedure).
+   */
+  host?: HostOrg | null;
+  /** A REST call's If-Match header (intent objects refuse a stale one: 412). */
+  ifMatch?: string | null;
+  /**
+   * Set by the caller of server components (app/_trpc/server.ts): the page request was
+   * counted against the user's budget once, so its calls take only the user's lanes.
+   */
+  pageRender?: boolean;
 }
 
 /** What the isolation matrix reads off every procedure. */
@@ -30,6 +60,12 @@ export interface Meta {
    * instead of Prisma's 5 s default.
    */
   transactionTimeoutMs?: number;
+  /**
+   * The procedure's place in the public REST API (/api/v1), e.g.
+   * `{ method: "GET", path: "/orgs/{orgSlug}/sites/{siteId}" }`. A procedure without a route
+   * is the portal's only (server/api/rest/router.ts serves routed ones alone).
+   */
+  route?: ORPCMeta["route"];
 }
 
 const t = initTRPC
@@ -55,8 +91,9 @@ export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
 /** AppErrors and known database errors become the matching tRPC codes, in one place. */
-const mapErrors = t.middleware(async ({ next, path }) => {
-  const result = await next();
+const mapErrors = t.middleware(async ({ next, path, type }) => {
+  const start = process.hrtime.bigint();
+  const result = await measured(path, type, start, await next());
   if (!result.ok) {
     const cause = result.error.cause;
     const appError = cause instanceof AppError ? cause : fromDatabaseError(cause);
@@ -69,14 +106,56 @@ const mapErrors = t.middleware(async ({ next, path }) => {
 });
 
 /**
+ * Records the call's duration and result code: `path` is the procedure tRPC resolved in the
+ * router, so the label is bounded. The code is the one the caller gets (an AppError's).
+ */
+function measured<R extends { ok: boolean; error?: { code: string; cause?: unknown } }>(
+  path: string,
+  type: string,
+  start: bigint,
+  result: R,
+): R {
+  const cause = result.ok ? undefined : result.error?.cause;
+  const code = result.ok
+    ? "OK"
+    : ((cause instanceof AppError ? cause : fromDatabaseError(cause))?.code ??
+      result.error?.code ??
+      "INTERNAL_SERVER_ERROR");
+  observeProcedure(path, type, code, secondsSince(start));
+  return result;
+}
+
+/** Whose budget a call spends: the signed-in user, else the client's address (or nobody). */
+function budgetCaller(ctx: Context): string | null {
+  const ip = clientIp(ctx.headers);
+  return ctx.user ? `user:${ctx.user.id}` : ip !== "unknown" ? `ip:${ip}` : null;
+}
+
+/**
+ * Counts a server-rendered page request once against its caller's rate budget (the calls
+ * its server components make then run with `pageRender`): a page costs one call however
+ * many procedures it reads, as a client's own calls each cost one. Past the budget it
+ * throws TOO_MANY_REQUESTS, like a call would.
+ */
+export async function chargePageRender(ctx: Context): Promise<void> {
+  const caller = budgetCaller(ctx);
+  if (caller) await spendBudget(caller);
+}
+
+/**
  * Every call runs within its caller's budget (server/platform/http/user-budget.ts): the
  * signed-in user, or for anonymous calls the client's address. One caller's flood waits
  * or is refused with 429 while everybody else's calls go on.
  */
 const budget = t.middleware(({ ctx, next }) => {
-  const ip = clientIp(ctx.headers);
-  const caller = ctx.user ? `user:${ctx.user.id}` : ip !== "unknown" ? `ip:${ip}` : null;
-  return caller ? withinBudget(caller, () => next()) : next();
+  // An API key's rate is its plan's (counted by the REST layer, server/api/rest/limits.ts):
+  // here it only gets its lane, so one key's calls cannot take every connection.
+  if (ctx.apiKey) return inLane(`apiKey:${ctx.apiKey.id}`, () => next());
+  const caller = budgetCaller(ctx);
+  if (!caller) return next();
+  // A page's render is one request of the user's: it was counted once (chargePageRender);
+  // its calls share the user's lanes, so the page's share of the pool stays capped.
+  return ctx.pageRender ? inLane(caller, () => next()) : withinBudget(caller, () => next());
 });
 
 /**
@@ -86,10 +165,17 @@ const budget = t.middleware(({ ctx, next }) => {
  */
 export const publicProcedure = t.procedure.use(mapErrors).use(budget);
 
+/** Procedures of a person (their orgs, their profile, accepting invitations): no API key. */
 export const protectedProcedure = publicProcedure
   .meta({ access: "protected" })
   .use(({ ctx, next }) => {
-    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    if (!ctx.user)
+      throw new TRPCError({
+        code: "UNAUTHORIZED",
+        message: ctx.apiKey
+          ? "This needs a signed-in user: API keys act inside an org"
+          : "Sign in first",
+      });
     // The user is the principal: services take it as the actor the audit log records.
     const user = userPrincipal(ctx.user);
     const principal: Principal = user;
@@ -101,23 +187,58 @@ export const protectedProcedure = publicProcedure
 export const ZOrgSelector = z.object({ orgSlug: zText().min(1).max(64) });
 
 /**
+ * For what only a person may do in an org (be billed, own it, invite): an API key is
+ * refused with FORBIDDEN, a user is returned as the actor.
+ */
+export function personOf(principal: Principal) {
+  if (principal.kind !== "user")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only a signed-in user can do this" });
+  return principal;
+}
+
+/**
+ * Who acts in an org and with what role: the signed-in user's membership, or for an API
+ * key the membership of the user who created it, in the key's own org or one of its
+ * customer orgs (an MSP's key). Another org is NOT_FOUND, like one that does not exist.
+ */
+async function orgCaller(tx: Tx, ctx: Context, orgSlug: string) {
+  if (ctx.user) {
+    const principal: Principal = userPrincipal(ctx.user);
+    const tenant = await resolveMembership(tx, ctx.user.id, orgSlug);
+    return { principal, tenant, scopes: scopesOf(principal, tenant.role) };
+  }
+  const key = ctx.apiKey;
+  if (!key) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const tenant = await resolveMembership(tx, key.createdById, orgSlug);
+  if (!(await orgWithin(tx, tenant.orgId, key.orgId))) throw notFound("Organization");
+  const principal: Principal = { kind: "apiKey", id: key.id, orgId: key.orgId, scopes: key.scopes };
+  // The key's scopes, and never more than its creator may do here today.
+  const creatorMay = new Set(permissionsOf(tenant.role));
+  const scopes = new Set([...scopesOf(principal)].filter((s) => creatorMay.has(s)));
+  return { principal, tenant, scopes: scopes as ReadonlySet<Permission> };
+}
+
+/**
  * Resolves the org and the caller's role from memberships (the client's orgSlug is only a
  * request) and runs the procedure in one transaction scoped to that org by row-level
  * security. Not a member (directly or through an MSP parent): NOT_FOUND.
  */
-export const tenantProcedure = protectedProcedure
+export const tenantProcedure = publicProcedure
   .input(ZOrgSelector)
   .use(async ({ ctx, input, next, meta }) =>
     withScope(
       ctx.db,
-      { userId: ctx.user.id },
+      { userId: ctx.user?.id ?? ctx.apiKey?.createdById },
       async (tx) => {
-        const tenant = await resolveMembership(tx, ctx.user.id, input.orgSlug);
+        const { principal, tenant, scopes } = await orgCaller(tx, ctx, input.orgSlug);
+        // On a custom domain only its org and that org's customers exist, whatever else
+        // the caller is a member of: the same NOT_FOUND as an org that does not exist.
+        if (ctx.host && !(await orgWithin(tx, tenant.orgId, ctx.host.orgId)))
+          throw notFound("Organization");
         await setTxOrg(tx, tenant.orgId);
-        // What this principal may do here, from the permission map (never from the kind).
-        const scopes = scopesOf(ctx.principal, tenant.role);
-        const result = await withLogContext({ orgId: tenant.orgId }, () =>
-          next({ ctx: { tx, tenant, scopes } }),
+        const result = await withLogContext(
+          { orgId: tenant.orgId, principal: principalLabel(principal) },
+          () => next({ ctx: { tx, tenant, scopes, principal } }),
         );
         // Throwing rolls the transaction back; the error is mapped by mapErrors above.
         if (!result.ok) throw result.error;
@@ -127,8 +248,32 @@ export const tenantProcedure = protectedProcedure
     ),
   );
 
-export function permissionProcedure(permission: Permission) {
-  return tenantProcedure.meta({ access: permission }).use(({ ctx, next }) => {
+type RestRoute = NonNullable<ORPCMeta["route"]>;
+
+/**
+ * A procedure's REST route from "METHOD /path" (path params in braces name input fields):
+ * `rest("GET /orgs/{orgSlug}/sites")`. `status` is the success status (201 for creates, 204
+ * for deletes that answer nothing; 200 otherwise); `deprecation` marks a route that will go
+ * (server/api/rest/deprecation.ts).
+ */
+export function rest(
+  route: `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /${string}`,
+  status?: number,
+  deprecation?: Deprecation,
+) {
+  const [method, path] = route.split(" ") as [RestRoute["method"], `/${string}`];
+  if (deprecation) deprecate(route, deprecation);
+  return {
+    method,
+    path,
+    ...(status ? { successStatus: status } : {}),
+    ...(deprecation ? { deprecated: true } : {}),
+  } satisfies RestRoute;
+}
+
+/** A procedure of an org that needs `permission`; with `route`, also in the REST API. */
+export function permissionProcedure(permission: Permission, route?: RestRoute) {
+  return tenantProcedure.meta({ access: permission, route }).use(({ ctx, next }) => {
     if (!ctx.scopes.has(permission)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role cannot do ${permission}` });
     }

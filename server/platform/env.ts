@@ -1,5 +1,16 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+import { parseDnsServers } from "./dns/servers";
+import { parseCidrList } from "./http/cidr";
 import { parseTrustedProxies } from "./http/client-ip";
+
+const zPort = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number (0: off)` })
+    .int(`${name} must be a port number (0: off)`)
+    .min(0, `${name} must be a port number (0: off)`)
+    .max(65_535, `${name} must be a port number (0: off)`)
+    .default(0);
 
 // Configuration is validated once, here. Nothing else reads process.env directly.
 // Every variable is listed with its default in .env.example.
@@ -60,6 +71,31 @@ const ZEnv = z.object({
       }
     }),
 
+  // --- Metrics (docs/observability.md) ---
+  /** Address every process's metrics endpoint binds to (an IP address). */
+  METRICS_HOST: z
+    .string()
+    .refine((h) => isIP(h) !== 0, "METRICS_HOST must be an IP address (127.0.0.1, ::1, 0.0.0.0)")
+    .default("127.0.0.1"),
+  /** Port of the portal's /metrics; 0: not served. */
+  METRICS_PORT_PORTAL: zPort("METRICS_PORT_PORTAL"),
+  /** Port of a worker's /metrics; 0: not served (each replica on one host needs its own). */
+  METRICS_PORT_WORKER: zPort("METRICS_PORT_WORKER"),
+  /** Port of the fleet broker process's /metrics; 0: not served. */
+  METRICS_PORT_FLEET: zPort("METRICS_PORT_FLEET"),
+  /** Bearer token the metrics endpoints ask for; empty: none (loopback only, in production). */
+  METRICS_TOKEN: z
+    .union([
+      z.literal(""),
+      z
+        .string()
+        .regex(
+          /^[\x21-\x7e]{16,256}$/,
+          "METRICS_TOKEN must be 16 to 256 printable characters without spaces",
+        ),
+    ])
+    .default(""),
+
   // --- Fleet (docs/fleet.md) ---
   /** 32 bytes, hex: seals every org CA's private key at rest. */
   FLEET_MASTER_KEY: z
@@ -104,6 +140,78 @@ const ZEnv = z.object({
   STRIPE_METER_EVENT: z.string().default("patronus_data_transfer_mb"),
   /** Days between a failed payment and the org going read-only. */
   BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
+
+  // --- Webhooks (docs/webhooks.md) ---
+  /** 32 bytes, hex: seals every webhook endpoint's signing secret at rest. */
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "WEBHOOK_SECRET_KEY must be 64 hex characters (32 bytes)")
+    .default("0".repeat(64)), // development only: refused in production
+  /**
+   * Addresses/CIDRs webhooks may be delivered to although they are private, loopback or
+   * otherwise refused (a receiver on the operator's own network; tests: 127.0.0.1/32).
+   */
+  WEBHOOK_ALLOW_CIDRS: z
+    .string()
+    .default("")
+    .superRefine((value, ctx) => {
+      try {
+        parseCidrList(value, "WEBHOOK_ALLOW_CIDRS");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** One delivery attempt may take this long, connecting and answering included. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** A delivery is retried this long after it was created (or replayed), then dead-lettered. */
+  WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  /** The first retry waits about this long; each next one twice as long (at most an hour). */
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  /** After a rotation, the previous secret still signs deliveries this long. */
+  WEBHOOK_ROTATION_HOURS: z.coerce.number().positive().default(24),
+  /** Deliveries of one endpoint in flight at once: a slow receiver holds at most these. */
+  WEBHOOK_ENDPOINT_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(4),
+
+  // --- Custom domains (docs/custom-domains.md) ---
+  /**
+   * Resolvers that check domains' TXT records: ip[:port] or [ipv6][:port], comma-separated;
+   * empty: the system's.
+   */
+  DNS_SERVERS: z
+    .string()
+    .default("")
+    .superRefine((value, ctx) => {
+      try {
+        parseDnsServers(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** One DNS lookup waits this long for an answer, per server. */
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  /** A verified domain's TXT record is checked again this often (it fails once it is gone). */
+  DOMAIN_RECHECK_MINUTES: z.coerce.number().int().min(1).default(60),
+  // --- Storage (docs/storage.md) ---
+  /** Where uploaded files (brand images) live: database (default), filesystem or s3. */
+  STORAGE_DRIVER: z.enum(["database", "filesystem", "s3"]).default("database"),
+  /** The filesystem driver's directory. */
+  STORAGE_DIR: z.string().min(1).default(".data/storage"),
+  /** The s3 driver: an S3-compatible service, addressed path-style (<endpoint>/<bucket>/<key>). */
+  S3_ENDPOINT: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default(""),
+  S3_BUCKET: z
+    .union([
+      z.literal(""),
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "S3_BUCKET is not a valid bucket name"),
+    ])
+    .default(""),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "S3_REGION is not a region name")
+    .default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().default(""),
+  S3_SECRET_ACCESS_KEY: z.string().default(""),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -130,11 +238,42 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   ) {
     throw new Error("Invalid configuration:\n  FLEET_MASTER_KEY: set a real key in production");
   }
+  if (
+    parsed.data.NODE_ENV === "production" &&
+    !building &&
+    /^0+$/.test(parsed.data.WEBHOOK_SECRET_KEY)
+  ) {
+    throw new Error("Invalid configuration:\n  WEBHOOK_SECRET_KEY: set a real key in production");
+  }
   if (!building && parsed.data.STRIPE_SECRET_KEY) {
     const missing = (["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_SITE", "STRIPE_PRICE_DATA"] as const)
       .filter((k) => !parsed.data[k])
       .map((k) => `  ${k}: required when STRIPE_SECRET_KEY is set (see docs/billing.md)`);
     if (missing.length) throw new Error(`Invalid configuration:\n${missing.join("\n")}`);
+  }
+  if (!building && parsed.data.STORAGE_DRIVER === "s3") {
+    const missing = (
+      ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const
+    )
+      .filter((k) => !parsed.data[k])
+      .map((k) => `  ${k}: required when STORAGE_DRIVER=s3 (see docs/storage.md)`);
+    if (missing.length) throw new Error(`Invalid configuration:\n${missing.join("\n")}`);
+  }
+  const metricsPorts = [
+    parsed.data.METRICS_PORT_PORTAL,
+    parsed.data.METRICS_PORT_WORKER,
+    parsed.data.METRICS_PORT_FLEET,
+  ];
+  if (
+    parsed.data.NODE_ENV === "production" &&
+    !building &&
+    metricsPorts.some((p) => p > 0) &&
+    !["127.0.0.1", "::1"].includes(parsed.data.METRICS_HOST) &&
+    !parsed.data.METRICS_TOKEN
+  ) {
+    throw new Error(
+      "Invalid configuration:\n  METRICS_TOKEN: required when METRICS_HOST is not loopback in production (docs/observability.md)",
+    );
   }
   // The outbox shows every account link the product mails: never in production.
   const outbox = parsed.data.MAIL_OUTBOX_UI && parsed.data.NODE_ENV !== "production";

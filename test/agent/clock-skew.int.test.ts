@@ -120,7 +120,10 @@ describe.skipIf(!existsSync(FAKETIME))("a box whose clock is days off", () => {
     // The portal's device data says by how much.
     const reported = await skewReported(site, deviceId, 2 * DAY);
     expect(reported.clockCheckedAt).not.toBeNull();
-    const listed = await site.api.device.list({ orgSlug: site.slug, siteId: site.siteId });
+    const { items: listed } = await site.api.device.list({
+      orgSlug: site.slug,
+      siteId: site.siteId,
+    });
     expect(listed.find((d) => d.id === deviceId)?.clockOffsetMs).toBe(reported.clockOffsetMs);
   }, 120_000);
 

@@ -116,6 +116,16 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
     expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 /);
   });
 
+  it("counts the WAN bytes it passes per app id, as the usage report reads them", async () => {
+    await push(base());
+    const before = (await driver.appCounters()).get(0) ?? { rx: 0n, tx: 0n };
+    // A TCP exchange from the WAN side to the LAN server: no application classes, so its
+    // packets in from the WAN are counted under app 0 (unclassified).
+    expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 /);
+    const after = (await driver.appCounters()).get(0) ?? { rx: 0n, tx: 0n };
+    expect(after.rx).toBeGreaterThan(before.rx);
+  });
+
   it("port forwards come and go with the config", async () => {
     const forward = base({
       portForwards: [{ id: 1, proto: "tcp", port: 8080, to: "192.168.77.2", toPort: 80 }],

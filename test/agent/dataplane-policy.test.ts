@@ -4,7 +4,6 @@
 import { isIPv4 } from "node:net";
 import { describe, expect, it } from "vitest";
 import { firstMatch, type Probe, probeFor, realistic, rng } from "../../bpf/tests/lib/rule-sets";
-import { addrBytes, ipv4Bytes } from "../../edge-agent/src/dataplane/addr";
 import { MAX_RULES, PolicyTrie } from "../../edge-agent/src/dataplane/constants";
 import {
   type CompiledPolicy,
@@ -12,6 +11,7 @@ import {
   type PolicyRule,
   portBlocks,
 } from "../../edge-agent/src/dataplane/policy";
+import { addrBytes, ipv4Bytes } from "../../protocol/addr";
 
 /** Mask id at the leaf for `key`: two 8-bit levels, then 4-bit ones (policy_walk). */
 function walk(c: CompiledPolicy, root: number, key: Buffer): number {

@@ -88,15 +88,13 @@ describe("patronus-agent run against the fleet control plane", () => {
     // An operator changes policy: a new revision reaches the agent and is applied.
     const { revision } = await site.api.policy.create({
       orgSlug: site.slug,
-      rule: {
-        siteId: site.siteId,
-        priority: 10,
-        action: "deny",
-        src: "10.0.0.0/8",
-        dst: "192.168.0.0/16",
-        proto: "tcp",
-        ports: { lo: 22, hi: 22 },
-      },
+      siteId: site.siteId,
+      priority: 10,
+      action: "deny",
+      src: "10.0.0.0/8",
+      dst: "192.168.0.0/16",
+      proto: "tcp",
+      ports: { lo: 22, hi: 22 },
     });
     expect(revision).toBeGreaterThan(first.desiredRevision);
     const second = await deviceInSync(site, deviceId, revision);

@@ -136,7 +136,7 @@ describe("usage meter", () => {
     // It counts from the meter's start, not from its epoch (a little earlier on purpose).
     let clock = 5_000;
     const meter = new UsageMeter({ kind: "simulated", seed: "org1.dev1" }, 4_000, () => clock);
-    expect(meter.sample()).toEqual({ epoch: 4_000, rx_bytes: 0, tx_bytes: 0 });
+    expect(meter.sample()).toEqual({ epoch: 4_000, rx_bytes: 0, tx_bytes: 0, classes: [] });
     clock += 30_000;
     const a = meter.sample();
     clock += 30_000;

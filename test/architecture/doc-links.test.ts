@@ -21,6 +21,9 @@ const TOP = [
   "bench",
   "docs",
   "public",
+  "integrations",
+  "sdk",
+  "cli",
 ];
 
 function docs() {

@@ -35,7 +35,7 @@ describe("import rules", () => {
     expect(violations.map((v) => `${v.at} imports ${v.specifier}: ${v.rule} (${v.why})`)).toEqual(
       [],
     );
-  });
+  }, 120_000); // reads and parses every source file: CPU-bound, slow on a busy machine
 
   it("keep the agent off the server", () => {
     const file = "edge-agent/src/agent/x.ts";
@@ -44,6 +44,20 @@ describe("import rules", () => {
     ]);
     expect(violationsOf(file, `import { ZDesired } from "../../../protocol";`)).toEqual([]);
     expect(violationsOf(file, `import { z } from "zod";`)).toEqual([]);
+  });
+
+  it("keep the SDK standalone and the CLI on the SDK", () => {
+    const sdk = "sdk/typescript/src/x.ts";
+    expect(violationsOf(sdk, `import { env } from "../../../server/platform/env";`)).toEqual([
+      "sdk-is-self-contained",
+    ]);
+    expect(violationsOf(sdk, `import createClient from "openapi-fetch";`)).toEqual([]);
+    expect(
+      violationsOf("cli/x.ts", `import { getDb } from "../server/platform/db/client";`),
+    ).toEqual(["cli-uses-the-sdk"]);
+    expect(
+      violationsOf("cli/x.ts", `import { paginate } from "../sdk/typescript/src/index";`),
+    ).toEqual([]);
   });
 
   it("keep protocol/ free of the server and the agent", () => {
@@ -67,6 +81,15 @@ describe("import rules", () => {
       [],
     );
     expect(violationsOf(file, `import { getCaller } from "@/server/api/root";`)).toEqual([]);
+  });
+
+  it("let app/ link only through the portal's Link", () => {
+    expect(violationsOf("app/o/[slug]/x.tsx", `import Link from "next/link";`)).toEqual([
+      "app-links-through-the-portal-link",
+    ]);
+    expect(
+      violationsOf("app/o/[slug]/x.tsx", `import { Link } from "@/app/_components/link";`),
+    ).toEqual([]);
   });
 
   it("let domains meet only through index.ts", () => {
@@ -97,6 +120,14 @@ describe("import rules", () => {
     expect(
       violationsOf("test/billing/x.test.ts", `import { x } from "../../testkit/stack/mqtt";`),
     ).toEqual([]);
+  });
+
+  it("keep the SDK generators on the document alone", () => {
+    const generator = "sdk/generators/x.ts";
+    expect(
+      violationsOf(generator, `import { restRouter } from "../../server/api/rest/router";`),
+    ).toEqual(["sdk-generators-read-the-document-only"]);
+    expect(violationsOf(generator, `import { wordsOf } from "./naming";`)).toEqual([]);
   });
 });
 

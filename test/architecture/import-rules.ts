@@ -38,6 +38,12 @@ export const IMPORT_RULES: ImportRule[] = [
       !e.typeOnly && e.to !== null && e.to.startsWith("server/") && !e.to.startsWith("server/api/"),
   },
   {
+    name: "app-links-through-the-portal-link",
+    why: "next/link prefetches every link in view, each a server render of a dynamic page: app/_components/link.tsx prefetches on hover",
+    applies: (file) => under("app")(file) && file !== "app/_components/link.tsx",
+    breaks: (e) => e.specifier === "next/link",
+  },
+  {
     name: "domains-meet-through-index",
     why: "a domain's index.ts is its public surface; its other files are private to it",
     applies: (file) => domainOf(file) !== undefined,
@@ -53,10 +59,29 @@ export const IMPORT_RULES: ImportRule[] = [
     breaks: (e) => !!e.to?.startsWith("server/domains/"),
   },
   {
+    name: "sdk-is-self-contained",
+    why: "the TypeScript SDK ships alone as @patronus/sdk: it may use its own files and packages",
+    applies: under("sdk/typescript"),
+    breaks: (e) => e.to !== null && !e.to.startsWith("sdk/typescript/"),
+  },
+  {
+    name: "cli-uses-the-sdk",
+    why: "the CLI talks to the API only through the TypeScript SDK, as any client would",
+    applies: under("cli"),
+    breaks: (e) =>
+      e.to !== null && !e.to.startsWith("cli/") && !e.to.startsWith("sdk/typescript/src/"),
+  },
+  {
     name: "no-test-code-at-run-time",
     why: "test/, testkit/, e2e/ and bench/ are not shipped; product code must run without them",
     applies: (file) => !TEST_ONLY.some((dir) => file.startsWith(`${dir}/`)) && !isTest(file),
     breaks: (e) => e.to !== null && TEST_ONLY.some((dir) => e.to?.startsWith(`${dir}/`)),
+  },
+  {
+    name: "sdk-generators-read-the-document-only",
+    why: "the Python and Go SDKs come from sdk/openapi.json alone, never from the server's code",
+    applies: under("sdk/generators"),
+    breaks: (e) => e.to !== null && !e.to.startsWith("sdk/generators/"),
   },
 ];
 

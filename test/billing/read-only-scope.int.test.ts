@@ -30,7 +30,7 @@ describe("a read-only org", () => {
     const api = callerFor(owner);
     const site = await api.site.create({ orgSlug: slug, name: "HQ" });
     const gone = await api.site.create({ orgSlug: slug, name: "Closed branch" });
-    const r = await api.policy.create({ orgSlug: slug, rule });
+    const r = await api.policy.create({ orgSlug: slug, ...rule });
     await readOnly(org.id);
 
     const refused = await failureOf(
@@ -41,7 +41,7 @@ describe("a read-only org", () => {
 
     await api.policy.delete({ orgSlug: slug, ruleId: r.id });
     await api.site.delete({ orgSlug: slug, siteId: gone.id });
-    const sites = await api.site.list({ orgSlug: slug });
+    const sites = (await api.site.list({ orgSlug: slug })).items;
     expect(sites.map((s) => s.id)).toEqual([site.id]);
   });
 

@@ -73,7 +73,7 @@ describe("the org's fleet lock", () => {
     for (const siteId of o.siteIds)
       await o.api.overlay.links.create({
         orgSlug: o.slug,
-        link: linkInput(siteId, "fiber", "eth0"),
+        ...linkInput(siteId, "fiber", "eth0"),
       });
     const ids: string[] = [];
     for (let i = 0; i < DEVICES; i++)

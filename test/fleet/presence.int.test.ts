@@ -49,7 +49,11 @@ it("records telemetry and heartbeats, and the sweep marks silent devices offline
     }),
   );
   expect(await markSilentDevicesOffline(getDb())).toBeGreaterThanOrEqual(1);
-  expect((await devicesOf(org.org.id))[0]?.online).toBe(false);
+  // The agent keeps running: on a busy machine its next heartbeat may already have landed
+  // (and set it online again). Unless one did, the sweep's mark must be what the row says.
+  const swept = (await devicesOf(org.org.id))[0]!;
+  if (swept.lastSeenAt && swept.lastSeenAt.getTime() < Date.now() - 5 * 60_000)
+    expect(swept.online).toBe(false);
   await until(
     "the next heartbeat to bring it back online",
     async () => (await devicesOf(org.org.id))[0]?.online,

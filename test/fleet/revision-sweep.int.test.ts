@@ -74,4 +74,21 @@ describe("the fleet revision sweep", () => {
     // Nothing behind any more: the next sweep queues nothing.
     expect(mine([await sweepFleetRevisions(getDb())])).toEqual([]);
   });
+
+  it("reads across orgs only in its own transaction: a tenant's scope still sees its org alone", async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    await addRule(b, 1); // b is behind until a worker compiles it
+    const seen = await withScope(getDb(), { orgId: a.orgId }, async (tx) => {
+      const rows = await tx.$queryRaw<{ orgId: string }[]>`SELECT "orgId" FROM fleet_revisions`;
+      return rows.map((r) => r.orgId);
+    });
+    expect(seen).toEqual([a.orgId]);
+    // The directory policy reads, never writes: with it on, another org's row cannot change.
+    const changed = await withScope(getDb(), { orgId: a.orgId }, async (tx) => {
+      await tx.$executeRaw`SELECT set_config('app.fleet_directory', 'on', true)`;
+      return tx.$executeRaw`UPDATE fleet_revisions SET compiled = revision WHERE "orgId" = ${b.orgId}`;
+    });
+    expect(changed).toBe(0);
+  });
 });

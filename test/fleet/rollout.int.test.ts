@@ -42,7 +42,7 @@ describe("config rollout", () => {
     const api = callerFor(org.owner);
     const { revision } = await api.policy.create({
       orgSlug: org.slug,
-      rule: denyRule("10.9.0.0/16"),
+      ...denyRule("10.9.0.0/16"),
     });
     await until("the rollout to complete", async () => {
       const r = (await rolloutsOf(org.org.id)).find((x) => x.revision === revision);
@@ -75,7 +75,7 @@ describe("config rollout", () => {
     fleets.push(f);
     await until("the first config to apply", () => converged(org.org.id));
     const api = callerFor(org.owner);
-    const good = await api.policy.create({ orgSlug: org.slug, rule: denyRule("10.5.0.0/16") });
+    const good = await api.policy.create({ orgSlug: org.slug, ...denyRule("10.5.0.0/16") });
     // Completed, not only converged: while the canary stage runs, the others still desire
     // the revision before and so look converged too.
     await until("the good change to converge", async () => {
@@ -83,7 +83,7 @@ describe("config rollout", () => {
       return r?.status === "completed" && converged(org.org.id);
     });
 
-    const bad = await api.policy.create({ orgSlug: org.slug, rule: denyRule("10.66.0.0/16") });
+    const bad = await api.policy.create({ orgSlug: org.slug, ...denyRule("10.66.0.0/16") });
     const halted = await until("the rollout to halt", async () => {
       const r = (await rolloutsOf(org.org.id)).find((x) => x.revision === bad.revision);
       return r?.status === "halted" && r;
@@ -114,7 +114,7 @@ describe("config rollout", () => {
 
     const back = await api.rollout.rollback({ orgSlug: org.slug, rolloutId: halted.id });
     expect(back.restored).toBe(good.revision);
-    expect((await api.policy.list({ orgSlug: org.slug })).map((r) => r.dst)).toEqual([
+    expect((await api.policy.list({ orgSlug: org.slug })).items.map((r) => r.dst)).toEqual([
       "10.5.0.0/16",
     ]);
     await until("the rollback to converge", () => converged(org.org.id));
@@ -133,7 +133,7 @@ describe("config rollout", () => {
     const api = callerFor(org.owner);
     const pending = enrollFleet(stack.portalUrl, token.token, 1);
     const device = await until("the pending device", async () =>
-      (await api.device.list({ orgSlug: org.slug, siteId: site.id })).find(
+      (await api.device.list({ orgSlug: org.slug, siteId: site.id })).items.find(
         (d) => d.status === "pending",
       ),
     );
@@ -170,7 +170,7 @@ describe("config rollout", () => {
     const api = callerFor(org.owner);
     const { revision } = await api.policy.create({
       orgSlug: org.slug,
-      rule: denyRule("10.8.0.0/16"),
+      ...denyRule("10.8.0.0/16"),
     });
     await until(
       "the change to arrive over the new certificate",
@@ -186,7 +186,7 @@ describe("config rollout", () => {
     fleets.push(f);
     await until("a's device to converge", () => converged(a.org.id));
     const asB = callerFor(b.owner);
-    expect(await asB.device.list({ orgSlug: b.slug })).toEqual([]);
+    expect((await asB.device.list({ orgSlug: b.slug })).items).toEqual([]);
     const aDevice = (await devicesOf(a.org.id))[0]!;
     await expect(asB.device.get({ orgSlug: b.slug, deviceId: aDevice.id })).rejects.toMatchObject({
       code: "NOT_FOUND",

@@ -43,7 +43,7 @@ describe("organizations, members and invitations", () => {
     await expect(callerFor(user).invitation.accept({ token })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    const members = await callerFor(user).member.list({ orgSlug: slug });
+    const { items: members } = await callerFor(user).member.list({ orgSlug: slug });
     expect(members.map((m) => m.role).sort()).toEqual(["owner", "viewer"]);
     const actions = (await callerFor(owner).audit.list({ orgSlug: slug })).items.map(
       (a) => a.action,
@@ -80,7 +80,7 @@ describe("organizations, members and invitations", () => {
       code: "BAD_REQUEST",
       message: "This invitation is expired",
     });
-    expect(await callerFor(owner).invitation.list({ orgSlug: slug })).toEqual([]);
+    expect((await callerFor(owner).invitation.list({ orgSlug: slug })).items).toEqual([]);
 
     const inv = await callerFor(owner).invitation.create({
       orgSlug: slug,
@@ -91,7 +91,7 @@ describe("organizations, members and invitations", () => {
     await expect(
       callerFor(revoked).invitation.accept({ token: await inviteTokenFor(revoked.email) }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "This invitation is revoked" });
-    expect((await callerFor(owner).member.list({ orgSlug: slug })).length).toBe(1);
+    expect((await callerFor(owner).member.list({ orgSlug: slug })).items.length).toBe(1);
   });
 
   it("refuses an invitation accepted by another address", async () => {
@@ -111,7 +111,7 @@ describe("organizations, members and invitations", () => {
 
   it("protects the last owner from demotion and removal", async () => {
     const { owner, slug } = await createOrgWithOwner();
-    const [me] = await callerFor(owner).member.list({ orgSlug: slug });
+    const [me] = (await callerFor(owner).member.list({ orgSlug: slug })).items;
     await expect(
       callerFor(owner).member.changeRole({ orgSlug: slug, membershipId: me!.id, role: "admin" }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
@@ -124,7 +124,7 @@ describe("organizations, members and invitations", () => {
       membershipId: me!.id,
       role: "admin",
     });
-    const roles = (await callerFor(second).member.list({ orgSlug: slug })).map((m) => m.role);
+    const roles = (await callerFor(second).member.list({ orgSlug: slug })).items.map((m) => m.role);
     expect(roles.sort()).toEqual(["admin", "owner"]);
   });
 
@@ -132,7 +132,7 @@ describe("organizations, members and invitations", () => {
     const { owner, slug } = await createOrgWithOwner();
     const admin = await addMember(slug, owner, "admin");
     const viewer = await addMember(slug, owner, "viewer");
-    const viewerRow = (await callerFor(admin).member.list({ orgSlug: slug })).find(
+    const viewerRow = (await callerFor(admin).member.list({ orgSlug: slug })).items.find(
       (m) => m.userId === viewer.id,
     )!;
     await expect(

@@ -115,7 +115,7 @@ describe("an area of its own (the feature contract)", () => {
       );
     });
     expect(sample.notes).toEqual(["only for who can"]);
-    const devices = await tenant.caller.device.list({ orgSlug: tenant.slug });
+    const { items: devices } = await tenant.caller.device.list({ orgSlug: tenant.slug });
     const lacking = devices.find((d) => d.id === without!.identity.deviceId)!;
     expect(lacking.missingSections).toEqual(["sample"]);
     expect(devices.find((d) => d.id === withIt!.identity.deviceId)!.missingSections).toEqual([]);

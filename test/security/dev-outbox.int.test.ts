@@ -25,6 +25,7 @@ const PRODUCTION = {
   NODE_ENV: "production",
   AUTH_SECRET: "a-real-secret-of-at-least-thirty-two-characters",
   FLEET_MASTER_KEY: "ab".repeat(32),
+  WEBHOOK_SECRET_KEY: "cd".repeat(32),
 };
 
 describe("the outbox setting", () => {

@@ -69,7 +69,7 @@ describe("free orgs per person", () => {
     for (let i = 0; i < FREE_ORGS_PER_USER; i++) orgs.push(await newOrg(creator));
     for (const org of orgs) {
       const puppet = await addMember(org.slug, creator, "owner");
-      const members = await callerFor(puppet).member.list({ orgSlug: org.slug });
+      const { items: members } = await callerFor(puppet).member.list({ orgSlug: org.slug });
       const mine = members.find((m) => m.userId === creator.id)!;
       await callerFor(puppet).member.changeRole({
         orgSlug: org.slug,

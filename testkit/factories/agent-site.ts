@@ -34,8 +34,9 @@ export const eventually = <T>(
 ): Promise<T> => until(what, probe, { timeoutMs, everyMs: 100 });
 
 /** The site's devices as the portal lists them. */
-export function devicesOf(site: Site) {
-  return site.api.device.list({ orgSlug: site.slug, siteId: site.siteId });
+export async function devicesOf(site: Site) {
+  const page = await site.api.device.list({ orgSlug: site.slug, siteId: site.siteId });
+  return page.items;
 }
 
 const FAILED = new Set(["failed", "rolled_back", "rejected"]);

@@ -47,3 +47,55 @@ export async function createDeviceWithCert(ca: TestCa & { siteId: string }): Pro
   );
   return device;
 }
+
+export interface DeviceRow {
+  hostname: string;
+  status?: "pending" | "active" | "rejected" | "revoked";
+  online?: boolean;
+  /** A pending device's certificate request (approving it signs one). */
+  pendingCsr?: string;
+}
+
+/** Device rows in a site, as enrollment leaves them (no agent, no broker); their ids in order. */
+export async function createDeviceRows(orgId: string, siteId: string, rows: DeviceRow[]) {
+  return withScope(getDb(), { orgId }, async (tx) => {
+    const ids: string[] = [];
+    for (const r of rows) {
+      const d = await tx.device.create({
+        data: {
+          orgId,
+          siteId,
+          hostname: r.hostname,
+          status: r.status ?? "active",
+          online: r.online ?? false,
+          pendingCsr: r.pendingCsr,
+        },
+      });
+      ids.push(d.id);
+    }
+    return ids;
+  });
+}
+
+/** `count` quarantined messages of a device, with the alert that tells the operator. */
+export async function quarantineMessages(orgId: string, deviceId: string, count: number) {
+  await withScope(getDb(), { orgId }, async (tx) => {
+    for (let i = 0; i < count; i++)
+      await tx.deviceDeadLetter.create({
+        data: {
+          orgId,
+          deviceId,
+          channel: "telemetry/overlay",
+          reason: "refused",
+          error: `bad message ${i}`,
+          digest: randomBytes(16).toString("hex"),
+          payload: Buffer.from(`{"n":${i}}`),
+          size: 8,
+          lastAt: new Date(Date.now() - (count - i) * 1000),
+        },
+      });
+    await tx.deviceAlert.create({
+      data: { orgId, deviceId, kind: "quarantined_messages", detail: {}, count },
+    });
+  });
+}

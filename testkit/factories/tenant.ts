@@ -81,15 +81,13 @@ export async function fleetRevision(orgId: string) {
 export function addRule(tenant: Tenant, n: number) {
   return tenant.caller.policy.create({
     orgSlug: tenant.slug,
-    rule: {
-      siteId: tenant.siteId,
-      priority: n,
-      action: "deny",
-      src: `10.${n % 250}.0.0/16`,
-      dst: "192.168.0.0/16",
-      proto: "tcp",
-      ports: { lo: 1000 + n, hi: 1000 + n },
-      description: `fault test rule ${n}`,
-    },
+    siteId: tenant.siteId,
+    priority: n,
+    action: "deny",
+    src: `10.${n % 250}.0.0/16`,
+    dst: "192.168.0.0/16",
+    proto: "tcp",
+    ports: { lo: 1000 + n, hi: 1000 + n },
+    description: `fault test rule ${n}`,
   });
 }

@@ -129,22 +129,22 @@ export class OverlayScenario {
       });
       await api.overlay.site.update({
         orgSlug: slug,
-        site: { siteId: site.id, role: "edge", prefixes: [s.lanPrefix] },
+        siteId: site.id,
+        role: "edge",
+        prefixes: [s.lanPrefix],
       });
       const links: Record<string, string> = {};
       for (const [i, l] of s.links.entries()) {
         const link = await api.overlay.links.create({
           orgSlug: slug,
-          link: {
-            siteId: site.id,
-            name: l.ifname,
-            kind: i === 0 ? "fiber" : "lte",
-            interface: l.ifname,
-            gateway: l.gateway,
-            publicAddress: l.publicAddress,
-            cost: i === 0 ? 10 : 50,
-            metered: i !== 0,
-          },
+          siteId: site.id,
+          name: l.ifname,
+          kind: i === 0 ? "fiber" : "lte",
+          interface: l.ifname,
+          gateway: l.gateway,
+          publicAddress: l.publicAddress,
+          cost: i === 0 ? 10 : 50,
+          metered: i !== 0,
         });
         links[l.ifname] = link.id;
       }
@@ -152,53 +152,48 @@ export class OverlayScenario {
     }
     await api.overlay.settings.update({
       orgSlug: slug,
-      settings: {
-        topology: "full_mesh",
-        probeIntervalMs: o.probeIntervalMs ?? 100,
-        holdDownSeconds: o.holdDownSeconds ?? 3,
-      },
+      topology: "full_mesh",
+      probeIntervalMs: o.probeIntervalMs ?? 100,
+      holdDownSeconds: o.holdDownSeconds ?? 3,
     });
     const sla = await api.overlay.sla.create({
       orgSlug: slug,
-      sla: { name: "voice", ...VOICE_SLA },
+      name: "voice",
+      ...VOICE_SLA,
     });
     const voice = await api.overlay.apps.create({
       orgSlug: slug,
-      app: {
-        name: "voice",
-        kind: "voice",
-        dscp: 46,
-        match: [{ proto: "udp", lo: VOICE_PORT, hi: VOICE_PORT }],
-        slaClassId: sla.id,
-      },
+      name: "voice",
+      kind: "voice",
+      dscp: 46,
+      match: [{ proto: "udp", lo: VOICE_PORT, hi: VOICE_PORT }],
+      slaClassId: sla.id,
     });
     const bulk = await api.overlay.apps.create({
       orgSlug: slug,
-      app: { name: "bulk", kind: "bulk", match: [{ proto: "tcp", lo: BULK_PORT, hi: BULK_PORT }] },
+      name: "bulk",
+      kind: "bulk",
+      match: [{ proto: "tcp", lo: BULK_PORT, hi: BULK_PORT }],
     });
-    await api.overlay.apps.create({ orgSlug: slug, app: { name: "default", kind: "default" } });
+    await api.overlay.apps.create({ orgSlug: slug, name: "default", kind: "default" });
     this.classes = { voice: voice.id, bulk: bulk.id };
     const b = this.site("b").id;
     // Voice prefers fiber end to end and needs its SLA; bulk goes over LTE.
     const pv = await api.overlay.policies.create({
       orgSlug: slug,
-      policy: {
-        name: "voice over fiber",
-        priority: 10,
-        appClassId: voice.id,
-        preferred: [{ siteId: b, localLink: "wan0", remoteLink: "wan0" }],
-        slaClassId: sla.id,
-        onViolation: "best_effort",
-      },
+      name: "voice over fiber",
+      priority: 10,
+      appClassId: voice.id,
+      preferred: [{ siteId: b, localLink: "wan0", remoteLink: "wan0" }],
+      slaClassId: sla.id,
+      onViolation: "best_effort",
     });
     const pb = await api.overlay.policies.create({
       orgSlug: slug,
-      policy: {
-        name: "bulk over lte",
-        priority: 20,
-        appClassId: bulk.id,
-        preferred: [{ siteId: b, localLink: "wan1", remoteLink: "wan1" }],
-      },
+      name: "bulk over lte",
+      priority: 20,
+      appClassId: bulk.id,
+      preferred: [{ siteId: b, localLink: "wan1", remoteLink: "wan1" }],
     });
     this.policies = { voice: pv.id, bulk: pb.id };
   }

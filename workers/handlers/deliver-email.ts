@@ -1,5 +1,6 @@
 import type { Db } from "../../server/platform/db/client";
 import { env } from "../../server/platform/env";
+import { fromHeader } from "../../server/platform/mail/sender";
 import { getMailTransport } from "../../server/platform/mail/transport";
 
 /**
@@ -15,7 +16,7 @@ export async function deliverEmail(db: Db, outboxId: string) {
   try {
     if (transport) {
       await transport.sendMail({
-        from: env.MAIL_FROM,
+        from: fromHeader(mail.fromName, env.MAIL_FROM),
         to: mail.to,
         subject: mail.subject,
         text: mail.text,

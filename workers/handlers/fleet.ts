@@ -9,9 +9,16 @@ import type { Db } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { env } from "../../server/platform/env";
 import { enqueue } from "../../server/platform/jobs/queues";
+import { compileDuration } from "../../server/platform/metrics/fleet";
+import { secondsSince } from "../../server/platform/metrics/registry";
 
 export async function compileAndPublish(db: Db, orgId: string) {
-  const outcome = await compileOrg(db, orgId);
+  const start = process.hrtime.bigint();
+  const outcome = await compileOrg(db, orgId).catch((error: unknown) => {
+    compileDuration().observe({ result: "failed" }, secondsSince(start));
+    throw error;
+  });
+  compileDuration().observe({ result: outcome ? "compiled" : "unchanged" }, secondsSince(start));
   if (outcome?.rolloutId && outcome.stage === "canary") {
     await enqueue(
       rolloutTimeoutJob,

@@ -5,7 +5,9 @@ import { EmailField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
 import { Alert, Button } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
+import { checkInput } from "@/app/_lib/check-input";
 import { formErrors } from "@/app/_lib/errors";
+import { ZEmailInput } from "@/server/api/shared";
 
 export default function ForgotPasswordPage() {
   const [error, setError] = useState<unknown>(null);
@@ -14,8 +16,12 @@ export default function ForgotPasswordPage() {
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const email = String(form.get("email"));
+    const invalid = checkInput(ZEmailInput, { email });
+    setError(invalid);
+    if (invalid) return;
     const { error } = await authClient.requestPasswordReset({
-      email: String(form.get("email")),
+      email,
       redirectTo: "/reset-password",
     });
     setError(error);

@@ -6,7 +6,9 @@ import { PasswordField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
 import { Alert, Button } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
+import { checkInput } from "@/app/_lib/check-input";
 import { formErrors } from "@/app/_lib/errors";
+import { ZNewPasswordInput } from "@/server/api/shared";
 
 function ResetForm() {
   const router = useRouter();
@@ -17,10 +19,11 @@ function ResetForm() {
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const { error } = await authClient.resetPassword({
-      newPassword: String(form.get("password")),
-      token: token ?? "",
-    });
+    const password = String(form.get("password"));
+    const invalid = checkInput(ZNewPasswordInput, { password });
+    setError(invalid);
+    if (invalid) return;
+    const { error } = await authClient.resetPassword({ newPassword: password, token: token ?? "" });
     setError(error);
     if (!error) router.push("/sign-in?reset=1");
   }

@@ -1,17 +1,20 @@
 "use client";
 
-import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { EmailField, PasswordField } from "@/app/_components/auth-fields";
 import { AuthShell } from "@/app/_components/auth-shell";
+import { Link } from "@/app/_components/link";
 import { Alert, Button, Field } from "@/app/_components/ui";
 import { authClient } from "@/app/_lib/auth-client";
+import { checkInput } from "@/app/_lib/check-input";
 import { formErrors } from "@/app/_lib/errors";
-import { safeNext } from "@/app/_lib/safe-next";
+import { safeNext, verifyEmailHref, withNext } from "@/app/_lib/safe-next";
+import { ZSignUpInput } from "@/server/api/shared";
 
 function SignUpForm() {
   const params = useSearchParams();
+  const next = safeNext(params.get("next"));
   const [error, setError] = useState<unknown>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -19,14 +22,18 @@ function SignUpForm() {
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setPending(true);
     const email = String(form.get("email"));
-    const { error } = await authClient.signUp.email({
+    const input = {
       name: String(form.get("name")),
       email,
       password: String(form.get("password")),
-      callbackURL: safeNext(params.get("next")),
-    });
+      callbackURL: next,
+    };
+    const invalid = checkInput(ZSignUpInput, input);
+    setError(invalid);
+    if (invalid) return;
+    setPending(true);
+    const { error } = await authClient.signUp.email(input);
     setPending(false);
     setError(error);
     if (!error) setSentTo(email);
@@ -39,6 +46,12 @@ function SignUpForm() {
         <Alert kind="success">
           We sent a verification link to <strong>{sentTo}</strong>. Open it to finish signing up.
         </Alert>
+        <p className="mt-4 text-sm">
+          No email?{" "}
+          <Link href={verifyEmailHref(sentTo, next)} className="text-link underline">
+            Send it again
+          </Link>
+        </p>
       </AuthShell>
     );
   }
@@ -48,7 +61,7 @@ function SignUpForm() {
       footer={
         <>
           Already have an account?{" "}
-          <Link href="/sign-in" className="text-brand-700 underline">
+          <Link href={withNext("/sign-in", params.get("next"))} className="text-link underline">
             Sign in
           </Link>
         </>

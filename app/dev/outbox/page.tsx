@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { Time } from "@/app/_components/local-time";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { devOutbox } from "@/server/api/handlers";
 
@@ -14,7 +15,7 @@ export default async function OutboxPage() {
   const mails = await devOutbox(await headers());
   if (!mails) notFound();
   return (
-    <main className="mx-auto max-w-3xl px-4 py-8">
+    <main id="main" className="mx-auto max-w-3xl px-4 py-8">
       <PageHeader title="Mail outbox (development)" />
       <div className="space-y-3">
         {mails.length === 0 && <p className="text-slate-700">No mail sent yet.</p>}
@@ -22,7 +23,7 @@ export default async function OutboxPage() {
           <Card key={m.id}>
             <article data-testid="mail" data-to={m.to} data-kind={m.kind}>
               <p className="text-sm text-slate-600">
-                To {m.to} · {m.kind} · {m.status} · {m.createdAt.toISOString()}
+                To {m.to} · {m.kind} · {m.status} · <Time value={m.createdAt} />
               </p>
               <h2 className="font-semibold">{m.subject}</h2>
               <pre className="mt-2 whitespace-pre-wrap break-all text-sm">{linkify(m.text)}</pre>

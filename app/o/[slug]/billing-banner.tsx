@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatDate } from "./billing/format";
 

@@ -1,7 +1,7 @@
 "use client";
 
-import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { Link } from "@/app/_components/link";
 
 export interface NavItem {
   href: string;
@@ -30,23 +30,36 @@ function activeHref(items: NavItem[], pathname: string) {
     );
 }
 
-export function SideNav({ items: given }: { items: NavItem[] }) {
+/** `vertical` stacks the links at every width (the phone menu); `onNavigate` runs on a click. */
+export function SideNav({
+  items: given,
+  vertical,
+  onNavigate,
+}: {
+  items: NavItem[];
+  vertical?: boolean;
+  onNavigate?: () => void;
+}) {
   const pathname = usePathname();
   const items = withRollouts(given);
   const active = activeHref(items, pathname);
   return (
-    <nav aria-label="Organization" className="flex gap-1 overflow-x-auto md:flex-col">
+    <nav
+      aria-label="Organization"
+      className={`flex gap-1 ${vertical ? "flex-col" : "overflow-x-auto md:flex-col"}`}
+    >
       {items.map((item) => {
         const current = item.href === active;
         return (
           <Link
             key={item.href}
             href={item.href}
+            onClick={onNavigate}
             aria-current={pathname === item.href ? "page" : current ? "true" : undefined}
             className={`whitespace-nowrap rounded-md px-3 py-2 text-sm ${
               current
-                ? "bg-brand-100 font-medium text-brand-900"
-                : "text-slate-700 hover:bg-slate-100"
+                ? "bg-accent-soft font-medium text-accent-soft-fg"
+                : "text-fg-muted hover:bg-surface-muted"
             }`}
           >
             {item.label}

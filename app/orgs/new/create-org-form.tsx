@@ -2,10 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { NameSlugFields } from "@/app/_components/name-slug-fields";
 import { Alert, Button, Select } from "@/app/_components/ui";
+import { checkInput } from "@/app/_lib/check-input";
 import { formErrors } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_trpc/client";
+import { ZNewOrg } from "@/server/api/shared";
 
 export function CreateOrgForm() {
   const trpc = useTRPC();
@@ -13,7 +16,8 @@ export function CreateOrgForm() {
   const create = useMutation(
     trpc.org.create.mutationOptions({ onSuccess: (org) => router.push(`/o/${org.slug}`) }),
   );
-  const { message, fields } = formErrors(create.error);
+  const [invalid, setInvalid] = useState<unknown>(null);
+  const { message, fields } = formErrors(invalid ?? create.error);
 
   return (
     <form
@@ -22,11 +26,14 @@ export function CreateOrgForm() {
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        create.mutate({
+        const input = {
           name: String(form.get("name")),
           slug: String(form.get("slug")),
-          kind: form.get("kind") === "msp" ? "msp" : "standard",
-        });
+          kind: form.get("kind") === "msp" ? ("msp" as const) : ("standard" as const),
+        };
+        const bad = checkInput(ZNewOrg, input);
+        setInvalid(bad);
+        if (!bad) create.mutate(input);
       }}
     >
       {message && <Alert>{message}</Alert>}

@@ -10,7 +10,7 @@ export default async function NewOrgPage() {
   return (
     <>
       <TopBar email={user.email} />
-      <main className="mx-auto max-w-xl px-4 py-8">
+      <main id="main" className="mx-auto max-w-xl px-4 py-8">
         <PageHeader title="New organization" />
         <Card>
           <CreateOrgForm />

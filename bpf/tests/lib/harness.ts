@@ -38,6 +38,7 @@ const RESET_MAPS = [
   "if_config",
   "counters",
   "rule_counters",
+  "app_counters",
   "conntrack",
   "policy_rules",
   "services",

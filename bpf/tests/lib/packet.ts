@@ -1,6 +1,6 @@
 // Packet builders and an independent checker for fixtures: frames are assembled
 // byte by byte here and checksums recomputed from scratch, never via the data plane.
-import { addrBytes, ipv4Bytes } from "../../../edge-agent/src/dataplane/addr";
+import { addrBytes, ipv4Bytes } from "../../../protocol/addr";
 
 export const TCP = { fin: 1, syn: 2, rst: 4, psh: 8, ack: 16 } as const;
 

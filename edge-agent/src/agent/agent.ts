@@ -33,6 +33,7 @@ import {
   type UsageSource,
   wanInterfaces,
 } from "./usage";
+import { type AppCounterReader, appClassNames } from "./usage-classes";
 import { AGENT_VERSION } from "./version";
 
 export type { RenewalOptions };
@@ -65,6 +66,9 @@ export interface AgentOptions {
   /** Where `telemetry/usage` counts WAN bytes. Default: synthetic traffic on a simulated
    * box (simulated driver or overlay), else the WAN interfaces' counters in /sys. */
   usage?: UsageSource;
+  /** The data plane's cumulative bytes per app id (Dataplane.appCounters()): with it, a real
+   * box's usage reports carry bytes per application class (usage-classes.ts). */
+  appCounters?: AppCounterReader;
   /** The network namespace the WAN interfaces are in, when not the agent's own
    * (dataplane.netns): their counters are read there. */
   wanNetns?: string;
@@ -155,11 +159,26 @@ export class Agent {
     const source: UsageSource =
       o.usage ??
       (simulated
-        ? { kind: "simulated", seed: id }
+        ? {
+            kind: "simulated",
+            seed: id,
+            classNames: () => {
+              const config = this.applier.good?.config;
+              return config ? [...appClassNames(config).values()] : null;
+            },
+          }
         : {
             kind: "wan",
             read: o.wanNetns ? netnsReader(o.wanNetns) : sysfsReader(),
             interfaces: () => wanInterfaces(this.applier.good?.config),
+            ...(o.appCounters
+              ? {
+                  classes: {
+                    read: o.appCounters,
+                    names: () => appClassNames(this.applier.good?.config),
+                  },
+                }
+              : {}),
           });
     this.usage = new UsageMeter(source, newEpoch(this.startedAt));
     this.overlayPublisher = o.overlay
@@ -194,7 +213,7 @@ export class Agent {
   /** Restores and applies the last good config, then connects in the background. */
   async start(): Promise<void> {
     await this.applier.restore();
-    this.usage.sample(); // the baseline: usage counts from the agent's start
+    await this.usage.report(); // the baseline: usage counts from the agent's start
     this.connect();
     // Renewals are timed on the control plane's clock: ask for it first (bounded; without
     // an answer the box's clock stands in, and certificate messages correct it later).
@@ -540,13 +559,19 @@ export class Agent {
       { qos: 0 },
       noop,
     );
-    // Cumulative since the agent's start: a lost report is carried by the next one.
-    const usage = { v: 1, at: hb.at, metrics: this.usage.sample() };
-    client.publish(
-      topics.telemetry(this.identity.identity, USAGE_TELEMETRY_KIND),
-      encodeMessage("telemetry", usage),
-      { qos: 0 },
-      noop,
+    // Cumulative since the agent's start: a lost report is carried by the next one. The
+    // per-class counters are read from the data plane first (bounded, see usage.ts).
+    void this.usage.report().then(
+      (metrics) => {
+        if (!this.connectedNow) return;
+        client.publish(
+          topics.telemetry(this.identity.identity, USAGE_TELEMETRY_KIND),
+          encodeMessage("telemetry", { v: 1, at: hb.at, metrics }),
+          { qos: 0 },
+          noop,
+        );
+      },
+      (e) => this.log.warn("usage not reported", { error: (e as Error).message }),
     );
     // Each subsystem's own report, on telemetry/<kind> (its area's ingest channel).
     for (const s of this.subsystems) {

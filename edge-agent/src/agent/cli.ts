@@ -225,6 +225,8 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
     heartbeatSeconds: config.heartbeatSeconds,
     portalUrl: config.portalUrl,
     ...(config.dataplane.netns ? { wanNetns: config.dataplane.netns } : {}),
+    // A real data plane counts bytes per application class for the usage report.
+    ...(driver instanceof DataplaneDriver ? { appCounters: () => driver.appCounters() } : {}),
   });
   await agent.start();
   let health: Awaited<ReturnType<typeof startHealthServer>> | null = null;

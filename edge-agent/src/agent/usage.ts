@@ -6,12 +6,23 @@
 // interface that appears later starts from its first reading, one that is re-created
 // (its counters restart) adds what it counted since, and one that is gone adds nothing.
 // A simulated box (no kernel) counts synthetic traffic at a steady, modest rate. Reports
-// carry the run's epoch, which must differ from every other run's (newEpoch).
+// carry the run's epoch, which must differ from every other run's (newEpoch). Bytes per
+// application class ride along when the box can count them (usage-classes.ts).
 import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceConfig, UsageMetrics } from "../../../protocol";
+import {
+  advanceClassTally,
+  advanceSimulatedTally,
+  CLASS_READ_TIMEOUT_MS,
+  type ClassSource,
+  classesOf,
+  newClassTally,
+  readWithin,
+  simulatedClassNames,
+} from "./usage-classes";
 
 export interface Counters {
   rx: number;
@@ -122,8 +133,22 @@ export function simulatedCounters(seed: string, elapsedMs: number): Counters {
 }
 
 export type UsageSource =
-  | { kind: "wan"; read: CounterReader; interfaces: () => string[] }
-  | { kind: "simulated"; seed: string };
+  | {
+      kind: "wan";
+      read: CounterReader;
+      interfaces: () => string[];
+      /** The data plane's per-class counters; absent: reports carry no `classes`. */
+      classes?: ClassSource;
+    }
+  | {
+      kind: "simulated";
+      seed: string;
+      /**
+       * The config's class names (synthetic traffic is split over them; none: a demo set);
+       * null while the box has no config, whose traffic waits for one.
+       */
+      classNames?: () => readonly string[] | null;
+    };
 
 /** The random part of an epoch: up to a minute, so runs on the same clock differ. */
 export const EPOCH_JITTER_MS = 60_000;
@@ -137,9 +162,14 @@ export function newEpoch(now = Date.now()): number {
   return Math.max(1, now - randomInt(EPOCH_JITTER_MS));
 }
 
-/** The counters a usage report carries; sample() at start takes the baseline. */
+/** The counters a usage report carries; report() (or sample()) at start takes the baseline. */
 export class UsageMeter {
   private tally = newTally();
+  private classTally = newClassTally();
+  /** A simulated box's totals at the last sample: their growth is split over its classes. */
+  private simulatedLast: Counters = { rx: 0, tx: 0 };
+  /** Readings of the data plane's counters, one at a time and in order. */
+  private reading: Promise<void> = Promise.resolve();
   /** A simulated box counts from here, not from the epoch (which is a little earlier). */
   private readonly startedAt: number;
 
@@ -151,14 +181,53 @@ export class UsageMeter {
     this.startedAt = now();
   }
 
+  /** The totals now, with the per-class counters of the last reading of them. */
   sample(): UsageMetrics {
     const s = this.source;
     if (s.kind === "simulated") {
       const c = simulatedCounters(s.seed, this.now() - this.startedAt);
-      return { epoch: this.epoch, rx_bytes: c.rx, tx_bytes: c.tx };
+      const configNames = s.classNames ? s.classNames() : [];
+      // Before its first config a box does not know its classes: the bytes wait for it,
+      // rather than going to demo names the config then replaces.
+      if (configNames !== null) {
+        const grew = { rx: c.rx - this.simulatedLast.rx, tx: c.tx - this.simulatedLast.tx };
+        this.simulatedLast = c;
+        const names = simulatedClassNames(configNames);
+        this.classTally = advanceSimulatedTally(this.classTally, s.seed, names, grew);
+      }
+      return {
+        epoch: this.epoch,
+        rx_bytes: c.rx,
+        tx_bytes: c.tx,
+        classes: classesOf(this.classTally),
+      };
     }
     const readings = new Map(s.interfaces().map((i) => [i, s.read(i)] as const));
     this.tally = advanceTally(this.tally, readings);
-    return { epoch: this.epoch, rx_bytes: this.tally.total.rx, tx_bytes: this.tally.total.tx };
+    return {
+      epoch: this.epoch,
+      rx_bytes: this.tally.total.rx,
+      tx_bytes: this.tally.total.tx,
+      // Only once the data plane's counters were read once (the baseline).
+      ...(s.classes && this.classTally.last ? { classes: classesOf(this.classTally) } : {}),
+    };
+  }
+
+  /**
+   * Reads the data plane's per-class counters (bounded: a reading that fails or is late
+   * leaves the tally as it was, to be caught up by the next one), then sample()s.
+   */
+  async report(): Promise<UsageMetrics> {
+    const s = this.source;
+    if (s.kind === "wan" && s.classes) {
+      const classes = s.classes;
+      this.reading = this.reading.then(async () => {
+        const readings = await readWithin(classes.read, CLASS_READ_TIMEOUT_MS);
+        if (readings)
+          this.classTally = advanceClassTally(this.classTally, readings, classes.names());
+      });
+      await this.reading;
+    }
+    return this.sample();
   }
 }

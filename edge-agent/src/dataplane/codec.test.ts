@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addrBytes, bytesToAddr, parsePrefix } from "./addr";
+import { addrBytes, bytesToAddr, parsePrefix } from "../../../protocol/addr";
 import { ctEntry, flowKey, ifConfig, lpmKey } from "./structs";
 
 describe("codecs", () => {

@@ -1,7 +1,7 @@
 // Typed codecs for the C structs in bpf/include/types.h. Offsets follow C's
 // natural alignment; btf.bpf.test.ts checks every layout against the object's BTF.
 import { isIPv4 } from "node:net";
-import { addrBytes, bytesToAddr, ipv4Bytes } from "./addr";
+import { addrBytes, bytesToAddr, ipv4Bytes } from "../../../protocol/addr";
 
 // "family" is a u8 holding 4 or 6 (enum family); left out when encoding, it is
 // taken from the struct's first address. bytes<n>: a C array copied as raw bytes

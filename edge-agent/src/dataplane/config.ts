@@ -1,5 +1,5 @@
 // Desired-state helpers: translate agent intent into map entries.
-import { addrBytes, parsePrefix } from "./addr";
+import { addrBytes, parsePrefix } from "../../../protocol/addr";
 import { Action, type ActionName, IfFlags, SteerDscp, SteerFlags, Xdp } from "./constants";
 import type { Dataplane } from "./dataplane";
 import { covers } from "./policy-trie";

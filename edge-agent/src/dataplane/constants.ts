@@ -51,6 +51,14 @@ export const {
   MAX_APPS,
 } = dpLimits.values;
 
+/** enum app_dir (types.h): app_counters[app_id * APP_DIRS + dir]. */
+const appDir = cEnum({
+  rx: ["APP_RX", 0],
+  tx: ["APP_TX", 1],
+  dirs: ["APP_DIRS", 2],
+});
+export const AppDir = appDir.values;
+
 /** enum policy_action: policy_rule.action, if_config.default_action, log_event.action. */
 const policyAction = cEnum({
   deny: ["ACT_DENY", 0],
@@ -216,6 +224,7 @@ export const REASONS: readonly Reason[] = (
 export const SHARED_ENUMS = {
   dp_layout: dpLayout,
   dp_limits: dpLimits,
+  app_dir: appDir,
   policy_action: policyAction,
   ifc_flags: ifcFlags,
   policy_trie: policyTrie,

@@ -1,11 +1,14 @@
 // Typed access to one loaded patronus object through the loader: every map
 // key/value goes through the codecs in structs.ts.
+import { type AppCounterRow, type AppCounters, sumAppCounters } from "./app-counters";
 import type { StructCodec } from "./codec";
 import { DP_LAYOUT_VERSION, REASON_SLOTS, REASONS, type Reason } from "./constants";
 import { type LoaderClient, LoaderError, type MapInfo } from "./loader-client";
 import { type PinnedSet, type UpgradeReport, upgradePinned } from "./migrate";
 import { MIGRATIONS, type Migrations } from "./migrations";
 import { logEvent, MAP_CODECS } from "./structs";
+
+export type { AppCounter, AppCounters } from "./app-counters";
 
 type KeyOf<M extends keyof typeof MAP_CODECS> = Parameters<(typeof MAP_CODECS)[M][0]["encode"]>[0];
 
@@ -228,6 +231,35 @@ export class Dataplane {
       }),
     );
     return out;
+  }
+
+  /** WAN traffic per application class (app_counters), summed over CPUs: app id
+   * (0 = unclassified) -> packets and bytes received from (rx) and sent to (tx) the
+   * WAN; only ids with traffic. Cumulative since the map was created, never reset by
+   * the data plane: the pinned map survives agent restarts, reloads and layout
+   * upgrades (copied); it starts at zero on first load, after a reboot or removed
+   * pins, so a reading below the previous one means a restart from zero
+   * (docs/dataplane.md, "Application counters"). One dump of the whole map (paged
+   * only past the helper's 64 MiB answer cap). */
+  async appCounters(): Promise<AppCounters> {
+    const [k, v] = this.codecs("app_counters");
+    const rows: AppCounterRow[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const res = await this.loader.call<{
+        entries: [string, string][];
+        more: boolean;
+        next?: string;
+      }>("dump", { name: this.name, map: "app_counters", after });
+      for (const [kh, vh] of res.entries)
+        rows.push({
+          key: k.decode(Buffer.from(kh, "hex")) as AppCounterRow["key"],
+          values: this.decodeValues("app_counters", vh, v) as AppCounterRow["values"],
+        });
+      if (!res.more || !res.next) break;
+      after = res.next;
+    }
+    return sumAppCounters(rows);
   }
 
   /** `ctx` (e.g. a zeroed __sk_buff) makes the kernel return the context after the run. */

@@ -3,7 +3,7 @@
 // source, destination and (app, proto, port), the bitmap of the rules covering it,
 // pushed into the leaves of a multibit trie. Linear in the prefixes, not prefixes × rules.
 import { isIPv4 } from "node:net";
-import { addrBytes, ipv4Bytes } from "./addr";
+import { addrBytes, ipv4Bytes } from "../../../protocol/addr";
 import { Action, type ActionName, MAX_RULES, PolicyTrie, Proto } from "./constants";
 import { coveringRules, PolicyError, type Prefix, type RuleMask, TrieBuilder } from "./policy-trie";
 

@@ -4,7 +4,7 @@
 // one update (a hash-map update swaps the element, so a reader holds the old or the
 // new one), which also frees the old ring. Packets thus see a complete ring, old or new.
 import { isIPv4 } from "node:net";
-import { addrBytes } from "./addr";
+import { addrBytes } from "../../../protocol/addr";
 import { BackendFlags, MAX_BACKENDS, Proto, SvcFlags } from "./constants";
 import type { Dataplane } from "./dataplane";
 import { purgeBackendFlows } from "./flows";

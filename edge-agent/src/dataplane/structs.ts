@@ -163,6 +163,7 @@ export const MAP_CODECS: Record<string, [StructCodec<object>, StructCodec<object
   if_config: [u32, ifConfig],
   counters: [u32, counter],
   rule_counters: [u32, counter],
+  app_counters: [u32, counter],
   conntrack: [flowKey, ctEntry],
   policy_wide: [u32, policyWide],
   policy_nodes: [u32, policyNode],

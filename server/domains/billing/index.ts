@@ -3,5 +3,8 @@
 export { billingFeature as feature } from "./feature";
 export { billingState } from "./services/account";
 export { assertMayCreateOrg, FREE_ORGS_PER_USER } from "./services/org-limits";
+export { customerFigures } from "./services/portal/customer-figures";
+export { planUsage } from "./services/portal/plan-usage";
 export { assertQuota, assertWritable } from "./services/quota";
 export { enqueueQuantitySync } from "./services/subscription/enqueue-quantity-sync";
+export { mayWhiteLabel, WHITE_LABEL_REFUSED } from "./services/white-label";

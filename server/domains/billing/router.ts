@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { zText } from "../../../protocol/text";
-import { orgInput, ZId } from "../../api/inputs";
-import { permissionProcedure, router } from "../../api/trpc";
+import { newestFirst, orgInput, ZId } from "../../api/inputs";
+import { permissionProcedure, personOf, rest, router } from "../../api/trpc";
+import { page, pageInput } from "../../platform/pagination";
 import { billingStatus } from "./services/portal/billing-status";
 import { billingSummary } from "./services/portal/billing-summary";
 import { dailyUsage } from "./services/portal/daily-usage";
@@ -26,25 +27,28 @@ const STRIPE_TX_TIMEOUT_MS = 45_000;
 
 export const billingRouter = router({
   /** The read-only banner's question, which every member may ask. */
-  status: permissionProcedure("org.read")
+  status: permissionProcedure("org.read", rest("GET /orgs/{orgSlug}/billing/status"))
     .input(orgInput({}))
     .output(ZBillingStatus)
     .query(({ ctx }) => billingStatus(ctx.tx, ctx.tenant.orgId)),
 
-  summary: permissionProcedure("billing.read")
+  /** Plan, subscription, limits and what is used of them, data transfer this period. */
+  summary: permissionProcedure("billing.read", rest("GET /orgs/{orgSlug}/billing"))
     .input(orgInput({}))
     .output(ZBillingSummary)
     .query(({ ctx }) => billingSummary(ctx.tx, ctx.tenant)),
 
-  usage: permissionProcedure("billing.read")
+  /** Data transfer per day, oldest first: a series of `days` points, not a paged list. */
+  usage: permissionProcedure("billing.read", rest("GET /orgs/{orgSlug}/usage"))
     .input(orgInput({ days: z.number().int().min(1).max(90).default(30) }))
     .output(z.array(ZUsageDay))
     .query(({ ctx, input }) => dailyUsage(ctx.tx, ctx.tenant.orgId, input.days)),
 
-  invoices: permissionProcedure("billing.read")
-    .input(orgInput({}))
-    .output(z.array(ZInvoice))
-    .query(({ ctx }) => listInvoices(ctx.tx, ctx.tenant.orgId)),
+  /** Newest first by default. */
+  invoices: permissionProcedure("billing.read", rest("GET /orgs/{orgSlug}/invoices"))
+    .input(orgInput({ ...pageInput(["createdAt"]), ...newestFirst }))
+    .output(page(ZInvoice))
+    .query(({ ctx, input }) => listInvoices(ctx.tx, ctx.tenant.orgId, input)),
 
   customers: permissionProcedure("billing.read")
     .input(orgInput({}))
@@ -56,14 +60,14 @@ export const billingRouter = router({
     .input(orgInput({ plan: z.literal("standard").default("standard") }))
     .output(ZUrl)
     .mutation(({ ctx, input }) =>
-      startCheckout(ctx.tx, ctx.user, ctx.tenant, { plan: input.plan }),
+      startCheckout(ctx.tx, personOf(ctx.principal), ctx.tenant, { plan: input.plan }),
     ),
 
   portal: permissionProcedure("billing.manage")
     .meta({ access: "billing.manage", transactionTimeoutMs: STRIPE_TX_TIMEOUT_MS })
     .input(orgInput({}))
     .output(ZUrl)
-    .mutation(({ ctx }) => openPortal(ctx.tx, ctx.user, ctx.tenant)),
+    .mutation(({ ctx }) => openPortal(ctx.tx, ctx.principal, ctx.tenant)),
 
   refresh: permissionProcedure("billing.manage")
     .meta({ access: "billing.manage", transactionTimeoutMs: STRIPE_TX_TIMEOUT_MS })
@@ -75,7 +79,7 @@ export const billingRouter = router({
     .input(orgInput({ customerOrgId: ZId, mode: ZBillingMode }))
     .output(z.object({ customerOrgId: zText(), mode: ZBillingMode }))
     .mutation(({ ctx, input }) =>
-      setBillingMode(ctx.tx, ctx.user, ctx.tenant, {
+      setBillingMode(ctx.tx, ctx.principal, ctx.tenant, {
         customerOrgId: input.customerOrgId,
         mode: input.mode,
       }),

@@ -4,8 +4,9 @@
 import { z } from "zod";
 import { MAX_CLOCK_OFFSET_MS } from "../../../protocol/clock";
 import { zText } from "../../../protocol/text";
+import { ZSectionDiff } from "../../platform/diff/schema";
 
-const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
+export const ZDeviceStatus = z.enum(["pending", "active", "rejected", "revoked"]);
 
 export const ZDeviceAlertKind = z.enum(["quarantined_messages", "cloned_identity"]);
 
@@ -112,3 +113,21 @@ export const ZRolloutView = ZRolloutSummary.extend({
 
 /** A rollback: the new revision and the one whose intent it restored. */
 export const ZRollbackResult = z.object({ revision: z.number(), restored: z.number() });
+
+/** What a rollout changed in the org's intent: each intent section's changes. */
+export const ZIntentDiff = z.object({
+  revision: z.number(),
+  /** The revision compared with: the previous rollout's; null when there was none. */
+  fromRevision: z.number().nullable(),
+  sections: z.array(ZSectionDiff),
+});
+
+/** What changes for one device: each section of its desired state, from one revision to another. */
+export const ZDeviceConfigDiff = z.object({
+  deviceId: zText(),
+  hostname: zText(),
+  revision: z.number(),
+  /** null: the device had no config before (compared with an empty one). */
+  fromRevision: z.number().nullable(),
+  sections: z.array(ZSectionDiff),
+});

@@ -1,3 +1,5 @@
+import { apiAccessRouter } from "./routers/api-access";
+import { apiKeyRouter } from "./routers/api-key";
 import { invitationRouter } from "./routers/invitation";
 import { meRouter } from "./routers/me";
 import { memberRouter } from "./routers/member";
@@ -9,4 +11,6 @@ export const identityRouters = {
   org: orgRouter,
   member: memberRouter,
   invitation: invitationRouter,
+  apiKey: apiKeyRouter,
+  apiAccess: apiAccessRouter,
 };

@@ -15,6 +15,7 @@ import {
   ZPathReport,
 } from "../../../protocol";
 import type { Tx } from "../../platform/db/client";
+import { emitEvent } from "../../platform/events/emit-event";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../platform/redis";
 import { bumpRevision, devicesReason } from "../fleet";
@@ -131,7 +132,7 @@ async function writePaths(tx: Tx, orgId: string, reports: readonly [string, Path
 
 async function writeEvents(tx: Tx, orgId: string, events: readonly [string, PathEvent][]) {
   const rows = [...new Map(events.map((e) => [`${e[0]}/${e[1].id}`, e])).values()];
-  await tx.$executeRaw`
+  const inserted = await tx.$queryRaw<InsertedPathEvent[]>`
     INSERT INTO path_events (id, "orgId", "siteId", "deviceId", "eventId", at, kind, unit,
                              "unitName", "remoteSiteId", "fromPath", "toPath", reason, metrics)
     SELECT gen_random_uuid()::text, d."orgId", d."siteId", d.id, e.event, LEAST(e.at, now()), e.kind, e.unit,
@@ -150,8 +151,42 @@ async function writeEvents(tx: Tx, orgId: string, events: readonly [string, Path
       ${rows.map(([, e]) => (e.metrics ? JSON.stringify(e.metrics) : null))}::text[]
     ) AS e(device, event, at, kind, unit, unit_name, remote_site, from_path, to_path, reason, metrics)
     JOIN devices d ON d.id = e.device AND d."orgId" = ${orgId} AND d.status = 'active'
-    ON CONFLICT ("deviceId", "eventId") DO NOTHING`;
+    ON CONFLICT ("deviceId", "eventId") DO NOTHING
+    RETURNING "siteId", "deviceId", kind, "unitName" AS unit, "fromPath", "toPath", reason, at`;
+  // Only new events (a redelivered one inserted nothing) become webhook events.
+  for (const e of inserted) {
+    const type = WEBHOOK_TYPE[e.kind];
+    if (type)
+      await emitEvent(tx, orgId, type, {
+        siteId: e.siteId,
+        deviceId: e.deviceId,
+        unit: e.unit,
+        fromPath: e.fromPath,
+        toPath: e.toPath,
+        reason: e.reason,
+        at: e.at.toISOString(),
+      });
+  }
 }
+
+interface InsertedPathEvent {
+  siteId: string;
+  deviceId: string;
+  kind: string;
+  unit: string;
+  fromPath: string | null;
+  toPath: string | null;
+  reason: string;
+  at: Date;
+}
+
+/** Path event kinds that are webhook events (sla_violation and the initial selection are not). */
+const WEBHOOK_TYPE: Record<string, "path.down" | "path.up" | "path.failover"> = {
+  path_down: "path.down",
+  path_up: "path.up",
+  failover: "path.failover",
+  failback: "path.failover",
+};
 
 /** Keeps each device's latest path report in Redis, for live views. */
 async function cacheLatestPaths(orgId: string, reports: readonly [string, PathReport][]) {

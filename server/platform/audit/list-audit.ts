@@ -1,19 +1,50 @@
 import type { Tx } from "../db/client";
+import { keysetArgs, type PageQuery, pageOf } from "../pagination";
 
-export interface ListAuditInput {
-  orgId: string;
-  limit: number;
-  /** Id of the last entry of the previous page. */
-  cursor?: string | null;
+export interface AuditFilter {
+  action?: string;
+  /** user | apiKey | device | system */
+  actorKind?: string;
+  actor?: string;
+  targetType?: string;
+  targetId?: string;
+  /** ISO times: entries at or after `since`, before `until`. */
+  since?: string;
+  until?: string;
 }
 
-export async function listAudit(tx: Tx, input: ListAuditInput) {
+/** One page of the org's audit log (newest first unless asked otherwise). */
+export async function listAudit(tx: Tx, orgId: string, query: PageQuery & AuditFilter) {
+  const { where: past, ...args } = keysetArgs(query);
+  const createdAt =
+    query.since || query.until
+      ? {
+          createdAt: {
+            ...(query.since ? { gte: new Date(query.since) } : {}),
+            ...(query.until ? { lt: new Date(query.until) } : {}),
+          },
+        }
+      : {};
+  const matching = {
+    orgId,
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.actorKind ? { actorKind: query.actorKind } : {}),
+    ...(query.actor
+      ? {
+          OR: [
+            { actorEmail: { contains: query.actor, mode: "insensitive" as const } },
+            { actorId: query.actor },
+          ],
+        }
+      : {}),
+    ...(query.targetType ? { targetType: query.targetType } : {}),
+    ...(query.targetId ? { targetId: query.targetId } : {}),
+    ...createdAt,
+  };
   const rows = await tx.auditLog.findMany({
-    where: { orgId: input.orgId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
-    ...(input.cursor ? { cursor: { id: input.cursor, orgId: input.orgId }, skip: 1 } : {}),
+    // The cursor's condition, after the filters: an AND of both.
+    where: { ...matching, ...(past ? { AND: [past] } : {}) },
+    ...args,
   });
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+  return pageOf(rows, query, (r) => r, await tx.auditLog.count({ where: matching }));
 }

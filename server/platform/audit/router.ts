@@ -1,33 +1,44 @@
 import { z } from "zod";
 import { zText } from "../../../protocol/text";
-import { orgInput, ZId } from "../../api/inputs";
-import { permissionProcedure, router } from "../../api/trpc";
+import { newestFirst, orgInput, ZId } from "../../api/inputs";
+import { permissionProcedure, rest, router } from "../../api/trpc";
+import { page, pageInput } from "../pagination";
 import { listAudit } from "./list-audit";
 
 const ZJson = z.unknown();
+const ZTime = z.iso.datetime({ offset: true });
+
+const ZAuditEntry = z.object({
+  id: zText(),
+  /** user | apiKey | device | system; null on entries from before principals. */
+  actorKind: zText().nullable(),
+  actorId: zText().nullable(),
+  actorEmail: zText().nullable(),
+  action: zText(),
+  targetType: zText(),
+  targetId: zText().nullable(),
+  before: ZJson,
+  after: ZJson,
+  createdAt: z.date(),
+});
 
 export const auditRouter = router({
-  list: permissionProcedure("audit.read")
-    .input(orgInput({ limit: z.number().int().min(1).max(100).default(50), cursor: ZId.nullish() }))
-    .output(
-      z.object({
-        items: z.array(
-          z.object({
-            id: zText(),
-            /** user | apiKey | device | system; null on entries from before principals. */
-            actorKind: zText().nullable(),
-            actorId: zText().nullable(),
-            actorEmail: zText().nullable(),
-            action: zText(),
-            targetType: zText(),
-            targetId: zText().nullable(),
-            before: ZJson,
-            after: ZJson,
-            createdAt: z.date(),
-          }),
-        ),
-        nextCursor: zText().nullable(),
+  /** The org's audit log, newest first by default, filtered by action, actor, target and time. */
+  list: permissionProcedure("audit.read", rest("GET /orgs/{orgSlug}/audit-log"))
+    .input(
+      orgInput({
+        ...pageInput(["createdAt"]),
+        ...newestFirst,
+        action: zText().max(64).optional(),
+        actorKind: z.enum(["user", "apiKey", "device", "system"]).optional(),
+        /** Who: entries whose actor's email contains this (any case), or whose actor id it is. */
+        actor: zText().max(254).optional(),
+        targetType: zText().max(64).optional(),
+        targetId: ZId.optional(),
+        since: ZTime.optional(),
+        until: ZTime.optional(),
       }),
     )
-    .query(({ ctx, input }) => listAudit(ctx.tx, { ...input, orgId: ctx.tenant.orgId })),
+    .output(page(ZAuditEntry))
+    .query(({ ctx, input }) => listAudit(ctx.tx, ctx.tenant.orgId, input)),
 });

@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from "../db/client";
+import { emitEvent } from "../events/emit-event";
 import type { Principal } from "../tenancy/principal";
 
 /** Who did it: any principal (a user, an API key, a device, a system job). */
@@ -15,9 +16,12 @@ export interface AuditEntry {
   after?: Prisma.InputJsonValue | null;
 }
 
-/** Every mutation calls this inside its own transaction, so the log never disagrees. */
+/**
+ * Every mutation calls this inside its own transaction, so the log never disagrees. The
+ * entry is also an `audit.entry` webhook event, in the same transaction.
+ */
 export async function writeAudit(tx: Tx, actor: Actor, entry: AuditEntry) {
-  await tx.auditLog.create({
+  const row = await tx.auditLog.create({
     data: {
       orgId: entry.orgId,
       actorKind: actor.kind,
@@ -29,5 +33,15 @@ export async function writeAudit(tx: Tx, actor: Actor, entry: AuditEntry) {
       before: entry.before ?? undefined,
       after: entry.after ?? undefined,
     },
+    select: { id: true },
+  });
+  await emitEvent(tx, entry.orgId, "audit.entry", {
+    auditId: row.id,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    actor: { kind: actor.kind, id: actor.id },
+    before: entry.before ?? null,
+    after: entry.after ?? null,
   });
 }

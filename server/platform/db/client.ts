@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Pool } from "pg";
 import { env } from "../env";
 import { PrismaClient } from "./generated/client";
 import { assertTenantScoped } from "./tenant-guard";
@@ -6,8 +7,10 @@ import { assertTenantScoped } from "./tenant-guard";
 export * from "./generated/client";
 
 /** A Prisma client with the tenant guard installed. */
-export function createDb(connectionString: string) {
-  const adapter = new PrismaPg({ connectionString, max: env.DATABASE_POOL_MAX });
+export function createDb(connectionString: string, pool?: Pool) {
+  // Our own pg Pool (the adapter ends it on $disconnect), so its use can be measured.
+  const owned = pool ?? new Pool({ connectionString, max: env.DATABASE_POOL_MAX });
+  const adapter = new PrismaPg(owned, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });
   return base.$extends({
     name: "tenant-guard",
@@ -27,10 +30,15 @@ export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 // One client per process; Next's dev server re-evaluates modules, so keep it on globalThis.
-const globalForDb = globalThis as unknown as { patronusDb?: Db };
+const globalForDb = globalThis as unknown as { patronusDb?: Db; patronusDbPool?: Pool };
 
 /** The runtime client: connects as the RLS-restricted application role. */
 export function getDb(): Db {
-  globalForDb.patronusDb ??= createDb(env.APP_DATABASE_URL);
+  if (!globalForDb.patronusDb) {
+    // The pool's use is reported by the metrics (server/platform/metrics/db.ts).
+    const pool = new Pool({ connectionString: env.APP_DATABASE_URL, max: env.DATABASE_POOL_MAX });
+    globalForDb.patronusDbPool = pool;
+    globalForDb.patronusDb = createDb(env.APP_DATABASE_URL, pool);
+  }
   return globalForDb.patronusDb;
 }

@@ -14,18 +14,21 @@ export const GLOBAL_MODELS: Record<string, { table: string; why: string }> = {
   MailOutbox: { table: "mail_outbox", why: "the platform's mail queue, addressed to people" },
   StripeEvent: { table: "stripe_events", why: "Stripe's event ids, before they name an org" },
   FleetTrust: { table: "fleet_trust", why: "public CA certificates and CRLs" },
+  Blob: { table: "blobs", why: "the database storage driver's objects, by platform-made key" },
 };
 
 /**
  * The keys a query on a tenant model may be scoped by besides `orgId`. They mirror the RLS
  * policies: a user may list their own memberships in every org, whoever holds an
- * invitation's or enrollment token's secret may read it, a pending device polls by its token.
+ * invitation's or enrollment token's secret may read it, a pending device polls by its token,
+ * an API key is looked up by its token's hash to authenticate a request.
  */
 export const EXTRA_SCOPE_KEYS: Record<string, readonly string[]> = {
   Membership: ["userId"],
   Invitation: ["tokenHash"],
   EnrollmentToken: ["tokenHash"],
   Device: ["pollTokenHash"],
+  ApiKey: ["secretHash"],
 };
 
 /** The keys that scope a query on `model`, or null for a global model. */

@@ -9,6 +9,8 @@ export interface DbScope {
   inviteTokenHash?: string | null;
   /** SHA-256 of an enrollment token or of a pending device's poll secret. */
   enrollTokenHash?: string | null;
+  /** SHA-256 of an API key's token being authenticated. */
+  apiKeyHash?: string | null;
 }
 
 type AfterCommit = () => Promise<unknown>;
@@ -43,7 +45,8 @@ export async function withScope<T>(
       await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
-      set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true)`;
+      set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true),
+      set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, true)`;
       if (opts.lockTimeoutMs)
         await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`;
       return fn(tx);

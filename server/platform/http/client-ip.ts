@@ -1,4 +1,5 @@
-import { BlockList, isIP } from "node:net";
+import { type BlockList, isIP } from "node:net";
+import { inCidrList, parseCidrList } from "./cidr";
 
 /**
  * The client's address, as the portal server worked it out from the socket (see
@@ -52,24 +53,11 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
     if (hops > 32) throw new Error("TRUSTED_PROXIES: at most 32 proxy hops");
     return hops === 0 ? { kind: "none" } : { kind: "count", hops };
   }
-  const list = new BlockList();
-  for (const entry of text.split(",").map((e) => e.trim())) {
-    const [address = "", prefix, extra] = entry.split("/");
-    const family = isIP(address);
-    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
-    const maxBits = family === 6 ? 128 : 32;
-    if (
-      !family ||
-      extra !== undefined ||
-      (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) ||
-      bits > maxBits
-    ) {
-      throw new Error(
-        `TRUSTED_PROXIES: "${entry}" is not an address or CIDR (give a hop count, or addresses/CIDRs separated by commas)`,
-      );
-    }
-    list.addSubnet(address, bits, family === 6 ? "ipv6" : "ipv4");
-  }
+  const list = parseCidrList(
+    text,
+    "TRUSTED_PROXIES",
+    "a hop count, or addresses/CIDRs separated by commas",
+  );
   return { kind: "cidrs", list, text };
 }
 
@@ -88,9 +76,13 @@ function normalise(address: string): string {
   return bare.replace(/%.*$/, "").toLowerCase();
 }
 
-function isTrusted(list: BlockList, address: string): boolean {
-  const family = isIP(address);
-  return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+const isTrusted = inCidrList;
+
+/** Whether the socket's peer is a proxy TRUSTED_PROXIES lets speak for the client. */
+export function isTrustedPeer(socketAddress: string | undefined, trusted: TrustedProxies) {
+  const peer = socketAddress ? normalise(socketAddress) : "";
+  if (!peer || !isIP(peer) || trusted.kind === "none") return false;
+  return trusted.kind === "count" || isTrusted(trusted.list, peer);
 }
 
 /**

@@ -4,12 +4,15 @@ import next from "next";
 import { isCleanText } from "../../../protocol/text";
 import { log } from "../log/logger";
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientAddress } from "./client-ip";
+import { HOST_HEADER, resolveRequestHost } from "./request-host";
 
 /**
  * The portal's HTTP server: Next.js behind a thin layer that does, for every request, what
  * only the socket can tell or what must hold before any route runs:
  * - stamps the client's address (`CLIENT_IP_HEADER`) from the socket and TRUSTED_PROXIES,
- *   replacing whatever the client sent, so every limiter counts real clients;
+ *   replacing whatever the client sent, so every limiter counts real clients; and the host
+ *   it asked for (`HOST_HEADER`, from Host or a trusted proxy's X-Forwarded-Host), which
+ *   custom domains map to an org;
  * - closes the connection when an answer goes out before the request body has all arrived
  *   (a 413, an early 401): the rest of a huge upload is never read;
  * - bounds how long a client may take to send its headers and its request.
@@ -102,6 +105,12 @@ function prepareRequest(
   req.headers[CLIENT_IP_HEADER] = resolveClientAddress(
     req.socket.remoteAddress,
     req.headers["x-forwarded-for"],
+    trusted,
+  );
+  req.headers[HOST_HEADER] = resolveRequestHost(
+    req.socket.remoteAddress,
+    req.headers.host,
+    req.headers["x-forwarded-host"],
     trusted,
   );
   closeIfAnsweredEarly(req, res);

@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
 import { AppError, type AppErrorCode, fromDatabaseError, HTTP_STATUS } from "../errors";
 import { log, withLogContext } from "../log/logger";
+import { observeRoute } from "../metrics/http";
+import { secondsSince } from "../metrics/registry";
 
 /** What a route's handler gets. */
 export interface RouteRequest<I> {
@@ -54,6 +56,7 @@ const TITLES: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  412: "Precondition Failed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   429: "Too Many Requests",
@@ -180,6 +183,10 @@ function withHeaders(res: Response, headers: Record<string, string>) {
 }
 
 /** Maps whatever a handler threw to a problem; unexpected errors are logged, never shown. */
+export function problemOf(name: string, error: unknown, requestId: string) {
+  return toProblem(name, error, requestId, {});
+}
+
 function toProblem(
   name: string,
   error: unknown,
@@ -225,6 +232,7 @@ function toProblem(
 export function defineRoute<I = undefined, O = unknown>(spec: RouteSpec<I, O>) {
   const headers = spec.headers ?? {};
   return async (request: Request): Promise<Response> => {
+    const start = process.hrtime.bigint();
     const requestId = requestIdOf(request);
     const answered = await withLogContext({ requestId }, async () => {
       try {
@@ -244,6 +252,8 @@ export function defineRoute<I = undefined, O = unknown>(spec: RouteSpec<I, O>) {
         return toProblem(spec.name, error, requestId, headers);
       }
     });
+    // Until the answer's head: a streamed body's time is the client's as much as ours.
+    observeRoute(spec.name, request.method, answered.status, secondsSince(start));
     return withHeaders(answered, { "x-request-id": requestId });
   };
 }

@@ -38,7 +38,7 @@ export const CONSTANT_HEADERS: Readonly<Record<string, string>> = {
   // than our origin.
   "referrer-policy": "strict-origin-when-cross-origin",
   "permissions-policy": DENIED_FEATURES.map((f) => `${f}=()`).join(", "),
-  // Older browsers' frame-ancestors; the white-label embed list will replace both.
+  // Older browsers' frame-ancestors (not on /embed pages, which CSP lets their org's sites frame).
   "x-frame-options": "DENY",
   // No window opened from another site keeps a handle on ours (tabnabbing, XS-Leaks).
   "cross-origin-opener-policy": "same-origin",
@@ -52,6 +52,13 @@ export const CONSTANT_HEADERS: Readonly<Record<string, string>> = {
 export const FALLBACK_CSP =
   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * Uploaded images (/assets/<id>, docs/storage.md): an SVG opened on its own may draw with
+ * its own styles and nothing else, in a sandbox with a unique origin. The same for every
+ * asset, so next.config.ts can set it by path (its headers win over a route's own).
+ */
+export const ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
 export interface PagePolicyOptions {
   /** This request's nonce (`newNonce()`); Next.js reads it back from the request's CSP. */
   nonce: string;
@@ -59,6 +66,11 @@ export interface PagePolicyOptions {
   appUrl: string;
   /** `next dev`: React needs eval for its error overlays and injects unnonced styles. */
   dev: boolean;
+  /**
+   * Who may frame the page: 'none' (every page), or for an embed page the origins its
+   * org allows (docs/custom-domains.md, "Embedding").
+   */
+  frameAncestors?: string;
 }
 
 export function isHttps(appUrl: string): boolean {
@@ -74,7 +86,12 @@ export function isHttps(appUrl: string): boolean {
  * anything or select other elements, unlike an injected <style>. A nonce in style-src would
  * make browsers ignore 'unsafe-inline' there, hence the separate directive.
  */
-export function pagePolicy({ nonce, appUrl, dev }: PagePolicyOptions): string {
+export function pagePolicy({
+  nonce,
+  appUrl,
+  dev,
+  frameAncestors = "'none'",
+}: PagePolicyOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -89,7 +106,7 @@ export function pagePolicy({ nonce, appUrl, dev }: PagePolicyOptions): string {
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors}`,
   ];
   if (isHttps(appUrl)) directives.push("upgrade-insecure-requests");
   return directives.join("; ");

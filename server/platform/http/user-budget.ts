@@ -51,12 +51,14 @@ function release(key: string) {
 }
 
 /**
- * Runs `call` within the caller's budget: refused with TOO_MANY_REQUESTS (429) past the
- * rate budget (counted in Redis, so shared by every replica) or when too many of its calls
- * already wait; otherwise it waits for one of the caller's concurrent slots.
+ * Counts one call against the caller's rate budget (in Redis, so shared by every replica):
+ * refused with TOO_MANY_REQUESTS (429) past it.
  */
-export async function withinBudget<T>(caller: string, call: () => Promise<T>): Promise<T> {
-  const { callsPerWindow, windowSeconds } = USER_BUDGET;
+export async function spendBudget(
+  caller: string,
+  callsPerWindow = USER_BUDGET.callsPerWindow,
+): Promise<void> {
+  const { windowSeconds } = USER_BUDGET;
   // Fairness, not protection: while Redis is away calls go on (the lanes still cap them).
   const rate = await hitRateLimitOrAllow(
     getRedis(),
@@ -68,6 +70,15 @@ export async function withinBudget<T>(caller: string, call: () => Promise<T>): P
     throw tooMany(
       `Too many requests: at most ${callsPerWindow} calls per ${windowSeconds} s; try again in ${rate.retryAfterSeconds} s`,
     );
+}
+
+/**
+ * Runs `call` within the caller's budget: refused with TOO_MANY_REQUESTS (429) past the
+ * rate budget (spendBudget) or when too many of its calls already wait; otherwise it waits
+ * for one of the caller's concurrent slots.
+ */
+export async function withinBudget<T>(caller: string, call: () => Promise<T>): Promise<T> {
+  await spendBudget(caller);
   await acquire(caller);
   try {
     return await call();

@@ -15,6 +15,8 @@ export interface JobDefinition<P extends z.ZodType> {
   backoffMs: number;
   /** Deterministic id for deduplication, or undefined for "always a new job". */
   jobId?: (payload: z.infer<P>) => string | undefined;
+  /** Jobs of its queue one worker runs at once (the highest of the queue's jobs; default 8). */
+  concurrency?: number;
   /** Its completion is logged only when the handler returned something (a sweep with work). */
   quietWhenIdle?: boolean;
 }

@@ -10,6 +10,8 @@ export interface MailInput {
   text: string;
   /** What the mail is for: verify-email, reset-password, invitation. */
   kind: string;
+  /** The sender's display name (header-safe, sender.ts); null: MAIL_FROM as configured. */
+  fromName?: string | null;
 }
 
 /**

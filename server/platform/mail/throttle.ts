@@ -37,6 +37,14 @@ export function mailboxOf(address: string): string {
  * used to flood a mailbox. Counts the attempt either way.
  */
 export async function mayMail(kind: string, to: string, ip: string): Promise<boolean> {
+  return (await mailWait(kind, to, ip)) === 0;
+}
+
+/**
+ * mayMail, telling how long to wait: 0 when the mail may go, else the seconds until the
+ * limit that refused it lets one through again. Counts the attempt either way.
+ */
+export async function mailWait(kind: string, to: string, ip: string): Promise<number> {
   const redis = getRedis();
   const { perAddressAndClient, perAddress, perClient, windowSeconds } = MAIL_LIMITS;
   const address = mailboxOf(to);
@@ -49,5 +57,6 @@ export async function mayMail(kind: string, to: string, ip: string): Promise<boo
       hitRateLimit(redis, key("to", address, "ip", ip), perAddressAndClient, windowSeconds),
       hitRateLimit(redis, key("ip", ip), perClient, windowSeconds),
     );
-  return (await Promise.all(checks)).every((r) => r.allowed);
+  const refused = (await Promise.all(checks)).filter((r) => !r.allowed);
+  return refused.length ? Math.max(...refused.map((r) => r.retryAfterSeconds)) : 0;
 }

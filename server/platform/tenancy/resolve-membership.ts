@@ -51,3 +51,20 @@ export async function resolveMembership(tx: Tx, userId: string, orgSlug: string)
   }
   throw notFound("Organization");
 }
+
+/**
+ * Whether `orgId` is `ancestorId` or one of its descendants (an MSP's customer org): where
+ * an API key of `ancestorId` may act.
+ */
+export async function orgWithin(tx: Tx, orgId: string, ancestorId: string) {
+  let current: string | null = orgId;
+  for (let depth = 0; current && depth < MAX_DEPTH; depth++) {
+    if (current === ancestorId) return true;
+    const org: { parentId: string | null } | null = await tx.organization.findUnique({
+      where: { id: current },
+      select: { parentId: true },
+    });
+    current = org?.parentId ?? null;
+  }
+  return false;
+}

@@ -29,6 +29,6 @@ describe("billing API with billing off", () => {
         code: "BAD_REQUEST",
         message: "Billing is not enabled here",
       });
-    expect(await api.billing.invoices({ orgSlug: slug })).toEqual([]);
+    expect((await api.billing.invoices({ orgSlug: slug })).items).toEqual([]);
   });
 });

@@ -46,6 +46,7 @@ describe("billing.setMode", () => {
           name: customer.name,
           mode: "consolidated",
           sites: 1,
+          usageBytes: 0,
         },
       ],
     });
@@ -59,7 +60,7 @@ describe("billing.setMode", () => {
       canCheckout: false,
       canManage: false,
     });
-    expect(await api.billing.invoices({ orgSlug: customer.slug })).toEqual([]);
+    expect((await api.billing.invoices({ orgSlug: customer.slug })).items).toEqual([]);
     expect(await queuedQuantitySyncs()).toContain(msp.org.id);
     expect((await auditOf(msp.org.id, "billing.mode_changed"))[0]).toMatchObject({
       actorId: msp.owner.id,

@@ -69,12 +69,12 @@ describe("payment failure, grace and read-only", () => {
     expect(await auditOf(orgId, "billing.payment_failed")).toHaveLength(1);
     // In the grace period everything still works.
     await api.site.create({ orgSlug: slug, name: "Branch" });
-    await api.policy.create({ orgSlug: slug, rule: rule(1) });
+    await api.policy.create({ orgSlug: slug, ...rule(1) });
 
     await lapse(orgId);
     const refusals = {
       site: await failureOf(api.site.create({ orgSlug: slug, name: "Another" })),
-      policy: await failureOf(api.policy.create({ orgSlug: slug, rule: rule(2) })),
+      policy: await failureOf(api.policy.create({ orgSlug: slug, ...rule(2) })),
       rename: await failureOf(api.site.update({ orgSlug: slug, siteId: site.id, name: "X" })),
       token: await failureOf(api.site.createToken({ orgSlug: slug, siteId: site.id })),
       invite: await failureOf(
@@ -86,7 +86,7 @@ describe("payment failure, grace and read-only", () => {
       expect(refusal.message, what).toMatch(/read-only/);
     }
     // Nothing was taken away, and devices keep changing the intent (actor null).
-    expect((await api.site.list({ orgSlug: slug })).map((s) => s.name).sort()).toEqual([
+    expect((await api.site.list({ orgSlug: slug })).items.map((s) => s.name).sort()).toEqual([
       "Branch",
       "HQ",
     ]);
@@ -120,7 +120,7 @@ describe("payment failure, grace and read-only", () => {
     });
     expect(await auditOf(orgId, "billing.payment_recovered")).toHaveLength(1);
     await api.site.create({ orgSlug: slug, name: "Another" });
-    await api.policy.create({ orgSlug: slug, rule: rule(3) });
+    await api.policy.create({ orgSlug: slug, ...rule(3) });
   });
 
   it("stays read-only when the unpaid subscription is canceled, until the invoice is paid", async () => {

@@ -24,7 +24,7 @@ describe("billing off", () => {
       const invitee = await createUser();
       await api.invitation.create({ orgSlug: slug, email: invitee.email, role: "viewer" });
     }
-    expect(await api.site.list({ orgSlug: slug })).toHaveLength(5);
+    expect((await api.site.list({ orgSlug: slug })).items).toHaveLength(5);
     expect(await sweepGrace(getDb())).toBe(0);
   });
 

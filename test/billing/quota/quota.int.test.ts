@@ -46,7 +46,7 @@ describe("quotas", () => {
     expect(ok).toHaveLength(2);
     for (const r of results.filter((x) => x.status === "rejected"))
       expect((r as PromiseRejectedResult).reason.code).toBe("PAYMENT_REQUIRED");
-    expect(await api.site.list({ orgSlug: slug })).toHaveLength(3);
+    expect((await api.site.list({ orgSlug: slug })).items).toHaveLength(3);
   });
 
   it("counts pending invitations as members, and accepting one does not count it twice", async () => {
@@ -109,8 +109,8 @@ describe("quotas", () => {
         error: { code: "PAYMENT_REQUIRED", message: expect.stringMatching(/allows 6 devices/) },
       },
     });
-    expect(await api.device.list({ orgSlug: slug })).toHaveLength(6);
-    expect((await api.site.tokens({ orgSlug: slug, siteId: site.id }))[0]!.uses).toBe(6);
+    expect((await api.device.list({ orgSlug: slug })).items).toHaveLength(6);
+    expect((await api.site.tokens({ orgSlug: slug, siteId: site.id })).items[0]!.uses).toBe(6);
     // Approving a pending device at the limit is fine: it was counted when it enrolled.
     await api.device.approve({ orgSlug: slug, deviceId: pending[0]! });
   });
@@ -132,7 +132,7 @@ describe("quotas", () => {
       planKey: "free",
       subscriptionStatus: "canceled",
     });
-    expect(await api.site.list({ orgSlug: slug })).toHaveLength(4);
+    expect((await api.site.list({ orgSlug: slug })).items).toHaveLength(4);
     const r = await refusal(api.site.create({ orgSlug: slug, name: "E" }));
     expect(r.message).toMatch(/Free plan allows 3 sites and this organization has 4/);
   });

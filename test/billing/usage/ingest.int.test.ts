@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { loadSimAgents, startSimFleet } from "../../../edge-agent/src/agent/sim-fleet";
 import { EPOCH_JITTER_MS } from "../../../edge-agent/src/agent/usage";
+import { DEMO_CLASSES } from "../../../edge-agent/src/agent/usage-classes";
 import { topics, USAGE_TELEMETRY_KIND } from "../../../protocol";
 import { Cleanups } from "../../../testkit/cleanups";
 import { asBox } from "../../../testkit/factories/overlay-fleet";
@@ -12,7 +13,7 @@ import { createTenant, enrollBoxes } from "../../../testkit/factories/tenant";
 import { stackWithControlPlane } from "../../../testkit/stack/control-plane";
 import { publishOutcome } from "../../../testkit/stack/mqtt";
 import { until } from "../../../testkit/wait";
-import { total, usageOf, usageReport } from "./lib";
+import { classReport, classUsageOf, total, usageOf, usageReport } from "./lib";
 
 const cleanups = new Cleanups();
 const fleet = stackWithControlPlane(cleanups);
@@ -53,6 +54,36 @@ describe("usage reports over the fleet channel", () => {
       const t = total(u.hours);
       return t.rx === u.cursors[0]?.rx && t.tx === u.cursors[0]?.tx;
     });
+    // Its synthetic traffic by application class (a demo set: its config has none), never
+    // more than its totals.
+    const u = await usageOf(tenant.orgId);
+    const classes = await classUsageOf(tenant.orgId);
+    expect(Object.keys(classes).sort()).toEqual([...DEMO_CLASSES].sort());
+    const sum = Object.values(classes).reduce((s, c) => ({ rx: s.rx + c.rx, tx: s.tx + c.tx }));
+    expect(sum.rx).toBeLessThanOrEqual(total(u.hours).rx);
+    expect(sum.tx).toBeLessThanOrEqual(total(u.hours).tx);
+  });
+
+  it("a bad `classes` costs the report its classes, never its totals", async () => {
+    const { tenant, box } = await tenantWithBox();
+    const c = await asBox(fleet.stack, box, cleanups);
+    const id = box.identity.identity;
+    const epoch = Date.now() - 60_000;
+    const good = classReport(1000, 100, epoch, [["web", 10, 1]]);
+    const bad = { ...good, metrics: { ...good.metrics, classes: [{ name: "web" }] } };
+    await c.publishAsync(usageTopic(id), JSON.stringify(bad), { qos: 1 });
+    await until("the report's totals", async () => total((await usageOf(tenant.orgId)).hours).rx);
+    expect(total((await usageOf(tenant.orgId)).hours)).toEqual({ rx: 1000, tx: 100 });
+    expect(await classUsageOf(tenant.orgId)).toEqual({});
+    expect(fleet.cp.logs).toContainEqual(
+      expect.objectContaining({ msg: "usage report's classes dropped" }),
+    );
+    await c.publishAsync(usageTopic(id), JSON.stringify(good), { qos: 1 });
+    const classes = await until("the classes of the next report", async () => {
+      const r = await classUsageOf(tenant.orgId);
+      return r.web && r;
+    });
+    expect(classes).toEqual({ web: { rx: 10, tx: 1 } });
   });
 
   it("drops bad usage payloads with a log line; the batch and the good reports count", async () => {
@@ -103,13 +134,15 @@ describe("usage reports over the fleet channel", () => {
     const y = await tenantWithBox();
     const c = await asBox(fleet.stack, x.box, cleanups);
     const epoch = Date.now() - 60_000;
-    const report = JSON.stringify(usageReport(5_000_000, 5_000_000, epoch));
+    const report = JSON.stringify(
+      classReport(5_000_000, 5_000_000, epoch, [["web", 5_000_000, 5_000_000]]),
+    );
     // On y's topic with x's certificate: Mosquitto's ACL acks and drops (MQTT 3.1.1).
     expect(await publishOutcome(c, usageTopic(y.box.identity.identity), report)).toBe("acked");
     // x's own report is x's usage, and the sentinel that the one before it was handled.
     await c.publishAsync(
       usageTopic(x.box.identity.identity),
-      JSON.stringify(usageReport(10, 20, epoch)),
+      JSON.stringify(classReport(10, 20, epoch, [["voice", 4, 8]])),
       { qos: 1 },
     );
     const xs = await until("x's report", async () => {
@@ -117,7 +150,9 @@ describe("usage reports over the fleet channel", () => {
       return r.cursors.length > 0 && r;
     });
     expect(total(xs.hours)).toEqual({ rx: 10, tx: 20 });
+    expect(await classUsageOf(x.tenant.orgId)).toEqual({ voice: { rx: 4, tx: 8 } });
     expect(await usageOf(y.tenant.orgId)).toEqual({ hours: [], cursors: [] });
+    expect(await classUsageOf(y.tenant.orgId)).toEqual({});
   });
 });
 

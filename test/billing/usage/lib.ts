@@ -45,3 +45,32 @@ export async function usageOf(orgId: string) {
 
 export const total = (hours: { rx: number; tx: number }[]) =>
   hours.reduce((s, h) => ({ rx: s.rx + h.rx, tx: s.tx + h.tx }), { rx: 0, tx: 0 });
+
+/** A usage report that also carries per-class counters ([name, rx, tx] each). */
+export const classReport = (
+  rx: number,
+  tx: number,
+  epoch: number,
+  classes: [string, number, number][],
+): UsageTelemetry => ({
+  ...usageReport(rx, tx, epoch),
+  metrics: {
+    epoch,
+    rx_bytes: rx,
+    tx_bytes: tx,
+    classes: classes.map(([name, r, t]) => ({ name, rx_bytes: r, tx_bytes: t })),
+  },
+});
+
+/** The org's per-class bytes summed over its usage_class_hours, by class name. */
+export async function classUsageOf(orgId: string) {
+  const rows = await withScope(getDb(), { orgId }, (tx) =>
+    tx.usageClassHour.findMany({ where: { orgId } }),
+  );
+  const out: Record<string, { rx: number; tx: number }> = {};
+  for (const r of rows) {
+    const s = out[r.class] ?? { rx: 0, tx: 0 };
+    out[r.class] = { rx: s.rx + Number(r.rxBytes), tx: s.tx + Number(r.txBytes) };
+  }
+  return out;
+}

@@ -29,6 +29,8 @@ import {
 
 type Log = { msg: string } & Record<string, unknown>;
 
+const METRICS_TOKEN = "fleet-metrics-token-0123456789";
+
 /** A child process whose output (and JSON log lines) can be awaited, bounded. */
 function run(cmd: string, args: string[], envOverrides: Record<string, string>) {
   const child = spawn(cmd, args, {
@@ -99,7 +101,11 @@ async function setup(mode: "embedded" | "mosquitto") {
   const mosquittoDir = await mkdtemp(join(tmpdir(), "patronus-fleet-mosquitto-"));
   cleanups.push(() => rm(pkiDir, { recursive: true, force: true }));
   cleanups.push(() => rm(mosquittoDir, { recursive: true, force: true }));
-  const [devicePort, controlPort] = [await freePort(), await freePort()];
+  const [devicePort, controlPort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
     FLEET_BROKER: mode,
     FLEET_PKI_DIR: pkiDir,
@@ -107,6 +113,8 @@ async function setup(mode: "embedded" | "mosquitto") {
     FLEET_MOSQUITTO_DIR: mosquittoDir,
     FLEET_MQTT_URL: `mqtts://127.0.0.1:${mode === "embedded" ? devicePort : controlPort}`,
     FLEET_AGENT_MQTT_URL: `mqtts://127.0.0.1:${devicePort}`,
+    METRICS_PORT_FLEET: String(metricsPort),
+    METRICS_TOKEN: METRICS_TOKEN,
   };
   const worker = run("node_modules/.bin/tsx", ["workers/fleet-broker.ts"], env);
   cleanups.push(() => stopProcess(worker.child, worker.exited));
@@ -117,6 +125,7 @@ async function setup(mode: "embedded" | "mosquitto") {
     worker,
     pki,
     mosquittoDir,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     deviceUrl: env.FLEET_AGENT_MQTT_URL,
     controlUrl: env.FLEET_MQTT_URL,
   };
@@ -126,7 +135,7 @@ describe.each(["embedded", "mosquitto"] as const)(
   "the fleet process with FLEET_BROKER=%s",
   (mode) => {
     it("trusts a new org on announcement and drops a device on revocation; stops on SIGTERM", async () => {
-      const { worker, pki, mosquittoDir, deviceUrl, controlUrl } = await setup(mode);
+      const { worker, pki, mosquittoDir, deviceUrl, controlUrl, metricsUrl } = await setup(mode);
       // The worker's SIGHUP is asynchronous: with Mosquitto, wait for its reload.
       let mosquittoReloaded: ((times: number) => Promise<unknown>) | undefined;
       if (mode === "mosquitto") {
@@ -169,6 +178,34 @@ describe.each(["embedded", "mosquitto"] as const)(
       await mosquittoReloaded?.(2);
       expect(await refusal(connectDevice())).toMatch(refused("certificate revoked"));
       expect(cp.connected).toBe(true);
+
+      // Its metrics endpoint (docs/observability.md): behind the token, no org's id.
+      expect((await fetch(metricsUrl)).status).toBe(401);
+      const scrape = await fetch(metricsUrl, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
+      expect(text).toMatch(/^patronus_process_cpu_user_seconds_total\{process="fleet-broker"\} /m);
+      expect(text).not.toContain(org.orgId);
+      if (mode === "embedded") {
+        const value = (series: string) =>
+          Number(
+            text
+              .split("\n")
+              .find((l) => l.startsWith(`${series} `))
+              ?.split(" ")[1] ?? Number.NaN,
+          );
+        expect(
+          value('patronus_fleet_broker_rejections_total{reason="tls",process="fleet-broker"}'),
+        ).toBeGreaterThanOrEqual(2);
+        expect(
+          value('patronus_fleet_broker_connects_total{process="fleet-broker"}'),
+        ).toBeGreaterThanOrEqual(2);
+        expect(
+          value('patronus_fleet_broker_connections{process="fleet-broker"}'),
+        ).toBeGreaterThanOrEqual(1);
+      }
 
       expect(await stopProcess(worker.child, worker.exited)).toBe(0);
       expect(worker.logs().map((l) => l.msg)).toContain("shutting down");

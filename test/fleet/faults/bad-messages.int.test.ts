@@ -17,6 +17,7 @@ import {
   MAX_MESSAGE_BYTES,
   topics,
 } from "../../../protocol";
+import { ingestRefused } from "../../../server/platform/metrics/fleet";
 import { Cleanups } from "../../../testkit/cleanups";
 import { devicesOf, rolloutsOf } from "../../../testkit/factories/fleet";
 import {
@@ -190,6 +191,12 @@ describe("bad messages on the channel", () => {
     ]);
     await asB.endAsync();
     expect(await essentials(tenant.orgId, idB.deviceId)).toEqual(rowB);
+    // Both counted (docs/observability.md), under the channel's name, never the device's.
+    const refused = await ingestRefused().get();
+    expect(refused.values.find((v) => v.labels.channel === "state")?.value).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(JSON.stringify(refused)).not.toContain(idB.deviceId);
 
     // The rollout was not disturbed: B comes online, applies it, and it completes.
     const b = await startAgent(boxB!, cleanups);

@@ -19,7 +19,12 @@ const stack = useFleetStack({ cleanups });
 const secretRule = (tenant: Tenant, dst: string) =>
   tenant.caller.policy.create({
     orgSlug: tenant.slug,
-    rule: { siteId: null, priority: 1, action: "deny", src: "10.0.0.0/8", dst, proto: "any" },
+    siteId: null,
+    priority: 1,
+    action: "deny",
+    src: "10.0.0.0/8",
+    dst,
+    proto: "any",
   });
 
 async function inSync(orgId: string, revision: number) {

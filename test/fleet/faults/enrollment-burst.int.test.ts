@@ -54,7 +54,9 @@ describe("an enrollment burst", () => {
     // Not an assertion (load decides it): how often the portal said "busy, come back".
     const busy = log.entries.filter((e) => e.msg.startsWith("portal busy")).length;
     console.info(`enrollment burst: ${BOXES} enrolled, ${busy} busy answer(s) retried`);
-  });
+    // 200 key pairs and signatures are CPU work: on CI's 2 busy cores the burst took over a
+    // minute (and the file's next test then met the pool still busy with it).
+  }, 600_000);
 
   it("refuses one more with the used-up token as a clear 401", async () => {
     const tenant = await createTenant();

@@ -180,7 +180,11 @@ describe("a poison pill", () => {
     await sendPills(pill, identity.identity);
     const { revision } = await api.policy.create({
       orgSlug: org.slug,
-      rule: { priority: 10, action: "deny", src: "10.0.0.0/8", dst: "10.9.0.0/16", proto: "any" },
+      priority: 10,
+      action: "deny",
+      src: "10.0.0.0/8",
+      dst: "10.9.0.0/16",
+      proto: "any",
     });
     await sendPills(pill, identity.identity);
     await until("all 100 acks to be recorded", () => acked(org.org.id, revision, 100), {
@@ -246,7 +250,11 @@ describe("a poison pill", () => {
 
     const { revision } = await api.policy.create({
       orgSlug: org.slug,
-      rule: { priority: 10, action: "deny", src: "10.0.0.0/8", dst: "10.8.0.0/16", proto: "any" },
+      priority: 10,
+      action: "deny",
+      src: "10.0.0.0/8",
+      dst: "10.8.0.0/16",
+      proto: "any",
     });
     const state = {
       v: 1,
@@ -334,7 +342,11 @@ describe("one org's stuck write", () => {
     // Org B changes and rolls out while A's write is stuck.
     const { revision } = await b.api.policy.create({
       orgSlug: b.org.slug,
-      rule: { priority: 10, action: "deny", src: "10.0.0.0/8", dst: "10.7.0.0/16", proto: "any" },
+      priority: 10,
+      action: "deny",
+      src: "10.0.0.0/8",
+      dst: "10.7.0.0/16",
+      proto: "any",
     });
     await until("org B's acks to be recorded while org A is stuck", () =>
       acked(b.org.org.id, revision, 3),

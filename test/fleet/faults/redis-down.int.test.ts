@@ -26,15 +26,18 @@ beforeAll(async () => {
   redis = await TestRedis.start();
   const previous = env.REDIS_URL;
   Object.assign(env as Record<string, unknown>, { REDIS_URL: redis.url });
+  // Torn down last (teardowns run in reverse order of registration): after the stack.
   return async () => {
-    await redis.start(); // the stack's stop() quits its connections cleanly
+    await redis.stop();
     Object.assign(env as Record<string, unknown>, { REDIS_URL: previous });
   };
 });
 const stack = useFleetStack({ cleanups });
-// Runs after the stack has stopped (afterAll hooks run in reverse).
+// Torn down before the stack: Redis is up again, so the stack's stop() quits its
+// connections cleanly. (The other way round, this Redis was started again after its stop
+// and outlived the test run.)
 beforeAll(() => async () => {
-  await redis.stop();
+  await redis.start();
 });
 
 /** What `work` resolved to, or "no answer" when it had not answered after `ms`. */

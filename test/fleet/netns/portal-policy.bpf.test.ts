@@ -143,16 +143,14 @@ if (skipReason) {
 
       const { id: ruleId, revision: denied } = await site.api.policy.create({
         orgSlug: site.slug,
-        rule: {
-          siteId: site.siteId,
-          priority: 10,
-          action: "deny",
-          src: "10.77.0.0/24",
-          dst: `${LAN_HOST}/32`,
-          proto: "tcp",
-          ports: { lo: 80, hi: 80 },
-          description: "no web from the WAN",
-        },
+        siteId: site.siteId,
+        priority: 10,
+        action: "deny",
+        src: "10.77.0.0/24",
+        dst: `${LAN_HOST}/32`,
+        proto: "tcp",
+        ports: { lo: 80, hi: 80 },
+        description: "no web from the WAN",
       });
       expect((await applied(denied)).reportedRevision).toBe(denied);
       expect(await tcp()).toBe("timeout");

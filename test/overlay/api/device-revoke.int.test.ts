@@ -20,7 +20,7 @@ describe("revoking an overlay device", () => {
     const [hq, branch] = o.siteIds as [string, string];
     await o.api.overlay.links.create({
       orgSlug: o.slug,
-      link: linkInput(hq, "fiber", "eth0", "198.51.100.1"),
+      ...linkInput(hq, "fiber", "eth0", "198.51.100.1"),
     });
     const keyed = await addDevice(o.orgId, hq);
     await asOrg(o.orgId, (tx) =>

@@ -17,43 +17,48 @@ afterAll(closeQueues);
 describe("SLA classes, application classes and user groups", () => {
   it("SLA classes: CRUD, duplicate names, and deleting one in use unlinks its users", async () => {
     const o = await overlayOrg();
-    const sla = await bumps(o, () => o.api.overlay.sla.create({ orgSlug: o.slug, sla: voice }));
-    const dup = await errorOf(o.api.overlay.sla.create({ orgSlug: o.slug, sla: voice }));
+    const sla = await bumps(o, () => o.api.overlay.sla.create({ orgSlug: o.slug, ...voice }));
+    const dup = await errorOf(o.api.overlay.sla.create({ orgSlug: o.slug, ...voice }));
     expect(dup.code).toBe("CONFLICT");
     expect(dup.message).toMatch(/already an SLA class named voice/);
     expect(
       await codeOf(
         o.api.overlay.sla.create({
           orgSlug: o.slug,
-          sla: { ...voice, name: "x", maxLossPct: 101 },
+          ...voice,
+          name: "x",
+          maxLossPct: 101,
         }),
       ),
     ).toBe("BAD_REQUEST");
-    expect(
-      await codeOf(o.api.overlay.sla.create({ orgSlug: o.slug, sla: { ...voice, name: "" } })),
-    ).toBe("BAD_REQUEST");
+    expect(await codeOf(o.api.overlay.sla.create({ orgSlug: o.slug, ...voice, name: "" }))).toBe(
+      "BAD_REQUEST",
+    );
     await bumps(o, () =>
       o.api.overlay.sla.update({
         orgSlug: o.slug,
-        slaId: sla.id,
-        sla: { ...voice, maxLatencyMs: 120 },
+        slaClassId: sla.id,
+        ...voice,
+        maxLatencyMs: 120,
       }),
     );
 
     const app = await o.api.overlay.apps.create({
       orgSlug: o.slug,
-      app: { name: "voice", kind: "voice", slaClassId: sla.id },
+      name: "voice",
+      kind: "voice",
+      slaClassId: sla.id,
     });
-    expect((await o.api.overlay.sla.list({ orgSlug: o.slug }))[0]).toEqual({
+    expect((await o.api.overlay.sla.list({ orgSlug: o.slug })).items[0]).toEqual({
       id: sla.id,
       ...voice,
       maxLatencyMs: 120,
       inUse: 1,
     });
 
-    await bumps(o, () => o.api.overlay.sla.delete({ orgSlug: o.slug, slaId: sla.id }));
-    expect(await o.api.overlay.sla.list({ orgSlug: o.slug })).toEqual([]);
-    const [kept] = await o.api.overlay.apps.list({ orgSlug: o.slug });
+    await bumps(o, () => o.api.overlay.sla.delete({ orgSlug: o.slug, slaClassId: sla.id }));
+    expect((await o.api.overlay.sla.list({ orgSlug: o.slug })).items).toEqual([]);
+    const [kept] = (await o.api.overlay.apps.list({ orgSlug: o.slug })).items;
     expect(kept).toMatchObject({ id: app.id, slaClassId: null });
     const [audit] = await auditOf(o.orgId, "overlay.sla.delete");
     expect(audit?.before).toMatchObject({
@@ -66,7 +71,7 @@ describe("SLA classes, application classes and user groups", () => {
   it("application classes: lowest free number when omitted, explicit numbers checked, one default", async () => {
     const o = await overlayOrg();
     const mk = (name: string, extra: Record<string, unknown> = {}) =>
-      o.api.overlay.apps.create({ orgSlug: o.slug, app: { name, kind: "custom", ...extra } });
+      o.api.overlay.apps.create({ orgSlug: o.slug, name, kind: "custom", ...extra });
     const a = await bumps(o, () =>
       mk("a", { match: [{ proto: "udp", lo: 16384, hi: 17407 }], dscp: 46 }),
     );
@@ -74,7 +79,7 @@ describe("SLA classes, application classes and user groups", () => {
     const b = await mk("b");
     const d = await mk("d");
     const numbers = Object.fromEntries(
-      (await o.api.overlay.apps.list({ orgSlug: o.slug })).map((x) => [x.name, x.number]),
+      (await o.api.overlay.apps.list({ orgSlug: o.slug })).items.map((x) => [x.name, x.number]),
     );
     expect(numbers).toEqual({ a: 1, b: 2, c: 3, d: 4 });
 
@@ -112,19 +117,26 @@ describe("SLA classes, application classes and user groups", () => {
     await bumps(o, () =>
       o.api.overlay.apps.update({
         orgSlug: o.slug,
-        appId: b.id,
-        app: { name: "b2", kind: "bulk" },
+        appClassId: b.id,
+        name: "b2",
+        kind: "bulk",
       }),
     );
     await o.api.overlay.apps.update({
       orgSlug: o.slug,
-      appId: d.id,
-      app: { name: "d", kind: "custom", number: 9 },
+      appClassId: d.id,
+      name: "d",
+      kind: "custom",
+      number: 9,
     });
     const after = await o.api.overlay.apps.list({ orgSlug: o.slug });
-    expect(after.find((x) => x.id === b.id)).toMatchObject({ name: "b2", kind: "bulk", number: 2 });
-    expect(after.find((x) => x.id === d.id)?.number).toBe(9);
-    expect(after.find((x) => x.id === a.id)).toMatchObject({
+    expect(after.items.find((x) => x.id === b.id)).toMatchObject({
+      name: "b2",
+      kind: "bulk",
+      number: 2,
+    });
+    expect(after.items.find((x) => x.id === d.id)?.number).toBe(9);
+    expect(after.items.find((x) => x.id === a.id)).toMatchObject({
       dscp: 46,
       match: [{ proto: "udp", lo: 16384, hi: 17407 }],
     });
@@ -132,8 +144,10 @@ describe("SLA classes, application classes and user groups", () => {
       await codeOf(
         o.api.overlay.apps.update({
           orgSlug: o.slug,
-          appId: d.id,
-          app: { name: "d", kind: "custom", number: 1 },
+          appClassId: d.id,
+          name: "d",
+          kind: "custom",
+          number: 1,
         }),
       ),
     ).toBe("CONFLICT");
@@ -141,8 +155,9 @@ describe("SLA classes, application classes and user groups", () => {
       await codeOf(
         o.api.overlay.apps.update({
           orgSlug: o.slug,
-          appId: "nope",
-          app: { name: "z", kind: "custom" },
+          appClassId: "nope",
+          name: "z",
+          kind: "custom",
         }),
       ),
     ).toBe("NOT_FOUND");
@@ -152,28 +167,37 @@ describe("SLA classes, application classes and user groups", () => {
     const o = await overlayOrg();
     const app = await o.api.overlay.apps.create({
       orgSlug: o.slug,
-      app: { name: "ssh", kind: "interactive", match: [{ proto: "tcp", lo: 22, hi: 22 }] },
+      name: "ssh",
+      kind: "interactive",
+      match: [{ proto: "tcp", lo: 22, hi: 22 }],
     });
     const group = await bumps(o, () =>
       o.api.overlay.groups.create({
         orgSlug: o.slug,
-        group: { name: "executives", prefixes: ["10.1.20.0/24"] },
+        name: "executives",
+        prefixes: ["10.1.20.0/24"],
       }),
     );
     const p1 = await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: { name: "ssh", priority: 10, appClassId: app.id },
+      name: "ssh",
+      priority: 10,
+      appClassId: app.id,
     });
     await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: { name: "exec", priority: 20, userGroupId: group.id },
+      name: "exec",
+      priority: 20,
+      userGroupId: group.id,
     });
     await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: { name: "other", priority: 30, srcPrefixes: ["10.9.0.0/16"] },
+      name: "other",
+      priority: 30,
+      srcPrefixes: ["10.9.0.0/16"],
     });
-    expect((await o.api.overlay.apps.list({ orgSlug: o.slug }))[0]?.policies).toBe(1);
-    expect((await o.api.overlay.groups.list({ orgSlug: o.slug }))[0]).toEqual({
+    expect((await o.api.overlay.apps.list({ orgSlug: o.slug })).items[0]?.policies).toBe(1);
+    expect((await o.api.overlay.groups.list({ orgSlug: o.slug })).items[0]).toEqual({
       id: group.id,
       name: "executives",
       prefixes: ["10.1.20.0/24"],
@@ -181,7 +205,7 @@ describe("SLA classes, application classes and user groups", () => {
     });
 
     const gone = await bumps(o, () =>
-      o.api.overlay.apps.delete({ orgSlug: o.slug, appId: app.id }),
+      o.api.overlay.apps.delete({ orgSlug: o.slug, appClassId: app.id }),
     );
     expect(gone.policiesDeleted).toBe(1);
     const [audit] = await auditOf(o.orgId, "overlay.app.delete");
@@ -194,50 +218,55 @@ describe("SLA classes, application classes and user groups", () => {
     );
 
     expect(
-      (await bumps(o, () => o.api.overlay.groups.delete({ orgSlug: o.slug, groupId: group.id })))
-        .policiesDeleted,
+      (
+        await bumps(o, () =>
+          o.api.overlay.groups.delete({ orgSlug: o.slug, userGroupId: group.id }),
+        )
+      ).policiesDeleted,
     ).toBe(1);
-    expect((await o.api.overlay.policies.list({ orgSlug: o.slug })).map((p) => p.name)).toEqual([
-      "other",
-    ]);
-    expect(await o.api.overlay.groups.list({ orgSlug: o.slug })).toEqual([]);
+    expect(
+      (await o.api.overlay.policies.list({ orgSlug: o.slug })).items.map((p) => p.name),
+    ).toEqual(["other"]);
+    expect((await o.api.overlay.groups.list({ orgSlug: o.slug })).items).toEqual([]);
   });
 
   it("user groups: duplicates, bad prefixes, update", async () => {
     const o = await overlayOrg();
     const g = await o.api.overlay.groups.create({
       orgSlug: o.slug,
-      group: { name: "execs", prefixes: ["10.1.0.0/24"] },
+      name: "execs",
+      prefixes: ["10.1.0.0/24"],
     });
     expect(
       await codeOf(
         o.api.overlay.groups.create({
           orgSlug: o.slug,
-          group: { name: "execs", prefixes: ["10.2.0.0/24"] },
+          name: "execs",
+          prefixes: ["10.2.0.0/24"],
         }),
       ),
     ).toBe("CONFLICT");
     expect(
-      await codeOf(
-        o.api.overlay.groups.create({ orgSlug: o.slug, group: { name: "empty", prefixes: [] } }),
-      ),
+      await codeOf(o.api.overlay.groups.create({ orgSlug: o.slug, name: "empty", prefixes: [] })),
     ).toBe("BAD_REQUEST");
     expect(
       await codeOf(
         o.api.overlay.groups.create({
           orgSlug: o.slug,
-          group: { name: "bad", prefixes: ["10.1.0.256/24"] },
+          name: "bad",
+          prefixes: ["10.1.0.256/24"],
         }),
       ),
     ).toBe("BAD_REQUEST");
     await bumps(o, () =>
       o.api.overlay.groups.update({
         orgSlug: o.slug,
-        groupId: g.id,
-        group: { name: "execs", prefixes: ["10.1.0.0/24", "10.3.0.0/24"] },
+        userGroupId: g.id,
+        name: "execs",
+        prefixes: ["10.1.0.0/24", "10.3.0.0/24"],
       }),
     );
-    expect((await o.api.overlay.groups.list({ orgSlug: o.slug }))[0]?.prefixes).toEqual([
+    expect((await o.api.overlay.groups.list({ orgSlug: o.slug })).items[0]?.prefixes).toEqual([
       "10.1.0.0/24",
       "10.3.0.0/24",
     ]);

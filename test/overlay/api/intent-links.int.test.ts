@@ -18,9 +18,9 @@ describe("overlay settings and site roles", () => {
   it("returns defaults without a row, then what was saved; partial-mesh pairs must be the org's sites", async () => {
     const o = await overlayOrg();
     const [hq, branch] = o.siteIds as [string, string];
-    type Settings = Parameters<typeof o.api.overlay.settings.update>[0]["settings"];
+    type Settings = Omit<Parameters<typeof o.api.overlay.settings.update>[0], "orgSlug">;
     const update = (settings: Settings) =>
-      o.api.overlay.settings.update({ orgSlug: o.slug, settings });
+      o.api.overlay.settings.update({ orgSlug: o.slug, ...settings });
     expect(await o.api.overlay.settings.get({ orgSlug: o.slug })).toEqual({
       topology: "full_mesh",
       sitePairs: [],
@@ -72,7 +72,9 @@ describe("overlay settings and site roles", () => {
     const r = await bumps(o, () =>
       o.api.overlay.site.update({
         orgSlug: o.slug,
-        site: { siteId: hq, role: "hub", prefixes: ["10.1.0.0/16", "10.1.0.0/16", "10.2.0.0/24"] },
+        siteId: hq,
+        role: "hub",
+        prefixes: ["10.1.0.0/16", "10.1.0.0/16", "10.2.0.0/24"],
       }),
     );
     expect(r.id).toBe(hq);
@@ -90,11 +92,14 @@ describe("overlay settings and site roles", () => {
       after: { role: "hub" },
     });
 
-    const update = (site: Partial<Parameters<typeof o.api.overlay.site.update>[0]["site"]>) =>
+    const update = (site: Partial<Parameters<typeof o.api.overlay.site.update>[0]>) =>
       codeOf(
         o.api.overlay.site.update({
           orgSlug: o.slug,
-          site: { siteId: hq, role: "hub", prefixes: [], ...site },
+          siteId: hq,
+          role: "hub",
+          prefixes: [],
+          ...site,
         }),
       );
     for (const bad of [
@@ -111,10 +116,10 @@ describe("WAN links", () => {
   it("creates, lists, updates and deletes links; names and interfaces are unique per site", async () => {
     const o = await overlayOrg();
     const [hq, branch] = o.siteIds as [string, string];
-    type Link = Parameters<typeof o.api.overlay.links.create>[0]["link"];
-    const create = (link: Link) => o.api.overlay.links.create({ orgSlug: o.slug, link });
+    type Link = Omit<Parameters<typeof o.api.overlay.links.create>[0], "orgSlug">;
+    const create = (link: Link) => o.api.overlay.links.create({ orgSlug: o.slug, ...link });
     const update = (linkId: string, link: Link) =>
-      o.api.overlay.links.update({ orgSlug: o.slug, linkId, link });
+      o.api.overlay.links.update({ orgSlug: o.slug, linkId, ...link });
     const fiber = await bumps(o, () => create(linkInput(hq, "fiber", "eth0", "198.51.100.10")));
     await bumps(o, () =>
       create({ ...linkInput(hq, "lte", "eth2"), kind: "lte", metered: true, cost: 50 }),
@@ -122,7 +127,7 @@ describe("WAN links", () => {
     // The same name and interface at another site is fine.
     await create(linkInput(branch, "fiber", "eth0", "198.51.100.20"));
 
-    const links = await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq });
+    const { items: links } = await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq });
     expect(links.map((l) => l.name)).toEqual(["fiber", "lte"]);
     expect(links[0]).toEqual({
       id: fiber.id,
@@ -152,7 +157,9 @@ describe("WAN links", () => {
     await bumps(o, () =>
       update(fiber.id, { ...linkInput(hq, "fiber", "eth0", "198.51.100.11"), enabled: false }),
     );
-    expect((await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq }))[0]).toMatchObject({
+    expect(
+      (await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq })).items[0],
+    ).toMatchObject({
       publicAddress: "198.51.100.11",
       enabled: false,
     });
@@ -163,7 +170,7 @@ describe("WAN links", () => {
 
     await bumps(o, () => o.api.overlay.links.delete({ orgSlug: o.slug, linkId: fiber.id }));
     expect(
-      (await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq })).map((l) => l.name),
+      (await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq })).items.map((l) => l.name),
     ).toEqual(["lte"]);
     expect(await codeOf(o.api.overlay.links.delete({ orgSlug: o.slug, linkId: fiber.id }))).toBe(
       "NOT_FOUND",

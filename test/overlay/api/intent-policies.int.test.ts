@@ -22,23 +22,28 @@ describe("steering policies", () => {
     const [hq, aws] = o.siteIds as [string, string];
     await o.api.overlay.links.create({
       orgSlug: o.slug,
-      link: linkInput(hq, "fiber", "eth0", "198.51.100.10"),
+      ...linkInput(hq, "fiber", "eth0", "198.51.100.10"),
     });
     await o.api.overlay.links.create({
       orgSlug: o.slug,
-      link: linkInput(aws, "internet", "eth0", "198.51.100.40"),
+      ...linkInput(aws, "internet", "eth0", "198.51.100.40"),
     });
     const sla = await o.api.overlay.sla.create({
       orgSlug: o.slug,
-      sla: { ...voice, name: "interactive", maxLatencyMs: 100 },
+      ...voice,
+      name: "interactive",
+      maxLatencyMs: 100,
     });
     const app = await o.api.overlay.apps.create({
       orgSlug: o.slug,
-      app: { name: "interactive", kind: "interactive", match: [{ proto: "tcp", lo: 22, hi: 22 }] },
+      name: "interactive",
+      kind: "interactive",
+      match: [{ proto: "tcp", lo: 22, hi: 22 }],
     });
     const group = await o.api.overlay.groups.create({
       orgSlug: o.slug,
-      group: { name: "executives", prefixes: ["10.10.20.0/24"] },
+      name: "executives",
+      prefixes: ["10.10.20.0/24"],
     });
     const policy = {
       name: "SSH from executives over aws-us-east",
@@ -50,18 +55,16 @@ describe("steering policies", () => {
       onViolation: "best_effort" as const,
     };
     const created = await bumps(o, () =>
-      o.api.overlay.policies.create({ orgSlug: o.slug, policy }),
+      o.api.overlay.policies.create({ orgSlug: o.slug, ...policy }),
     );
     await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: {
-        name: "first",
-        priority: 1,
-        srcPrefixes: ["10.10.0.0/16", "10.10.0.0/16"],
-        preferred: [{ siteId: aws, localLink: "fiber", remoteLink: "internet" }],
-      },
+      name: "first",
+      priority: 1,
+      srcPrefixes: ["10.10.0.0/16", "10.10.0.0/16"],
+      preferred: [{ siteId: aws, localLink: "fiber", remoteLink: "internet" }],
     });
-    const list = await o.api.overlay.policies.list({ orgSlug: o.slug });
+    const { items: list } = await o.api.overlay.policies.list({ orgSlug: o.slug });
     expect(list.map((p) => p.name)).toEqual(["first", policy.name]);
     expect(list[0]?.srcPrefixes).toEqual(["10.10.0.0/16"]);
     expect(list[1]).toEqual({
@@ -76,10 +79,7 @@ describe("steering policies", () => {
     );
 
     const create = (p: Record<string, unknown>) =>
-      o.api.overlay.policies.create({
-        orgSlug: o.slug,
-        policy: { name: "x", priority: 5, ...p } as never,
-      });
+      o.api.overlay.policies.create({ orgSlug: o.slug, name: "x", priority: 5, ...p } as never);
     // A policy must say what it steers.
     const empty = await errorOf(create({}));
     expect(empty.code).toBe("BAD_REQUEST");
@@ -116,11 +116,13 @@ describe("steering policies", () => {
     await bumps(o, () =>
       o.api.overlay.policies.update({
         orgSlug: o.slug,
-        policyId: created.id,
-        policy: { ...policy, onViolation: "hold", enabled: false },
+        steeringPolicyId: created.id,
+        ...policy,
+        onViolation: "hold",
+        enabled: false,
       }),
     );
-    expect((await o.api.overlay.policies.list({ orgSlug: o.slug }))[1]).toMatchObject({
+    expect((await o.api.overlay.policies.list({ orgSlug: o.slug })).items[1]).toMatchObject({
       onViolation: "hold",
       enabled: false,
     });
@@ -128,14 +130,19 @@ describe("steering policies", () => {
       await codeOf(
         o.api.overlay.policies.update({
           orgSlug: o.slug,
-          policyId: created.id,
-          policy: { ...policy, name: "first" },
+          steeringPolicyId: created.id,
+          ...policy,
+          name: "first",
         }),
       ),
     ).toBe("CONFLICT");
-    await bumps(o, () => o.api.overlay.policies.delete({ orgSlug: o.slug, policyId: created.id }));
+    await bumps(o, () =>
+      o.api.overlay.policies.delete({ orgSlug: o.slug, steeringPolicyId: created.id }),
+    );
     expect(
-      await codeOf(o.api.overlay.policies.delete({ orgSlug: o.slug, policyId: created.id })),
+      await codeOf(
+        o.api.overlay.policies.delete({ orgSlug: o.slug, steeringPolicyId: created.id }),
+      ),
     ).toBe("NOT_FOUND");
     const snap = (await latestSnapshot(o.orgId)).intent as {
       overlay: { policies: { name: string }[] };
@@ -148,14 +155,14 @@ describe("steering policies", () => {
     const viewer = callerFor(await addMember(o.slug, o.owner, "viewer"));
     expect(await codeOf(viewer.overlay.sla.list({ orgSlug: o.slug }))).toBe("OK");
     expect(await codeOf(viewer.overlay.topology({ orgSlug: o.slug }))).toBe("OK");
-    expect(await codeOf(viewer.overlay.sla.create({ orgSlug: o.slug, sla: voice }))).toBe(
+    expect(await codeOf(viewer.overlay.sla.create({ orgSlug: o.slug, ...voice }))).toBe(
       "FORBIDDEN",
     );
     expect(
       await codeOf(
         viewer.overlay.links.create({
           orgSlug: o.slug,
-          link: linkInput(o.siteIds[0]!, "f", "eth0"),
+          ...linkInput(o.siteIds[0]!, "f", "eth0"),
         }),
       ),
     ).toBe("FORBIDDEN");

@@ -19,7 +19,10 @@ import {
 
 afterAll(closeQueues);
 
-type SegmentInput = Parameters<OverlayOrg["api"]["overlay"]["segments"]["create"]>[0]["segment"];
+type SegmentInput = Omit<
+  Parameters<OverlayOrg["api"]["overlay"]["segments"]["create"]>[0],
+  "orgSlug"
+>;
 const members = (...m: [string, string][]) =>
   m.map(([siteId, iface]) => ({ siteId, interface: iface }));
 
@@ -27,7 +30,7 @@ async function org() {
   const o = await overlayOrg(["HQ", "Branch", "Lab"]);
   const [hq, branch, lab] = o.siteIds as [string, string, string];
   const create = (segment: SegmentInput) =>
-    o.api.overlay.segments.create({ orgSlug: o.slug, segment });
+    o.api.overlay.segments.create({ orgSlug: o.slug, ...segment });
   return { o, hq, branch, lab, create };
 }
 
@@ -51,7 +54,7 @@ describe("L2 segments", () => {
     const { o, hq, branch, lab, create } = await org();
     const office = { name: "office", vni: 100, members: members([hq, "eth4"], [branch, "eth4"]) };
     const made = await bumps(o, () => create(office));
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual([
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual([
       { id: made.id, ...office },
     ]);
     expect((await latestSnapshot(o.orgId)).intent).toMatchObject({
@@ -65,9 +68,9 @@ describe("L2 segments", () => {
 
     const wider = { ...office, vni: 101, members: [...office.members, ...members([lab, "br0"])] };
     await bumps(o, () =>
-      o.api.overlay.segments.update({ orgSlug: o.slug, segmentId: made.id, segment: wider }),
+      o.api.overlay.segments.update({ orgSlug: o.slug, segmentId: made.id, ...wider }),
     );
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual([
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual([
       { id: made.id, ...wider },
     ]);
     expect((await auditOf(o.orgId, "overlay.segment.update"))[0]?.before).toMatchObject({
@@ -75,11 +78,11 @@ describe("L2 segments", () => {
     });
     // Saving the same segment again keeps its own name and VNI.
     await bumps(o, () =>
-      o.api.overlay.segments.update({ orgSlug: o.slug, segmentId: made.id, segment: wider }),
+      o.api.overlay.segments.update({ orgSlug: o.slug, segmentId: made.id, ...wider }),
     );
 
     await bumps(o, () => o.api.overlay.segments.delete({ orgSlug: o.slug, segmentId: made.id }));
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual([]);
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual([]);
     expect((await auditOf(o.orgId, "overlay.segment.delete"))[0]?.before).toMatchObject({
       name: "office",
     });
@@ -125,7 +128,7 @@ describe("L2 segments", () => {
       "CONFLICT",
       "eth4 of HQ is bridged into segment office",
     ]);
-    await o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput(branch, "fiber", "eth7") });
+    await o.api.overlay.links.create({ orgSlug: o.slug, ...linkInput(branch, "fiber", "eth7") });
     const link = await errorOf(create({ ...ok, members: members([branch, "eth7"]) }));
     expect([link.code, link.message]).toEqual([
       "CONFLICT",
@@ -135,7 +138,7 @@ describe("L2 segments", () => {
       expect(await codeOf(create({ ...ok, members: members([hq, port]) }))).toBe("CONFLICT");
     // The other way round: a link cannot take a bridged interface.
     const taken = await errorOf(
-      o.api.overlay.links.create({ orgSlug: o.slug, link: linkInput(hq, "lte", "eth4") }),
+      o.api.overlay.links.create({ orgSlug: o.slug, ...linkInput(hq, "lte", "eth4") }),
     );
     expect([taken.code, taken.message]).toEqual([
       "CONFLICT",
@@ -144,9 +147,9 @@ describe("L2 segments", () => {
 
     // One link was made above; nothing else changed.
     expect(await revisionOf(o.orgId)).toBe(before + 1);
-    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).map((s) => s.name)).toEqual([
-      "office",
-    ]);
+    expect(
+      (await o.api.overlay.segments.list({ orgSlug: o.slug })).items.map((s) => s.name),
+    ).toEqual(["office"]);
     // The same interface at another site, and another interface at the same site, are fine.
     await bumps(o, () => create({ ...ok, members: members([hq, "eth5"], [branch, "eth4"]) }));
   });
@@ -159,7 +162,7 @@ describe("L2 segments", () => {
       members: members([hq, "eth4"], [branch, "eth4"]),
     });
     await o.api.site.delete({ orgSlug: o.slug, siteId: branch });
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual([
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual([
       { id: seg.id, name: "office", vni: 100, members: members([hq, "eth4"]) },
     ]);
   });
@@ -172,18 +175,20 @@ describe("L2 segments", () => {
       members: members([hq, "eth4"], [branch, "eth4"]),
     });
     const good = await revisionOf(o.orgId);
-    const before = await o.api.overlay.segments.list({ orgSlug: o.slug });
+    const { items: before } = await o.api.overlay.segments.list({ orgSlug: o.slug });
 
     const bad = await o.api.overlay.segments.update({
       orgSlug: o.slug,
       segmentId: office.id,
-      segment: { name: "office", vni: 300, members: members([lab, "eth9"]) },
+      name: "office",
+      vni: 300,
+      members: members([lab, "eth9"]),
     });
     await create({ name: "cams", vni: 400, members: members([lab, "eth5"]) });
     const rollout = await rolloutOf(o, bad.revision);
     const result = await o.api.rollout.rollback({ orgSlug: o.slug, rolloutId: rollout.id });
     expect(result.restored).toBe(good);
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual(before);
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual(before);
 
     // Make the current snapshot look like one written before segments existed: a rollback
     // to it says nothing about segments, so they stay as they are (neither wiped nor reset).
@@ -202,14 +207,14 @@ describe("L2 segments", () => {
     await create({ name: "cams", vni: 400, members: members([lab, "eth5"]) });
     const link = await o.api.overlay.links.create({
       orgSlug: o.slug,
-      link: linkInput(hq, "fiber", "eth0", "198.51.100.1"),
+      ...linkInput(hq, "fiber", "eth0", "198.51.100.1"),
     });
     const now = await o.api.overlay.segments.list({ orgSlug: o.slug });
-    expect(now.map((x) => x.name)).toEqual(["office", "cams"]);
+    expect(now.items.map((x) => x.name)).toEqual(["office", "cams"]);
     const rollout2 = await rolloutOf(o, link.revision - 1);
     const back = await o.api.rollout.rollback({ orgSlug: o.slug, rolloutId: rollout2.id });
     expect(back.restored).toBe(current);
-    expect(await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq })).toEqual([]);
-    expect(await o.api.overlay.segments.list({ orgSlug: o.slug })).toEqual(now);
+    expect((await o.api.overlay.links.list({ orgSlug: o.slug, siteId: hq })).items).toEqual([]);
+    expect((await o.api.overlay.segments.list({ orgSlug: o.slug })).items).toEqual(now.items);
   });
 });

@@ -43,36 +43,42 @@ beforeAll(async () => {
   ids.link = (
     await a.api.overlay.links.create({
       orgSlug: a.slug,
-      link: linkInput(hq, "fiber", "eth0", "198.51.100.1"),
+      ...linkInput(hq, "fiber", "eth0", "198.51.100.1"),
     })
   ).id;
   const other = (
     await a.api.overlay.links.create({
       orgSlug: a.slug,
-      link: linkInput(branch, "fiber", "eth0", "198.51.100.2"),
+      ...linkInput(branch, "fiber", "eth0", "198.51.100.2"),
     })
   ).id;
   ids.path = [ids.link, other].sort().join("~");
-  ids.sla = (await a.api.overlay.sla.create({ orgSlug: a.slug, sla })).id;
+  ids.sla = (await a.api.overlay.sla.create({ orgSlug: a.slug, ...sla })).id;
   ids.app = (
     await a.api.overlay.apps.create({
       orgSlug: a.slug,
-      app: { name: "voice", kind: "voice", slaClassId: ids.sla },
+      name: "voice",
+      kind: "voice",
+      slaClassId: ids.sla,
     })
   ).id;
   ids.group = (
     await a.api.overlay.groups.create({
       orgSlug: a.slug,
-      group: { name: "execs", prefixes: ["10.1.0.0/24"] },
+      name: "execs",
+      prefixes: ["10.1.0.0/24"],
     })
   ).id;
   ids.policy = (
     await a.api.overlay.policies.create({
       orgSlug: a.slug,
-      policy: { name: "p", priority: 1, appClassId: ids.app, preferred: [{ siteId: branch }] },
+      name: "p",
+      priority: 1,
+      appClassId: ids.app,
+      preferred: [{ siteId: branch }],
     })
   ).id;
-  ids.segment = (await a.api.overlay.segments.create({ orgSlug: a.slug, segment: segment(hq) })).id;
+  ids.segment = (await a.api.overlay.segments.create({ orgSlug: a.slug, ...segment(hq) })).id;
   const device = await addDevice(a.orgId, hq);
   await addSamples(a.orgId, [{ siteId: hq, deviceId: device.id, pathId: ids.path }]);
   await asOrg(a.orgId, (tx) =>
@@ -113,30 +119,31 @@ type Calls = Record<string, () => Promise<unknown>>;
 function callsOnIdsOfA(s: string): Calls {
   const o = b.api.overlay;
   return {
-    "site.update": () =>
-      o.site.update({ orgSlug: s, site: { siteId: ids.site, role: "hub", prefixes: [] } }),
+    "site.update": () => o.site.update({ orgSlug: s, siteId: ids.site, role: "hub", prefixes: [] }),
     "links.list": () => o.links.list({ orgSlug: s, siteId: ids.site }),
-    "links.create": () => o.links.create({ orgSlug: s, link: linkInput(ids.site, "x", "eth9") }),
+    "links.create": () => o.links.create({ orgSlug: s, ...linkInput(ids.site, "x", "eth9") }),
     "links.update": () =>
-      o.links.update({ orgSlug: s, linkId: ids.link, link: linkInput(ids.site, "x", "eth9") }),
+      o.links.update({ orgSlug: s, linkId: ids.link, ...linkInput(ids.site, "x", "eth9") }),
     "links.delete": () => o.links.delete({ orgSlug: s, linkId: ids.link }),
-    "sla.update": () => o.sla.update({ orgSlug: s, slaId: ids.sla, sla }),
-    "sla.delete": () => o.sla.delete({ orgSlug: s, slaId: ids.sla }),
+    "sla.update": () => o.sla.update({ orgSlug: s, slaClassId: ids.sla, ...sla }),
+    "sla.delete": () => o.sla.delete({ orgSlug: s, slaClassId: ids.sla }),
     "apps.update": () =>
-      o.apps.update({ orgSlug: s, appId: ids.app, app: { name: "x", kind: "custom" } }),
-    "apps.delete": () => o.apps.delete({ orgSlug: s, appId: ids.app }),
+      o.apps.update({ orgSlug: s, appClassId: ids.app, name: "x", kind: "custom" }),
+    "apps.delete": () => o.apps.delete({ orgSlug: s, appClassId: ids.app }),
     "groups.update": () =>
-      o.groups.update({ orgSlug: s, groupId: ids.group, group: { name: "x", prefixes } }),
-    "groups.delete": () => o.groups.delete({ orgSlug: s, groupId: ids.group }),
+      o.groups.update({ orgSlug: s, userGroupId: ids.group, name: "x", prefixes }),
+    "groups.delete": () => o.groups.delete({ orgSlug: s, userGroupId: ids.group }),
     "policies.update": () =>
       o.policies.update({
         orgSlug: s,
-        policyId: ids.policy,
-        policy: { name: "x", priority: 1, srcPrefixes: prefixes },
+        steeringPolicyId: ids.policy,
+        name: "x",
+        priority: 1,
+        srcPrefixes: prefixes,
       }),
-    "policies.delete": () => o.policies.delete({ orgSlug: s, policyId: ids.policy }),
+    "policies.delete": () => o.policies.delete({ orgSlug: s, steeringPolicyId: ids.policy }),
     "segments.update": () =>
-      o.segments.update({ orgSlug: s, segmentId: ids.segment, segment: segment(ids.site) }),
+      o.segments.update({ orgSlug: s, segmentId: ids.segment, ...segment(ids.site) }),
     "segments.delete": () => o.segments.delete({ orgSlug: s, segmentId: ids.segment }),
     sitePaths: () => o.sitePaths({ orgSlug: s, siteId: ids.site }),
     pathSeries: () => o.pathSeries({ orgSlug: s, siteId: ids.site, pathId: ids.path }),
@@ -154,18 +161,19 @@ describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
     const s = b.slug;
     const o = b.api.overlay;
     // Referencing A's rows from B's own intent.
-    const policy = (p: Partial<Parameters<typeof o.policies.create>[0]["policy"]>) =>
-      o.policies.create({ orgSlug: s, policy: { name: "x", priority: 1, ...p } });
+    const policy = (p: Partial<Parameters<typeof o.policies.create>[0]>) =>
+      o.policies.create({ orgSlug: s, name: "x", priority: 1, ...p });
     await expectAllNotFound({
       ...callsOnIdsOfA(s),
       incidents: () => o.incidents({ orgSlug: s, siteId: ids.site }),
       "settings.update (pairs)": () =>
         o.settings.update({
           orgSlug: s,
-          settings: { topology: "partial_mesh", sitePairs: [{ a: b.siteIds[0]!, b: ids.site }] },
+          topology: "partial_mesh",
+          sitePairs: [{ a: b.siteIds[0]!, b: ids.site }],
         }),
       "apps.create (sla)": () =>
-        o.apps.create({ orgSlug: s, app: { name: "x", kind: "custom", slaClassId: ids.sla } }),
+        o.apps.create({ orgSlug: s, name: "x", kind: "custom", slaClassId: ids.sla }),
       "policies.create (app)": () => policy({ appClassId: ids.app }),
       "policies.create (group)": () => policy({ userGroupId: ids.group }),
       "policies.create (sla)": () => policy({ srcPrefixes: prefixes, slaClassId: ids.sla }),
@@ -175,11 +183,9 @@ describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
       "segments.create (member)": () =>
         o.segments.create({
           orgSlug: s,
-          segment: {
-            name: "x",
-            vni: 7,
-            members: [...segment(b.siteIds[0]!).members, ...segment(ids.site).members],
-          },
+          name: "x",
+          vni: 7,
+          members: [...segment(b.siteIds[0]!).members, ...segment(ids.site).members],
         }),
     });
     expect(await snapshotOfA()).toEqual(before);
@@ -191,23 +197,24 @@ describe("another org's ids are NOT_FOUND for every overlay procedure", () => {
     await expectAllNotFound({
       ...callsOnIdsOfA(s),
       "settings.get": () => o.settings.get({ orgSlug: s }),
-      "settings.update": () =>
-        o.settings.update({ orgSlug: s, settings: { topology: "hub_spoke" } }),
+      "settings.update": () => o.settings.update({ orgSlug: s, topology: "hub_spoke" }),
       "sla.list": () => o.sla.list({ orgSlug: s }),
-      "sla.create": () => o.sla.create({ orgSlug: s, sla: { ...sla, name: "new" } }),
+      "sla.create": () => o.sla.create({ orgSlug: s, ...sla, name: "new" }),
       "apps.list": () => o.apps.list({ orgSlug: s }),
-      "apps.create": () => o.apps.create({ orgSlug: s, app: { name: "new", kind: "custom" } }),
+      "apps.create": () => o.apps.create({ orgSlug: s, name: "new", kind: "custom" }),
       "groups.list": () => o.groups.list({ orgSlug: s }),
-      "groups.create": () => o.groups.create({ orgSlug: s, group: { name: "new", prefixes } }),
+      "groups.create": () => o.groups.create({ orgSlug: s, name: "new", prefixes }),
       "policies.list": () => o.policies.list({ orgSlug: s }),
       "policies.create": () =>
         o.policies.create({
           orgSlug: s,
-          policy: { name: "new", priority: 1, srcPrefixes: prefixes },
+          name: "new",
+          priority: 1,
+          srcPrefixes: prefixes,
         }),
       "segments.list": () => o.segments.list({ orgSlug: s }),
       "segments.create": () =>
-        o.segments.create({ orgSlug: s, segment: { ...segment(ids.site), vni: 9, name: "n" } }),
+        o.segments.create({ orgSlug: s, ...segment(ids.site), vni: 9, name: "n" }),
       topology: () => o.topology({ orgSlug: s }),
       incidents: () => o.incidents({ orgSlug: s }),
     });
@@ -218,13 +225,13 @@ describe("lists and views show only the caller's org", () => {
   it("B sees none of A's rows, A sees all of its own", async () => {
     const s = b.slug;
     const o = b.api.overlay;
-    expect(await o.sla.list({ orgSlug: s })).toEqual([]);
-    expect(await o.apps.list({ orgSlug: s })).toEqual([]);
-    expect(await o.groups.list({ orgSlug: s })).toEqual([]);
-    expect(await o.policies.list({ orgSlug: s })).toEqual([]);
-    expect(await o.segments.list({ orgSlug: s })).toEqual([]);
-    expect(await o.incidents({ orgSlug: s })).toEqual([]);
-    expect(await o.links.list({ orgSlug: s, siteId: b.siteIds[0]! })).toEqual([]);
+    expect((await o.sla.list({ orgSlug: s })).items).toEqual([]);
+    expect((await o.apps.list({ orgSlug: s })).items).toEqual([]);
+    expect((await o.groups.list({ orgSlug: s })).items).toEqual([]);
+    expect((await o.policies.list({ orgSlug: s })).items).toEqual([]);
+    expect((await o.segments.list({ orgSlug: s })).items).toEqual([]);
+    expect((await o.incidents({ orgSlug: s })).items).toEqual([]);
+    expect((await o.links.list({ orgSlug: s, siteId: b.siteIds[0]! })).items).toEqual([]);
     const topo = await o.topology({ orgSlug: s });
     expect(topo.sites.map((x) => x.name)).toEqual(["B-HQ"]);
     expect(topo.edges).toEqual([]);
@@ -234,16 +241,16 @@ describe("lists and views show only the caller's org", () => {
       (await o.pathSeries({ orgSlug: s, siteId: b.siteIds[0]!, pathId: ids.path })).points,
     ).toEqual([]);
 
-    expect((await a.api.overlay.incidents({ orgSlug: a.slug })).length).toBe(1);
+    expect((await a.api.overlay.incidents({ orgSlug: a.slug })).items.length).toBe(1);
     expect(
       (await a.api.overlay.pathSeries({ orgSlug: a.slug, siteId: ids.site, pathId: ids.path }))
         .points.length,
     ).toBe(1);
     expect((await a.api.overlay.topology({ orgSlug: a.slug })).edges.length).toBe(1);
     // Segment names and VNIs are unique per org: B may use A's.
-    await o.segments.create({ orgSlug: s, segment: segment(b.siteIds[0]!) });
-    expect((await a.api.overlay.segments.list({ orgSlug: a.slug })).map((x) => x.id)).toEqual([
-      ids.segment,
-    ]);
+    await o.segments.create({ orgSlug: s, ...segment(b.siteIds[0]!) });
+    expect((await a.api.overlay.segments.list({ orgSlug: a.slug })).items.map((x) => x.id)).toEqual(
+      [ids.segment],
+    );
   });
 });

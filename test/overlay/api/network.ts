@@ -13,7 +13,7 @@ export async function network() {
     (
       await o.api.overlay.links.create({
         orgSlug: o.slug,
-        link: linkInput(siteId, name, iface, pub),
+        ...linkInput(siteId, name, iface, pub),
       })
     ).id;
   const L = {
@@ -24,11 +24,15 @@ export async function network() {
   };
   await o.api.overlay.site.update({
     orgSlug: o.slug,
-    site: { siteId: gw, role: "cloud_gateway", prefixes: ["0.0.0.0/0"] },
+    siteId: gw,
+    role: "cloud_gateway",
+    prefixes: ["0.0.0.0/0"],
   });
   await o.api.overlay.site.update({
     orgSlug: o.slug,
-    site: { siteId: hq, role: "edge", prefixes: ["10.10.0.0/16"] },
+    siteId: hq,
+    role: "edge",
+    prefixes: ["10.10.0.0/16"],
   });
   const P = {
     main: pathId(L.hqFiber, L.brFiber),

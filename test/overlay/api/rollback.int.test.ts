@@ -27,7 +27,7 @@ async function overlayOf(o: OverlayOrg) {
     apps: await api.apps.list({ orgSlug: s }),
     groups: await api.groups.list({ orgSlug: s }),
     policies: await api.policies.list({ orgSlug: s }),
-    sites: (await o.api.site.list({ orgSlug: s })).map((x) => x.id),
+    sites: (await o.api.site.list({ orgSlug: s })).items.map((x) => x.id),
     roles: (
       await Promise.all(o.siteIds.map((siteId) => api.sitePaths({ orgSlug: s, siteId })))
     ).map((v) => v.site),
@@ -56,51 +56,56 @@ async function configured() {
   const api = o.api.overlay;
   await api.site.update({
     orgSlug: s,
-    site: { siteId: hq, role: "hub", prefixes: ["10.10.0.0/16"] },
+    siteId: hq,
+    role: "hub",
+    prefixes: ["10.10.0.0/16"],
   });
   await api.site.update({
     orgSlug: s,
-    site: { siteId: gw, role: "cloud_gateway", prefixes: ["0.0.0.0/0"] },
+    siteId: gw,
+    role: "cloud_gateway",
+    prefixes: ["0.0.0.0/0"],
   });
-  await api.links.create({ orgSlug: s, link: linkInput(hq, "fiber", "eth0", "198.51.100.10") });
-  await api.links.create({ orgSlug: s, link: { ...linkInput(hq, "lte", "eth2"), kind: "lte" } });
+  await api.links.create({ orgSlug: s, ...linkInput(hq, "fiber", "eth0", "198.51.100.10") });
+  await api.links.create({ orgSlug: s, ...linkInput(hq, "lte", "eth2"), kind: "lte" });
   const brLink = await api.links.create({
     orgSlug: s,
-    link: linkInput(branch, "fiber", "eth0", "198.51.100.20"),
+    ...linkInput(branch, "fiber", "eth0", "198.51.100.20"),
   });
-  await api.links.create({ orgSlug: s, link: linkInput(gw, "internet", "eth0", "198.51.100.40") });
+  await api.links.create({ orgSlug: s, ...linkInput(gw, "internet", "eth0", "198.51.100.40") });
   await api.settings.update({
     orgSlug: s,
-    settings: { topology: "hub_spoke", holdDownSeconds: 12 },
+    topology: "hub_spoke",
+    holdDownSeconds: 12,
   });
   const sla = await api.sla.create({
     orgSlug: s,
-    sla: { name: "interactive", maxLatencyMs: 100, maxJitterMs: 30, maxLossPct: 1 },
+    name: "interactive",
+    maxLatencyMs: 100,
+    maxJitterMs: 30,
+    maxLossPct: 1,
   });
   const app = await api.apps.create({
     orgSlug: s,
-    app: {
-      name: "interactive",
-      kind: "interactive",
-      number: 7,
-      slaClassId: sla.id,
-      match: [{ proto: "tcp", lo: 22, hi: 22 }],
-    },
+    name: "interactive",
+    kind: "interactive",
+    number: 7,
+    slaClassId: sla.id,
+    match: [{ proto: "tcp", lo: 22, hi: 22 }],
   });
   const group = await api.groups.create({
     orgSlug: s,
-    group: { name: "executives", prefixes: ["10.10.20.0/24"] },
+    name: "executives",
+    prefixes: ["10.10.20.0/24"],
   });
   await api.policies.create({
     orgSlug: s,
-    policy: {
-      name: "SSH via GW",
-      priority: 100,
-      appClassId: app.id,
-      userGroupId: group.id,
-      preferred: [{ siteId: gw }],
-      slaClassId: sla.id,
-    },
+    name: "SSH via GW",
+    priority: 100,
+    appClassId: app.id,
+    userGroupId: group.id,
+    preferred: [{ siteId: gw }],
+    slaClassId: sla.id,
   });
   return { o, hq, branch, gw, brLink: brLink.id, app: app.id, sla: sla.id, group: group.id };
 }
@@ -145,18 +150,19 @@ describe("overlay intent in snapshots and rollbacks", () => {
 
     // A bad change, in several steps: the rollout of its first revision gets rolled back.
     const bad = await api.links.delete({ orgSlug: s, linkId: c.brLink });
-    await api.apps.delete({ orgSlug: s, appId: c.app }); // takes the policy with it
-    await api.sla.delete({ orgSlug: s, slaId: c.sla });
+    await api.apps.delete({ orgSlug: s, appClassId: c.app }); // takes the policy with it
+    await api.sla.delete({ orgSlug: s, slaClassId: c.sla });
     await api.groups.update({
       orgSlug: s,
-      groupId: c.group,
-      group: { name: "everyone", prefixes: ["10.0.0.0/8"] },
+      userGroupId: c.group,
+      name: "everyone",
+      prefixes: ["10.0.0.0/8"],
     });
-    await api.settings.update({ orgSlug: s, settings: { topology: "full_mesh" } });
-    await api.site.update({ orgSlug: s, site: { siteId: c.hq, role: "edge", prefixes: [] } });
+    await api.settings.update({ orgSlug: s, topology: "full_mesh" });
+    await api.site.update({ orgSlug: s, siteId: c.hq, role: "edge", prefixes: [] });
     await api.links.create({
       orgSlug: s,
-      link: linkInput(c.branch, "fiber", "eth1", "198.51.100.21"),
+      ...linkInput(c.branch, "fiber", "eth1", "198.51.100.21"),
     });
     expect(await overlayOf(o)).not.toEqual(before);
 
@@ -198,11 +204,14 @@ describe("overlay intent in snapshots and rollbacks", () => {
     });
     const bad = await o.api.policy.create({
       orgSlug: o.slug,
-      rule: { priority: 1, action: "deny", src: "10.0.0.0/8", dst: "10.1.0.0/16" },
+      priority: 1,
+      action: "deny",
+      src: "10.0.0.0/8",
+      dst: "10.1.0.0/16",
     });
     const rollout = await rolloutOf(o, bad.revision);
     await o.api.rollout.rollback({ orgSlug: o.slug, rolloutId: rollout.id });
-    expect(await o.api.policy.list({ orgSlug: o.slug })).toEqual([]);
+    expect((await o.api.policy.list({ orgSlug: o.slug })).items).toEqual([]);
     expect(await overlayOf(o)).toEqual(before);
   });
 });

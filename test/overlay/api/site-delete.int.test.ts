@@ -17,40 +17,34 @@ describe("deleting a site", () => {
     ] as const)
       await o.api.overlay.links.create({
         orgSlug: o.slug,
-        link: linkInput(site, "fiber", "eth0", addr),
+        ...linkInput(site, "fiber", "eth0", addr),
       });
     await o.api.overlay.settings.update({
       orgSlug: o.slug,
-      settings: {
-        topology: "partial_mesh",
-        sitePairs: [
-          { a: hq, b: branch },
-          { a: hq, b: aws },
-        ],
-      },
+      topology: "partial_mesh",
+      sitePairs: [
+        { a: hq, b: branch },
+        { a: hq, b: aws },
+      ],
     });
     await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: {
-        name: "branch only",
-        priority: 10,
-        siteId: branch,
-        srcPrefixes: ["10.2.0.0/24"],
-      },
+      name: "branch only",
+      priority: 10,
+      siteId: branch,
+      srcPrefixes: ["10.2.0.0/24"],
     });
     const kept = await o.api.overlay.policies.create({
       orgSlug: o.slug,
-      policy: {
-        name: "via branch then aws",
-        priority: 20,
-        srcPrefixes: ["10.1.0.0/24"],
-        preferred: [{ siteId: branch }, { siteId: aws }],
-      },
+      name: "via branch then aws",
+      priority: 20,
+      srcPrefixes: ["10.1.0.0/24"],
+      preferred: [{ siteId: branch }, { siteId: aws }],
     });
 
     await o.api.site.delete({ orgSlug: o.slug, siteId: branch });
 
-    const policies = await o.api.overlay.policies.list({ orgSlug: o.slug });
+    const { items: policies } = await o.api.overlay.policies.list({ orgSlug: o.slug });
     expect(policies.map((p) => p.name)).toEqual(["via branch then aws"]);
     expect(policies[0]?.id).toBe(kept.id);
     expect(policies[0]?.preferred).toEqual([{ siteId: aws }]);
@@ -60,13 +54,11 @@ describe("deleting a site", () => {
     // The policy that was left is still editable: no dangling reference.
     await o.api.overlay.policies.update({
       orgSlug: o.slug,
-      policyId: kept.id,
-      policy: {
-        name: "via aws",
-        priority: 20,
-        srcPrefixes: ["10.1.0.0/24"],
-        preferred: [{ siteId: aws }],
-      },
+      steeringPolicyId: kept.id,
+      name: "via aws",
+      priority: 20,
+      srcPrefixes: ["10.1.0.0/24"],
+      preferred: [{ siteId: aws }],
     });
   });
 });

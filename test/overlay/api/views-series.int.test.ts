@@ -111,13 +111,14 @@ describe("incidents", () => {
     await event(n.dBr, n.branch, 15, "sla_violation");
   }
 
-  it("lists a site's incidents newest first, pages with before and limit, and the org's", async () => {
+  it("lists a site's incidents newest first, pages with the cursor, and the org's", async () => {
     const n = await network();
     await withEvents(n);
     const { o } = n;
-    const hq = await o.api.overlay.incidents({ orgSlug: o.slug, siteId: n.hq });
-    expect(hq.map((e) => e.kind)).toEqual(["failback", "failover", "path_down"]);
-    expect(hq[1]).toMatchObject({
+    const newest = { order: "desc" } as const;
+    const hq = await o.api.overlay.incidents({ orgSlug: o.slug, siteId: n.hq, ...newest });
+    expect(hq.items.map((e) => e.kind)).toEqual(["failback", "failover", "path_down"]);
+    expect(hq.items[1]).toMatchObject({
       unitName: "voice",
       remoteSite: { id: n.branch, name: "Branch" },
       fromPath: n.P.main,
@@ -125,18 +126,35 @@ describe("incidents", () => {
       reason: "failover reason",
       device: { id: n.dHq, hostname: "hq-edge" },
     });
-    expect(hq[0]).toMatchObject({ remoteSite: null, fromPath: null });
-    const page = await o.api.overlay.incidents({ orgSlug: o.slug, siteId: n.hq, limit: 2 });
-    expect(page.map((e) => e.kind)).toEqual(["failback", "failover"]);
+    expect(hq.items[0]).toMatchObject({ remoteSite: null, fromPath: null });
+    const page = await o.api.overlay.incidents({
+      orgSlug: o.slug,
+      siteId: n.hq,
+      limit: 2,
+      ...newest,
+    });
+    expect(page.items.map((e) => e.kind)).toEqual(["failback", "failover"]);
     const next = await o.api.overlay.incidents({
       orgSlug: o.slug,
       siteId: n.hq,
       limit: 2,
-      before: page[1]!.at,
+      cursor: page.next!,
+      ...newest,
     });
-    expect(next.map((e) => e.kind)).toEqual(["path_down"]);
-    const all = await o.api.overlay.incidents({ orgSlug: o.slug });
-    expect(all.map((e) => e.kind)).toEqual(["failback", "sla_violation", "failover", "path_down"]);
+    expect(next).toMatchObject({ items: [{ kind: "path_down" }], next: null });
+    const all = await o.api.overlay.incidents({ orgSlug: o.slug, ...newest });
+    expect(all.items.map((e) => e.kind)).toEqual([
+      "failback",
+      "sla_violation",
+      "failover",
+      "path_down",
+    ]);
+    const oldest = await o.api.overlay.incidents({
+      orgSlug: o.slug,
+      siteId: n.hq,
+      order: "asc",
+    });
+    expect(oldest.items.map((e) => e.kind)).toEqual(["path_down", "failover", "failback"]);
   });
 
   it("refuses bad paging input", async () => {
@@ -145,10 +163,10 @@ describe("incidents", () => {
     expect(await codeOf(o.api.overlay.incidents({ orgSlug: o.slug, limit: 0 }))).toBe(
       "BAD_REQUEST",
     );
-    expect(await codeOf(o.api.overlay.incidents({ orgSlug: o.slug, limit: 201 }))).toBe(
+    expect(await codeOf(o.api.overlay.incidents({ orgSlug: o.slug, limit: 501 }))).toBe(
       "BAD_REQUEST",
     );
-    expect(await codeOf(o.api.overlay.incidents({ orgSlug: o.slug, before: "yesterday" }))).toBe(
+    expect(await codeOf(o.api.overlay.incidents({ orgSlug: o.slug, cursor: "yesterday" }))).toBe(
       "BAD_REQUEST",
     );
     expect(

@@ -71,7 +71,10 @@ describe("topology", () => {
     // With SLA classes, degraded means "the strictest class would refuse it".
     await o.api.overlay.sla.create({
       orgSlug: o.slug,
-      sla: { name: "interactive", maxLatencyMs: 22, maxJitterMs: 30, maxLossPct: 1 },
+      name: "interactive",
+      maxLatencyMs: 22,
+      maxJitterMs: 30,
+      maxLossPct: 1,
     });
     const strict = await o.api.overlay.topology({ orgSlug: o.slug });
     const strictMain = strict.edges.flatMap((e) => e.paths).find((p) => p.id === P.main)!;
@@ -86,7 +89,7 @@ describe("topology", () => {
       (
         await o.api.overlay.links.create({
           orgSlug: o.slug,
-          link: linkInput(siteId, name, iface, pub),
+          ...linkInput(siteId, name, iface, pub),
         })
       ).id;
     await mk(hub, "fiber", "eth0", "198.51.100.1");
@@ -95,11 +98,15 @@ describe("topology", () => {
     const gwLink = await mk(gw, "internet", "eth0", "198.51.100.4");
     await o.api.overlay.site.update({
       orgSlug: o.slug,
-      site: { siteId: hub, role: "hub", prefixes: [] },
+      siteId: hub,
+      role: "hub",
+      prefixes: [],
     });
     await o.api.overlay.site.update({
       orgSlug: o.slug,
-      site: { siteId: gw, role: "cloud_gateway", prefixes: [] },
+      siteId: gw,
+      role: "cloud_gateway",
+      prefixes: [],
     });
     const pairs = async () =>
       (await o.api.overlay.topology({ orgSlug: o.slug })).edges.map((e) => e.id).sort();
@@ -116,27 +123,29 @@ describe("topology", () => {
         pair(s2, gw),
       ].sort(),
     );
-    await o.api.overlay.settings.update({ orgSlug: o.slug, settings: { topology: "hub_spoke" } });
+    await o.api.overlay.settings.update({ orgSlug: o.slug, topology: "hub_spoke" });
     expect(await pairs()).toEqual(
       [pair(hub, s1), pair(hub, s2), pair(hub, gw), pair(s1, gw), pair(s2, gw)].sort(),
     );
     await o.api.overlay.settings.update({
       orgSlug: o.slug,
-      settings: { topology: "partial_mesh", sitePairs: [{ a: s1, b: s2 }] },
+      topology: "partial_mesh",
+      sitePairs: [{ a: s1, b: s2 }],
     });
     expect(await pairs()).toEqual([pair(s1, s2), pair(hub, gw), pair(s1, gw), pair(s2, gw)].sort());
     // A disabled link carries no paths.
     await o.api.overlay.links.update({
       orgSlug: o.slug,
       linkId: gwLink,
-      link: { ...linkInput(gw, "internet", "eth0", "198.51.100.4"), enabled: false },
+      ...linkInput(gw, "internet", "eth0", "198.51.100.4"),
+      enabled: false,
     });
     expect(await pairs()).toEqual([pair(s1, s2)]);
     // Two dial-out ends cannot reach each other.
     await o.api.overlay.links.update({
       orgSlug: o.slug,
-      linkId: (await o.api.overlay.links.list({ orgSlug: o.slug, siteId: s1 }))[0]!.id,
-      link: linkInput(s1, "fiber", "eth0"),
+      linkId: (await o.api.overlay.links.list({ orgSlug: o.slug, siteId: s1 })).items[0]!.id,
+      ...linkInput(s1, "fiber", "eth0"),
     });
     expect(await pairs()).toEqual([]);
   });

@@ -46,34 +46,33 @@ if (skipReason) {
 
       await api.overlay.site.update({
         orgSlug: slug,
-        site: { siteId: gateway, role: "cloud_gateway", prefixes: ["0.0.0.0/0"] },
+        siteId: gateway,
+        role: "cloud_gateway",
+        prefixes: ["0.0.0.0/0"],
       });
       const interactive = await api.overlay.apps.create({
         orgSlug: slug,
-        app: {
-          name: "interactive",
-          kind: "interactive",
-          dscp: 16,
-          match: [{ proto: "tcp", lo: 22, hi: 22 }],
-        },
+        name: "interactive",
+        kind: "interactive",
+        dscp: 16,
+        match: [{ proto: "tcp", lo: 22, hi: 22 }],
       });
       const executives = await api.overlay.groups.create({
         orgSlug: slug,
-        group: { name: "executives", prefixes: [`${a.hostAddress}/32`] },
+        name: "executives",
+        prefixes: [`${a.hostAddress}/32`],
       });
       const policy = await api.overlay.policies.create({
         orgSlug: slug,
-        policy: {
-          name: "SSH from executives over aws-us-east",
-          priority: 5,
-          appClassId: interactive.id,
-          userGroupId: executives.id,
-          preferred: [{ siteId: gateway }],
-          onViolation: "best_effort",
-        },
+        name: "SSH from executives over aws-us-east",
+        priority: 5,
+        appClassId: interactive.id,
+        userGroupId: executives.id,
+        preferred: [{ siteId: gateway }],
+        onViolation: "best_effort",
       });
       policyId = policy.id;
-      const number = (await api.overlay.apps.list({ orgSlug: slug })).find(
+      const number = (await api.overlay.apps.list({ orgSlug: slug })).items.find(
         (x) => x.id === interactive.id,
       )?.number;
       mark = `0x${((0x7a000000 | number!) >>> 0).toString(16)}`;

@@ -27,11 +27,15 @@ if (skipReason) {
       sc = await lib.OverlayScenario.start({ sites: 3 });
       await sc.api.overlay.site.update({
         orgSlug: sc.slug,
-        site: { siteId: sc.site("c").id, role: "hub", prefixes: [sc.bed.site("c").lanPrefix] },
+        siteId: sc.site("c").id,
+        role: "hub",
+        prefixes: [sc.bed.site("c").lanPrefix],
       });
       await sc.api.overlay.settings.update({
         orgSlug: sc.slug,
-        settings: { topology: "hub_spoke", probeIntervalMs: 100, holdDownSeconds: 3 },
+        topology: "hub_spoke",
+        probeIntervalMs: 100,
+        holdDownSeconds: 3,
       });
       // The spokes' direct tunnels go away: a's paths are the four to the hub.
       await lib.eventually(

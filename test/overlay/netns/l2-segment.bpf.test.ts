@@ -76,7 +76,7 @@ if (skipReason) {
       await addL2Host("a");
       await addL2Host("b");
       const apps = await sc.api.overlay.apps.list({ orgSlug: sc.slug });
-      defaultUnit = `class:${apps.find((x) => x.kind === "default")!.number}`;
+      defaultUnit = `class:${apps.items.find((x) => x.kind === "default")!.number}`;
     }, 240_000);
 
     afterAll(async () => {
@@ -94,14 +94,12 @@ if (skipReason) {
     it("a segment made through the API bridges them: ARP resolves, UDP and TCP pass", async () => {
       const seg = await sc.api.overlay.segments.create({
         orgSlug: sc.slug,
-        segment: {
-          name: "office",
-          vni: VNI,
-          members: [
-            { siteId: sc.site("a").id, interface: "seg0" },
-            { siteId: sc.site("b").id, interface: "seg0" },
-          ],
-        },
+        name: "office",
+        vni: VNI,
+        members: [
+          { siteId: sc.site("a").id, interface: "seg0" },
+          { siteId: sc.site("b").id, interface: "seg0" },
+        ],
       });
       await sc.inSync("a", seg.revision);
       await sc.inSync("b", seg.revision);
@@ -218,7 +216,7 @@ if (skipReason) {
     });
 
     it("deleting the segment takes the bridge down on both boxes", async () => {
-      const [seg] = await sc.api.overlay.segments.list({ orgSlug: sc.slug });
+      const [seg] = (await sc.api.overlay.segments.list({ orgSlug: sc.slug })).items;
       const del = await sc.api.overlay.segments.delete({ orgSlug: sc.slug, segmentId: seg!.id });
       await sc.inSync("a", del.revision);
       await sc.inSync("b", del.revision);

@@ -132,20 +132,19 @@ if (skipReason) {
       // Bulk over fiber too, so that both classes share the link that degrades.
       await sc.api.overlay.policies.update({
         orgSlug: sc.slug,
-        policyId: sc.policies.bulk,
-        policy: {
-          name: "bulk over fiber",
-          priority: 20,
-          appClassId: sc.classes.bulk,
-          preferred: [{ siteId: sc.site("b").id, localLink: "wan0", remoteLink: "wan0" }],
-        },
+        steeringPolicyId: sc.policies.bulk,
+        name: "bulk over fiber",
+        priority: 20,
+        appClassId: sc.classes.bulk,
+        preferred: [{ siteId: sc.site("b").id, localLink: "wan0", remoteLink: "wan0" }],
       });
       await sc.waitForSelection("a", unit("bulk"), "b", (p) => p === fiber, "bulk on fiber");
 
       // Up to +85 ms each way (RTT above the voice SLA's 150 ms), as congestion builds:
-      // in steps, each far smaller than a jump that looks like an outage.
+      // in steps, each far smaller than a jump that looks like an outage, and small enough
+      // (+20 ms RTT) that the change itself stays under the voice SLA's 30 ms of jitter.
       let slowed = 0;
-      for (const delayMs of [20, 40, 60, 85]) {
+      for (const delayMs of [10, 20, 30, 40, 50, 60, 70, 80, 85]) {
         const { at } = await sc.bed.wan.set("a.wan0", { delayMs });
         slowed ||= at;
         await sleep(250);
@@ -167,11 +166,15 @@ if (skipReason) {
       const incidents = await sc.api.overlay.incidents({
         orgSlug: sc.slug,
         siteId: sc.site("a").id,
+        order: "desc",
       });
-      const failover = incidents.find((i) => i.kind === "failover" && i.toPath === moved);
-      expect(failover?.reason).toMatch(/latency [\d.]+ ms > 150 ms/);
+      const failover = incidents.items.find((i) => i.kind === "failover" && i.toPath === moved);
+      // Latency, as a rule; on a busy machine the probes' own scheduling can add enough
+      // jitter during the climb that jitter trips first (CI saw "jitter 36 ms > 30 ms").
+      // Either way the reason names a bound of the voice SLA.
+      expect(failover?.reason).toMatch(/latency [\d.]+ ms > 150 ms|jitter [\d.]+ ms > 30 ms/);
       // Slower is not down: the path stayed up throughout.
-      const downs = incidents.filter(
+      const downs = incidents.items.filter(
         (i) => i.kind === "path_down" && i.fromPath === fiber && Date.parse(i.at) >= slowed,
       );
       expect(downs).toEqual([]);
@@ -183,8 +186,9 @@ if (skipReason) {
       const incidents = await sc.api.overlay.incidents({
         orgSlug: sc.slug,
         siteId: sc.site("a").id,
+        order: "desc",
       });
-      const back = incidents.find(
+      const back = incidents.items.find(
         (i) => i.kind === "failback" && i.toPath === fiber && Date.parse(i.at) >= healed - 1000,
       );
       expect(back, "a failback event").toBeDefined();
@@ -276,8 +280,12 @@ if (skipReason) {
       await lib.eventually(
         "the offline failover in the incident timeline",
         async () => {
-          const incidents = await sc.api.overlay.incidents({ orgSlug: sc.slug, siteId: site.id });
-          return incidents.some(
+          const incidents = await sc.api.overlay.incidents({
+            orgSlug: sc.slug,
+            siteId: site.id,
+            order: "desc",
+          });
+          return incidents.items.some(
             (i) => i.kind === "failover" && i.fromPath === fiber && Date.parse(i.at) >= cut,
           );
         },

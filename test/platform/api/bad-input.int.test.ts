@@ -43,7 +43,7 @@ describe("bad input on org procedures", () => {
       caller.invitation.create({ orgSlug: slug, email: "a@b.io", role: "viewer", x: 1 } as never),
     );
     await badRequest(caller.invitation.accept({ token: "short" }));
-    expect(await caller.invitation.list({ orgSlug: slug })).toEqual([]);
+    expect((await caller.invitation.list({ orgSlug: slug })).items).toEqual([]);
   });
 
   it("refuses bad org updates and member changes, and changes nothing", async () => {

@@ -1,8 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { appRouter } from "../../../server/api/root";
+import { appRouter, createCaller } from "../../../server/api/root";
 import {
+  type ApiKeyCaller,
   type Meta,
   permissionProcedure,
   protectedProcedure,
@@ -11,10 +12,11 @@ import {
 } from "../../../server/api/trpc";
 import type { SessionUser } from "../../../server/domains/identity/auth/session";
 import { allPermissions, can, type Permission } from "../../../server/permissions";
+import { getDb } from "../../../server/platform/db/client";
 import { closeQueues } from "../../../server/platform/jobs/queues";
 import { ROLES } from "../../../server/platform/tenancy/permissions";
 import { addMember, callerFor, createOrgWithOwner } from "../../../testkit/factories/identity";
-import { declarationProblems, MATRIX, type ProcedureDefs } from "./isolation-matrix";
+import { declarationProblems, MATRIX, PERSON_ONLY, type ProcedureDefs } from "./isolation-matrix";
 
 afterAll(closeQueues);
 
@@ -26,12 +28,20 @@ const tenantPaths = paths.filter((p) => !["public", "protected"].includes(access
 /** Outcomes that mean the procedure broke (a 500, an output that fails its schema, a crash). */
 const BROKEN = ["INTERNAL_SERVER_ERROR", "THREW"];
 
-/** Calls `path` as `user`; returns the tRPC error code, "THREW" for any other error, or "OK". */
-async function outcome(user: SessionUser | null, path: string, input: unknown) {
+/** A router caller authenticated by an API key (the REST layer's caller). */
+const keyCaller = (apiKey: ApiKeyCaller) =>
+  createCaller({ db: getDb(), user: null, apiKey, headers: new Headers() });
+
+/**
+ * Calls `path` as `user` (or through an API key); returns the tRPC error code, "THREW" for
+ * any other error, or "OK".
+ */
+async function outcome(user: SessionUser | ApiKeyCaller | null, path: string, input: unknown) {
+  const caller = user && "scopes" in user ? keyCaller(user) : callerFor(user);
   // Routers nest (overlay.links.create): walk the caller down the path.
   const call = path
     .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(user)) as (
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
     i: unknown,
   ) => unknown;
   try {
@@ -99,6 +109,10 @@ describe("isolation matrix", () => {
     let slugA: string;
     let outsider: SessionUser;
     const byRole = new Map<string, SessionUser>();
+    /** An API key of org A with `scopes`, made by A's owner (who holds every permission). */
+    let keyOfA: (scopes: string[]) => ApiKeyCaller;
+    /** An API key of org B with every scope. */
+    let keyOfB: ApiKeyCaller;
 
     beforeAll(async () => {
       const a = await createOrgWithOwner("msp");
@@ -107,8 +121,43 @@ describe("isolation matrix", () => {
       for (const role of ROLES.filter((r) => r !== "owner")) {
         byRole.set(role, await addMember(slugA, a.owner, role));
       }
-      outsider = (await createOrgWithOwner()).owner;
+      const b = await createOrgWithOwner();
+      outsider = b.owner;
+      keyOfA = (scopes) => ({
+        id: `key-a-${scopes.join("-")}`,
+        orgId: a.org.id,
+        name: "matrix key",
+        scopes,
+        createdById: a.owner.id,
+      });
+      keyOfB = {
+        id: "key-b",
+        orgId: b.org.id,
+        name: "outsider key",
+        scopes: allPermissions(),
+        createdById: b.owner.id,
+      };
     });
+
+    it.each(tenantPaths)("%s: another org's API key gets NOT_FOUND", async (path) => {
+      const input = MATRIX[path as keyof typeof MATRIX](slugA);
+      expect(await outcome(keyOfB, path, input)).toBe("NOT_FOUND");
+    });
+
+    it.each(tenantPaths)(
+      "%s: an API key is allowed with its scope and denied without it",
+      async (path) => {
+        const permission = accessOf(path) as Permission;
+        const input = () => MATRIX[path as keyof typeof MATRIX](slugA);
+        const other = allPermissions().filter((p) => p !== permission);
+        const withScope = verdict(await outcome(keyOfA([permission]), path, input()));
+        // What only a person may do (be billed, invite, make keys) is FORBIDDEN to every key.
+        expect(withScope).toBe(
+          (PERSON_ONLY as ReadonlySet<string>).has(path) ? "FORBIDDEN" : "allowed",
+        );
+        expect(verdict(await outcome(keyOfA(other), path, input()))).toBe("FORBIDDEN");
+      },
+    );
 
     it.each(tenantPaths)("%s: a member of another org gets NOT_FOUND", async (path) => {
       const input = MATRIX[path as keyof typeof MATRIX](slugA);
@@ -139,11 +188,15 @@ describe("isolation matrix", () => {
     });
   });
 
-  it.each(paths.filter((p) => accessOf(p) === "protected"))("%s: needs a session", async (path) => {
-    expect(await outcome(null, path, MATRIX[path as keyof typeof MATRIX]("any"))).toBe(
-      "UNAUTHORIZED",
-    );
-  });
+  it.each(paths.filter((p) => accessOf(p) === "protected"))(
+    "%s: needs a session; an API key is not one",
+    async (path) => {
+      const input = MATRIX[path as keyof typeof MATRIX]("any");
+      expect(await outcome(null, path, input)).toBe("UNAUTHORIZED");
+      const key = { id: "k", orgId: "o", name: "k", scopes: allPermissions(), createdById: "u" };
+      expect(await outcome(key, path, input)).toBe("UNAUTHORIZED");
+    },
+  );
 
   it.each(paths.filter((p) => accessOf(p) === "public"))(
     "%s: answers without a session",

@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 
 describe("sweep schedules", () => {
-  it("are one scheduler each, however many replicas upsert them, and run on the workers", async () => {
+  it("are one scheduler each, however many replicas upsert them, and run on the workers", {
+    timeout: 180_000,
+  }, async () => {
     const defs = SWEEPS.map((s) => s.def);
     await Promise.all([upsertSchedules(defs), upsertSchedules(defs)]);
     const queue = getQueue(SWEEPS_QUEUE);
@@ -26,7 +28,8 @@ describe("sweep schedules", () => {
     );
     const lines: string[] = [];
     stops.push(runWorkers(getDb(), (line) => lines.push(line)));
-    const deadline = Date.now() + 30_000;
+    // Workers load every area before their first run: slow on a busy machine.
+    const deadline = Date.now() + 150_000;
     // `immediately`: a first run of each as the workers start.
     for (;;) {
       const done = (await queue.getJobs(["completed"])).map((j) => j.name);

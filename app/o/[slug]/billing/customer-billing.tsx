@@ -1,10 +1,12 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
-import { DataTable, NumTd, Td } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { Link } from "@/app/_components/link";
+import { NumTd, Td } from "@/app/_components/status-ui";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { formatBytes } from "./format";
 import type { CustomerBilling } from "./types";
 
 const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
@@ -71,7 +73,12 @@ export function CustomerBillingTable({
       {list.data && (
         <DataTable
           label="Customer billing"
-          columns={["Customer", { label: "Sites", className: "text-right" }, "Billing"]}
+          columns={[
+            "Customer",
+            { label: "Sites", className: "text-right" },
+            { label: "Data this period", className: "text-right" },
+            "Billing",
+          ]}
           rows={list.data.customers}
           empty="No customer organizations yet."
           rowData={(c) => ({ "data-testid": "customer-billing-row", "data-mode": c.mode })}
@@ -86,6 +93,7 @@ export function CustomerBillingTable({
                 </Link>
               </Td>
               <NumTd>{c.sites}</NumTd>
+              <NumTd>{formatBytes(c.usageBytes)}</NumTd>
               <Td>{modeCell(c)}</Td>
             </>
           )}

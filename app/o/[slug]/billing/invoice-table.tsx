@@ -1,9 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Badge, DataTable, NumTd, Td, type Tone } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { Badge, NumTd, Td, type Tone } from "@/app/_components/status-ui";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import { formatDate, formatMoney } from "./format";
 
 const TONE: Record<string, Tone> = { paid: "green", open: "amber", uncollectible: "red" };
@@ -13,7 +15,7 @@ const linkClass = "text-brand-700 underline";
 /** The org's invoices as mirrored from Stripe, with Stripe's hosted page and PDF. */
 export function InvoiceTable({ orgSlug }: { orgSlug: string }) {
   const trpc = useTRPC();
-  const invoices = useQuery(trpc.billing.invoices.queryOptions({ orgSlug }));
+  const invoices = useQuery(trpc.billing.invoices.queryOptions({ orgSlug, limit: PAGE_MAX }));
   return (
     <Card>
       <h2 className="mb-3 font-semibold">Invoices</h2>
@@ -29,7 +31,7 @@ export function InvoiceTable({ orgSlug }: { orgSlug: string }) {
             "Status",
             "Documents",
           ]}
-          rows={invoices.data}
+          rows={invoices.data.items}
           empty="No invoices yet."
           emptyTestId="invoices-empty"
           rowData={(i) => ({ "data-testid": "invoice-row", "data-status": i.status })}

@@ -33,17 +33,17 @@ export function UsageChart({ orgSlug }: { orgSlug: string }) {
             data={points}
             margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
           >
-            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
+            <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="day"
               tickFormatter={(d: string) => d.slice(5)}
-              stroke="#475569"
+              stroke="var(--color-fg-subtle)"
               fontSize={12}
               minTickGap={16}
             />
             <YAxis
               tickFormatter={(b: number) => formatBytes(b)}
-              stroke="#475569"
+              stroke="var(--color-fg-subtle)"
               fontSize={12}
               width={72}
             />

@@ -20,6 +20,14 @@ export function UsageLimits({ summary: s }: { summary: BillingSummary }) {
           />
         ))}
       </div>
+      {s.billed && (
+        <p className="mt-4 text-sm text-slate-700" data-testid="billed-sites">
+          Billed sites: <strong>{s.billed.sites}</strong> (this organization{" "}
+          {s.billed.sites - s.billed.customerSites}, {s.billed.customers} consolidated{" "}
+          {s.billed.customers === 1 ? "customer" : "customers"} {s.billed.customerSites}). The
+          limits above count this organization alone.
+        </p>
+      )}
       <div className="mt-4">
         <UsageBar
           label={`Data transfer since ${formatDate(since)}`}

@@ -1,15 +1,16 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { onSubmitRead } from "@/app/_components/form-data";
 import { InlineFormCard } from "@/app/_components/form-extras";
+import { Link } from "@/app/_components/link";
 import { NameSlugFields } from "@/app/_components/name-slug-fields";
 import { Card } from "@/app/_components/ui";
 import { formErrors } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 
 export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreate: boolean }) {
   const trpc = useTRPC();
@@ -17,7 +18,7 @@ export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreat
   const queryClient = useQueryClient();
   // Bumped after each customer added, to reset the form's fields.
   const [added, setAdded] = useState(0);
-  const customers = useQuery(trpc.org.customers.queryOptions({ orgSlug }));
+  const customers = useQuery(trpc.org.customers.queryOptions({ orgSlug, limit: PAGE_MAX }));
   const create = useMutation(
     trpc.org.createCustomer.mutationOptions({
       onSuccess: () => {
@@ -51,16 +52,21 @@ export function CustomerList({ orgSlug, canCreate }: { orgSlug: string; canCreat
       )}
       <Card>
         <h2 className="mb-3 font-semibold">Customer organizations</h2>
-        {customers.data?.length === 0 && (
+        {customers.data?.items.length === 0 && (
           <p className="text-sm text-slate-600">No customers yet.</p>
         )}
         <ul className="divide-y divide-slate-100">
-          {customers.data?.map((c) => (
+          {customers.data?.items.map((c) => (
             <li key={c.id} className="flex items-center justify-between py-2 text-sm">
               <span>{c.name}</span>
-              <Link href={`/o/${c.slug}`} className="text-brand-700 underline">
-                Open {c.name}
-              </Link>
+              <span className="flex gap-4">
+                <Link href={`/o/${c.slug}/branding`} className="text-brand-700 underline">
+                  Branding<span className="sr-only"> of {c.name}</span>
+                </Link>
+                <Link href={`/o/${c.slug}`} className="text-brand-700 underline">
+                  Open {c.name}
+                </Link>
+              </span>
             </li>
           ))}
         </ul>

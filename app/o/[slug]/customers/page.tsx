@@ -1,6 +1,7 @@
 import { Card, PageHeader } from "@/app/_components/ui";
 import { getOrg, hasPermission } from "../org-context";
 import { CustomerList } from "./customer-list";
+import { CustomersOverview } from "./customers-overview";
 
 export const metadata = { title: "Customers" };
 
@@ -18,6 +19,9 @@ export default async function CustomersPage({ params }: { params: Promise<{ slug
   return (
     <>
       <PageHeader title="Customers" />
+      <div className="mb-6">
+        <CustomersOverview orgSlug={org.slug} />
+      </div>
       <CustomerList orgSlug={org.slug} canCreate={hasPermission(org, "customer.create")} />
     </>
   );

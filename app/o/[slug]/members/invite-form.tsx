@@ -5,8 +5,10 @@ import { useState } from "react";
 import { onSubmitRead } from "@/app/_components/form-data";
 import { InlineFormCard } from "@/app/_components/form-extras";
 import { Field, Options, Select } from "@/app/_components/ui";
+import { checkInput } from "@/app/_lib/check-input";
 import { formErrors } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_trpc/client";
+import { ZNewInvitation } from "@/server/api/shared";
 import { roleChoices } from "./roles";
 
 export function InviteForm({ orgSlug, actorRole }: { orgSlug: string; actorRole: string }) {
@@ -21,14 +23,19 @@ export function InviteForm({ orgSlug, actorRole }: { orgSlug: string; actorRole:
       },
     }),
   );
-  const { message, fields } = formErrors(invite.error);
+  const [invalid, setInvalid] = useState<unknown>(null);
+  const { message, fields } = formErrors(invalid ?? invite.error);
   return (
     <InlineFormCard
       title="Invite a member"
       columns="sm:grid-cols-[1fr_12rem_auto]"
       onSubmit={onSubmitRead("invite-", (r, form) => {
         setSentTo(null);
-        invite.mutate({ orgSlug, email: r.text("email"), role: r.text("role") as never });
+        const input = { email: r.text("email"), role: r.text("role") as never };
+        const bad = checkInput(ZNewInvitation, input);
+        setInvalid(bad);
+        if (bad) return;
+        invite.mutate({ orgSlug, ...input });
         form.reset();
       })}
       submitLabel="Send invitation"

@@ -1,11 +1,18 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ListCard } from "@/app/_components/list-card";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ListView } from "@/app/_components/list/list-view";
+import type { RouterInputs } from "@/app/_components/list/router-inputs";
+import { useList } from "@/app/_components/list/use-list";
+import { Time } from "@/app/_components/local-time";
 import { Td } from "@/app/_components/status-ui";
 import { Button, Card, Options } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
+import { LIST_SPECS } from "../list-specs";
 import { ROLE_LABELS, roleChoices } from "./roles";
+
+const ROLE_FILTER = Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }));
 
 interface Props {
   orgSlug: string;
@@ -18,8 +25,16 @@ interface Props {
 export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const members = useQuery(trpc.member.list.queryOptions({ orgSlug }));
-  const invitations = useQuery(trpc.invitation.list.queryOptions({ orgSlug }));
+  const list = useList<RouterInputs["member"]["list"]>(LIST_SPECS.members);
+  const members = useQuery(
+    trpc.member.list.queryOptions(
+      { orgSlug, ...list.input },
+      { placeholderData: keepPreviousData },
+    ),
+  );
+  // Owners counted over the whole org, not the page shown.
+  const owners = useQuery(trpc.member.list.queryOptions({ orgSlug, role: "owner", limit: 1 }));
+  const invitations = useQuery(trpc.invitation.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
   const refresh = () => {
     queryClient.invalidateQueries({ queryKey: trpc.member.list.queryKey() });
     queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey() });
@@ -27,7 +42,7 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSettled: refresh }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSettled: refresh }));
   const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSettled: refresh }));
-  const ownerCount = members.data?.filter((m) => m.role === "owner").length ?? 0;
+  const ownerCount = owners.data?.total ?? 0;
   // The last owner can be neither demoted nor removed (the server refuses too).
   const isLastOwner = (role: string) => role === "owner" && ownerCount === 1;
   const touchable = (role: string) =>
@@ -35,16 +50,31 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
 
   return (
     <>
-      <ListCard
+      <ListView
+        list={list}
         title="People"
-        rows={members.data}
+        noun={{ one: "member", many: "members" }}
+        searchLabel="Search names and emails"
+        filters={[{ name: "role", label: "Show role", options: ROLE_FILTER, any: "Any role" }]}
+        exportPath={`/o/${orgSlug}/export/members`}
+        data={members.data}
+        stale={members.isPlaceholderData}
+        empty="No members."
         error={members.error ?? changeRole.error ?? remove.error ?? revoke.error}
-        columns={["Name", "Email", "Role"]}
+        columns={[
+          { label: "Name", width: "30%" },
+          { label: "Email", width: "40%" },
+          { label: "Role", width: "20%" },
+        ]}
         rowData={(m) => ({ "data-testid": `member-${m.email}` })}
         cells={(m) => (
           <>
-            <Td>{m.name}</Td>
-            <Td>{m.email}</Td>
+            <Td className="truncate" title={m.name}>
+              {m.name}
+            </Td>
+            <Td className="truncate" title={m.email}>
+              {m.email}
+            </Td>
             <Td>
               {canUpdate && touchable(m.role) ? (
                 <select
@@ -82,15 +112,14 @@ export function MemberList({ orgSlug, actorRole, canUpdate, canRemove, canInvite
             : undefined
         }
       />
-      {invitations.data && invitations.data.length > 0 && (
+      {invitations.data && invitations.data.items.length > 0 && (
         <Card>
           <h2 className="mb-3 font-semibold">Pending invitations</h2>
           <ul className="divide-y divide-slate-100 text-sm">
-            {invitations.data.map((inv) => (
+            {invitations.data.items.map((inv) => (
               <li key={inv.id} className="flex items-center justify-between py-2">
                 <span>
-                  {inv.email} · {ROLE_LABELS[inv.role]} · expires{" "}
-                  {inv.expiresAt.toLocaleDateString("en")}
+                  {inv.email} · {ROLE_LABELS[inv.role]} · expires <Time value={inv.expiresAt} />
                 </span>
                 {canInvite && (
                   <Button

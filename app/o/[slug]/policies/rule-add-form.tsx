@@ -41,7 +41,7 @@ export function RuleAddForm({ orgSlug, sites, nextPriority }: Props) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ orgSlug, rule: readRule(new FormData(e.currentTarget), "rule-") });
+          create.mutate({ orgSlug, ...readRule(new FormData(e.currentTarget), "rule-") });
         }}
       >
         <RuleFields

@@ -40,7 +40,7 @@ export function RuleEditDialog({ orgSlug, rule, sites, onClose }: Props) {
             update.mutate({
               orgSlug,
               ruleId: rule.id,
-              rule: readRule(new FormData(e.currentTarget), "edit-rule-"),
+              ...readRule(new FormData(e.currentTarget), "edit-rule-"),
             });
           }}
         >

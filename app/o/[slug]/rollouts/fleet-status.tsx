@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { Link } from "@/app/_components/link";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import { NO_ROLLOUTS, RolloutBadges, RolloutBar, rolloutData } from "./rollout-ui";
@@ -16,7 +16,7 @@ export function FleetStatus({ orgSlug }: { orgSlug: string }) {
   );
   const rollouts = useRollouts(orgSlug);
   const s = status.data;
-  const latest = rollouts.data?.[0];
+  const latest = rollouts.data?.items[0];
   return (
     <Card>
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">

@@ -1,10 +1,15 @@
 "use client";
 
-import Link from "next/link";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ListCard } from "@/app/_components/list-card";
+import { Link } from "@/app/_components/link";
+import { ListView } from "@/app/_components/list/list-view";
+import type { RouterInputs } from "@/app/_components/list/router-inputs";
+import { useList } from "@/app/_components/list/use-list";
+import { Time } from "@/app/_components/local-time";
 import { Td } from "@/app/_components/status-ui";
-import { formatTime } from "@/app/_components/time";
+import { useTRPC } from "@/app/_trpc/client";
+import { CHOICES, LIST_SPECS } from "../list-specs";
 import { RollbackAlert, RollbackButton, type RollbackOutcome } from "./rollback-button";
 import {
   NO_ROLLOUTS,
@@ -13,26 +18,39 @@ import {
   RolloutStatusBadge,
   rolloutData,
 } from "./rollout-ui";
-import { useRollouts } from "./use-rollouts";
 
 /** The newest rollouts, live, with a rollback for each when allowed. */
 export function RolloutList({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
-  const rollouts = useRollouts(orgSlug);
+  const trpc = useTRPC();
+  const list = useList<RouterInputs["rollout"]["list"]>(LIST_SPECS.rollouts);
+  const rollouts = useQuery(
+    trpc.rollout.list.queryOptions(
+      { orgSlug, ...list.input },
+      { refetchInterval: 2_000, placeholderData: keepPreviousData },
+    ),
+  );
   const [outcome, setOutcome] = useState<RollbackOutcome | null>(null);
   return (
-    <ListCard
+    <ListView
+      list={list}
       title="Rollouts"
-      rows={rollouts.data}
+      noun={{ one: "rollout", many: "rollouts" }}
+      filters={[
+        { name: "status", label: "Status", options: CHOICES.rolloutStatus, any: "Any status" },
+      ]}
+      exportPath={`/o/${orgSlug}/export/rollouts`}
+      data={rollouts.data}
+      stale={rollouts.isPlaceholderData}
       error={rollouts.error}
       notices={<RollbackAlert outcome={outcome} />}
       empty={NO_ROLLOUTS}
       columns={[
-        "Revision",
-        "Status",
-        { label: "Progress", className: "w-40" },
-        "Failed",
-        "Started",
-        "Finished",
+        { label: "Revision", width: "18%", sort: "revision" },
+        { label: "Status", width: "12%" },
+        { label: "Progress", width: "20%" },
+        { label: "Failed", width: "8%" },
+        { label: "Started", width: "14%", sort: "startedAt" },
+        { label: "Finished", width: "14%" },
       ]}
       rowData={(r) => ({ "data-testid": "rollout-row", ...rolloutData(r) })}
       cells={(r) => (
@@ -57,8 +75,12 @@ export function RolloutList({ orgSlug, canWrite }: { orgSlug: string; canWrite: 
             </span>
           </Td>
           <Td className={r.failed > 0 ? "font-medium text-red-800" : ""}>{r.failed}</Td>
-          <Td className="whitespace-nowrap">{formatTime(r.startedAt)}</Td>
-          <Td className="whitespace-nowrap">{formatTime(r.finishedAt)}</Td>
+          <Td className="whitespace-nowrap">
+            <Time value={r.startedAt} />
+          </Td>
+          <Td className="whitespace-nowrap">
+            <Time value={r.finishedAt} />
+          </Td>
         </>
       )}
       actions={

@@ -2,10 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Alert, Button, Card, Field } from "@/app/_components/ui";
 import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
+import { checkInput } from "@/app/_lib/check-input";
 import { useTRPC } from "@/app/_trpc/client";
+import { ZNewSiteBasics } from "@/server/api/shared";
 
 const FIELDS = [
   "name",
@@ -28,7 +31,8 @@ export function NewSiteForm({ orgSlug }: { orgSlug: string }) {
       },
     }),
   );
-  const { message, fields } = formErrorsFor(create.error, FIELDS);
+  const [invalid, setInvalid] = useState<unknown>(null);
+  const { message, fields } = formErrorsFor(invalid ?? create.error, FIELDS);
   return (
     <Card>
       <h2 className="mb-3 font-semibold">New site</h2>
@@ -41,10 +45,13 @@ export function NewSiteForm({ orgSlug }: { orgSlug: string }) {
           const text = (k: string) => String(form.get(k) ?? "").trim();
           // Empty optional fields are left out: the server's defaults apply (eth0 / eth1).
           const optional = (k: string) => text(k) || undefined;
+          const basics = { name: text("site-name"), description: text("site-description") };
+          const bad = checkInput(ZNewSiteBasics, basics);
+          setInvalid(bad);
+          if (bad) return;
           create.mutate({
             orgSlug,
-            name: text("site-name"),
-            description: text("site-description"),
+            ...basics,
             settings: {
               wan: optional("site-wan"),
               lan: optional("site-lan"),

@@ -1,25 +1,39 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
-import { ListCard } from "@/app/_components/list-card";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link } from "@/app/_components/link";
+import { ListView } from "@/app/_components/list/list-view";
+import type { RouterInputs } from "@/app/_components/list/router-inputs";
+import { useList } from "@/app/_components/list/use-list";
 import { OnlineDot, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { LIST_SPECS } from "../list-specs";
 
 export function SiteList({ orgSlug }: { orgSlug: string }) {
   const trpc = useTRPC();
-  const sites = useQuery(trpc.site.list.queryOptions({ orgSlug }, { refetchInterval: 5_000 }));
+  const list = useList<RouterInputs["site"]["list"]>(LIST_SPECS.sites);
+  const sites = useQuery(
+    trpc.site.list.queryOptions(
+      { orgSlug, ...list.input },
+      { refetchInterval: 5_000, placeholderData: keepPreviousData },
+    ),
+  );
   return (
-    <ListCard
+    <ListView
+      list={list}
       title="Your sites"
       label="Sites"
-      rows={sites.data}
+      noun={{ one: "site", many: "sites" }}
+      searchLabel="Search sites"
+      exportPath={`/o/${orgSlug}/export/sites`}
+      data={sites.data}
+      stale={sites.isPlaceholderData}
       error={sites.error}
       empty="No sites yet. Create one, then enroll its box."
       columns={[
-        "Name",
-        "Devices online",
-        { label: "Interfaces", className: "hidden sm:table-cell" },
+        { label: "Name", width: "45%", sort: "name" },
+        { label: "Devices online", width: "20%" },
+        { label: "Interfaces", className: "hidden sm:table-cell", width: "35%" },
       ]}
       rowData={(s) => ({ "data-testid": "site-row", "data-site-id": s.id })}
       cells={(s) => (

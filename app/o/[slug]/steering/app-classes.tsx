@@ -9,6 +9,7 @@ import { FormFooter } from "@/app/_components/form-extras";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { Field, NamedOptions, NumberField, Options, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import type { AppClassInput } from "@/server/domains/overlay/schemas";
 import { useIntentForm } from "../_overlay/use-intent-form";
@@ -32,9 +33,9 @@ export const APP_KINDS = [
 export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
-  const list = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug }));
-  const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
-  const slaList = slas.data ?? [];
+  const list = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
+  const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
+  const slaList = slas.data?.items ?? [];
   const slaName = (id: string | null) =>
     id ? (slaList.find((s) => s.id === id)?.name ?? "(deleted)") : "—";
   return (
@@ -42,7 +43,7 @@ export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       title="Application classes"
       description="Traffic the site boxes classify by destination port or prefix; each class is steered by its SLA and the policies that name it."
       what={(a) => `application class ${a.name}`}
-      query={list}
+      query={{ data: list.data?.items, error: list.error }}
       order={(a, b) => a.number - b.number}
       empty="No application classes yet."
       headers={["App id", "Name", "Kind", "DSCP", "Matches", "SLA", "Policies"]}
@@ -71,7 +72,7 @@ export function AppClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       })}
       canWrite={canWrite}
       remove={trpc.overlay.apps.delete.mutationOptions({ onSettled: refresh })}
-      removeInput={(a) => ({ orgSlug, appId: a.id })}
+      removeInput={(a) => ({ orgSlug, appClassId: a.id })}
       deleteText={(a) => policiesGoToo(a.policies)}
       addTitle="Add an application class"
       form={(app, close) => (
@@ -124,8 +125,8 @@ function AppClassForm({
           match: toMatch(rows),
           slaClassId: r.optText("sla"),
         };
-        if (app) update.mutate({ orgSlug, appId: app.id, app: input });
-        else create.mutate({ orgSlug, app: input });
+        if (app) update.mutate({ orgSlug, appClassId: app.id, ...input });
+        else create.mutate({ orgSlug, ...input });
       })}
     >
       <div key={added} className="space-y-3">

@@ -7,6 +7,7 @@ import { formErrorsFor } from "@/app/_components/form-errors-for";
 import { Fieldset, SettingsFooter } from "@/app/_components/form-extras";
 import { Alert, Card, NamedOptions, NumberField, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import type { OverlaySettingsInput } from "@/server/domains/overlay/schemas";
 import { InlineSelect, patchAt, RowButton, RowError, removeAt } from "../_overlay/inline-fields";
@@ -23,7 +24,7 @@ interface Pair {
 let nextKey = 0;
 
 type SettingsMutation = {
-  mutate: (v: { orgSlug: string; settings: OverlaySettingsInput }) => void;
+  mutate: (v: { orgSlug: string } & OverlaySettingsInput) => void;
   error: unknown;
   isPending: boolean;
   isSuccess: boolean;
@@ -34,7 +35,7 @@ type SettingsMutation = {
 export function OverlaySettingsForm({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const settings = useQuery(trpc.overlay.settings.get.queryOptions({ orgSlug }));
-  const sites = useQuery(trpc.site.list.queryOptions({ orgSlug }));
+  const sites = useQuery(trpc.site.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
   const refresh = useOverlayRefresh();
   // Up here: the fields remount with new settings, the outcome of the save stays.
   const update = useMutation(trpc.overlay.settings.update.mutationOptions({ onSuccess: refresh }));
@@ -53,7 +54,7 @@ export function OverlaySettingsForm({ orgSlug, canWrite }: { orgSlug: string; ca
           key={JSON.stringify(settings.data)}
           orgSlug={orgSlug}
           settings={settings.data}
-          sites={sites.data?.map((s) => ({ id: s.id, name: s.name })) ?? []}
+          sites={sites.data?.items.map((s) => ({ id: s.id, name: s.name })) ?? []}
           canWrite={canWrite}
           update={update}
         />
@@ -100,7 +101,7 @@ function SettingsFields({
           probeIntervalMs: r.num("probe"),
           holdDownSeconds: r.num("hold-down"),
         };
-        update.mutate({ orgSlug, settings: input });
+        update.mutate({ orgSlug, ...input });
       })}
     >
       <Fieldset legend="Overlay settings" disabled={!canWrite} className="space-y-3">

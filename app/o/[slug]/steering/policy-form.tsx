@@ -79,8 +79,8 @@ export function PolicyForm({ orgSlug, policy, refs, defaultPriority, onDone }: P
           onViolation: r.text("violation") as SteeringPolicyInput["onViolation"],
           enabled: r.checked("enabled"),
         };
-        if (policy) update.mutate({ orgSlug, policyId: policy.id, policy: input });
-        else create.mutate({ orgSlug, policy: input });
+        if (policy) update.mutate({ orgSlug, steeringPolicyId: policy.id, ...input });
+        else create.mutate({ orgSlug, ...input });
       })}
     >
       <div key={added} className="space-y-3">

@@ -8,6 +8,7 @@ import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
 import { Field, NumberField } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
@@ -20,13 +21,13 @@ const FIELDS = ["name", "maxLatencyMs", "maxJitterMs", "maxLossPct"] as const;
 export function SlaClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
-  const list = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
+  const list = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
   return (
     <CrudSection
       title="SLA classes"
       description="The most latency, jitter and loss a class of traffic takes; a path over any of them is degraded for it."
       what={(s) => `SLA class ${s.name}`}
-      query={list}
+      query={{ data: list.data?.items, error: list.error }}
       empty="No SLA classes yet."
       headers={["Name", "Max latency", "Max jitter", "Max loss", "Used by"]}
       cells={(s) => (
@@ -41,7 +42,7 @@ export function SlaClasses({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       rowData={(s) => ({ "data-testid": "sla-row", "data-sla-id": s.id, "data-name": s.name })}
       canWrite={canWrite}
       remove={trpc.overlay.sla.delete.mutationOptions({ onSettled: refresh })}
-      removeInput={(s) => ({ orgSlug, slaId: s.id })}
+      removeInput={(s) => ({ orgSlug, slaClassId: s.id })}
       deleteText={(s) =>
         s.inUse
           ? `${s.inUse} application classes and policies use it: they lose their SLA.`
@@ -80,8 +81,8 @@ function SlaForm({
           maxJitterMs: r.num("jitter"),
           maxLossPct: r.num("loss"),
         };
-        if (sla) update.mutate({ orgSlug, slaId: sla.id, sla: input });
-        else create.mutate({ orgSlug, sla: input });
+        if (sla) update.mutate({ orgSlug, slaClassId: sla.id, ...input });
+        else create.mutate({ orgSlug, ...input });
       })}
     >
       <div key={added} className="grid gap-3 sm:grid-cols-4">

@@ -1,12 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { CrudSection } from "@/app/_components/crud-section";
+import type { RouterInputs } from "@/app/_components/list/router-inputs";
+import { useList } from "@/app/_components/list/use-list";
 import { nextPriority } from "@/app/_components/scope-fields";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
+import { LIST_SPECS } from "../list-specs";
 import { PolicyForm } from "./policy-form";
 
 export type SteeringPolicy = OverlayIntent["policies"][number];
@@ -17,17 +21,29 @@ const VIOLATION_LABEL = { best_effort: "best effort", hold: "hold" } as const;
 export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
-  const list = useQuery(trpc.overlay.policies.list.queryOptions({ orgSlug }));
-  const apps = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug }));
-  const groups = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug }));
-  const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug }));
+  const paging = useList<RouterInputs["overlay"]["policies"]["list"]>(
+    LIST_SPECS["steering-policies"],
+  );
+  const list = useQuery(
+    trpc.overlay.policies.list.queryOptions(
+      { orgSlug, ...paging.input },
+      { placeholderData: keepPreviousData },
+    ),
+  );
+  // The highest priority of all the policies, whichever page is shown: a new one goes after.
+  const last = useQuery(
+    trpc.overlay.policies.list.queryOptions({ orgSlug, sort: "priority", order: "desc", limit: 1 }),
+  );
+  const apps = useQuery(trpc.overlay.apps.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
+  const groups = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
+  const slas = useQuery(trpc.overlay.sla.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
   const topo = useQuery(trpc.overlay.topology.queryOptions({ orgSlug }));
 
   const sites = topo.data?.sites ?? [];
   const ref = {
-    apps: apps.data ?? [],
-    groups: groups.data ?? [],
-    slas: slas.data ?? [],
+    apps: apps.data?.items ?? [],
+    groups: groups.data?.items ?? [],
+    slas: slas.data?.items ?? [],
     sites,
   };
   const nameOf = (list: { id: string; name: string }[], id: string | null, none: string) =>
@@ -38,12 +54,19 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
       title="Steering policies"
       description="Evaluated in priority order (lower first) before each class's default; traffic a policy matches takes its preferred paths while they meet its SLA."
       what={(p) => `policy ${p.name}`}
-      query={list}
-      order={(a, b) => a.priority - b.priority}
+      query={{ data: list.data?.items, error: list.error }}
+      paged={{
+        list: paging,
+        noun: { one: "policy", many: "policies" },
+        data: list.data,
+        stale: list.isPlaceholderData,
+        searchLabel: "Search policy names",
+        exportPath: `/o/${orgSlug}/export/steering-policies`,
+      }}
       empty="No steering policies yet: each class follows its SLA over the cheapest path that meets it."
       headers={[
-        "Priority",
-        "Name",
+        { label: "Priority", sort: "priority" },
+        { label: "Name", sort: "name" },
         "Applies to",
         "Traffic",
         "Preferred paths",
@@ -95,7 +118,7 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
       })}
       canWrite={canWrite}
       remove={trpc.overlay.policies.delete.mutationOptions({ onSettled: refresh })}
-      removeInput={(p) => ({ orgSlug, policyId: p.id })}
+      removeInput={(p) => ({ orgSlug, steeringPolicyId: p.id })}
       deleteText={() =>
         "Its traffic follows the other policies and the class defaults once the change rolls out."
       }
@@ -105,7 +128,7 @@ export function SteeringPolicies({ orgSlug, canWrite }: { orgSlug: string; canWr
           orgSlug={orgSlug}
           policy={policy}
           refs={ref}
-          defaultPriority={nextPriority(list.data)}
+          defaultPriority={nextPriority(last.data?.items)}
           onDone={close}
         />
       )}

@@ -8,6 +8,7 @@ import { FormFooter } from "@/app/_components/form-extras";
 import { Td } from "@/app/_components/status-ui";
 import { Field, TextArea } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { OverlayIntent } from "@/server/domains/overlay";
 import { useIntentForm } from "../_overlay/use-intent-form";
 import { useOverlayRefresh } from "../_overlay/use-refresh";
@@ -21,13 +22,13 @@ const FIELDS = ["name", "prefixes"] as const;
 export function UserGroups({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
-  const list = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug }));
+  const list = useQuery(trpc.overlay.groups.list.queryOptions({ orgSlug, limit: PAGE_MAX }));
   return (
     <CrudSection
       title="User groups"
       description="Users by the prefixes their traffic comes from; a policy for a group applies to those sources."
       what={(g) => `user group ${g.name}`}
-      query={list}
+      query={{ data: list.data?.items, error: list.error }}
       empty="No user groups yet."
       headers={["Name", "Prefixes", "Policies"]}
       cells={(g) => (
@@ -44,7 +45,7 @@ export function UserGroups({ orgSlug, canWrite }: { orgSlug: string; canWrite: b
       })}
       canWrite={canWrite}
       remove={trpc.overlay.groups.delete.mutationOptions({ onSettled: refresh })}
-      removeInput={(g) => ({ orgSlug, groupId: g.id })}
+      removeInput={(g) => ({ orgSlug, userGroupId: g.id })}
       deleteText={(g) => policiesGoToo(g.policies)}
       addTitle="Add a user group"
       form={(group, close) => <GroupForm orgSlug={orgSlug} group={group} onDone={close} />}
@@ -74,8 +75,8 @@ function GroupForm({
       noValidate
       onSubmit={onSubmitRead(prefix, (r) => {
         const input = { name: r.text("name"), prefixes: r.lines("prefixes") };
-        if (group) update.mutate({ orgSlug, groupId: group.id, group: input });
-        else create.mutate({ orgSlug, group: input });
+        if (group) update.mutate({ orgSlug, userGroupId: group.id, ...input });
+        else create.mutate({ orgSlug, ...input });
       })}
     >
       <div key={added} className="grid gap-3 sm:grid-cols-2">

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { Badge, DataTable, NumTd, Td } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { Badge, NumTd, Td } from "@/app/_components/status-ui";
 import { Button, Card } from "@/app/_components/ui";
 import { fmtMs, fmtPct, HealthBadge } from "../_overlay/health";
 import type { TopoEdge, TopoSite } from "./summary";

@@ -1,4 +1,5 @@
-import { DataTable, NumTd, OnlineDot, Td } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { NumTd, OnlineDot, Td } from "@/app/_components/status-ui";
 import { Button } from "@/app/_components/ui";
 import { fmtMs, fmtPct, HealthBadge, ROLE_LABEL } from "../_overlay/health";
 import { bestPath, pathsUp, type TopoEdge, type TopoSite } from "./summary";

@@ -3,6 +3,7 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, type Edge, Position, ReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
+import { useTheme } from "@/app/_components/theme-toggle";
 import { HEALTH_STROKE } from "../_overlay/health";
 import { layoutSites, NODE_H, NODE_W } from "./place-sites";
 import { type SiteNode, SiteNodeView } from "./site-node";
@@ -39,6 +40,8 @@ interface Props {
 
 /** The map: sites by role, one line per site pair coloured by its health, labelled. */
 export function TopologyGraph({ sites, edges, selected, onSelect }: Props) {
+  // React Flow's own colours (controls, background) follow the portal's theme.
+  const colorMode = useTheme();
   // Positions depend only on which sites exist and their roles, not on live health.
   const layoutKey = sites.map((s) => `${s.id}:${s.role}:${s.name}`).join("|");
   // biome-ignore lint/correctness/useExhaustiveDependencies: layoutKey stands for `sites`
@@ -70,8 +73,8 @@ export function TopologyGraph({ sites, edges, selected, onSelect }: Props) {
       target: e.b,
       type: "straight",
       label,
-      labelStyle: { fill: "#0f172a", fontSize: 11, fontWeight: 500 },
-      labelBgStyle: { fill: "#ffffff", fillOpacity: 0.95 },
+      labelStyle: { fill: "var(--color-fg)", fontSize: 11, fontWeight: 500 },
+      labelBgStyle: { fill: "var(--color-surface)", fillOpacity: 0.95 },
       labelBgPadding: [4, 2],
       labelBgBorderRadius: 4,
       interactionWidth: 24,
@@ -101,6 +104,7 @@ export function TopologyGraph({ sites, edges, selected, onSelect }: Props) {
       data-sites={sites.length}
     >
       <ReactFlow
+        colorMode={colorMode}
         aria-label="Topology map"
         nodes={nodes}
         edges={flowEdges}
@@ -117,7 +121,7 @@ export function TopologyGraph({ sites, edges, selected, onSelect }: Props) {
         minZoom={0.2}
         maxZoom={2}
       >
-        <Background gap={24} color="#cbd5e1" />
+        <Background gap={24} color="var(--color-slate-300)" />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -1,7 +1,7 @@
 // Writes a DataplanePlan into the maps, removes what the plan no longer has, and reads
 // back what it wrote. The removal works from dumps of the kernel's maps rather than
 // from memory, so entries left by an earlier agent run are cleaned up too.
-import { parsePrefix } from "../../dataplane/addr";
+import { parsePrefix } from "../../../../protocol/addr";
 import {
   type AppClass,
   applyPolicy,

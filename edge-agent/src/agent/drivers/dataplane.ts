@@ -167,6 +167,16 @@ export class DataplaneDriver implements Driver {
     }
   }
 
+  /**
+   * WAN bytes per app id since the data plane's maps were made (Dataplane.appCounters()),
+   * for the usage report's classes (usage-classes.ts); empty before the data plane loaded.
+   */
+  async appCounters(): Promise<Map<number, { rx: bigint; tx: bigint }>> {
+    if (!this.dp) return new Map();
+    const counts = await this.dp.appCounters();
+    return new Map([...counts].map(([id, c]) => [id, { rx: c.rxBytes, tx: c.txBytes }]));
+  }
+
   async close() {
     if (this.reapTimer) clearInterval(this.reapTimer);
     await this.loader?.close();

@@ -2,8 +2,8 @@
 // who pays, and whether the org is read-only. A consolidated customer of an MSP has the
 // MSP's plan, limits and payment standing; its own counts are checked against them.
 import type { Tx } from "../../../platform/db/client";
+import { inOrg } from "../../../platform/db/in-org";
 import { type Limits, type Plan, planOf, UNLIMITED, ZLimits } from "./plans";
-import { inOrg } from "./portal/in-org";
 import { billingEnabled } from "./stripe-client";
 
 export interface BillingState {

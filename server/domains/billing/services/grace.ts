@@ -3,7 +3,6 @@
 // waits for it: billingState compares graceEndsAt with the clock on every check.
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
-import { readOnlyMail } from "../../../platform/mail/templates";
 import { billingEnabled } from "./stripe-client";
 import { billingAudit, mailOwners } from "./sync/effects";
 
@@ -26,7 +25,11 @@ export async function sweepGrace(db: Db, now = new Date()) {
         by: "system",
         after: { graceStartedAt: account?.graceStartedAt, graceEndsAt: account?.graceEndsAt },
       });
-      await mailOwners(tx, orgId, (to, org) => readOnlyMail(to, org.name, org.billingUrl));
+      await mailOwners(tx, orgId, "billing-read-only", (org) => ({
+        alertTitle: `${org.name} is read-only`,
+        alertText: `The grace period for the unpaid invoice of ${org.name} is over, so the organization is now read-only: running sites keep running, but nothing can be added or changed.\n\nPay the open invoice to lift it:`,
+        url: org.billingUrl,
+      }));
       return true;
     });
     if (done) lapsed++;

@@ -16,6 +16,9 @@ export const ZLimits = z.strictObject({
   customerOrgs: z.number().int().min(0),
   /** Data transfer included per month before metered pricing starts, in GB (10^9 bytes). */
   includedGb: z.number().min(0),
+  /** REST API calls per minute, per API key and for all of the org's keys together. */
+  apiCallsPerKeyMinute: z.number().int().min(1),
+  apiCallsPerOrgMinute: z.number().int().min(1),
 });
 export type Limits = z.infer<typeof ZLimits>;
 
@@ -32,6 +35,8 @@ export interface Plan {
   trialDays: number;
   /** self-service: subscribe through Checkout; sales: an operator assigns it. */
   purchase: "none" | "checkout" | "sales";
+  /** May hide "Powered by Patronus" (white-label, docs/white-label.md). */
+  whiteLabel: boolean;
 }
 
 export const PLANS: Record<PlanKey, Plan> = {
@@ -39,11 +44,21 @@ export const PLANS: Record<PlanKey, Plan> = {
     key: "free",
     name: "Free",
     blurb: "Try Patronus on a few sites.",
-    limits: { sites: 3, devices: 6, members: 5, apiKeys: 2, customerOrgs: 2, includedGb: 10 },
+    limits: {
+      sites: 3,
+      devices: 6,
+      members: 5,
+      apiKeys: 2,
+      customerOrgs: 2,
+      includedGb: 10,
+      apiCallsPerKeyMinute: 120,
+      apiCallsPerOrgMinute: 300,
+    },
     pricePerSiteCents: 0,
     overagePerGbCents: null,
     trialDays: 0,
     purchase: "none",
+    whiteLabel: false,
   },
   standard: {
     key: "standard",
@@ -56,11 +71,14 @@ export const PLANS: Record<PlanKey, Plan> = {
       apiKeys: 50,
       customerOrgs: 200,
       includedGb: 100,
+      apiCallsPerKeyMinute: 1200,
+      apiCallsPerOrgMinute: 3000,
     },
     pricePerSiteCents: 4900,
     overagePerGbCents: 5,
     trialDays: 14,
     purchase: "checkout",
+    whiteLabel: true,
   },
   enterprise: {
     key: "enterprise",
@@ -73,11 +91,14 @@ export const PLANS: Record<PlanKey, Plan> = {
       apiKeys: 500,
       customerOrgs: 5000,
       includedGb: 10_000,
+      apiCallsPerKeyMinute: 6000,
+      apiCallsPerOrgMinute: 20_000,
     },
     pricePerSiteCents: null,
     overagePerGbCents: null,
     trialDays: 0,
     purchase: "sales",
+    whiteLabel: true,
   },
 };
 
@@ -96,4 +117,6 @@ export const UNLIMITED: Limits = {
   apiKeys: Number.MAX_SAFE_INTEGER,
   customerOrgs: Number.MAX_SAFE_INTEGER,
   includedGb: Number.MAX_SAFE_INTEGER,
+  apiCallsPerKeyMinute: Number.MAX_SAFE_INTEGER,
+  apiCallsPerOrgMinute: Number.MAX_SAFE_INTEGER,
 };

@@ -31,7 +31,14 @@ export async function usageCount(tx: Tx, orgId: string, resource: Limited): Prom
     case "customerOrgs":
       return tx.organization.count({ where: { parentId: orgId } });
     case "apiKeys":
-      return 0; // API keys arrive with the public REST API; the limit is already in the plans.
+      // Live keys: a revoked or expired key no longer holds a slot.
+      return tx.apiKey.count({
+        where: {
+          orgId,
+          revokedAt: null,
+          OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
+        },
+      });
   }
 }
 

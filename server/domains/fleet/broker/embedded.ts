@@ -15,6 +15,12 @@ import { mayPublish, maySubscribe } from "../../../../protocol/acl";
 import { x509 } from "../../../../protocol/crypto/x509";
 import { MAX_MESSAGE_BYTES } from "../../../../protocol/topics";
 import { log as baseLog, type Logger } from "../../../platform/log/logger";
+import {
+  brokerConnections,
+  brokerConnects,
+  brokerMessages,
+  brokerRejections,
+} from "../../../platform/metrics/fleet";
 import { normalizeSerial } from "../pki/issue";
 import { dropAtExpiry, guardPacketSize } from "./connection-guards";
 import { clientIdAllowed, identityOf } from "./identity";
@@ -66,33 +72,44 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     authenticate(client, _username, _password, done) {
       const socket = client.conn as TLSSocket;
       const identity = identityOf(socket.getPeerCertificate?.());
-      if (!identity) return done(authError("certificate does not name a fleet identity", 5), false);
-      if (!clientIdAllowed(identity, client.id))
+      if (!identity) {
+        brokerRejections().inc({ reason: "identity" });
+        return done(authError("certificate does not name a fleet identity", 5), false);
+      }
+      if (!clientIdAllowed(identity, client.id)) {
+        brokerRejections().inc({ reason: "client_id" });
         return done(
           authError(`client id must be the certificate's identity ${identity}`, 2),
           false,
         );
+      }
       identities.set(client, identity);
       done(null, true);
     },
     authorizePublish(client, packet, done) {
       const identity = client ? identities.get(client) : undefined;
-      if (!identity || !mayPublish(identity, packet.topic))
+      if (!identity || !mayPublish(identity, packet.topic)) {
+        brokerRejections().inc({ reason: "publish_acl" });
         return done(
           new Error(`${identity ?? "unknown client"} may not publish to ${packet.topic}`),
         );
-      if (packet.payload.length > MAX_MESSAGE_BYTES)
+      }
+      if (packet.payload.length > MAX_MESSAGE_BYTES) {
+        brokerRejections().inc({ reason: "message_size" });
         return done(
           new Error(
             `message of ${packet.payload.length} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`,
           ),
         );
+      }
+      brokerMessages().inc();
       done(null);
     },
     authorizeSubscribe(client, sub, done) {
       const identity = identities.get(client);
       const allowed =
         !!identity && !sub.topic.startsWith("$share/") && maySubscribe(identity, sub.topic);
+      if (!allowed) brokerRejections().inc({ reason: "subscribe_acl" });
       done(null, allowed ? sub : null); // null: SUBACK 0x80
     },
   });
@@ -121,9 +138,13 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       identity: identityOf(socket.getPeerCertificate()) ?? cert.subject,
       remote: socket.remoteAddress,
     };
-    guardPacketSize(socket, (violation) =>
-      log.warn("MQTT client dropped: packet over the size limit", { ...peer, ...violation }),
-    );
+    brokerConnects().inc();
+    brokerConnections().inc();
+    socket.once("close", () => brokerConnections().dec());
+    guardPacketSize(socket, (violation) => {
+      brokerRejections().inc({ reason: "packet_size" });
+      log.warn("MQTT client dropped: packet over the size limit", { ...peer, ...violation });
+    });
     dropAtExpiry(socket, cert.notAfter, () =>
       log.warn("MQTT client dropped: its certificate expired", {
         ...peer,
@@ -132,7 +153,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     );
     aedes.handle(socket);
   });
-  server.on("tlsClientError", () => undefined); // refused handshakes: nothing to do
+  // Refused handshakes (unknown CA, revoked or expired certificate): counted, nothing to do.
+  server.on("tlsClientError", () => brokerRejections().inc({ reason: "tls" }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject).listen(o.port ?? 0, o.host ?? "127.0.0.1", () => {
       server.off("error", reject);

@@ -9,6 +9,8 @@ import {
   ZReportedState,
   ZTelemetry,
 } from "../../../../protocol";
+import type { Tx } from "../../../platform/db/client";
+import { emitEvent } from "../../../platform/events/emit-event";
 import type { IngestChannel } from "../../../platform/features/contract";
 import { latestPerDevice } from "../../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../../platform/redis";
@@ -31,7 +33,12 @@ export const stateChannel = latestPerDevice({
   schema: ZReportedState,
   async write(tx, orgId, latest) {
     const rows = [...latest];
-    await tx.$executeRaw`
+    const changed = await tx.$queryRaw<ConfigChange[]>`
+      WITH prev AS (
+        SELECT id, "reportedRevision" AS revision, "attemptedRevision" AS attempted,
+          "applyStatus" AS status FROM devices
+        WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${rows.map(([id]) => id)}::text[])
+      ), updated AS (
       UPDATE devices SET
         "reportedRevision" = s.revision,
         "reportedHash" = s.hash,
@@ -50,9 +57,40 @@ export const stateChannel = latestPerDevice({
         ${rows.map(([, s]) => s.error)}::text[],
         ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
       ) AS s(id, revision, hash, attempted, status, error, applied_at)
-      WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+      WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
+      RETURNING devices.id, devices."reportedRevision" AS revision,
+        devices."attemptedRevision" AS attempted, devices."applyStatus" AS status,
+        devices."lastError" AS error
+      )
+      SELECT u.* FROM updated u JOIN prev p ON p.id = u.id
+      WHERE (u.revision, u.attempted, u.status) IS DISTINCT FROM (p.revision, p.attempted, p.status)
+      ORDER BY u.id`;
+    await emitConfigEvents(tx, orgId, changed);
   },
 });
+
+interface ConfigChange {
+  id: string;
+  revision: number;
+  attempted: number | null;
+  status: string | null;
+  error: string | null;
+}
+
+/** A device's report that changed its revision or status: config.applied / config.failed. */
+async function emitConfigEvents(tx: Tx, orgId: string, changes: ConfigChange[]) {
+  for (const c of changes) {
+    if (c.status === "applied")
+      await emitEvent(tx, orgId, "config.applied", { deviceId: c.id, revision: c.revision });
+    else if (c.status && c.status !== "applying")
+      await emitEvent(tx, orgId, "config.failed", {
+        deviceId: c.id,
+        revision: c.attempted ?? c.revision,
+        status: c.status,
+        error: c.error,
+      });
+  }
+}
 
 /**
  * Online or offline (the last will), with what the agent can apply. When a device's declared
@@ -66,7 +104,9 @@ export const presenceChannel = latestPerDevice({
     const stale = await trackSessions(tx, orgId, latest, log);
     const rows = [...latest].filter(([id]) => !stale.has(id));
     if (rows.length === 0) return;
-    const changed = await tx.$queryRaw<{ id: string; hostname: string }[]>`
+    const updated = await tx.$queryRaw<
+      { id: string; hostname: string; online: boolean; flipped: boolean; changed: boolean }[]
+    >`
       WITH p AS (
         SELECT * FROM unnest(
           ${rows.map(([id]) => id)}::text[],
@@ -77,7 +117,7 @@ export const presenceChannel = latestPerDevice({
           ${rows.map(([, p]) => (p.capabilities ? JSON.stringify(p.capabilities.sections) : null))}::text[]
         ) AS p(id, online, at, version, cap_version, sections)
       ), prev AS (
-        SELECT d.id, d."capabilityVersion" AS cap_version, d.sections FROM devices d JOIN p ON p.id = d.id
+        SELECT d.id, d."capabilityVersion" AS cap_version, d.sections, d.online FROM devices d JOIN p ON p.id = d.id
         WHERE d."orgId" = ${orgId} AND d.status = 'active'
       ), updated AS (
         UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
@@ -88,14 +128,22 @@ export const presenceChannel = latestPerDevice({
           "updatedAt" = now()
         FROM p JOIN prev ON prev.id = p.id
         WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
-        RETURNING devices.id, devices.hostname,
+        RETURNING devices.id, devices.hostname, devices.online,
+          devices.online IS DISTINCT FROM prev.online AS flipped,
           -- What the compiler goes by: a first-release agent applies the legacy sections.
           (CASE WHEN prev.cap_version IS NULL THEN ${LEGACY}::text[] ELSE prev.sections END)
             IS DISTINCT FROM
           (CASE WHEN devices."capabilityVersion" IS NULL THEN ${LEGACY}::text[] ELSE devices.sections END)
             AS changed
       )
-      SELECT id, hostname FROM updated WHERE changed ORDER BY hostname`;
+      SELECT id, hostname, online, flipped, changed FROM updated ORDER BY hostname`;
+    await emitPresenceEvents(
+      tx,
+      orgId,
+      updated.filter((d) => d.flipped),
+      "disconnected",
+    );
+    const changed = updated.filter((d) => d.changed);
     if (changed.length === 0) return;
     // A compile in progress staged these devices with their old sections: it stages them
     // again before it finishes (compile/compile-org.ts). This batch holds the fleet lock.
@@ -129,7 +177,11 @@ export const heartbeatChannel = latestPerDevice({
     const rows = [...latest];
     // The clock columns keep their last measurement when a heartbeat carries none. The
     // offset was bounded by the message schema (ZClockReport): ±10 years, well within int8.
-    await tx.$executeRaw`
+    const cameOnline = await tx.$queryRaw<{ id: string; hostname: string; online: boolean }[]>`
+      WITH prev AS (
+        SELECT id, online FROM devices
+        WHERE "orgId" = ${orgId} AND id = ANY(${rows.map(([id]) => id)}::text[])
+      )
       UPDATE devices SET "lastSeenAt" = now(), online = true,
         "clockOffsetMs" = coalesce(h.offset_ms, devices."clockOffsetMs"),
         "clockCheckedAt" = coalesce(h.checked_at, devices."clockCheckedAt")
@@ -137,8 +189,16 @@ export const heartbeatChannel = latestPerDevice({
         ${rows.map(([id]) => id)}::text[],
         ${rows.map(([, h]) => h.clock?.offsetMs ?? null)}::bigint[],
         ${rows.map(([, h]) => h.clock?.checkedAt ?? null)}::timestamptz[]
-      ) AS h(id, offset_ms, checked_at)
-      WHERE devices.id = h.id AND devices."orgId" = ${orgId} AND devices.status = 'active'`;
+      ) AS h(id, offset_ms, checked_at), prev
+      WHERE devices.id = h.id AND prev.id = h.id AND devices."orgId" = ${orgId}
+        AND devices.status = 'active'
+      RETURNING devices.id, devices.hostname, prev.online`;
+    await emitPresenceEvents(
+      tx,
+      orgId,
+      cameOnline.filter((d) => !d.online).map((d) => ({ ...d, online: true })),
+      "disconnected",
+    );
   },
 });
 
@@ -171,3 +231,22 @@ export const telemetryChannel: IngestChannel<Telemetry, Map<string, Telemetry>> 
     await multi.exec();
   },
 };
+
+/** device.online / device.offline for each device whose presence flipped. */
+export async function emitPresenceEvents(
+  tx: Tx,
+  orgId: string,
+  flipped: { id: string; hostname: string; online: boolean }[],
+  offlineReason: "disconnected" | "silent",
+) {
+  for (const d of flipped) {
+    if (d.online)
+      await emitEvent(tx, orgId, "device.online", { deviceId: d.id, hostname: d.hostname });
+    else
+      await emitEvent(tx, orgId, "device.offline", {
+        deviceId: d.id,
+        hostname: d.hostname,
+        reason: offlineReason,
+      });
+  }
+}

@@ -27,6 +27,13 @@ import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import type { IngestLog } from "../../../platform/features/contract";
 import { log as baseLog } from "../../../platform/log/logger";
+import {
+  ingestMessages,
+  ingestQuarantined,
+  ingestRefused,
+  ingestWritten,
+} from "../../../platform/metrics/fleet";
+import { boundedLabel, OTHER } from "../../../platform/metrics/labels";
 import { publishPending } from "../compile/publish";
 import type { ControlChannel } from "./control-channel";
 import { presenceChannel } from "./core-channels";
@@ -140,11 +147,14 @@ export class FleetIngest {
       const batch = this.batches.get(t.orgId) ?? newBatch();
       this.batches.set(t.orgId, batch);
       addToBatch(batch, channel, t.deviceId, message, t.kind);
+      ingestMessages().inc({ channel: idOf(channel) });
       this.schedule();
     } catch (error) {
       if (!(error instanceof MessageError)) throw error;
       // A device sending nothing but bad messages is heard a few times a minute, not at
       // its own rate: the log and the dead letters stay readable and the database calm.
+      const known = channelFor(this.channels, t.channel, t.kind);
+      ingestRefused().inc({ channel: known ? idOf(known) : t.channel === "csr" ? "csr" : OTHER });
       if (!this.refusals.allow(t.identity)) return;
       this.log("warn", "refused a device message", {
         device: t.identity,
@@ -295,7 +305,12 @@ export class FleetIngest {
    */
   private async quarantine(orgId: string, letters: readonly DeadLetter[]) {
     if (letters.length === 0) return;
-    for (const l of letters)
+    const known = new Set(this.channels.map(idOf));
+    for (const l of letters) {
+      ingestQuarantined().inc({
+        channel: boundedLabel(l.channel, known),
+        reason: boundedLabel(l.reason),
+      });
       this.log("warn", "quarantined a device message", {
         orgId,
         deviceId: l.deviceId,
@@ -303,6 +318,7 @@ export class FleetIngest {
         reason: l.reason,
         error: l.error,
       });
+    }
     await recordDeadLetters(this.db, orgId, letters).catch((error: Error) =>
       this.log("error", "could not record quarantined messages", { orgId, error: error.message }),
     );
@@ -356,6 +372,7 @@ export class FleetIngest {
       return { error: error instanceof Error ? error : new Error(String(error)) };
     }
     if (written === "busy") return "busy";
+    for (const e of entriesOf(this.channels, b)) ingestWritten().inc({ channel: idOf(e.channel) });
     await this.afterWrite(orgId, b, written.advanced).catch((error: Error) =>
       this.log("warn", "after-commit work of the ingest failed", { orgId, error: error.message }),
     );

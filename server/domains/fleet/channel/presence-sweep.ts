@@ -4,6 +4,7 @@
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { lockOrgFleet } from "../fleet-lock";
+import { emitPresenceEvents } from "./core-channels";
 
 export async function markSilentDevicesOffline(db: Db, silentSeconds = 90) {
   // Orgs with a fleet are those with a CA; fleet_trust lists them without crossing RLS.
@@ -13,10 +14,13 @@ export async function markSilentDevicesOffline(db: Db, silentSeconds = 90) {
     marked += await withScope(db, { orgId }, async (tx) => {
       // Many device rows in one statement: after the fleet's other writers (fleet-lock.ts).
       await lockOrgFleet(tx, orgId);
-      return tx.$executeRaw`
+      const silent = await tx.$queryRaw<{ id: string; hostname: string; online: boolean }[]>`
         UPDATE devices SET online = false, "updatedAt" = now()
         WHERE "orgId" = ${orgId} AND online
-          AND ("lastSeenAt" IS NULL OR "lastSeenAt" < now() - make_interval(secs => ${silentSeconds}))`;
+          AND ("lastSeenAt" IS NULL OR "lastSeenAt" < now() - make_interval(secs => ${silentSeconds}))
+        RETURNING id, hostname, online`;
+      await emitPresenceEvents(tx, orgId, silent, "silent");
+      return silent.length;
     });
   }
   return marked;

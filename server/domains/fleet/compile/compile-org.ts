@@ -7,6 +7,7 @@
 import { parseIntent } from "../../../features";
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
+import { emitEvent } from "../../../platform/events/emit-event";
 import { lockOrgFleet } from "../fleet-lock";
 import { compiledHash, declaredSections } from "./compile-device";
 import { loadSiteCompiler, recordMissing } from "./load-compiler";
@@ -201,6 +202,12 @@ async function finish(
         },
       });
       await setDesired(tx, orgId, revision, stageDevices);
+      await emitEvent(tx, orgId, "rollout.started", {
+        rolloutId: rollout.id,
+        revision,
+        devices: changed.length,
+        canary: canary.length,
+      });
       return { revision, rolloutId: rollout.id, changed: changed.length, stage: status };
     },
     sized(active),

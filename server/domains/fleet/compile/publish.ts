@@ -7,8 +7,9 @@
 
 import { type DesiredState, deviceIdentity } from "../../../../protocol";
 import { parseIntent } from "../../../features";
-import type { Db, Tx } from "../../../platform/db/client";
-import { withScope } from "../../../platform/db/with-tenant";
+import { type Db, getDb, type Tx } from "../../../platform/db/client";
+import { afterCommit, withScope } from "../../../platform/db/with-tenant";
+import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import { getControlChannel } from "../channel/control-channel";
 import { compiledHash, declaredSections, siteCompiler } from "./compile-device";
 import { compiledRevisionCompiler, loadCompileFacts, recordMissing } from "./load-compiler";
@@ -157,4 +158,15 @@ export async function reconsiderDevices(tx: Tx, orgId: string, deviceIds: readon
   }
   await recordMissing(tx, orgId, lacking);
   return differs;
+}
+
+/**
+ * Once `tx` commits, publishes what is pending in the org, waiting for the broker at most
+ * BROKER_AFTER_COMMIT_MS: the committed rows are what counts; a missed publish is done
+ * again when devices come back online.
+ */
+export function publishAfterCommit(tx: Tx, orgId: string) {
+  return afterCommit(tx, () =>
+    settleWithin(publishPending(getDb(), orgId), BROKER_AFTER_COMMIT_MS),
+  );
 }

@@ -6,34 +6,25 @@
 // back (workers/revision-sweeper.ts), not as a BullMQ schedule, since schedules need Redis.
 // Safe on every replica at once: the job id is deterministic per org and revision.
 import type { Db } from "../../../platform/db/client";
-import { setTxOrg, withScope } from "../../../platform/db/with-tenant";
+import { withScope } from "../../../platform/db/with-tenant";
 import { ensureEnqueued } from "../../../platform/jobs/queues";
 import { compileJob } from "../jobs/fleet-compile";
 
-/** Orgs read per transaction: one connection for a batch instead of one per org. */
-const BATCH = 200;
-
-/** Orgs (with a fleet) whose newest revision is not compiled yet, with that revision. */
+/**
+ * Orgs whose newest revision is not compiled yet, with that revision: one read across orgs
+ * through fleet_revisions' read-only directory policy (on for this transaction only).
+ */
 export async function orgsBehind(db: Db): Promise<{ orgId: string; revision: number }[]> {
-  // Orgs with a fleet are those with a CA; fleet_trust lists them without crossing RLS. An
-  // org without devices has nothing to compile for; its first enrollment creates its CA.
-  const orgs = await db.fleetTrust.findMany({ select: { orgId: true }, orderBy: { orgId: "asc" } });
-  const behind: { orgId: string; revision: number }[] = [];
-  for (let i = 0; i < orgs.length; i += BATCH) {
-    const batch = orgs.slice(i, i + BATCH);
-    // fleet_revisions is read under each org's own scope: app.org_id is set per org.
-    const rows = await withScope(db, {}, async (tx) => {
-      const found: { orgId: string; revision: number }[] = [];
-      for (const { orgId } of batch) {
-        await setTxOrg(tx, orgId);
-        const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
-        if (fr && fr.revision > fr.compiled) found.push({ orgId, revision: fr.revision });
-      }
-      return found;
-    });
-    behind.push(...rows);
-  }
-  return behind;
+  return withScope(db, {}, async (tx) => {
+    await tx.$executeRaw`SELECT set_config('app.fleet_directory', 'on', true)`;
+    return tx.$queryRaw<{ orgId: string; revision: number }[]>`
+      SELECT r."orgId", r.revision FROM fleet_revisions r
+      WHERE r.revision > r.compiled
+        -- Orgs with a fleet are those with a CA (fleet_trust): an org without devices has
+        -- nothing to compile for; its first enrollment creates its CA.
+        AND EXISTS (SELECT 1 FROM fleet_trust t WHERE t."orgId" = r."orgId")
+      ORDER BY r."orgId"`;
+  });
 }
 
 /** Ensures a compile job for every org behind; returns those it (re)queued. */

@@ -11,6 +11,7 @@ import type { Db, Tx } from "../../../platform/db/client";
 import { setTxOrg, withScope } from "../../../platform/db/with-tenant";
 import { env } from "../../../platform/env";
 import { AppError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/emit-event";
 import { log } from "../../../platform/log/logger";
 import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import { assertQuota } from "../../billing";
@@ -182,6 +183,12 @@ export async function enroll(db: Db, req: EnrollRequest): Promise<EnrollResponse
           after: { hostname: device.hostname, status: device.status, tokenId: token.id },
         },
       );
+      if (device.status === "active")
+        await emitEvent(tx, orgId, "device.enrolled", {
+          deviceId: device.id,
+          siteId: device.siteId,
+          hostname: device.hostname,
+        });
       return device.id;
     },
     WRITE_TX,

@@ -3,8 +3,8 @@
 // SHA-256. A CA's private key exists in clear only in memory, as a non-extractable CryptoKey.
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { EC_ALG, x509 } from "../../../../protocol/crypto/x509";
+import { seal, unseal } from "../../../platform/crypto/seal";
 import { PkiError } from "./errors";
-import { seal, unseal } from "./seal";
 
 const subtle = globalThis.crypto.subtle;
 const HOUR = 3_600_000;

@@ -5,6 +5,8 @@
 import { parseIntent } from "../../../features";
 import { writeAudit } from "../../../platform/audit/write-audit";
 import { Prisma, type Tx } from "../../../platform/db/client";
+import { emitEvent } from "../../../platform/events/emit-event";
+import { observeRolloutEnd } from "../../../platform/metrics/fleet";
 import { systemPrincipal } from "../../../platform/tenancy/principal";
 import { compiledHash, declaredSections } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
@@ -78,10 +80,12 @@ export async function progressRollouts(tx: Tx, orgId: string): Promise<ProgressR
       await advance(tx, orgId, r);
       out.advanced.push(r.id);
     } else if (r.status === "rolling" && all.applied === all.total) {
-      await tx.rollout.update({
+      const done = await tx.rollout.update({
         where: { id: r.id, orgId },
         data: { status: "completed", finishedAt: new Date() },
       });
+      observeRolloutEnd("completed", done);
+      await emitEvent(tx, orgId, "rollout.completed", { rolloutId: r.id, revision: r.revision });
       out.completed.push(r.id);
     }
   }
@@ -95,10 +99,11 @@ export async function halt(
   revision: number,
   reason: string,
 ) {
-  await tx.rollout.update({
+  const halted = await tx.rollout.update({
     where: { id: rolloutId, orgId },
     data: { status: "halted", haltReason: reason.slice(0, 500), finishedAt: new Date() },
   });
+  observeRolloutEnd("halted", halted);
   // The alert: in the audit log and on the rollouts page; notifications build on this.
   await writeAudit(tx, systemPrincipal("rollout.progress"), {
     orgId,
@@ -107,10 +112,18 @@ export async function halt(
     targetId: rolloutId,
     after: { revision, reason: reason.slice(0, 500) },
   });
+  await emitEvent(tx, orgId, "rollout.halted", {
+    rolloutId,
+    revision,
+    reason: reason.slice(0, 500),
+  });
 }
 
-/** The canary answered well: every other changed device now desires the revision. */
-async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
+/**
+ * The canary answered well (or an operator promoted it): every other changed device now
+ * desires the revision. Under the org's fleet lock.
+ */
+export async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
   const r = await tx.rollout.findUniqueOrThrow({
     where: { id: rollout.id, orgId },
     select: { id: true, revision: true, deviceIds: true, canaryIds: true },

@@ -4,6 +4,7 @@ import { cleanTextOf, isCleanText } from "../../../../protocol/text";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Tx } from "../../../platform/db/client";
 import { notFound } from "../../../platform/errors";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import type { DeviceAlertView } from "../schemas";
 
@@ -42,18 +43,19 @@ export function alertView(a: {
 const preview = (payload: Uint8Array) =>
   cleanTextOf(Buffer.from(payload).subarray(0, 512).toString("utf8"));
 
-export async function listDeadLetters(tx: Tx, orgId: string, deviceId: string) {
+/** One page of the device's quarantined messages (the newest 50 are kept). */
+export async function listDeadLetters(tx: Tx, orgId: string, deviceId: string, query: PageQuery) {
   const device = await tx.device.findUnique({
     where: { id: deviceId, orgId },
     select: { id: true },
   });
   if (!device) throw notFound("Device");
+  const { where: past, ...args } = keysetArgs(query);
   const rows = await tx.deviceDeadLetter.findMany({
-    where: { orgId, deviceId },
-    orderBy: { lastAt: "desc" },
-    take: 50,
+    where: { orgId, deviceId, ...past },
+    ...args,
   });
-  return rows.map((r) => ({
+  return pageOf(rows, query, (r) => ({
     id: r.id,
     channel: r.channel,
     reason: r.reason as "refused" | "write_failed",

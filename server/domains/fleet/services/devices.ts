@@ -3,15 +3,16 @@
 
 import { deviceIdentity } from "../../../../protocol";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Tx } from "../../../platform/db/client";
-import { getDb } from "../../../platform/db/client";
+import type { Prisma, Tx } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
 import { AppError, notFound } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/emit-event";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertQuota } from "../../billing";
 import { getControlChannel } from "../channel/control-channel";
-import { desireCompiled, publishPending } from "../compile/publish";
+import { desireCompiled, publishAfterCommit } from "../compile/publish";
 import { issueDeviceCert, revokeDeviceCerts } from "../enrollment/org-ca";
 import { lockOrgFleet } from "../fleet-lock";
 import { bumpRevision } from "../intent/revision";
@@ -45,19 +46,52 @@ const withClock = <T extends { clockOffsetMs: bigint | null }>(d: T) => ({
   clockOffsetMs: d.clockOffsetMs === null ? null : Number(d.clockOffsetMs),
 });
 
-export async function listDevices(tx: Tx, orgId: string, siteId?: string) {
+export interface DeviceFilter {
+  q?: string;
+  siteId?: string;
+  status?: "pending" | "active" | "rejected" | "revoked";
+  online?: boolean;
+  inSync?: boolean;
+}
+
+/** The `where` of `inSync` below, in SQL: a column compared with another. */
+function inSyncWhere(tx: Tx, wanted: boolean | undefined): Prisma.DeviceWhereInput {
+  if (wanted === undefined) return {};
+  const applied = { reportedRevision: { gte: tx.device.fields.desiredRevision } };
+  return wanted
+    ? { status: "active", ...applied }
+    : { OR: [{ status: { not: "active" } }, { NOT: applied }] };
+}
+
+/** One page of the org's devices, filtered by hostname, site, status, presence and sync. */
+export async function listDevices(tx: Tx, orgId: string, query: PageQuery & DeviceFilter) {
+  const { where: past, ...args } = keysetArgs(query, { nullable: query.sort === "lastSeenAt" });
+  const matching: Prisma.DeviceWhereInput = {
+    orgId,
+    ...(query.q ? { hostname: { contains: query.q, mode: "insensitive" } } : {}),
+    ...(query.siteId ? { siteId: query.siteId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.online !== undefined ? { online: query.online } : {}),
+    ...inSyncWhere(tx, query.inSync),
+  };
   const rows = await tx.device.findMany({
-    where: { orgId, ...(siteId ? { siteId } : {}) },
+    // The cursor's condition, after the filters: an AND of both (either may hold an OR).
+    where: { ...matching, ...(past ? { AND: [past] } : {}) },
     select: { ...view, ...alertSelect, site: { select: { name: true } } },
-    orderBy: [{ createdAt: "desc" }],
-    take: 500,
+    ...args,
   });
-  return rows.map(({ site, alerts, ...d }) => ({
-    ...withClock(d),
-    siteName: site.name,
-    inSync: inSync(d),
-    alerts: alerts.map(alertView),
-  }));
+  const total = await tx.device.count({ where: matching });
+  return pageOf(
+    rows,
+    query,
+    ({ site, alerts, ...d }) => ({
+      ...withClock(d),
+      siteName: site.name,
+      inSync: inSync(d),
+      alerts: alerts.map(alertView),
+    }),
+    total,
+  );
 }
 
 function inSync(d: { desiredRevision: number; reportedRevision: number; status: string }) {
@@ -104,9 +138,12 @@ export async function approveDevice(tx: Tx, actor: Actor, tenant: TenantContext,
     targetType: "device",
     targetId: d.id,
   });
-  await afterCommit(tx, () =>
-    settleWithin(publishPending(getDb(), tenant.orgId), BROKER_AFTER_COMMIT_MS),
-  );
+  await emitEvent(tx, tenant.orgId, "device.enrolled", {
+    deviceId: d.id,
+    siteId: d.siteId,
+    hostname: d.hostname,
+  });
+  await publishAfterCommit(tx, tenant.orgId);
 }
 
 export async function rejectDevice(tx: Tx, actor: Actor, tenant: TenantContext, deviceId: string) {

@@ -6,9 +6,13 @@ import { parseIntent, registry } from "../../../features";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertWritable } from "../../billing";
+import { publishAfterCommit } from "../compile/publish";
+import { lockOrgFleet } from "../fleet-lock";
 import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
+import { advance } from "../rollout/progress";
 
 export async function fleetStatus(tx: Tx, orgId: string) {
   const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
@@ -68,18 +72,32 @@ const summary = {
   canaryIds: true,
 } as const;
 
-export async function listRollouts(tx: Tx, orgId: string) {
+/** One page of the org's rollouts. */
+type RolloutStatus = "canary" | "rolling" | "completed" | "halted" | "superseded";
+
+export async function listRollouts(
+  tx: Tx,
+  orgId: string,
+  query: PageQuery & { status?: RolloutStatus },
+) {
+  const { where: past, ...args } = keysetArgs(query);
+  const matching = { orgId, ...(query.status ? { status: query.status } : {}) };
   const rows = await tx.rollout.findMany({
-    where: { orgId },
-    orderBy: { revision: "desc" },
-    take: 50,
+    where: { ...matching, ...past },
+    ...args,
     select: summary,
   });
-  return rows.map(({ deviceIds, canaryIds, ...r }) => ({
-    ...r,
-    total: deviceIds.length,
-    canary: canaryIds.length,
-  }));
+  const count = await tx.rollout.count({ where: matching });
+  return pageOf(
+    rows,
+    query,
+    ({ deviceIds, canaryIds, ...r }) => ({
+      ...r,
+      total: deviceIds.length,
+      canary: canaryIds.length,
+    }),
+    count,
+  );
 }
 
 export async function getRollout(tx: Tx, orgId: string, rolloutId: string) {
@@ -121,6 +139,38 @@ export async function getRollout(tx: Tx, orgId: string, rolloutId: string) {
               : ("waiting" as const),
     })),
   };
+}
+
+/**
+ * Promotes a rollout still in its canary stage: the rest of its devices get the revision
+ * now, without waiting for every canary to answer. Only a canary stage can be promoted: a
+ * halted rollout is rolled back (or fixed by a new change), a finished one has no next stage.
+ */
+export async function promoteRollout(
+  tx: Tx,
+  actor: Actor,
+  tenant: TenantContext,
+  rolloutId: string,
+) {
+  // Moves device rows, as the ingest's progress does: after the fleet lock (fleet-lock.ts).
+  await lockOrgFleet(tx, tenant.orgId);
+  const r = await tx.rollout.findUnique({
+    where: { id: rolloutId, orgId: tenant.orgId },
+    select: { id: true, revision: true, status: true },
+  });
+  if (!r) throw notFound("Rollout");
+  if (r.status !== "canary")
+    throw new AppError("CONFLICT", `The rollout is ${r.status}: only a canary stage is promoted`);
+  await advance(tx, tenant.orgId, r);
+  await writeAudit(tx, actor, {
+    orgId: tenant.orgId,
+    action: "rollout.promote",
+    targetType: "rollout",
+    targetId: r.id,
+    after: { revision: r.revision },
+  });
+  await publishAfterCommit(tx, tenant.orgId);
+  return getRollout(tx, tenant.orgId, r.id);
 }
 
 export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, rolloutId: string) {

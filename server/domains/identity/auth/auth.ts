@@ -8,13 +8,14 @@ import { env } from "../../../platform/env";
 import { clientIp } from "../../../platform/http/client-ip";
 import { hitRateLimit } from "../../../platform/http/rate-limit";
 import { isHttps } from "../../../platform/http/security-headers";
-import { queueMail } from "../../../platform/mail/queue-mail";
-import { resetPasswordMail, verifyEmailMail } from "../../../platform/mail/templates";
-import { mayMail } from "../../../platform/mail/throttle";
+import { mailWait, mayMail } from "../../../platform/mail/throttle";
 import { getRedis, redisKey } from "../../../platform/redis";
+import { brandedMail } from "../../branding";
+import { hostOrgOf } from "../../custom-domains";
 import {
   fieldErrors,
   uncleanFields,
+  ZEmailInput,
   ZSignInInput,
   ZSignUpInput,
   ZUpdateUserInput,
@@ -82,6 +83,37 @@ async function limitCostly(ip: string) {
     });
 }
 
+/**
+ * The brand and the origin of a user-level mail (verification, reset): those of the verified
+ * custom domain the request came in on, else the main app's. The link better-auth built on
+ * APP_URL moves to that host, so the user comes back where they signed up.
+ */
+async function mailOnHost(request: Request | undefined, url: string) {
+  const host = request ? await hostOrgOf(request.headers) : null;
+  if (!host) return { orgId: null, url };
+  const link = new URL(url);
+  const app = new URL(env.APP_URL);
+  return link.origin === app.origin
+    ? { orgId: host.orgId, url: `${host.origin}${link.pathname}${link.search}` }
+    : { orgId: host.orgId, url };
+}
+
+/** The verification page's "Resend email" (better-auth's route). */
+const RESEND_PATH = "/send-verification-email";
+
+/**
+ * Resends share the verification mails' throttle, counted for every address whether or
+ * not it has an unverified account, so a refusal says nothing about the account; the
+ * user is told how long to wait instead of a silent success.
+ */
+async function limitResend(email: string, ip: string) {
+  const wait = await mailWait("verify", email, ip);
+  if (wait > 0)
+    throw new APIError("TOO_MANY_REQUESTS", {
+      message: `Too many verification emails to this address. Try again in ${Math.ceil(wait / 60)} min.`,
+    });
+}
+
 export const auth = betterAuth({
   appName: "Patronus",
   baseURL: env.APP_URL,
@@ -100,7 +132,11 @@ export const auth = betterAuth({
     revokeSessionsOnPasswordReset: true,
     sendResetPassword: async ({ user, url }, request) => {
       if (await mayMail("reset", user.email, clientIp(request?.headers)))
-        await queueMail(getDb(), resetPasswordMail(user.email, url));
+        await brandedMail(getDb(), {
+          ...(await mailOnHost(request, url).then(({ orgId, url }) => ({ orgId, vars: { url } }))),
+          kind: "reset-password",
+          to: user.email,
+        });
     },
   },
   emailVerification: {
@@ -109,8 +145,35 @@ export const auth = betterAuth({
     autoSignInAfterVerification: true,
     expiresIn: 24 * 60 * 60,
     sendVerificationEmail: async ({ user, url }, request) => {
-      if (await mayMail("verify", user.email, clientIp(request?.headers)))
-        await queueMail(getDb(), verifyEmailMail(user.email, url));
+      // A resend was counted by the hook below, before better-auth looked the user up.
+      const counted = request && new URL(request.url).pathname.endsWith(RESEND_PATH);
+      if (counted || (await mayMail("verify", user.email, clientIp(request?.headers))))
+        await brandedMail(getDb(), {
+          ...(await mailOnHost(request, url).then(({ orgId, url }) => ({ orgId, vars: { url } }))),
+          kind: "verify-email",
+          to: user.email,
+        });
+    },
+  },
+  // A verified custom domain's origin may call the auth routes (better-auth refuses any
+  // other origin than APP_URL's); an unverified host stays refused (docs/custom-domains.md).
+  trustedOrigins: async (request) => {
+    const host = request ? await hostOrgOf(request.headers) : null;
+    return host ? [host.origin] : [];
+  },
+  // Cookies stay host-only (no Domain attribute, better-auth's default): a session made on
+  // one host is never sent to another. The session also records its host, checked on use.
+  session: {
+    additionalFields: { host: { type: "string", required: false, input: false } },
+  },
+  databaseHooks: {
+    session: {
+      create: {
+        before: async (session, ctx) => {
+          const host = ctx?.headers ? await hostOrgOf(ctx.headers) : null;
+          return { data: { ...session, host: host?.hostname ?? null } };
+        },
+      },
     },
   },
   // better-auth's own per-IP limiter keeps its state in memory; ours (above) is in Redis.
@@ -129,6 +192,10 @@ export const auth = betterAuth({
         return { context: { ...ctx, body: { ...ctx.body, revokeOtherSessions: true } } };
       if (ctx.path === "/sign-up/email") validateBody(ZSignUpInput, ctx.body);
       if (ctx.path === "/update-user") validateBody(ZUpdateUserInput, ctx.body);
+      if (ctx.path === RESEND_PATH) {
+        const body = validateBody(ZEmailInput, ctx.body);
+        await limitResend(body.email, clientIp(ctx.headers));
+      }
       if (ctx.path === "/sign-in/email") {
         const body = validateBody(ZSignInInput, ctx.body);
         await limitSignIn(body.email, clientIp(ctx.headers));

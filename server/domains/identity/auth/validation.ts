@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isCleanText, TEXT_MESSAGE, zText } from "../../../../protocol/text";
+import { ROLES } from "../../../platform/tenancy/permissions";
 
 /** Stricter than better-auth's own checks: unknown fields and over-long values are refused. */
 export const ZSignUpInput = z.strictObject({
@@ -17,6 +18,21 @@ export const ZSignInInput = z.strictObject({
   password: zText().min(1, "Password is required").max(128),
   callbackURL: zText().max(2048).optional(),
   rememberMe: z.boolean().optional(),
+});
+
+/** A new password from a reset link: the same rules as sign-up's. */
+export const ZNewPasswordInput = z.strictObject({ password: ZSignUpInput.shape.password });
+
+/** An address to mail (a reset link, a new verification link). */
+export const ZEmailInput = z.strictObject({
+  email: ZSignUpInput.shape.email,
+  callbackURL: ZSignUpInput.shape.callbackURL,
+});
+
+/** An invitation: whom, with which role (invitation.create takes these and the org). */
+export const ZNewInvitation = z.strictObject({
+  email: ZSignUpInput.shape.email,
+  role: z.enum(ROLES),
 });
 
 /** A profile update: the same limits as sign-up (better-auth's own route takes any length). */

@@ -1,15 +1,19 @@
 import { z } from "zod";
 import { zText } from "../../../../protocol/text";
-import { orgInput, ZEmail, ZId, ZRole, ZToken } from "../../../api/inputs";
+import { newestFirst, orgInput, ZId, ZRole, ZToken } from "../../../api/inputs";
 import {
   permissionProcedure,
+  personOf,
   protectedProcedure,
   publicProcedure,
+  rest,
   router,
 } from "../../../api/trpc";
 import { AppError } from "../../../platform/errors";
 import { clientIp } from "../../../platform/http/client-ip";
 import { mayMail } from "../../../platform/mail/throttle";
+import { page, pageInput } from "../../../platform/pagination";
+import { ZNewInvitation } from "../auth/validation";
 import { createInvitation } from "../services/invitation/create-invitation";
 import { listInvitations } from "../services/invitation/list-invitations";
 import { acceptInvitation, getInvitation } from "../services/invitation/redeem-invitation";
@@ -24,13 +28,23 @@ const ZInvitation = z.object({
 });
 
 export const invitationRouter = router({
-  list: permissionProcedure("member.read")
-    .input(orgInput({}))
-    .output(z.array(ZInvitation))
-    .query(({ ctx }) => listInvitations(ctx.tx, ctx.tenant.orgId)),
+  /** Pending invitations, newest first by default. */
+  list: permissionProcedure("member.read", rest("GET /orgs/{orgSlug}/invitations"))
+    .input(
+      orgInput({
+        ...pageInput(["createdAt"]),
+        ...newestFirst,
+      }),
+    )
+    .output(page(ZInvitation))
+    .query(({ ctx, input }) => listInvitations(ctx.tx, ctx.tenant.orgId, input)),
 
-  create: permissionProcedure("member.invite")
-    .input(orgInput({ email: ZEmail, role: ZRole }))
+  /** A person invites a person: an API key is refused (403). */
+  create: permissionProcedure("member.invite", {
+    ...rest("POST /orgs/{orgSlug}/invitations", 201),
+    description: "Only a signed-in person can invite: an API key gets 403.",
+  })
+    .input(orgInput(ZNewInvitation.shape))
     .output(ZInvitation)
     .mutation(async ({ ctx, input }) => {
       // Over the limit the inviter is told (an invitation never says whether the address
@@ -42,13 +56,16 @@ export const invitationRouter = router({
           "TOO_MANY_REQUESTS",
           "Too many invitations to this address or from your connection; try again in 15 minutes",
         );
-      return createInvitation(ctx.tx, ctx.user, ctx.tenant, input);
+      return createInvitation(ctx.tx, personOf(ctx.principal), ctx.tenant, input, ctx.host?.origin);
     }),
 
-  revoke: permissionProcedure("member.invite")
+  revoke: permissionProcedure(
+    "member.invite",
+    rest("DELETE /orgs/{orgSlug}/invitations/{invitationId}", 204),
+  )
     .input(orgInput({ invitationId: ZId }))
     .output(z.void())
-    .mutation(({ ctx, input }) => revokeInvitation(ctx.tx, ctx.user, ctx.tenant, input)),
+    .mutation(({ ctx, input }) => revokeInvitation(ctx.tx, ctx.principal, ctx.tenant, input)),
 
   /** Public: the token is the credential. Shows whom it is for before signing in. */
   byToken: publicProcedure
@@ -67,5 +84,5 @@ export const invitationRouter = router({
   accept: protectedProcedure
     .input(z.strictObject({ token: ZToken }))
     .output(z.object({ orgSlug: zText() }))
-    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.user, input.token)),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.principal, input.token)),
 });

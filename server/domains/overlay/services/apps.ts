@@ -43,6 +43,12 @@ export async function listAppClasses(tx: Tx, orgId: string) {
   return rows.map((a) => ({ ...appView(a), policies: policies(a.id) }));
 }
 
+export async function getAppClass(tx: Tx, orgId: string, appClassId: string) {
+  const row = await apps.find(tx, orgId, appClassId);
+  const policies = await tx.steeringPolicy.count({ where: { orgId, appClassId } });
+  return { ...appView(row), policies };
+}
+
 /** Names and numbers are unique per org; only one class may be the `default`. */
 async function assertFree(tx: Tx, orgId: string, input: AppClassInput, except?: string) {
   const others = await tx.appClass.findMany({

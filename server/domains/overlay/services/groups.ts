@@ -26,6 +26,12 @@ export async function listUserGroups(tx: Tx, orgId: string) {
   return rows.map((g) => ({ ...groupView(g), policies: policies(g.id) }));
 }
 
+export async function getUserGroup(tx: Tx, orgId: string, userGroupId: string) {
+  const row = await groups.find(tx, orgId, userGroupId);
+  const policies = await tx.steeringPolicy.count({ where: { orgId, userGroupId } });
+  return { ...groupView(row), policies };
+}
+
 const toRow = (input: UserGroupInput) => ({
   name: input.name,
   prefixes: [...new Set(input.prefixes)],

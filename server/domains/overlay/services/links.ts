@@ -5,6 +5,8 @@ import type { Actor } from "../../../platform/audit/write-audit";
 import type { Tx, WanLink } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import { intentRows, othersInOrg } from "../../../platform/features/intent-rows";
+import { nameContains } from "../../../platform/list-filters";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { requireSite } from "../../sites";
 import type { OverlayIntent } from "../intent-schema";
@@ -36,14 +38,24 @@ export const linkView = (l: WanLink): LinkRow => ({
   enabled: l.enabled,
 });
 
-export async function listLinks(tx: Tx, orgId: string, siteId: string) {
+/** One page of a site's links; `q`: names that contain it (any case). */
+export async function listLinks(
+  tx: Tx,
+  orgId: string,
+  siteId: string,
+  query: PageQuery & { q?: string },
+) {
   await requireSite(tx, orgId, siteId);
+  const { where: past, ...args } = keysetArgs(query);
   const rows = await tx.wanLink.findMany({
-    where: { orgId, siteId },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
+    where: { orgId, siteId, ...nameContains(query.q), ...past },
+    ...args,
   });
-  return rows.map(linkView);
+  return pageOf(rows, query, linkView);
 }
+
+export const getLink = async (tx: Tx, orgId: string, linkId: string) =>
+  linkView(await links.find(tx, orgId, linkId));
 
 /** Names and interfaces are unique per site (a box has one eth0). */
 async function assertFree(tx: Tx, orgId: string, input: WanLinkInput, except?: string) {

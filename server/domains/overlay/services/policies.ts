@@ -67,6 +67,9 @@ export async function listPolicies(tx: Tx, orgId: string) {
   return rows.map(policyView);
 }
 
+export const getPolicy = async (tx: Tx, orgId: string, steeringPolicyId: string) =>
+  policyView(await steeringPolicies.find(tx, orgId, steeringPolicyId));
+
 const missing = (what: string, field: string) =>
   new AppError("NOT_FOUND", `${what} not found`, { [field]: "not found in this organization" });
 

@@ -37,6 +37,9 @@ export async function listSegments(tx: Tx, orgId: string) {
   return rows.map(segmentView);
 }
 
+export const getSegment = async (tx: Tx, orgId: string, segmentId: string) =>
+  segmentView(await segments.find(tx, orgId, segmentId));
+
 const taken = (what: string, field: string) =>
   new AppError("CONFLICT", what, { [field]: "already in use" });
 

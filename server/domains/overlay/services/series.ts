@@ -1,5 +1,6 @@
 // A path's measurements over time (charts) and the incident timeline (path events).
 import { Prisma, type Tx } from "../../../platform/db/client";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import { requireSite } from "../../sites";
 import type { SampleValues } from "./state";
 import type { IncidentView, PathSeriesView } from "./views";
@@ -47,22 +48,21 @@ export async function pathSeries(
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-/** Newest first; `before` pages (the last incident's `at`). */
+/** One page of the org's path events (newest first unless asked otherwise). */
 export async function listIncidents(
   tx: Tx,
   orgId: string,
-  q: { siteId?: string; limit: number; before?: Date },
-): Promise<IncidentView[]> {
+  q: PageQuery & { siteId?: string; kind?: string },
+): Promise<{ items: IncidentView[]; next: string | null; total?: number }> {
   if (q.siteId) await requireSite(tx, orgId, q.siteId);
-  const events = await tx.pathEvent.findMany({
-    where: {
-      orgId,
-      ...(q.siteId ? { siteId: q.siteId } : {}),
-      ...(q.before ? { at: { lt: q.before } } : {}),
-    },
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    take: q.limit,
-  });
+  const { where: past, ...args } = keysetArgs(q);
+  const matching = {
+    orgId,
+    ...(q.siteId ? { siteId: q.siteId } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+  };
+  const events = await tx.pathEvent.findMany({ where: { ...matching, ...past }, ...args });
+  const total = await tx.pathEvent.count({ where: matching });
   const ids = (f: (e: (typeof events)[number]) => string | null) => [
     ...new Set(events.map(f).filter((x): x is string => !!x)),
   ];
@@ -78,17 +78,22 @@ export async function listIncidents(
   ]);
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
   const hostname = new Map(devices.map((d) => [d.id, d.hostname]));
-  return events.map((e) => ({
-    id: e.id,
-    at: e.at.toISOString(),
-    kind: e.kind,
-    unitName: e.unitName,
-    remoteSite: e.remoteSiteId
-      ? { id: e.remoteSiteId, name: siteName.get(e.remoteSiteId) ?? "deleted site" }
-      : null,
-    fromPath: e.fromPath,
-    toPath: e.toPath,
-    reason: e.reason,
-    device: { id: e.deviceId, hostname: hostname.get(e.deviceId) ?? "deleted device" },
-  }));
+  return pageOf(
+    events,
+    q,
+    (e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      kind: e.kind,
+      unitName: e.unitName,
+      remoteSite: e.remoteSiteId
+        ? { id: e.remoteSiteId, name: siteName.get(e.remoteSiteId) ?? "deleted site" }
+        : null,
+      fromPath: e.fromPath,
+      toPath: e.toPath,
+      reason: e.reason,
+      device: { id: e.deviceId, hostname: hostname.get(e.deviceId) ?? "deleted device" },
+    }),
+    total,
+  );
 }

@@ -35,6 +35,16 @@ export async function listSlaClasses(tx: Tx, orgId: string) {
   return rows.map((s) => ({ ...slaView(s), inUse: uses(s.id) }));
 }
 
+export async function getSlaClass(tx: Tx, orgId: string, slaClassId: string) {
+  const row = await slas.find(tx, orgId, slaClassId);
+  const where = { orgId, slaClassId };
+  const [apps, policies] = await Promise.all([
+    tx.appClass.count({ where }),
+    tx.steeringPolicy.count({ where }),
+  ]);
+  return { ...slaView(row), inUse: apps + policies };
+}
+
 export const requireSlaClass = (tx: Tx, orgId: string, slaId: string) =>
   slas.find(tx, orgId, slaId);
 

@@ -3,9 +3,10 @@
 
 import { MAX_SITE_RULES } from "../../../../protocol";
 import type { Actor } from "../../../platform/audit/write-audit";
-import type { Tx } from "../../../platform/db/client";
+import type { PolicyRule, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import { intentRows } from "../../../platform/features/intent-rows";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "../../sites";
@@ -30,6 +31,19 @@ const toRow = (r: RuleInput) => ({
   description: r.description,
 });
 
+/** A stored rule in toRow's shape: an update's audit entry compares like with like. */
+const rowOf = (r: PolicyRule) => ({
+  siteId: r.siteId,
+  priority: r.priority,
+  action: r.action,
+  src: r.src,
+  dst: r.dst,
+  proto: r.proto,
+  portLo: r.portLo,
+  portHi: r.portHi,
+  description: r.description,
+});
+
 /** What the audit log keeps of a rule a change replaced. */
 const summary = (r: { action: string; src: string; dst: string; proto: string }) => ({
   action: r.action,
@@ -38,23 +52,51 @@ const summary = (r: { action: string; src: string; dst: string; proto: string })
   proto: r.proto,
 });
 
-export async function listRules(tx: Tx, orgId: string) {
-  const rows = await tx.policyRule.findMany({
-    where: { orgId },
-    orderBy: [{ priority: "asc" }, { id: "asc" }],
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    siteId: r.siteId,
-    priority: r.priority,
-    action: r.action as "allow" | "deny",
-    src: r.src,
-    dst: r.dst,
-    proto: r.proto as "tcp" | "udp" | "icmp" | "any",
-    ports: r.portLo !== null && r.portHi !== null ? { lo: r.portLo, hi: r.portHi } : null,
-    description: r.description,
-  }));
+const ruleView = (r: PolicyRule) => ({
+  id: r.id,
+  siteId: r.siteId,
+  priority: r.priority,
+  action: r.action as "allow" | "deny",
+  src: r.src,
+  dst: r.dst,
+  proto: r.proto as "tcp" | "udp" | "icmp" | "any",
+  ports: r.portLo !== null && r.portHi !== null ? { lo: r.portLo, hi: r.portHi } : null,
+  description: r.description,
+});
+
+export interface RuleFilter {
+  /** The rules of one site (its own, not the global ones); null: the global rules only. */
+  siteId?: string | null;
+  q?: string;
+  action?: "allow" | "deny";
 }
+
+const containing = (q: string) => ({ contains: q, mode: "insensitive" as const });
+
+/** One page of the org's rules. */
+export async function listRules(tx: Tx, orgId: string, query: PageQuery & RuleFilter) {
+  const { where: past, ...args } = keysetArgs(query);
+  const { q } = query;
+  const matching = {
+    orgId,
+    ...(query.siteId !== undefined ? { siteId: query.siteId } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(q
+      ? {
+          OR: [{ description: containing(q) }, { src: containing(q) }, { dst: containing(q) }],
+        }
+      : {}),
+  };
+  const rows = await tx.policyRule.findMany({
+    // The cursor's condition, after the filters: an AND of both (each may hold an OR).
+    where: { ...matching, ...(past ? { AND: [past] } : {}) },
+    ...args,
+  });
+  return pageOf(rows, query, ruleView, await tx.policyRule.count({ where: matching }));
+}
+
+export const getRule = async (tx: Tx, orgId: string, ruleId: string) =>
+  ruleView(await rules.find(tx, orgId, ruleId));
 
 async function assertFits(tx: Tx, orgId: string, siteId: string | null, adding: number) {
   const global = await tx.policyRule.count({ where: { orgId, siteId: null } });
@@ -96,7 +138,7 @@ export async function updateRule(
   await tx.policyRule.update({ where: { id: ruleId, orgId: tenant.orgId }, data: toRow(input) });
   const revision = await rules.record(tx, actor, tenant.orgId, "update", {
     id: ruleId,
-    before: summary(before),
+    before: rowOf(before),
     after: toRow(input),
     reason: "policy rule changed",
   });

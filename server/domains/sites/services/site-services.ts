@@ -1,9 +1,11 @@
 // Port forwards and load-balanced services of a site: intent, like rules.
 
 import type { Actor } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { LbService, PortForward, Prisma, Tx } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
 import { intentRows } from "../../../platform/features/intent-rows";
+import { nameContains } from "../../../platform/list-filters";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { READ_ONLY_OK } from "../../fleet";
 import { requireSite } from "./sites";
@@ -39,13 +41,25 @@ type Service = {
   backends: { addr: string; port: number }[];
 };
 
-export async function listPortForwards(tx: Tx, orgId: string, siteId: string) {
-  return tx.portForward.findMany({
-    where: { orgId, siteId },
-    orderBy: [{ proto: "asc" }, { port: "asc" }],
-    select: { id: true, proto: true, port: true, toAddr: true, toPort: true, description: true },
-  });
+const forwardView = (f: PortForward) => ({
+  id: f.id,
+  proto: f.proto,
+  port: f.port,
+  toAddr: f.toAddr,
+  toPort: f.toPort,
+  description: f.description,
+});
+
+/** One page of a site's port forwards. */
+export async function listPortForwards(tx: Tx, orgId: string, siteId: string, query: PageQuery) {
+  await requireSite(tx, orgId, siteId);
+  const { where: past, ...args } = keysetArgs(query);
+  const rows = await tx.portForward.findMany({ where: { orgId, siteId, ...past }, ...args });
+  return pageOf(rows, query, forwardView);
 }
+
+export const getPortForward = async (tx: Tx, orgId: string, portForwardId: string) =>
+  forwardView(await forwards.find(tx, orgId, portForwardId));
 
 export async function createPortForward(tx: Tx, actor: Actor, tenant: TenantContext, f: Forward) {
   const site = await requireSite(tx, tenant.orgId, f.siteId);
@@ -84,20 +98,33 @@ export async function deletePortForward(tx: Tx, actor: Actor, tenant: TenantCont
   return { revision };
 }
 
-export async function listServices(tx: Tx, orgId: string, siteId: string) {
+const serviceView = (s: LbService) => ({
+  id: s.id,
+  name: s.name,
+  vip: s.vip,
+  port: s.port,
+  proto: s.proto as "tcp" | "udp",
+  backends: s.backends as { addr: string; port: number }[],
+});
+
+/** One page of a site's services; `q`: names that contain it (any case). */
+export async function listServices(
+  tx: Tx,
+  orgId: string,
+  siteId: string,
+  query: PageQuery & { q?: string },
+) {
+  await requireSite(tx, orgId, siteId);
+  const { where: past, ...args } = keysetArgs(query);
   const rows = await tx.lbService.findMany({
-    where: { orgId, siteId },
-    orderBy: { name: "asc" },
+    where: { orgId, siteId, ...nameContains(query.q), ...past },
+    ...args,
   });
-  return rows.map((s) => ({
-    id: s.id,
-    name: s.name,
-    vip: s.vip,
-    port: s.port,
-    proto: s.proto as "tcp" | "udp",
-    backends: s.backends as { addr: string; port: number }[],
-  }));
+  return pageOf(rows, query, serviceView);
 }
+
+export const getService = async (tx: Tx, orgId: string, serviceId: string) =>
+  serviceView(await services.find(tx, orgId, serviceId));
 
 export async function createService(tx: Tx, actor: Actor, tenant: TenantContext, s: Service) {
   await requireSite(tx, tenant.orgId, s.siteId);

@@ -4,31 +4,47 @@
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
+import { nameContains } from "../../../platform/list-filters";
+import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { assertQuota, billingState, enqueueQuantitySync } from "../../billing";
 import { bumpRevision, ensureOrgCa, READ_ONLY_OK } from "../../fleet";
 import { removeSiteFromSegments } from "../../overlay";
 import { type SiteSettings, ZSiteSettings } from "../schemas";
 
-export async function listSites(tx: Tx, orgId: string) {
-  const sites = await tx.site.findMany({ where: { orgId }, orderBy: { name: "asc" } });
+export interface SiteFilter {
+  /** Sites whose name contains this (any case). */
+  q?: string;
+}
+
+/** One page of the org's sites, with their devices counted (active ones, and online). */
+export async function listSites(tx: Tx, orgId: string, query: PageQuery & SiteFilter) {
+  const { where: past, ...args } = keysetArgs(query);
+  const matching = { orgId, ...nameContains(query.q) };
+  const sites = await tx.site.findMany({ where: { ...matching, ...past }, ...args });
+  const total = await tx.site.count({ where: matching });
   const counts = await tx.device.groupBy({
     by: ["siteId", "online"],
-    where: { orgId, status: "active" },
+    where: { orgId, status: "active", siteId: { in: sites.map((s) => s.id) } },
     _count: { _all: true },
   });
-  return sites.map((s) => {
-    const mine = counts.filter((c) => c.siteId === s.id);
-    return {
-      id: s.id,
-      name: s.name,
-      description: s.description,
-      settings: ZSiteSettings.parse(s.settings),
-      devices: mine.reduce((n, c) => n + c._count._all, 0),
-      online: mine.filter((c) => c.online).reduce((n, c) => n + c._count._all, 0),
-      createdAt: s.createdAt,
-    };
-  });
+  return pageOf(
+    sites,
+    query,
+    (s) => {
+      const mine = counts.filter((c) => c.siteId === s.id);
+      return {
+        id: s.id,
+        name: s.name,
+        description: s.description,
+        settings: ZSiteSettings.parse(s.settings),
+        devices: mine.reduce((n, c) => n + c._count._all, 0),
+        online: mine.filter((c) => c.online).reduce((n, c) => n + c._count._all, 0),
+        createdAt: s.createdAt,
+      };
+    },
+    total,
+  );
 }
 
 export async function getSite(tx: Tx, orgId: string, siteId: string) {

@@ -27,9 +27,10 @@ export function DeviceAlerts({
   const skewed = clockOffsetMs !== null && isClockSkewed(clockOffsetMs);
   if (alerts.length === 0 && !skewed) return null;
   return (
-    <ul className="space-y-3">
+    // Each alert is a live region (role="alert"), so they are not list items.
+    <div className="space-y-3">
       {skewed && (
-        <li
+        <div
           role="alert"
           data-testid="device-alert"
           data-kind="clock_skew"
@@ -42,10 +43,10 @@ export function DeviceAlerts({
             Certificates are judged by this box's clock: a clock far off can lock it out when its
             certificate is renewed. Fix time synchronisation (NTP) on the box.
           </p>
-        </li>
+        </div>
       )}
       {alerts.map((a) => (
-        <li
+        <div
           key={a.kind}
           role="alert"
           data-testid="device-alert"
@@ -61,9 +62,9 @@ export function DeviceAlerts({
               Dismiss
             </Button>
           )}
-        </li>
+        </div>
       ))}
-    </ul>
+    </div>
   );
 }
 

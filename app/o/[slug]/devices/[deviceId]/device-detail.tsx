@@ -7,6 +7,7 @@ import { timeAgo } from "@/app/_components/time";
 import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useNow } from "@/app/_components/use-now";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import { DeviceAlerts } from "./device-alerts";
 
 /** One device, live: presence, config, alerts and the messages it sent that were quarantined. */
@@ -25,7 +26,10 @@ export function DeviceDetail({
     trpc.device.get.queryOptions({ orgSlug, deviceId }, { refetchInterval: 2_000 }),
   );
   const letters = useQuery(
-    trpc.device.quarantine.queryOptions({ orgSlug, deviceId }, { refetchInterval: 5_000 }),
+    trpc.device.quarantine.queryOptions(
+      { orgSlug, deviceId, limit: PAGE_MAX },
+      { refetchInterval: 5_000 },
+    ),
   );
   const refresh = useIntentRefresh((t) => [
     t.device.get.queryKey(),
@@ -63,7 +67,7 @@ export function DeviceDetail({
       <ListCard
         title="Quarantined messages"
         label="Messages of this device the control plane set aside"
-        rows={letters.data}
+        rows={letters.data?.items}
         error={letters.error ?? dismiss.error}
         empty="None: every message this device sent was taken."
         emptyTestId="no-quarantined-messages"

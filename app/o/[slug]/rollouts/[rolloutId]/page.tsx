@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { Forbidden } from "@/app/_components/forbidden";
+import { Link } from "@/app/_components/link";
 import { getCaller, orNotFound } from "@/app/_trpc/server";
 import { getOrg, hasPermission } from "../../org-context";
 import { RolloutDetail } from "./rollout-detail";

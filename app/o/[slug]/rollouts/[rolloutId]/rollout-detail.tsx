@@ -2,12 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatTime } from "@/app/_components/time";
+import { Time } from "@/app/_components/local-time";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import { RollbackAlert, RollbackButton, type RollbackOutcome } from "../rollback-button";
 import { progressData, RolloutBadges, RolloutBar } from "../rollout-ui";
 import { RolloutDevices } from "./rollout-devices";
+import { RolloutDiff } from "./rollout-diff";
 
 /** One rollout, live: polled every 2 s. */
 export function RolloutDetail({
@@ -59,12 +60,18 @@ export function RolloutDetail({
           </div>
           <RolloutBar label={`Rollout of revision ${r.revision}`} rollout={r} />
           <p className="text-xs text-slate-600">
-            Started {formatTime(r.startedAt)}
-            {r.finishedAt && ` · finished ${formatTime(r.finishedAt)}`}
+            Started <Time value={r.startedAt} />
+            {r.finishedAt && (
+              <>
+                {" "}
+                · finished <Time value={r.finishedAt} />
+              </>
+            )}
           </p>
           <RollbackAlert outcome={outcome} />
         </div>
       </Card>
+      <RolloutDiff orgSlug={orgSlug} rolloutId={rolloutId} devices={r.devices} />
       <RolloutDevices devices={r.devices} />
     </div>
   );

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { ConfirmButton } from "@/app/_components/confirm-button";
+import { Link } from "@/app/_components/link";
 import { ListCard } from "@/app/_components/list-card";
 import { Badge, OnlineDot, Td, type Tone } from "@/app/_components/status-ui";
 import { timeAgo } from "@/app/_components/time";
@@ -11,6 +11,7 @@ import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useNow } from "@/app/_components/use-now";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatClockOffset, isClockSkewed } from "@/protocol/clock";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { SiteSectionProps } from "./site-section";
 
 const STATUS_TONE: Record<string, Tone> = {
@@ -47,7 +48,10 @@ export function DeviceTable({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   const trpc = useTRPC();
   const now = useNow();
   const devices = useQuery(
-    trpc.device.list.queryOptions({ orgSlug, siteId }, { refetchInterval: 2_000 }),
+    trpc.device.list.queryOptions(
+      { orgSlug, siteId, limit: PAGE_MAX, sort: "createdAt", order: "desc" },
+      { refetchInterval: 2_000 },
+    ),
   );
   const refresh = useIntentRefresh((t) => [t.device.list.queryKey(), t.site.list.queryKey()]);
   const approve = useMutation(trpc.device.approve.mutationOptions({ onSettled: refresh }));
@@ -58,7 +62,7 @@ export function DeviceTable({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   return (
     <ListCard
       title="Devices"
-      rows={devices.data}
+      rows={devices.data?.items}
       error={devices.error ?? approve.error ?? reject.error ?? revoke.error}
       empty="No devices yet. Run an install command on the site's box: it shows up here."
       emptyTestId="no-devices"

@@ -5,6 +5,7 @@ import { CrudSection } from "@/app/_components/crud-section";
 import { Td } from "@/app/_components/status-ui";
 import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import { PortForwardForm } from "./port-forward-form";
 import type { SiteSectionProps } from "./site-section";
 
@@ -16,14 +17,16 @@ export function PortForwards({
   wanAddress,
 }: SiteSectionProps & { wanAddress?: string }) {
   const trpc = useTRPC();
-  const forwards = useQuery(trpc.site.portForwards.queryOptions({ orgSlug, siteId }));
+  const forwards = useQuery(
+    trpc.site.portForwards.queryOptions({ orgSlug, siteId, limit: PAGE_MAX }),
+  );
   const refresh = useIntentRefresh((t) => [t.site.portForwards.queryKey()]);
   const listens = (f: { proto: string; port: number }) => `${f.proto}/${f.port}`;
   return (
     <CrudSection
       title="Port forwards"
       what={(f) => `port forward ${listens(f)}`}
-      query={forwards}
+      query={{ data: forwards.data?.items, error: forwards.error }}
       empty="No port forwards."
       headers={["Listens on", "Forwards to", "Description"]}
       cells={(f) => (

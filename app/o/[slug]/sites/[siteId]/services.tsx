@@ -5,6 +5,7 @@ import { CrudSection } from "@/app/_components/crud-section";
 import { Td } from "@/app/_components/status-ui";
 import { useIntentRefresh } from "@/app/_components/use-intent-refresh";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import { BackendsEditor } from "./backends-editor";
 import { ServiceForm } from "./service-form";
 import type { SiteSectionProps } from "./site-section";
@@ -12,13 +13,13 @@ import type { SiteSectionProps } from "./site-section";
 /** Load-balanced services: a virtual address spread over backends (Maglev on the box). */
 export function Services({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   const trpc = useTRPC();
-  const services = useQuery(trpc.site.services.queryOptions({ orgSlug, siteId }));
+  const services = useQuery(trpc.site.services.queryOptions({ orgSlug, siteId, limit: PAGE_MAX }));
   const refresh = useIntentRefresh((t) => [t.site.services.queryKey()]);
   return (
     <CrudSection
       title="Load-balanced services"
       what={(s) => `service ${s.name}`}
-      query={services}
+      query={{ data: services.data?.items, error: services.error }}
       empty="No services."
       headers={["Name", "Virtual address", "Backends"]}
       cells={(s) => (

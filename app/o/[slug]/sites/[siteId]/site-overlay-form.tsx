@@ -36,7 +36,9 @@ export function SiteOverlayForm({ orgSlug, siteId, canWrite }: SiteSectionProps)
           onSubmit={onSubmitRead("overlay-", (r) => {
             update.mutate({
               orgSlug,
-              site: { siteId, role: r.text("role") as Role, prefixes: r.lines("prefixes") },
+              siteId,
+              role: r.text("role") as Role,
+              prefixes: r.lines("prefixes"),
             });
           })}
         >

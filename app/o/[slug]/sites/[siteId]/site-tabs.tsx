@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { PageHeader } from "@/app/_components/ui";
 
 type View = "site" | "paths";

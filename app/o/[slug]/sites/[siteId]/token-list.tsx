@@ -1,10 +1,12 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Badge, DataTable, Td, type Tone } from "@/app/_components/status-ui";
-import { formatTime } from "@/app/_components/time";
+import { DataTable } from "@/app/_components/data-table";
+import { Time } from "@/app/_components/local-time";
+import { Badge, Td, type Tone } from "@/app/_components/status-ui";
 import { Alert, Button } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import type { SiteIds } from "./site-section";
 
 type TokenStatus = "usable" | "expired" | "revoked" | "used up";
@@ -30,13 +32,13 @@ function statusOf(t: {
 export function TokenList({ orgSlug, siteId }: SiteIds) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const tokens = useQuery(trpc.site.tokens.queryOptions({ orgSlug, siteId }));
+  const tokens = useQuery(trpc.site.tokens.queryOptions({ orgSlug, siteId, limit: PAGE_MAX }));
   const revoke = useMutation(
     trpc.site.revokeToken.mutationOptions({
       onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.site.tokens.queryKey() }),
     }),
   );
-  if (!tokens.data?.length) return null;
+  if (!tokens.data?.items.length) return null;
   return (
     <div className="mt-5">
       <h3 className="mb-2 text-sm font-semibold">Install tokens</h3>
@@ -44,7 +46,7 @@ export function TokenList({ orgSlug, siteId }: SiteIds) {
       <DataTable
         label="Install tokens"
         columns={["Token", "Uses", "Expires", "Auto-approve", "Status"]}
-        rows={tokens.data.map((t) => ({ ...t, status: statusOf(t) }))}
+        rows={tokens.data.items.map((t) => ({ ...t, status: statusOf(t) }))}
         rowData={(t) => ({
           "data-testid": "token-row",
           "data-token-id": t.id,
@@ -61,7 +63,9 @@ export function TokenList({ orgSlug, siteId }: SiteIds) {
             <Td>
               {t.uses}/{t.maxUses}
             </Td>
-            <Td className="whitespace-nowrap">{formatTime(t.expiresAt)}</Td>
+            <Td className="whitespace-nowrap">
+              <Time value={t.expiresAt} />
+            </Td>
             <Td>{t.autoApprove ? "Yes" : "No"}</Td>
             <Td>
               <Badge tone={TONE[t.status]}>{t.status}</Badge>

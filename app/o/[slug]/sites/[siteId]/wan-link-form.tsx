@@ -68,8 +68,8 @@ export function WanLinkForm({ orgSlug, siteId, link, onDone }: Props) {
       className="space-y-3"
       noValidate
       onSubmit={onSubmitRead(prefix, (r) => {
-        if (link) update.mutate({ orgSlug, linkId: link.id, link: read(r) });
-        else create.mutate({ orgSlug, link: read(r) });
+        if (link) update.mutate({ orgSlug, linkId: link.id, ...read(r) });
+        else create.mutate({ orgSlug, ...read(r) });
       })}
     >
       <div key={added} className="space-y-3">

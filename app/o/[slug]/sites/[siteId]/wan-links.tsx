@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CrudSection } from "@/app/_components/crud-section";
 import { Badge, Td } from "@/app/_components/status-ui";
 import { useTRPC } from "@/app/_trpc/client";
+import { PAGE_MAX } from "@/server/api/shared";
 import { useOverlayRefresh } from "../../_overlay/use-refresh";
 import type { SiteSectionProps } from "./site-section";
 import { LINK_KINDS, WanLinkForm } from "./wan-link-form";
@@ -14,13 +15,15 @@ const kindLabel = (k: string) => LINK_KINDS.find((x) => x.value === k)?.label ??
 export function WanLinks({ orgSlug, siteId, canWrite }: SiteSectionProps) {
   const trpc = useTRPC();
   const refresh = useOverlayRefresh();
-  const links = useQuery(trpc.overlay.links.list.queryOptions({ orgSlug, siteId }));
+  const links = useQuery(
+    trpc.overlay.links.list.queryOptions({ orgSlug, siteId, limit: PAGE_MAX }),
+  );
   return (
     <CrudSection
       title="WAN links"
       description="Each link pair between two sites becomes an encrypted tunnel (a path), when at least one side has a public address."
       what={(l) => `link ${l.name}`}
-      query={links}
+      query={{ data: links.data?.items, error: links.error }}
       empty="No WAN links yet."
       headers={[
         "Name",

@@ -1,17 +1,30 @@
 import type { Tx } from "../../../../platform/db/client";
+import { inOrg } from "../../../../platform/db/in-org";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 import { accountOf, billingState } from "../account";
 import { LIMITED, PLANS } from "../plans";
 import { usageCount } from "../quota";
 import { usageSince } from "../usage/usage-since";
-import { inOrg } from "./in-org";
+import { customerFigures, periodStartOf } from "./customer-figures";
 import { isCurrent } from "./subscription";
 
 const GB = 1e9;
 
-/** The start of the current calendar month (UTC): the period of orgs without a subscription. */
-function monthStart(now = new Date()) {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+/**
+ * What a payer's bill covers beyond its own org: the customers it bills consolidated,
+ * each counted as its own billing page counts it (null for an org with no customers).
+ */
+async function billedFor(tx: Tx, orgId: string, ownSites: number) {
+  const consolidated = (await customerFigures(tx, orgId)).filter((c) => c.mode === "consolidated");
+  if (consolidated.length === 0) return null;
+  const sum = (f: (c: (typeof consolidated)[number]) => number) =>
+    consolidated.reduce((n, c) => n + f(c), 0);
+  return {
+    customers: consolidated.length,
+    customerSites: sum((c) => c.sites),
+    customerUsageBytes: sum((c) => c.usageBytes),
+    sites: ownSites + sum((c) => c.sites),
+  };
 }
 
 /**
@@ -31,7 +44,7 @@ export async function billingSummary(tx: Tx, tenant: TenantContext) {
         select: { name: true },
       })
     : null;
-  const since = payer?.currentPeriodStart ?? monthStart();
+  const since = periodStartOf(payer);
   const limits = [];
   for (const resource of LIMITED) {
     // Only an MSP has customer orgs.
@@ -43,6 +56,9 @@ export async function billingSummary(tx: Tx, tenant: TenantContext) {
     });
   }
   const current = isCurrent(state.subscriptionStatus);
+  const ownSites = limits.find((l) => l.resource === "sites")?.used ?? 0;
+  const billed = tenant.orgKind === "msp" ? await billedFor(tx, tenant.orgId, ownSites) : null;
+  const ownBytes = Number(await usageSince(tx, tenant.orgId, since));
   return {
     enabled: state.enabled,
     plan: { key: state.plan.key, name: state.plan.name },
@@ -55,6 +71,7 @@ export async function billingSummary(tx: Tx, tenant: TenantContext) {
     graceEndsAt: state.graceEndsAt,
     readOnly: state.readOnly,
     mode: state.mode,
+    billed,
     payerName: payerOrg?.name ?? null,
     isMsp: tenant.orgKind === "msp",
     canCheckout: state.enabled && !consolidated && state.plan.key !== "enterprise" && !current,
@@ -63,7 +80,9 @@ export async function billingSummary(tx: Tx, tenant: TenantContext) {
     limits,
     dataTransfer: {
       since,
-      usedBytes: Number(await usageSince(tx, tenant.orgId, since)),
+      // The included transfer is shared by everything the payer bills: its consolidated
+      // customers' usage counts against it here as on their pages.
+      usedBytes: ownBytes + (billed?.customerUsageBytes ?? 0),
       includedBytes: state.enabled ? state.limits.includedGb * GB : null,
     },
     plans: Object.values(PLANS).map((p) => ({

@@ -1,19 +1,17 @@
 import type { Tx } from "../../../../platform/db/client";
+import { keysetArgs, type PageQuery, pageOf } from "../../../../platform/pagination";
 import { billingState } from "../account";
 
 /**
- * The org's invoices as last mirrored from Stripe (newest first). A consolidated customer
- * has none of its own: its MSP's invoices cover other customers too and are not its to see.
+ * One page of the org's invoices as last mirrored from Stripe. A consolidated customer has
+ * none of its own: its MSP's invoices cover other customers too and are not its to see.
  */
-export async function listInvoices(tx: Tx, orgId: string, limit = 24) {
+export async function listInvoices(tx: Tx, orgId: string, query: PageQuery) {
   const state = await billingState(tx, orgId);
-  if (state.mode === "consolidated" && state.payerOrgId !== orgId) return [];
-  const rows = await tx.billingInvoice.findMany({
-    where: { orgId },
-    orderBy: { createdAt: "desc" },
-    take: limit,
-  });
-  return rows.map((r) => ({
+  if (state.mode === "consolidated" && state.payerOrgId !== orgId) return { items: [], next: null };
+  const { where: past, ...args } = keysetArgs(query);
+  const rows = await tx.billingInvoice.findMany({ where: { orgId, ...past }, ...args });
+  return pageOf(rows, query, (r) => ({
     id: r.id,
     number: r.number,
     status: r.status,

@@ -1,26 +1,12 @@
 import type { Tx } from "../../../../platform/db/client";
-import { inOrg } from "./in-org";
+import { customerFigures } from "./customer-figures";
 
 /**
  * The per-site quantity a payer is billed for: its own sites plus those of every customer
  * org it pays for (billing mode consolidated). Read inside a transaction scoped to the payer.
  */
 export async function payerSiteCount(tx: Tx, payerOrgId: string) {
-  let total = await tx.site.count({ where: { orgId: payerOrgId } });
-  const children = await tx.organization.findMany({
-    where: { parentId: payerOrgId },
-    select: { id: true },
-  });
-  for (const child of children) {
-    total += await inOrg(tx, child.id, payerOrgId, async () => {
-      const account = await tx.billingAccount.findUnique({
-        where: { orgId: child.id },
-        select: { billingMode: true },
-      });
-      return account?.billingMode === "consolidated"
-        ? tx.site.count({ where: { orgId: child.id } })
-        : 0;
-    });
-  }
-  return total;
+  const own = await tx.site.count({ where: { orgId: payerOrgId } });
+  const customers = await customerFigures(tx, payerOrgId);
+  return own + customers.reduce((n, c) => n + (c.mode === "consolidated" ? c.sites : 0), 0);
 }

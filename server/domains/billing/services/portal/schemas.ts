@@ -36,6 +36,16 @@ export const ZBillingSummary = z.object({
   graceEndsAt: z.date().nullable(),
   readOnly: z.boolean(),
   mode: ZBillingMode,
+  /** An MSP's bill beyond its own org: its consolidated customers (null without any). */
+  billed: z
+    .object({
+      customers: z.number(),
+      customerSites: z.number(),
+      customerUsageBytes: z.number(),
+      /** What the per-site subscription quantity counts: own sites + customers'. */
+      sites: z.number(),
+    })
+    .nullable(),
   payerName: zText().nullable(),
   isMsp: z.boolean(),
   canCheckout: z.boolean(),
@@ -77,6 +87,8 @@ export const ZCustomerBilling = z.object({
       name: zText(),
       mode: ZBillingMode,
       sites: z.number(),
+      /** This period's data transfer, as the customer's own billing page shows it. */
+      usageBytes: z.number(),
     }),
   ),
 });

@@ -1,10 +1,10 @@
 import { type Actor, writeAudit } from "../../../../platform/audit/write-audit";
 import type { Tx } from "../../../../platform/db/client";
+import { inOrg } from "../../../../platform/db/in-org";
 import { AppError, notFound } from "../../../../platform/errors";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 import { billingState } from "../account";
 import { lockBilling } from "./ensure-customer";
-import { inOrg } from "./in-org";
 import { mayConsolidate } from "./msp-paid";
 import { expireOpenSessions, isCurrent, isLive, stripeSubscriptions } from "./subscription";
 import { syncQuantityLater } from "./sync-quantity-later";

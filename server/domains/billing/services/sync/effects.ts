@@ -3,9 +3,9 @@
 import { writeAudit } from "../../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
-import type { MailInput } from "../../../../platform/mail/queue-mail";
-import { queueMail } from "../../../../platform/mail/queue-mail";
+import { emitEvent } from "../../../../platform/events/emit-event";
 import { systemPrincipal } from "../../../../platform/tenancy/principal";
+import { brandedMail } from "../../../branding";
 
 export async function billingAudit(
   tx: Tx,
@@ -21,13 +21,30 @@ export async function billingAudit(
     before: (detail.before ?? undefined) as Prisma.InputJsonValue | undefined,
     after: (detail.after ?? undefined) as Prisma.InputJsonValue | undefined,
   });
+  // Every billing audit entry records a change of the org's billing state.
+  await emitEvent(tx, orgId, "billing.state_changed", {
+    change: action.replace(/^billing\./, ""),
+    before: detail.before ?? null,
+    after: detail.after ?? null,
+  });
 }
 
-/** Mails every owner of `orgId` (the transaction must be scoped to it). */
+/** What a billing alert says ({{alertTitle}}, {{alertText}}) and where it links. */
+export interface BillingAlert {
+  alertTitle: string;
+  alertText: string;
+  url: string;
+}
+
+/**
+ * Mails every owner of `orgId` an alert in the org's brand (the transaction must be scoped
+ * to it); `mailKind` is the outbox's kind (billing-payment-failed, billing-read-only).
+ */
 export async function mailOwners(
   tx: Tx,
   orgId: string,
-  make: (to: string, org: { name: string; billingUrl: string }) => MailInput,
+  mailKind: string,
+  make: (org: { name: string; billingUrl: string }) => BillingAlert,
 ) {
   const org = await tx.organization.findUnique({
     where: { id: orgId },
@@ -39,7 +56,15 @@ export async function mailOwners(
     select: { user: { select: { email: true } } },
   });
   const billingUrl = `${env.APP_URL.replace(/\/$/, "")}/o/${org.slug}/billing`;
-  for (const o of owners) await queueMail(tx, make(o.user.email, { name: org.name, billingUrl }));
+  const { alertTitle, alertText, url } = make({ name: org.name, billingUrl });
+  for (const o of owners)
+    await brandedMail(tx, {
+      orgId,
+      kind: "alert",
+      mailKind,
+      to: o.user.email,
+      vars: { orgName: org.name, alertTitle, alertText, url },
+    });
 }
 
 export function money(cents: number, currency: string) {

@@ -3,7 +3,6 @@
 // transitions (audit, payment-failed mail) happen exactly then, so exactly once.
 import type Stripe from "stripe";
 import type { Tx } from "../../../../platform/db/client";
-import { paymentFailedMail } from "../../../../platform/mail/templates";
 import { invoiceFailed } from "./derive-state";
 import { billingAudit, mailOwners, money } from "./effects";
 
@@ -47,9 +46,11 @@ export async function mirrorInvoices(tx: Tx, orgId: string, invoices: Stripe.Inv
         after: summary,
       });
       const amount = money(data.amountDue, data.currency);
-      await mailOwners(tx, orgId, (to, org) =>
-        paymentFailedMail(to, org.name, amount, data.hostedInvoiceUrl ?? org.billingUrl),
-      );
+      await mailOwners(tx, orgId, "billing-payment-failed", (org) => ({
+        alertTitle: `Payment failed for ${org.name}`,
+        alertText: `We could not collect ${amount} for ${org.name}.\n\nYour sites keep running. If the invoice stays unpaid past the grace period, the organization becomes read-only (no new sites or configuration changes) until it is paid.\n\nUpdate the payment method or pay the open invoice here:`,
+        url: data.hostedInvoiceUrl ?? org.billingUrl,
+      }));
     }
     if (paidAt && !before?.paidAt) {
       await billingAudit(tx, orgId, "billing.invoice_paid", {

@@ -26,7 +26,11 @@ export type UsageDelta =
   | { ok: false; rx: number; tx: number; reason: string };
 
 /** `nowMs` is the database's clock, the one the cursor's `at` was stored by. */
-export function usageDelta(prev: UsageCursor | null, cur: UsageMetrics, nowMs: number): UsageDelta {
+export function usageDelta(
+  prev: UsageCursor | null,
+  cur: Pick<UsageMetrics, "epoch" | "rx_bytes" | "tx_bytes">,
+  nowMs: number,
+): UsageDelta {
   const continues = prev !== null && prev.epoch === cur.epoch;
   const rx = continues ? Math.max(0, cur.rx_bytes - prev.rx) : cur.rx_bytes;
   const tx = continues ? Math.max(0, cur.tx_bytes - prev.tx) : cur.tx_bytes;

@@ -2,22 +2,23 @@ import { type UserActor, writeAudit } from "../../../../platform/audit/write-aud
 import type { Role, Tx } from "../../../../platform/db/client";
 import { env } from "../../../../platform/env";
 import { AppError } from "../../../../platform/errors";
-import { queueMail } from "../../../../platform/mail/queue-mail";
-import { invitationMail } from "../../../../platform/mail/templates";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 import { assertQuota } from "../../../billing";
+import { brandedMail } from "../../../branding";
 import { canAssignRole } from "../../permissions";
 import { INVITATION_TTL_MS, newInvitationToken } from "./token";
 
 /**
  * Invites an email address with a role. A newer invitation to the same address replaces
  * the pending one. The token goes only into the email; the database keeps its hash.
+ * `origin` is where the link points: the custom domain the inviter works on, else APP_URL.
  */
 export async function createInvitation(
   tx: Tx,
   actor: UserActor,
   tenant: TenantContext,
   input: { email: string; role: Role },
+  origin: string = env.APP_URL,
 ) {
   const email = input.email.toLowerCase();
   if (!canAssignRole(tenant.role, input.role)) {
@@ -44,8 +45,13 @@ export async function createInvitation(
       expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
     },
   });
-  const url = `${env.APP_URL}/invite/${token}`;
-  await queueMail(tx, invitationMail(email, tenant.orgName, actor.email, url));
+  const url = `${origin.replace(/\/$/, "")}/invite/${token}`;
+  await brandedMail(tx, {
+    orgId: tenant.orgId,
+    kind: "invitation",
+    to: email,
+    vars: { orgName: tenant.orgName, inviterEmail: actor.email, url },
+  });
   await writeAudit(tx, actor, {
     orgId: tenant.orgId,
     action: "invitation.create",

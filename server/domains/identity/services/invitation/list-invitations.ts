@@ -1,10 +1,13 @@
 import type { Tx } from "../../../../platform/db/client";
+import { keysetArgs, type PageQuery, pageOf } from "../../../../platform/pagination";
 
-/** Pending invitations (not accepted, revoked or expired), newest first. */
-export async function listInvitations(tx: Tx, orgId: string) {
-  return tx.invitation.findMany({
-    where: { orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+/** One page of the pending invitations (not accepted, revoked or expired). */
+export async function listInvitations(tx: Tx, orgId: string, query: PageQuery) {
+  const { where: past, ...args } = keysetArgs(query);
+  const rows = await tx.invitation.findMany({
+    where: { orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() }, ...past },
     select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
-    orderBy: { createdAt: "desc" },
+    ...args,
   });
+  return pageOf(rows, query, (i) => i);
 }

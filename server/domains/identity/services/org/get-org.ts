@@ -1,5 +1,6 @@
 import { permissionsOf } from "../../../../permissions";
 import type { Tx } from "../../../../platform/db/client";
+import { keysetArgs, type PageQuery, pageOf } from "../../../../platform/pagination";
 import type { TenantContext } from "../../../../platform/tenancy/resolve-membership";
 
 /** The current org as its member sees it: their role, what it allows, where it comes from. */
@@ -23,10 +24,13 @@ export async function getOrg(tx: Tx, tenant: TenantContext) {
   };
 }
 
-export function listCustomerOrgs(tx: Tx, tenant: TenantContext) {
-  return tx.organization.findMany({
-    where: { parentId: tenant.orgId },
+/** One page of the MSP's customer orgs. */
+export async function listCustomerOrgs(tx: Tx, tenant: TenantContext, query: PageQuery) {
+  const { where: past, ...args } = keysetArgs(query);
+  const rows = await tx.organization.findMany({
+    where: { parentId: tenant.orgId, ...past },
     select: { id: true, slug: true, name: true, kind: true, createdAt: true },
-    orderBy: { name: "asc" },
+    ...args,
   });
+  return pageOf(rows, query, (o) => o);
 }

@@ -44,3 +44,12 @@ export async function listMyOrgs(db: Db, userId: string): Promise<OrgSummary[]> 
     return out;
   });
 }
+
+/**
+ * On a custom domain, only the orgs of its org's tree: that org and its customers
+ * (docs/custom-domains.md). `host` null (the main app): all of them.
+ */
+export function inHostTree(orgs: OrgSummary[], host: { orgId: string; slug: string } | null) {
+  if (!host) return orgs;
+  return orgs.filter((o) => o.id === host.orgId || o.parentSlug === host.slug);
+}

@@ -13,6 +13,13 @@ export const ZOrgName = zText()
   .min(2, "Name must be at least 2 characters")
   .max(80, "Name is at most 80 characters");
 
+/** A new organization: what org.create takes and the portal's form checks first. */
+export const ZNewOrg = z.strictObject({
+  name: ZOrgName,
+  slug: ZSlug,
+  kind: z.enum(["standard", "msp"]).default("standard"),
+});
+
 export const ZOrgSummary = z.object({
   id: zText(),
   slug: zText(),

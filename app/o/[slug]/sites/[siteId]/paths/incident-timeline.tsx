@@ -2,10 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { Time } from "@/app/_components/local-time";
 import { Badge, type Tone } from "@/app/_components/status-ui";
-import { formatTime, timeAgo } from "@/app/_components/time";
 import { Alert, Button, Card } from "@/app/_components/ui";
-import { useNow } from "@/app/_components/use-now";
 import { useTRPC } from "@/app/_trpc/client";
 import { pathLabel } from "./path-label";
 
@@ -25,7 +24,6 @@ const MAX = 200;
 /** What changed on the site's paths, newest first: failovers, failbacks, paths down and up. */
 export function IncidentTimeline({ orgSlug, siteId }: { orgSlug: string; siteId: string }) {
   const trpc = useTRPC();
-  const now = useNow();
   const [limit, setLimit] = useState(PAGE);
   const incidents = useQuery(
     trpc.overlay.incidents.queryOptions(
@@ -43,7 +41,7 @@ export function IncidentTimeline({ orgSlug, siteId }: { orgSlug: string; siteId:
       return p ? pathLabel(p) : id;
     };
   }, [view.data]);
-  const rows = [...(incidents.data ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  const rows = incidents.data?.items ?? [];
 
   return (
     <Card>
@@ -66,10 +64,12 @@ export function IncidentTimeline({ orgSlug, siteId }: { orgSlug: string; siteId:
               data-kind={i.kind}
             >
               <div className="shrink-0 sm:w-40">
-                <time dateTime={i.at} className="block whitespace-nowrap">
-                  {formatTime(new Date(i.at))}
-                </time>
-                <span className="text-xs text-slate-600">{timeAgo(new Date(i.at), now)}</span>
+                <span className="block whitespace-nowrap">
+                  <Time value={i.at} show="absolute" />
+                </span>
+                <span className="text-xs text-slate-600">
+                  <Time value={i.at} />
+                </span>
               </div>
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-2">
@@ -90,7 +90,7 @@ export function IncidentTimeline({ orgSlug, siteId }: { orgSlug: string; siteId:
           ))}
         </ol>
       )}
-      {(incidents.data?.length ?? 0) >= limit && limit < MAX && (
+      {incidents.data?.next && limit < MAX && (
         <Button
           variant="secondary"
           className="mt-3"

@@ -101,7 +101,7 @@ export function PathChart({
                 data={points}
                 margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
               >
-                <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+                <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
                 <XAxis
                   dataKey="t"
                   type="number"
@@ -109,14 +109,20 @@ export function PathChart({
                   domain={["dataMin", "dataMax"]}
                   ticks={minuteTicks(points, minutes)}
                   tickFormatter={hhmm}
-                  stroke="#475569"
+                  stroke="var(--color-fg-subtle)"
                   fontSize={12}
                 />
-                <YAxis yAxisId="ms" stroke="#475569" fontSize={12} unit=" ms" width={64} />
+                <YAxis
+                  yAxisId="ms"
+                  stroke="var(--color-fg-subtle)"
+                  fontSize={12}
+                  unit=" ms"
+                  width={64}
+                />
                 <YAxis
                   yAxisId="pct"
                   orientation="right"
-                  stroke="#475569"
+                  stroke="var(--color-fg-subtle)"
                   fontSize={12}
                   unit=" %"
                   width={48}

@@ -1,4 +1,5 @@
-import { DataTable, NumTd, Td } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { NumTd, Td } from "@/app/_components/status-ui";
 import { Card } from "@/app/_components/ui";
 import { fmtMos, fmtMs, fmtPct, HealthBadge, TunnelBadge } from "../../../_overlay/health";
 import type { SitePath } from "./path-label";

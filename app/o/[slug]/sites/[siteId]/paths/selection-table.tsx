@@ -1,6 +1,7 @@
 "use client";
 
-import { DataTable, Td } from "@/app/_components/status-ui";
+import { DataTable } from "@/app/_components/data-table";
+import { Td } from "@/app/_components/status-ui";
 import { timeAgo } from "@/app/_components/time";
 import { Card } from "@/app/_components/ui";
 import { useNow } from "@/app/_components/use-now";

@@ -1,0 +1,3 @@
+import { embedDataRoute } from "@/server/api/embed";
+
+export const GET = embedDataRoute;

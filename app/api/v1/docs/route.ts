@@ -1,0 +1,3 @@
+import { docsPage } from "@/server/api/handlers";
+
+export { docsPage as GET };

@@ -1,0 +1,3 @@
+import { openApiRoute } from "@/server/api/handlers";
+
+export { openApiRoute as GET };

@@ -1,0 +1,3 @@
+module github.com/patronus-sdwan/patronus-go
+
+go 1.19

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import type { Prisma, Tx } from "../db/client";
+import { afterCommit } from "../db/with-tenant";
+import { enqueueOrLeave } from "../jobs/queues";
+import type { EventData, EventType } from "./catalog";
+import { webhookPumpJob } from "./jobs";
+
+/** Endpoints already kicked after a transaction's commit: one pump each, however many events. */
+const kicked = new WeakMap<Tx, Set<string>>();
+
+export const newEventId = () => `evt_${randomBytes(12).toString("hex")}`;
+
+/**
+ * The transactional outbox of webhooks: records the event and one delivery per enabled
+ * endpoint of the org subscribed to `type`, in the caller's transaction, so an event is
+ * never lost and never sent for a change that rolled back. Delivery starts after the
+ * commit. Writes nothing when no endpoint subscribes. The transaction must be scoped to
+ * `orgId` (row-level security).
+ */
+export async function emitEvent<T extends EventType>(
+  tx: Tx,
+  orgId: string,
+  type: T,
+  data: EventData[T],
+) {
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { orgId, enabled: true, events: { has: type } },
+    select: { id: true },
+  });
+  if (endpoints.length === 0) return undefined;
+  return recordEvent(
+    tx,
+    orgId,
+    type,
+    data,
+    endpoints.map((e) => e.id),
+  );
+}
+
+/** Writes an event and its deliveries to `endpointIds` (send-test uses it for one endpoint). */
+export async function recordEvent(
+  tx: Tx,
+  orgId: string,
+  type: string,
+  data: unknown,
+  endpointIds: string[],
+) {
+  const id = newEventId();
+  await tx.webhookEvent.create({
+    data: { id, orgId, type, data: (data ?? {}) as Prisma.InputJsonValue },
+  });
+  await tx.webhookDelivery.createMany({
+    data: endpointIds.map((endpointId) => ({ orgId, endpointId, eventId: id })),
+  });
+  for (const endpointId of endpointIds) await kickAfterCommit(tx, orgId, endpointId);
+  return id;
+}
+
+/** Pumps the endpoint once the transaction has committed (once per transaction and endpoint). */
+export async function kickAfterCommit(tx: Tx, orgId: string, endpointId: string) {
+  const seen = kicked.get(tx) ?? new Set<string>();
+  kicked.set(tx, seen);
+  if (seen.has(endpointId)) return;
+  seen.add(endpointId);
+  await afterCommit(tx, () =>
+    enqueueOrLeave(webhookPumpJob, { orgId, endpointId }, "the webhook sweep"),
+  );
+}

@@ -1,0 +1,265 @@
+// A real Prometheus (Debian's 2.42) scrapes a real metrics endpoint in this process, behind
+// its bearer token, after real tRPC and REST calls and BullMQ jobs; it loads the shipped
+// rules (deploy/prometheus) and reports them healthy, and runs every query of the shipped
+// dashboards (deploy/grafana): Prometheus refuses a query that does not parse. Every
+// metric a rule or a panel names is one the endpoint exposes (a typo fails here).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { registerDbPool } from "../../../server/platform/metrics/db";
+import {
+  brokerConnections,
+  brokerConnects,
+  brokerMessages,
+  brokerRejections,
+  compileDuration,
+  ingestMessages,
+  ingestQuarantined,
+  ingestRefused,
+  ingestWritten,
+  observeRolloutEnd,
+} from "../../../server/platform/metrics/fleet";
+import { initProcessMetrics } from "../../../server/platform/metrics/registry";
+import { type MetricsServer, startMetricsServer } from "../../../server/platform/metrics/server";
+import { apiOrg, useApiServer } from "../../../testkit/api-server";
+import { callerFor, uid } from "../../../testkit/factories/identity";
+import { until } from "../../../testkit/wait";
+import {
+  concrete,
+  dashboardQueries,
+  metricNames,
+  promtoolMissing,
+  RULES_FILE,
+  rules,
+} from "./deploy";
+import { bothJobsEnded, instrumentedQueue } from "./jobs";
+
+const api = useApiServer();
+const TOKEN = "prometheus-test-token-0123456789";
+const JOB = "patronus";
+const skip = promtoolMissing("prometheus");
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+let endpoint: MetricsServer;
+let prometheus: { url: string; log: () => string };
+
+beforeAll(async () => {
+  if (skip) return;
+  initProcessMetrics("test");
+  registerDbPool();
+  endpoint = await startMetricsServer({ host: "127.0.0.1", port: 0, token: TOKEN });
+  cleanups.push(() => endpoint.close());
+  await realTraffic();
+  prometheus = await startPrometheus(endpoint.port);
+});
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** tRPC and REST calls and jobs, so the scrape has the portal's and workers' series. */
+async function realTraffic() {
+  const org = await apiOrg({ sites: 1 });
+  const caller = callerFor(org.owner);
+  await caller.site.list({ orgSlug: org.slug });
+  await expect(caller.site.get({ orgSlug: org.slug, siteId: "missing" })).rejects.toThrow();
+  const rest = (path: string) =>
+    fetch(`${api.url}/api/v1/orgs/${org.slug}${path}`, {
+      headers: { authorization: `Bearer ${org.token}` },
+    });
+  expect((await rest("/sites")).status).toBe(200);
+  expect((await rest("/sites/missing")).status).toBe(404);
+
+  const queueName = `prometheus-test-${uid()}`;
+  const queue = instrumentedQueue(queueName, cleanups);
+  await queue.add("tick", {});
+  await queue.add("explode", {}, { attempts: 1 });
+  await bothJobsEnded(queue);
+
+  // The fleet process's and the ingest's metrics, as their code defines them (a broker and
+  // an ingest are beyond this test): defined, so the scrape names them.
+  for (const define of [
+    brokerConnections,
+    brokerConnects,
+    brokerMessages,
+    brokerRejections,
+    compileDuration,
+    ingestMessages,
+    ingestRefused,
+    ingestQuarantined,
+    ingestWritten,
+  ])
+    define();
+  observeRolloutEnd("completed", {
+    startedAt: new Date(Date.now() - 1000),
+    finishedAt: new Date(),
+  });
+}
+
+async function startPrometheus(target: number) {
+  const dir = mkdtempSync(join(tmpdir(), "patronus-prometheus-"));
+  let child: ChildProcess | undefined;
+  cleanups.push(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child?.once("exit", r));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child?.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const config = join(dir, "prometheus.yml");
+  writeFileSync(
+    config,
+    stringify({
+      // A scrape reads Redis (up to 1 s a queue): a timeout above that, for a loaded machine
+      // (Prometheus wants the timeout no longer than the interval).
+      global: { scrape_interval: "2s", scrape_timeout: "2s", evaluation_interval: "1s" },
+      rule_files: [RULES_FILE],
+      scrape_configs: [
+        {
+          job_name: JOB,
+          authorization: { credentials: TOKEN },
+          static_configs: [{ targets: [`127.0.0.1:${target}`] }],
+        },
+      ],
+    }),
+  );
+  const port = await freePort();
+  let log = "";
+  child = spawn(
+    "prometheus",
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (d) => (log += d));
+  child.stderr?.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  await until(
+    "Prometheus ready",
+    async () => {
+      if (child?.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
+      return (await fetch(`${url}/-/ready`).catch(() => null))?.ok;
+    },
+    { timeoutMs: 60_000, everyMs: 200, seen: () => log },
+  );
+  return { url, log: () => log };
+}
+
+interface ApiAnswer<T> {
+  status: "success" | "error";
+  data: T;
+  error?: string;
+  errorType?: string;
+}
+type Vector = { metric: Record<string, string>; value: [number, string] }[];
+
+async function query(expr: string): Promise<ApiAnswer<{ resultType: string; result: Vector }>> {
+  const res = await fetch(`${prometheus.url}/api/v1/query`, {
+    method: "POST",
+    body: new URLSearchParams({ query: expr }),
+  });
+  return (await res.json()) as ApiAnswer<{ resultType: string; result: Vector }>;
+}
+
+const vector = async (expr: string) => {
+  const answer = await query(expr);
+  if (answer.status !== "success") throw new Error(`${expr}: ${answer.error}`);
+  return answer.data.result;
+};
+
+describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", () => {
+  it("scrapes the endpoint with its token and stores the patronus series", async () => {
+    await until(
+      `up{job="${JOB}"} == 1`,
+      async () => (await vector(`up{job="${JOB}"} == 1`)).length,
+      {
+        timeoutMs: 60_000,
+        everyMs: 250,
+        seen: async () => ({ up: await vector(`up{job="${JOB}"}`), log: prometheus.log() }),
+      },
+    );
+    const memory = await vector(`patronus_process_resident_memory_bytes{job="${JOB}"}`);
+    expect(memory).toHaveLength(1);
+    expect(memory[0]?.metric.process).toBe("test");
+    expect(Number(memory[0]?.value[1])).toBeGreaterThan(0);
+    const calls = await vector(
+      `sum(patronus_trpc_procedure_duration_seconds_count{job="${JOB}",procedure="site.list"})`,
+    );
+    expect(Number(calls[0]?.value[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it("loads every rule of deploy/prometheus and evaluates it without error", async () => {
+    const expected = rules().length;
+    type Loaded = { name: string; health: string; lastError?: string };
+    const loaded = await until(
+      "every rule evaluated",
+      async () => {
+        const res = await fetch(`${prometheus.url}/api/v1/rules`);
+        const answer = (await res.json()) as ApiAnswer<{ groups: { rules: Loaded[] }[] }>;
+        const all = answer.data.groups.flatMap((g) => g.rules);
+        return all.length === expected && all.every((r) => r.health !== "unknown") && all;
+      },
+      { timeoutMs: 60_000, everyMs: 250, seen: prometheus.log },
+    );
+    expect(loaded.filter((r) => r.health !== "ok" || r.lastError)).toEqual([]);
+    // The recordings run over the scraped series: site.list's calls are recorded per procedure.
+    await until(
+      "a recorded series of site.list",
+      async () =>
+        (await vector('procedure:patronus_trpc_calls:rate5m{procedure="site.list"}')).length,
+      { timeoutMs: 60_000, everyMs: 250, seen: prometheus.log },
+    );
+  });
+
+  it("runs every dashboard query", async () => {
+    const queries = dashboardQueries();
+    expect(queries.length).toBeGreaterThan(0);
+    const refused: string[] = [];
+    for (const q of queries) {
+      const answer = await query(concrete(q.expr));
+      if (answer.status !== "success") refused.push(`${q.where}: ${q.expr}: ${answer.error}`);
+    }
+    expect(refused).toEqual([]);
+    // And Prometheus does refuse what does not parse.
+    expect((await query("sum by (route (rate(patronus_up[1m]))")).status).toBe("error");
+  });
+
+  it("names only metrics the endpoint exposes, in rules and panels", async () => {
+    const scrape = await fetch(endpoint.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const exposed = new Set<string>();
+    for (const [, name, type] of (await scrape.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+      exposed.add(name as string);
+      if (type === "histogram" || type === "summary")
+        for (const suffix of ["_bucket", "_count", "_sum"]) exposed.add(`${name}${suffix}`);
+    }
+    const named = [
+      ...rules().map((r) => ({ where: r.alert ?? r.record, expr: r.expr })),
+      ...dashboardQueries(),
+    ];
+    const unknown = named.flatMap((n) =>
+      metricNames(n.expr)
+        .raw.filter((m) => !exposed.has(m))
+        .map((m) => `${n.where}: ${m}`),
+    );
+    expect(unknown).toEqual([]);
+    // The check reads names at all.
+    expect(named.flatMap((n) => metricNames(n.expr).raw).length).toBeGreaterThan(30);
+  });
+});
+
+async function freePort() {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
