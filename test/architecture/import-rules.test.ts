@@ -120,6 +120,13 @@ describe("import rules", () => {
     expect(
       violationsOf("test/billing/x.test.ts", `import { x } from "../../testkit/stack/mqtt";`),
     ).toEqual([]);
+    // A test runner's config is test code: it may share the journeys' launch flags.
+    expect(violationsOf("playwright.config.ts", `import { FLAGS } from "./e2e/chromium";`)).toEqual(
+      [],
+    );
+    expect(violationsOf("next.config.ts", `import { FLAGS } from "./e2e/chromium";`)).toEqual([
+      "no-test-code-at-run-time",
+    ]);
   });
 
   it("keep the SDK generators on the document alone", () => {

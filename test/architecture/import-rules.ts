@@ -12,7 +12,9 @@ export interface ImportRule {
 }
 
 const under = (dir: string) => (file: string) => file.startsWith(`${dir}/`);
-const isTest = (file: string) => /\.(test|spec)\.tsx?$/.test(file);
+/** Test files, and the test runners' own configs (they load e2e/ and testkit/ by design). */
+const isTest = (file: string) =>
+  /\.(test|spec)\.tsx?$/.test(file) || /(^|\/)(playwright|vitest)\.config\.m?ts$/.test(file);
 const TEST_ONLY = ["test", "testkit", "e2e", "bench"];
 const domainOf = (file: string) => /^server\/domains\/([^/]+)\//.exec(file)?.[1];
 
