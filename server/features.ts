@@ -4,6 +4,7 @@
 // See docs/architecture.md, "Adding an area".
 import { z } from "zod";
 import { UPLINK } from "../protocol";
+import * as alerting from "./domains/alerting";
 import * as billing from "./domains/billing";
 import * as branding from "./domains/branding";
 import * as customDomains from "./domains/custom-domains";
@@ -14,6 +15,7 @@ import * as overview from "./domains/overview";
 import * as policy from "./domains/policy";
 import * as sites from "./domains/sites";
 import * as webhooks from "./domains/webhooks";
+import { type ChangeListener, setChangeListeners } from "./platform/events/changes";
 import type {
   CompilerSection,
   Feature,
@@ -39,6 +41,7 @@ const AREAS = () =>
     branding.feature,
     customDomains.feature,
     overview.feature,
+    alerting.feature,
   ] as const;
 
 export type Areas = ReturnType<typeof AREAS>[number];
@@ -65,6 +68,8 @@ export interface Registry {
   ingestChannels: readonly IngestChannel<any, any>[];
   /** Every area's permissions in one map (server/permissions.ts reads it). */
   permissions: PermissionMap;
+  /** Every area's listener of change signals (server/platform/events/changes.ts). */
+  changeListeners: readonly ChangeListener[];
 }
 
 function unique(kind: string, names: string[]) {
@@ -102,6 +107,7 @@ function buildRegistry(features: readonly Feature[]): Registry {
   unique("permissions", permissionNames);
   return {
     permissions: Object.assign({}, ...features.map((f) => f.permissions ?? {})),
+    changeListeners: features.flatMap((f) => (f.onChange ? [f.onChange] : [])),
     compilerSections,
     ingestChannels,
     intentSections,
@@ -113,6 +119,8 @@ function buildRegistry(features: readonly Feature[]): Registry {
 
 let extra: Feature[] = [];
 let built: Registry | undefined;
+
+setChangeListeners(() => registry().changeListeners);
 
 /** The registry of every area (built on first use). */
 export function registry(): Registry {

@@ -1,4 +1,10 @@
 import type { z } from "zod";
+import {
+  deliverNotification,
+  evaluateAlertsJob,
+  evaluateBatch,
+  notifyJob,
+} from "../server/domains/alerting";
 import { billingMeterJob } from "../server/domains/billing/jobs/billing-meter";
 import { syncQuantityJob } from "../server/domains/billing/jobs/billing-quantity";
 import { compileJob, rolloutTimeoutJob } from "../server/domains/fleet/jobs/fleet-compile";
@@ -31,5 +37,7 @@ export const JOBS = [
   register(billingMeterJob, (db, p) => billingMeter(db, p.orgId)),
   register(webhookPumpJob, (db, p) => pumpWebhookEndpoint(db, p)),
   register(webhookDeliverJob, (db, p) => deliverWebhookJob(db, p)),
+  register(evaluateAlertsJob, (db, p) => evaluateBatch(db, p.orgIds)),
+  register(notifyJob, (db, p) => deliverNotification(db, p)),
   ...SWEEPS.map((s) => register(s.def, (db) => s.run(db))),
 ];

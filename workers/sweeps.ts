@@ -1,6 +1,7 @@
 // The periodic sweeps, each a BullMQ job scheduler (server/platform/jobs/schedules.ts): one
 // run per period across all worker replicas, and one when the workers start.
 
+import { sweepAlerts, sweepNotifications } from "../server/domains/alerting";
 import { sweepGrace } from "../server/domains/billing/services/grace";
 import { meterAll } from "../server/domains/billing/services/usage/meter";
 import { recheckDomains } from "../server/domains/custom-domains";
@@ -9,6 +10,7 @@ import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
 import { sweepWebhooks } from "../server/domains/webhooks";
 import type { Db } from "../server/platform/db/client";
+import { env } from "../server/platform/env";
 import { defineSchedule, type ScheduleDefinition } from "../server/platform/jobs/define-job";
 import { log } from "../server/platform/log/logger";
 import { sweepOutbox } from "./sweep-outbox";
@@ -28,6 +30,14 @@ const sweep = (name: string, everyMs: number, run: Sweep["run"]): Sweep => ({
 });
 
 export const SWEEPS: readonly Sweep[] = [
+  sweep("alerts.evaluate", env.ALERT_EVALUATE_EVERY_MS, async (db) => {
+    await sweepAlerts(db);
+    return undefined;
+  }),
+  sweep("alerts.notifications", MINUTE, async (db) => {
+    const n = await sweepNotifications(db);
+    return n ? `re-sent ${n} overdue notification(s)` : undefined;
+  }),
   sweep("mail.outbox", MINUTE, async (db) => {
     const n = await sweepOutbox(db);
     return n ? `re-enqueued ${n} stale outbox row(s)` : undefined;

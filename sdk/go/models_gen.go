@@ -5,6 +5,567 @@ package patronus
 
 import "time"
 
+// AlertsChannelsSort is an enum of the API.
+type AlertsChannelsSort string
+
+// The values of AlertsChannelsSort.
+const (
+	AlertsChannelsSortCreatedAt AlertsChannelsSort = "createdAt"
+	AlertsChannelsSortName      AlertsChannelsSort = "name"
+)
+
+// AlertsChannelsOrder is an enum of the API.
+type AlertsChannelsOrder string
+
+// The values of AlertsChannelsOrder.
+const (
+	AlertsChannelsOrderAsc  AlertsChannelsOrder = "asc"
+	AlertsChannelsOrderDesc AlertsChannelsOrder = "desc"
+)
+
+// AlertsChannelsResponse is an object of the API.
+type AlertsChannelsResponse struct {
+	Items []AlertsChannelsResponseItem `json:"items"`
+	Next  *string                      `json:"next"`
+	Total *int64                       `json:"total,omitempty"`
+}
+
+// AlertsChannelsResponseItem is an object of the API.
+type AlertsChannelsResponseItem struct {
+	ID          string                                `json:"id"`
+	Name        string                                `json:"name"`
+	Kind        AlertsChannelsResponseItemKind        `json:"kind"`
+	Enabled     bool                                  `json:"enabled"`
+	MinSeverity AlertsChannelsResponseItemMinSeverity `json:"minSeverity"`
+	Recipients  []string                              `json:"recipients"`
+	Target      string                                `json:"target"`
+	CreatedAt   time.Time                             `json:"createdAt"`
+	Counts      AlertsChannelsResponseItemCounts      `json:"counts"`
+}
+
+// AlertsChannelsResponseItemKind is an enum of the API.
+type AlertsChannelsResponseItemKind string
+
+// The values of AlertsChannelsResponseItemKind.
+const (
+	AlertsChannelsResponseItemKindEmail     AlertsChannelsResponseItemKind = "email"
+	AlertsChannelsResponseItemKindWebhook   AlertsChannelsResponseItemKind = "webhook"
+	AlertsChannelsResponseItemKindSlack     AlertsChannelsResponseItemKind = "slack"
+	AlertsChannelsResponseItemKindTeams     AlertsChannelsResponseItemKind = "teams"
+	AlertsChannelsResponseItemKindPagerduty AlertsChannelsResponseItemKind = "pagerduty"
+)
+
+// AlertsChannelsResponseItemMinSeverity is an enum of the API.
+type AlertsChannelsResponseItemMinSeverity string
+
+// The values of AlertsChannelsResponseItemMinSeverity.
+const (
+	AlertsChannelsResponseItemMinSeverityInfo     AlertsChannelsResponseItemMinSeverity = "info"
+	AlertsChannelsResponseItemMinSeverityMinor    AlertsChannelsResponseItemMinSeverity = "minor"
+	AlertsChannelsResponseItemMinSeverityMajor    AlertsChannelsResponseItemMinSeverity = "major"
+	AlertsChannelsResponseItemMinSeverityCritical AlertsChannelsResponseItemMinSeverity = "critical"
+)
+
+// AlertsChannelsResponseItemCounts is an object of the API.
+type AlertsChannelsResponseItemCounts struct {
+	Sent    float64 `json:"sent"`
+	Pending float64 `json:"pending"`
+	Failed  float64 `json:"failed"`
+}
+
+// AlertsCreateChannelRequest is an object of the API.
+type AlertsCreateChannelRequest struct {
+	Name        string                                 `json:"name"`
+	Kind        AlertsCreateChannelRequestKind         `json:"kind"`
+	Enabled     *bool                                  `json:"enabled,omitempty"`
+	MinSeverity *AlertsCreateChannelRequestMinSeverity `json:"minSeverity,omitempty"`
+	Recipients  *[]string                              `json:"recipients,omitempty"`
+	URL         *string                                `json:"url,omitempty"`
+	RoutingKey  *string                                `json:"routingKey,omitempty"`
+}
+
+// AlertsCreateChannelRequestKind is an enum of the API.
+type AlertsCreateChannelRequestKind string
+
+// The values of AlertsCreateChannelRequestKind.
+const (
+	AlertsCreateChannelRequestKindEmail     AlertsCreateChannelRequestKind = "email"
+	AlertsCreateChannelRequestKindWebhook   AlertsCreateChannelRequestKind = "webhook"
+	AlertsCreateChannelRequestKindSlack     AlertsCreateChannelRequestKind = "slack"
+	AlertsCreateChannelRequestKindTeams     AlertsCreateChannelRequestKind = "teams"
+	AlertsCreateChannelRequestKindPagerduty AlertsCreateChannelRequestKind = "pagerduty"
+)
+
+// AlertsCreateChannelRequestMinSeverity is an enum of the API.
+type AlertsCreateChannelRequestMinSeverity string
+
+// The values of AlertsCreateChannelRequestMinSeverity.
+const (
+	AlertsCreateChannelRequestMinSeverityInfo     AlertsCreateChannelRequestMinSeverity = "info"
+	AlertsCreateChannelRequestMinSeverityMinor    AlertsCreateChannelRequestMinSeverity = "minor"
+	AlertsCreateChannelRequestMinSeverityMajor    AlertsCreateChannelRequestMinSeverity = "major"
+	AlertsCreateChannelRequestMinSeverityCritical AlertsCreateChannelRequestMinSeverity = "critical"
+)
+
+// AlertsCreateChannelResponse is an object of the API.
+type AlertsCreateChannelResponse struct {
+	ID          string                                 `json:"id"`
+	Name        string                                 `json:"name"`
+	Kind        AlertsCreateChannelResponseKind        `json:"kind"`
+	Enabled     bool                                   `json:"enabled"`
+	MinSeverity AlertsCreateChannelResponseMinSeverity `json:"minSeverity"`
+	Recipients  []string                               `json:"recipients"`
+	Target      string                                 `json:"target"`
+	CreatedAt   time.Time                              `json:"createdAt"`
+	Counts      AlertsCreateChannelResponseCounts      `json:"counts"`
+	Secret      *string                                `json:"secret"`
+}
+
+// AlertsCreateChannelResponseKind is an enum of the API.
+type AlertsCreateChannelResponseKind string
+
+// The values of AlertsCreateChannelResponseKind.
+const (
+	AlertsCreateChannelResponseKindEmail     AlertsCreateChannelResponseKind = "email"
+	AlertsCreateChannelResponseKindWebhook   AlertsCreateChannelResponseKind = "webhook"
+	AlertsCreateChannelResponseKindSlack     AlertsCreateChannelResponseKind = "slack"
+	AlertsCreateChannelResponseKindTeams     AlertsCreateChannelResponseKind = "teams"
+	AlertsCreateChannelResponseKindPagerduty AlertsCreateChannelResponseKind = "pagerduty"
+)
+
+// AlertsCreateChannelResponseMinSeverity is an enum of the API.
+type AlertsCreateChannelResponseMinSeverity string
+
+// The values of AlertsCreateChannelResponseMinSeverity.
+const (
+	AlertsCreateChannelResponseMinSeverityInfo     AlertsCreateChannelResponseMinSeverity = "info"
+	AlertsCreateChannelResponseMinSeverityMinor    AlertsCreateChannelResponseMinSeverity = "minor"
+	AlertsCreateChannelResponseMinSeverityMajor    AlertsCreateChannelResponseMinSeverity = "major"
+	AlertsCreateChannelResponseMinSeverityCritical AlertsCreateChannelResponseMinSeverity = "critical"
+)
+
+// AlertsCreateChannelResponseCounts is an object of the API.
+type AlertsCreateChannelResponseCounts struct {
+	Sent    float64 `json:"sent"`
+	Pending float64 `json:"pending"`
+	Failed  float64 `json:"failed"`
+}
+
+// AlertsCreateRuleRequest is an object of the API.
+type AlertsCreateRuleRequest struct {
+	Kind       AlertsCreateRuleRequestKind     `json:"kind"`
+	Name       string                          `json:"name"`
+	Enabled    *bool                           `json:"enabled,omitempty"`
+	Severity   AlertsCreateRuleRequestSeverity `json:"severity"`
+	Params     *map[string]any                 `json:"params,omitempty"`
+	ForSeconds int                             `json:"forSeconds"`
+	SiteIds    *[]string                       `json:"siteIds,omitempty"`
+	Tags       *[]string                       `json:"tags,omitempty"`
+}
+
+// AlertsCreateRuleRequestKind is an enum of the API.
+type AlertsCreateRuleRequestKind string
+
+// The values of AlertsCreateRuleRequestKind.
+const (
+	AlertsCreateRuleRequestKindDeviceOffline AlertsCreateRuleRequestKind = "device_offline"
+	AlertsCreateRuleRequestKindPathDown      AlertsCreateRuleRequestKind = "path_down"
+	AlertsCreateRuleRequestKindSLAViolation  AlertsCreateRuleRequestKind = "sla_violation"
+	AlertsCreateRuleRequestKindFailoverStorm AlertsCreateRuleRequestKind = "failover_storm"
+	AlertsCreateRuleRequestKindRolloutHalted AlertsCreateRuleRequestKind = "rollout_halted"
+	AlertsCreateRuleRequestKindConfigFailed  AlertsCreateRuleRequestKind = "config_failed"
+	AlertsCreateRuleRequestKindCertExpiry    AlertsCreateRuleRequestKind = "cert_expiry"
+	AlertsCreateRuleRequestKindQuota         AlertsCreateRuleRequestKind = "quota"
+	AlertsCreateRuleRequestKindBillingGrace  AlertsCreateRuleRequestKind = "billing_grace"
+)
+
+// AlertsCreateRuleRequestSeverity is an enum of the API.
+type AlertsCreateRuleRequestSeverity string
+
+// The values of AlertsCreateRuleRequestSeverity.
+const (
+	AlertsCreateRuleRequestSeverityInfo     AlertsCreateRuleRequestSeverity = "info"
+	AlertsCreateRuleRequestSeverityMinor    AlertsCreateRuleRequestSeverity = "minor"
+	AlertsCreateRuleRequestSeverityMajor    AlertsCreateRuleRequestSeverity = "major"
+	AlertsCreateRuleRequestSeverityCritical AlertsCreateRuleRequestSeverity = "critical"
+)
+
+// AlertsCreateRuleResponse is an object of the API.
+type AlertsCreateRuleResponse struct {
+	ID          string                           `json:"id"`
+	Kind        AlertsCreateRuleResponseKind     `json:"kind"`
+	Name        string                           `json:"name"`
+	Description string                           `json:"description"`
+	Enabled     bool                             `json:"enabled"`
+	Severity    AlertsCreateRuleResponseSeverity `json:"severity"`
+	Params      map[string]any                   `json:"params"`
+	ForSeconds  float64                          `json:"forSeconds"`
+	SiteIds     []string                         `json:"siteIds"`
+	Tags        []string                         `json:"tags"`
+	UpdatedAt   time.Time                        `json:"updatedAt"`
+}
+
+// AlertsCreateRuleResponseKind is an enum of the API.
+type AlertsCreateRuleResponseKind string
+
+// The values of AlertsCreateRuleResponseKind.
+const (
+	AlertsCreateRuleResponseKindDeviceOffline AlertsCreateRuleResponseKind = "device_offline"
+	AlertsCreateRuleResponseKindPathDown      AlertsCreateRuleResponseKind = "path_down"
+	AlertsCreateRuleResponseKindSLAViolation  AlertsCreateRuleResponseKind = "sla_violation"
+	AlertsCreateRuleResponseKindFailoverStorm AlertsCreateRuleResponseKind = "failover_storm"
+	AlertsCreateRuleResponseKindRolloutHalted AlertsCreateRuleResponseKind = "rollout_halted"
+	AlertsCreateRuleResponseKindConfigFailed  AlertsCreateRuleResponseKind = "config_failed"
+	AlertsCreateRuleResponseKindCertExpiry    AlertsCreateRuleResponseKind = "cert_expiry"
+	AlertsCreateRuleResponseKindQuota         AlertsCreateRuleResponseKind = "quota"
+	AlertsCreateRuleResponseKindBillingGrace  AlertsCreateRuleResponseKind = "billing_grace"
+)
+
+// AlertsCreateRuleResponseSeverity is an enum of the API.
+type AlertsCreateRuleResponseSeverity string
+
+// The values of AlertsCreateRuleResponseSeverity.
+const (
+	AlertsCreateRuleResponseSeverityInfo     AlertsCreateRuleResponseSeverity = "info"
+	AlertsCreateRuleResponseSeverityMinor    AlertsCreateRuleResponseSeverity = "minor"
+	AlertsCreateRuleResponseSeverityMajor    AlertsCreateRuleResponseSeverity = "major"
+	AlertsCreateRuleResponseSeverityCritical AlertsCreateRuleResponseSeverity = "critical"
+)
+
+// AlertsCreateWindowRequest is an object of the API.
+type AlertsCreateWindowRequest struct {
+	Name     string    `json:"name"`
+	SiteIds  *[]string `json:"siteIds,omitempty"`
+	StartsAt string    `json:"startsAt"`
+	EndsAt   string    `json:"endsAt"`
+}
+
+// AlertsCreateWindowResponse is an object of the API.
+type AlertsCreateWindowResponse struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	SiteIds   []string  `json:"siteIds"`
+	StartsAt  time.Time `json:"startsAt"`
+	EndsAt    time.Time `json:"endsAt"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// AlertsNotificationsResponseItem is an object of the API.
+type AlertsNotificationsResponseItem struct {
+	ID             string                                     `json:"id"`
+	ChannelID      string                                     `json:"channelId"`
+	ChannelName    string                                     `json:"channelName"`
+	ChannelKind    AlertsNotificationsResponseItemChannelKind `json:"channelKind"`
+	IncidentID     *string                                    `json:"incidentId"`
+	Event          string                                     `json:"event"`
+	Status         AlertsNotificationsResponseItemStatus      `json:"status"`
+	Attempts       float64                                    `json:"attempts"`
+	ResponseStatus *float64                                   `json:"responseStatus"`
+	Error          *string                                    `json:"error"`
+	CreatedAt      time.Time                                  `json:"createdAt"`
+	SentAt         *time.Time                                 `json:"sentAt"`
+}
+
+// AlertsNotificationsResponseItemChannelKind is an enum of the API.
+type AlertsNotificationsResponseItemChannelKind string
+
+// The values of AlertsNotificationsResponseItemChannelKind.
+const (
+	AlertsNotificationsResponseItemChannelKindEmail     AlertsNotificationsResponseItemChannelKind = "email"
+	AlertsNotificationsResponseItemChannelKindWebhook   AlertsNotificationsResponseItemChannelKind = "webhook"
+	AlertsNotificationsResponseItemChannelKindSlack     AlertsNotificationsResponseItemChannelKind = "slack"
+	AlertsNotificationsResponseItemChannelKindTeams     AlertsNotificationsResponseItemChannelKind = "teams"
+	AlertsNotificationsResponseItemChannelKindPagerduty AlertsNotificationsResponseItemChannelKind = "pagerduty"
+)
+
+// AlertsNotificationsResponseItemStatus is an enum of the API.
+type AlertsNotificationsResponseItemStatus string
+
+// The values of AlertsNotificationsResponseItemStatus.
+const (
+	AlertsNotificationsResponseItemStatusPending AlertsNotificationsResponseItemStatus = "pending"
+	AlertsNotificationsResponseItemStatusSent    AlertsNotificationsResponseItemStatus = "sent"
+	AlertsNotificationsResponseItemStatusFailed  AlertsNotificationsResponseItemStatus = "failed"
+)
+
+// AlertsRuleKindsResponseItem is an object of the API.
+type AlertsRuleKindsResponseItem struct {
+	Kind        AlertsRuleKindsResponseItemKind     `json:"kind"`
+	Description string                              `json:"description"`
+	Defaults    AlertsRuleKindsResponseItemDefaults `json:"defaults"`
+}
+
+// AlertsRuleKindsResponseItemKind is an enum of the API.
+type AlertsRuleKindsResponseItemKind string
+
+// The values of AlertsRuleKindsResponseItemKind.
+const (
+	AlertsRuleKindsResponseItemKindDeviceOffline AlertsRuleKindsResponseItemKind = "device_offline"
+	AlertsRuleKindsResponseItemKindPathDown      AlertsRuleKindsResponseItemKind = "path_down"
+	AlertsRuleKindsResponseItemKindSLAViolation  AlertsRuleKindsResponseItemKind = "sla_violation"
+	AlertsRuleKindsResponseItemKindFailoverStorm AlertsRuleKindsResponseItemKind = "failover_storm"
+	AlertsRuleKindsResponseItemKindRolloutHalted AlertsRuleKindsResponseItemKind = "rollout_halted"
+	AlertsRuleKindsResponseItemKindConfigFailed  AlertsRuleKindsResponseItemKind = "config_failed"
+	AlertsRuleKindsResponseItemKindCertExpiry    AlertsRuleKindsResponseItemKind = "cert_expiry"
+	AlertsRuleKindsResponseItemKindQuota         AlertsRuleKindsResponseItemKind = "quota"
+	AlertsRuleKindsResponseItemKindBillingGrace  AlertsRuleKindsResponseItemKind = "billing_grace"
+)
+
+// AlertsRuleKindsResponseItemDefaults is an object of the API.
+type AlertsRuleKindsResponseItemDefaults struct {
+	Name       string                                      `json:"name"`
+	Severity   AlertsRuleKindsResponseItemDefaultsSeverity `json:"severity"`
+	ForSeconds float64                                     `json:"forSeconds"`
+	Params     map[string]any                              `json:"params"`
+}
+
+// AlertsRuleKindsResponseItemDefaultsSeverity is an enum of the API.
+type AlertsRuleKindsResponseItemDefaultsSeverity string
+
+// The values of AlertsRuleKindsResponseItemDefaultsSeverity.
+const (
+	AlertsRuleKindsResponseItemDefaultsSeverityInfo     AlertsRuleKindsResponseItemDefaultsSeverity = "info"
+	AlertsRuleKindsResponseItemDefaultsSeverityMinor    AlertsRuleKindsResponseItemDefaultsSeverity = "minor"
+	AlertsRuleKindsResponseItemDefaultsSeverityMajor    AlertsRuleKindsResponseItemDefaultsSeverity = "major"
+	AlertsRuleKindsResponseItemDefaultsSeverityCritical AlertsRuleKindsResponseItemDefaultsSeverity = "critical"
+)
+
+// AlertsRulesSort is an enum of the API.
+type AlertsRulesSort string
+
+// The values of AlertsRulesSort.
+const (
+	AlertsRulesSortKind      AlertsRulesSort = "kind"
+	AlertsRulesSortName      AlertsRulesSort = "name"
+	AlertsRulesSortUpdatedAt AlertsRulesSort = "updatedAt"
+)
+
+// AlertsRulesOrder is an enum of the API.
+type AlertsRulesOrder string
+
+// The values of AlertsRulesOrder.
+const (
+	AlertsRulesOrderAsc  AlertsRulesOrder = "asc"
+	AlertsRulesOrderDesc AlertsRulesOrder = "desc"
+)
+
+// AlertsRulesResponse is an object of the API.
+type AlertsRulesResponse struct {
+	Items []AlertsRulesResponseItem `json:"items"`
+	Next  *string                   `json:"next"`
+	Total *int64                    `json:"total,omitempty"`
+}
+
+// AlertsRulesResponseItem is an object of the API.
+type AlertsRulesResponseItem struct {
+	ID          string                          `json:"id"`
+	Kind        AlertsRulesResponseItemKind     `json:"kind"`
+	Name        string                          `json:"name"`
+	Description string                          `json:"description"`
+	Enabled     bool                            `json:"enabled"`
+	Severity    AlertsRulesResponseItemSeverity `json:"severity"`
+	Params      map[string]any                  `json:"params"`
+	ForSeconds  float64                         `json:"forSeconds"`
+	SiteIds     []string                        `json:"siteIds"`
+	Tags        []string                        `json:"tags"`
+	UpdatedAt   time.Time                       `json:"updatedAt"`
+}
+
+// AlertsRulesResponseItemKind is an enum of the API.
+type AlertsRulesResponseItemKind string
+
+// The values of AlertsRulesResponseItemKind.
+const (
+	AlertsRulesResponseItemKindDeviceOffline AlertsRulesResponseItemKind = "device_offline"
+	AlertsRulesResponseItemKindPathDown      AlertsRulesResponseItemKind = "path_down"
+	AlertsRulesResponseItemKindSLAViolation  AlertsRulesResponseItemKind = "sla_violation"
+	AlertsRulesResponseItemKindFailoverStorm AlertsRulesResponseItemKind = "failover_storm"
+	AlertsRulesResponseItemKindRolloutHalted AlertsRulesResponseItemKind = "rollout_halted"
+	AlertsRulesResponseItemKindConfigFailed  AlertsRulesResponseItemKind = "config_failed"
+	AlertsRulesResponseItemKindCertExpiry    AlertsRulesResponseItemKind = "cert_expiry"
+	AlertsRulesResponseItemKindQuota         AlertsRulesResponseItemKind = "quota"
+	AlertsRulesResponseItemKindBillingGrace  AlertsRulesResponseItemKind = "billing_grace"
+)
+
+// AlertsRulesResponseItemSeverity is an enum of the API.
+type AlertsRulesResponseItemSeverity string
+
+// The values of AlertsRulesResponseItemSeverity.
+const (
+	AlertsRulesResponseItemSeverityInfo     AlertsRulesResponseItemSeverity = "info"
+	AlertsRulesResponseItemSeverityMinor    AlertsRulesResponseItemSeverity = "minor"
+	AlertsRulesResponseItemSeverityMajor    AlertsRulesResponseItemSeverity = "major"
+	AlertsRulesResponseItemSeverityCritical AlertsRulesResponseItemSeverity = "critical"
+)
+
+// AlertsTestChannelResponse is an object of the API.
+type AlertsTestChannelResponse struct {
+	NotificationID string `json:"notificationId"`
+}
+
+// AlertsUpdateChannelRequest is an object of the API.
+type AlertsUpdateChannelRequest struct {
+	Name        *string                                `json:"name,omitempty"`
+	Enabled     *bool                                  `json:"enabled,omitempty"`
+	MinSeverity *AlertsUpdateChannelRequestMinSeverity `json:"minSeverity,omitempty"`
+	Recipients  *[]string                              `json:"recipients,omitempty"`
+	URL         *string                                `json:"url,omitempty"`
+	RoutingKey  *string                                `json:"routingKey,omitempty"`
+}
+
+// AlertsUpdateChannelRequestMinSeverity is an enum of the API.
+type AlertsUpdateChannelRequestMinSeverity string
+
+// The values of AlertsUpdateChannelRequestMinSeverity.
+const (
+	AlertsUpdateChannelRequestMinSeverityInfo     AlertsUpdateChannelRequestMinSeverity = "info"
+	AlertsUpdateChannelRequestMinSeverityMinor    AlertsUpdateChannelRequestMinSeverity = "minor"
+	AlertsUpdateChannelRequestMinSeverityMajor    AlertsUpdateChannelRequestMinSeverity = "major"
+	AlertsUpdateChannelRequestMinSeverityCritical AlertsUpdateChannelRequestMinSeverity = "critical"
+)
+
+// AlertsUpdateChannelResponse is an object of the API.
+type AlertsUpdateChannelResponse struct {
+	ID          string                                 `json:"id"`
+	Name        string                                 `json:"name"`
+	Kind        AlertsUpdateChannelResponseKind        `json:"kind"`
+	Enabled     bool                                   `json:"enabled"`
+	MinSeverity AlertsUpdateChannelResponseMinSeverity `json:"minSeverity"`
+	Recipients  []string                               `json:"recipients"`
+	Target      string                                 `json:"target"`
+	CreatedAt   time.Time                              `json:"createdAt"`
+	Counts      AlertsUpdateChannelResponseCounts      `json:"counts"`
+}
+
+// AlertsUpdateChannelResponseKind is an enum of the API.
+type AlertsUpdateChannelResponseKind string
+
+// The values of AlertsUpdateChannelResponseKind.
+const (
+	AlertsUpdateChannelResponseKindEmail     AlertsUpdateChannelResponseKind = "email"
+	AlertsUpdateChannelResponseKindWebhook   AlertsUpdateChannelResponseKind = "webhook"
+	AlertsUpdateChannelResponseKindSlack     AlertsUpdateChannelResponseKind = "slack"
+	AlertsUpdateChannelResponseKindTeams     AlertsUpdateChannelResponseKind = "teams"
+	AlertsUpdateChannelResponseKindPagerduty AlertsUpdateChannelResponseKind = "pagerduty"
+)
+
+// AlertsUpdateChannelResponseMinSeverity is an enum of the API.
+type AlertsUpdateChannelResponseMinSeverity string
+
+// The values of AlertsUpdateChannelResponseMinSeverity.
+const (
+	AlertsUpdateChannelResponseMinSeverityInfo     AlertsUpdateChannelResponseMinSeverity = "info"
+	AlertsUpdateChannelResponseMinSeverityMinor    AlertsUpdateChannelResponseMinSeverity = "minor"
+	AlertsUpdateChannelResponseMinSeverityMajor    AlertsUpdateChannelResponseMinSeverity = "major"
+	AlertsUpdateChannelResponseMinSeverityCritical AlertsUpdateChannelResponseMinSeverity = "critical"
+)
+
+// AlertsUpdateChannelResponseCounts is an object of the API.
+type AlertsUpdateChannelResponseCounts struct {
+	Sent    float64 `json:"sent"`
+	Pending float64 `json:"pending"`
+	Failed  float64 `json:"failed"`
+}
+
+// AlertsUpdateRuleRequest is an object of the API.
+type AlertsUpdateRuleRequest struct {
+	Name       *string                          `json:"name,omitempty"`
+	Enabled    *bool                            `json:"enabled,omitempty"`
+	Severity   *AlertsUpdateRuleRequestSeverity `json:"severity,omitempty"`
+	Params     *map[string]any                  `json:"params,omitempty"`
+	ForSeconds *int                             `json:"forSeconds,omitempty"`
+	SiteIds    *[]string                        `json:"siteIds,omitempty"`
+	Tags       *[]string                        `json:"tags,omitempty"`
+}
+
+// AlertsUpdateRuleRequestSeverity is an enum of the API.
+type AlertsUpdateRuleRequestSeverity string
+
+// The values of AlertsUpdateRuleRequestSeverity.
+const (
+	AlertsUpdateRuleRequestSeverityInfo     AlertsUpdateRuleRequestSeverity = "info"
+	AlertsUpdateRuleRequestSeverityMinor    AlertsUpdateRuleRequestSeverity = "minor"
+	AlertsUpdateRuleRequestSeverityMajor    AlertsUpdateRuleRequestSeverity = "major"
+	AlertsUpdateRuleRequestSeverityCritical AlertsUpdateRuleRequestSeverity = "critical"
+)
+
+// AlertsUpdateRuleResponse is an object of the API.
+type AlertsUpdateRuleResponse struct {
+	ID          string                           `json:"id"`
+	Kind        AlertsUpdateRuleResponseKind     `json:"kind"`
+	Name        string                           `json:"name"`
+	Description string                           `json:"description"`
+	Enabled     bool                             `json:"enabled"`
+	Severity    AlertsUpdateRuleResponseSeverity `json:"severity"`
+	Params      map[string]any                   `json:"params"`
+	ForSeconds  float64                          `json:"forSeconds"`
+	SiteIds     []string                         `json:"siteIds"`
+	Tags        []string                         `json:"tags"`
+	UpdatedAt   time.Time                        `json:"updatedAt"`
+}
+
+// AlertsUpdateRuleResponseKind is an enum of the API.
+type AlertsUpdateRuleResponseKind string
+
+// The values of AlertsUpdateRuleResponseKind.
+const (
+	AlertsUpdateRuleResponseKindDeviceOffline AlertsUpdateRuleResponseKind = "device_offline"
+	AlertsUpdateRuleResponseKindPathDown      AlertsUpdateRuleResponseKind = "path_down"
+	AlertsUpdateRuleResponseKindSLAViolation  AlertsUpdateRuleResponseKind = "sla_violation"
+	AlertsUpdateRuleResponseKindFailoverStorm AlertsUpdateRuleResponseKind = "failover_storm"
+	AlertsUpdateRuleResponseKindRolloutHalted AlertsUpdateRuleResponseKind = "rollout_halted"
+	AlertsUpdateRuleResponseKindConfigFailed  AlertsUpdateRuleResponseKind = "config_failed"
+	AlertsUpdateRuleResponseKindCertExpiry    AlertsUpdateRuleResponseKind = "cert_expiry"
+	AlertsUpdateRuleResponseKindQuota         AlertsUpdateRuleResponseKind = "quota"
+	AlertsUpdateRuleResponseKindBillingGrace  AlertsUpdateRuleResponseKind = "billing_grace"
+)
+
+// AlertsUpdateRuleResponseSeverity is an enum of the API.
+type AlertsUpdateRuleResponseSeverity string
+
+// The values of AlertsUpdateRuleResponseSeverity.
+const (
+	AlertsUpdateRuleResponseSeverityInfo     AlertsUpdateRuleResponseSeverity = "info"
+	AlertsUpdateRuleResponseSeverityMinor    AlertsUpdateRuleResponseSeverity = "minor"
+	AlertsUpdateRuleResponseSeverityMajor    AlertsUpdateRuleResponseSeverity = "major"
+	AlertsUpdateRuleResponseSeverityCritical AlertsUpdateRuleResponseSeverity = "critical"
+)
+
+// AlertsWindowsSort is an enum of the API.
+type AlertsWindowsSort string
+
+// The values of AlertsWindowsSort.
+const (
+	AlertsWindowsSortStartsAt AlertsWindowsSort = "startsAt"
+	AlertsWindowsSortName     AlertsWindowsSort = "name"
+)
+
+// AlertsWindowsOrder is an enum of the API.
+type AlertsWindowsOrder string
+
+// The values of AlertsWindowsOrder.
+const (
+	AlertsWindowsOrderAsc  AlertsWindowsOrder = "asc"
+	AlertsWindowsOrderDesc AlertsWindowsOrder = "desc"
+)
+
+// AlertsWindowsResponse is an object of the API.
+type AlertsWindowsResponse struct {
+	Items []AlertsWindowsResponseItem `json:"items"`
+	Next  *string                     `json:"next"`
+	Total *int64                      `json:"total,omitempty"`
+}
+
+// AlertsWindowsResponseItem is an object of the API.
+type AlertsWindowsResponseItem struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	SiteIds   []string  `json:"siteIds"`
+	StartsAt  time.Time `json:"startsAt"`
+	EndsAt    time.Time `json:"endsAt"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
 // APIAccessGetResponse is an object of the API.
 type APIAccessGetResponse struct {
 	CorsOrigins []string `json:"corsOrigins"`
@@ -1339,6 +1900,407 @@ type EmbedSettingsResponse struct {
 	Origins    []string `json:"origins"`
 	KeyVersion float64  `json:"keyVersion"`
 }
+
+// IncidentsAcknowledgeResponse is an object of the API.
+type IncidentsAcknowledgeResponse struct {
+	ID             string                                     `json:"id"`
+	Number         float64                                    `json:"number"`
+	Status         IncidentsAcknowledgeResponseStatus         `json:"status"`
+	Severity       IncidentsAcknowledgeResponseSeverity       `json:"severity"`
+	Title          string                                     `json:"title"`
+	RootCause      string                                     `json:"rootCause"`
+	SiteID         *string                                    `json:"siteId"`
+	SiteName       *string                                    `json:"siteName"`
+	Suppressed     bool                                       `json:"suppressed"`
+	OpenedAt       time.Time                                  `json:"openedAt"`
+	AcknowledgedAt *time.Time                                 `json:"acknowledgedAt"`
+	AcknowledgedBy *string                                    `json:"acknowledgedBy"`
+	MutedUntil     *time.Time                                 `json:"mutedUntil"`
+	ResolvedAt     *time.Time                                 `json:"resolvedAt"`
+	Active         float64                                    `json:"active"`
+	Conditions     []IncidentsAcknowledgeResponseCondition    `json:"conditions"`
+	Timeline       []IncidentsAcknowledgeResponseTimelineItem `json:"timeline"`
+	Notifications  []IncidentsAcknowledgeResponseNotification `json:"notifications"`
+}
+
+// IncidentsAcknowledgeResponseStatus is an enum of the API.
+type IncidentsAcknowledgeResponseStatus string
+
+// The values of IncidentsAcknowledgeResponseStatus.
+const (
+	IncidentsAcknowledgeResponseStatusOpen         IncidentsAcknowledgeResponseStatus = "open"
+	IncidentsAcknowledgeResponseStatusAcknowledged IncidentsAcknowledgeResponseStatus = "acknowledged"
+	IncidentsAcknowledgeResponseStatusResolved     IncidentsAcknowledgeResponseStatus = "resolved"
+)
+
+// IncidentsAcknowledgeResponseSeverity is an enum of the API.
+type IncidentsAcknowledgeResponseSeverity string
+
+// The values of IncidentsAcknowledgeResponseSeverity.
+const (
+	IncidentsAcknowledgeResponseSeverityInfo     IncidentsAcknowledgeResponseSeverity = "info"
+	IncidentsAcknowledgeResponseSeverityMinor    IncidentsAcknowledgeResponseSeverity = "minor"
+	IncidentsAcknowledgeResponseSeverityMajor    IncidentsAcknowledgeResponseSeverity = "major"
+	IncidentsAcknowledgeResponseSeverityCritical IncidentsAcknowledgeResponseSeverity = "critical"
+)
+
+// IncidentsAcknowledgeResponseCondition is an object of the API.
+type IncidentsAcknowledgeResponseCondition struct {
+	Key        string     `json:"key"`
+	Kind       string     `json:"kind"`
+	ObjectType string     `json:"objectType"`
+	ObjectID   string     `json:"objectId"`
+	ObjectName string     `json:"objectName"`
+	Summary    string     `json:"summary"`
+	Since      time.Time  `json:"since"`
+	FiredAt    time.Time  `json:"firedAt"`
+	ClearedAt  *time.Time `json:"clearedAt"`
+}
+
+// IncidentsAcknowledgeResponseTimelineItem is an object of the API.
+type IncidentsAcknowledgeResponseTimelineItem struct {
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Message string    `json:"message"`
+	Actor   string    `json:"actor"`
+}
+
+// IncidentsAcknowledgeResponseNotification is an object of the API.
+type IncidentsAcknowledgeResponseNotification struct {
+	ID             string                                              `json:"id"`
+	ChannelID      string                                              `json:"channelId"`
+	ChannelName    string                                              `json:"channelName"`
+	ChannelKind    IncidentsAcknowledgeResponseNotificationChannelKind `json:"channelKind"`
+	IncidentID     *string                                             `json:"incidentId"`
+	Event          string                                              `json:"event"`
+	Status         IncidentsAcknowledgeResponseNotificationStatus      `json:"status"`
+	Attempts       float64                                             `json:"attempts"`
+	ResponseStatus *float64                                            `json:"responseStatus"`
+	Error          *string                                             `json:"error"`
+	CreatedAt      time.Time                                           `json:"createdAt"`
+	SentAt         *time.Time                                          `json:"sentAt"`
+}
+
+// IncidentsAcknowledgeResponseNotificationChannelKind is an enum of the API.
+type IncidentsAcknowledgeResponseNotificationChannelKind string
+
+// The values of IncidentsAcknowledgeResponseNotificationChannelKind.
+const (
+	IncidentsAcknowledgeResponseNotificationChannelKindEmail     IncidentsAcknowledgeResponseNotificationChannelKind = "email"
+	IncidentsAcknowledgeResponseNotificationChannelKindWebhook   IncidentsAcknowledgeResponseNotificationChannelKind = "webhook"
+	IncidentsAcknowledgeResponseNotificationChannelKindSlack     IncidentsAcknowledgeResponseNotificationChannelKind = "slack"
+	IncidentsAcknowledgeResponseNotificationChannelKindTeams     IncidentsAcknowledgeResponseNotificationChannelKind = "teams"
+	IncidentsAcknowledgeResponseNotificationChannelKindPagerduty IncidentsAcknowledgeResponseNotificationChannelKind = "pagerduty"
+)
+
+// IncidentsAcknowledgeResponseNotificationStatus is an enum of the API.
+type IncidentsAcknowledgeResponseNotificationStatus string
+
+// The values of IncidentsAcknowledgeResponseNotificationStatus.
+const (
+	IncidentsAcknowledgeResponseNotificationStatusPending IncidentsAcknowledgeResponseNotificationStatus = "pending"
+	IncidentsAcknowledgeResponseNotificationStatusSent    IncidentsAcknowledgeResponseNotificationStatus = "sent"
+	IncidentsAcknowledgeResponseNotificationStatusFailed  IncidentsAcknowledgeResponseNotificationStatus = "failed"
+)
+
+// IncidentsGetResponse is an object of the API.
+type IncidentsGetResponse struct {
+	ID             string                             `json:"id"`
+	Number         float64                            `json:"number"`
+	Status         IncidentsGetResponseStatus         `json:"status"`
+	Severity       IncidentsGetResponseSeverity       `json:"severity"`
+	Title          string                             `json:"title"`
+	RootCause      string                             `json:"rootCause"`
+	SiteID         *string                            `json:"siteId"`
+	SiteName       *string                            `json:"siteName"`
+	Suppressed     bool                               `json:"suppressed"`
+	OpenedAt       time.Time                          `json:"openedAt"`
+	AcknowledgedAt *time.Time                         `json:"acknowledgedAt"`
+	AcknowledgedBy *string                            `json:"acknowledgedBy"`
+	MutedUntil     *time.Time                         `json:"mutedUntil"`
+	ResolvedAt     *time.Time                         `json:"resolvedAt"`
+	Active         float64                            `json:"active"`
+	Conditions     []IncidentsGetResponseCondition    `json:"conditions"`
+	Timeline       []IncidentsGetResponseTimelineItem `json:"timeline"`
+	Notifications  []IncidentsGetResponseNotification `json:"notifications"`
+}
+
+// IncidentsGetResponseStatus is an enum of the API.
+type IncidentsGetResponseStatus string
+
+// The values of IncidentsGetResponseStatus.
+const (
+	IncidentsGetResponseStatusOpen         IncidentsGetResponseStatus = "open"
+	IncidentsGetResponseStatusAcknowledged IncidentsGetResponseStatus = "acknowledged"
+	IncidentsGetResponseStatusResolved     IncidentsGetResponseStatus = "resolved"
+)
+
+// IncidentsGetResponseSeverity is an enum of the API.
+type IncidentsGetResponseSeverity string
+
+// The values of IncidentsGetResponseSeverity.
+const (
+	IncidentsGetResponseSeverityInfo     IncidentsGetResponseSeverity = "info"
+	IncidentsGetResponseSeverityMinor    IncidentsGetResponseSeverity = "minor"
+	IncidentsGetResponseSeverityMajor    IncidentsGetResponseSeverity = "major"
+	IncidentsGetResponseSeverityCritical IncidentsGetResponseSeverity = "critical"
+)
+
+// IncidentsGetResponseCondition is an object of the API.
+type IncidentsGetResponseCondition struct {
+	Key        string     `json:"key"`
+	Kind       string     `json:"kind"`
+	ObjectType string     `json:"objectType"`
+	ObjectID   string     `json:"objectId"`
+	ObjectName string     `json:"objectName"`
+	Summary    string     `json:"summary"`
+	Since      time.Time  `json:"since"`
+	FiredAt    time.Time  `json:"firedAt"`
+	ClearedAt  *time.Time `json:"clearedAt"`
+}
+
+// IncidentsGetResponseTimelineItem is an object of the API.
+type IncidentsGetResponseTimelineItem struct {
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Message string    `json:"message"`
+	Actor   string    `json:"actor"`
+}
+
+// IncidentsGetResponseNotification is an object of the API.
+type IncidentsGetResponseNotification struct {
+	ID             string                                      `json:"id"`
+	ChannelID      string                                      `json:"channelId"`
+	ChannelName    string                                      `json:"channelName"`
+	ChannelKind    IncidentsGetResponseNotificationChannelKind `json:"channelKind"`
+	IncidentID     *string                                     `json:"incidentId"`
+	Event          string                                      `json:"event"`
+	Status         IncidentsGetResponseNotificationStatus      `json:"status"`
+	Attempts       float64                                     `json:"attempts"`
+	ResponseStatus *float64                                    `json:"responseStatus"`
+	Error          *string                                     `json:"error"`
+	CreatedAt      time.Time                                   `json:"createdAt"`
+	SentAt         *time.Time                                  `json:"sentAt"`
+}
+
+// IncidentsGetResponseNotificationChannelKind is an enum of the API.
+type IncidentsGetResponseNotificationChannelKind string
+
+// The values of IncidentsGetResponseNotificationChannelKind.
+const (
+	IncidentsGetResponseNotificationChannelKindEmail     IncidentsGetResponseNotificationChannelKind = "email"
+	IncidentsGetResponseNotificationChannelKindWebhook   IncidentsGetResponseNotificationChannelKind = "webhook"
+	IncidentsGetResponseNotificationChannelKindSlack     IncidentsGetResponseNotificationChannelKind = "slack"
+	IncidentsGetResponseNotificationChannelKindTeams     IncidentsGetResponseNotificationChannelKind = "teams"
+	IncidentsGetResponseNotificationChannelKindPagerduty IncidentsGetResponseNotificationChannelKind = "pagerduty"
+)
+
+// IncidentsGetResponseNotificationStatus is an enum of the API.
+type IncidentsGetResponseNotificationStatus string
+
+// The values of IncidentsGetResponseNotificationStatus.
+const (
+	IncidentsGetResponseNotificationStatusPending IncidentsGetResponseNotificationStatus = "pending"
+	IncidentsGetResponseNotificationStatusSent    IncidentsGetResponseNotificationStatus = "sent"
+	IncidentsGetResponseNotificationStatusFailed  IncidentsGetResponseNotificationStatus = "failed"
+)
+
+// IncidentsListSort is an enum of the API.
+type IncidentsListSort string
+
+// The values of IncidentsListSort.
+const (
+	IncidentsListSortOpenedAt IncidentsListSort = "openedAt"
+	IncidentsListSortNumber   IncidentsListSort = "number"
+)
+
+// IncidentsListOrder is an enum of the API.
+type IncidentsListOrder string
+
+// The values of IncidentsListOrder.
+const (
+	IncidentsListOrderAsc  IncidentsListOrder = "asc"
+	IncidentsListOrderDesc IncidentsListOrder = "desc"
+)
+
+// IncidentsListStatus is an enum of the API.
+type IncidentsListStatus string
+
+// The values of IncidentsListStatus.
+const (
+	IncidentsListStatusOpen         IncidentsListStatus = "open"
+	IncidentsListStatusAcknowledged IncidentsListStatus = "acknowledged"
+	IncidentsListStatusResolved     IncidentsListStatus = "resolved"
+	IncidentsListStatusActive       IncidentsListStatus = "active"
+)
+
+// IncidentsListSeverity is an enum of the API.
+type IncidentsListSeverity string
+
+// The values of IncidentsListSeverity.
+const (
+	IncidentsListSeverityInfo     IncidentsListSeverity = "info"
+	IncidentsListSeverityMinor    IncidentsListSeverity = "minor"
+	IncidentsListSeverityMajor    IncidentsListSeverity = "major"
+	IncidentsListSeverityCritical IncidentsListSeverity = "critical"
+)
+
+// IncidentsListResponse is an object of the API.
+type IncidentsListResponse struct {
+	Items []IncidentsListResponseItem `json:"items"`
+	Next  *string                     `json:"next"`
+	Total *int64                      `json:"total,omitempty"`
+}
+
+// IncidentsListResponseItem is an object of the API.
+type IncidentsListResponseItem struct {
+	ID             string                            `json:"id"`
+	Number         float64                           `json:"number"`
+	Status         IncidentsListResponseItemStatus   `json:"status"`
+	Severity       IncidentsListResponseItemSeverity `json:"severity"`
+	Title          string                            `json:"title"`
+	RootCause      string                            `json:"rootCause"`
+	SiteID         *string                           `json:"siteId"`
+	SiteName       *string                           `json:"siteName"`
+	Suppressed     bool                              `json:"suppressed"`
+	OpenedAt       time.Time                         `json:"openedAt"`
+	AcknowledgedAt *time.Time                        `json:"acknowledgedAt"`
+	AcknowledgedBy *string                           `json:"acknowledgedBy"`
+	MutedUntil     *time.Time                        `json:"mutedUntil"`
+	ResolvedAt     *time.Time                        `json:"resolvedAt"`
+	Active         float64                           `json:"active"`
+}
+
+// IncidentsListResponseItemStatus is an enum of the API.
+type IncidentsListResponseItemStatus string
+
+// The values of IncidentsListResponseItemStatus.
+const (
+	IncidentsListResponseItemStatusOpen         IncidentsListResponseItemStatus = "open"
+	IncidentsListResponseItemStatusAcknowledged IncidentsListResponseItemStatus = "acknowledged"
+	IncidentsListResponseItemStatusResolved     IncidentsListResponseItemStatus = "resolved"
+)
+
+// IncidentsListResponseItemSeverity is an enum of the API.
+type IncidentsListResponseItemSeverity string
+
+// The values of IncidentsListResponseItemSeverity.
+const (
+	IncidentsListResponseItemSeverityInfo     IncidentsListResponseItemSeverity = "info"
+	IncidentsListResponseItemSeverityMinor    IncidentsListResponseItemSeverity = "minor"
+	IncidentsListResponseItemSeverityMajor    IncidentsListResponseItemSeverity = "major"
+	IncidentsListResponseItemSeverityCritical IncidentsListResponseItemSeverity = "critical"
+)
+
+// IncidentsMuteRequest is an object of the API.
+type IncidentsMuteRequest struct {
+	Minutes *int `json:"minutes"`
+}
+
+// IncidentsMuteResponse is an object of the API.
+type IncidentsMuteResponse struct {
+	ID             string                              `json:"id"`
+	Number         float64                             `json:"number"`
+	Status         IncidentsMuteResponseStatus         `json:"status"`
+	Severity       IncidentsMuteResponseSeverity       `json:"severity"`
+	Title          string                              `json:"title"`
+	RootCause      string                              `json:"rootCause"`
+	SiteID         *string                             `json:"siteId"`
+	SiteName       *string                             `json:"siteName"`
+	Suppressed     bool                                `json:"suppressed"`
+	OpenedAt       time.Time                           `json:"openedAt"`
+	AcknowledgedAt *time.Time                          `json:"acknowledgedAt"`
+	AcknowledgedBy *string                             `json:"acknowledgedBy"`
+	MutedUntil     *time.Time                          `json:"mutedUntil"`
+	ResolvedAt     *time.Time                          `json:"resolvedAt"`
+	Active         float64                             `json:"active"`
+	Conditions     []IncidentsMuteResponseCondition    `json:"conditions"`
+	Timeline       []IncidentsMuteResponseTimelineItem `json:"timeline"`
+	Notifications  []IncidentsMuteResponseNotification `json:"notifications"`
+}
+
+// IncidentsMuteResponseStatus is an enum of the API.
+type IncidentsMuteResponseStatus string
+
+// The values of IncidentsMuteResponseStatus.
+const (
+	IncidentsMuteResponseStatusOpen         IncidentsMuteResponseStatus = "open"
+	IncidentsMuteResponseStatusAcknowledged IncidentsMuteResponseStatus = "acknowledged"
+	IncidentsMuteResponseStatusResolved     IncidentsMuteResponseStatus = "resolved"
+)
+
+// IncidentsMuteResponseSeverity is an enum of the API.
+type IncidentsMuteResponseSeverity string
+
+// The values of IncidentsMuteResponseSeverity.
+const (
+	IncidentsMuteResponseSeverityInfo     IncidentsMuteResponseSeverity = "info"
+	IncidentsMuteResponseSeverityMinor    IncidentsMuteResponseSeverity = "minor"
+	IncidentsMuteResponseSeverityMajor    IncidentsMuteResponseSeverity = "major"
+	IncidentsMuteResponseSeverityCritical IncidentsMuteResponseSeverity = "critical"
+)
+
+// IncidentsMuteResponseCondition is an object of the API.
+type IncidentsMuteResponseCondition struct {
+	Key        string     `json:"key"`
+	Kind       string     `json:"kind"`
+	ObjectType string     `json:"objectType"`
+	ObjectID   string     `json:"objectId"`
+	ObjectName string     `json:"objectName"`
+	Summary    string     `json:"summary"`
+	Since      time.Time  `json:"since"`
+	FiredAt    time.Time  `json:"firedAt"`
+	ClearedAt  *time.Time `json:"clearedAt"`
+}
+
+// IncidentsMuteResponseTimelineItem is an object of the API.
+type IncidentsMuteResponseTimelineItem struct {
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Message string    `json:"message"`
+	Actor   string    `json:"actor"`
+}
+
+// IncidentsMuteResponseNotification is an object of the API.
+type IncidentsMuteResponseNotification struct {
+	ID             string                                       `json:"id"`
+	ChannelID      string                                       `json:"channelId"`
+	ChannelName    string                                       `json:"channelName"`
+	ChannelKind    IncidentsMuteResponseNotificationChannelKind `json:"channelKind"`
+	IncidentID     *string                                      `json:"incidentId"`
+	Event          string                                       `json:"event"`
+	Status         IncidentsMuteResponseNotificationStatus      `json:"status"`
+	Attempts       float64                                      `json:"attempts"`
+	ResponseStatus *float64                                     `json:"responseStatus"`
+	Error          *string                                      `json:"error"`
+	CreatedAt      time.Time                                    `json:"createdAt"`
+	SentAt         *time.Time                                   `json:"sentAt"`
+}
+
+// IncidentsMuteResponseNotificationChannelKind is an enum of the API.
+type IncidentsMuteResponseNotificationChannelKind string
+
+// The values of IncidentsMuteResponseNotificationChannelKind.
+const (
+	IncidentsMuteResponseNotificationChannelKindEmail     IncidentsMuteResponseNotificationChannelKind = "email"
+	IncidentsMuteResponseNotificationChannelKindWebhook   IncidentsMuteResponseNotificationChannelKind = "webhook"
+	IncidentsMuteResponseNotificationChannelKindSlack     IncidentsMuteResponseNotificationChannelKind = "slack"
+	IncidentsMuteResponseNotificationChannelKindTeams     IncidentsMuteResponseNotificationChannelKind = "teams"
+	IncidentsMuteResponseNotificationChannelKindPagerduty IncidentsMuteResponseNotificationChannelKind = "pagerduty"
+)
+
+// IncidentsMuteResponseNotificationStatus is an enum of the API.
+type IncidentsMuteResponseNotificationStatus string
+
+// The values of IncidentsMuteResponseNotificationStatus.
+const (
+	IncidentsMuteResponseNotificationStatusPending IncidentsMuteResponseNotificationStatus = "pending"
+	IncidentsMuteResponseNotificationStatusSent    IncidentsMuteResponseNotificationStatus = "sent"
+	IncidentsMuteResponseNotificationStatusFailed  IncidentsMuteResponseNotificationStatus = "failed"
+)
 
 // InvitationCreateRequest is an object of the API.
 type InvitationCreateRequest struct {
@@ -4008,19 +4970,22 @@ type WebhookCreateRequestEvent string
 
 // The values of WebhookCreateRequestEvent.
 const (
-	WebhookCreateRequestEventDeviceEnrolled      WebhookCreateRequestEvent = "device.enrolled"
-	WebhookCreateRequestEventDeviceOnline        WebhookCreateRequestEvent = "device.online"
-	WebhookCreateRequestEventDeviceOffline       WebhookCreateRequestEvent = "device.offline"
-	WebhookCreateRequestEventPathDown            WebhookCreateRequestEvent = "path.down"
-	WebhookCreateRequestEventPathUp              WebhookCreateRequestEvent = "path.up"
-	WebhookCreateRequestEventPathFailover        WebhookCreateRequestEvent = "path.failover"
-	WebhookCreateRequestEventRolloutStarted      WebhookCreateRequestEvent = "rollout.started"
-	WebhookCreateRequestEventRolloutCompleted    WebhookCreateRequestEvent = "rollout.completed"
-	WebhookCreateRequestEventRolloutHalted       WebhookCreateRequestEvent = "rollout.halted"
-	WebhookCreateRequestEventConfigApplied       WebhookCreateRequestEvent = "config.applied"
-	WebhookCreateRequestEventConfigFailed        WebhookCreateRequestEvent = "config.failed"
-	WebhookCreateRequestEventBillingStateChanged WebhookCreateRequestEvent = "billing.state_changed"
-	WebhookCreateRequestEventAuditEntry          WebhookCreateRequestEvent = "audit.entry"
+	WebhookCreateRequestEventDeviceEnrolled       WebhookCreateRequestEvent = "device.enrolled"
+	WebhookCreateRequestEventDeviceOnline         WebhookCreateRequestEvent = "device.online"
+	WebhookCreateRequestEventDeviceOffline        WebhookCreateRequestEvent = "device.offline"
+	WebhookCreateRequestEventPathDown             WebhookCreateRequestEvent = "path.down"
+	WebhookCreateRequestEventPathUp               WebhookCreateRequestEvent = "path.up"
+	WebhookCreateRequestEventPathFailover         WebhookCreateRequestEvent = "path.failover"
+	WebhookCreateRequestEventRolloutStarted       WebhookCreateRequestEvent = "rollout.started"
+	WebhookCreateRequestEventRolloutCompleted     WebhookCreateRequestEvent = "rollout.completed"
+	WebhookCreateRequestEventRolloutHalted        WebhookCreateRequestEvent = "rollout.halted"
+	WebhookCreateRequestEventConfigApplied        WebhookCreateRequestEvent = "config.applied"
+	WebhookCreateRequestEventConfigFailed         WebhookCreateRequestEvent = "config.failed"
+	WebhookCreateRequestEventBillingStateChanged  WebhookCreateRequestEvent = "billing.state_changed"
+	WebhookCreateRequestEventAuditEntry           WebhookCreateRequestEvent = "audit.entry"
+	WebhookCreateRequestEventIncidentOpened       WebhookCreateRequestEvent = "incident.opened"
+	WebhookCreateRequestEventIncidentAcknowledged WebhookCreateRequestEvent = "incident.acknowledged"
+	WebhookCreateRequestEventIncidentResolved     WebhookCreateRequestEvent = "incident.resolved"
 )
 
 // WebhookCreateResponse is an object of the API.
@@ -4193,19 +5158,22 @@ type WebhookUpdateRequestEvent string
 
 // The values of WebhookUpdateRequestEvent.
 const (
-	WebhookUpdateRequestEventDeviceEnrolled      WebhookUpdateRequestEvent = "device.enrolled"
-	WebhookUpdateRequestEventDeviceOnline        WebhookUpdateRequestEvent = "device.online"
-	WebhookUpdateRequestEventDeviceOffline       WebhookUpdateRequestEvent = "device.offline"
-	WebhookUpdateRequestEventPathDown            WebhookUpdateRequestEvent = "path.down"
-	WebhookUpdateRequestEventPathUp              WebhookUpdateRequestEvent = "path.up"
-	WebhookUpdateRequestEventPathFailover        WebhookUpdateRequestEvent = "path.failover"
-	WebhookUpdateRequestEventRolloutStarted      WebhookUpdateRequestEvent = "rollout.started"
-	WebhookUpdateRequestEventRolloutCompleted    WebhookUpdateRequestEvent = "rollout.completed"
-	WebhookUpdateRequestEventRolloutHalted       WebhookUpdateRequestEvent = "rollout.halted"
-	WebhookUpdateRequestEventConfigApplied       WebhookUpdateRequestEvent = "config.applied"
-	WebhookUpdateRequestEventConfigFailed        WebhookUpdateRequestEvent = "config.failed"
-	WebhookUpdateRequestEventBillingStateChanged WebhookUpdateRequestEvent = "billing.state_changed"
-	WebhookUpdateRequestEventAuditEntry          WebhookUpdateRequestEvent = "audit.entry"
+	WebhookUpdateRequestEventDeviceEnrolled       WebhookUpdateRequestEvent = "device.enrolled"
+	WebhookUpdateRequestEventDeviceOnline         WebhookUpdateRequestEvent = "device.online"
+	WebhookUpdateRequestEventDeviceOffline        WebhookUpdateRequestEvent = "device.offline"
+	WebhookUpdateRequestEventPathDown             WebhookUpdateRequestEvent = "path.down"
+	WebhookUpdateRequestEventPathUp               WebhookUpdateRequestEvent = "path.up"
+	WebhookUpdateRequestEventPathFailover         WebhookUpdateRequestEvent = "path.failover"
+	WebhookUpdateRequestEventRolloutStarted       WebhookUpdateRequestEvent = "rollout.started"
+	WebhookUpdateRequestEventRolloutCompleted     WebhookUpdateRequestEvent = "rollout.completed"
+	WebhookUpdateRequestEventRolloutHalted        WebhookUpdateRequestEvent = "rollout.halted"
+	WebhookUpdateRequestEventConfigApplied        WebhookUpdateRequestEvent = "config.applied"
+	WebhookUpdateRequestEventConfigFailed         WebhookUpdateRequestEvent = "config.failed"
+	WebhookUpdateRequestEventBillingStateChanged  WebhookUpdateRequestEvent = "billing.state_changed"
+	WebhookUpdateRequestEventAuditEntry           WebhookUpdateRequestEvent = "audit.entry"
+	WebhookUpdateRequestEventIncidentOpened       WebhookUpdateRequestEvent = "incident.opened"
+	WebhookUpdateRequestEventIncidentAcknowledged WebhookUpdateRequestEvent = "incident.acknowledged"
+	WebhookUpdateRequestEventIncidentResolved     WebhookUpdateRequestEvent = "incident.resolved"
 )
 
 // WebhookUpdateResponse is an object of the API.

@@ -13,6 +13,393 @@ import (
 // BasePath is where the API lives on its server.
 const BasePath = "/api/v1"
 
+// Alerts
+
+// AlertsChannelsParams are the optional parameters of AlertsChannels.
+type AlertsChannelsParams struct {
+	Limit  *int
+	Cursor *string
+	Sort   *AlertsChannelsSort
+	Order  *AlertsChannelsOrder
+}
+
+// AlertsChannels calls GET /orgs/{orgSlug}/notification-channels (alerts.channels).
+func (c *Client) AlertsChannels(ctx context.Context, orgSlug string, params *AlertsChannelsParams, opts ...CallOption) (*AlertsChannelsResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notification-channels", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+		if params.Cursor != nil {
+			r.query.Set("cursor", param(*params.Cursor))
+		}
+		if params.Sort != nil {
+			r.query.Set("sort", param(*params.Sort))
+		}
+		if params.Order != nil {
+			r.query.Set("order", param(*params.Order))
+		}
+	}
+	var out AlertsChannelsResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsChannelsPager walks every page of AlertsChannels, following next.
+func (c *Client) AlertsChannelsPager(orgSlug string, params *AlertsChannelsParams, opts ...CallOption) *Pager[AlertsChannelsResponseItem] {
+	p := AlertsChannelsParams{}
+	if params != nil {
+		p = *params
+	}
+	return NewPager(func(ctx context.Context, cursor *string) ([]AlertsChannelsResponseItem, *string, error) {
+		p.Cursor = cursor
+		page, err := c.AlertsChannels(ctx, orgSlug, &p, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.Next, nil
+	})
+}
+
+// AlertsCreateChannelParams are the optional parameters of AlertsCreateChannel.
+type AlertsCreateChannelParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// AlertsCreateChannel calls POST /orgs/{orgSlug}/notification-channels (alerts.createChannel).
+func (c *Client) AlertsCreateChannel(ctx context.Context, orgSlug string, body *AlertsCreateChannelRequest, params *AlertsCreateChannelParams, opts ...CallOption) (*AlertsCreateChannelResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notification-channels", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out AlertsCreateChannelResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsCreateRuleParams are the optional parameters of AlertsCreateRule.
+type AlertsCreateRuleParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// AlertsCreateRule calls POST /orgs/{orgSlug}/alert-rules (alerts.createRule).
+func (c *Client) AlertsCreateRule(ctx context.Context, orgSlug string, body *AlertsCreateRuleRequest, params *AlertsCreateRuleParams, opts ...CallOption) (*AlertsCreateRuleResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/alert-rules", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out AlertsCreateRuleResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsCreateWindowParams are the optional parameters of AlertsCreateWindow.
+type AlertsCreateWindowParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// AlertsCreateWindow calls POST /orgs/{orgSlug}/maintenance-windows (alerts.createWindow).
+func (c *Client) AlertsCreateWindow(ctx context.Context, orgSlug string, body *AlertsCreateWindowRequest, params *AlertsCreateWindowParams, opts ...CallOption) (*AlertsCreateWindowResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/maintenance-windows", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out AlertsCreateWindowResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsDeleteChannelParams are the optional parameters of AlertsDeleteChannel.
+type AlertsDeleteChannelParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// AlertsDeleteChannel calls DELETE /orgs/{orgSlug}/notification-channels/{channelId} (alerts.deleteChannel).
+func (c *Client) AlertsDeleteChannel(ctx context.Context, orgSlug string, channelID string, params *AlertsDeleteChannelParams, opts ...CallOption) error {
+	r := request{method: "DELETE", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notification-channels/" + url.PathEscape(param(channelID)), query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	return c.do(ctx, r, opts)
+}
+
+// AlertsDeleteRuleParams are the optional parameters of AlertsDeleteRule.
+type AlertsDeleteRuleParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// AlertsDeleteRule calls DELETE /orgs/{orgSlug}/alert-rules/{ruleId} (alerts.deleteRule).
+func (c *Client) AlertsDeleteRule(ctx context.Context, orgSlug string, ruleID string, params *AlertsDeleteRuleParams, opts ...CallOption) error {
+	r := request{method: "DELETE", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/alert-rules/" + url.PathEscape(param(ruleID)), query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	return c.do(ctx, r, opts)
+}
+
+// AlertsDeleteWindowParams are the optional parameters of AlertsDeleteWindow.
+type AlertsDeleteWindowParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// AlertsDeleteWindow calls DELETE /orgs/{orgSlug}/maintenance-windows/{windowId} (alerts.deleteWindow).
+func (c *Client) AlertsDeleteWindow(ctx context.Context, orgSlug string, windowID string, params *AlertsDeleteWindowParams, opts ...CallOption) error {
+	r := request{method: "DELETE", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/maintenance-windows/" + url.PathEscape(param(windowID)), query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	return c.do(ctx, r, opts)
+}
+
+// AlertsNotificationsParams are the optional parameters of AlertsNotifications.
+type AlertsNotificationsParams struct {
+	ChannelID *string
+	Limit     *int
+}
+
+// AlertsNotifications calls GET /orgs/{orgSlug}/notifications (alerts.notifications).
+func (c *Client) AlertsNotifications(ctx context.Context, orgSlug string, params *AlertsNotificationsParams, opts ...CallOption) ([]AlertsNotificationsResponseItem, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notifications", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.ChannelID != nil {
+			r.query.Set("channelId", param(*params.ChannelID))
+		}
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+	}
+	var out []AlertsNotificationsResponseItem
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AlertsRuleKinds calls GET /orgs/{orgSlug}/alert-rule-kinds (alerts.ruleKinds).
+func (c *Client) AlertsRuleKinds(ctx context.Context, orgSlug string, opts ...CallOption) ([]AlertsRuleKindsResponseItem, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/alert-rule-kinds", query: url.Values{}, header: http.Header{}}
+	var out []AlertsRuleKindsResponseItem
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AlertsRulesParams are the optional parameters of AlertsRules.
+type AlertsRulesParams struct {
+	Limit  *int
+	Cursor *string
+	Sort   *AlertsRulesSort
+	Order  *AlertsRulesOrder
+}
+
+// AlertsRules calls GET /orgs/{orgSlug}/alert-rules (alerts.rules).
+func (c *Client) AlertsRules(ctx context.Context, orgSlug string, params *AlertsRulesParams, opts ...CallOption) (*AlertsRulesResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/alert-rules", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+		if params.Cursor != nil {
+			r.query.Set("cursor", param(*params.Cursor))
+		}
+		if params.Sort != nil {
+			r.query.Set("sort", param(*params.Sort))
+		}
+		if params.Order != nil {
+			r.query.Set("order", param(*params.Order))
+		}
+	}
+	var out AlertsRulesResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsRulesPager walks every page of AlertsRules, following next.
+func (c *Client) AlertsRulesPager(orgSlug string, params *AlertsRulesParams, opts ...CallOption) *Pager[AlertsRulesResponseItem] {
+	p := AlertsRulesParams{}
+	if params != nil {
+		p = *params
+	}
+	return NewPager(func(ctx context.Context, cursor *string) ([]AlertsRulesResponseItem, *string, error) {
+		p.Cursor = cursor
+		page, err := c.AlertsRules(ctx, orgSlug, &p, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.Next, nil
+	})
+}
+
+// AlertsTestChannelParams are the optional parameters of AlertsTestChannel.
+type AlertsTestChannelParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// AlertsTestChannel calls POST /orgs/{orgSlug}/notification-channels/{channelId}/test (alerts.testChannel).
+func (c *Client) AlertsTestChannel(ctx context.Context, orgSlug string, channelID string, params *AlertsTestChannelParams, opts ...CallOption) (*AlertsTestChannelResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notification-channels/" + url.PathEscape(param(channelID)) + "/test", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	var out AlertsTestChannelResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsUpdateChannelParams are the optional parameters of AlertsUpdateChannel.
+type AlertsUpdateChannelParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// AlertsUpdateChannel calls PATCH /orgs/{orgSlug}/notification-channels/{channelId} (alerts.updateChannel).
+func (c *Client) AlertsUpdateChannel(ctx context.Context, orgSlug string, channelID string, body *AlertsUpdateChannelRequest, params *AlertsUpdateChannelParams, opts ...CallOption) (*AlertsUpdateChannelResponse, error) {
+	r := request{method: "PATCH", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/notification-channels/" + url.PathEscape(param(channelID)), query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out AlertsUpdateChannelResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsUpdateRuleParams are the optional parameters of AlertsUpdateRule.
+type AlertsUpdateRuleParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// AlertsUpdateRule calls PATCH /orgs/{orgSlug}/alert-rules/{ruleId} (alerts.updateRule).
+func (c *Client) AlertsUpdateRule(ctx context.Context, orgSlug string, ruleID string, body *AlertsUpdateRuleRequest, params *AlertsUpdateRuleParams, opts ...CallOption) (*AlertsUpdateRuleResponse, error) {
+	r := request{method: "PATCH", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/alert-rules/" + url.PathEscape(param(ruleID)), query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out AlertsUpdateRuleResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsWindowsParams are the optional parameters of AlertsWindows.
+type AlertsWindowsParams struct {
+	Limit  *int
+	Cursor *string
+	Sort   *AlertsWindowsSort
+	Order  *AlertsWindowsOrder
+}
+
+// AlertsWindows calls GET /orgs/{orgSlug}/maintenance-windows (alerts.windows).
+func (c *Client) AlertsWindows(ctx context.Context, orgSlug string, params *AlertsWindowsParams, opts ...CallOption) (*AlertsWindowsResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/maintenance-windows", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+		if params.Cursor != nil {
+			r.query.Set("cursor", param(*params.Cursor))
+		}
+		if params.Sort != nil {
+			r.query.Set("sort", param(*params.Sort))
+		}
+		if params.Order != nil {
+			r.query.Set("order", param(*params.Order))
+		}
+	}
+	var out AlertsWindowsResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AlertsWindowsPager walks every page of AlertsWindows, following next.
+func (c *Client) AlertsWindowsPager(orgSlug string, params *AlertsWindowsParams, opts ...CallOption) *Pager[AlertsWindowsResponseItem] {
+	p := AlertsWindowsParams{}
+	if params != nil {
+		p = *params
+	}
+	return NewPager(func(ctx context.Context, cursor *string) ([]AlertsWindowsResponseItem, *string, error) {
+		p.Cursor = cursor
+		page, err := c.AlertsWindows(ctx, orgSlug, &p, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.Next, nil
+	})
+}
+
 // API access
 
 // APIAccessGet calls GET /orgs/{orgSlug}/api-access (apiAccess.get).
@@ -934,6 +1321,129 @@ func (c *Client) EmbedSettings(ctx context.Context, orgSlug string, opts ...Call
 	return &out, nil
 }
 
+// Incidents
+
+// IncidentsAcknowledgeParams are the optional parameters of IncidentsAcknowledge.
+type IncidentsAcknowledgeParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// IncidentsAcknowledge calls POST /orgs/{orgSlug}/incidents/{incidentId}/acknowledge (incidents.acknowledge).
+func (c *Client) IncidentsAcknowledge(ctx context.Context, orgSlug string, incidentID string, params *IncidentsAcknowledgeParams, opts ...CallOption) (*IncidentsAcknowledgeResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/incidents/" + url.PathEscape(param(incidentID)) + "/acknowledge", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	var out IncidentsAcknowledgeResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// IncidentsGet calls GET /orgs/{orgSlug}/incidents/{incidentId} (incidents.get).
+func (c *Client) IncidentsGet(ctx context.Context, orgSlug string, incidentID string, opts ...CallOption) (*IncidentsGetResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/incidents/" + url.PathEscape(param(incidentID)), query: url.Values{}, header: http.Header{}}
+	var out IncidentsGetResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// IncidentsListParams are the optional parameters of IncidentsList.
+type IncidentsListParams struct {
+	Limit    *int
+	Cursor   *string
+	Sort     *IncidentsListSort
+	Order    *IncidentsListOrder
+	Status   *IncidentsListStatus
+	Severity *IncidentsListSeverity
+	SiteID   *string
+}
+
+// IncidentsList calls GET /orgs/{orgSlug}/incidents (incidents.list).
+func (c *Client) IncidentsList(ctx context.Context, orgSlug string, params *IncidentsListParams, opts ...CallOption) (*IncidentsListResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/incidents", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+		if params.Cursor != nil {
+			r.query.Set("cursor", param(*params.Cursor))
+		}
+		if params.Sort != nil {
+			r.query.Set("sort", param(*params.Sort))
+		}
+		if params.Order != nil {
+			r.query.Set("order", param(*params.Order))
+		}
+		if params.Status != nil {
+			r.query.Set("status", param(*params.Status))
+		}
+		if params.Severity != nil {
+			r.query.Set("severity", param(*params.Severity))
+		}
+		if params.SiteID != nil {
+			r.query.Set("siteId", param(*params.SiteID))
+		}
+	}
+	var out IncidentsListResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// IncidentsListPager walks every page of IncidentsList, following next.
+func (c *Client) IncidentsListPager(orgSlug string, params *IncidentsListParams, opts ...CallOption) *Pager[IncidentsListResponseItem] {
+	p := IncidentsListParams{}
+	if params != nil {
+		p = *params
+	}
+	return NewPager(func(ctx context.Context, cursor *string) ([]IncidentsListResponseItem, *string, error) {
+		p.Cursor = cursor
+		page, err := c.IncidentsList(ctx, orgSlug, &p, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.Next, nil
+	})
+}
+
+// IncidentsMuteParams are the optional parameters of IncidentsMute.
+type IncidentsMuteParams struct {
+	// IdempotencyKey: Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409
+	IdempotencyKey *string
+}
+
+// IncidentsMute calls POST /orgs/{orgSlug}/incidents/{incidentId}/mute (incidents.mute).
+func (c *Client) IncidentsMute(ctx context.Context, orgSlug string, incidentID string, body *IncidentsMuteRequest, params *IncidentsMuteParams, opts ...CallOption) (*IncidentsMuteResponse, error) {
+	r := request{method: "POST", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/incidents/" + url.PathEscape(param(incidentID)) + "/mute", query: url.Values{}, header: http.Header{}}
+	r.idempotent = true
+	if params != nil {
+		if params.IdempotencyKey != nil {
+			r.header.Set("Idempotency-Key", param(*params.IdempotencyKey))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out IncidentsMuteResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Invitations
 
 // InvitationCreateParams are the optional parameters of InvitationCreate.
@@ -1508,9 +2018,9 @@ type OverlayIncidentsParams struct {
 	Kind   *string
 }
 
-// OverlayIncidents calls GET /orgs/{orgSlug}/incidents (overlay.incidents).
+// OverlayIncidents calls GET /orgs/{orgSlug}/path-events (overlay.incidents).
 func (c *Client) OverlayIncidents(ctx context.Context, orgSlug string, params *OverlayIncidentsParams, opts ...CallOption) (*OverlayIncidentsResponse, error) {
-	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/incidents", query: url.Values{}, header: http.Header{}}
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/path-events", query: url.Values{}, header: http.Header{}}
 	if params != nil {
 		if params.Limit != nil {
 			r.query.Set("limit", param(*params.Limit))

@@ -1,4 +1,5 @@
 // The API: each domain's routers (its router.ts), one line a domain.
+import { alertingRouters } from "../domains/alerting/router";
 import { billingRouters } from "../domains/billing/router";
 import { brandingRouters } from "../domains/branding/router";
 import { customDomainsRouters } from "../domains/custom-domains/router";
@@ -24,6 +25,7 @@ export const appRouter = router({
   ...brandingRouters,
   ...customDomainsRouters,
   ...overviewRouters,
+  ...alertingRouters,
 });
 
 export type AppRouter = typeof appRouter;

@@ -163,6 +163,12 @@ const ZEnv = z.object({
     }),
   /** One delivery attempt may take this long, connecting and answering included. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** PagerDuty's Events API v2 (an EU account uses https://events.eu.pagerduty.com/v2/enqueue). */
+  PAGERDUTY_EVENTS_URL: z.url().default("https://events.pagerduty.com/v2/enqueue"),
+  /** A failed alert notification is retried after about this long, doubling each time (8 attempts). */
+  ALERT_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  /** How often every org's alert rules are evaluated (changes kick their org at once too). */
+  ALERT_EVALUATE_EVERY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** A delivery is retried this long after it was created (or replayed), then dead-lettered. */
   WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
   /** The first retry waits about this long; each next one twice as long (at most an hour). */

@@ -305,7 +305,7 @@ describe("overlay settings, a site's overlay role and the views over REST", () =
     expect(await series.json()).toMatchObject({ points: [] });
     const incidents = await call(
       "GET",
-      `/orgs/${o.slug}/incidents?siteId=${o.sites[0]}&order=desc`,
+      `/orgs/${o.slug}/path-events?siteId=${o.sites[0]}&order=desc`,
     );
     expect(await incidents.json()).toEqual({ items: [], next: null, total: 0 });
   });
@@ -328,10 +328,10 @@ describe("overlay settings, a site's overlay role and the views over REST", () =
     for (const path of [
       `/orgs/${a.slug}/overlay-settings`,
       `/orgs/${a.slug}/topology`,
-      `/orgs/${a.slug}/incidents`,
+      `/orgs/${a.slug}/path-events`,
       `/orgs/${b.slug}/sites/${a.sites[0]}/paths`,
       `/orgs/${b.slug}/sites/${a.sites[0]}/wan-links`,
-      `/orgs/${b.slug}/incidents?siteId=${a.sites[0]}`,
+      `/orgs/${b.slug}/path-events?siteId=${a.sites[0]}`,
     ])
       expect((await asB("GET", path)).status, path).toBe(404);
     const reader = client(await readOnlyKey(a));

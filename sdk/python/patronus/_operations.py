@@ -23,6 +23,270 @@ class Operations:
     def paginate(self, method: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:  # pragma: no cover
         raise NotImplementedError
 
+    # Alerts
+
+    def alerts_channels(
+        self,
+        org_slug: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[m.AlertsChannelsSort] = None,
+        order: Optional[m.AlertsChannelsOrder] = None,
+    ) -> m.AlertsChannelsResponse:
+        """GET /orgs/{orgSlug}/notification-channels (alerts.channels)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/notification-channels",
+            path_params={"org_slug": org_slug},
+            query={"limit": limit, "cursor": cursor, "sort": sort, "order": order},
+            headers={},
+            response=_c.Obj(lambda: m.AlertsChannelsResponse),
+        )
+
+    def iterate_alerts_channels(self, org_slug: str, **kwargs: Any) -> Iterator[m.AlertsChannelsResponseItem]:
+        """Every item of alerts_channels, page after page."""
+        return self.paginate(self.alerts_channels, org_slug, **kwargs)
+
+    def alerts_create_channel(
+        self,
+        org_slug: str,
+        body: Union[m.AlertsCreateChannelRequest, Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.AlertsCreateChannelResponse:
+        """POST /orgs/{orgSlug}/notification-channels (alerts.createChannel)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/notification-channels",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.AlertsCreateChannelResponse),
+        )
+
+    def alerts_create_rule(
+        self,
+        org_slug: str,
+        body: Union[m.AlertsCreateRuleRequest, Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.AlertsCreateRuleResponse:
+        """POST /orgs/{orgSlug}/alert-rules (alerts.createRule)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/alert-rules",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.AlertsCreateRuleResponse),
+        )
+
+    def alerts_create_window(
+        self,
+        org_slug: str,
+        body: Union[m.AlertsCreateWindowRequest, Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.AlertsCreateWindowResponse:
+        """POST /orgs/{orgSlug}/maintenance-windows (alerts.createWindow)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/maintenance-windows",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.AlertsCreateWindowResponse),
+        )
+
+    def alerts_delete_channel(
+        self,
+        org_slug: str,
+        channel_id: str,
+        *,
+        if_match: Optional[str] = None,
+    ) -> None:
+        """DELETE /orgs/{orgSlug}/notification-channels/{channelId} (alerts.deleteChannel)"""
+        return self._call(
+            "DELETE",
+            "/orgs/{org_slug}/notification-channels/{channel_id}",
+            path_params={"org_slug": org_slug, "channel_id": channel_id},
+            query={},
+            headers={"If-Match": if_match},
+        )
+
+    def alerts_delete_rule(
+        self,
+        org_slug: str,
+        rule_id: str,
+        *,
+        if_match: Optional[str] = None,
+    ) -> None:
+        """DELETE /orgs/{orgSlug}/alert-rules/{ruleId} (alerts.deleteRule)"""
+        return self._call(
+            "DELETE",
+            "/orgs/{org_slug}/alert-rules/{rule_id}",
+            path_params={"org_slug": org_slug, "rule_id": rule_id},
+            query={},
+            headers={"If-Match": if_match},
+        )
+
+    def alerts_delete_window(
+        self,
+        org_slug: str,
+        window_id: str,
+        *,
+        if_match: Optional[str] = None,
+    ) -> None:
+        """DELETE /orgs/{orgSlug}/maintenance-windows/{windowId} (alerts.deleteWindow)"""
+        return self._call(
+            "DELETE",
+            "/orgs/{org_slug}/maintenance-windows/{window_id}",
+            path_params={"org_slug": org_slug, "window_id": window_id},
+            query={},
+            headers={"If-Match": if_match},
+        )
+
+    def alerts_notifications(
+        self,
+        org_slug: str,
+        *,
+        channel_id: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> List[m.AlertsNotificationsResponseItem]:
+        """GET /orgs/{orgSlug}/notifications (alerts.notifications)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/notifications",
+            path_params={"org_slug": org_slug},
+            query={"channelId": channel_id, "limit": limit},
+            headers={},
+            response=_c.ListOf(_c.Obj(lambda: m.AlertsNotificationsResponseItem)),
+        )
+
+    def alerts_rule_kinds(
+        self,
+        org_slug: str,
+    ) -> List[m.AlertsRuleKindsResponseItem]:
+        """GET /orgs/{orgSlug}/alert-rule-kinds (alerts.ruleKinds)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/alert-rule-kinds",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={},
+            response=_c.ListOf(_c.Obj(lambda: m.AlertsRuleKindsResponseItem)),
+        )
+
+    def alerts_rules(
+        self,
+        org_slug: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[m.AlertsRulesSort] = None,
+        order: Optional[m.AlertsRulesOrder] = None,
+    ) -> m.AlertsRulesResponse:
+        """GET /orgs/{orgSlug}/alert-rules (alerts.rules)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/alert-rules",
+            path_params={"org_slug": org_slug},
+            query={"limit": limit, "cursor": cursor, "sort": sort, "order": order},
+            headers={},
+            response=_c.Obj(lambda: m.AlertsRulesResponse),
+        )
+
+    def iterate_alerts_rules(self, org_slug: str, **kwargs: Any) -> Iterator[m.AlertsRulesResponseItem]:
+        """Every item of alerts_rules, page after page."""
+        return self.paginate(self.alerts_rules, org_slug, **kwargs)
+
+    def alerts_test_channel(
+        self,
+        org_slug: str,
+        channel_id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.AlertsTestChannelResponse:
+        """POST /orgs/{orgSlug}/notification-channels/{channelId}/test (alerts.testChannel)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/notification-channels/{channel_id}/test",
+            path_params={"org_slug": org_slug, "channel_id": channel_id},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            response=_c.Obj(lambda: m.AlertsTestChannelResponse),
+        )
+
+    def alerts_update_channel(
+        self,
+        org_slug: str,
+        channel_id: str,
+        *,
+        if_match: Optional[str] = None,
+        body: Optional[Union[m.AlertsUpdateChannelRequest, Mapping[str, Any]]] = None,
+    ) -> m.AlertsUpdateChannelResponse:
+        """PATCH /orgs/{orgSlug}/notification-channels/{channelId} (alerts.updateChannel)"""
+        return self._call(
+            "PATCH",
+            "/orgs/{org_slug}/notification-channels/{channel_id}",
+            path_params={"org_slug": org_slug, "channel_id": channel_id},
+            query={},
+            headers={"If-Match": if_match},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.AlertsUpdateChannelResponse),
+        )
+
+    def alerts_update_rule(
+        self,
+        org_slug: str,
+        rule_id: str,
+        *,
+        if_match: Optional[str] = None,
+        body: Optional[Union[m.AlertsUpdateRuleRequest, Mapping[str, Any]]] = None,
+    ) -> m.AlertsUpdateRuleResponse:
+        """PATCH /orgs/{orgSlug}/alert-rules/{ruleId} (alerts.updateRule)"""
+        return self._call(
+            "PATCH",
+            "/orgs/{org_slug}/alert-rules/{rule_id}",
+            path_params={"org_slug": org_slug, "rule_id": rule_id},
+            query={},
+            headers={"If-Match": if_match},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.AlertsUpdateRuleResponse),
+        )
+
+    def alerts_windows(
+        self,
+        org_slug: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[m.AlertsWindowsSort] = None,
+        order: Optional[m.AlertsWindowsOrder] = None,
+    ) -> m.AlertsWindowsResponse:
+        """GET /orgs/{orgSlug}/maintenance-windows (alerts.windows)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/maintenance-windows",
+            path_params={"org_slug": org_slug},
+            query={"limit": limit, "cursor": cursor, "sort": sort, "order": order},
+            headers={},
+            response=_c.Obj(lambda: m.AlertsWindowsResponse),
+        )
+
+    def iterate_alerts_windows(self, org_slug: str, **kwargs: Any) -> Iterator[m.AlertsWindowsResponseItem]:
+        """Every item of alerts_windows, page after page."""
+        return self.paginate(self.alerts_windows, org_slug, **kwargs)
+
     # API access
 
     def api_access_get(
@@ -699,6 +963,86 @@ class Operations:
             response=_c.Obj(lambda: m.EmbedSettingsResponse),
         )
 
+    # Incidents
+
+    def incidents_acknowledge(
+        self,
+        org_slug: str,
+        incident_id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.IncidentsAcknowledgeResponse:
+        """POST /orgs/{orgSlug}/incidents/{incidentId}/acknowledge (incidents.acknowledge)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/incidents/{incident_id}/acknowledge",
+            path_params={"org_slug": org_slug, "incident_id": incident_id},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            response=_c.Obj(lambda: m.IncidentsAcknowledgeResponse),
+        )
+
+    def incidents_get(
+        self,
+        org_slug: str,
+        incident_id: str,
+    ) -> m.IncidentsGetResponse:
+        """GET /orgs/{orgSlug}/incidents/{incidentId} (incidents.get)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/incidents/{incident_id}",
+            path_params={"org_slug": org_slug, "incident_id": incident_id},
+            query={},
+            headers={},
+            response=_c.Obj(lambda: m.IncidentsGetResponse),
+        )
+
+    def incidents_list(
+        self,
+        org_slug: str,
+        *,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+        sort: Optional[m.IncidentsListSort] = None,
+        order: Optional[m.IncidentsListOrder] = None,
+        status: Optional[m.IncidentsListStatus] = None,
+        severity: Optional[m.IncidentsListSeverity] = None,
+        site_id: Optional[str] = None,
+    ) -> m.IncidentsListResponse:
+        """GET /orgs/{orgSlug}/incidents (incidents.list)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/incidents",
+            path_params={"org_slug": org_slug},
+            query={"limit": limit, "cursor": cursor, "sort": sort, "order": order, "status": status, "severity": severity, "siteId": site_id},
+            headers={},
+            response=_c.Obj(lambda: m.IncidentsListResponse),
+        )
+
+    def iterate_incidents_list(self, org_slug: str, **kwargs: Any) -> Iterator[m.IncidentsListResponseItem]:
+        """Every item of incidents_list, page after page."""
+        return self.paginate(self.incidents_list, org_slug, **kwargs)
+
+    def incidents_mute(
+        self,
+        org_slug: str,
+        incident_id: str,
+        body: Union[m.IncidentsMuteRequest, Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> m.IncidentsMuteResponse:
+        """POST /orgs/{orgSlug}/incidents/{incidentId}/mute (incidents.mute)"""
+        return self._call(
+            "POST",
+            "/orgs/{org_slug}/incidents/{incident_id}/mute",
+            path_params={"org_slug": org_slug, "incident_id": incident_id},
+            query={},
+            headers={"Idempotency-Key": idempotency_key},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.IncidentsMuteResponse),
+        )
+
     # Invitations
 
     def invitation_create(
@@ -1089,10 +1433,10 @@ class Operations:
         site_id: Optional[str] = None,
         kind: Optional[str] = None,
     ) -> m.OverlayIncidentsResponse:
-        """GET /orgs/{orgSlug}/incidents (overlay.incidents)"""
+        """GET /orgs/{orgSlug}/path-events (overlay.incidents)"""
         return self._call(
             "GET",
-            "/orgs/{org_slug}/incidents",
+            "/orgs/{org_slug}/path-events",
             path_params={"org_slug": org_slug},
             query={"limit": limit, "cursor": cursor, "sort": sort, "order": order, "siteId": site_id, "kind": kind},
             headers={},

@@ -12,6 +12,57 @@ from typing import Any, ClassVar, Dict, List, Literal, Optional, Tuple, Union
 from . import _codec as _c
 
 __all__ = [
+    "AlertsChannelsSort",
+    "AlertsChannelsOrder",
+    "AlertsChannelsResponse",
+    "AlertsChannelsResponseItem",
+    "AlertsChannelsResponseItemKind",
+    "AlertsChannelsResponseItemMinSeverity",
+    "AlertsChannelsResponseItemCounts",
+    "AlertsCreateChannelRequest",
+    "AlertsCreateChannelRequestKind",
+    "AlertsCreateChannelRequestMinSeverity",
+    "AlertsCreateChannelResponse",
+    "AlertsCreateChannelResponseKind",
+    "AlertsCreateChannelResponseMinSeverity",
+    "AlertsCreateChannelResponseCounts",
+    "AlertsCreateRuleRequest",
+    "AlertsCreateRuleRequestKind",
+    "AlertsCreateRuleRequestSeverity",
+    "AlertsCreateRuleResponse",
+    "AlertsCreateRuleResponseKind",
+    "AlertsCreateRuleResponseSeverity",
+    "AlertsCreateWindowRequest",
+    "AlertsCreateWindowResponse",
+    "AlertsNotificationsResponseItem",
+    "AlertsNotificationsResponseItemChannelKind",
+    "AlertsNotificationsResponseItemStatus",
+    "AlertsRuleKindsResponseItem",
+    "AlertsRuleKindsResponseItemKind",
+    "AlertsRuleKindsResponseItemDefaults",
+    "AlertsRuleKindsResponseItemDefaultsSeverity",
+    "AlertsRulesSort",
+    "AlertsRulesOrder",
+    "AlertsRulesResponse",
+    "AlertsRulesResponseItem",
+    "AlertsRulesResponseItemKind",
+    "AlertsRulesResponseItemSeverity",
+    "AlertsTestChannelResponse",
+    "AlertsUpdateChannelRequest",
+    "AlertsUpdateChannelRequestMinSeverity",
+    "AlertsUpdateChannelResponse",
+    "AlertsUpdateChannelResponseKind",
+    "AlertsUpdateChannelResponseMinSeverity",
+    "AlertsUpdateChannelResponseCounts",
+    "AlertsUpdateRuleRequest",
+    "AlertsUpdateRuleRequestSeverity",
+    "AlertsUpdateRuleResponse",
+    "AlertsUpdateRuleResponseKind",
+    "AlertsUpdateRuleResponseSeverity",
+    "AlertsWindowsSort",
+    "AlertsWindowsOrder",
+    "AlertsWindowsResponse",
+    "AlertsWindowsResponseItem",
     "ApiAccessGetResponse",
     "ApiAccessUpdateRequest",
     "ApiAccessUpdateResponse",
@@ -150,6 +201,39 @@ __all__ = [
     "EmbedSetOriginsRequest",
     "EmbedSetOriginsResponse",
     "EmbedSettingsResponse",
+    "IncidentsAcknowledgeResponse",
+    "IncidentsAcknowledgeResponseStatus",
+    "IncidentsAcknowledgeResponseSeverity",
+    "IncidentsAcknowledgeResponseCondition",
+    "IncidentsAcknowledgeResponseTimelineItem",
+    "IncidentsAcknowledgeResponseNotification",
+    "IncidentsAcknowledgeResponseNotificationChannelKind",
+    "IncidentsAcknowledgeResponseNotificationStatus",
+    "IncidentsGetResponse",
+    "IncidentsGetResponseStatus",
+    "IncidentsGetResponseSeverity",
+    "IncidentsGetResponseCondition",
+    "IncidentsGetResponseTimelineItem",
+    "IncidentsGetResponseNotification",
+    "IncidentsGetResponseNotificationChannelKind",
+    "IncidentsGetResponseNotificationStatus",
+    "IncidentsListSort",
+    "IncidentsListOrder",
+    "IncidentsListStatus",
+    "IncidentsListSeverity",
+    "IncidentsListResponse",
+    "IncidentsListResponseItem",
+    "IncidentsListResponseItemStatus",
+    "IncidentsListResponseItemSeverity",
+    "IncidentsMuteRequest",
+    "IncidentsMuteResponse",
+    "IncidentsMuteResponseStatus",
+    "IncidentsMuteResponseSeverity",
+    "IncidentsMuteResponseCondition",
+    "IncidentsMuteResponseTimelineItem",
+    "IncidentsMuteResponseNotification",
+    "IncidentsMuteResponseNotificationChannelKind",
+    "IncidentsMuteResponseNotificationStatus",
     "InvitationCreateRequest",
     "InvitationCreateRequestRole",
     "InvitationCreateResponse",
@@ -483,6 +567,537 @@ __all__ = [
     "Problem",
     "ProblemError",
 ]
+
+
+AlertsChannelsSort = Literal["createdAt", "name"]
+
+
+AlertsChannelsOrder = Literal["asc", "desc"]
+
+
+@dataclass(kw_only=True)
+class AlertsChannelsResponse(_c.Model):
+    items: List[AlertsChannelsResponseItem]
+    next: Optional[str]
+    total: Optional[int] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("items", "items", _c.ListOf(_c.Obj(lambda: AlertsChannelsResponseItem)), True),
+        _c.F("next", "next", _c.Nullable(_c.STR), True),
+        _c.F("total", "total", _c.INT, False),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsChannelsResponseItem(_c.Model):
+    id: str
+    name: str
+    kind: AlertsChannelsResponseItemKind
+    enabled: bool
+    min_severity: AlertsChannelsResponseItemMinSeverity
+    recipients: List[str]
+    target: str
+    created_at: datetime
+    counts: AlertsChannelsResponseItemCounts
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("min_severity", "minSeverity", _c.STR, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+        _c.F("target", "target", _c.STR, True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("counts", "counts", _c.Obj(lambda: AlertsChannelsResponseItemCounts), True),
+    )
+
+
+AlertsChannelsResponseItemKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+AlertsChannelsResponseItemMinSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsChannelsResponseItemCounts(_c.Model):
+    sent: float
+    pending: float
+    failed: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("sent", "sent", _c.FLOAT, True),
+        _c.F("pending", "pending", _c.FLOAT, True),
+        _c.F("failed", "failed", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsCreateChannelRequest(_c.Model):
+    name: str
+    kind: AlertsCreateChannelRequestKind
+    enabled: Optional[bool] = None
+    min_severity: Optional[AlertsCreateChannelRequestMinSeverity] = None
+    recipients: Optional[List[str]] = None
+    url: Optional[str] = None
+    routing_key: Optional[str] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, False),
+        _c.F("min_severity", "minSeverity", _c.STR, False),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), False),
+        _c.F("url", "url", _c.STR, False),
+        _c.F("routing_key", "routingKey", _c.STR, False),
+    )
+
+
+AlertsCreateChannelRequestKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+AlertsCreateChannelRequestMinSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsCreateChannelResponse(_c.Model):
+    id: str
+    name: str
+    kind: AlertsCreateChannelResponseKind
+    enabled: bool
+    min_severity: AlertsCreateChannelResponseMinSeverity
+    recipients: List[str]
+    target: str
+    created_at: datetime
+    counts: AlertsCreateChannelResponseCounts
+    secret: Optional[str]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("min_severity", "minSeverity", _c.STR, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+        _c.F("target", "target", _c.STR, True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("counts", "counts", _c.Obj(lambda: AlertsCreateChannelResponseCounts), True),
+        _c.F("secret", "secret", _c.Nullable(_c.STR), True),
+    )
+
+
+AlertsCreateChannelResponseKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+AlertsCreateChannelResponseMinSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsCreateChannelResponseCounts(_c.Model):
+    sent: float
+    pending: float
+    failed: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("sent", "sent", _c.FLOAT, True),
+        _c.F("pending", "pending", _c.FLOAT, True),
+        _c.F("failed", "failed", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsCreateRuleRequest(_c.Model):
+    kind: AlertsCreateRuleRequestKind
+    name: str
+    enabled: Optional[bool] = None
+    severity: AlertsCreateRuleRequestSeverity
+    params: Optional[Dict[str, Any]] = None
+    for_seconds: int
+    site_ids: Optional[List[str]] = None
+    tags: Optional[List[str]] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, False),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("params", "params", _c.MapOf(_c.ANY), False),
+        _c.F("for_seconds", "forSeconds", _c.INT, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), False),
+        _c.F("tags", "tags", _c.ListOf(_c.STR), False),
+    )
+
+
+AlertsCreateRuleRequestKind = Literal["device_offline", "path_down", "sla_violation", "failover_storm", "rollout_halted", "config_failed", "cert_expiry", "quota", "billing_grace"]
+
+
+AlertsCreateRuleRequestSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsCreateRuleResponse(_c.Model):
+    id: str
+    kind: AlertsCreateRuleResponseKind
+    name: str
+    description: str
+    enabled: bool
+    severity: AlertsCreateRuleResponseSeverity
+    params: Dict[str, Any]
+    for_seconds: float
+    site_ids: List[str]
+    tags: List[str]
+    updated_at: datetime
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("description", "description", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("params", "params", _c.MapOf(_c.ANY), True),
+        _c.F("for_seconds", "forSeconds", _c.FLOAT, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), True),
+        _c.F("tags", "tags", _c.ListOf(_c.STR), True),
+        _c.F("updated_at", "updatedAt", _c.DATETIME, True),
+    )
+
+
+AlertsCreateRuleResponseKind = Literal["device_offline", "path_down", "sla_violation", "failover_storm", "rollout_halted", "config_failed", "cert_expiry", "quota", "billing_grace"]
+
+
+AlertsCreateRuleResponseSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsCreateWindowRequest(_c.Model):
+    name: str
+    site_ids: Optional[List[str]] = None
+    starts_at: str
+    ends_at: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), False),
+        _c.F("starts_at", "startsAt", _c.STR, True),
+        _c.F("ends_at", "endsAt", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsCreateWindowResponse(_c.Model):
+    id: str
+    name: str
+    site_ids: List[str]
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), True),
+        _c.F("starts_at", "startsAt", _c.DATETIME, True),
+        _c.F("ends_at", "endsAt", _c.DATETIME, True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsNotificationsResponseItem(_c.Model):
+    id: str
+    channel_id: str
+    channel_name: str
+    channel_kind: AlertsNotificationsResponseItemChannelKind
+    incident_id: Optional[str]
+    event: str
+    status: AlertsNotificationsResponseItemStatus
+    attempts: float
+    response_status: Optional[float]
+    error: Optional[str]
+    created_at: datetime
+    sent_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("channel_id", "channelId", _c.STR, True),
+        _c.F("channel_name", "channelName", _c.STR, True),
+        _c.F("channel_kind", "channelKind", _c.STR, True),
+        _c.F("incident_id", "incidentId", _c.Nullable(_c.STR), True),
+        _c.F("event", "event", _c.STR, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("attempts", "attempts", _c.FLOAT, True),
+        _c.F("response_status", "responseStatus", _c.Nullable(_c.FLOAT), True),
+        _c.F("error", "error", _c.Nullable(_c.STR), True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("sent_at", "sentAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+AlertsNotificationsResponseItemChannelKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+AlertsNotificationsResponseItemStatus = Literal["pending", "sent", "failed"]
+
+
+@dataclass(kw_only=True)
+class AlertsRuleKindsResponseItem(_c.Model):
+    kind: AlertsRuleKindsResponseItemKind
+    description: str
+    defaults: AlertsRuleKindsResponseItemDefaults
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("description", "description", _c.STR, True),
+        _c.F("defaults", "defaults", _c.Obj(lambda: AlertsRuleKindsResponseItemDefaults), True),
+    )
+
+
+AlertsRuleKindsResponseItemKind = Literal["device_offline", "path_down", "sla_violation", "failover_storm", "rollout_halted", "config_failed", "cert_expiry", "quota", "billing_grace"]
+
+
+@dataclass(kw_only=True)
+class AlertsRuleKindsResponseItemDefaults(_c.Model):
+    name: str
+    severity: AlertsRuleKindsResponseItemDefaultsSeverity
+    for_seconds: float
+    params: Dict[str, Any]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("for_seconds", "forSeconds", _c.FLOAT, True),
+        _c.F("params", "params", _c.MapOf(_c.ANY), True),
+    )
+
+
+AlertsRuleKindsResponseItemDefaultsSeverity = Literal["info", "minor", "major", "critical"]
+
+
+AlertsRulesSort = Literal["kind", "name", "updatedAt"]
+
+
+AlertsRulesOrder = Literal["asc", "desc"]
+
+
+@dataclass(kw_only=True)
+class AlertsRulesResponse(_c.Model):
+    items: List[AlertsRulesResponseItem]
+    next: Optional[str]
+    total: Optional[int] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("items", "items", _c.ListOf(_c.Obj(lambda: AlertsRulesResponseItem)), True),
+        _c.F("next", "next", _c.Nullable(_c.STR), True),
+        _c.F("total", "total", _c.INT, False),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsRulesResponseItem(_c.Model):
+    id: str
+    kind: AlertsRulesResponseItemKind
+    name: str
+    description: str
+    enabled: bool
+    severity: AlertsRulesResponseItemSeverity
+    params: Dict[str, Any]
+    for_seconds: float
+    site_ids: List[str]
+    tags: List[str]
+    updated_at: datetime
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("description", "description", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("params", "params", _c.MapOf(_c.ANY), True),
+        _c.F("for_seconds", "forSeconds", _c.FLOAT, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), True),
+        _c.F("tags", "tags", _c.ListOf(_c.STR), True),
+        _c.F("updated_at", "updatedAt", _c.DATETIME, True),
+    )
+
+
+AlertsRulesResponseItemKind = Literal["device_offline", "path_down", "sla_violation", "failover_storm", "rollout_halted", "config_failed", "cert_expiry", "quota", "billing_grace"]
+
+
+AlertsRulesResponseItemSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsTestChannelResponse(_c.Model):
+    notification_id: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("notification_id", "notificationId", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsUpdateChannelRequest(_c.Model):
+    name: Optional[str] = None
+    enabled: Optional[bool] = None
+    min_severity: Optional[AlertsUpdateChannelRequestMinSeverity] = None
+    recipients: Optional[List[str]] = None
+    url: Optional[str] = None
+    routing_key: Optional[str] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, False),
+        _c.F("enabled", "enabled", _c.BOOL, False),
+        _c.F("min_severity", "minSeverity", _c.STR, False),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), False),
+        _c.F("url", "url", _c.STR, False),
+        _c.F("routing_key", "routingKey", _c.STR, False),
+    )
+
+
+AlertsUpdateChannelRequestMinSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsUpdateChannelResponse(_c.Model):
+    id: str
+    name: str
+    kind: AlertsUpdateChannelResponseKind
+    enabled: bool
+    min_severity: AlertsUpdateChannelResponseMinSeverity
+    recipients: List[str]
+    target: str
+    created_at: datetime
+    counts: AlertsUpdateChannelResponseCounts
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("min_severity", "minSeverity", _c.STR, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+        _c.F("target", "target", _c.STR, True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("counts", "counts", _c.Obj(lambda: AlertsUpdateChannelResponseCounts), True),
+    )
+
+
+AlertsUpdateChannelResponseKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+AlertsUpdateChannelResponseMinSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsUpdateChannelResponseCounts(_c.Model):
+    sent: float
+    pending: float
+    failed: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("sent", "sent", _c.FLOAT, True),
+        _c.F("pending", "pending", _c.FLOAT, True),
+        _c.F("failed", "failed", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsUpdateRuleRequest(_c.Model):
+    name: Optional[str] = None
+    enabled: Optional[bool] = None
+    severity: Optional[AlertsUpdateRuleRequestSeverity] = None
+    params: Optional[Dict[str, Any]] = None
+    for_seconds: Optional[int] = None
+    site_ids: Optional[List[str]] = None
+    tags: Optional[List[str]] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, False),
+        _c.F("enabled", "enabled", _c.BOOL, False),
+        _c.F("severity", "severity", _c.STR, False),
+        _c.F("params", "params", _c.MapOf(_c.ANY), False),
+        _c.F("for_seconds", "forSeconds", _c.INT, False),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), False),
+        _c.F("tags", "tags", _c.ListOf(_c.STR), False),
+    )
+
+
+AlertsUpdateRuleRequestSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class AlertsUpdateRuleResponse(_c.Model):
+    id: str
+    kind: AlertsUpdateRuleResponseKind
+    name: str
+    description: str
+    enabled: bool
+    severity: AlertsUpdateRuleResponseSeverity
+    params: Dict[str, Any]
+    for_seconds: float
+    site_ids: List[str]
+    tags: List[str]
+    updated_at: datetime
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("description", "description", _c.STR, True),
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("params", "params", _c.MapOf(_c.ANY), True),
+        _c.F("for_seconds", "forSeconds", _c.FLOAT, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), True),
+        _c.F("tags", "tags", _c.ListOf(_c.STR), True),
+        _c.F("updated_at", "updatedAt", _c.DATETIME, True),
+    )
+
+
+AlertsUpdateRuleResponseKind = Literal["device_offline", "path_down", "sla_violation", "failover_storm", "rollout_halted", "config_failed", "cert_expiry", "quota", "billing_grace"]
+
+
+AlertsUpdateRuleResponseSeverity = Literal["info", "minor", "major", "critical"]
+
+
+AlertsWindowsSort = Literal["startsAt", "name"]
+
+
+AlertsWindowsOrder = Literal["asc", "desc"]
+
+
+@dataclass(kw_only=True)
+class AlertsWindowsResponse(_c.Model):
+    items: List[AlertsWindowsResponseItem]
+    next: Optional[str]
+    total: Optional[int] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("items", "items", _c.ListOf(_c.Obj(lambda: AlertsWindowsResponseItem)), True),
+        _c.F("next", "next", _c.Nullable(_c.STR), True),
+        _c.F("total", "total", _c.INT, False),
+    )
+
+
+@dataclass(kw_only=True)
+class AlertsWindowsResponseItem(_c.Model):
+    id: str
+    name: str
+    site_ids: List[str]
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("site_ids", "siteIds", _c.ListOf(_c.STR), True),
+        _c.F("starts_at", "startsAt", _c.DATETIME, True),
+        _c.F("ends_at", "endsAt", _c.DATETIME, True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+    )
 
 
 @dataclass(kw_only=True)
@@ -2121,6 +2736,467 @@ class EmbedSettingsResponse(_c.Model):
         _c.F("origins", "origins", _c.ListOf(_c.STR), True),
         _c.F("key_version", "keyVersion", _c.FLOAT, True),
     )
+
+
+@dataclass(kw_only=True)
+class IncidentsAcknowledgeResponse(_c.Model):
+    id: str
+    number: float
+    status: IncidentsAcknowledgeResponseStatus
+    severity: IncidentsAcknowledgeResponseSeverity
+    title: str
+    root_cause: str
+    site_id: Optional[str]
+    site_name: Optional[str]
+    suppressed: bool
+    opened_at: datetime
+    acknowledged_at: Optional[datetime]
+    acknowledged_by: Optional[str]
+    muted_until: Optional[datetime]
+    resolved_at: Optional[datetime]
+    active: float
+    conditions: List[IncidentsAcknowledgeResponseCondition]
+    timeline: List[IncidentsAcknowledgeResponseTimelineItem]
+    notifications: List[IncidentsAcknowledgeResponseNotification]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("number", "number", _c.FLOAT, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("title", "title", _c.STR, True),
+        _c.F("root_cause", "rootCause", _c.STR, True),
+        _c.F("site_id", "siteId", _c.Nullable(_c.STR), True),
+        _c.F("site_name", "siteName", _c.Nullable(_c.STR), True),
+        _c.F("suppressed", "suppressed", _c.BOOL, True),
+        _c.F("opened_at", "openedAt", _c.DATETIME, True),
+        _c.F("acknowledged_at", "acknowledgedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("acknowledged_by", "acknowledgedBy", _c.Nullable(_c.STR), True),
+        _c.F("muted_until", "mutedUntil", _c.Nullable(_c.DATETIME), True),
+        _c.F("resolved_at", "resolvedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("active", "active", _c.FLOAT, True),
+        _c.F("conditions", "conditions", _c.ListOf(_c.Obj(lambda: IncidentsAcknowledgeResponseCondition)), True),
+        _c.F("timeline", "timeline", _c.ListOf(_c.Obj(lambda: IncidentsAcknowledgeResponseTimelineItem)), True),
+        _c.F("notifications", "notifications", _c.ListOf(_c.Obj(lambda: IncidentsAcknowledgeResponseNotification)), True),
+    )
+
+
+IncidentsAcknowledgeResponseStatus = Literal["open", "acknowledged", "resolved"]
+
+
+IncidentsAcknowledgeResponseSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class IncidentsAcknowledgeResponseCondition(_c.Model):
+    key: str
+    kind: str
+    object_type: str
+    object_id: str
+    object_name: str
+    summary: str
+    since: datetime
+    fired_at: datetime
+    cleared_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("key", "key", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("object_type", "objectType", _c.STR, True),
+        _c.F("object_id", "objectId", _c.STR, True),
+        _c.F("object_name", "objectName", _c.STR, True),
+        _c.F("summary", "summary", _c.STR, True),
+        _c.F("since", "since", _c.DATETIME, True),
+        _c.F("fired_at", "firedAt", _c.DATETIME, True),
+        _c.F("cleared_at", "clearedAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsAcknowledgeResponseTimelineItem(_c.Model):
+    id: str
+    at: datetime
+    kind: str
+    message: str
+    actor: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("at", "at", _c.DATETIME, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("message", "message", _c.STR, True),
+        _c.F("actor", "actor", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsAcknowledgeResponseNotification(_c.Model):
+    id: str
+    channel_id: str
+    channel_name: str
+    channel_kind: IncidentsAcknowledgeResponseNotificationChannelKind
+    incident_id: Optional[str]
+    event: str
+    status: IncidentsAcknowledgeResponseNotificationStatus
+    attempts: float
+    response_status: Optional[float]
+    error: Optional[str]
+    created_at: datetime
+    sent_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("channel_id", "channelId", _c.STR, True),
+        _c.F("channel_name", "channelName", _c.STR, True),
+        _c.F("channel_kind", "channelKind", _c.STR, True),
+        _c.F("incident_id", "incidentId", _c.Nullable(_c.STR), True),
+        _c.F("event", "event", _c.STR, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("attempts", "attempts", _c.FLOAT, True),
+        _c.F("response_status", "responseStatus", _c.Nullable(_c.FLOAT), True),
+        _c.F("error", "error", _c.Nullable(_c.STR), True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("sent_at", "sentAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+IncidentsAcknowledgeResponseNotificationChannelKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+IncidentsAcknowledgeResponseNotificationStatus = Literal["pending", "sent", "failed"]
+
+
+@dataclass(kw_only=True)
+class IncidentsGetResponse(_c.Model):
+    id: str
+    number: float
+    status: IncidentsGetResponseStatus
+    severity: IncidentsGetResponseSeverity
+    title: str
+    root_cause: str
+    site_id: Optional[str]
+    site_name: Optional[str]
+    suppressed: bool
+    opened_at: datetime
+    acknowledged_at: Optional[datetime]
+    acknowledged_by: Optional[str]
+    muted_until: Optional[datetime]
+    resolved_at: Optional[datetime]
+    active: float
+    conditions: List[IncidentsGetResponseCondition]
+    timeline: List[IncidentsGetResponseTimelineItem]
+    notifications: List[IncidentsGetResponseNotification]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("number", "number", _c.FLOAT, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("title", "title", _c.STR, True),
+        _c.F("root_cause", "rootCause", _c.STR, True),
+        _c.F("site_id", "siteId", _c.Nullable(_c.STR), True),
+        _c.F("site_name", "siteName", _c.Nullable(_c.STR), True),
+        _c.F("suppressed", "suppressed", _c.BOOL, True),
+        _c.F("opened_at", "openedAt", _c.DATETIME, True),
+        _c.F("acknowledged_at", "acknowledgedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("acknowledged_by", "acknowledgedBy", _c.Nullable(_c.STR), True),
+        _c.F("muted_until", "mutedUntil", _c.Nullable(_c.DATETIME), True),
+        _c.F("resolved_at", "resolvedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("active", "active", _c.FLOAT, True),
+        _c.F("conditions", "conditions", _c.ListOf(_c.Obj(lambda: IncidentsGetResponseCondition)), True),
+        _c.F("timeline", "timeline", _c.ListOf(_c.Obj(lambda: IncidentsGetResponseTimelineItem)), True),
+        _c.F("notifications", "notifications", _c.ListOf(_c.Obj(lambda: IncidentsGetResponseNotification)), True),
+    )
+
+
+IncidentsGetResponseStatus = Literal["open", "acknowledged", "resolved"]
+
+
+IncidentsGetResponseSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class IncidentsGetResponseCondition(_c.Model):
+    key: str
+    kind: str
+    object_type: str
+    object_id: str
+    object_name: str
+    summary: str
+    since: datetime
+    fired_at: datetime
+    cleared_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("key", "key", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("object_type", "objectType", _c.STR, True),
+        _c.F("object_id", "objectId", _c.STR, True),
+        _c.F("object_name", "objectName", _c.STR, True),
+        _c.F("summary", "summary", _c.STR, True),
+        _c.F("since", "since", _c.DATETIME, True),
+        _c.F("fired_at", "firedAt", _c.DATETIME, True),
+        _c.F("cleared_at", "clearedAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsGetResponseTimelineItem(_c.Model):
+    id: str
+    at: datetime
+    kind: str
+    message: str
+    actor: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("at", "at", _c.DATETIME, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("message", "message", _c.STR, True),
+        _c.F("actor", "actor", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsGetResponseNotification(_c.Model):
+    id: str
+    channel_id: str
+    channel_name: str
+    channel_kind: IncidentsGetResponseNotificationChannelKind
+    incident_id: Optional[str]
+    event: str
+    status: IncidentsGetResponseNotificationStatus
+    attempts: float
+    response_status: Optional[float]
+    error: Optional[str]
+    created_at: datetime
+    sent_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("channel_id", "channelId", _c.STR, True),
+        _c.F("channel_name", "channelName", _c.STR, True),
+        _c.F("channel_kind", "channelKind", _c.STR, True),
+        _c.F("incident_id", "incidentId", _c.Nullable(_c.STR), True),
+        _c.F("event", "event", _c.STR, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("attempts", "attempts", _c.FLOAT, True),
+        _c.F("response_status", "responseStatus", _c.Nullable(_c.FLOAT), True),
+        _c.F("error", "error", _c.Nullable(_c.STR), True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("sent_at", "sentAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+IncidentsGetResponseNotificationChannelKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+IncidentsGetResponseNotificationStatus = Literal["pending", "sent", "failed"]
+
+
+IncidentsListSort = Literal["openedAt", "number"]
+
+
+IncidentsListOrder = Literal["asc", "desc"]
+
+
+IncidentsListStatus = Literal["open", "acknowledged", "resolved", "active"]
+
+
+IncidentsListSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class IncidentsListResponse(_c.Model):
+    items: List[IncidentsListResponseItem]
+    next: Optional[str]
+    total: Optional[int] = None
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("items", "items", _c.ListOf(_c.Obj(lambda: IncidentsListResponseItem)), True),
+        _c.F("next", "next", _c.Nullable(_c.STR), True),
+        _c.F("total", "total", _c.INT, False),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsListResponseItem(_c.Model):
+    id: str
+    number: float
+    status: IncidentsListResponseItemStatus
+    severity: IncidentsListResponseItemSeverity
+    title: str
+    root_cause: str
+    site_id: Optional[str]
+    site_name: Optional[str]
+    suppressed: bool
+    opened_at: datetime
+    acknowledged_at: Optional[datetime]
+    acknowledged_by: Optional[str]
+    muted_until: Optional[datetime]
+    resolved_at: Optional[datetime]
+    active: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("number", "number", _c.FLOAT, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("title", "title", _c.STR, True),
+        _c.F("root_cause", "rootCause", _c.STR, True),
+        _c.F("site_id", "siteId", _c.Nullable(_c.STR), True),
+        _c.F("site_name", "siteName", _c.Nullable(_c.STR), True),
+        _c.F("suppressed", "suppressed", _c.BOOL, True),
+        _c.F("opened_at", "openedAt", _c.DATETIME, True),
+        _c.F("acknowledged_at", "acknowledgedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("acknowledged_by", "acknowledgedBy", _c.Nullable(_c.STR), True),
+        _c.F("muted_until", "mutedUntil", _c.Nullable(_c.DATETIME), True),
+        _c.F("resolved_at", "resolvedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("active", "active", _c.FLOAT, True),
+    )
+
+
+IncidentsListResponseItemStatus = Literal["open", "acknowledged", "resolved"]
+
+
+IncidentsListResponseItemSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class IncidentsMuteRequest(_c.Model):
+    minutes: Optional[int]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("minutes", "minutes", _c.Nullable(_c.INT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsMuteResponse(_c.Model):
+    id: str
+    number: float
+    status: IncidentsMuteResponseStatus
+    severity: IncidentsMuteResponseSeverity
+    title: str
+    root_cause: str
+    site_id: Optional[str]
+    site_name: Optional[str]
+    suppressed: bool
+    opened_at: datetime
+    acknowledged_at: Optional[datetime]
+    acknowledged_by: Optional[str]
+    muted_until: Optional[datetime]
+    resolved_at: Optional[datetime]
+    active: float
+    conditions: List[IncidentsMuteResponseCondition]
+    timeline: List[IncidentsMuteResponseTimelineItem]
+    notifications: List[IncidentsMuteResponseNotification]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("number", "number", _c.FLOAT, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("title", "title", _c.STR, True),
+        _c.F("root_cause", "rootCause", _c.STR, True),
+        _c.F("site_id", "siteId", _c.Nullable(_c.STR), True),
+        _c.F("site_name", "siteName", _c.Nullable(_c.STR), True),
+        _c.F("suppressed", "suppressed", _c.BOOL, True),
+        _c.F("opened_at", "openedAt", _c.DATETIME, True),
+        _c.F("acknowledged_at", "acknowledgedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("acknowledged_by", "acknowledgedBy", _c.Nullable(_c.STR), True),
+        _c.F("muted_until", "mutedUntil", _c.Nullable(_c.DATETIME), True),
+        _c.F("resolved_at", "resolvedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("active", "active", _c.FLOAT, True),
+        _c.F("conditions", "conditions", _c.ListOf(_c.Obj(lambda: IncidentsMuteResponseCondition)), True),
+        _c.F("timeline", "timeline", _c.ListOf(_c.Obj(lambda: IncidentsMuteResponseTimelineItem)), True),
+        _c.F("notifications", "notifications", _c.ListOf(_c.Obj(lambda: IncidentsMuteResponseNotification)), True),
+    )
+
+
+IncidentsMuteResponseStatus = Literal["open", "acknowledged", "resolved"]
+
+
+IncidentsMuteResponseSeverity = Literal["info", "minor", "major", "critical"]
+
+
+@dataclass(kw_only=True)
+class IncidentsMuteResponseCondition(_c.Model):
+    key: str
+    kind: str
+    object_type: str
+    object_id: str
+    object_name: str
+    summary: str
+    since: datetime
+    fired_at: datetime
+    cleared_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("key", "key", _c.STR, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("object_type", "objectType", _c.STR, True),
+        _c.F("object_id", "objectId", _c.STR, True),
+        _c.F("object_name", "objectName", _c.STR, True),
+        _c.F("summary", "summary", _c.STR, True),
+        _c.F("since", "since", _c.DATETIME, True),
+        _c.F("fired_at", "firedAt", _c.DATETIME, True),
+        _c.F("cleared_at", "clearedAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsMuteResponseTimelineItem(_c.Model):
+    id: str
+    at: datetime
+    kind: str
+    message: str
+    actor: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("at", "at", _c.DATETIME, True),
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("message", "message", _c.STR, True),
+        _c.F("actor", "actor", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class IncidentsMuteResponseNotification(_c.Model):
+    id: str
+    channel_id: str
+    channel_name: str
+    channel_kind: IncidentsMuteResponseNotificationChannelKind
+    incident_id: Optional[str]
+    event: str
+    status: IncidentsMuteResponseNotificationStatus
+    attempts: float
+    response_status: Optional[float]
+    error: Optional[str]
+    created_at: datetime
+    sent_at: Optional[datetime]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("channel_id", "channelId", _c.STR, True),
+        _c.F("channel_name", "channelName", _c.STR, True),
+        _c.F("channel_kind", "channelKind", _c.STR, True),
+        _c.F("incident_id", "incidentId", _c.Nullable(_c.STR), True),
+        _c.F("event", "event", _c.STR, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("attempts", "attempts", _c.FLOAT, True),
+        _c.F("response_status", "responseStatus", _c.Nullable(_c.FLOAT), True),
+        _c.F("error", "error", _c.Nullable(_c.STR), True),
+        _c.F("created_at", "createdAt", _c.DATETIME, True),
+        _c.F("sent_at", "sentAt", _c.Nullable(_c.DATETIME), True),
+    )
+
+
+IncidentsMuteResponseNotificationChannelKind = Literal["email", "webhook", "slack", "teams", "pagerduty"]
+
+
+IncidentsMuteResponseNotificationStatus = Literal["pending", "sent", "failed"]
 
 
 @dataclass(kw_only=True)
@@ -5452,7 +6528,7 @@ class WebhookCreateRequest(_c.Model):
     )
 
 
-WebhookCreateRequestEvent = Literal["device.enrolled", "device.online", "device.offline", "path.down", "path.up", "path.failover", "rollout.started", "rollout.completed", "rollout.halted", "config.applied", "config.failed", "billing.state_changed", "audit.entry"]
+WebhookCreateRequestEvent = Literal["device.enrolled", "device.online", "device.offline", "path.down", "path.up", "path.failover", "rollout.started", "rollout.completed", "rollout.halted", "config.applied", "config.failed", "billing.state_changed", "audit.entry", "incident.opened", "incident.acknowledged", "incident.resolved"]
 
 
 @dataclass(kw_only=True)
@@ -5702,7 +6778,7 @@ class WebhookUpdateRequest(_c.Model):
     )
 
 
-WebhookUpdateRequestEvent = Literal["device.enrolled", "device.online", "device.offline", "path.down", "path.up", "path.failover", "rollout.started", "rollout.completed", "rollout.halted", "config.applied", "config.failed", "billing.state_changed", "audit.entry"]
+WebhookUpdateRequestEvent = Literal["device.enrolled", "device.online", "device.offline", "path.down", "path.up", "path.failover", "rollout.started", "rollout.completed", "rollout.halted", "config.applied", "config.failed", "billing.state_changed", "audit.entry", "incident.opened", "incident.acknowledged", "incident.resolved"]
 
 
 @dataclass(kw_only=True)

@@ -20,6 +20,54 @@ export interface paths {
         patch: operations["org.update"];
         trace?: never;
     };
+    "/orgs/{orgSlug}/alert-rule-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alerts.ruleKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alerts.rules"];
+        put?: never;
+        post: operations["alerts.createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["alerts.deleteRule"];
+        options?: never;
+        head?: never;
+        patch: operations["alerts.updateRule"];
+        trace?: never;
+    };
     "/orgs/{orgSlug}/api-access": {
         parameters: {
             query?: never;
@@ -524,9 +572,57 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["overlay.incidents"];
+        get: operations["incidents.list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/incidents/{incidentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["incidents.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/incidents/{incidentId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["incidents.acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/incidents/{incidentId}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["incidents.mute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -630,6 +726,38 @@ export interface paths {
         patch: operations["overlay.segments.update"];
         trace?: never;
     };
+    "/orgs/{orgSlug}/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alerts.windows"];
+        put?: never;
+        post: operations["alerts.createWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/maintenance-windows/{windowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["alerts.deleteWindow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/{orgSlug}/members": {
         parameters: {
             query?: never;
@@ -662,6 +790,70 @@ export interface paths {
         patch: operations["member.changeRole"];
         trace?: never;
     };
+    "/orgs/{orgSlug}/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alerts.channels"];
+        put?: never;
+        post: operations["alerts.createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/notification-channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["alerts.deleteChannel"];
+        options?: never;
+        head?: never;
+        patch: operations["alerts.updateChannel"];
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/notification-channels/{channelId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["alerts.testChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alerts.notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/{orgSlug}/overlay-settings": {
         parameters: {
             query?: never;
@@ -686,6 +878,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["overview.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/path-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["overlay.incidents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1473,6 +1681,532 @@ export interface operations {
                         kind: "standard" | "msp";
                         name: string;
                         slug: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.ruleKinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaults: {
+                            forSeconds: number;
+                            name: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            severity: "info" | "minor" | "major" | "critical";
+                        };
+                        description: string;
+                        /** @enum {string} */
+                        kind: "device_offline" | "path_down" | "sla_violation" | "failover_storm" | "rollout_halted" | "config_failed" | "cert_expiry" | "quota" | "billing_grace";
+                    }[];
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.rules": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+                sort?: "kind" | "name" | "updatedAt";
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description: string;
+                            enabled: boolean;
+                            forSeconds: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "device_offline" | "path_down" | "sla_violation" | "failover_storm" | "rollout_halted" | "config_failed" | "cert_expiry" | "quota" | "billing_grace";
+                            name: string;
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            severity: "info" | "minor" | "major" | "critical";
+                            siteIds: string[];
+                            tags: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        next: string | null;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.createRule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default true */
+                    enabled?: boolean;
+                    forSeconds: number;
+                    /** @enum {string} */
+                    kind: "device_offline" | "path_down" | "sla_violation" | "failover_storm" | "rollout_halted" | "config_failed" | "cert_expiry" | "quota" | "billing_grace";
+                    name: string;
+                    params?: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    severity: "info" | "minor" | "major" | "critical";
+                    /** @default [] */
+                    siteIds?: string[];
+                    /** @default [] */
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        enabled: boolean;
+                        forSeconds: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "device_offline" | "path_down" | "sla_violation" | "failover_storm" | "rollout_halted" | "config_failed" | "cert_expiry" | "quota" | "billing_grace";
+                        name: string;
+                        params: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        siteIds: string[];
+                        tags: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.deleteRule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                orgSlug: string;
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown | unknown;
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.updateRule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                orgSlug: string;
+                ruleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    forSeconds?: number;
+                    name?: string;
+                    params?: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    severity?: "info" | "minor" | "major" | "critical";
+                    siteIds?: string[];
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        enabled: boolean;
+                        forSeconds: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "device_offline" | "path_down" | "sla_violation" | "failover_storm" | "rollout_halted" | "config_failed" | "cert_expiry" | "quota" | "billing_grace";
+                        name: string;
+                        params: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        siteIds: string[];
+                        tags: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
                     };
                 };
             };
@@ -5627,15 +6361,16 @@ export interface operations {
             };
         };
     };
-    "overlay.incidents": {
+    "incidents.list": {
         parameters: {
             query?: {
                 cursor?: string;
-                kind?: string;
                 limit?: number;
                 order?: "asc" | "desc";
+                severity?: "info" | "minor" | "major" | "critical";
                 siteId?: string;
-                sort?: "at";
+                sort?: "openedAt" | "number";
+                status?: ("open" | "acknowledged" | "resolved") | "active";
             };
             header?: never;
             path: {
@@ -5653,21 +6388,24 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            at: string;
-                            device: {
-                                hostname: string;
-                                id: string;
-                            };
-                            fromPath: string | null;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            active: number;
                             id: string;
-                            kind: string;
-                            reason: string;
-                            remoteSite: {
-                                id: string;
-                                name: string;
-                            } | null;
-                            toPath: string | null;
-                            unitName: string;
+                            mutedUntil: string | null;
+                            number: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            resolvedAt: string | null;
+                            rootCause: string;
+                            /** @enum {string} */
+                            severity: "info" | "minor" | "major" | "critical";
+                            siteId: string | null;
+                            siteName: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved";
+                            suppressed: boolean;
+                            title: string;
                         }[];
                         next: string | null;
                         total?: number;
@@ -5703,6 +6441,438 @@ export interface operations {
             };
             /** @description No such object in an org the caller can see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incidentId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acknowledgedAt: string | null;
+                        acknowledgedBy: string | null;
+                        active: number;
+                        conditions: {
+                            clearedAt: string | null;
+                            /** Format: date-time */
+                            firedAt: string;
+                            key: string;
+                            kind: string;
+                            objectId: string;
+                            objectName: string;
+                            objectType: string;
+                            /** Format: date-time */
+                            since: string;
+                            summary: string;
+                        }[];
+                        id: string;
+                        mutedUntil: string | null;
+                        notifications: {
+                            attempts: number;
+                            channelId: string;
+                            /** @enum {string} */
+                            channelKind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                            channelName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            error: string | null;
+                            event: string;
+                            id: string;
+                            incidentId: string | null;
+                            responseStatus: number | null;
+                            sentAt: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                        }[];
+                        number: number;
+                        /** Format: date-time */
+                        openedAt: string;
+                        resolvedAt: string | null;
+                        rootCause: string;
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        siteId: string | null;
+                        siteName: string | null;
+                        /** @enum {string} */
+                        status: "open" | "acknowledged" | "resolved";
+                        suppressed: boolean;
+                        timeline: {
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            id: string;
+                            kind: string;
+                            message: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.acknowledge": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                incidentId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acknowledgedAt: string | null;
+                        acknowledgedBy: string | null;
+                        active: number;
+                        conditions: {
+                            clearedAt: string | null;
+                            /** Format: date-time */
+                            firedAt: string;
+                            key: string;
+                            kind: string;
+                            objectId: string;
+                            objectName: string;
+                            objectType: string;
+                            /** Format: date-time */
+                            since: string;
+                            summary: string;
+                        }[];
+                        id: string;
+                        mutedUntil: string | null;
+                        notifications: {
+                            attempts: number;
+                            channelId: string;
+                            /** @enum {string} */
+                            channelKind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                            channelName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            error: string | null;
+                            event: string;
+                            id: string;
+                            incidentId: string | null;
+                            responseStatus: number | null;
+                            sentAt: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                        }[];
+                        number: number;
+                        /** Format: date-time */
+                        openedAt: string;
+                        resolvedAt: string | null;
+                        rootCause: string;
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        siteId: string | null;
+                        siteName: string | null;
+                        /** @enum {string} */
+                        status: "open" | "acknowledged" | "resolved";
+                        suppressed: boolean;
+                        timeline: {
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            id: string;
+                            kind: string;
+                            message: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.mute": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                incidentId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    minutes: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acknowledgedAt: string | null;
+                        acknowledgedBy: string | null;
+                        active: number;
+                        conditions: {
+                            clearedAt: string | null;
+                            /** Format: date-time */
+                            firedAt: string;
+                            key: string;
+                            kind: string;
+                            objectId: string;
+                            objectName: string;
+                            objectType: string;
+                            /** Format: date-time */
+                            since: string;
+                            summary: string;
+                        }[];
+                        id: string;
+                        mutedUntil: string | null;
+                        notifications: {
+                            attempts: number;
+                            channelId: string;
+                            /** @enum {string} */
+                            channelKind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                            channelName: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            error: string | null;
+                            event: string;
+                            id: string;
+                            incidentId: string | null;
+                            responseStatus: number | null;
+                            sentAt: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                        }[];
+                        number: number;
+                        /** Format: date-time */
+                        openedAt: string;
+                        resolvedAt: string | null;
+                        rootCause: string;
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        siteId: string | null;
+                        siteName: string | null;
+                        /** @enum {string} */
+                        status: "open" | "acknowledged" | "resolved";
+                        suppressed: boolean;
+                        timeline: {
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            id: string;
+                            kind: string;
+                            message: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6682,6 +7852,298 @@ export interface operations {
             };
         };
     };
+    "alerts.windows": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+                sort?: "startsAt" | "name";
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            id: string;
+                            name: string;
+                            siteIds: string[];
+                            /** Format: date-time */
+                            startsAt: string;
+                        }[];
+                        next: string | null;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.createWindow": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    endsAt: string;
+                    name: string;
+                    /** @default [] */
+                    siteIds?: string[];
+                    startsAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        id: string;
+                        name: string;
+                        siteIds: string[];
+                        /** Format: date-time */
+                        startsAt: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.deleteWindow": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                orgSlug: string;
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown | unknown;
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "member.list": {
         parameters: {
             query?: {
@@ -6940,6 +8402,625 @@ export interface operations {
             };
             /** @description If-Match did not match the object's current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.channels": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+                sort?: "createdAt" | "name";
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            counts: {
+                                failed: number;
+                                pending: number;
+                                sent: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            enabled: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                            /** @enum {string} */
+                            minSeverity: "info" | "minor" | "major" | "critical";
+                            name: string;
+                            recipients: string[];
+                            target: string;
+                        }[];
+                        next: string | null;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.createChannel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    kind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                    /**
+                     * @default minor
+                     * @enum {string}
+                     */
+                    minSeverity?: "info" | "minor" | "major" | "critical";
+                    name: string;
+                    recipients?: string[];
+                    routingKey?: string;
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        enabled: boolean;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                        /** @enum {string} */
+                        minSeverity: "info" | "minor" | "major" | "critical";
+                        name: string;
+                        recipients: string[];
+                        secret: string | null;
+                        target: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.deleteChannel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                channelId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown | unknown;
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.updateChannel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                channelId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    minSeverity?: "info" | "minor" | "major" | "critical";
+                    name?: string;
+                    recipients?: string[];
+                    routingKey?: string;
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        enabled: boolean;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                        /** @enum {string} */
+                        minSeverity: "info" | "minor" | "major" | "critical";
+                        name: string;
+                        recipients: string[];
+                        target: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.testChannel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 h the same key answers the first answer; the same key with another body is 409 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                channelId: string;
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        notificationId: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alerts.notifications": {
+        parameters: {
+            query?: {
+                channelId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        channelId: string;
+                        /** @enum {string} */
+                        channelKind: "email" | "webhook" | "slack" | "teams" | "pagerduty";
+                        channelName: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        error: string | null;
+                        event: string;
+                        id: string;
+                        incidentId: string | null;
+                        responseStatus: number | null;
+                        sentAt: string | null;
+                        /** @enum {string} */
+                        status: "pending" | "sent" | "failed";
+                    }[];
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7267,6 +9348,109 @@ export interface operations {
                             /** @enum {string} */
                             window: "1h" | "24h";
                         };
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "overlay.incidents": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                kind?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+                siteId?: string;
+                sort?: "at";
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            at: string;
+                            device: {
+                                hostname: string;
+                                id: string;
+                            };
+                            fromPath: string | null;
+                            id: string;
+                            kind: string;
+                            reason: string;
+                            remoteSite: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            toPath: string | null;
+                            unitName: string;
+                        }[];
+                        next: string | null;
+                        total?: number;
                     };
                 };
             };
@@ -13057,7 +15241,7 @@ export interface operations {
                     description?: string;
                     /** @default true */
                     enabled?: boolean;
-                    events: ("device.enrolled" | "device.online" | "device.offline" | "path.down" | "path.up" | "path.failover" | "rollout.started" | "rollout.completed" | "rollout.halted" | "config.applied" | "config.failed" | "billing.state_changed" | "audit.entry")[];
+                    events: ("device.enrolled" | "device.online" | "device.offline" | "path.down" | "path.up" | "path.failover" | "rollout.started" | "rollout.completed" | "rollout.halted" | "config.applied" | "config.failed" | "billing.state_changed" | "audit.entry" | "incident.opened" | "incident.acknowledged" | "incident.resolved")[];
                     url: string;
                 };
             };
@@ -13262,7 +15446,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     enabled?: boolean;
-                    events?: ("device.enrolled" | "device.online" | "device.offline" | "path.down" | "path.up" | "path.failover" | "rollout.started" | "rollout.completed" | "rollout.halted" | "config.applied" | "config.failed" | "billing.state_changed" | "audit.entry")[];
+                    events?: ("device.enrolled" | "device.online" | "device.offline" | "path.down" | "path.up" | "path.failover" | "rollout.started" | "rollout.completed" | "rollout.halted" | "config.applied" | "config.failed" | "billing.state_changed" | "audit.entry" | "incident.opened" | "incident.acknowledged" | "incident.resolved")[];
                     url?: string;
                 };
             };

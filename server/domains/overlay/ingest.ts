@@ -15,6 +15,7 @@ import {
   ZPathReport,
 } from "../../../protocol";
 import type { Tx } from "../../platform/db/client";
+import { signalChange } from "../../platform/events/changes";
 import { emitEvent } from "../../platform/events/emit-event";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../platform/redis";
@@ -153,6 +154,7 @@ async function writeEvents(tx: Tx, orgId: string, events: readonly [string, Path
     JOIN devices d ON d.id = e.device AND d."orgId" = ${orgId} AND d.status = 'active'
     ON CONFLICT ("deviceId", "eventId") DO NOTHING
     RETURNING "siteId", "deviceId", kind, "unitName" AS unit, "fromPath", "toPath", reason, at`;
+  if (inserted.length > 0) await signalChange(tx, orgId, "paths");
   // Only new events (a redelivered one inserted nothing) become webhook events.
   for (const e of inserted) {
     const type = WEBHOOK_TYPE[e.kind];

@@ -16,6 +16,9 @@ export const EVENT_CATALOG = {
   "config.failed": "A device could not apply a configuration revision",
   "billing.state_changed": "The org's plan, subscription or payment state changed",
   "audit.entry": "Any entry of the org's audit log (every change anybody made)",
+  "incident.opened": "An alert rule fired and opened an incident",
+  "incident.acknowledged": "Somebody acknowledged an incident",
+  "incident.resolved": "Every condition of an incident cleared, or somebody resolved it",
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;
@@ -36,8 +39,21 @@ interface PathData {
   at: string;
 }
 
+interface IncidentData {
+  incidentId: string;
+  number: number;
+  status: string;
+  severity: string;
+  title: string;
+  rootCause: string;
+  siteId: string | null;
+}
+
 /** The `data` of each event type. */
 export interface EventData {
+  "incident.opened": IncidentData;
+  "incident.acknowledged": IncidentData;
+  "incident.resolved": IncidentData;
   "device.enrolled": { deviceId: string; siteId: string; hostname: string };
   "device.online": { deviceId: string; hostname: string };
   "device.offline": { deviceId: string; hostname: string; reason: "disconnected" | "silent" };

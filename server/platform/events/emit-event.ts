@@ -3,6 +3,7 @@ import type { Prisma, Tx } from "../db/client";
 import { afterCommit } from "../db/with-tenant";
 import { enqueueOrLeave } from "../jobs/queues";
 import type { EventData, EventType } from "./catalog";
+import { signalChange } from "./changes";
 import { webhookPumpJob } from "./jobs";
 
 /** Endpoints already kicked after a transaction's commit: one pump each, however many events. */
@@ -23,6 +24,7 @@ export async function emitEvent<T extends EventType>(
   type: T,
   data: EventData[T],
 ) {
+  await signalChange(tx, orgId, type);
   const endpoints = await tx.webhookEndpoint.findMany({
     where: { orgId, enabled: true, events: { has: type } },
     select: { id: true },

@@ -8,8 +8,10 @@
 //   in one transaction.
 // The platform knows no area: the pipelines (fleet's compile, publish, rollback and ingest)
 // iterate whatever the registry holds.
+
 import type { z } from "zod";
 import type { Tx } from "../db/client";
+import type { ChangeListener } from "../events/changes";
 import type { PermissionMap } from "../tenancy/permissions";
 
 /** What a rollback hands each section. */
@@ -100,6 +102,8 @@ export interface Feature {
   ingest?: readonly IngestChannel<any, any>[];
   /** The area's permissions (`resource.action` → roles), composed by server/permissions.ts. */
   permissions?: PermissionMap;
+  /** Hears of other areas' changes after their commit (server/platform/events/changes.ts). */
+  onChange?: ChangeListener;
 }
 
 type FeatureParts = Omit<Feature, "name">;
@@ -129,6 +133,9 @@ export function defineFeature<const P extends FeatureParts>(name: string, parts:
     },
     get permissions() {
       return get().permissions;
+    },
+    get onChange() {
+      return get().onChange;
     },
   } as { readonly name: string } & P;
 }

@@ -19,7 +19,7 @@ const KIND_TONE: Record<string, Tone> = {
   sla_ok: "green",
 };
 
-/** What changed on the org's paths, newest first (the REST API's /incidents), live. */
+/** What changed on the org's paths, newest first (the REST API's /path-events), live. */
 export function IncidentList({ orgSlug }: { orgSlug: string }) {
   const trpc = useTRPC();
   const list = useList<RouterInputs["overlay"]["incidents"]>(LIST_SPECS.incidents);

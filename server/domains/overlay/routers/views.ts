@@ -42,7 +42,7 @@ export const views = {
       pathSeries(ctx.tx, ctx.tenant.orgId, input.siteId, input.pathId, input.minutes),
     ),
 
-  incidents: permissionProcedure("site.read", route("GET /orgs/{orgSlug}/incidents"))
+  incidents: permissionProcedure("site.read", route("GET /orgs/{orgSlug}/path-events"))
     .input(
       orgInput({
         ...pageInput(["at"]),
