@@ -7,4 +7,5 @@ export * from "./messages";
 export * from "./overlay";
 export * from "./sections";
 export * from "./topics";
+export * from "./trace";
 export * from "./usage";

@@ -19,6 +19,7 @@ import {
 import { ZCapabilities } from "./sections";
 import { zText } from "./text";
 import { MAX_MESSAGE_BYTES } from "./topics";
+import { ZApplyTrace, ZTraceparent } from "./trace";
 
 const cidr4 = ZCidr4;
 const ipv4 = ZIpv4;
@@ -96,6 +97,11 @@ export const ZDesiredState = z.object({
   hash: ZSha256,
   issuedAt: isoDate,
   config: ZDeviceConfig,
+  /**
+   * The publish's W3C traceparent (protocol/trace.ts), only to agents that declared
+   * capabilities (a first-release agent refuses unknown fields). Malformed: dropped.
+   */
+  trace: ZTraceparent.optional().catch(undefined),
 });
 export type DesiredState = z.infer<typeof ZDesiredState>;
 
@@ -112,6 +118,12 @@ export const ZReportedState = z.object({
   attempted: ZInt4.optional(),
   error: zText().max(2000).nullable(),
   appliedAt: ZReportedAt.nullable(),
+  /**
+   * Only in the report of an apply whose desired state carried a traceparent (so a control
+   * plane that sends none never sees it): that traceparent and the apply's times.
+   * Malformed: dropped, the report stands.
+   */
+  trace: ZApplyTrace.optional().catch(undefined),
 });
 export type ReportedState = z.infer<typeof ZReportedState>;
 

@@ -23,8 +23,11 @@ try {
   const { env } = await import("../server/platform/env");
   const { startPortalServer } = await import("../server/platform/http/portal-server");
   const { startProcessMetrics } = await import("../server/platform/metrics/start");
-  // Before the portal: the routes Next loads count into this process's registry.
+  const { startTracing } = await import("../server/platform/tracing/start");
+  // Before the portal: the routes Next loads count into this process's registry (and trace
+  // into its tracer provider, when OTEL_EXPORTER_OTLP_*ENDPOINT is set).
   const metrics = await startProcessMetrics("portal");
+  const tracing = await startTracing("portal");
   const server = await startPortalServer({
     dev: values.dev ?? false,
     hostname: values.hostname as string,
@@ -35,7 +38,9 @@ try {
   console.log(`portal: listening on http://${values.hostname}:${port}`);
   const stop = () => {
     void metrics?.close();
-    server.close(() => process.exit(0));
+    server.close(() => {
+      void (tracing?.shutdown() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -22,6 +22,7 @@ import { getDb } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
 import { log as baseLog } from "../server/platform/log/logger";
 import { startProcessMetrics } from "../server/platform/metrics/start";
+import { startTracing } from "../server/platform/tracing/start";
 
 const RESYNC_MS = 5 * 60_000;
 /** Mosquitto keeps a connection past its certificate's expiry by at most this much. */
@@ -48,6 +49,7 @@ interface Applier {
 
 async function main() {
   const metrics = await startProcessMetrics("fleet-broker");
+  const tracing = await startTracing("fleet-broker");
   const control = endpoint(env.FLEET_MQTT_URL);
   const agents = endpoint(env.FLEET_AGENT_MQTT_URL ?? env.FLEET_MQTT_URL);
   const pki = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY, {
@@ -179,6 +181,7 @@ async function main() {
       await applier.close();
       await metrics?.close();
       await db.$disconnect();
+      await tracing?.shutdown();
       process.exit(0);
     });
   }

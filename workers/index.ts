@@ -7,6 +7,7 @@ import { upsertSchedules } from "../server/platform/jobs/schedules";
 import { log as baseLog } from "../server/platform/log/logger";
 import { QUEUE_STATES, registerQueueDepth } from "../server/platform/metrics/jobs";
 import { startProcessMetrics } from "../server/platform/metrics/start";
+import { startTracing } from "../server/platform/tracing/start";
 import { startFleetIngest } from "./fleet-ingest";
 import { JOBS } from "./registry";
 import { runWorkers } from "./run-workers";
@@ -18,6 +19,7 @@ const metrics = await startProcessMetrics("worker").catch((error: Error) => {
   workerLog.error("metrics endpoint not started", { error: error.message });
   process.exit(1);
 });
+const tracing = await startTracing("worker");
 // Queue depths are read from Redis at each scrape, within a bound (Redis away: left out).
 registerQueueDepth([...new Set(JOBS.map((j) => j.def.queue))], (queue) =>
   getQueue(queue).getJobCounts(...QUEUE_STATES),
@@ -38,6 +40,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     await closeControlChannel();
     await closeQueues();
     await getDb().$disconnect();
+    await tracing?.shutdown();
     process.exit(0);
   });
 }

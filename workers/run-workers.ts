@@ -1,9 +1,11 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Db } from "../server/platform/db/client";
+import { jobTraceOf } from "../server/platform/jobs/define-job";
 import { log as baseLog, withLogContext } from "../server/platform/log/logger";
 import { instrumentJob } from "../server/platform/metrics/jobs";
 import { createRedis, queuePrefix } from "../server/platform/redis";
 import { principalLabel, systemPrincipal } from "../server/platform/tenancy/principal";
+import { contextOf, inSpan, SpanKind } from "../server/platform/tracing/spans";
 import { JOBS } from "./registry";
 import { startRevisionSweeper } from "./revision-sweeper";
 
@@ -39,8 +41,24 @@ export function runWorkers(db: Db, log: (line: string) => void = (line) => baseL
     };
     const worker = new Worker(
       queue,
-      // Timed whatever the outcome; an unknown job's name is labelled "other".
-      (job) => instrumentJob(queue, entryOf(queue, job.name) ? job.name : "other", () => run(job)),
+      // Timed whatever the outcome; an unknown job's name is labelled "other". Traced in
+      // the trace of its enqueue, when its data carries one.
+      (job) => {
+        const known = entryOf(queue, job.name) ? job.name : "other";
+        return inSpan(
+          `job ${known}`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextOf(jobTraceOf(job.data)),
+            attributes: {
+              "messaging.destination.name": queue,
+              "messaging.message.id": String(job.id),
+              "patronus.job.attempt": job.attemptsMade + 1,
+            },
+          },
+          () => instrumentJob(queue, known, () => run(job)),
+        );
+      },
       {
         connection,
         prefix: queuePrefix(),

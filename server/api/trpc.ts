@@ -17,6 +17,7 @@ import { observeProcedure } from "../platform/metrics/http";
 import { secondsSince } from "../platform/metrics/registry";
 import { type Principal, principalLabel, userPrincipal } from "../platform/tenancy/principal";
 import { orgWithin, resolveMembership } from "../platform/tenancy/resolve-membership";
+import { inSpan, type Span, SpanStatusCode } from "../platform/tracing/spans";
 import { type Deprecation, deprecate } from "./rest/deprecation";
 
 /** An API key that authenticated the request (identity's authenticateApiKey). */
@@ -91,19 +92,26 @@ export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
 /** AppErrors and known database errors become the matching tRPC codes, in one place. */
-const mapErrors = t.middleware(async ({ next, path, type }) => {
-  const start = process.hrtime.bigint();
-  const result = await measured(path, type, start, await next());
-  if (!result.ok) {
-    const cause = result.error.cause;
-    const appError = cause instanceof AppError ? cause : fromDatabaseError(cause);
-    if (appError)
-      throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
-    if (result.error.code === "INTERNAL_SERVER_ERROR")
-      log.error("procedure failed", { path, error: result.error.cause ?? result.error });
-  }
-  return result;
-});
+const mapErrors = t.middleware(({ next, path, type }) =>
+  // The procedure's span: its path is one tRPC resolved in the router (a bounded name).
+  inSpan(
+    `trpc ${path}`,
+    { attributes: { "rpc.system": "trpc", "rpc.method": path } },
+    async (span) => {
+      const start = process.hrtime.bigint();
+      const result = await measured(path, type, start, await next(), span);
+      if (!result.ok) {
+        const cause = result.error.cause;
+        const appError = cause instanceof AppError ? cause : fromDatabaseError(cause);
+        if (appError)
+          throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
+        if (result.error.code === "INTERNAL_SERVER_ERROR")
+          log.error("procedure failed", { path, error: result.error.cause ?? result.error });
+      }
+      return result;
+    },
+  ),
+);
 
 /**
  * Records the call's duration and result code: `path` is the procedure tRPC resolved in the
@@ -114,6 +122,7 @@ function measured<R extends { ok: boolean; error?: { code: string; cause?: unkno
   type: string,
   start: bigint,
   result: R,
+  span?: Span,
 ): R {
   const cause = result.ok ? undefined : result.error?.cause;
   const code = result.ok
@@ -122,6 +131,8 @@ function measured<R extends { ok: boolean; error?: { code: string; cause?: unkno
       result.error?.code ??
       "INTERNAL_SERVER_ERROR");
   observeProcedure(path, type, code, secondsSince(start));
+  span?.setAttribute("rpc.trpc.code", code);
+  if (!result.ok) span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
   return result;
 }
 

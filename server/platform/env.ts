@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseDnsServers } from "./dns/servers";
 import { parseCidrList } from "./http/cidr";
 import { parseTrustedProxies } from "./http/client-ip";
+import { parseOtlpHeaders } from "./tracing/headers";
 
 const zPort = (name: string) =>
   z.coerce
@@ -11,6 +12,25 @@ const zPort = (name: string) =>
     .min(0, `${name} must be a port number (0: off)`)
     .max(65_535, `${name} must be a port number (0: off)`)
     .default(0);
+
+/** A string (empty by default) that `parse` accepts; its error is the variable's message. */
+const zParsedList = (parse: (value: string) => unknown, o: { max?: number } = {}) =>
+  (o.max ? z.string().max(o.max) : z.string()).default("").superRefine((value, ctx) => {
+    try {
+      parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+
+/** Empty, or an http(s) URL of an OTLP/HTTP receiver. */
+const zOtlpUrl = (name: string) =>
+  z
+    .union([
+      z.literal(""),
+      z.url({ protocol: /^https?$/, error: `${name} must be an http(s) URL (empty: tracing off)` }),
+    ])
+    .default("");
 
 // Configuration is validated once, here. Nothing else reads process.env directly.
 // Every variable is listed with its default in .env.example.
@@ -60,16 +80,7 @@ const ZEnv = z.object({
    * Proxies in front of the portal whose X-Forwarded-For is believed: empty (none, the
    * socket's address is the client's), a hop count, or addresses/CIDRs (docs/security.md).
    */
-  TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .superRefine((value, ctx) => {
-      try {
-        parseTrustedProxies(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
+  TRUSTED_PROXIES: zParsedList(parseTrustedProxies),
 
   // --- Metrics (docs/observability.md) ---
   /** Address every process's metrics endpoint binds to (an IP address). */
@@ -95,6 +106,20 @@ const ZEnv = z.object({
         ),
     ])
     .default(""),
+
+  // --- Traces (docs/observability.md, "Traces") ---
+  /** OTLP/HTTP base URL (…/v1/traces is appended); empty with the next one: tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: zOtlpUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
+  /** The traces endpoint itself (used as is); wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: zOtlpUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+  /** Headers sent with every export (a collector's token): `key=value,key2=value2`. */
+  OTEL_EXPORTER_OTLP_HEADERS: zParsedList(parseOtlpHeaders, { max: 4096 }),
+  /** Share of new traces recorded (0 to 1); a trace begun elsewhere follows its parent. */
+  TRACES_SAMPLE_RATIO: z.coerce
+    .number({ error: "TRACES_SAMPLE_RATIO must be a number from 0 to 1" })
+    .min(0, "TRACES_SAMPLE_RATIO must be a number from 0 to 1")
+    .max(1, "TRACES_SAMPLE_RATIO must be a number from 0 to 1")
+    .default(1),
 
   // --- Fleet (docs/fleet.md) ---
   /** 32 bytes, hex: seals every org CA's private key at rest. */
@@ -151,16 +176,7 @@ const ZEnv = z.object({
    * Addresses/CIDRs webhooks may be delivered to although they are private, loopback or
    * otherwise refused (a receiver on the operator's own network; tests: 127.0.0.1/32).
    */
-  WEBHOOK_ALLOW_CIDRS: z
-    .string()
-    .default("")
-    .superRefine((value, ctx) => {
-      try {
-        parseCidrList(value, "WEBHOOK_ALLOW_CIDRS");
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
+  WEBHOOK_ALLOW_CIDRS: zParsedList((value) => parseCidrList(value, "WEBHOOK_ALLOW_CIDRS")),
   /** One delivery attempt may take this long, connecting and answering included. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** PagerDuty's Events API v2 (an EU account uses https://events.eu.pagerduty.com/v2/enqueue). */
@@ -183,16 +199,7 @@ const ZEnv = z.object({
    * Resolvers that check domains' TXT records: ip[:port] or [ipv6][:port], comma-separated;
    * empty: the system's.
    */
-  DNS_SERVERS: z
-    .string()
-    .default("")
-    .superRefine((value, ctx) => {
-      try {
-        parseDnsServers(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
+  DNS_SERVERS: zParsedList(parseDnsServers),
   /** One DNS lookup waits this long for an answer, per server. */
   DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   /** A verified domain's TXT record is checked again this often (it fails once it is gone). */

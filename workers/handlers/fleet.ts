@@ -11,10 +11,22 @@ import { env } from "../../server/platform/env";
 import { enqueue } from "../../server/platform/jobs/queues";
 import { compileDuration } from "../../server/platform/metrics/fleet";
 import { secondsSince } from "../../server/platform/metrics/registry";
+import { inSpan } from "../../server/platform/tracing/spans";
 
 export async function compileAndPublish(db: Db, orgId: string) {
   const start = process.hrtime.bigint();
-  const outcome = await compileOrg(db, orgId).catch((error: unknown) => {
+  const outcome = await inSpan(
+    "fleet.compile",
+    { attributes: { "patronus.org_id": orgId } },
+    async (span) => {
+      const compiled = await compileOrg(db, orgId);
+      span?.setAttributes({
+        "patronus.revision": compiled?.revision ?? 0,
+        "patronus.devices_changed": compiled?.changed ?? 0,
+      });
+      return compiled;
+    },
+  ).catch((error: unknown) => {
     compileDuration().observe({ result: "failed" }, secondsSince(start));
     throw error;
   });

@@ -9,6 +9,7 @@ import {
   configHash,
   type DesiredState,
   type ReportedState,
+  traceparentOf,
   unknownKeys,
 } from "../../../protocol";
 import type { Logger } from "./log";
@@ -48,8 +49,20 @@ export class Applier {
   private pending: DesiredState | null = null;
   private draining: Promise<void> | null = null;
   private lastFailed: { revision: number; hash: string; report: ReportedState } | null = null;
+  /** The traceparent of the desired state being handled, and when its handling began. */
+  private tracing: { traceparent: string; startedAt: string } | null = null;
 
   constructor(private readonly o: ApplierOptions) {}
+
+  /**
+   * Sends a report; while a traced desired state is handled, with its traceparent and the
+   * apply's times (protocol/trace.ts). `this.report`, re-sent at every connect, never has
+   * them: only the report of that very apply does.
+   */
+  private send(report: ReportedState) {
+    const t = this.tracing;
+    this.o.onReport(t ? { ...report, trace: { ...t, endedAt: new Date().toISOString() } } : report);
+  }
 
   private emit(status: ApplyStatus, error: string | null, attempted?: number) {
     this.report = {
@@ -61,7 +74,7 @@ export class Applier {
       error: error?.slice(0, 2000) ?? null,
       appliedAt: this.appliedAt,
     };
-    this.o.onReport(this.report);
+    this.send(this.report);
   }
 
   /** Boot: re-apply the last good state from disk before the agent connects. */
@@ -122,7 +135,14 @@ export class Applier {
     while (this.pending) {
       const d = this.pending;
       this.pending = null;
-      await this.handle(d);
+      // Only a well-formed traceparent is echoed (the state is kept as it was sent).
+      const traceparent = traceparentOf(d.trace);
+      this.tracing = traceparent ? { traceparent, startedAt: new Date().toISOString() } : null;
+      try {
+        await this.handle(d);
+      } finally {
+        this.tracing = null;
+      }
     }
   }
 
@@ -161,7 +181,7 @@ export class Applier {
     if (failed && failed.revision === d.revision && failed.hash === d.hash) {
       // Same content failed before: report again rather than churn the data plane.
       this.report = failed.report;
-      this.o.onReport(failed.report);
+      this.send(failed.report);
       return;
     }
     await this.apply(d);

@@ -1,3 +1,4 @@
+import { inSpan } from "../tracing/spans";
 import type { Db, Tx } from "./client";
 
 export interface DbScope {
@@ -38,23 +39,26 @@ export async function withScope<T>(
   opts: TxLimits = {},
 ) {
   let hooks: AfterCommit[] = [];
-  const result = await db.$transaction(
-    async (tx) => {
-      hooks = [];
-      afterCommitHooks.set(tx, hooks);
-      await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
+  // Its span ends with the commit; what runs after it (enqueues, publishes) is a sibling.
+  const result = await inSpan("db.transaction", { attributes: { "db.system": "postgresql" } }, () =>
+    db.$transaction(
+      async (tx) => {
+        hooks = [];
+        afterCommitHooks.set(tx, hooks);
+        await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
       set_config('app.enroll_token_hash', ${scope.enrollTokenHash ?? ""}, true),
       set_config('app.api_key_hash', ${scope.apiKeyHash ?? ""}, true)`;
-      if (opts.lockTimeoutMs)
-        await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`;
-      return fn(tx);
-    },
-    {
-      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
-      ...(opts.maxWaitMs ? { maxWait: opts.maxWaitMs } : {}),
-    },
+        if (opts.lockTimeoutMs)
+          await tx.$executeRaw`SELECT set_config('lock_timeout', ${`${opts.lockTimeoutMs}ms`}, true)`;
+        return fn(tx);
+      },
+      {
+        ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+        ...(opts.maxWaitMs ? { maxWait: opts.maxWaitMs } : {}),
+      },
+    ),
   );
   for (const hook of hooks) await hook();
   return result;

@@ -9,6 +9,7 @@ import { AppError, type AppErrorCode, fromDatabaseError, HTTP_STATUS } from "../
 import { log, withLogContext } from "../log/logger";
 import { observeRoute } from "../metrics/http";
 import { secondsSince } from "../metrics/registry";
+import { inSpan, SpanKind, SpanStatusCode } from "../tracing/spans";
 
 /** What a route's handler gets. */
 export interface RouteRequest<I> {
@@ -234,26 +235,56 @@ export function defineRoute<I = undefined, O = unknown>(spec: RouteSpec<I, O>) {
   return async (request: Request): Promise<Response> => {
     const start = process.hrtime.bigint();
     const requestId = requestIdOf(request);
-    const answered = await withLogContext({ requestId }, async () => {
-      try {
-        const raw = await readBounded(request, spec.maxBodyBytes);
-        const body = (spec.input ? decodeJson(request, raw, spec.input) : undefined) as I;
-        const hasBody = request.method !== "GET" && request.method !== "HEAD";
-        const bounded = new Request(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: hasBody ? new Uint8Array(raw) : undefined,
-          signal: request.signal,
-        });
-        const result = await spec.handle({ request: bounded, body, raw, requestId });
-        if (result instanceof Response) return withHeaders(result, headers);
-        return json(200, spec.output ? spec.output.parse(result) : result, headers);
-      } catch (error) {
-        return toProblem(spec.name, error, requestId, headers);
-      }
-    });
+    const answered = await withLogContext({ requestId }, () =>
+      traced(spec.name, request.method, requestId, () => answer(request, requestId)),
+    );
     // Until the answer's head: a streamed body's time is the client's as much as ours.
     observeRoute(spec.name, request.method, answered.status, secondsSince(start));
     return withHeaders(answered, { "x-request-id": requestId });
   };
+
+  async function answer(request: Request, requestId: string): Promise<Response> {
+    try {
+      const raw = await readBounded(request, spec.maxBodyBytes);
+      const body = (spec.input ? decodeJson(request, raw, spec.input) : undefined) as I;
+      const hasBody = request.method !== "GET" && request.method !== "HEAD";
+      const bounded = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: hasBody ? new Uint8Array(raw) : undefined,
+        signal: request.signal,
+      });
+      const result = await spec.handle({ request: bounded, body, raw, requestId });
+      if (result instanceof Response) return withHeaders(result, headers);
+      return json(200, spec.output ? spec.output.parse(result) : result, headers);
+    } catch (error) {
+      return toProblem(spec.name, error, requestId, headers);
+    }
+  }
+}
+
+/** The route's server span (tracing on): named by method and route, with its status. */
+function traced(
+  route: string,
+  method: string,
+  requestId: string,
+  fn: () => Promise<Response>,
+): Promise<Response> {
+  return inSpan(
+    `${method} ${route}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "http.request.method": method,
+        "http.route": route,
+        "patronus.request_id": requestId,
+      },
+    },
+    async (span) => {
+      const res = await fn();
+      span?.setAttribute("http.response.status_code", res.status);
+      if (res.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
+      return res;
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { traceparentOf } from "../../../protocol/trace";
 
 /**
  * A job is a definition (this) plus a handler in workers/handlers/. The payload schema is
@@ -23,6 +24,25 @@ export interface JobDefinition<P extends z.ZodType> {
 
 export function defineJob<P extends z.ZodType>(def: JobDefinition<P>) {
   return def;
+}
+
+/**
+ * The field of a job's data that carries the W3C traceparent of its enqueue (tracing on).
+ * It sits beside the payload, not in it: payload schemas are z.object, so parsing drops it,
+ * and a job enqueued without it (tracing off, an older release) runs the same.
+ */
+export const JOB_TRACE_FIELD = "traceContext";
+
+/** `data` with `traceparent` beside it (data as is without one). */
+export function withJobTrace<T>(data: T, traceparent: string | undefined): T {
+  if (!traceparent || typeof data !== "object" || data === null || Array.isArray(data)) return data;
+  return { ...data, [JOB_TRACE_FIELD]: traceparent };
+}
+
+/** The traceparent a job's data carries, when well formed (else undefined). */
+export function jobTraceOf(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  return traceparentOf((data as Record<string, unknown>)[JOB_TRACE_FIELD]);
 }
 
 export const SWEEPS_QUEUE = "sweeps";

@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { log } from "../log/logger";
 import { createProducerRedis, queuePrefix, quitRedis } from "../redis";
 import { withTimeout } from "../settle";
-import type { JobDefinition } from "./define-job";
+import { currentTraceparent, inSpan, SpanKind } from "../tracing/spans";
+import { type JobDefinition, withJobTrace } from "./define-job";
 
 type Entry = { queue: Queue; connection: Redis };
 const globalForQueues = globalThis as unknown as { patronusQueues?: Map<string, Entry> };
@@ -76,10 +77,20 @@ export async function enqueue<P extends z.ZodType>(
   opts: { delayMs?: number; timeoutMs?: number } = {},
 ) {
   const data = def.payload.parse(payload);
-  return bounded(
+  return inSpan(
     `enqueue ${def.name}`,
-    opts.timeoutMs ?? ENQUEUE_TIMEOUT_MS,
-    getQueue(def.queue).add(def.name, data, jobOptions(def, data, opts.delayMs)),
+    { kind: SpanKind.PRODUCER, attributes: { "messaging.destination.name": def.queue } },
+    () =>
+      bounded(
+        `enqueue ${def.name}`,
+        opts.timeoutMs ?? ENQUEUE_TIMEOUT_MS,
+        // The job's run continues this span's trace (run-workers.ts).
+        getQueue(def.queue).add(
+          def.name,
+          withJobTrace(data, currentTraceparent()),
+          jobOptions(def, data, opts.delayMs),
+        ),
+      ),
   );
 }
 

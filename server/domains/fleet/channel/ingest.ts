@@ -17,6 +17,7 @@ import {
   MessageError,
   type Presence,
   parseTopic,
+  type ReportedState,
   sharedFilter,
   TOPIC_ROOT,
   UPLINK,
@@ -34,9 +35,11 @@ import {
   ingestWritten,
 } from "../../../platform/metrics/fleet";
 import { boundedLabel, OTHER } from "../../../platform/metrics/labels";
+import { tracingOn, withActiveSpan } from "../../../platform/tracing/spans";
 import { publishPending } from "../compile/publish";
+import { endIngestSpan, ingestSpansOf, traceReport } from "./ack-trace";
 import type { ControlChannel } from "./control-channel";
-import { presenceChannel } from "./core-channels";
+import { presenceChannel, stateChannel } from "./core-channels";
 import {
   type AnyChannel,
   addToBatch,
@@ -144,6 +147,9 @@ export class FleetIngest {
       const message = decode(channel.schema, payload, {
         onUnknown: (fields) => this.noteUnknown(t.identity, t.channel, fields),
       });
+      // A live report (not a retained copy replayed at subscribe) of a traced apply.
+      if (channel === stateChannel && !packet.retain)
+        traceReport(message as ReportedState, t.deviceId);
       const batch = this.batches.get(t.orgId) ?? newBatch();
       this.batches.set(t.orgId, batch);
       addToBatch(batch, channel, t.deviceId, message, t.kind);
@@ -272,14 +278,15 @@ export class FleetIngest {
     const letters: DeadLetter[] = [];
     for (const e of entriesOf(this.channels, b)) {
       const refused = await this.writeOrKeep(orgId, batchOfEntry(e));
-      if (refused)
-        letters.push({
-          deviceId,
-          channel: idOf(e.channel),
-          reason: "write_failed",
-          error: refused.message,
-          payload: Buffer.from(JSON.stringify(e.message)),
-        });
+      if (!refused) continue;
+      endIngestSpan(e.message, refused);
+      letters.push({
+        deviceId,
+        channel: idOf(e.channel),
+        reason: "write_failed",
+        error: refused.message,
+        payload: Buffer.from(JSON.stringify(e.message)),
+      });
     }
     await this.quarantine(orgId, letters);
   }
@@ -363,8 +370,22 @@ export class FleetIngest {
     this.schedule();
   }
 
-  /** Writes a batch and does its after-commit work; "busy" when the org's lock was taken. */
-  private async attempt(orgId: string, b: OrgBatch): Promise<"ok" | "busy" | { error: Error }> {
+  /**
+   * Writes a batch and does its after-commit work; "busy" when the org's lock was taken.
+   * Traced reports in it end their ingest spans once written; the write, and what it
+   * publishes next (a rollout's next stage), go into the first one's trace.
+   */
+  private attempt(orgId: string, b: OrgBatch): Promise<"ok" | "busy" | { error: Error }> {
+    if (!tracingOn()) return this.write(orgId, b);
+    const messages = entriesOf(this.channels, b).map((e) => e.message);
+    return withActiveSpan(ingestSpansOf(messages)[0], async () => {
+      const r = await this.write(orgId, b);
+      if (r === "ok") for (const m of messages) endIngestSpan(m);
+      return r;
+    });
+  }
+
+  private async write(orgId: string, b: OrgBatch): Promise<"ok" | "busy" | { error: Error }> {
     let written: Awaited<ReturnType<typeof writeOrgBatch>>;
     try {
       written = await writeOrgBatch(this.db, orgId, b, this.log, this.channels);

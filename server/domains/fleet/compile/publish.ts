@@ -10,6 +10,7 @@ import { parseIntent } from "../../../features";
 import { type Db, getDb, type Tx } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
 import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
+import { currentTraceparent, inSpan, SpanKind } from "../../../platform/tracing/spans";
 import { getControlChannel } from "../channel/control-channel";
 import { compiledHash, declaredSections, siteCompiler } from "./compile-device";
 import { compiledRevisionCompiler, loadCompileFacts, recordMissing } from "./load-compiler";
@@ -38,7 +39,7 @@ export async function desiredStates(
   tx: Tx,
   orgId: string,
   devices: readonly Pending[],
-): Promise<{ identity: string; state: DesiredState }[]> {
+): Promise<{ identity: string; state: DesiredState; firstRelease: boolean }[]> {
   const revisions = [...new Set(devices.map((d) => d.desiredRevision))];
   const snaps = await tx.intentSnapshot.findMany({
     where: { orgId, revision: { in: revisions } },
@@ -51,7 +52,7 @@ export async function desiredStates(
     compilers.set(i.revision, siteCompiler(i.intent, { orgId, facts }));
   }
   const issuedAt = new Date().toISOString();
-  const out: { identity: string; state: DesiredState }[] = [];
+  const out: { identity: string; state: DesiredState; firstRelease: boolean }[] = [];
   for (const d of devices) {
     const config = compilers.get(d.desiredRevision)?.(d.siteId, d.id, declaredSections(d));
     // The site is gone from that revision, the device moved, or a tunnel key changed since
@@ -67,6 +68,8 @@ export async function desiredStates(
         issuedAt,
         config,
       },
+      // A first-release agent (declared nothing) refuses fields it does not know.
+      firstRelease: d.capabilityVersion === null,
     });
   }
   return out;
@@ -80,11 +83,29 @@ export async function publishPending(db: Db, orgId: string, deviceIds?: readonly
   if (states.length === 0) return 0;
   const channel = await getControlChannel();
   const CHUNK = 1000;
-  for (let i = 0; i < states.length; i += CHUNK) {
-    await Promise.all(
-      states.slice(i, i + CHUNK).map((s) => channel.publishDesired(s.identity, s.state)),
-    );
-  }
+  // One span for the org's publish; each agent's apply is recorded under it (ingest.ts).
+  await inSpan(
+    "fleet.publish",
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: { "patronus.org_id": orgId, "patronus.devices": states.length },
+    },
+    async () => {
+      const trace = currentTraceparent();
+      for (let i = 0; i < states.length; i += CHUNK) {
+        await Promise.all(
+          states
+            .slice(i, i + CHUNK)
+            .map((s) =>
+              channel.publishDesired(
+                s.identity,
+                trace && !s.firstRelease ? { ...s.state, trace } : s.state,
+              ),
+            ),
+        );
+      }
+    },
+  );
   return states.length;
 }
 
