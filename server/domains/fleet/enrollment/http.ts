@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { decode, MessageError, ZEnrollPoll, ZEnrollRequest } from "../../../../protocol";
 import { getDb } from "../../../platform/db/client";
 import { AppError } from "../../../platform/errors";
+import { admissionGate } from "../../../platform/http/admission";
 import { clientIp } from "../../../platform/http/client-ip";
 import { hitRateLimitOrAllow } from "../../../platform/http/rate-limit";
 import { defineRoute, HttpError, requireJson } from "../../../platform/http/route";
@@ -65,8 +66,21 @@ function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promis
   });
 }
 
+/**
+ * Enrollment signs a certificate and computes a config: CPU work. A fleet enrolling at once
+ * gets a few slots per portal process; the rest hear "busy" within ENROLL_WAIT_MS and come
+ * back after Retry-After (the agent honours it), rather than all running at once until the
+ * agents' 20 s timeouts pass on a loaded machine (test/fleet/faults/enrollment-burst).
+ */
+const enrollGate = admissionGate({
+  limit: 8,
+  waitMs: 8_000,
+  retryAfterSeconds: 2,
+  what: "enrollments",
+});
+
 export const enrollHandler = handler("fleet.enroll", ZEnrollRequest, (body) =>
-  enroll(getDb(), body),
+  enrollGate.run(() => enroll(getDb(), body)),
 );
 export const pollHandler = handler("fleet.enroll.poll", ZEnrollPoll, (body) =>
   pollEnrollment(getDb(), body),
