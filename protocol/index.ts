@@ -2,6 +2,7 @@
 export * from "./acl";
 export * from "./channels";
 export * from "./clock";
+export * from "./dataplane-telemetry";
 export * from "./hash";
 export * from "./messages";
 export * from "./overlay";

@@ -13,6 +13,7 @@ import * as identity from "./domains/identity";
 import * as overlay from "./domains/overlay";
 import * as overview from "./domains/overview";
 import * as policy from "./domains/policy";
+import * as series from "./domains/series";
 import * as sites from "./domains/sites";
 import * as webhooks from "./domains/webhooks";
 import { type ChangeListener, setChangeListeners } from "./platform/events/changes";
@@ -42,6 +43,7 @@ const AREAS = () =>
     customDomains.feature,
     overview.feature,
     alerting.feature,
+    series.feature,
   ] as const;
 
 export type Areas = ReturnType<typeof AREAS>[number];

@@ -13,6 +13,7 @@ import {
   docsPage,
   faviconRoute,
   openApiRoute,
+  orgMetricsHandler,
   restHandler,
   trpcHandler,
 } from "../server/api/handlers";
@@ -39,6 +40,8 @@ function route(path: string, method: string): Handler {
   // As Next.js does for a dynamic segment: the id decoded (an undecodable one as sent).
   if (assetId) return assetRoute(decodeSegment(assetId));
   if (path.startsWith("/api/trpc/")) return trpcHandler;
+  // app/api/v1/orgs/[org]/metrics: a static route wins over the catch-all.
+  if (/^\/api\/v1\/orgs\/[^/]+\/metrics$/.test(path)) return orgMetricsHandler;
   return restHandler;
 }
 

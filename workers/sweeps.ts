@@ -8,6 +8,7 @@ import { recheckDomains } from "../server/domains/custom-domains";
 import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
+import { maintainSeries, rollUpRecent } from "../server/domains/series";
 import { sweepWebhooks } from "../server/domains/webhooks";
 import type { Db } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
@@ -71,5 +72,15 @@ export const SWEEPS: readonly Sweep[] = [
   sweep("billing.meter", 5 * MINUTE, async (db) => {
     const n = await meterAll(db, new Date(), (line) => meterLog.info(line));
     return n.sent ? `sent ${n.sent} hour(s) of data transfer to Stripe's meter` : undefined;
+  }),
+  sweep("series.rollup", MINUTE, async (db) => {
+    const n = await rollUpRecent(db);
+    return n ? `rolled up ${n} minute/hour row(s) of time series` : undefined;
+  }),
+  sweep("series.maintain", 60 * MINUTE, async (db) => {
+    const n = await maintainSeries(db);
+    return n.made || n.partitions || n.points
+      ? `series: made ${n.made} partition(s), dropped ${n.partitions}, deleted ${n.points} point(s) past their plan's retention`
+      : undefined;
   }),
 ];

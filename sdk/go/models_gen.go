@@ -4485,6 +4485,126 @@ type RolloutUpdateSettingsRequest struct {
 	FailureThreshold int `json:"failureThreshold"`
 }
 
+// SeriesQueryKind is an enum of the API.
+type SeriesQueryKind string
+
+// The values of SeriesQueryKind.
+const (
+	SeriesQueryKindSite   SeriesQueryKind = "site"
+	SeriesQueryKindDevice SeriesQueryKind = "device"
+	SeriesQueryKindPath   SeriesQueryKind = "path"
+	SeriesQueryKindClass  SeriesQueryKind = "class"
+)
+
+// SeriesQueryMetric is an enum of the API.
+type SeriesQueryMetric string
+
+// The values of SeriesQueryMetric.
+const (
+	SeriesQueryMetricRxBitsPerSecond      SeriesQueryMetric = "rx_bits_per_second"
+	SeriesQueryMetricTxBitsPerSecond      SeriesQueryMetric = "tx_bits_per_second"
+	SeriesQueryMetricRxPacketsPerSecond   SeriesQueryMetric = "rx_packets_per_second"
+	SeriesQueryMetricTxPacketsPerSecond   SeriesQueryMetric = "tx_packets_per_second"
+	SeriesQueryMetricDropsPerSecond       SeriesQueryMetric = "drops_per_second"
+	SeriesQueryMetricLatencyMs            SeriesQueryMetric = "latency_ms"
+	SeriesQueryMetricJitterMs             SeriesQueryMetric = "jitter_ms"
+	SeriesQueryMetricLossPercent          SeriesQueryMetric = "loss_percent"
+	SeriesQueryMetricMos                  SeriesQueryMetric = "mos"
+	SeriesQueryMetricUp                   SeriesQueryMetric = "up"
+	SeriesQueryMetricClassRxBitsPerSecond SeriesQueryMetric = "class_rx_bits_per_second"
+	SeriesQueryMetricClassTxBitsPerSecond SeriesQueryMetric = "class_tx_bits_per_second"
+	SeriesQueryMetricPlacement            SeriesQueryMetric = "placement"
+)
+
+// SeriesQueryResolution is an enum of the API.
+type SeriesQueryResolution string
+
+// The values of SeriesQueryResolution.
+const (
+	SeriesQueryResolutionAuto SeriesQueryResolution = "auto"
+	SeriesQueryResolutionRaw  SeriesQueryResolution = "raw"
+	SeriesQueryResolution1m   SeriesQueryResolution = "1m"
+	SeriesQueryResolution1h   SeriesQueryResolution = "1h"
+)
+
+// SeriesQueryResponse is an object of the API.
+type SeriesQueryResponse struct {
+	Kind        SeriesQueryResponseKind       `json:"kind"`
+	ID          string                        `json:"id"`
+	Metric      SeriesQueryResponseMetric     `json:"metric"`
+	Unit        string                        `json:"unit"`
+	Combine     SeriesQueryResponseCombine    `json:"combine"`
+	Resolution  SeriesQueryResponseResolution `json:"resolution"`
+	StepSeconds int64                         `json:"stepSeconds"`
+	From        time.Time                     `json:"from"`
+	To          time.Time                     `json:"to"`
+	Lines       []SeriesQueryResponseLine     `json:"lines"`
+}
+
+// SeriesQueryResponseKind is an enum of the API.
+type SeriesQueryResponseKind string
+
+// The values of SeriesQueryResponseKind.
+const (
+	SeriesQueryResponseKindSite   SeriesQueryResponseKind = "site"
+	SeriesQueryResponseKindDevice SeriesQueryResponseKind = "device"
+	SeriesQueryResponseKindPath   SeriesQueryResponseKind = "path"
+	SeriesQueryResponseKindClass  SeriesQueryResponseKind = "class"
+)
+
+// SeriesQueryResponseMetric is an enum of the API.
+type SeriesQueryResponseMetric string
+
+// The values of SeriesQueryResponseMetric.
+const (
+	SeriesQueryResponseMetricRxBitsPerSecond      SeriesQueryResponseMetric = "rx_bits_per_second"
+	SeriesQueryResponseMetricTxBitsPerSecond      SeriesQueryResponseMetric = "tx_bits_per_second"
+	SeriesQueryResponseMetricRxPacketsPerSecond   SeriesQueryResponseMetric = "rx_packets_per_second"
+	SeriesQueryResponseMetricTxPacketsPerSecond   SeriesQueryResponseMetric = "tx_packets_per_second"
+	SeriesQueryResponseMetricDropsPerSecond       SeriesQueryResponseMetric = "drops_per_second"
+	SeriesQueryResponseMetricLatencyMs            SeriesQueryResponseMetric = "latency_ms"
+	SeriesQueryResponseMetricJitterMs             SeriesQueryResponseMetric = "jitter_ms"
+	SeriesQueryResponseMetricLossPercent          SeriesQueryResponseMetric = "loss_percent"
+	SeriesQueryResponseMetricMos                  SeriesQueryResponseMetric = "mos"
+	SeriesQueryResponseMetricUp                   SeriesQueryResponseMetric = "up"
+	SeriesQueryResponseMetricClassRxBitsPerSecond SeriesQueryResponseMetric = "class_rx_bits_per_second"
+	SeriesQueryResponseMetricClassTxBitsPerSecond SeriesQueryResponseMetric = "class_tx_bits_per_second"
+	SeriesQueryResponseMetricPlacement            SeriesQueryResponseMetric = "placement"
+)
+
+// SeriesQueryResponseCombine is an enum of the API.
+type SeriesQueryResponseCombine string
+
+// The values of SeriesQueryResponseCombine.
+const (
+	SeriesQueryResponseCombineSum SeriesQueryResponseCombine = "sum"
+	SeriesQueryResponseCombineAvg SeriesQueryResponseCombine = "avg"
+)
+
+// SeriesQueryResponseResolution is an enum of the API.
+type SeriesQueryResponseResolution string
+
+// The values of SeriesQueryResponseResolution.
+const (
+	SeriesQueryResponseResolutionRaw SeriesQueryResponseResolution = "raw"
+	SeriesQueryResponseResolution1m  SeriesQueryResponseResolution = "1m"
+	SeriesQueryResponseResolution1h  SeriesQueryResponseResolution = "1h"
+)
+
+// SeriesQueryResponseLine is an object of the API.
+type SeriesQueryResponseLine struct {
+	Labels map[string]string              `json:"labels"`
+	Points []SeriesQueryResponseLinePoint `json:"points"`
+}
+
+// SeriesQueryResponseLinePoint is an object of the API.
+type SeriesQueryResponseLinePoint struct {
+	At  time.Time `json:"at"`
+	Avg float64   `json:"avg"`
+	Min float64   `json:"min"`
+	Max float64   `json:"max"`
+}
+
 // SiteCreateRequest is an object of the API.
 type SiteCreateRequest struct {
 	Name        string                     `json:"name"`

@@ -3078,6 +3078,37 @@ func (c *Client) RolloutUpdateSettings(ctx context.Context, orgSlug string, body
 	return c.do(ctx, r, opts)
 }
 
+// Series
+
+// SeriesQueryParams are the optional parameters of SeriesQuery.
+type SeriesQueryParams struct {
+	To         *time.Time
+	Resolution *SeriesQueryResolution
+}
+
+// SeriesQuery calls GET /orgs/{orgSlug}/series (series.query).
+func (c *Client) SeriesQuery(ctx context.Context, orgSlug string, kind SeriesQueryKind, id string, metric SeriesQueryMetric, from time.Time, params *SeriesQueryParams, opts ...CallOption) (*SeriesQueryResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/series", query: url.Values{}, header: http.Header{}}
+	r.query.Set("kind", param(kind))
+	r.query.Set("id", param(id))
+	r.query.Set("metric", param(metric))
+	r.query.Set("from", param(from))
+	if params != nil {
+		if params.To != nil {
+			r.query.Set("to", param(*params.To))
+		}
+		if params.Resolution != nil {
+			r.query.Set("resolution", param(*params.Resolution))
+		}
+	}
+	var out SeriesQueryResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Sites
 
 // SiteCreateParams are the optional parameters of SiteCreate.

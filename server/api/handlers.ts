@@ -127,3 +127,4 @@ export { assetRoute } from "./asset-route";
 export { faviconRoute } from "./favicon-route";
 export { docsAsset, docsPage, openApiRoute } from "./rest/docs";
 export { restHandler } from "./rest/handler";
+export { orgMetricsHandler } from "./rest/org-metrics";

@@ -8,6 +8,7 @@ import { identityRouters } from "../domains/identity/router";
 import { overlayRouters } from "../domains/overlay/router";
 import { overviewRouters } from "../domains/overview/router";
 import { policyRouters } from "../domains/policy/router";
+import { seriesRouters } from "../domains/series/router";
 import { sitesRouters } from "../domains/sites/router";
 import { webhooksRouters } from "../domains/webhooks/router";
 import { auditRouter } from "../platform/audit/router";
@@ -26,6 +27,7 @@ export const appRouter = router({
   ...customDomainsRouters,
   ...overviewRouters,
   ...alertingRouters,
+  ...seriesRouters,
 });
 
 export type AppRouter = typeof appRouter;

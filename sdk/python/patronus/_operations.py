@@ -2204,6 +2204,29 @@ class Operations:
             has_body=True,
         )
 
+    # Series
+
+    def series_query(
+        self,
+        org_slug: str,
+        *,
+        kind: m.SeriesQueryKind,
+        id: str,
+        metric: m.SeriesQueryMetric,
+        from_: datetime,
+        to: Optional[datetime] = None,
+        resolution: Optional[m.SeriesQueryResolution] = None,
+    ) -> m.SeriesQueryResponse:
+        """GET /orgs/{orgSlug}/series (series.query)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/series",
+            path_params={"org_slug": org_slug},
+            query={"kind": kind, "id": id, "metric": metric, "from": from_, "to": to, "resolution": resolution},
+            headers={},
+            response=_c.Obj(lambda: m.SeriesQueryResponse),
+        )
+
     # Sites
 
     def site_create(

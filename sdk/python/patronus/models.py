@@ -482,6 +482,16 @@ __all__ = [
     "RolloutStatusResponse",
     "RolloutStatusResponseDevices",
     "RolloutUpdateSettingsRequest",
+    "SeriesQueryKind",
+    "SeriesQueryMetric",
+    "SeriesQueryResolution",
+    "SeriesQueryResponse",
+    "SeriesQueryResponseKind",
+    "SeriesQueryResponseMetric",
+    "SeriesQueryResponseCombine",
+    "SeriesQueryResponseResolution",
+    "SeriesQueryResponseLine",
+    "SeriesQueryResponseLinePoint",
     "SiteCreateRequest",
     "SiteCreateRequestSettings",
     "SiteCreateRequestSettingsWanIngress",
@@ -5912,6 +5922,80 @@ class RolloutUpdateSettingsRequest(_c.Model):
     _fields_: ClassVar[Tuple[_c.F, ...]] = (
         _c.F("canary_percent", "canaryPercent", _c.INT, True),
         _c.F("failure_threshold", "failureThreshold", _c.INT, True),
+    )
+
+
+SeriesQueryKind = Literal["site", "device", "path", "class"]
+
+
+SeriesQueryMetric = Literal["rx_bits_per_second", "tx_bits_per_second", "rx_packets_per_second", "tx_packets_per_second", "drops_per_second", "latency_ms", "jitter_ms", "loss_percent", "mos", "up", "class_rx_bits_per_second", "class_tx_bits_per_second", "placement"]
+
+
+SeriesQueryResolution = Literal["auto", "raw", "1m", "1h"]
+
+
+@dataclass(kw_only=True)
+class SeriesQueryResponse(_c.Model):
+    kind: SeriesQueryResponseKind
+    id: str
+    metric: SeriesQueryResponseMetric
+    unit: str
+    combine: SeriesQueryResponseCombine
+    resolution: SeriesQueryResponseResolution
+    step_seconds: int
+    from_: datetime
+    to: datetime
+    lines: List[SeriesQueryResponseLine]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("kind", "kind", _c.STR, True),
+        _c.F("id", "id", _c.STR, True),
+        _c.F("metric", "metric", _c.STR, True),
+        _c.F("unit", "unit", _c.STR, True),
+        _c.F("combine", "combine", _c.STR, True),
+        _c.F("resolution", "resolution", _c.STR, True),
+        _c.F("step_seconds", "stepSeconds", _c.INT, True),
+        _c.F("from_", "from", _c.DATETIME, True),
+        _c.F("to", "to", _c.DATETIME, True),
+        _c.F("lines", "lines", _c.ListOf(_c.Obj(lambda: SeriesQueryResponseLine)), True),
+    )
+
+
+SeriesQueryResponseKind = Literal["site", "device", "path", "class"]
+
+
+SeriesQueryResponseMetric = Literal["rx_bits_per_second", "tx_bits_per_second", "rx_packets_per_second", "tx_packets_per_second", "drops_per_second", "latency_ms", "jitter_ms", "loss_percent", "mos", "up", "class_rx_bits_per_second", "class_tx_bits_per_second", "placement"]
+
+
+SeriesQueryResponseCombine = Literal["sum", "avg"]
+
+
+SeriesQueryResponseResolution = Literal["raw", "1m", "1h"]
+
+
+@dataclass(kw_only=True)
+class SeriesQueryResponseLine(_c.Model):
+    labels: Dict[str, str]
+    points: List[SeriesQueryResponseLinePoint]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("labels", "labels", _c.MapOf(_c.STR), True),
+        _c.F("points", "points", _c.ListOf(_c.Obj(lambda: SeriesQueryResponseLinePoint)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class SeriesQueryResponseLinePoint(_c.Model):
+    at: datetime
+    avg: float
+    min: float
+    max: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("at", "at", _c.DATETIME, True),
+        _c.F("avg", "avg", _c.FLOAT, True),
+        _c.F("min", "min", _c.FLOAT, True),
+        _c.F("max", "max", _c.FLOAT, True),
     )
 
 

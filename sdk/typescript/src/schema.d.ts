@@ -1078,6 +1078,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orgs/{orgSlug}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["series.query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/{orgSlug}/services/{serviceId}": {
         parameters: {
             query?: never;
@@ -11024,6 +11040,117 @@ export interface operations {
             };
             /** @description Conflict, or the Idempotency-Key was used for another request */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "series.query": {
+        parameters: {
+            query: {
+                from: string;
+                id: string;
+                kind: "site" | "device" | "path" | "class";
+                metric: "rx_bits_per_second" | "tx_bits_per_second" | "rx_packets_per_second" | "tx_packets_per_second" | "drops_per_second" | "latency_ms" | "jitter_ms" | "loss_percent" | "mos" | "up" | "class_rx_bits_per_second" | "class_tx_bits_per_second" | "placement";
+                resolution?: "auto" | "raw" | "1m" | "1h";
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        combine: "sum" | "avg";
+                        /** Format: date-time */
+                        from: string;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "site" | "device" | "path" | "class";
+                        lines: {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            points: {
+                                /** Format: date-time */
+                                at: string;
+                                avg: number;
+                                max: number;
+                                min: number;
+                            }[];
+                        }[];
+                        /** @enum {string} */
+                        metric: "rx_bits_per_second" | "tx_bits_per_second" | "rx_packets_per_second" | "tx_packets_per_second" | "drops_per_second" | "latency_ms" | "jitter_ms" | "loss_percent" | "mos" | "up" | "class_rx_bits_per_second" | "class_tx_bits_per_second" | "placement";
+                        /** @enum {string} */
+                        resolution: "raw" | "1m" | "1h";
+                        stepSeconds: number;
+                        /** Format: date-time */
+                        to: string;
+                        unit: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

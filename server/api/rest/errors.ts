@@ -4,6 +4,7 @@
 // handed on as it is, so the route helper logs it and answers a generic 500.
 import { ORPCError } from "@orpc/server";
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import { AppError, fromDatabaseError, HTTP_STATUS } from "../../platform/errors";
 import { HttpError, zodErrors } from "../../platform/http/route";
@@ -44,7 +45,7 @@ export function restError(error: unknown): unknown {
       );
     }
     if (trpc.code === "INTERNAL_SERVER_ERROR") return cause ?? trpc;
-    const status = error instanceof ORPCError ? error.status : 400;
+    const status = error instanceof ORPCError ? error.status : getHTTPStatusCodeFromError(trpc);
     return new HttpError(status, trpc.code, trpc.message);
   }
   // oRPC's own refusals (a body that is not JSON, a path parameter it cannot decode).

@@ -138,9 +138,17 @@ export const restHandler = defineRoute({
   },
 });
 
-/** The answer to a call once CORS let it in. */
-async function answerOf(request: Request, raw: Buffer, requestId: string): Promise<Response> {
-  if (raw.length > 0) requireJson(request);
+/**
+ * Who calls and the procedures' context, for every /api/v1 route: an API key (counted
+ * against its rate limits: their headers go on the answer) or the portal's session; a
+ * Response when the call ends here (401 with its challenge, 429).
+ */
+export async function restCallOf(
+  request: Request,
+  requestId: string,
+): Promise<
+  Response | { caller: { label: string }; context: Context; limitHeaders: Record<string, string> }
+> {
   const caller = await callerOf(request).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "UNAUTHORIZED")
       return unauthorized(error.message);
@@ -163,6 +171,15 @@ async function answerOf(request: Request, raw: Buffer, requestId: string): Promi
     host: await hostOrgOf(request.headers),
     ifMatch: request.headers.get("if-match"),
   };
+  return { caller, context, limitHeaders };
+}
+
+/** The answer to a call once CORS let it in. */
+async function answerOf(request: Request, raw: Buffer, requestId: string): Promise<Response> {
+  if (raw.length > 0) requireJson(request);
+  const called = await restCallOf(request, requestId);
+  if (called instanceof Response) return called;
+  const { caller, context, limitHeaders } = called;
   const call = async () => {
     const { matched, response } = await orpc()
       .handle(request, { prefix: REST_PREFIX, context })

@@ -19,7 +19,9 @@ import { signalChange } from "../../platform/events/changes";
 import { emitEvent } from "../../platform/events/emit-event";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, redisKey } from "../../platform/redis";
+import { writeSeriesPoints } from "../../platform/series/write";
 import { bumpRevision, devicesReason } from "../fleet";
+import { pathSeriesPoints } from "./series-points";
 
 /** How long the latest path report of a device is kept in Redis when it stops sending. */
 const PATH_REPORT_TTL_SECONDS = 3600;
@@ -118,6 +120,8 @@ async function writePaths(tx: Tx, orgId: string, reports: readonly [string, Path
       ) AS s(device, path, at, up, latency, jitter, loss, mos)
       JOIN devices d ON d.id = s.device AND d."orgId" = ${orgId} AND d.status = 'active'`;
   }
+  // The same measurements, and the class placement, as time series (raw, then rolled up).
+  await writeSeriesPoints(tx, orgId, pathSeriesPoints(reports, Date.now()));
   // The API reads where each unit goes now from devices.overlayStatus.selection.
   const latest = [...new Map(reports.map(([id, r]) => [id, r.selection])).entries()];
   await tx.$executeRaw`

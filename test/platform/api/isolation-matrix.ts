@@ -322,6 +322,14 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
   "embed.setOrigins": (orgSlug) => ({ orgSlug, origins: ["https://www.example.test"] }),
   "embed.createToken": (orgSlug) => ({ orgSlug, expiresInMinutes: 60 }),
   "embed.rotateKey": (orgSlug) => ({ orgSlug }),
+  "series.query": (orgSlug) => ({
+    orgSlug,
+    kind: "device",
+    id: "missing",
+    metric: "rx_bits_per_second",
+    from: new Date(Date.now() - 3_600_000),
+  }),
+  "series.exposition": (orgSlug) => ({ orgSlug }),
 };
 
 /**

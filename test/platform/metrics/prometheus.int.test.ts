@@ -3,13 +3,7 @@
 // rules (deploy/prometheus) and reports them healthy, and runs every query of the shipped
 // dashboards (deploy/grafana): Prometheus refuses a query that does not parse. Every
 // metric a rule or a panel names is one the endpoint exposes (a typo fails here).
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { registerDbPool } from "../../../server/platform/metrics/db";
 import {
   brokerConnections,
@@ -37,6 +31,13 @@ import {
   rules,
 } from "./deploy";
 import { bothJobsEnded, instrumentedQueue } from "./jobs";
+import {
+  type ApiAnswer,
+  type PrometheusServer,
+  promQuery,
+  promVector,
+  startPrometheusServer,
+} from "./prometheus-server";
 
 const api = useApiServer();
 const TOKEN = "prometheus-test-token-0123456789";
@@ -44,7 +45,7 @@ const JOB = "patronus";
 const skip = promtoolMissing("prometheus");
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 let endpoint: MetricsServer;
-let prometheus: { url: string; log: () => string };
+let prometheus: PrometheusServer;
 
 beforeAll(async () => {
   if (skip) return;
@@ -98,23 +99,10 @@ async function realTraffic() {
   });
 }
 
-async function startPrometheus(target: number) {
-  const dir = mkdtempSync(join(tmpdir(), "patronus-prometheus-"));
-  let child: ChildProcess | undefined;
-  cleanups.push(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child?.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child?.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const config = join(dir, "prometheus.yml");
-  writeFileSync(
-    config,
-    stringify({
+/** Prometheus scraping the metrics endpoint with its token, with the shipped rules. */
+function startPrometheus(target: number) {
+  return startPrometheusServer(
+    {
       // A scrape reads Redis (up to 1 s a queue): a timeout above that, for a loaded machine
       // (Prometheus wants the timeout no longer than the interval).
       global: { scrape_interval: "2s", scrape_timeout: "2s", evaluation_interval: "1s" },
@@ -126,55 +114,13 @@ async function startPrometheus(target: number) {
           static_configs: [{ targets: [`127.0.0.1:${target}`] }],
         },
       ],
-    }),
-  );
-  const port = await freePort();
-  let log = "";
-  child = spawn(
-    "prometheus",
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (d) => (log += d));
-  child.stderr?.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    "Prometheus ready",
-    async () => {
-      if (child?.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
-      return (await fetch(`${url}/-/ready`).catch(() => null))?.ok;
     },
-    { timeoutMs: 60_000, everyMs: 200, seen: () => log },
+    cleanups,
   );
-  return { url, log: () => log };
 }
 
-interface ApiAnswer<T> {
-  status: "success" | "error";
-  data: T;
-  error?: string;
-  errorType?: string;
-}
-type Vector = { metric: Record<string, string>; value: [number, string] }[];
-
-async function query(expr: string): Promise<ApiAnswer<{ resultType: string; result: Vector }>> {
-  const res = await fetch(`${prometheus.url}/api/v1/query`, {
-    method: "POST",
-    body: new URLSearchParams({ query: expr }),
-  });
-  return (await res.json()) as ApiAnswer<{ resultType: string; result: Vector }>;
-}
-
-const vector = async (expr: string) => {
-  const answer = await query(expr);
-  if (answer.status !== "success") throw new Error(`${expr}: ${answer.error}`);
-  return answer.data.result;
-};
+const query = (expr: string) => promQuery(prometheus.url, expr);
+const vector = (expr: string) => promVector(prometheus.url, expr);
 
 describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", () => {
   it("scrapes the endpoint with its token and stores the patronus series", async () => {
@@ -255,11 +201,3 @@ describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", (
     expect(named.flatMap((n) => metricNames(n.expr).raw).length).toBeGreaterThan(30);
   });
 });
-
-async function freePort() {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}

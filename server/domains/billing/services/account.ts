@@ -3,7 +3,15 @@
 // MSP's plan, limits and payment standing; its own counts are checked against them.
 import type { Tx } from "../../../platform/db/client";
 import { inOrg } from "../../../platform/db/in-org";
-import { type Limits, type Plan, planOf, UNLIMITED, ZLimits } from "./plans";
+import {
+  type Limits,
+  LONGEST_SERIES_RETENTION,
+  type Plan,
+  planOf,
+  type SeriesRetention,
+  UNLIMITED,
+  ZLimits,
+} from "./plans";
 import { billingEnabled } from "./stripe-client";
 
 export interface BillingState {
@@ -79,4 +87,10 @@ export async function billingState(tx: Tx, orgId: string): Promise<BillingState>
     graceEndsAt: payer?.graceEndsAt ?? null,
     readOnly: enabled && isReadOnly(payer),
   };
+}
+
+/** How long the org's time series are kept: its (payer's) plan's, the longest without billing. */
+export async function seriesRetentionOf(tx: Tx, orgId: string): Promise<SeriesRetention> {
+  const state = await billingState(tx, orgId);
+  return state.enabled ? state.plan.seriesRetention : LONGEST_SERIES_RETENTION;
 }

@@ -37,6 +37,15 @@ export interface Plan {
   purchase: "none" | "checkout" | "sales";
   /** May hide "Powered by Patronus" (white-label, docs/white-label.md). */
   whiteLabel: boolean;
+  /** How long the org's time series are kept, per resolution (docs/observability.md). */
+  seriesRetention: SeriesRetention;
+}
+
+/** Days the tenant time series keep raw points, minutes and hours. */
+export interface SeriesRetention {
+  rawDays: number;
+  minuteDays: number;
+  hourDays: number;
 }
 
 export const PLANS: Record<PlanKey, Plan> = {
@@ -59,6 +68,7 @@ export const PLANS: Record<PlanKey, Plan> = {
     trialDays: 0,
     purchase: "none",
     whiteLabel: false,
+    seriesRetention: { rawDays: 1, minuteDays: 7, hourDays: 30 },
   },
   standard: {
     key: "standard",
@@ -79,6 +89,7 @@ export const PLANS: Record<PlanKey, Plan> = {
     trialDays: 14,
     purchase: "checkout",
     whiteLabel: true,
+    seriesRetention: { rawDays: 7, minuteDays: 30, hourDays: 400 },
   },
   enterprise: {
     key: "enterprise",
@@ -99,6 +110,7 @@ export const PLANS: Record<PlanKey, Plan> = {
     trialDays: 0,
     purchase: "sales",
     whiteLabel: true,
+    seriesRetention: { rawDays: 30, minuteDays: 90, hourDays: 800 },
   },
 };
 
@@ -119,4 +131,11 @@ export const UNLIMITED: Limits = {
   includedGb: Number.MAX_SAFE_INTEGER,
   apiCallsPerKeyMinute: Number.MAX_SAFE_INTEGER,
   apiCallsPerOrgMinute: Number.MAX_SAFE_INTEGER,
+};
+
+/** What installs without billing keep: the longest of any plan. */
+export const LONGEST_SERIES_RETENTION: SeriesRetention = {
+  rawDays: Math.max(...Object.values(PLANS).map((p) => p.seriesRetention.rawDays)),
+  minuteDays: Math.max(...Object.values(PLANS).map((p) => p.seriesRetention.minuteDays)),
+  hourDays: Math.max(...Object.values(PLANS).map((p) => p.seriesRetention.hourDays)),
 };

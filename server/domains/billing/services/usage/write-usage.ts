@@ -9,8 +9,10 @@
 
 import { type UsageClass, type UsageTelemetryIngest, ZUsageClasses } from "../../../../../protocol";
 import type { Tx } from "../../../../platform/db/client";
+import { type SeriesPointInput, writeSeriesPoints } from "../../../../platform/series/write";
 import { classDeltas, readClassCursor } from "./class-delta";
 import { type UsageCursor, usageDelta } from "./delta";
+import { usageSeriesPoints } from "./series-points";
 
 type Log = (level: "info" | "warn" | "error", msg: string, fields?: object) => void;
 
@@ -70,6 +72,7 @@ export async function writeUsage(
   const added = { rx: 0, tx: 0 };
   const byClass = new Map<string, { rx: number; tx: number }>();
   const classCursors: string[] = [];
+  const points: SeriesPointInput[] = [];
   for (const r of rows) {
     const m = (reports.get(r.id) as UsageTelemetryIngest).metrics;
     const prev: UsageCursor | null =
@@ -79,14 +82,29 @@ export async function writeUsage(
       added.rx += d.rx;
       added.tx += d.tx;
     } else log("warn", "usage report refused", { orgId, deviceId: r.id, reason: d.reason });
+    const prevClasses = readClassCursor(r.classes);
+    const classes = validClasses(orgId, r.id, m.classes, log);
     const c = classDeltas(
-      prev && { epoch: prev.epoch, at: prev.at, classes: readClassCursor(r.classes) },
+      prev && { epoch: prev.epoch, at: prev.at, classes: prevClasses },
       m.epoch,
-      validClasses(orgId, r.id, m.classes, log),
+      classes,
       r.now,
     );
     for (const x of c.refused)
       log("warn", "usage report's class refused", { orgId, deviceId: r.id, ...x });
+    points.push(
+      ...usageSeriesPoints({
+        deviceId: r.id,
+        prev,
+        epoch: m.epoch,
+        added: d.ok ? d : null,
+        prevClasses,
+        classes: (classes ?? []).map((x) => x.name),
+        classAdded: c.add,
+        classRefused: new Set(c.refused.map((x) => x.name)),
+        nowMs: r.now,
+      }),
+    );
     for (const [name, v] of c.add) {
       const sum = byClass.get(name) ?? { rx: 0, tx: 0 };
       byClass.set(name, { rx: sum.rx + v.rx, tx: sum.tx + v.tx });
@@ -115,6 +133,8 @@ export async function writeUsage(
       "txBytes" = CASE WHEN device_usage.epoch = excluded.epoch
         THEN GREATEST(device_usage."txBytes", excluded."txBytes") ELSE excluded."txBytes" END,
       "updatedAt" = excluded."updatedAt"`;
+  // Throughput per device and class, as time series (docs/observability.md).
+  await writeSeriesPoints(tx, orgId, points);
   if (byClass.size > 0) {
     const names = [...byClass.keys()];
     await tx.$executeRaw`

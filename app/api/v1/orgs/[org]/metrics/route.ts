@@ -1,0 +1,3 @@
+import { orgMetricsHandler } from "@/server/api/handlers";
+
+export { orgMetricsHandler as GET, orgMetricsHandler as HEAD };

@@ -1,0 +1,26 @@
+import { zText } from "../../../protocol/text";
+import { orgInput } from "../../api/inputs";
+import { permissionProcedure, rest, router } from "../../api/trpc";
+import { ZSeriesQuery, ZSeriesResult } from "./schemas";
+import { orgMetricsText } from "./services/prometheus";
+import { readSeries } from "./services/read-series";
+
+export const seriesRouters = {
+  series: router({
+    /** One metric of a site, device, path or class over a window (docs/observability.md). */
+    query: permissionProcedure("series.read", rest("GET /orgs/{orgSlug}/series"))
+      .input(ZSeriesQuery)
+      .output(ZSeriesResult)
+      .query(({ ctx, input: { orgSlug: _, ...query } }) =>
+        readSeries(ctx.tx, ctx.tenant.orgId, query),
+      ),
+    /**
+     * The org's latest values in Prometheus' text format. Served as text/plain at
+     * GET /api/v1/orgs/{org}/metrics (server/api/rest/org-metrics.ts), not through oRPC's JSON.
+     */
+    exposition: permissionProcedure("series.read")
+      .input(orgInput({}))
+      .output(zText())
+      .query(({ ctx }) => orgMetricsText(ctx.tx, ctx.tenant.orgId)),
+  }),
+};
