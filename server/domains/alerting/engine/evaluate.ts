@@ -262,7 +262,7 @@ async function updateIncident(tx: Tx, orgId: string, inc: OpenIncident, g: Group
   const changed = events.length > 0 || g.rootCause !== inc.rootCause;
   if (!changed) return false;
   const updated = await tx.incident.update({
-    where: { id: inc.id },
+    where: { id: inc.id, orgId },
     data: {
       title: g.title.slice(0, 300),
       rootCause: g.rootCause.slice(0, 2000),
@@ -285,7 +285,7 @@ async function updateIncident(tx: Tx, orgId: string, inc: OpenIncident, g: Group
 
 async function resolveIncident(tx: Tx, orgId: string, inc: OpenIncident, now: Date) {
   const resolved = await tx.incident.update({
-    where: { id: inc.id },
+    where: { id: inc.id, orgId },
     data: { status: "resolved", openKey: null, resolvedAt: now },
   });
   await tx.incidentCondition.updateMany({

@@ -153,7 +153,7 @@ export async function deliverNotification(
     const now = new Date();
     const retryIn = backoffMs(attempts, env.ALERT_NOTIFY_BACKOFF_MS);
     await tx.notification.update({
-      where: { id: n.id },
+      where: { id: n.id, orgId },
       data: {
         attempts,
         status: r.ok ? "sent" : giveUp ? "failed" : "pending",

@@ -156,7 +156,7 @@ export async function updateChannel(
     ? secretFor(kind, input, openChannelSecret(before.secretSealed))
     : undefined;
   const c = await tx.notificationChannel.update({
-    where: { id },
+    where: { id, orgId },
     data: {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
@@ -180,7 +180,7 @@ export async function updateChannel(
 
 export async function deleteChannel(tx: Tx, actor: Actor, orgId: string, id: string) {
   const before = await requireChannel(tx, orgId, id);
-  await tx.notificationChannel.delete({ where: { id } });
+  await tx.notificationChannel.delete({ where: { id, orgId } });
   await writeAudit(tx, actor, {
     orgId,
     action: "alert_channel.delete",

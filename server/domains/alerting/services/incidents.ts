@@ -125,7 +125,7 @@ async function act(
   message: string,
 ) {
   const before = await requireIncident(tx, orgId, id);
-  const after = await tx.incident.update({ where: { id }, data: change(before) });
+  const after = await tx.incident.update({ where: { id, orgId }, data: change(before) });
   await tx.incidentEvent.create({
     data: {
       orgId,

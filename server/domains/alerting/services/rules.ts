@@ -114,7 +114,7 @@ export async function updateRule(
   const params = await checked(tx, orgId, before.kind as RuleKind, input);
   const { params: _p, ...fields } = input;
   const r = await tx.alertRule.update({
-    where: { id },
+    where: { id, orgId },
     data: {
       ...fields,
       ...(params ? { params: json(params) } : {}),
@@ -135,7 +135,7 @@ export async function updateRule(
 
 export async function deleteRule(tx: Tx, actor: Actor, orgId: string, id: string) {
   const before = await requireRule(tx, orgId, id);
-  await tx.alertRule.delete({ where: { id } });
+  await tx.alertRule.delete({ where: { id, orgId } });
   await writeAudit(tx, actor, {
     orgId,
     action: "alert_rule.delete",

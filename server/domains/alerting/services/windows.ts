@@ -62,7 +62,7 @@ export async function createWindow(
 export async function deleteWindow(tx: Tx, actor: Actor, orgId: string, id: string) {
   const w = await tx.maintenanceWindow.findFirst({ where: { orgId, id } });
   if (!w) throw notFound("Maintenance window");
-  await tx.maintenanceWindow.delete({ where: { id } });
+  await tx.maintenanceWindow.delete({ where: { id, orgId } });
   await writeAudit(tx, actor, {
     orgId,
     action: "maintenance_window.delete",
