@@ -141,6 +141,34 @@ describe("a WAN link cut", () => {
     });
   });
 
+  it("lets conditions join, clear and fire again within one open incident", async () => {
+    const o = await twoSiteOrg();
+    const [p0, p1] = o.pathsOf(o.links.a0) as [string, string];
+    await report(o, "path_down", [p0], [o.boxA]);
+    expect((await evaluate(o)).opened).toBe(1);
+    await report(o, "path_down", [p1], [o.boxA]);
+    expect(await evaluate(o)).toEqual({ opened: 0, resolved: 0, updated: 1 });
+    await report(o, "path_up", [p0], [o.boxA]);
+    await evaluate(o);
+    await report(o, "path_down", [p0], [o.boxA]);
+    await evaluate(o);
+    const [incident, ...others] = await incidentsOf(o);
+    expect(others).toEqual([]);
+    expect(incident?.status).toBe("open");
+    expect(incident?.conditions.map((c) => [c.objectId, c.clearedAt])).toEqual(
+      expect.arrayContaining([
+        [p0, null],
+        [p1, null],
+      ]),
+    );
+    // The title follows the cause: one path down, then the whole link, and so on.
+    const kinds = incident?.events.map((e) => e.kind) ?? [];
+    expect(kinds.filter((k) => k !== "cause").sort()).toEqual(
+      ["condition_cleared", "condition_fired", "condition_fired", "opened"].sort(),
+    );
+    expect(incident?.title).toBe("HQ: WAN link fiber down");
+  });
+
   it("puts the paths another site sees down under the site whose box went offline", async () => {
     const o = await twoSiteOrg();
     await asOrg(o.orgId, (tx) =>

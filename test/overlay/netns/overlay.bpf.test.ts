@@ -18,6 +18,7 @@ import type {
 } from "../../../testkit/netns/traffic";
 import { rootSkipReason } from "../../../testkit/skip";
 import { sleep } from "../../../testkit/wait";
+import { startReceiver, verifies } from "../../../testkit/webhook-receiver";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
 
@@ -292,6 +293,83 @@ if (skipReason) {
         60_000,
       );
       await sc.bed.wan.set("a.wan0", { down: false });
+    });
+
+    it("opens an incident naming the cut link, notifies a signed webhook, and resolves it when the link is back", async () => {
+      // Receivers on loopback are the operator's choice (WEBHOOK_ALLOW_CIDRS), read per attempt.
+      const { env } = await import("../../../server/platform/env");
+      Object.assign(env as Record<string, unknown>, { WEBHOOK_ALLOW_CIDRS: "127.0.0.1/32" });
+      const receiver = await startReceiver();
+      const siteA = sc.site("a");
+      const ofType = (type: string) =>
+        receiver.received.find((r) => (JSON.parse(r.body) as { type: string }).type === type);
+      try {
+        const rules = await sc.api.alerts.rules({ orgSlug: sc.slug });
+        for (const r of rules.items.filter((r) => r.kind === "path_down"))
+          await sc.api.alerts.updateRule({ orgSlug: sc.slug, ruleId: r.id, forSeconds: 0 });
+        const channel = await sc.api.alerts.createChannel({
+          orgSlug: sc.slug,
+          name: "noc",
+          kind: "webhook",
+          url: receiver.url,
+        });
+        const active = async () =>
+          (await sc.api.incidents.list({ orgSlug: sc.slug, status: "active" })).items;
+        // Every path is back from the tests before: nothing is open about a link.
+        await sc.waitForSelection(
+          "a",
+          unit("voice"),
+          "b",
+          (p) => p === fiber,
+          "voice on fiber",
+          60_000,
+        );
+        await lib.eventually(
+          "no open incident about a link",
+          async () => !(await active()).some((i) => i.title.includes("WAN link")),
+          60_000,
+        );
+
+        await sc.bed.wan.set("a.wan0", { down: true });
+        const incident = await lib.eventually(
+          "an incident naming a.wan0",
+          async () => (await active()).find((i) => i.title.includes("WAN link wan0")),
+          60_000,
+        );
+        expect(incident.siteId).toBe(siteA.id);
+        expect(incident.title).toBe(`site-${siteA.name}: WAN link wan0 down`);
+        expect(incident.rootCause).toMatch(
+          new RegExp(
+            `^WAN link wan0 \\(fiber\\) at site-${siteA.name} is down: all 2 of its paths stopped answering probes`,
+          ),
+        );
+        const opened = await lib.eventually("the incident.opened webhook", async () =>
+          ofType("incident.opened"),
+        );
+        expect(verifies(opened, channel.secret as string)).toBe(true);
+        expect(JSON.parse(opened.body)).toMatchObject({
+          type: "incident.opened",
+          data: { incidentId: incident.id, title: incident.title },
+        });
+
+        await sc.bed.wan.set("a.wan0", { down: false });
+        await lib.eventually(
+          "the incident resolved",
+          async () =>
+            (await sc.api.incidents.get({ orgSlug: sc.slug, incidentId: incident.id })).status ===
+            "resolved",
+          90_000,
+        );
+        const resolved = await lib.eventually("the incident.resolved webhook", async () =>
+          ofType("incident.resolved"),
+        );
+        expect(JSON.parse(resolved.body)).toMatchObject({
+          data: { incidentId: incident.id, status: "resolved" },
+        });
+      } finally {
+        await sc.bed.wan.set("a.wan0", { down: false });
+        await receiver.close();
+      }
     });
   });
 }

@@ -236,11 +236,12 @@ async function updateIncident(tx: Tx, orgId: string, inc: OpenIncident, g: Group
   for (const c of g.conditions) {
     if (active.has(c.key)) continue;
     const row = conditionRow(orgId, inc.id, c);
-    await tx.incidentCondition.upsert({
-      where: { incidentId_key: { incidentId: inc.id, key: c.key } },
-      create: row,
-      update: { ...row, firedAt: now, clearedAt: null },
+    // A condition that cleared earlier in this incident fires again on its old row.
+    const again = await tx.incidentCondition.updateMany({
+      where: { orgId, incidentId: inc.id, key: c.key },
+      data: { ...row, firedAt: now, clearedAt: null },
     });
+    if (again.count === 0) await tx.incidentCondition.create({ data: row });
     events.push({ kind: "condition_fired", message: c.summary });
   }
   const cleared = inc.conditions.filter((c) => !current.has(c.key));
