@@ -5,7 +5,7 @@
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { emitEvent } from "../../../platform/events/emit-event";
-import { planUsage } from "../../billing";
+import { billingEnabled, planUsage } from "../../billing";
 import { notifyIncident } from "../notify/enqueue";
 import {
   KINDS,
@@ -15,7 +15,7 @@ import {
   severityRank,
   ZSeverity,
 } from "../rules/catalog";
-import { ensureDefaultRules } from "../services/rules";
+import { writeDefaultRules } from "../services/rules";
 import { applyRules, type Condition } from "./apply-rules";
 import { correlate, type Group, type Topology } from "./correlate";
 import type { Signal } from "./signals";
@@ -25,6 +25,15 @@ export interface EvaluationResult {
   opened: number;
   resolved: number;
   updated: number;
+}
+
+/** Marks the evaluation; an org evaluated for the first time gets the default rules. */
+async function touchSettings(tx: Tx, orgId: string, now: Date) {
+  const [row] = await tx.$queryRaw<{ inserted: boolean }[]>`
+    INSERT INTO alert_settings ("orgId", "evaluatedAt") VALUES (${orgId}, ${now})
+    ON CONFLICT ("orgId") DO UPDATE SET "evaluatedAt" = excluded."evaluatedAt"
+    RETURNING (xmax = 0) AS inserted`;
+  if (row?.inserted) await writeDefaultRules(tx, orgId);
 }
 
 async function loadRules(tx: Tx, orgId: string): Promise<Rule[]> {
@@ -90,16 +99,25 @@ async function readSignals(tx: Tx, orgId: string, rules: readonly Rule[], now: D
   const widest = (kind: RuleKind, param: string) =>
     Math.max(...rules.filter((r) => r.kind === kind).map((r) => r.params[param] as number));
   const out: Signal[] = [];
-  if (kinds.has("device_offline")) out.push(...(await read.deviceOffline(tx, orgId)));
-  if (kinds.has("path_down")) out.push(...(await read.pathDown(tx, orgId)));
-  if (kinds.has("sla_violation")) out.push(...(await read.slaViolation(tx, orgId)));
+  if (kinds.has("device_offline") || kinds.has("config_failed") || kinds.has("cert_expiry"))
+    out.push(
+      ...(await read.deviceSignals(tx, orgId, {
+        offline: kinds.has("device_offline"),
+        config: kinds.has("config_failed"),
+        certDays: kinds.has("cert_expiry") ? widest("cert_expiry", "days") : null,
+      })),
+    );
+  if (kinds.has("path_down") || kinds.has("sla_violation"))
+    out.push(
+      ...(await read.pathStates(tx, orgId, {
+        paths: kinds.has("path_down"),
+        sla: kinds.has("sla_violation"),
+      })),
+    );
   if (kinds.has("failover_storm"))
     out.push(...(await read.failoverStorm(tx, orgId, widest("failover_storm", "windowSeconds"))));
   if (kinds.has("rollout_halted")) out.push(...(await read.rolloutHalted(tx, orgId)));
-  if (kinds.has("config_failed")) out.push(...(await read.configFailed(tx, orgId)));
-  if (kinds.has("cert_expiry"))
-    out.push(...(await read.certExpiry(tx, orgId, widest("cert_expiry", "days"))));
-  if (kinds.has("quota")) out.push(...(await quotaSignals(tx, orgId, now)));
+  if (kinds.has("quota") && billingEnabled()) out.push(...(await quotaSignals(tx, orgId, now)));
   if (kinds.has("billing_grace")) out.push(...(await read.billingGrace(tx, orgId)));
   return out;
 }
@@ -318,7 +336,7 @@ export async function evaluateOrg(
     { orgId },
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('alerting'), hashtext(${orgId}))`;
-      await ensureDefaultRules(tx, orgId);
+      await touchSettings(tx, orgId, now);
       const rules = await loadRules(tx, orgId);
       const signals = await readSignals(tx, orgId, rules, now);
       const conditions = applyRules(rules, signals, now);
@@ -341,7 +359,6 @@ export async function evaluateOrg(
         await resolveIncident(tx, orgId, inc, now);
         result.resolved++;
       }
-      await tx.alertSettings.update({ where: { orgId }, data: { evaluatedAt: now } });
       return result;
     },
     { timeoutMs: 60_000, maxWaitMs: 10_000 },

@@ -53,14 +53,6 @@ const deviceSignal = (kind: RuleKind, d: DeviceRow, since: Date, summary: string
   summary,
 });
 
-export async function deviceOffline(tx: Tx, orgId: string): Promise<Signal[]> {
-  const rows = await tx.$queryRaw<(DeviceRow & { since: Date })[]>`
-    SELECT id, hostname, "siteId", tags,
-      coalesce("lastSeenAt", "approvedAt", "createdAt") AS since
-    FROM devices WHERE "orgId" = ${orgId} AND status = 'active' AND NOT online`;
-  return rows.map((d) => deviceSignal("device_offline", d, d.since, `${d.hostname} is offline`));
-}
-
 interface EventRow extends DeviceRow {
   deviceId: string;
   unit: string;
@@ -72,66 +64,64 @@ interface EventRow extends DeviceRow {
 }
 
 /**
- * The newest of `kinds` per device, unit and remote site within STATE_HOURS, when it is
- * `firing` (a path_down with no path_up after it, say), on an active device.
+ * The newest path state per device, unit and remote site within STATE_HOURS, on active
+ * devices: a path's (`path:<id>` units: path_down / path_up) and each class's or policy's
+ * SLA state (sla_violation / sla_ok), in one statement; the firing ones become signals.
  */
-function newestState(tx: Tx, orgId: string, kinds: [string, string], unitPrefix: string | null) {
-  const [firing, cleared] = kinds;
-  return tx.$queryRaw<EventRow[]>`
+export async function pathStates(
+  tx: Tx,
+  orgId: string,
+  want: { paths: boolean; sla: boolean },
+): Promise<Signal[]> {
+  const rows = await tx.$queryRaw<(EventRow & { kind: string })[]>`
     SELECT * FROM (
       SELECT DISTINCT ON (e."deviceId", e.unit, coalesce(e."remoteSiteId", ''))
         e."deviceId", e.kind, e.unit, e."unitName", e."remoteSiteId", e."fromPath", e.reason,
         e.at, d.hostname, d."siteId", d.tags, d.id
       FROM path_events e
       JOIN devices d ON d.id = e."deviceId" AND d."orgId" = e."orgId" AND d.status = 'active'
-      WHERE e."orgId" = ${orgId} AND e.kind IN (${firing}, ${cleared})
-        AND (${unitPrefix}::text IS NULL OR e.unit LIKE ${unitPrefix} || '%')
+      WHERE e."orgId" = ${orgId} AND e.kind IN ('path_down', 'path_up', 'sla_violation', 'sla_ok')
         AND e.at > now() - ${STATE_HOURS}::int * interval '1 hour'
       ORDER BY e."deviceId", e.unit, coalesce(e."remoteSiteId", ''), e.at DESC, e."createdAt" DESC
-    ) newest WHERE kind = ${firing}`;
-}
-
-export async function pathDown(tx: Tx, orgId: string): Promise<Signal[]> {
-  const rows = await newestState(tx, orgId, ["path_down", "path_up"], "path:");
-  return rows.flatMap((e) =>
-    e.fromPath
-      ? [
-          {
-            kind: "path_down" as const,
-            objectKey: `${e.deviceId}:${e.fromPath}`,
-            objectType: "path" as const,
-            objectId: e.fromPath,
-            objectName: `${e.unitName} (${e.hostname})`,
-            siteId: e.siteId,
-            tags: e.tags,
-            since: e.at,
-            deviceId: e.deviceId,
-            pathId: e.fromPath,
-            remoteSiteId: e.remoteSiteId,
-            summary: `path ${e.unitName} down as ${e.hostname} sees it: ${e.reason}`,
-          },
-        ]
-      : [],
-  );
-}
-
-export async function slaViolation(tx: Tx, orgId: string): Promise<Signal[]> {
-  const rows = await newestState(tx, orgId, ["sla_violation", "sla_ok"], null);
-  return rows.map((e) => ({
-    kind: "sla_violation",
-    objectKey: `${e.deviceId}:${e.unit}:${e.remoteSiteId ?? ""}`,
-    objectType: "class",
-    objectId: e.unit,
-    objectName: `${e.unitName} (${e.hostname})`,
-    siteId: e.siteId,
-    tags: e.tags,
-    since: e.at,
-    deviceId: e.deviceId,
-    pathId: e.fromPath ?? undefined,
-    remoteSiteId: e.remoteSiteId,
-    unitName: e.unitName,
-    summary: `${e.unitName} misses its SLA on ${e.hostname}: ${e.reason}`,
-  }));
+    ) newest WHERE kind IN ('path_down', 'sla_violation')`;
+  return rows.flatMap((e): Signal[] => {
+    if (e.kind === "path_down" && want.paths && e.fromPath && e.unit.startsWith("path:"))
+      return [
+        {
+          kind: "path_down",
+          objectKey: `${e.deviceId}:${e.fromPath}`,
+          objectType: "path",
+          objectId: e.fromPath,
+          objectName: `${e.unitName} (${e.hostname})`,
+          siteId: e.siteId,
+          tags: e.tags,
+          since: e.at,
+          deviceId: e.deviceId,
+          pathId: e.fromPath,
+          remoteSiteId: e.remoteSiteId,
+          summary: `path ${e.unitName} down as ${e.hostname} sees it: ${e.reason}`,
+        },
+      ];
+    if (e.kind === "sla_violation" && want.sla)
+      return [
+        {
+          kind: "sla_violation",
+          objectKey: `${e.deviceId}:${e.unit}:${e.remoteSiteId ?? ""}`,
+          objectType: "class",
+          objectId: e.unit,
+          objectName: `${e.unitName} (${e.hostname})`,
+          siteId: e.siteId,
+          tags: e.tags,
+          since: e.at,
+          deviceId: e.deviceId,
+          pathId: e.fromPath ?? undefined,
+          remoteSiteId: e.remoteSiteId,
+          unitName: e.unitName,
+          summary: `${e.unitName} misses its SLA on ${e.hostname}: ${e.reason}`,
+        },
+      ];
+    return [];
+  });
 }
 
 /** Failovers and failbacks per device, unit and remote site within the widest window asked. */
@@ -199,40 +189,68 @@ export async function rolloutHalted(tx: Tx, orgId: string): Promise<Signal[]> {
   }));
 }
 
-export async function configFailed(tx: Tx, orgId: string): Promise<Signal[]> {
+/**
+ * The device conditions in one statement over the org's active devices: offline, the
+ * newest revision failed (failed, refused, rolled back), the certificate expiring within
+ * `certDays` (null: not watched).
+ */
+export async function deviceSignals(
+  tx: Tx,
+  orgId: string,
+  want: { offline: boolean; config: boolean; certDays: number | null },
+): Promise<Signal[]> {
   const rows = await tx.$queryRaw<
-    (DeviceRow & { revision: number; status: string; lastError: string | null; since: Date })[]
+    (DeviceRow & {
+      online: boolean;
+      lastSeen: Date;
+      applyStatus: string | null;
+      revision: number | null;
+      failed: boolean;
+      lastError: string | null;
+      updatedAt: Date;
+      notAfter: Date | null;
+      expiring: boolean;
+    })[]
   >`
-    SELECT id, hostname, "siteId", tags, "attemptedRevision" AS revision, "applyStatus" AS status,
-      "lastError", "updatedAt" AS since
+    SELECT id, hostname, "siteId", tags, online,
+      coalesce("lastSeenAt", "approvedAt", "createdAt") AS "lastSeen",
+      "applyStatus", "attemptedRevision" AS revision, "lastError", "updatedAt",
+      ("applyStatus" IN ('failed', 'rejected', 'rolled_back')
+        AND "attemptedRevision" > "reportedRevision") AS failed,
+      "certNotAfter" AS "notAfter",
+      (${want.certDays}::int IS NOT NULL AND "certNotAfter" IS NOT NULL
+        AND "certNotAfter" < now() + make_interval(days => coalesce(${want.certDays}::int, 0))) AS expiring
     FROM devices
     WHERE "orgId" = ${orgId} AND status = 'active'
-      AND "applyStatus" IN ('failed', 'rejected', 'rolled_back')
-      AND "attemptedRevision" > "reportedRevision"`;
-  return rows.map((d) =>
-    deviceSignal(
-      "config_failed",
-      d,
-      d.since,
-      `${d.hostname} could not apply revision ${d.revision} (${d.status.replace("_", " ")})${d.lastError ? `: ${d.lastError.slice(0, 200)}` : ""}`,
-    ),
-  );
-}
-
-export async function certExpiry(tx: Tx, orgId: string, days: number): Promise<Signal[]> {
-  const rows = await tx.$queryRaw<(DeviceRow & { notAfter: Date })[]>`
-    SELECT id, hostname, "siteId", tags, "certNotAfter" AS "notAfter"
-    FROM devices
-    WHERE "orgId" = ${orgId} AND status = 'active' AND "certNotAfter" IS NOT NULL
-      AND "certNotAfter" < now() + make_interval(days => ${days})`;
-  return rows.map((d) =>
-    deviceSignal(
-      "cert_expiry",
-      d,
-      d.notAfter,
-      `${d.hostname}'s certificate ${d.notAfter.getTime() <= Date.now() ? "expired" : "expires"} ${d.notAfter.toISOString().slice(0, 10)}`,
-    ),
-  );
+      AND ((${want.offline} AND NOT online)
+        OR (${want.config} AND "applyStatus" IN ('failed', 'rejected', 'rolled_back')
+            AND "attemptedRevision" > "reportedRevision")
+        OR (${want.certDays}::int IS NOT NULL AND "certNotAfter" IS NOT NULL
+            AND "certNotAfter" < now() + make_interval(days => coalesce(${want.certDays}::int, 0))))`;
+  const out: Signal[] = [];
+  for (const d of rows) {
+    if (want.offline && !d.online)
+      out.push(deviceSignal("device_offline", d, d.lastSeen, `${d.hostname} is offline`));
+    if (want.config && d.failed)
+      out.push(
+        deviceSignal(
+          "config_failed",
+          d,
+          d.updatedAt,
+          `${d.hostname} could not apply revision ${d.revision} (${(d.applyStatus ?? "").replace("_", " ")})${d.lastError ? `: ${d.lastError.slice(0, 200)}` : ""}`,
+        ),
+      );
+    if (d.expiring && d.notAfter)
+      out.push(
+        deviceSignal(
+          "cert_expiry",
+          d,
+          d.notAfter,
+          `${d.hostname}'s certificate ${d.notAfter.getTime() <= Date.now() ? "expired" : "expires"} ${d.notAfter.toISOString().slice(0, 10)}`,
+        ),
+      );
+  }
+  return out;
 }
 
 export async function billingGrace(tx: Tx, orgId: string): Promise<Signal[]> {

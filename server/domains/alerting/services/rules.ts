@@ -39,7 +39,11 @@ export async function ensureDefaultRules(tx: Tx, orgId: string) {
   const [made] = await tx.$queryRaw<{ orgId: string }[]>`
     INSERT INTO alert_settings ("orgId") VALUES (${orgId})
     ON CONFLICT ("orgId") DO NOTHING RETURNING "orgId"`;
-  if (!made) return;
+  if (made) await writeDefaultRules(tx, orgId);
+}
+
+/** Each kind's default rule (a name the org already uses is left alone). */
+export async function writeDefaultRules(tx: Tx, orgId: string) {
   await tx.alertRule.createMany({
     data: KINDS.map((kind) => ({ orgId, kind, ...RULE_KINDS[kind].defaults })),
     skipDuplicates: true,
