@@ -45,7 +45,11 @@ export async function ensureDefaultRules(tx: Tx, orgId: string) {
 /** Each kind's default rule (a name the org already uses is left alone). */
 export async function writeDefaultRules(tx: Tx, orgId: string) {
   await tx.alertRule.createMany({
-    data: KINDS.map((kind) => ({ orgId, kind, ...RULE_KINDS[kind].defaults })),
+    data: [
+      ...KINDS.map((kind) => ({ orgId, kind, ...RULE_KINDS[kind].defaults })),
+      // Near the limit is minor; at it, nothing more can be added: major.
+      { orgId, kind: "quota", name: "Quota at limit", severity: "major", forSeconds: 0, params: { percent: 100 } },
+    ],
     skipDuplicates: true,
   });
 }
