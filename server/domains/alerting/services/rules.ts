@@ -48,7 +48,14 @@ export async function writeDefaultRules(tx: Tx, orgId: string) {
     data: [
       ...KINDS.map((kind) => ({ orgId, kind, ...RULE_KINDS[kind].defaults })),
       // Near the limit is minor; at it, nothing more can be added: major.
-      { orgId, kind: "quota", name: "Quota at limit", severity: "major", forSeconds: 0, params: { percent: 100 } },
+      {
+        orgId,
+        kind: "quota",
+        name: "Quota at limit",
+        severity: "major",
+        forSeconds: 0,
+        params: { percent: 100 },
+      },
     ],
     skipDuplicates: true,
   });
