@@ -45,6 +45,7 @@ const ORG_PAGES = [
   "/o/acme/domains",
   "/o/acme/devices",
   "/o/acme/incidents",
+  "/o/acme/reports",
 ];
 
 type Page = import("@playwright/test").Page;

@@ -113,6 +113,7 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
     "/o/acme/domains",
     "/o/acme/devices",
     "/o/acme/incidents",
+    "/o/acme/reports",
     "/o/acme/sites",
   ])
     await visit(url);

@@ -13,6 +13,7 @@ import * as identity from "./domains/identity";
 import * as overlay from "./domains/overlay";
 import * as overview from "./domains/overview";
 import * as policy from "./domains/policy";
+import * as reports from "./domains/reports";
 import * as series from "./domains/series";
 import * as sites from "./domains/sites";
 import * as webhooks from "./domains/webhooks";
@@ -44,6 +45,7 @@ const AREAS = () =>
     overview.feature,
     alerting.feature,
     series.feature,
+    reports.feature,
   ] as const;
 
 export type Areas = ReturnType<typeof AREAS>[number];

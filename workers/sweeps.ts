@@ -8,6 +8,7 @@ import { recheckDomains } from "../server/domains/custom-domains";
 import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
+import { sweepMonthlyReports } from "../server/domains/reports";
 import { maintainSeries, rollUpRecent } from "../server/domains/series";
 import { sweepWebhooks } from "../server/domains/webhooks";
 import type { Db } from "../server/platform/db/client";
@@ -82,5 +83,10 @@ export const SWEEPS: readonly Sweep[] = [
     return n.made || n.partitions || n.points
       ? `series: made ${n.made} partition(s), dropped ${n.partitions}, deleted ${n.points} point(s) past their plan's retention`
       : undefined;
+  }),
+  // Hourly: the 1st's first run sends last month's reports; later runs find them sent.
+  sweep("reports.monthly", 60 * MINUTE, async (db) => {
+    const n = await sweepMonthlyReports(db);
+    return n ? `mailed ${n} org(s) their monthly SLA report` : undefined;
   }),
 ];

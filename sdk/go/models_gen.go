@@ -4064,6 +4064,218 @@ type PolicyUpdateResponse struct {
 	Revision float64 `json:"revision"`
 }
 
+// ReportScheduleResponse is an object of the API.
+type ReportScheduleResponse struct {
+	Enabled    bool                            `json:"enabled"`
+	Recipients []string                        `json:"recipients"`
+	LastSent   *ReportScheduleResponseLastSent `json:"lastSent"`
+}
+
+// ReportScheduleResponseLastSent is an object of the API.
+type ReportScheduleResponseLastSent struct {
+	Month      string    `json:"month"`
+	SentAt     time.Time `json:"sentAt"`
+	Recipients float64   `json:"recipients"`
+}
+
+// ReportSetScheduleRequest is an object of the API.
+type ReportSetScheduleRequest struct {
+	Enabled    bool     `json:"enabled"`
+	Recipients []string `json:"recipients"`
+}
+
+// ReportSetScheduleResponse is an object of the API.
+type ReportSetScheduleResponse struct {
+	Enabled    bool                               `json:"enabled"`
+	Recipients []string                           `json:"recipients"`
+	LastSent   *ReportSetScheduleResponseLastSent `json:"lastSent"`
+}
+
+// ReportSetScheduleResponseLastSent is an object of the API.
+type ReportSetScheduleResponseLastSent struct {
+	Month      string    `json:"month"`
+	SentAt     time.Time `json:"sentAt"`
+	Recipients float64   `json:"recipients"`
+}
+
+// ReportSLAResponse is an object of the API.
+type ReportSLAResponse struct {
+	Org         ReportSLAResponseOrg        `json:"org"`
+	Period      ReportSLAResponsePeriod     `json:"period"`
+	Resolution  ReportSLAResponseResolution `json:"resolution"`
+	GeneratedAt time.Time                   `json:"generatedAt"`
+	Summary     ReportSLAResponseSummary    `json:"summary"`
+	Classes     []ReportSLAResponseClass    `json:"classes"`
+	Sites       []ReportSLAResponseSite     `json:"sites"`
+	Incidents   []ReportSLAResponseIncident `json:"incidents"`
+}
+
+// ReportSLAResponseOrg is an object of the API.
+type ReportSLAResponseOrg struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// ReportSLAResponsePeriod is an object of the API.
+type ReportSLAResponsePeriod struct {
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+	Month *string   `json:"month"`
+}
+
+// ReportSLAResponseResolution is an enum of the API.
+type ReportSLAResponseResolution string
+
+// The values of ReportSLAResponseResolution.
+const (
+	ReportSLAResponseResolution1m ReportSLAResponseResolution = "1m"
+	ReportSLAResponseResolution1h ReportSLAResponseResolution = "1h"
+)
+
+// ReportSLAResponseSummary is an object of the API.
+type ReportSLAResponseSummary struct {
+	AvailabilityPct *float64 `json:"availabilityPct"`
+	CompliancePct   *float64 `json:"compliancePct"`
+	Sites           int64    `json:"sites"`
+	Incidents       int64    `json:"incidents"`
+	IncidentMinutes float64  `json:"incidentMinutes"`
+}
+
+// ReportSLAResponseClass is an object of the API.
+type ReportSLAResponseClass struct {
+	SLAClassID    string                          `json:"slaClassId"`
+	Name          string                          `json:"name"`
+	MaxLatencyMs  float64                         `json:"maxLatencyMs"`
+	MaxJitterMs   float64                         `json:"maxJitterMs"`
+	MaxLossPct    float64                         `json:"maxLossPct"`
+	Minutes       float64                         `json:"minutes"`
+	LatencyMs     ReportSLAResponseClassLatencyMs `json:"latencyMs"`
+	JitterMs      ReportSLAResponseClassJitterMs  `json:"jitterMs"`
+	LossPct       ReportSLAResponseClassLossPct   `json:"lossPct"`
+	CompliancePct *float64                        `json:"compliancePct"`
+	LatencyOkPct  *float64                        `json:"latencyOkPct"`
+	JitterOkPct   *float64                        `json:"jitterOkPct"`
+	LossOkPct     *float64                        `json:"lossOkPct"`
+}
+
+// ReportSLAResponseClassLatencyMs is an object of the API.
+type ReportSLAResponseClassLatencyMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseClassJitterMs is an object of the API.
+type ReportSLAResponseClassJitterMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseClassLossPct is an object of the API.
+type ReportSLAResponseClassLossPct struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSite is an object of the API.
+type ReportSLAResponseSite struct {
+	ID              string                       `json:"id"`
+	Name            string                       `json:"name"`
+	AvailabilityPct *float64                     `json:"availabilityPct"`
+	CoveragePct     *float64                     `json:"coveragePct"`
+	MeasuredMinutes float64                      `json:"measuredMinutes"`
+	DownMinutes     float64                      `json:"downMinutes"`
+	IncidentMinutes float64                      `json:"incidentMinutes"`
+	Incidents       int64                        `json:"incidents"`
+	Classes         []ReportSLAResponseSiteClass `json:"classes"`
+	Paths           []ReportSLAResponseSitePath  `json:"paths"`
+}
+
+// ReportSLAResponseSiteClass is an object of the API.
+type ReportSLAResponseSiteClass struct {
+	SLAClassID    string                              `json:"slaClassId"`
+	Name          string                              `json:"name"`
+	MaxLatencyMs  float64                             `json:"maxLatencyMs"`
+	MaxJitterMs   float64                             `json:"maxJitterMs"`
+	MaxLossPct    float64                             `json:"maxLossPct"`
+	Minutes       float64                             `json:"minutes"`
+	LatencyMs     ReportSLAResponseSiteClassLatencyMs `json:"latencyMs"`
+	JitterMs      ReportSLAResponseSiteClassJitterMs  `json:"jitterMs"`
+	LossPct       ReportSLAResponseSiteClassLossPct   `json:"lossPct"`
+	CompliancePct *float64                            `json:"compliancePct"`
+	LatencyOkPct  *float64                            `json:"latencyOkPct"`
+	JitterOkPct   *float64                            `json:"jitterOkPct"`
+	LossOkPct     *float64                            `json:"lossOkPct"`
+}
+
+// ReportSLAResponseSiteClassLatencyMs is an object of the API.
+type ReportSLAResponseSiteClassLatencyMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSiteClassJitterMs is an object of the API.
+type ReportSLAResponseSiteClassJitterMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSiteClassLossPct is an object of the API.
+type ReportSLAResponseSiteClassLossPct struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSitePath is an object of the API.
+type ReportSLAResponseSitePath struct {
+	PathID    string                             `json:"pathId"`
+	UpPct     *float64                           `json:"upPct"`
+	Minutes   float64                            `json:"minutes"`
+	LatencyMs ReportSLAResponseSitePathLatencyMs `json:"latencyMs"`
+	JitterMs  ReportSLAResponseSitePathJitterMs  `json:"jitterMs"`
+	LossPct   ReportSLAResponseSitePathLossPct   `json:"lossPct"`
+}
+
+// ReportSLAResponseSitePathLatencyMs is an object of the API.
+type ReportSLAResponseSitePathLatencyMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSitePathJitterMs is an object of the API.
+type ReportSLAResponseSitePathJitterMs struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseSitePathLossPct is an object of the API.
+type ReportSLAResponseSitePathLossPct struct {
+	P50 *float64 `json:"p50"`
+	P95 *float64 `json:"p95"`
+	P99 *float64 `json:"p99"`
+}
+
+// ReportSLAResponseIncident is an object of the API.
+type ReportSLAResponseIncident struct {
+	ID              string     `json:"id"`
+	Number          int64      `json:"number"`
+	Title           string     `json:"title"`
+	Severity        string     `json:"severity"`
+	Status          string     `json:"status"`
+	SiteID          *string    `json:"siteId"`
+	SiteName        *string    `json:"siteName"`
+	OpenedAt        time.Time  `json:"openedAt"`
+	ResolvedAt      *time.Time `json:"resolvedAt"`
+	MinutesInPeriod float64    `json:"minutesInPeriod"`
+}
+
 // RolloutDeviceDiffResponse is an object of the API.
 type RolloutDeviceDiffResponse struct {
 	DeviceID     string                             `json:"deviceId"`

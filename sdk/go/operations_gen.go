@@ -2913,6 +2913,77 @@ func (c *Client) PolicyUpdate(ctx context.Context, orgSlug string, ruleID string
 	return &out, nil
 }
 
+// Reports
+
+// ReportSchedule calls GET /orgs/{orgSlug}/reports/schedule (report.schedule).
+func (c *Client) ReportSchedule(ctx context.Context, orgSlug string, opts ...CallOption) (*ReportScheduleResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/reports/schedule", query: url.Values{}, header: http.Header{}}
+	var out ReportScheduleResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReportSetScheduleParams are the optional parameters of ReportSetSchedule.
+type ReportSetScheduleParams struct {
+	// IfMatch: The ETag of the object as read: a change made since is refused with 412
+	IfMatch *string
+}
+
+// ReportSetSchedule calls PUT /orgs/{orgSlug}/reports/schedule (report.setSchedule).
+func (c *Client) ReportSetSchedule(ctx context.Context, orgSlug string, body *ReportSetScheduleRequest, params *ReportSetScheduleParams, opts ...CallOption) (*ReportSetScheduleResponse, error) {
+	r := request{method: "PUT", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/reports/schedule", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.IfMatch != nil {
+			r.header.Set("If-Match", param(*params.IfMatch))
+		}
+	}
+	if body != nil {
+		r.body = body
+	}
+	var out ReportSetScheduleResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReportSLAParams are the optional parameters of ReportSLA.
+type ReportSLAParams struct {
+	Month  *string
+	From   *string
+	To     *string
+	SiteID *string
+}
+
+// ReportSLA calls GET /orgs/{orgSlug}/reports/sla (report.sla).
+func (c *Client) ReportSLA(ctx context.Context, orgSlug string, params *ReportSLAParams, opts ...CallOption) (*ReportSLAResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/reports/sla", query: url.Values{}, header: http.Header{}}
+	if params != nil {
+		if params.Month != nil {
+			r.query.Set("month", param(*params.Month))
+		}
+		if params.From != nil {
+			r.query.Set("from", param(*params.From))
+		}
+		if params.To != nil {
+			r.query.Set("to", param(*params.To))
+		}
+		if params.SiteID != nil {
+			r.query.Set("siteId", param(*params.SiteID))
+		}
+	}
+	var out ReportSLAResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Rollouts
 
 // RolloutDeviceDiff calls GET /orgs/{orgSlug}/rollouts/{rolloutId}/devices/{deviceId}/diff (rollout.deviceDiff).

@@ -123,6 +123,7 @@ export async function devOutbox(headers: Headers) {
   return getDb().mailOutbox.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
 }
 
+export { printPdf } from "../domains/reports";
 export { assetRoute } from "./asset-route";
 export { faviconRoute } from "./favicon-route";
 export { docsAsset, docsPage, openApiRoute } from "./rest/docs";

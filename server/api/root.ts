@@ -8,6 +8,7 @@ import { identityRouters } from "../domains/identity/router";
 import { overlayRouters } from "../domains/overlay/router";
 import { overviewRouters } from "../domains/overview/router";
 import { policyRouters } from "../domains/policy/router";
+import { reportsRouters } from "../domains/reports/router";
 import { seriesRouters } from "../domains/series/router";
 import { sitesRouters } from "../domains/sites/router";
 import { webhooksRouters } from "../domains/webhooks/router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   ...overviewRouters,
   ...alertingRouters,
   ...seriesRouters,
+  ...reportsRouters,
 });
 
 export type AppRouter = typeof appRouter;

@@ -185,6 +185,13 @@ const ZEnv = z.object({
   ALERT_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
   /** How often every org's alert rules are evaluated (changes kick their org at once too). */
   ALERT_EVALUATE_EVERY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+
+  // --- SLA reports (docs/reports.md) ---
+  /** The Chromium that prints reports as PDF (Debian's package; playwright-core drives it). */
+  REPORT_CHROMIUM_PATH: z
+    .string()
+    .regex(/^\/\S+$/, "REPORT_CHROMIUM_PATH must be an absolute path")
+    .default("/usr/bin/chromium"),
   /** A delivery is retried this long after it was created (or replayed), then dead-lettered. */
   WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
   /** The first retry waits about this long; each next one twice as long (at most an hour). */

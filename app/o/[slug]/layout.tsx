@@ -46,6 +46,7 @@ export default async function OrgLayout({
     { href: `${base}/devices`, label: "Devices" },
     { href: `${base}/topology`, label: "Topology" },
     { href: `${base}/incidents`, label: "Incidents" },
+    ...(hasPermission(org, "report.read") ? [{ href: `${base}/reports`, label: "Reports" }] : []),
     ...(hasPermission(org, "policy.read") ? [{ href: `${base}/steering`, label: "Steering" }] : []),
     { href: `${base}/policies`, label: "Policies" },
     ...(org.kind === "msp" ? [{ href: `${base}/customers`, label: "Customers" }] : []),

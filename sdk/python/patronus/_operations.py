@@ -2066,6 +2066,60 @@ class Operations:
             response=_c.Obj(lambda: m.PolicyUpdateResponse),
         )
 
+    # Reports
+
+    def report_schedule(
+        self,
+        org_slug: str,
+    ) -> m.ReportScheduleResponse:
+        """GET /orgs/{orgSlug}/reports/schedule (report.schedule)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/reports/schedule",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={},
+            response=_c.Obj(lambda: m.ReportScheduleResponse),
+        )
+
+    def report_set_schedule(
+        self,
+        org_slug: str,
+        body: Union[m.ReportSetScheduleRequest, Mapping[str, Any]],
+        *,
+        if_match: Optional[str] = None,
+    ) -> m.ReportSetScheduleResponse:
+        """PUT /orgs/{orgSlug}/reports/schedule (report.setSchedule)"""
+        return self._call(
+            "PUT",
+            "/orgs/{org_slug}/reports/schedule",
+            path_params={"org_slug": org_slug},
+            query={},
+            headers={"If-Match": if_match},
+            body=body,
+            has_body=True,
+            response=_c.Obj(lambda: m.ReportSetScheduleResponse),
+        )
+
+    def report_sla(
+        self,
+        org_slug: str,
+        *,
+        month: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        site_id: Optional[str] = None,
+    ) -> m.ReportSlaResponse:
+        """GET /orgs/{orgSlug}/reports/sla (report.sla)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/reports/sla",
+            path_params={"org_slug": org_slug},
+            query={"month": month, "from": from_, "to": to, "siteId": site_id},
+            headers={},
+            response=_c.Obj(lambda: m.ReportSlaResponse),
+        )
+
     # Rollouts
 
     def rollout_device_diff(

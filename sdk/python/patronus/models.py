@@ -436,6 +436,30 @@ __all__ = [
     "PolicyUpdateRequestProto",
     "PolicyUpdateRequestPorts",
     "PolicyUpdateResponse",
+    "ReportScheduleResponse",
+    "ReportScheduleResponseLastSent",
+    "ReportSetScheduleRequest",
+    "ReportSetScheduleResponse",
+    "ReportSetScheduleResponseLastSent",
+    "ReportSlaResponse",
+    "ReportSlaResponseOrg",
+    "ReportSlaResponsePeriod",
+    "ReportSlaResponseResolution",
+    "ReportSlaResponseSummary",
+    "ReportSlaResponseClass",
+    "ReportSlaResponseClassLatencyMs",
+    "ReportSlaResponseClassJitterMs",
+    "ReportSlaResponseClassLossPct",
+    "ReportSlaResponseSite",
+    "ReportSlaResponseSiteClass",
+    "ReportSlaResponseSiteClassLatencyMs",
+    "ReportSlaResponseSiteClassJitterMs",
+    "ReportSlaResponseSiteClassLossPct",
+    "ReportSlaResponseSitePath",
+    "ReportSlaResponseSitePathLatencyMs",
+    "ReportSlaResponseSitePathJitterMs",
+    "ReportSlaResponseSitePathLossPct",
+    "ReportSlaResponseIncident",
     "RolloutDeviceDiffResponse",
     "RolloutDeviceDiffResponseSection",
     "RolloutDeviceDiffResponseSectionChangeVariant1",
@@ -5366,6 +5390,392 @@ class PolicyUpdateResponse(_c.Model):
     _fields_: ClassVar[Tuple[_c.F, ...]] = (
         _c.F("id", "id", _c.STR, True),
         _c.F("revision", "revision", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportScheduleResponse(_c.Model):
+    enabled: bool
+    recipients: List[str]
+    last_sent: Optional[ReportScheduleResponseLastSent]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+        _c.F("last_sent", "lastSent", _c.Nullable(_c.Obj(lambda: ReportScheduleResponseLastSent)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportScheduleResponseLastSent(_c.Model):
+    month: str
+    sent_at: datetime
+    recipients: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("month", "month", _c.STR, True),
+        _c.F("sent_at", "sentAt", _c.DATETIME, True),
+        _c.F("recipients", "recipients", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSetScheduleRequest(_c.Model):
+    enabled: bool
+    recipients: List[str]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSetScheduleResponse(_c.Model):
+    enabled: bool
+    recipients: List[str]
+    last_sent: Optional[ReportSetScheduleResponseLastSent]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("enabled", "enabled", _c.BOOL, True),
+        _c.F("recipients", "recipients", _c.ListOf(_c.STR), True),
+        _c.F("last_sent", "lastSent", _c.Nullable(_c.Obj(lambda: ReportSetScheduleResponseLastSent)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSetScheduleResponseLastSent(_c.Model):
+    month: str
+    sent_at: datetime
+    recipients: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("month", "month", _c.STR, True),
+        _c.F("sent_at", "sentAt", _c.DATETIME, True),
+        _c.F("recipients", "recipients", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponse(_c.Model):
+    org: ReportSlaResponseOrg
+    period: ReportSlaResponsePeriod
+    resolution: ReportSlaResponseResolution
+    generated_at: datetime
+    summary: ReportSlaResponseSummary
+    classes: List[ReportSlaResponseClass]
+    sites: List[ReportSlaResponseSite]
+    incidents: List[ReportSlaResponseIncident]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("org", "org", _c.Obj(lambda: ReportSlaResponseOrg), True),
+        _c.F("period", "period", _c.Obj(lambda: ReportSlaResponsePeriod), True),
+        _c.F("resolution", "resolution", _c.STR, True),
+        _c.F("generated_at", "generatedAt", _c.DATETIME, True),
+        _c.F("summary", "summary", _c.Obj(lambda: ReportSlaResponseSummary), True),
+        _c.F("classes", "classes", _c.ListOf(_c.Obj(lambda: ReportSlaResponseClass)), True),
+        _c.F("sites", "sites", _c.ListOf(_c.Obj(lambda: ReportSlaResponseSite)), True),
+        _c.F("incidents", "incidents", _c.ListOf(_c.Obj(lambda: ReportSlaResponseIncident)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseOrg(_c.Model):
+    name: str
+    slug: str
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("name", "name", _c.STR, True),
+        _c.F("slug", "slug", _c.STR, True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponsePeriod(_c.Model):
+    from_: datetime
+    to: datetime
+    month: Optional[str]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("from_", "from", _c.DATETIME, True),
+        _c.F("to", "to", _c.DATETIME, True),
+        _c.F("month", "month", _c.Nullable(_c.STR), True),
+    )
+
+
+ReportSlaResponseResolution = Literal["1m", "1h"]
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSummary(_c.Model):
+    availability_pct: Optional[float]
+    compliance_pct: Optional[float]
+    sites: int
+    incidents: int
+    incident_minutes: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("availability_pct", "availabilityPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("compliance_pct", "compliancePct", _c.Nullable(_c.FLOAT), True),
+        _c.F("sites", "sites", _c.INT, True),
+        _c.F("incidents", "incidents", _c.INT, True),
+        _c.F("incident_minutes", "incidentMinutes", _c.FLOAT, True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseClass(_c.Model):
+    sla_class_id: str
+    name: str
+    max_latency_ms: float
+    max_jitter_ms: float
+    max_loss_pct: float
+    minutes: float
+    latency_ms: ReportSlaResponseClassLatencyMs
+    jitter_ms: ReportSlaResponseClassJitterMs
+    loss_pct: ReportSlaResponseClassLossPct
+    compliance_pct: Optional[float]
+    latency_ok_pct: Optional[float]
+    jitter_ok_pct: Optional[float]
+    loss_ok_pct: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("sla_class_id", "slaClassId", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("max_latency_ms", "maxLatencyMs", _c.FLOAT, True),
+        _c.F("max_jitter_ms", "maxJitterMs", _c.FLOAT, True),
+        _c.F("max_loss_pct", "maxLossPct", _c.FLOAT, True),
+        _c.F("minutes", "minutes", _c.FLOAT, True),
+        _c.F("latency_ms", "latencyMs", _c.Obj(lambda: ReportSlaResponseClassLatencyMs), True),
+        _c.F("jitter_ms", "jitterMs", _c.Obj(lambda: ReportSlaResponseClassJitterMs), True),
+        _c.F("loss_pct", "lossPct", _c.Obj(lambda: ReportSlaResponseClassLossPct), True),
+        _c.F("compliance_pct", "compliancePct", _c.Nullable(_c.FLOAT), True),
+        _c.F("latency_ok_pct", "latencyOkPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("jitter_ok_pct", "jitterOkPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("loss_ok_pct", "lossOkPct", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseClassLatencyMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseClassJitterMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseClassLossPct(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSite(_c.Model):
+    id: str
+    name: str
+    availability_pct: Optional[float]
+    coverage_pct: Optional[float]
+    measured_minutes: float
+    down_minutes: float
+    incident_minutes: float
+    incidents: int
+    classes: List[ReportSlaResponseSiteClass]
+    paths: List[ReportSlaResponseSitePath]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("availability_pct", "availabilityPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("coverage_pct", "coveragePct", _c.Nullable(_c.FLOAT), True),
+        _c.F("measured_minutes", "measuredMinutes", _c.FLOAT, True),
+        _c.F("down_minutes", "downMinutes", _c.FLOAT, True),
+        _c.F("incident_minutes", "incidentMinutes", _c.FLOAT, True),
+        _c.F("incidents", "incidents", _c.INT, True),
+        _c.F("classes", "classes", _c.ListOf(_c.Obj(lambda: ReportSlaResponseSiteClass)), True),
+        _c.F("paths", "paths", _c.ListOf(_c.Obj(lambda: ReportSlaResponseSitePath)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSiteClass(_c.Model):
+    sla_class_id: str
+    name: str
+    max_latency_ms: float
+    max_jitter_ms: float
+    max_loss_pct: float
+    minutes: float
+    latency_ms: ReportSlaResponseSiteClassLatencyMs
+    jitter_ms: ReportSlaResponseSiteClassJitterMs
+    loss_pct: ReportSlaResponseSiteClassLossPct
+    compliance_pct: Optional[float]
+    latency_ok_pct: Optional[float]
+    jitter_ok_pct: Optional[float]
+    loss_ok_pct: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("sla_class_id", "slaClassId", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("max_latency_ms", "maxLatencyMs", _c.FLOAT, True),
+        _c.F("max_jitter_ms", "maxJitterMs", _c.FLOAT, True),
+        _c.F("max_loss_pct", "maxLossPct", _c.FLOAT, True),
+        _c.F("minutes", "minutes", _c.FLOAT, True),
+        _c.F("latency_ms", "latencyMs", _c.Obj(lambda: ReportSlaResponseSiteClassLatencyMs), True),
+        _c.F("jitter_ms", "jitterMs", _c.Obj(lambda: ReportSlaResponseSiteClassJitterMs), True),
+        _c.F("loss_pct", "lossPct", _c.Obj(lambda: ReportSlaResponseSiteClassLossPct), True),
+        _c.F("compliance_pct", "compliancePct", _c.Nullable(_c.FLOAT), True),
+        _c.F("latency_ok_pct", "latencyOkPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("jitter_ok_pct", "jitterOkPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("loss_ok_pct", "lossOkPct", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSiteClassLatencyMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSiteClassJitterMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSiteClassLossPct(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSitePath(_c.Model):
+    path_id: str
+    up_pct: Optional[float]
+    minutes: float
+    latency_ms: ReportSlaResponseSitePathLatencyMs
+    jitter_ms: ReportSlaResponseSitePathJitterMs
+    loss_pct: ReportSlaResponseSitePathLossPct
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("path_id", "pathId", _c.STR, True),
+        _c.F("up_pct", "upPct", _c.Nullable(_c.FLOAT), True),
+        _c.F("minutes", "minutes", _c.FLOAT, True),
+        _c.F("latency_ms", "latencyMs", _c.Obj(lambda: ReportSlaResponseSitePathLatencyMs), True),
+        _c.F("jitter_ms", "jitterMs", _c.Obj(lambda: ReportSlaResponseSitePathJitterMs), True),
+        _c.F("loss_pct", "lossPct", _c.Obj(lambda: ReportSlaResponseSitePathLossPct), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSitePathLatencyMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSitePathJitterMs(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseSitePathLossPct(_c.Model):
+    p50: Optional[float]
+    p95: Optional[float]
+    p99: Optional[float]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("p50", "p50", _c.Nullable(_c.FLOAT), True),
+        _c.F("p95", "p95", _c.Nullable(_c.FLOAT), True),
+        _c.F("p99", "p99", _c.Nullable(_c.FLOAT), True),
+    )
+
+
+@dataclass(kw_only=True)
+class ReportSlaResponseIncident(_c.Model):
+    id: str
+    number: int
+    title: str
+    severity: str
+    status: str
+    site_id: Optional[str]
+    site_name: Optional[str]
+    opened_at: datetime
+    resolved_at: Optional[datetime]
+    minutes_in_period: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("number", "number", _c.INT, True),
+        _c.F("title", "title", _c.STR, True),
+        _c.F("severity", "severity", _c.STR, True),
+        _c.F("status", "status", _c.STR, True),
+        _c.F("site_id", "siteId", _c.Nullable(_c.STR), True),
+        _c.F("site_name", "siteName", _c.Nullable(_c.STR), True),
+        _c.F("opened_at", "openedAt", _c.DATETIME, True),
+        _c.F("resolved_at", "resolvedAt", _c.Nullable(_c.DATETIME), True),
+        _c.F("minutes_in_period", "minutesInPeriod", _c.FLOAT, True),
     )
 
 

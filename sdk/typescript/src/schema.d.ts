@@ -950,6 +950,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orgs/{orgSlug}/reports/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report.schedule"];
+        put: operations["report.setSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{orgSlug}/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report.sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/{orgSlug}/rollout-settings": {
         parameters: {
             query?: never;
@@ -10185,6 +10217,396 @@ export interface operations {
             };
             /** @description If-Match did not match the object's current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report.schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        lastSent: {
+                            month: string;
+                            recipients: number;
+                            /** Format: date-time */
+                            sentAt: string;
+                        } | null;
+                        recipients: string[];
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report.setSchedule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as read: a change made since is refused with 412 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    recipients: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        lastSent: {
+                            month: string;
+                            recipients: number;
+                            /** Format: date-time */
+                            sentAt: string;
+                        } | null;
+                        recipients: string[];
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match the object's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report.sla": {
+        parameters: {
+            query?: {
+                from?: string;
+                month?: string;
+                siteId?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        classes: {
+                            compliancePct: number | null;
+                            jitterMs: {
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
+                            };
+                            jitterOkPct: number | null;
+                            latencyMs: {
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
+                            };
+                            latencyOkPct: number | null;
+                            lossOkPct: number | null;
+                            lossPct: {
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
+                            };
+                            maxJitterMs: number;
+                            maxLatencyMs: number;
+                            maxLossPct: number;
+                            minutes: number;
+                            name: string;
+                            slaClassId: string;
+                        }[];
+                        /** Format: date-time */
+                        generatedAt: string;
+                        incidents: {
+                            id: string;
+                            minutesInPeriod: number;
+                            number: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            resolvedAt: string | null;
+                            severity: string;
+                            siteId: string | null;
+                            siteName: string | null;
+                            status: string;
+                            title: string;
+                        }[];
+                        org: {
+                            name: string;
+                            slug: string;
+                        };
+                        period: {
+                            /** Format: date-time */
+                            from: string;
+                            month: string | null;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @enum {string} */
+                        resolution: "1m" | "1h";
+                        sites: {
+                            availabilityPct: number | null;
+                            classes: {
+                                compliancePct: number | null;
+                                jitterMs: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                jitterOkPct: number | null;
+                                latencyMs: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                latencyOkPct: number | null;
+                                lossOkPct: number | null;
+                                lossPct: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                maxJitterMs: number;
+                                maxLatencyMs: number;
+                                maxLossPct: number;
+                                minutes: number;
+                                name: string;
+                                slaClassId: string;
+                            }[];
+                            coveragePct: number | null;
+                            downMinutes: number;
+                            id: string;
+                            incidentMinutes: number;
+                            incidents: number;
+                            measuredMinutes: number;
+                            name: string;
+                            paths: {
+                                jitterMs: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                latencyMs: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                lossPct: {
+                                    p50: number | null;
+                                    p95: number | null;
+                                    p99: number | null;
+                                };
+                                minutes: number;
+                                pathId: string;
+                                upPct: number | null;
+                            }[];
+                        }[];
+                        summary: {
+                            availabilityPct: number | null;
+                            compliancePct: number | null;
+                            incidentMinutes: number;
+                            incidents: number;
+                            sites: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

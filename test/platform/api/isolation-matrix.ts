@@ -330,6 +330,10 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
     from: new Date(Date.now() - 3_600_000),
   }),
   "series.exposition": (orgSlug) => ({ orgSlug }),
+  "report.sla": (orgSlug) => ({ orgSlug, month: "2021-03" }),
+  "report.document": (orgSlug) => ({ orgSlug, month: "2021-03" }),
+  "report.schedule": (orgSlug) => ({ orgSlug }),
+  "report.setSchedule": (orgSlug) => ({ orgSlug, enabled: false, recipients: [] }),
 };
 
 /**
