@@ -13,7 +13,8 @@
 //   baseline: the overview's active-incident count per org (server/domains/overview):
 //             the cheapest read of the same path states, for scale.
 // It prints each round and the medians: total seconds, sites per second, per-org
-// milliseconds, and the ratio to the baseline. Nothing asserts on time. Setup: a fresh
+// milliseconds, and the ratio to the baseline; and how many orgs the next sweep would
+// evaluate when nothing changed (the others wait for their full turn, ALERT_FULL_EVERY_MS). Nothing asserts on time. Setup: a fresh
 // database (dropped at the end), rows written directly with SQL.
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -119,7 +120,7 @@ async function main() {
   await seed(benchEnv.vars.DATABASE_URL as string);
   const { getDb } = await import("../../server/platform/db/client");
   const { withScope } = await import("../../server/platform/db/with-tenant");
-  const { evaluateOrg } = await import("../../server/domains/alerting");
+  const { dueOrgs, evaluateOrg } = await import("../../server/domains/alerting");
   const { activeIncidents } = await import("../../server/domains/overview/services/fleet-counts");
   const db = getDb();
   const orgIds = Array.from({ length: ORGS }, (_, i) => `o${i + 1}`);
@@ -132,6 +133,10 @@ async function main() {
   console.log(
     `${ORGS} orgs × ${SITES} sites = ${ORGS * SITES} sites; first pass ${first.toFixed(1)} s, ${opened} incidents opened`,
   );
+
+  // Between full turns, the sweep evaluates only orgs with a pending condition due.
+  const due = await dueOrgs(db);
+  console.log(`orgs due at the next sweep (nothing changed): ${due.length} of ${ORGS}`);
 
   const evaluate: number[] = [];
   const baseline: number[] = [];

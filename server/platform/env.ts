@@ -183,8 +183,10 @@ const ZEnv = z.object({
   PAGERDUTY_EVENTS_URL: z.url().default("https://events.pagerduty.com/v2/enqueue"),
   /** A failed alert notification is retried after about this long, doubling each time (8 attempts). */
   ALERT_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
-  /** How often every org's alert rules are evaluated (changes kick their org at once too). */
+  /** How often the alert sweep looks for orgs that are due (changes kick their org at once). */
   ALERT_EVALUATE_EVERY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  /** Every org is evaluated at least this often, changed or not (expiring certificates, quota). */
+  ALERT_FULL_EVERY_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
 
   // --- SLA reports (docs/reports.md) ---
   /** The Chromium that prints reports as PDF (Debian's package; playwright-core drives it). */

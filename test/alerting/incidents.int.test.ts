@@ -4,6 +4,7 @@
 // back → resolved, and every channel hears it. Another org sees and reaches none of it.
 import "./alert-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dueOrgs } from "../../server/domains/alerting";
 import { getDb } from "../../server/platform/db/client";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { asOrg, codeOf } from "../../testkit/factories/overlay";
@@ -443,5 +444,49 @@ describe("bad input", () => {
         }),
       ),
     ).toMatch(/^CONFLICT/);
+  });
+});
+
+describe("the evaluation sweep", () => {
+  it("evaluates an org when it is new, when a pending condition is due, and else not until its full turn", async () => {
+    const o = await twoSiteOrg();
+    const isDue = async () => (await dueOrgs(getDb())).some((d) => d.id === o.orgId);
+    await evaluate(o);
+    expect(await isDue()).toBe(false);
+    // A path down that the default rule (60 s) has not fired yet: due when it would fire.
+    const rules = await o.api.alerts.rules({ orgSlug: o.slug });
+    const pathRule = rules.items.find((r) => r.kind === "path_down");
+    await o.api.alerts.updateRule({
+      orgSlug: o.slug,
+      ruleId: pathRule?.id as string,
+      forSeconds: 3600,
+    });
+    await report(o, "path_down", [o.paths[0] as string], [o.boxA]);
+    await evaluate(o);
+    expect(await incidentsOf(o)).toEqual([]);
+    const settings = await asOrg(o.orgId, (tx) =>
+      tx.alertSettings.findUniqueOrThrow({ where: { orgId: o.orgId } }),
+    );
+    const [event] = await asOrg(o.orgId, (tx) =>
+      tx.pathEvent.findMany({ where: { orgId: o.orgId, kind: "path_down" } }),
+    );
+    expect(settings.nextDueAt?.getTime()).toBe((event?.at.getTime() ?? 0) + 3_600_000);
+    expect(await isDue()).toBe(false);
+    await asOrg(o.orgId, (tx) =>
+      tx.alertSettings.update({
+        where: { orgId: o.orgId },
+        data: { nextDueAt: new Date(Date.now() - 1000) },
+      }),
+    );
+    expect(await isDue()).toBe(true);
+    // Its full turn: not evaluated for ALERT_FULL_EVERY_MS.
+    await evaluate(o);
+    await asOrg(o.orgId, (tx) =>
+      tx.alertSettings.update({
+        where: { orgId: o.orgId },
+        data: { evaluatedAt: new Date(Date.now() - 86_400_000) },
+      }),
+    );
+    expect(await isDue()).toBe(true);
   });
 });

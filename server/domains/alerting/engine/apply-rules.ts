@@ -59,3 +59,31 @@ export function applyRules(rules: readonly Rule[], signals: readonly Signal[], n
   }
   return [...fired.values()];
 }
+
+/** A firing storm is looked at again this soon: its changes leave the window as time passes. */
+const STORM_RECHECK_MS = 60_000;
+
+/**
+ * When the evaluator must look at this org again without any change of it: the earliest
+ * time a condition that holds would fire (its rule's forSeconds), or a firing storm's
+ * window moves on; null when nothing is pending.
+ */
+export function nextDue(
+  rules: readonly Rule[],
+  signals: readonly Signal[],
+  now: Date,
+): Date | null {
+  let due: number | null = null;
+  const consider = (t: number) => {
+    if (t > now.getTime() && (due === null || t < due)) due = t;
+  };
+  for (const s of signals)
+    for (const rule of rules) {
+      if (rule.kind !== s.kind || !inScope(rule, s)) continue;
+      const since = firingSince(rule, s, now);
+      if (!since) continue;
+      consider(since.getTime() + rule.forSeconds * 1000);
+      if (rule.kind === "failover_storm") consider(now.getTime() + STORM_RECHECK_MS);
+    }
+  return due === null ? null : new Date(due);
+}

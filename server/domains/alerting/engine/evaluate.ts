@@ -16,7 +16,7 @@ import {
   ZSeverity,
 } from "../rules/catalog";
 import { writeDefaultRules } from "../services/rules";
-import { applyRules, type Condition } from "./apply-rules";
+import { applyRules, type Condition, nextDue } from "./apply-rules";
 import { correlate, type Group, type Topology } from "./correlate";
 import type { Signal } from "./signals";
 import * as read from "./signals";
@@ -29,11 +29,12 @@ export interface EvaluationResult {
 
 /** Marks the evaluation; an org evaluated for the first time gets the default rules. */
 async function touchSettings(tx: Tx, orgId: string, now: Date) {
-  const [row] = await tx.$queryRaw<{ inserted: boolean }[]>`
+  const [row] = await tx.$queryRaw<{ inserted: boolean; nextDueAt: Date | null }[]>`
     INSERT INTO alert_settings ("orgId", "evaluatedAt") VALUES (${orgId}, ${now})
     ON CONFLICT ("orgId") DO UPDATE SET "evaluatedAt" = excluded."evaluatedAt"
-    RETURNING (xmax = 0) AS inserted`;
+    RETURNING (xmax = 0) AS inserted, "nextDueAt"`;
   if (row?.inserted) await writeDefaultRules(tx, orgId);
+  return row?.nextDueAt ?? null;
 }
 
 async function loadRules(tx: Tx, orgId: string): Promise<Rule[]> {
@@ -336,10 +337,13 @@ export async function evaluateOrg(
     { orgId },
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('alerting'), hashtext(${orgId}))`;
-      await touchSettings(tx, orgId, now);
+      const dueBefore = await touchSettings(tx, orgId, now);
       const rules = await loadRules(tx, orgId);
       const signals = await readSignals(tx, orgId, rules, now);
       const conditions = applyRules(rules, signals, now);
+      const due = nextDue(rules, signals, now);
+      if ((due?.getTime() ?? null) !== (dueBefore?.getTime() ?? null))
+        await tx.$executeRaw`UPDATE alert_settings SET "nextDueAt" = ${due} WHERE "orgId" = ${orgId}`;
       const siteLevel = conditions.some((c) => c.siteId !== null);
       const groups = correlate(
         conditions,

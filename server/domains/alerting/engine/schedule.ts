@@ -1,7 +1,8 @@
-// When orgs are evaluated: every org at each sweep (ALERT_EVALUATE_EVERY_MS), in batches
-// that run one org at a time, and an org at once after a change of its (a path event, a
-// device going offline, a rollout halting: platform/events/changes.ts).
+// When orgs are evaluated: at once after a change of the org (a path event, a device going
+// offline, a rollout halting: platform/events/changes.ts), and at each sweep
+// (ALERT_EVALUATE_EVERY_MS) the orgs that are due, in batches that run one org at a time.
 import type { Db } from "../../../platform/db/client";
+import { env } from "../../../platform/env";
 import { enqueue, enqueueOrLeave } from "../../../platform/jobs/queues";
 import { log } from "../../../platform/log/logger";
 import { evaluateAlertsJob } from "../jobs";
@@ -10,13 +11,36 @@ import { evaluateOrg } from "./evaluate";
 const BATCH = 100;
 const alog = log.child({ component: "alerting" });
 
-/** Hands every org to evaluation jobs; returns how many orgs. */
+/** Orgs handed to jobs per sweep at most (the rest are the most overdue next time). */
+const SWEEP_LIMIT = 20_000;
+
+/**
+ * Hands the orgs that are due to evaluation jobs: one never evaluated, one whose pending
+ * condition fires now (nextDueAt), and every org at least every ALERT_FULL_EVERY_MS (what
+ * time alone changes: certificates nearing expiry, quota). Changes kick their org at once
+ * (kickEvaluation), so an org that nothing happened to costs nothing in between. Reads
+ * across orgs through the read-only alert_directory_read policy. Returns how many orgs.
+ */
 export async function sweepAlerts(db: Db) {
-  const orgs = await db.organization.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  const orgs = await dueOrgs(db);
   const tick = `sweep-${Date.now()}`;
   for (let i = 0; i < orgs.length; i += BATCH)
     await enqueue(evaluateAlertsJob, { orgIds: orgs.slice(i, i + BATCH).map((o) => o.id), tick });
   return orgs.length;
+}
+
+/** The orgs the sweep evaluates now, the most overdue first. */
+export async function dueOrgs(db: Db) {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('app.alert_dispatcher', 'on', true)`;
+    return tx.$queryRaw<{ id: string }[]>`
+      SELECT o.id FROM organizations o
+      LEFT JOIN alert_settings s ON s."orgId" = o.id
+      WHERE s."orgId" IS NULL OR s."evaluatedAt" IS NULL OR s."nextDueAt" <= now()
+        OR s."evaluatedAt" < now() - make_interval(secs => ${env.ALERT_FULL_EVERY_MS / 1000})
+      ORDER BY s."evaluatedAt" ASC NULLS FIRST, o.id
+      LIMIT ${SWEEP_LIMIT}`;
+  });
 }
 
 /** Evaluates a change's org soon (kicks within the same second are one evaluation). */
