@@ -490,3 +490,16 @@ describe("the evaluation sweep", () => {
     expect(await isDue()).toBe(true);
   });
 });
+
+describe("SLA state", () => {
+  it("holds while the class stays on the violating path, and clears when it moves to another", async () => {
+    const o = await twoSiteOrg();
+    const voice = { unit: "class:1", unitName: "voice" };
+    await report(o, "sla_violation", [o.paths[0] as string], [o.boxA], voice);
+    await evaluate(o);
+    const [open] = await incidentsOf(o);
+    expect(open?.title).toBe("HQ: voice out of SLA");
+    await report(o, "failover", [o.paths[1] as string], [o.boxA], voice);
+    expect((await evaluate(o)).resolved).toBe(1);
+  });
+});

@@ -17,7 +17,7 @@ import type {
   UdpSender,
 } from "../../../testkit/netns/traffic";
 import { rootSkipReason } from "../../../testkit/skip";
-import { sleep } from "../../../testkit/wait";
+import { sleep, until } from "../../../testkit/wait";
 import { startReceiver, verifies } from "../../../testkit/webhook-receiver";
 
 const skipReason = rootSkipReason({ tools: ["wireguard-go", "wg"], tun: true, bpf: true });
@@ -325,10 +325,13 @@ if (skipReason) {
           "voice on fiber",
           60_000,
         );
-        await lib.eventually(
+        await until(
           "no open incident at site a",
           async () => !(await active()).some((i) => i.siteId === siteA.id),
-          90_000,
+          {
+            timeoutMs: 90_000,
+            seen: async () => (await active()).map((i) => `${i.title}: ${i.rootCause}`),
+          },
         );
 
         await sc.bed.wan.set("a.wan0", { down: true });

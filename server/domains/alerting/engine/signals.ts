@@ -66,7 +66,8 @@ interface EventRow extends DeviceRow {
 /**
  * The newest path state per device, unit and remote site within STATE_HOURS, on active
  * devices: a path's (`path:<id>` units: path_down / path_up) and each class's or policy's
- * SLA state (sla_violation / sla_ok), in one statement; the firing ones become signals.
+ * SLA state (sla_violation, cleared by sla_ok or by the class moving to another path:
+ * failover, failback), in one statement; the firing ones become signals.
  */
 export async function pathStates(
   tx: Tx,
@@ -80,7 +81,8 @@ export async function pathStates(
         e.at, d.hostname, d."siteId", d.tags, d.id
       FROM path_events e
       JOIN devices d ON d.id = e."deviceId" AND d."orgId" = e."orgId" AND d.status = 'active'
-      WHERE e."orgId" = ${orgId} AND e.kind IN ('path_down', 'path_up', 'sla_violation', 'sla_ok')
+      WHERE e."orgId" = ${orgId}
+        AND e.kind IN ('path_down', 'path_up', 'sla_violation', 'sla_ok', 'failover', 'failback')
         AND e.at > now() - ${STATE_HOURS}::int * interval '1 hour'
       ORDER BY e."deviceId", e.unit, coalesce(e."remoteSiteId", ''), e.at DESC, e."createdAt" DESC
     ) newest WHERE kind IN ('path_down', 'sla_violation')`;
