@@ -330,15 +330,16 @@ if (skipReason) {
           async () => !(await active()).some((i) => i.siteId === siteA.id),
           {
             timeoutMs: 90_000,
+            everyMs: 500,
             seen: async () => (await active()).map((i) => `${i.title}: ${i.rootCause}`),
           },
         );
 
         await sc.bed.wan.set("a.wan0", { down: true });
-        const incident = await lib.eventually(
+        const incident = await until(
           "an incident naming a.wan0",
           async () => (await active()).find((i) => i.title.includes("WAN link wan0")),
-          60_000,
+          { timeoutMs: 60_000, everyMs: 500 },
         );
         expect(incident.siteId).toBe(siteA.id);
         expect(incident.title).toBe(`site-${siteA.name}: WAN link wan0 down`);
@@ -347,9 +348,10 @@ if (skipReason) {
             `^WAN link wan0 \\(fiber\\) at site-${siteA.name} is down: all 2 of its paths stopped answering probes`,
           ),
         );
-        const opened = await lib.eventually("the incident.opened webhook", async () =>
+        const opened = await until("the incident.opened webhook", async () =>
           ofType("incident.opened"),
         );
+        // (The receiver is polled in memory: no API call.)
         expect(verifies(opened, channel.secret as string)).toBe(true);
         expect(JSON.parse(opened.body)).toMatchObject({
           type: "incident.opened",
@@ -357,15 +359,17 @@ if (skipReason) {
         });
 
         await sc.bed.wan.set("a.wan0", { down: false });
-        await lib.eventually(
+        await until(
           "the incident resolved",
           async () =>
             (await sc.api.incidents.get({ orgSlug: sc.slug, incidentId: incident.id })).status ===
             "resolved",
-          90_000,
+          { timeoutMs: 90_000, everyMs: 500 },
         );
-        const resolved = await lib.eventually("the incident.resolved webhook", async () =>
-          ofType("incident.resolved"),
+        const resolved = await until(
+          "the incident.resolved webhook",
+          async () => ofType("incident.resolved"),
+          { everyMs: 200 },
         );
         expect(JSON.parse(resolved.body)).toMatchObject({
           data: { incidentId: incident.id, status: "resolved" },
