@@ -2,10 +2,13 @@
 // [--batch 5000] [--devices 100] [--writers 1]`.
 //
 // What it measures: sustained points per second into series_points (partitioned by day,
-// row-level security on) on this machine, three ways, interleaved round by round:
+// row-level security on) on this machine, four ways, interleaved round by round:
 //   ingest:   writeSeriesPoints (server/platform/series/write.ts), what the ingest channels
-//             call: Prisma, the org's scoped transaction, the dictionary step and one
-//             INSERT … SELECT FROM unnest(arrays) joined to the devices and the dictionary;
+//             call: Prisma, the org's scoped transaction, and with the process's series id
+//             cache warm (id-cache.ts) one statement checking the ids and the devices by
+//             primary key and inserting through unnest;
+//   uncached: the same without the cache: the dictionary step and one INSERT … SELECT FROM
+//             unnest(arrays) joined to the devices and the dictionary on its key;
 //   unnest:   the same unnest INSERT with known series ids, straight through `pg`;
 //   baseline: a plain multi-row INSERT … VALUES ($1,$2,$3,$4), … with known series ids.
 // Each writer writes batches of `--batch` points (devices × 10 metrics × steps, every point
@@ -144,6 +147,11 @@ async function main() {
       await withScope(db, { orgId }, (tx) => writeSeriesPoints(tx, orgId, p));
       return p.length;
     },
+    uncached: async () => {
+      const p = points();
+      await withScope(db, { orgId }, (tx) => writeSeriesPoints(tx, orgId, p, null));
+      return p.length;
+    },
     unnest: async (c) => {
       const r = rows();
       await scoped(c, () =>
@@ -178,7 +186,7 @@ async function main() {
   console.log(
     `series ingest bench: ${steps * perStep} points a batch (${DEVICES} devices × ${METRICS.length} metrics × ${steps}), ${WRITERS} writer(s), ${SECONDS} s a run, ${ROUNDS} rounds; load ${loadavg()[0]?.toFixed(2)}`,
   );
-  const results: Record<string, number[]> = { ingest: [], unnest: [], baseline: [] };
+  const results: Record<string, number[]> = { ingest: [], uncached: [], unnest: [], baseline: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, way] of Object.entries(ways)) {
       await way(clients[0] as pg.Client); // warm-up batch

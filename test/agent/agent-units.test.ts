@@ -92,6 +92,10 @@ describe("health output", () => {
     applyFailuresTotal: 2,
     reconnectsTotal: 1,
     uptimeSeconds: 5,
+    desiredRevision: 10,
+    outcomes: { applied: 4, rejected: 0, rolled_back: 1, failed: 1 },
+    lastApplySeconds: 0.25,
+    appliedAt: null,
   };
   it("is not ok when the data plane state is unknown", () => {
     expect(healthz(snap)).toMatchObject({ ok: false, connected: false, revision: 9 });

@@ -24,6 +24,7 @@ describe("agent config file", () => {
       simulate: false,
       dataplane: {},
       health: { host: "127.0.0.1", port: 9469 },
+      metrics: { host: "127.0.0.1", port: 0 },
       heartbeatSeconds: 30,
       logLevel: "info",
     });

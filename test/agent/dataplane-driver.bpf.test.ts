@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMany, Netns, startServer } from "../../bpf/tests/lib/netns";
 import { Agent } from "../../edge-agent/src/agent/agent";
 import { DataplaneDriver } from "../../edge-agent/src/agent/drivers/dataplane";
+import { AgentMetrics } from "../../edge-agent/src/agent/metrics";
 import { MemoryStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
 import type { DeviceConfig } from "../../protocol";
@@ -124,6 +125,22 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
     expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 /);
     const after = (await driver.appCounters()).get(0) ?? { rx: 0n, tx: 0n };
     expect(after.rx).toBeGreaterThan(before.rx);
+  });
+
+  it("counts the drops by reason that the agent's metrics show", async () => {
+    const metrics = new AgentMetrics({ agent, driver });
+    const drops = async () => (await driver.counters())?.reasons.policy_deny ?? Number.NaN;
+    await push(base({ rules: [DENY_CLIENTS] }));
+    const before = await drops();
+    expect(await ping("192.168.77.2")).toBe(false);
+    expect(await drops()).toBeGreaterThan(before);
+    const text = await metrics.text();
+    expect(text).toMatch(
+      /^patronus_agent_dataplane_packets_total\{reason="policy_deny",verdict="drop"\} [1-9]\d*$/m,
+    );
+    expect(text).toContain('patronus_agent_metrics_source_up{source="dataplane"} 1');
+    metrics.close();
+    await push(base());
   });
 
   it("port forwards come and go with the config", async () => {

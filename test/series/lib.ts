@@ -38,3 +38,14 @@ export function pointsOf(
 }
 
 export const at = (iso: string) => new Date(iso);
+
+/** A device's received-bits point, the series the store tests write most. */
+export const rx = (deviceId: string, ts: Date, value: number) =>
+  ({
+    deviceId,
+    kind: "device",
+    objectId: deviceId,
+    metric: "rx_bits_per_second",
+    ts,
+    value,
+  }) as const;

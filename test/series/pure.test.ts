@@ -1,12 +1,13 @@
 // The pure parts of the tenant time series: partition ranges, the read API's choice of
 // resolution, label escaping, and what each feed turns a report into.
 import { describe, expect, it } from "vitest";
+import { escapeLabel } from "../../protocol";
 import { PLANS } from "../../server/domains/billing/services/plans";
 import { usageSeriesPoints } from "../../server/domains/billing/services/usage/series-points";
 import { pathSeriesPoints } from "../../server/domains/overlay/series-points";
 import { dataplanePoints } from "../../server/domains/series/dataplane-channel";
-import { escapeLabel } from "../../server/domains/series/services/prometheus";
 import { chooseResolution } from "../../server/domains/series/services/read-series";
+import { SeriesIdCache } from "../../server/platform/series/id-cache";
 import { rangesBetween } from "../../server/platform/series/partitions";
 import { labelsText } from "../../server/platform/series/write";
 import { pathReport } from "../../testkit/factories/overlay-fleet";
@@ -110,5 +111,21 @@ describe("series, pure parts", () => {
       ["rx_packets_per_second", undefined, 3],
       ["drops_per_second", { reason: "x" }, 1],
     ]);
+  });
+});
+
+describe("series id cache", () => {
+  it("keys entries by org and forgets the least recently used first", () => {
+    const cache = new SeriesIdCache(2);
+    cache.set("org_a", "k", 1n);
+    cache.set("org_b", "k", 2n);
+    expect([cache.get("org_a", "k"), cache.get("org_b", "k")]).toEqual([1n, 2n]);
+    cache.get("org_a", "k"); // a is now the most recent
+    cache.set("org_c", "k", 3n);
+    expect(cache.size).toBe(2);
+    expect(cache.get("org_b", "k")).toBeUndefined();
+    expect(cache.get("org_a", "k")).toBe(1n);
+    cache.delete("org_a", "k");
+    expect(cache.get("org_a", "k")).toBeUndefined();
   });
 });

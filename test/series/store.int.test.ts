@@ -9,17 +9,7 @@ import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { rollUp } from "../../server/platform/series/maintain";
 import { ensurePartitions, partitionsOf } from "../../server/platform/series/partitions";
-import { at, pointsOf, seriesOrg, writePoints } from "./lib";
-
-const rx = (deviceId: string, ts: Date, value: number) =>
-  ({
-    deviceId,
-    kind: "device",
-    objectId: deviceId,
-    metric: "rx_bits_per_second",
-    ts,
-    value,
-  }) as const;
+import { at, pointsOf, rx, seriesOrg, writePoints } from "./lib";
 
 describe("the series store", () => {
   it("names each series once and keeps a redelivered point once", async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import mqtt, { type IClientOptions, MqttClient } from "mqtt";
 import {
   type ApplyStatus,
+  type DeviceConfig,
   encodeMessage,
   type ReportedState,
   topics,
@@ -91,6 +92,14 @@ export interface AgentSnapshot {
   applyFailuresTotal: number;
   reconnectsTotal: number;
   uptimeSeconds: number;
+  /** The newest revision the control plane sent since the start (0: none yet). */
+  desiredRevision: number;
+  /** Desired states handled, by reported status (applier.ts). */
+  outcomes: Readonly<Record<ApplyStatus, number>>;
+  /** The last apply's duration in seconds (null: none since the start). */
+  lastApplySeconds: number | null;
+  /** When the last good config was applied (ISO; null: never since the start). */
+  appliedAt: string | null;
 }
 
 const STABLE_MS = 10_000;
@@ -210,6 +219,11 @@ export class Agent {
     return this.connectedNow;
   }
 
+  /** The config running now (the last good one), null before the first. */
+  get runningConfig(): DeviceConfig | null {
+    return this.applier.good?.config ?? null;
+  }
+
   /** Restores and applies the last good config, then connects in the background. */
   async start(): Promise<void> {
     await this.applier.restore();
@@ -319,6 +333,10 @@ export class Agent {
       applyFailuresTotal: this.applier.applyFailuresTotal,
       reconnectsTotal: this.reconnectsTotal,
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
+      desiredRevision: this.applier.desiredRevision,
+      outcomes: { ...this.applier.outcomes },
+      lastApplySeconds: this.applier.lastApplySeconds,
+      appliedAt: this.applier.appliedAt,
     };
   }
 

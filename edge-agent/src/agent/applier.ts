@@ -46,6 +46,17 @@ export class Applier {
   };
   appliesTotal = 0;
   applyFailuresTotal = 0;
+  /** Every desired state handled (and the boot restore), by the status it was reported with. */
+  readonly outcomes: Record<ApplyStatus, number> = {
+    applied: 0,
+    rejected: 0,
+    rolled_back: 0,
+    failed: 0,
+  };
+  /** The newest revision the control plane sent that passed the receipt checks (0: none). */
+  desiredRevision = 0;
+  /** How long the last apply took (apply + verify of every subsystem, or its failure), s. */
+  lastApplySeconds: number | null = null;
   private pending: DesiredState | null = null;
   private draining: Promise<void> | null = null;
   private lastFailed: { revision: number; hash: string; report: ReportedState } | null = null;
@@ -74,6 +85,7 @@ export class Applier {
       error: error?.slice(0, 2000) ?? null,
       appliedAt: this.appliedAt,
     };
+    this.outcomes[status]++;
     this.send(this.report);
   }
 
@@ -113,6 +125,7 @@ export class Applier {
   }
 
   offer(d: DesiredState) {
+    this.desiredRevision = Math.max(this.desiredRevision, d.revision);
     if (this.pending && this.pending.revision > d.revision) {
       this.o.log.debug("desired state superseded before it was applied", { revision: d.revision });
       return;
@@ -148,6 +161,15 @@ export class Applier {
 
   private async run(d: DesiredState) {
     const ms = this.o.timeoutMs ?? 120_000;
+    const t0 = performance.now();
+    try {
+      await this.runAll(d, ms);
+    } finally {
+      this.lastApplySeconds = (performance.now() - t0) / 1000;
+    }
+  }
+
+  private async runAll(d: DesiredState, ms: number) {
     await withTimeout(
       (async () => {
         for (const s of this.o.subsystems) {
@@ -181,6 +203,7 @@ export class Applier {
     if (failed && failed.revision === d.revision && failed.hash === d.hash) {
       // Same content failed before: report again rather than churn the data plane.
       this.report = failed.report;
+      this.outcomes[failed.report.status]++;
       this.send(failed.report);
       return;
     }

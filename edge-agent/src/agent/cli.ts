@@ -23,6 +23,7 @@ import { SimulatedDriver } from "./drivers/simulated";
 import { EnrollError, enroll, pollEnrollment } from "./enroll";
 import { type Healthz, startHealthServer } from "./health";
 import { createLogger, type Logger } from "./log";
+import { type RunningMetrics, startAgentMetrics } from "./metrics";
 import { Overlay } from "./overlay/overlay";
 import { OverlayRunUsageError, overlayRun } from "./overlay/run";
 import { SimOverlay } from "./overlay/sim-overlay";
@@ -228,6 +229,16 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
     // A real data plane counts bytes per application class for the usage report.
     ...(driver instanceof DataplaneDriver ? { appCounters: () => driver.appCounters() } : {}),
   });
+  // Before the start: the restored config's path events count too. A port that cannot be
+  // had costs the metrics, not the site (as for the health endpoint).
+  const metrics: RunningMetrics | null = await startAgentMetrics(
+    config.metrics,
+    { agent, driver, ...(overlay ? { overlay } : {}) },
+    alog,
+  ).catch((e) => {
+    alog.error("metrics endpoint not started", { error: e });
+    return null;
+  });
   await agent.start();
   let health: Awaited<ReturnType<typeof startHealthServer>> | null = null;
   if (config.health.port > 0)
@@ -235,7 +246,11 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
       alog.error("health endpoint not started", { error: e });
       return null;
     });
-  alog.info("agent running", { driver: driver.kind, health: health?.port });
+  alog.info("agent running", {
+    driver: driver.kind,
+    health: health?.port,
+    metrics: metrics?.endpoint.port,
+  });
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       alog.info("stopping", { signal });
@@ -247,6 +262,7 @@ async function cmdRun(argv: string[], out: Out): Promise<number> {
   });
   await agent.stop();
   await health?.close();
+  await metrics?.close();
   await driver.close(); // the data plane keeps running as configured
   await overlay?.close(); // so do tunnels and routes, on the last selection
   out("stopped");

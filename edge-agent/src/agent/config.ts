@@ -3,6 +3,7 @@
 // file only says where the portal is, where state lives and how to reach the data plane
 // and the overlay's tools.
 import { readFile } from "node:fs/promises";
+import { isIP, isIPv4 } from "node:net";
 import { z } from "zod";
 import { ZIfname } from "../../../protocol";
 import { zText } from "../../../protocol/text";
@@ -12,6 +13,33 @@ import { LOG_LEVELS } from "./log";
 export const DEFAULT_CONFIG_PATH = "/etc/patronus/agent.json";
 export const DEFAULT_STATE_DIR = "/var/lib/patronus";
 export const DEFAULT_HEALTH_PORT = 9469;
+
+/** 127.0.0.0/8 and ::1: an address only this box can reach. */
+export const isLoopback = (ip: string) =>
+  isIPv4(ip) ? ip.startsWith("127.") : ip === "::1" || ip === "0:0:0:0:0:0:0:1";
+
+/**
+ * The Prometheus endpoint (docs/observability.md, "Agent metrics"): off unless a port is
+ * given; an address off loopback only with a bearer token, as METRICS_HOST/METRICS_TOKEN on
+ * the server.
+ */
+const ZMetricsConfig = z
+  .strictObject({
+    host: zText()
+      .refine((h) => isIP(h) !== 0, "must be an IP address (127.0.0.1, ::1, 0.0.0.0)")
+      .default("127.0.0.1"),
+    /** 0 (default): not served. */
+    port: z.number().int().min(0).max(65535).default(0),
+    /** Scrapers then send `Authorization: Bearer <token>`. */
+    token: zText()
+      .regex(/^[\x21-\x7e]{16,256}$/, "must be 16 to 256 printable characters without spaces")
+      .optional(),
+  })
+  .refine((m) => m.port === 0 || isLoopback(m.host) || m.token !== undefined, {
+    message:
+      "an address off loopback needs a token (metrics.token): the metrics name paths, links and classes",
+    path: ["token"],
+  });
 
 const httpUrl = z.url({
   protocol: /^https?$/,
@@ -56,6 +84,7 @@ export const ZAgentConfig = z.strictObject({
       port: z.number().int().min(0).max(65535).default(DEFAULT_HEALTH_PORT),
     })
     .default({ host: "127.0.0.1", port: DEFAULT_HEALTH_PORT }),
+  metrics: ZMetricsConfig.default({ host: "127.0.0.1", port: 0 }),
   heartbeatSeconds: z.number().int().min(1).max(3600).default(30),
   logLevel: z.enum(LOG_LEVELS).default("info"),
 });

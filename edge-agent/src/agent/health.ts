@@ -3,6 +3,7 @@
 // but runs its last good config is healthy (connected: false says the rest).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { exposition, type MetricType } from "../../../protocol";
 import type { AgentSnapshot } from "./agent";
 
 export interface HealthSource {
@@ -31,12 +32,14 @@ export function healthz(s: AgentSnapshot): Healthz {
   };
 }
 
-const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
+/**
+ * The health port's own /metrics: the five counters it always served, one series per
+ * agent. The full set is on the metrics endpoint (config `metrics`; metrics/).
+ */
 export function metricsText(snapshots: readonly AgentSnapshot[]): string {
   const series: [
     name: string,
-    type: "gauge" | "counter",
+    type: MetricType,
     help: string,
     pick: (s: AgentSnapshot) => number,
   ][] = [
@@ -56,12 +59,14 @@ export function metricsText(snapshots: readonly AgentSnapshot[]): string {
       (s) => s.reconnectsTotal,
     ],
   ];
-  const lines: string[] = [];
-  for (const [name, type, help, pick] of series) {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const s of snapshots) lines.push(`${name}{identity="${esc(s.identity)}"} ${pick(s)}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return exposition(
+    series.map(([name, type, help, pick]) => ({
+      name,
+      type,
+      help,
+      samples: snapshots.map((s) => ({ labels: { identity: s.identity }, value: pick(s) })),
+    })),
+  );
 }
 
 export interface HealthServer {

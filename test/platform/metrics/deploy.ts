@@ -1,5 +1,6 @@
 // What the metrics tests read of deploy/: the Prometheus rules and the Grafana dashboards'
 // queries, and the metric names they use.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -82,4 +83,10 @@ export function promtoolMissing(tool = "promtool"): string | null {
   if (process.getuid?.() === 0)
     throw new Error(`${tool} is missing: run scripts/system-deps.sh (Debian package prometheus)`);
   return `${tool} is not installed (Debian prometheus; scripts/system-deps.sh)`;
+}
+
+/** `promtool check metrics` on an exposition text: its exit code and what it said. */
+export function promtoolCheckMetrics(text: string): { code: number | null; out: string } {
+  const run = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
 }

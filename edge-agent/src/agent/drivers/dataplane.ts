@@ -12,9 +12,9 @@ import { ConntrackReaper } from "../../dataplane/flows";
 import { LoaderClient } from "../../dataplane/loader-client";
 import { activeBank } from "../../dataplane/policy-apply";
 import { type Logger, silentLogger } from "../log";
-import { type DataplanePlan, type Links, planDataplane } from "./dataplane-plan";
+import { type DataplanePlan, type Links, planDataplane, WAN_SLOT } from "./dataplane-plan";
 import { resetDataplane, verifyPlan, writePlan } from "./dataplane-write";
-import type { Driver } from "./driver";
+import type { DataplaneCounters, Driver } from "./driver";
 
 export interface DataplaneDriverOptions {
   loaderPath: string;
@@ -175,6 +175,16 @@ export class DataplaneDriver implements Driver {
     if (!this.dp) return new Map();
     const counts = await this.dp.appCounters();
     return new Map([...counts].map(([id, c]) => [id, { rx: c.rxBytes, tx: c.txBytes }]));
+  }
+
+  /** The WAN interface's reason counters and the per-app bytes (agent metrics). */
+  async counters(): Promise<DataplaneCounters | null> {
+    if (!this.dp) return null;
+    const [reasons, apps] = await Promise.all([
+      this.dp.reasonCounters(WAN_SLOT),
+      this.appCounters(),
+    ]);
+    return { reasons, apps };
   }
 
   async close() {

@@ -3,6 +3,14 @@
 // SimulatedDriver (no kernel changes) and DataplaneDriver (eBPF through the loader).
 import type { DeviceConfig } from "../../../../protocol";
 
+/** What a data plane counts, read at a metrics scrape (cumulative since its maps were made). */
+export interface DataplaneCounters {
+  /** Packets of the WAN interface by reason (REASONS of dataplane/constants.ts). */
+  reasons: Readonly<Record<string, bigint>>;
+  /** WAN bytes per app id (0: no class matched). */
+  apps: ReadonlyMap<number, { rx: bigint; tx: bigint }>;
+}
+
 export interface Driver {
   readonly kind: "simulated" | "dataplane";
   /** Ready to apply (loader started, object loaded). Called once before anything else. */
@@ -15,6 +23,9 @@ export interface Driver {
   verify(config: DeviceConfig): Promise<void>;
   /** Returns to `previous` (null: to the state before the agent configured anything). */
   rollback(previous: DeviceConfig | null): Promise<void>;
+  /** Its counters for the agent's metrics; absent: it counts nothing (simulated). Null
+   * before the data plane is loaded. */
+  counters?(): Promise<DataplaneCounters | null>;
   /** Releases the driver; the data plane keeps running as configured. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // each of its series from the last five minutes, in the text exposition format (0.0.4),
 // with the current site and device names as labels. A series without a recent point is
 // left out, as Prometheus marks a series stale when a scrape no longer has it.
+import { escapeLabel, formatValue as num } from "../../../../protocol";
 import type { Tx } from "../../../platform/db/client";
 import { METRICS, type MetricName } from "../../../platform/series/catalog";
 
@@ -19,13 +20,6 @@ interface Row {
   siteName: string | null;
   hostname: string | null;
 }
-
-/** A label value as the exposition format wants it: backslash, quote and newline escaped. */
-export const escapeLabel = (v: string) =>
-  v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-const num = (v: number) =>
-  Number.isNaN(v) ? "NaN" : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : String(v);
 
 const OBJECT_LABEL: Record<string, string> = { path: "path", class: "class" };
 
