@@ -93,6 +93,7 @@ const GROUPS: Record<string, (page: Page) => Promise<string[]>> = {
     const findings = await auditAll(page, [
       `/o/acme/sites/${siteId}`,
       `/o/acme/sites/${siteId}/paths`,
+      `/o/acme/sites/${siteId}/traffic`,
       `/o/acme/rollouts/${rolloutId}`,
       `/o/acme/devices/${deviceId}`,
     ]);

@@ -59,3 +59,64 @@ export async function insertDevice(siteId: string): Promise<string> {
   );
   return id;
 }
+
+/**
+ * A box of the site with 50 minutes of throughput (per application class too) and of the
+ * path's quality, raw and in minutes as the rollup sweep would leave them, and an incident
+ * of the site from 30 to 20 minutes ago: what the site's charts draw. Returns the ids.
+ */
+export async function insertSeries(siteId: string, pathId: string) {
+  const deviceId = `devcharts${randomBytes(6).toString("hex")}`;
+  await ownerQuery(
+    `INSERT INTO devices (id, "orgId", "siteId", hostname, status, "updatedAt")
+     SELECT $1, "orgId", id, 'charts-box', 'active', now() FROM sites WHERE id = $2`,
+    [deviceId, siteId],
+  );
+  const series: [kind: string, objectId: string, metric: string, value: number][] = [
+    ["device", deviceId, "rx_bits_per_second", 8e6],
+    ["device", deviceId, "tx_bits_per_second", 2e6],
+    ["class", "web", "class_rx_bits_per_second", 5e6],
+    ["class", "web", "class_tx_bits_per_second", 1e6],
+    ["class", "voip", "class_rx_bits_per_second", 4e5],
+    ["class", "voip", "class_tx_bits_per_second", 4e5],
+    ["path", pathId, "latency_ms", 24],
+    ["path", pathId, "jitter_ms", 3],
+    ["path", pathId, "loss_percent", 0.5],
+    ["path", pathId, "mos", 4.2],
+  ];
+  for (const [kind, objectId, metric, value] of series) {
+    const { rows } = await ownerQuery(
+      `INSERT INTO series ("orgId", kind, "objectId", "siteId", "deviceId", metric)
+       SELECT "orgId", $2, $3, "siteId", id, $4 FROM devices WHERE id = $1
+       RETURNING id, "orgId"`,
+      [deviceId, kind, objectId, metric],
+    );
+    const { id, orgId } = rows[0] as { id: string; orgId: string };
+    // A gentle wave, so the lines are not flat.
+    const wave = `$3::float8 * (1 + 0.2 * sin(extract(epoch FROM g) / 300))`;
+    await ownerQuery(
+      `INSERT INTO series_points ("orgId", "seriesId", ts, value)
+       SELECT $1, $2, g, ${wave} FROM generate_series(
+         date_trunc('minute', now()) - interval '50 minutes', now(), interval '30 seconds') g`,
+      [orgId, id, value],
+    );
+    await ownerQuery(
+      `INSERT INTO series_points_1m ("orgId", "seriesId", ts, min, max, sum, count)
+       SELECT $1, $2, g, v, v, 2 * v, 2 FROM (SELECT g, ${wave} AS v FROM generate_series(
+         date_trunc('minute', now()) - interval '50 minutes',
+         date_trunc('minute', now()) - interval '1 minute', interval '1 minute') g) x`,
+      [orgId, id, value],
+    );
+  }
+  const incidentId = `inc_charts_${randomBytes(6).toString("hex")}`;
+  await ownerQuery(
+    `INSERT INTO incidents (id, "orgId", number, key, status, severity, title, "rootCause",
+       "siteId", "openedAt", "resolvedAt", "updatedAt")
+     SELECT $1, "orgId", 900000 + floor(random() * 99999)::int, 'site:' || id || ':charts',
+       'resolved', 'critical', 'Path down (charts journey)', 'a WAN link was cut', id,
+       now() - interval '30 minutes', now() - interval '20 minutes', now()
+     FROM sites WHERE id = $2`,
+    [incidentId, siteId],
+  );
+  return { deviceId, incidentId };
+}

@@ -121,6 +121,7 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
   if (!siteId) throw new Error("acme has no site (prisma/seed.ts makes three)");
   await visit(`/o/acme/sites/${siteId}`);
   await visit(`/o/acme/sites/${siteId}/paths`);
+  await visit(`/o/acme/sites/${siteId}/traffic`);
   await visit(`/o/acme/rollouts/${await insertRollout()}`);
   await visit(`/o/acme/devices/${await insertDevice(siteId)}`);
 

@@ -4817,6 +4817,81 @@ type SeriesQueryResponseLinePoint struct {
 	Max float64   `json:"max"`
 }
 
+// SeriesTopBy is an enum of the API.
+type SeriesTopBy string
+
+// The values of SeriesTopBy.
+const (
+	SeriesTopBySite   SeriesTopBy = "site"
+	SeriesTopByDevice SeriesTopBy = "device"
+	SeriesTopByClass  SeriesTopBy = "class"
+)
+
+// SeriesTopResolution is an enum of the API.
+type SeriesTopResolution string
+
+// The values of SeriesTopResolution.
+const (
+	SeriesTopResolutionAuto SeriesTopResolution = "auto"
+	SeriesTopResolution1m   SeriesTopResolution = "1m"
+	SeriesTopResolution1h   SeriesTopResolution = "1h"
+)
+
+// SeriesTopView is an enum of the API.
+type SeriesTopView string
+
+// The values of SeriesTopView.
+const (
+	SeriesTopViewTotals SeriesTopView = "totals"
+	SeriesTopViewPoints SeriesTopView = "points"
+)
+
+// SeriesTopResponse is an object of the API.
+type SeriesTopResponse struct {
+	By          SeriesTopResponseBy         `json:"by"`
+	Resolution  SeriesTopResponseResolution `json:"resolution"`
+	StepSeconds int64                       `json:"stepSeconds"`
+	From        time.Time                   `json:"from"`
+	To          time.Time                   `json:"to"`
+	Items       []SeriesTopResponseItem     `json:"items"`
+}
+
+// SeriesTopResponseBy is an enum of the API.
+type SeriesTopResponseBy string
+
+// The values of SeriesTopResponseBy.
+const (
+	SeriesTopResponseBySite   SeriesTopResponseBy = "site"
+	SeriesTopResponseByDevice SeriesTopResponseBy = "device"
+	SeriesTopResponseByClass  SeriesTopResponseBy = "class"
+)
+
+// SeriesTopResponseResolution is an enum of the API.
+type SeriesTopResponseResolution string
+
+// The values of SeriesTopResponseResolution.
+const (
+	SeriesTopResponseResolutionRaw SeriesTopResponseResolution = "raw"
+	SeriesTopResponseResolution1m  SeriesTopResponseResolution = "1m"
+	SeriesTopResponseResolution1h  SeriesTopResponseResolution = "1h"
+)
+
+// SeriesTopResponseItem is an object of the API.
+type SeriesTopResponseItem struct {
+	ID     string                       `json:"id"`
+	Name   string                       `json:"name"`
+	RxBits float64                      `json:"rxBits"`
+	TxBits float64                      `json:"txBits"`
+	Points []SeriesTopResponseItemPoint `json:"points"`
+}
+
+// SeriesTopResponseItemPoint is an object of the API.
+type SeriesTopResponseItemPoint struct {
+	At time.Time `json:"at"`
+	Rx float64   `json:"rx"`
+	Tx float64   `json:"tx"`
+}
+
 // SiteCreateRequest is an object of the API.
 type SiteCreateRequest struct {
 	Name        string                     `json:"name"`

@@ -3180,6 +3180,45 @@ func (c *Client) SeriesQuery(ctx context.Context, orgSlug string, kind SeriesQue
 	return &out, nil
 }
 
+// SeriesTopParams are the optional parameters of SeriesTop.
+type SeriesTopParams struct {
+	SiteID     *string
+	To         *time.Time
+	Limit      *int
+	Resolution *SeriesTopResolution
+	View       *SeriesTopView
+}
+
+// SeriesTop calls GET /orgs/{orgSlug}/series/top (series.top).
+func (c *Client) SeriesTop(ctx context.Context, orgSlug string, by SeriesTopBy, from time.Time, params *SeriesTopParams, opts ...CallOption) (*SeriesTopResponse, error) {
+	r := request{method: "GET", path: "/orgs/" + url.PathEscape(param(orgSlug)) + "/series/top", query: url.Values{}, header: http.Header{}}
+	r.query.Set("by", param(by))
+	r.query.Set("from", param(from))
+	if params != nil {
+		if params.SiteID != nil {
+			r.query.Set("siteId", param(*params.SiteID))
+		}
+		if params.To != nil {
+			r.query.Set("to", param(*params.To))
+		}
+		if params.Limit != nil {
+			r.query.Set("limit", param(*params.Limit))
+		}
+		if params.Resolution != nil {
+			r.query.Set("resolution", param(*params.Resolution))
+		}
+		if params.View != nil {
+			r.query.Set("view", param(*params.View))
+		}
+	}
+	var out SeriesTopResponse
+	r.out = &out
+	if err := c.do(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Sites
 
 // SiteCreateParams are the optional parameters of SiteCreate.

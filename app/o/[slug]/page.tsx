@@ -1,7 +1,7 @@
 import { PageHeader } from "@/app/_components/ui";
 import { getCaller } from "@/app/_trpc/server";
 import { OverviewLive } from "./_overview/overview-live";
-import { getOrg } from "./org-context";
+import { getOrg, hasPermission } from "./org-context";
 
 export default async function OrgOverviewPage({ params }: { params: Promise<{ slug: string }> }) {
   const org = await getOrg((await params).slug);
@@ -15,7 +15,12 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ sl
         Your role: <strong>{org.role}</strong>
         {org.kind === "msp" && " · Managed service provider"}
       </p>
-      <OverviewLive orgSlug={org.slug} isMsp={org.kind === "msp"} initial={initial} />
+      <OverviewLive
+        orgSlug={org.slug}
+        isMsp={org.kind === "msp"}
+        canReadSeries={hasPermission(org, "series.read")}
+        initial={initial}
+      />
     </>
   );
 }

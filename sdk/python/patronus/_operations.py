@@ -2281,6 +2281,28 @@ class Operations:
             response=_c.Obj(lambda: m.SeriesQueryResponse),
         )
 
+    def series_top(
+        self,
+        org_slug: str,
+        *,
+        by: m.SeriesTopBy,
+        site_id: Optional[str] = None,
+        from_: datetime,
+        to: Optional[datetime] = None,
+        limit: Optional[int] = None,
+        resolution: Optional[m.SeriesTopResolution] = None,
+        view: Optional[m.SeriesTopView] = None,
+    ) -> m.SeriesTopResponse:
+        """GET /orgs/{orgSlug}/series/top (series.top)"""
+        return self._call(
+            "GET",
+            "/orgs/{org_slug}/series/top",
+            path_params={"org_slug": org_slug},
+            query={"by": by, "siteId": site_id, "from": from_, "to": to, "limit": limit, "resolution": resolution, "view": view},
+            headers={},
+            response=_c.Obj(lambda: m.SeriesTopResponse),
+        )
+
     # Sites
 
     def site_create(

@@ -516,6 +516,14 @@ __all__ = [
     "SeriesQueryResponseResolution",
     "SeriesQueryResponseLine",
     "SeriesQueryResponseLinePoint",
+    "SeriesTopBy",
+    "SeriesTopResolution",
+    "SeriesTopView",
+    "SeriesTopResponse",
+    "SeriesTopResponseBy",
+    "SeriesTopResponseResolution",
+    "SeriesTopResponseItem",
+    "SeriesTopResponseItemPoint",
     "SiteCreateRequest",
     "SiteCreateRequestSettings",
     "SiteCreateRequestSettingsWanIngress",
@@ -6406,6 +6414,70 @@ class SeriesQueryResponseLinePoint(_c.Model):
         _c.F("avg", "avg", _c.FLOAT, True),
         _c.F("min", "min", _c.FLOAT, True),
         _c.F("max", "max", _c.FLOAT, True),
+    )
+
+
+SeriesTopBy = Literal["site", "device", "class"]
+
+
+SeriesTopResolution = Literal["auto", "1m", "1h"]
+
+
+SeriesTopView = Literal["totals", "points"]
+
+
+@dataclass(kw_only=True)
+class SeriesTopResponse(_c.Model):
+    by: SeriesTopResponseBy
+    resolution: SeriesTopResponseResolution
+    step_seconds: int
+    from_: datetime
+    to: datetime
+    items: List[SeriesTopResponseItem]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("by", "by", _c.STR, True),
+        _c.F("resolution", "resolution", _c.STR, True),
+        _c.F("step_seconds", "stepSeconds", _c.INT, True),
+        _c.F("from_", "from", _c.DATETIME, True),
+        _c.F("to", "to", _c.DATETIME, True),
+        _c.F("items", "items", _c.ListOf(_c.Obj(lambda: SeriesTopResponseItem)), True),
+    )
+
+
+SeriesTopResponseBy = Literal["site", "device", "class"]
+
+
+SeriesTopResponseResolution = Literal["raw", "1m", "1h"]
+
+
+@dataclass(kw_only=True)
+class SeriesTopResponseItem(_c.Model):
+    id: str
+    name: str
+    rx_bits: float
+    tx_bits: float
+    points: List[SeriesTopResponseItemPoint]
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("id", "id", _c.STR, True),
+        _c.F("name", "name", _c.STR, True),
+        _c.F("rx_bits", "rxBits", _c.FLOAT, True),
+        _c.F("tx_bits", "txBits", _c.FLOAT, True),
+        _c.F("points", "points", _c.ListOf(_c.Obj(lambda: SeriesTopResponseItemPoint)), True),
+    )
+
+
+@dataclass(kw_only=True)
+class SeriesTopResponseItemPoint(_c.Model):
+    at: datetime
+    rx: float
+    tx: float
+
+    _fields_: ClassVar[Tuple[_c.F, ...]] = (
+        _c.F("at", "at", _c.DATETIME, True),
+        _c.F("rx", "rx", _c.FLOAT, True),
+        _c.F("tx", "tx", _c.FLOAT, True),
     )
 
 

@@ -1126,6 +1126,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orgs/{orgSlug}/series/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["series.top"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/{orgSlug}/services/{serviceId}": {
         parameters: {
             query?: never;
@@ -11541,6 +11557,112 @@ export interface operations {
                         /** Format: date-time */
                         to: string;
                         unit: string;
+                    };
+                };
+            };
+            /** @description The request is not valid (errors names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scopes or the user's role do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object in an org the caller can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other failure, as problem details */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "series.top": {
+        parameters: {
+            query: {
+                by: "site" | "device" | "class";
+                from: string;
+                limit?: number;
+                resolution?: "auto" | "1m" | "1h";
+                siteId?: string;
+                to?: string;
+                view?: "totals" | "points";
+            };
+            header?: never;
+            path: {
+                orgSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "site" | "device" | "class";
+                        /** Format: date-time */
+                        from: string;
+                        items: {
+                            id: string;
+                            name: string;
+                            points: {
+                                /** Format: date-time */
+                                at: string;
+                                rx: number;
+                                tx: number;
+                            }[];
+                            rxBits: number;
+                            txBits: number;
+                        }[];
+                        /** @enum {string} */
+                        resolution: "raw" | "1m" | "1h";
+                        stepSeconds: number;
+                        /** Format: date-time */
+                        to: string;
                     };
                 };
             };

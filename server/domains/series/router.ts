@@ -1,9 +1,10 @@
 import { zText } from "../../../protocol/text";
 import { orgInput } from "../../api/inputs";
 import { permissionProcedure, rest, router } from "../../api/trpc";
-import { ZSeriesQuery, ZSeriesResult } from "./schemas";
+import { ZSeriesQuery, ZSeriesResult, ZSeriesTopQuery, ZSeriesTopResult } from "./schemas";
 import { orgMetricsText } from "./services/prometheus";
 import { readSeries } from "./services/read-series";
+import { readTop } from "./services/top-series";
 
 export const seriesRouters = {
   series: router({
@@ -13,6 +14,13 @@ export const seriesRouters = {
       .output(ZSeriesResult)
       .query(({ ctx, input: { orgSlug: _, ...query } }) =>
         readSeries(ctx.tx, ctx.tenant.orgId, query),
+      ),
+    /** The sites, devices or classes with the most traffic in a window ("top talkers"). */
+    top: permissionProcedure("series.read", rest("GET /orgs/{orgSlug}/series/top"))
+      .input(ZSeriesTopQuery)
+      .output(ZSeriesTopResult)
+      .query(({ ctx, input: { orgSlug: _, ...query } }) =>
+        readTop(ctx.tx, ctx.tenant.orgId, query),
       ),
     /**
      * The org's latest values in Prometheus' text format. Served as text/plain at

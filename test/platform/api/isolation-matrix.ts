@@ -329,6 +329,11 @@ export const MATRIX: Record<ProcedurePath, (orgSlug: string) => unknown> = {
     metric: "rx_bits_per_second",
     from: new Date(Date.now() - 3_600_000),
   }),
+  "series.top": (orgSlug) => ({
+    orgSlug,
+    by: "site",
+    from: new Date(Date.now() - 3_600_000),
+  }),
   "series.exposition": (orgSlug) => ({ orgSlug }),
   "report.sla": (orgSlug) => ({ orgSlug, month: "2021-03" }),
   "report.document": (orgSlug) => ({ orgSlug, month: "2021-03" }),

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { timeAgo } from "@/app/_components/time";
 import { UsageBar } from "@/app/_components/usage-bar";
 import { useNow } from "@/app/_components/use-now";
@@ -13,16 +14,20 @@ export function OrgTiles({
   orgSlug,
   data,
   isMsp,
+  children,
 }: {
   orgSlug: string;
   data: Overview;
   isMsp: boolean;
+  /** Tiles to show first in the grid (those the overview reads apart from `data`). */
+  children?: ReactNode;
 }) {
   const now = useNow(10_000);
   const mounted = useMounted();
   const { plan, recentChanges } = data;
   return (
     <div className="grid gap-4 lg:grid-cols-3">
+      {children}
       {plan && (
         <Tile title={`Plan: ${plan.plan.name}`} href={`/o/${orgSlug}/billing`} testId="tile-plan">
           <div className="space-y-3">

@@ -5,9 +5,11 @@ import { useState } from "react";
 import { Alert } from "@/app/_components/ui";
 import { useNow } from "@/app/_components/use-now";
 import { useTRPC } from "@/app/_trpc/client";
+import { WindowPicker } from "../_charts/window-picker";
 import { FleetTiles } from "./fleet-tiles";
 import { OrgTiles } from "./org-tiles";
 import { ThroughputTile } from "./throughput-tile";
+import { TopSitesTile } from "./top-sites-tile";
 import type { Overview } from "./types";
 import { useMounted } from "./use-mounted";
 
@@ -20,10 +22,13 @@ type Window = "1h" | "24h";
 export function OverviewLive({
   orgSlug,
   isMsp,
+  canReadSeries,
   initial,
 }: {
   orgSlug: string;
   isMsp: boolean;
+  /** The role may read the time series (series.read): the top sites tile. */
+  canReadSeries: boolean;
   initial: Overview;
 }) {
   const trpc = useTRPC();
@@ -45,25 +50,22 @@ export function OverviewLive({
     <div className="space-y-4" data-testid="overview">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Updated at={overview.dataUpdatedAt} stale={overview.isError} />
-        <fieldset className="flex items-center gap-1 text-sm">
-          <legend className="sr-only">Traffic window</legend>
-          {(["1h", "24h"] as const).map((w) => (
-            <button
-              key={w}
-              type="button"
-              aria-pressed={window === w}
-              onClick={() => setWindow(w)}
-              className={`rounded-md border px-2 py-1 ${window === w ? "border-brand-700 bg-brand-700 text-white" : "border-slate-300 bg-white text-slate-800"}`}
-            >
-              Last {w === "1h" ? "hour" : "day"}
-            </button>
-          ))}
-        </fieldset>
+        <WindowPicker
+          value={window}
+          options={[
+            { key: "1h", label: "Last hour" },
+            { key: "24h", label: "Last day" },
+          ]}
+          onChange={setWindow}
+          legend="Traffic window"
+        />
       </div>
       {overview.error && <Alert>{overview.error.message}</Alert>}
       <FleetTiles orgSlug={orgSlug} data={data} />
       <ThroughputTile orgSlug={orgSlug} data={data} />
-      <OrgTiles orgSlug={orgSlug} data={data} isMsp={isMsp} />
+      <OrgTiles orgSlug={orgSlug} data={data} isMsp={isMsp}>
+        {canReadSeries && <TopSitesTile orgSlug={orgSlug} window={window} />}
+      </OrgTiles>
     </div>
   );
 }

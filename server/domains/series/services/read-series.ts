@@ -66,20 +66,35 @@ interface Row {
   max: number;
 }
 
-export async function readSeries(
+/** A read's window: `to` (default now) after `from`, and a resolution that can answer it. */
+export interface SeriesWindow {
+  from: Date;
+  to: Date;
+  resolution: SeriesResolution;
+  stepSeconds: number;
+  /** The table of that resolution, for a query's FROM. */
+  table: Prisma.Sql;
+}
+
+/**
+ * Checks a read's window and settles its resolution: `auto` by chooseResolution (never
+ * finer than `finest`), an explicit one only if it answers a window this long.
+ */
+export async function seriesWindow(
   tx: Tx,
   orgId: string,
-  q: Omit<SeriesQuery, "orgSlug">,
-  now = new Date(),
-): Promise<SeriesResult> {
+  q: { from: Date; to?: Date; resolution: "auto" | SeriesResolution },
+  now: Date,
+  finest: SeriesResolution = "raw",
+): Promise<SeriesWindow> {
   const to = q.to ?? now;
   if (to.getTime() <= q.from.getTime())
     throw new AppError("BAD_REQUEST", "`to` must be after `from`", { to: "must be after from" });
-  await assertObject(tx, orgId, q.kind, q.id);
-  const resolution =
+  let resolution =
     q.resolution === "auto"
       ? chooseResolution(q.from, to, now, await seriesRetentionOf(tx, orgId))
       : q.resolution;
+  if (q.resolution === "auto" && RES[resolution].step < RES[finest].step) resolution = finest;
   const r = RES[resolution];
   if (to.getTime() - q.from.getTime() > r.maxWindow)
     throw new AppError(
@@ -87,18 +102,37 @@ export async function readSeries(
       `A window this long needs a coarser resolution than ${resolution}`,
       { resolution: `at most ${r.maxWindow / HOUR} hours at ${resolution}` },
     );
+  return {
+    from: q.from,
+    to,
+    resolution,
+    stepSeconds: r.step,
+    table: Prisma.raw(`"${r.table}"`),
+  };
+}
+
+/** One series' average, min and max over a step, from the raw points or a rollup (`x`). */
+export const perSeriesStep = (resolution: SeriesResolution) =>
+  resolution === "raw"
+    ? Prisma.sql`avg(x.value) AS avg, min(x.value) AS min, max(x.value) AS max`
+    : Prisma.sql`sum(x.sum) / sum(x.count) AS avg, min(x.min) AS min, max(x.max) AS max`;
+
+export async function readSeries(
+  tx: Tx,
+  orgId: string,
+  q: Omit<SeriesQuery, "orgSlug">,
+  now = new Date(),
+): Promise<SeriesResult> {
+  const { to, resolution, stepSeconds, table } = await seriesWindow(tx, orgId, q, now);
+  await assertObject(tx, orgId, q.kind, q.id);
   const def = METRICS[q.metric];
-  const table = Prisma.raw(`"${r.table}"`);
   // Per series and step, then across series: rates add up, gauges average.
-  const perSeries =
-    resolution === "raw"
-      ? Prisma.sql`avg(x.value) AS avg, min(x.value) AS min, max(x.value) AS max`
-      : Prisma.sql`sum(x.sum) / sum(x.count) AS avg, min(x.min) AS min, max(x.max) AS max`;
+  const perSeries = perSeriesStep(resolution);
   const across =
     def.combine === "sum"
       ? Prisma.sql`sum(avg) AS avg, sum(min) AS min, sum(max) AS max`
       : Prisma.sql`avg(avg) AS avg, min(min) AS min, max(max) AS max`;
-  const step = Prisma.raw(`'${r.step} seconds'`);
+  const step = Prisma.raw(`'${stepSeconds} seconds'`);
   const rows = await tx.$queryRaw<Row[]>`
     WITH s AS (
       SELECT id, labels FROM series
@@ -126,7 +160,7 @@ export async function readSeries(
     unit: def.unit,
     combine: def.combine,
     resolution,
-    stepSeconds: r.step,
+    stepSeconds,
     from: q.from,
     to,
     lines: [...lines.values()],

@@ -1,7 +1,7 @@
 import { Link } from "@/app/_components/link";
 import { PageHeader } from "@/app/_components/ui";
 
-type View = "site" | "paths";
+type View = "site" | "traffic" | "paths";
 
 /** The top of a site's pages: the way back to all sites, its name and description, its views. */
 export function SiteHeader({
@@ -28,7 +28,7 @@ export function SiteHeader({
   );
 }
 
-/** The site's two views: its set-up, and its live overlay paths and incidents. */
+/** The site's views: its set-up, its traffic over time, its overlay paths and incidents. */
 export function SiteTabs({
   orgSlug,
   siteId,
@@ -41,6 +41,7 @@ export function SiteTabs({
   const base = `/o/${orgSlug}/sites/${siteId}`;
   const tabs = [
     { key: "site", href: base, label: "Set-up" },
+    { key: "traffic", href: `${base}/traffic`, label: "Traffic" },
     { key: "paths", href: `${base}/paths`, label: "Paths and incidents" },
   ] as const;
   return (

@@ -25,7 +25,11 @@ export default async function SitePathsPage({ params }: { params: Params }) {
     <>
       <SiteHeader orgSlug={org.slug} site={site} current="paths" />
       <div className="space-y-6">
-        <SitePathsLive {...ids} />
+        <SitePathsLive
+          {...ids}
+          canReadSeries={hasPermission(org, "series.read")}
+          canReadIncidents={hasPermission(org, "incident.read")}
+        />
         <IncidentTimeline {...ids} />
       </div>
     </>

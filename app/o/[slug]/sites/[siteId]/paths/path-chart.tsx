@@ -7,6 +7,7 @@ import { Alert, Card, Select } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import { fmtMs, fmtPct } from "../../../_overlay/health";
 import { pathLabel, type SitePath } from "./path-label";
+import { PathSelect, usePathChoice } from "./path-select";
 
 const WINDOWS = [15, 60] as const;
 
@@ -39,10 +40,8 @@ export function PathChart({
 }) {
   const trpc = useTRPC();
   const summaryId = useId();
-  const [chosen, setChosen] = useState<string>();
+  const { pathId, path, setChosen } = usePathChoice(paths);
   const [minutes, setMinutes] = useState<(typeof WINDOWS)[number]>(15);
-  // The chosen path while it exists, else the first: paths come and go with intent.
-  const pathId = paths.some((p) => p.id === chosen) ? chosen : paths[0]?.id;
   const series = useQuery(
     trpc.overlay.pathSeries.queryOptions(
       { orgSlug, siteId, pathId: pathId ?? "", minutes },
@@ -53,7 +52,6 @@ export function PathChart({
     series.data && series.data.pathId === pathId
       ? series.data.points.map((p) => ({ ...p, t: Date.parse(p.at) }))
       : [];
-  const path = paths.find((p) => p.id === pathId);
   const stats = summarize(points);
 
   return (
@@ -63,18 +61,7 @@ export function PathChart({
       {path && (
         <>
           <div className="mb-3 grid gap-3 sm:grid-cols-[2fr_1fr]">
-            <Select
-              id="chart-path"
-              label="Path"
-              value={pathId}
-              onChange={(e) => setChosen(e.target.value)}
-            >
-              {paths.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {pathLabel(p)}
-                </option>
-              ))}
-            </Select>
+            <PathSelect id="chart-path" paths={paths} value={pathId} onChange={setChosen} />
             <Select
               id="chart-minutes"
               label="Window"

@@ -4,11 +4,22 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Card } from "@/app/_components/ui";
 import { useTRPC } from "@/app/_trpc/client";
 import { PathChart } from "./path-chart";
+import { PathQuality } from "./path-quality";
 import { PathTable } from "./path-table";
 import { SelectionTable } from "./selection-table";
 
 /** One live read of the site's overlay (every 5 s), drawn as paths, charts and selection. */
-export function SitePathsLive({ orgSlug, siteId }: { orgSlug: string; siteId: string }) {
+export function SitePathsLive({
+  orgSlug,
+  siteId,
+  canReadSeries,
+  canReadIncidents,
+}: {
+  orgSlug: string;
+  siteId: string;
+  canReadSeries: boolean;
+  canReadIncidents: boolean;
+}) {
   const trpc = useTRPC();
   const view = useQuery(
     trpc.overlay.sitePaths.queryOptions({ orgSlug, siteId }, { refetchInterval: 5_000 }),
@@ -32,6 +43,14 @@ export function SitePathsLive({ orgSlug, siteId }: { orgSlug: string; siteId: st
     <>
       <PathTable paths={paths} />
       <PathChart orgSlug={orgSlug} siteId={siteId} paths={paths} />
+      {canReadSeries && (
+        <PathQuality
+          orgSlug={orgSlug}
+          siteId={siteId}
+          paths={paths}
+          canReadIncidents={canReadIncidents}
+        />
+      )}
       <SelectionTable selection={selection} paths={paths} />
     </>
   );
