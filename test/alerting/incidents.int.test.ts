@@ -503,3 +503,23 @@ describe("SLA state", () => {
     expect((await evaluate(o)).resolved).toBe(1);
   });
 });
+
+describe("rule changes", () => {
+  it("re-evaluate the org: turning a rule off resolves what it opened", async () => {
+    const o = await twoSiteOrg();
+    await report(o, "path_down", [o.paths[0] as string], [o.boxA]);
+    await evaluate(o);
+    expect((await incidentsOf(o))[0]?.status).toBe("open");
+    const rules = await o.api.alerts.rules({ orgSlug: o.slug });
+    const pathRule = rules.items.find((r) => r.kind === "path_down");
+    await o.api.alerts.updateRule({
+      orgSlug: o.slug,
+      ruleId: pathRule?.id as string,
+      enabled: false,
+    });
+    await until(
+      "the incident resolved by the workers",
+      async () => (await incidentsOf(o))[0]?.status === "resolved",
+    );
+  });
+});

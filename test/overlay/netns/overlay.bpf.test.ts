@@ -304,9 +304,15 @@ if (skipReason) {
       const ofType = (type: string) =>
         receiver.received.find((r) => (JSON.parse(r.body) as { type: string }).type === type);
       try {
+        // The tests before flapped on purpose (a failover storm, rightly) and the test bed's
+        // certificates live a day: this test is about links, so those rules are off here.
         const rules = await sc.api.alerts.rules({ orgSlug: sc.slug });
-        for (const r of rules.items.filter((r) => r.kind === "path_down"))
-          await sc.api.alerts.updateRule({ orgSlug: sc.slug, ruleId: r.id, forSeconds: 0 });
+        for (const r of rules.items) {
+          if (r.kind === "path_down")
+            await sc.api.alerts.updateRule({ orgSlug: sc.slug, ruleId: r.id, forSeconds: 0 });
+          if (r.kind === "failover_storm" || r.kind === "cert_expiry")
+            await sc.api.alerts.updateRule({ orgSlug: sc.slug, ruleId: r.id, enabled: false });
+        }
         const channel = await sc.api.alerts.createChannel({
           orgSlug: sc.slug,
           name: "noc",

@@ -3,7 +3,7 @@
 // (ALERT_EVALUATE_EVERY_MS) the orgs that are due, in batches that run one org at a time.
 import type { Db } from "../../../platform/db/client";
 import { env } from "../../../platform/env";
-import { enqueue, enqueueOrLeave } from "../../../platform/jobs/queues";
+import { enqueue } from "../../../platform/jobs/queues";
 import { log } from "../../../platform/log/logger";
 import { evaluateAlertsJob } from "../jobs";
 import { evaluateOrg } from "./evaluate";
@@ -43,12 +43,26 @@ export async function dueOrgs(db: Db) {
   });
 }
 
-/** Evaluates a change's org soon (kicks within the same second are one evaluation). */
+/** Kicks of one org within this long are one evaluation. */
+const KICK_BUCKET_MS = 1000;
+
+/**
+ * Evaluates a change's org soon. Kicks within one bucket share a job id, and the job waits
+ * until the bucket is over before it runs, so it starts after every change that kicked it
+ * has committed; a change in the next bucket gets a job of its own.
+ */
 export async function kickEvaluation(orgId: string) {
-  await enqueueOrLeave(
+  const now = Date.now();
+  const bucket = Math.floor(now / KICK_BUCKET_MS);
+  await enqueue(
     evaluateAlertsJob,
-    { orgIds: [orgId], tick: String(Math.floor(Date.now() / 1000)) },
-    "the next alert sweep",
+    { orgIds: [orgId], tick: String(bucket) },
+    { delayMs: (bucket + 1) * KICK_BUCKET_MS - now },
+  ).catch((error: Error) =>
+    alog.warn("alert evaluation not enqueued; left for the next sweep", {
+      orgId,
+      error: error.message,
+    }),
   );
 }
 

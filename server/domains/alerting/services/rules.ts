@@ -3,7 +3,9 @@
 // (a stricter one for some sites, say) and delete them. Changes are audited.
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
 import type { Prisma, Tx } from "../../../platform/db/client";
+import { afterCommit } from "../../../platform/db/with-tenant";
 import { AppError, notFound } from "../../../platform/errors";
+import { kickEvaluation } from "../engine/schedule";
 import { KINDS, parseParams, RULE_KINDS, type RuleKind, type Severity } from "../rules/catalog";
 
 export interface RuleInput {
@@ -115,6 +117,7 @@ export async function createRule(tx: Tx, actor: Actor, orgId: string, input: Rul
     targetId: r.id,
     after: json(view(r)),
   });
+  await reevaluate(tx, orgId);
   return view(r);
 }
 
@@ -145,6 +148,7 @@ export async function updateRule(
     before: json(view(before)),
     after: json(view(r)),
   });
+  await reevaluate(tx, orgId);
   return view(r);
 }
 
@@ -158,4 +162,8 @@ export async function deleteRule(tx: Tx, actor: Actor, orgId: string, id: string
     targetId: id,
     before: json(view(before)),
   });
+  await reevaluate(tx, orgId);
 }
+
+/** A rule change re-evaluates the org once committed: its incidents follow the new rules. */
+const reevaluate = (tx: Tx, orgId: string) => afterCommit(tx, () => kickEvaluation(orgId));
