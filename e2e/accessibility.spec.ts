@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { insertDevice, insertRollout } from "./demo-objects";
+import { insertDevice, insertIncident, insertRollout } from "./demo-objects";
 import { DEMO_PASSWORD, expect, failedResource, signIn, test } from "./fixtures";
 import { matches, pageRoutes } from "./page-routes";
 
@@ -46,6 +46,8 @@ const ORG_PAGES = [
   "/o/acme/devices",
   "/o/acme/incidents",
   "/o/acme/reports",
+  "/o/acme/path-events",
+  "/o/acme/alerts",
 ];
 
 type Page = import("@playwright/test").Page;
@@ -70,7 +72,9 @@ async function auditHere(page: Page, path: string) {
 }
 
 /** Demo objects for the pages with ids, made once (the audits share them). */
-let ids: Promise<{ siteId: string; rolloutId: string; deviceId: string }> | undefined;
+let ids:
+  | Promise<{ siteId: string; rolloutId: string; deviceId: string; incidentId: string }>
+  | undefined;
 /** Every page some audit opened, to check that none of app/ is left out. */
 const visited: string[] = [];
 
@@ -89,13 +93,14 @@ const GROUPS: Record<string, (page: Page) => Promise<string[]>> = {
   "pages with ids and opened views": async (page) => {
     await signIn(page, "msp-admin@demo.patronus.dev", DEMO_PASSWORD);
     ids ??= demoIds(page);
-    const { siteId, rolloutId, deviceId } = await ids;
+    const { siteId, rolloutId, deviceId, incidentId } = await ids;
     const findings = await auditAll(page, [
       `/o/acme/sites/${siteId}`,
       `/o/acme/sites/${siteId}/paths`,
       `/o/acme/sites/${siteId}/traffic`,
       `/o/acme/rollouts/${rolloutId}`,
       `/o/acme/devices/${deviceId}`,
+      `/o/acme/incidents/${incidentId}`,
     ]);
     findings.push(...(await auditNewSite(page)));
     findings.push(...(await auditOverlay(page)));
@@ -137,12 +142,17 @@ test("the audits open every page of the app", () => {
   expect(missed, "pages no audit visits (add them above)").toEqual([]);
 });
 
-/** A seeded site of acme (prisma/seed.ts makes three), a rollout and a device of it. */
+/** A seeded site of acme (prisma/seed.ts makes three), a rollout, a device and an incident of it. */
 async function demoIds(page: Page) {
   await page.goto("/o/acme/sites");
   const siteId = await page.getByTestId("site-row").first().getAttribute("data-site-id");
   if (!siteId) throw new Error("acme has no site (prisma/seed.ts makes three)");
-  return { siteId, rolloutId: await insertRollout(), deviceId: await insertDevice(siteId) };
+  return {
+    siteId,
+    rolloutId: await insertRollout(),
+    deviceId: await insertDevice(siteId),
+    incidentId: await insertIncident(siteId),
+  };
 }
 
 /** A site's page with an install command shown: make a site, then audit it. */

@@ -120,3 +120,53 @@ export async function insertSeries(siteId: string, pathId: string) {
   );
   return { deviceId, incidentId };
 }
+
+/**
+ * A resolved incident of acme at the site, with a cleared condition and a timeline, for
+ * its page (real ones need the evaluator and time: e2e/alerting.spec.ts). Its number is far
+ * above any the evaluator hands out in a journey.
+ */
+export async function insertIncident(siteId: string): Promise<string> {
+  const id = `inc_csp_${randomBytes(6).toString("hex")}`;
+  const number = 100_000 + randomBytes(3).readUIntBE(0, 3);
+  await ownerQuery(
+    `INSERT INTO incidents (id, "orgId", number, key, status, severity, title, "rootCause",
+       "siteId", "openedAt", "resolvedAt", "updatedAt")
+     SELECT $1, "orgId", $2, 'site:' || id, 'resolved', 'major', name || ': csp-box offline',
+       'csp-box is not connected to the control plane', id, now() - interval '2 hours',
+       now() - interval '1 hour', now()
+     FROM sites WHERE id = $3`,
+    [id, number, siteId],
+  );
+  await ownerQuery(
+    `INSERT INTO incident_conditions ("orgId", "incidentId", key, kind, "objectType", "objectId",
+       "objectName", summary, since, "firedAt", "clearedAt")
+     SELECT "orgId", id, 'device_offline:csp-box', 'device_offline', 'device', 'csp-box',
+       'csp-box', 'csp-box is offline', "openedAt" - interval '2 minutes', "openedAt", "resolvedAt"
+     FROM incidents WHERE id = $1`,
+    [id],
+  );
+  await ownerQuery(
+    `INSERT INTO incident_events (id, "orgId", "incidentId", at, kind, message)
+     SELECT $1 || '_' || k, "orgId", id, CASE k WHEN 'opened' THEN "openedAt" ELSE "resolvedAt" END,
+       k, CASE k WHEN 'opened' THEN 'Opened: ' || "rootCause" ELSE 'Every condition cleared' END
+     FROM incidents, (VALUES ('opened'), ('resolved')) AS kinds(k) WHERE id = $1`,
+    [id],
+  );
+  return id;
+}
+
+/**
+ * An active device of the site that was last seen an hour ago: the `device_offline` rule
+ * (120 s) fires for it at the org's next evaluation.
+ */
+export async function insertOfflineDevice(siteId: string, hostname: string): Promise<string> {
+  const id = `devoff${randomBytes(6).toString("hex")}`;
+  await ownerQuery(
+    `INSERT INTO devices (id, "orgId", "siteId", hostname, tags, status, "updatedAt", "lastSeenAt")
+     SELECT $1, "orgId", id, $2, '{}', 'active', now(), now() - interval '1 hour'
+     FROM sites WHERE id = $3`,
+    [id, hostname, siteId],
+  );
+  return id;
+}

@@ -6,7 +6,7 @@
 // dev): test/security/headers.test.ts.
 import type { Page } from "@playwright/test";
 import { CONSTANT_HEADERS, FALLBACK_CSP } from "../server/platform/http/security-headers";
-import { insertDevice, insertRollout } from "./demo-objects";
+import { insertDevice, insertIncident, insertRollout } from "./demo-objects";
 import { DEMO_PASSWORD, expect, failedResource, signIn, test } from "./fixtures";
 import { matches, pageRoutes } from "./page-routes";
 
@@ -114,6 +114,8 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
     "/o/acme/devices",
     "/o/acme/incidents",
     "/o/acme/reports",
+    "/o/acme/path-events",
+    "/o/acme/alerts",
     "/o/acme/sites",
   ])
     await visit(url);
@@ -124,6 +126,7 @@ test("no page of the app violates its CSP, loaded or navigated to", async ({
   await visit(`/o/acme/sites/${siteId}/traffic`);
   await visit(`/o/acme/rollouts/${await insertRollout()}`);
   await visit(`/o/acme/devices/${await insertDevice(siteId)}`);
+  await visit(`/o/acme/incidents/${await insertIncident(siteId)}`);
 
   // Client-side navigation loads more chunks through Next's router ('strict-dynamic').
   await visit("/o/acme");

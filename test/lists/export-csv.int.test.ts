@@ -3,7 +3,11 @@
 // caller's role may not read a 403, as the procedure answers.
 import { afterAll, describe, expect, it } from "vitest";
 import { exportCsv } from "../../app/o/[slug]/export/[list]/export-csv";
+import { evaluateOrg } from "../../server/domains/alerting";
+import { getDb } from "../../server/platform/db/client";
+import { withScope } from "../../server/platform/db/with-tenant";
 import { closeQueues } from "../../server/platform/jobs/queues";
+import { createDeviceRows } from "../../testkit/factories/fleet-db";
 import { addMember, callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
 
 afterAll(closeQueues);
@@ -71,5 +75,30 @@ describe("CSV export", () => {
     const res = await exportCsv(callerFor(owner), slug, "devices", search("status=bogus"));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("status");
+  });
+
+  it("exports the active incidents unless the status says otherwise, and path events apart", async () => {
+    const { slug, owner, org } = await createOrgWithOwner();
+    const caller = callerFor(owner);
+    const site = await caller.site.create({ orgSlug: slug, name: "Quay" });
+    const [deviceId] = await createDeviceRows(org.id, site.id, [{ hostname: "quay-gw" }]);
+    // Ten minutes on, the device has been offline past its rule's 120 s: an incident.
+    await evaluateOrg(getDb(), org.id, new Date(Date.now() + 600_000));
+    const rows = async (list: string, s = "") =>
+      (await (await exportCsv(caller, slug, list, search(s))).text()).trim().split("\r\n");
+    const active = await rows("incidents");
+    expect(active[0]).toMatch(/^number,severity,status,title,site,/);
+    expect(active).toHaveLength(2);
+    expect(active[1]).toContain("Quay: quay-gw offline");
+
+    await withScope(getDb(), { orgId: org.id }, (tx) =>
+      tx.device.update({ where: { id: deviceId, orgId: org.id }, data: { online: true } }),
+    );
+    await evaluateOrg(getDb(), org.id, new Date(Date.now() + 660_000));
+    expect(await rows("incidents")).toHaveLength(1);
+    expect(await rows("incidents", "status=resolved")).toHaveLength(2);
+    expect(await rows("incidents", "status=all")).toHaveLength(2);
+    expect((await rows("incidents", "status=active&severity=critical")).length).toBe(1);
+    expect((await rows("path-events"))[0]).toMatch(/^when,kind,device,/);
   });
 });

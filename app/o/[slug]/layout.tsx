@@ -45,7 +45,11 @@ export default async function OrgLayout({
     { href: `${base}/sites`, label: "Sites" },
     { href: `${base}/devices`, label: "Devices" },
     { href: `${base}/topology`, label: "Topology" },
-    { href: `${base}/incidents`, label: "Incidents" },
+    ...(hasPermission(org, "incident.read")
+      ? [{ href: `${base}/incidents`, label: "Incidents" }]
+      : []),
+    { href: `${base}/path-events`, label: "Path events" },
+    ...(hasPermission(org, "alert.read") ? [{ href: `${base}/alerts`, label: "Alerting" }] : []),
     ...(hasPermission(org, "report.read") ? [{ href: `${base}/reports`, label: "Reports" }] : []),
     ...(hasPermission(org, "policy.read") ? [{ href: `${base}/steering`, label: "Steering" }] : []),
     { href: `${base}/policies`, label: "Policies" },

@@ -44,11 +44,18 @@ export const LIST_SPECS = {
       until: "until",
     },
   },
-  incidents: {
+  "path-events": {
     sorts: ["at"],
     order: "desc",
     search: false,
     filters: { kind: "select", siteId: "text" },
+  },
+  // Alerting's incidents: no status in the URL means the active ones (incidentInput).
+  incidents: {
+    sorts: ["openedAt", "number"],
+    order: "desc",
+    search: false,
+    filters: { status: "select", severity: "select", siteId: "text" },
   },
 } as const satisfies Record<string, ListSpec>;
 
@@ -77,7 +84,7 @@ export const CHOICES = {
     { value: "device", label: "Device" },
     { value: "system", label: "System" },
   ],
-  incidentKind: [
+  pathEventKind: [
     "failover",
     "failback",
     "initial",
@@ -86,4 +93,21 @@ export const CHOICES = {
     "sla_violation",
     "sla_ok",
   ].map((v) => ({ value: v, label: v.replace("_", " ") })),
+  /** Without a status the list shows the active incidents: "all" asks for every one. */
+  incidentStatus: [
+    { value: "open", label: "Open" },
+    { value: "acknowledged", label: "Acknowledged" },
+    { value: "resolved", label: "Resolved" },
+    { value: "all", label: "All" },
+  ],
+  severity: ["critical", "major", "minor", "info"].map((v) => ({ value: v, label: v })),
 };
+
+/**
+ * The incidents procedure's status from the list's: none is "active" (open or acknowledged),
+ * "all" is none.
+ */
+export function incidentStatus(status: unknown) {
+  if (status === "all") return undefined;
+  return typeof status === "string" && status ? status : "active";
+}

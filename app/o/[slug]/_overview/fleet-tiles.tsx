@@ -48,7 +48,7 @@ export function FleetTiles({ orgSlug, data }: { orgSlug: string; data: Overview 
         </p>
       </Tile>
       <Tile
-        title="Active incidents"
+        title="Path and device problems"
         href={`${base}/topology`}
         tone={toneOf(incidents.total)}
         testId="tile-incidents"

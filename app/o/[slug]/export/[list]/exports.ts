@@ -3,7 +3,7 @@
 // and filters.
 import type { CsvValue } from "@/app/_lib/csv";
 import type { createCaller } from "@/server/api/root";
-import type { ListName } from "../../list-specs";
+import { incidentStatus, type ListName } from "../../list-specs";
 
 export type Caller = ReturnType<typeof createCaller>;
 type Input = { orgSlug: string; limit: number; cursor?: string } & Record<string, unknown>;
@@ -102,7 +102,7 @@ export const EXPORTS: Record<ListName, Export<unknown>> = {
       ["after", (e) => (e.after == null ? "" : JSON.stringify(e.after))],
     ],
   }),
-  incidents: define({
+  "path-events": define({
     fetch: (c, i) => c.overlay.incidents(as(i)),
     columns: [
       ["when", (e) => e.at],
@@ -113,6 +113,24 @@ export const EXPORTS: Record<ListName, Export<unknown>> = {
       ["from path", (e) => e.fromPath],
       ["to path", (e) => e.toPath],
       ["reason", (e) => e.reason],
+    ],
+  }),
+  incidents: define({
+    fetch: (c, i) => c.incidents.list(as({ ...i, status: incidentStatus(i.status) })),
+    columns: [
+      ["number", (i) => i.number],
+      ["severity", (i) => i.severity],
+      ["status", (i) => i.status],
+      ["title", (i) => i.title],
+      ["site", (i) => i.siteName],
+      ["opened", (i) => i.openedAt],
+      ["acknowledged", (i) => i.acknowledgedAt],
+      ["acknowledged by", (i) => i.acknowledgedBy],
+      ["resolved", (i) => i.resolvedAt],
+      ["muted until", (i) => i.mutedUntil],
+      ["suppressed", (i) => i.suppressed],
+      ["active conditions", (i) => i.active],
+      ["root cause", (i) => i.rootCause],
     ],
   }),
 };
