@@ -180,8 +180,9 @@ export default async function globalSetup() {
       // Webhooks: a real sealing key, and the journey's receiver on loopback allowed.
       WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
       WEBHOOK_ALLOW_CIDRS: "127.0.0.1/32",
-      // Alerting: evaluate every 5 s rather than 30 s, so e2e/alerting.spec.ts's incident
-      // (made by a row the evaluator finds at its sweep) opens soon.
+      // Alerting: sweep every 5 s and evaluate every org at least every 10 s (rather than 30 s
+      // and 5 min), so e2e/alerting.spec.ts's incident, made by a row no change announces,
+      // opens soon.
       ALERT_EVALUATE_EVERY_MS: "5000",
       ALERT_FULL_EVERY_MS: "10000",
       // Custom domains: TXT records come from the DNS server e2e/custom-domain.spec.ts runs.
