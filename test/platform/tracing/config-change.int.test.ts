@@ -150,9 +150,19 @@ describe("a configuration change, traced", () => {
     const r = await enroll({ url: stack.portalUrl, token: token.token, store, hostname: "raw" });
     if (r.status !== "active") throw new Error(`the box enrolled as ${r.status}`);
     const creds = (await store.loadCredentials())!;
-    const box = await connectMqtt(stack.broker.url, creds.brokerCaPem, creds, {
-      clientId: r.identity.identity,
-    });
+    // The broker trusts a new org's CA after its reload: until then it refuses the box.
+    let refusal = "";
+    const box = await until(
+      "the broker to accept the box",
+      () =>
+        connectMqtt(stack.broker.url, creds.brokerCaPem, creds, {
+          clientId: r.identity.identity,
+        }).catch((error: Error) => {
+          refusal = error.message;
+          return undefined;
+        }),
+      { seen: () => refusal },
+    );
     done.push(() => box.endAsync(true));
     const deviceId = r.identity.deviceId;
     const report = (appliedAt: string, traceparent: string) =>
