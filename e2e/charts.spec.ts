@@ -49,11 +49,17 @@ test("a site's traffic and path quality charts draw the series, with incident ma
   const quality = page.getByTestId("path-quality-chart");
   await expect(quality.getByRole("application")).toBeVisible();
   expect(Number(await quality.getAttribute("data-points"))).toBeGreaterThan(30);
-  await expect(quality).toHaveAttribute("data-markers", "1");
-  await expect(quality.locator(".recharts-reference-area")).toHaveCount(1);
+  // The inserted incident is a marker; the real evaluator may have opened others at the same
+  // site during the suite (its box reports nothing, so it is offline), so at least one.
+  await expect
+    .poll(async () => Number(await quality.getAttribute("data-markers")))
+    .toBeGreaterThanOrEqual(1);
+  await expect(quality.locator(".recharts-reference-area").first()).toBeVisible();
   await expect(quality.locator("figcaption")).toContainText(/Latency latest [\d.]+ ms/);
-  const incident = quality.getByTestId("chart-incident");
-  await expect(incident).toHaveAttribute("data-incident-id", incidentId);
+  const incident = quality.locator(
+    `[data-testid="chart-incident"][data-incident-id="${incidentId}"]`,
+  );
+  await expect(incident).toHaveCount(1);
   await expect(incident.getByRole("link")).toHaveAttribute(
     "href",
     `/o/acme/incidents/${incidentId}`,

@@ -523,3 +523,26 @@ describe("rule changes", () => {
     );
   });
 });
+
+describe("incident numbers", () => {
+  it("skip numbers an org's incidents already use (rows written before its counter), never failing the evaluation", async () => {
+    const o = await twoSiteOrg();
+    await evaluate(o);
+    await asOrg(o.orgId, (tx) =>
+      tx.incident.create({
+        data: {
+          orgId: o.orgId,
+          number: 1,
+          key: "imported",
+          status: "resolved",
+          severity: "minor",
+          title: "old",
+          rootCause: "old",
+        },
+      }),
+    );
+    await report(o, "path_down", [o.paths[0] as string], [o.boxA]);
+    expect((await evaluate(o)).opened).toBe(1);
+    expect((await incidentsOf(o)).map((i) => i.number)).toEqual([1, 2]);
+  });
+});

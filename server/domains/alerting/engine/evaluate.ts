@@ -185,7 +185,8 @@ const conditionRow = (orgId: string, incidentId: string, c: Condition) => ({
 
 async function openIncident(tx: Tx, orgId: string, g: Group, now: Date) {
   const [counter] = await tx.$queryRaw<{ number: number }[]>`
-    UPDATE alert_settings SET "nextIncidentNumber" = "nextIncidentNumber" + 1
+    UPDATE alert_settings SET "nextIncidentNumber" = greatest("nextIncidentNumber",
+      coalesce((SELECT max(number) FROM incidents WHERE "orgId" = ${orgId}), 0) + 1) + 1
     WHERE "orgId" = ${orgId} RETURNING "nextIncidentNumber" - 1 AS number`;
   const incident = await tx.incident.create({
     data: {
