@@ -3,12 +3,13 @@
 // is shown once, at creation. Changes are audited, without any secret.
 import { randomBytes } from "node:crypto";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
 import { openChannelSecret, sealChannelSecret } from "../notify/channel-secret";
 import { sendAfterCommit } from "../notify/enqueue";
 import type { Severity } from "../rules/catalog";
 import type { ChannelKind } from "../schemas";
+import { auditJson } from "./audit-json";
 
 export interface ChannelInput {
   name: string;
@@ -21,7 +22,6 @@ export interface ChannelInput {
 }
 
 type Row = Awaited<ReturnType<typeof requireChannel>>;
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 const DAY = 86_400_000;
 
 async function countsOf(tx: Tx, orgId: string, ids: string[]) {
@@ -49,7 +49,7 @@ const view = (c: Row, counts: { sent: number; pending: number; failed: number })
   counts,
 });
 const auditView = (c: Row) =>
-  json({
+  auditJson({
     name: c.name,
     kind: c.kind,
     enabled: c.enabled,

@@ -2,11 +2,12 @@
 // evaluation or first read); operators edit thresholds, durations and scopes, add rules
 // (a stricter one for some sites, say) and delete them. Changes are audited.
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { Tx } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
 import { AppError, notFound } from "../../../platform/errors";
 import { kickEvaluation } from "../engine/schedule";
 import { KINDS, parseParams, RULE_KINDS, type RuleKind, type Severity } from "../rules/catalog";
+import { auditJson } from "./audit-json";
 
 export interface RuleInput {
   kind: RuleKind;
@@ -20,7 +21,6 @@ export interface RuleInput {
 }
 
 type Row = Awaited<ReturnType<typeof requireRule>>;
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 
 const view = (r: Row) => ({
   id: r.id,
@@ -105,7 +105,7 @@ export async function createRule(tx: Tx, actor: Actor, orgId: string, input: Rul
     data: {
       ...input,
       orgId,
-      params: json(params),
+      params: auditJson(params),
       siteIds: [...new Set(input.siteIds)],
       tags: [...new Set(input.tags)],
     },
@@ -115,7 +115,7 @@ export async function createRule(tx: Tx, actor: Actor, orgId: string, input: Rul
     action: "alert_rule.create",
     targetType: "alert_rule",
     targetId: r.id,
-    after: json(view(r)),
+    after: auditJson(view(r)),
   });
   await reevaluate(tx, orgId);
   return view(r);
@@ -135,7 +135,7 @@ export async function updateRule(
     where: { id, orgId },
     data: {
       ...fields,
-      ...(params ? { params: json(params) } : {}),
+      ...(params ? { params: auditJson(params) } : {}),
       ...(input.siteIds ? { siteIds: [...new Set(input.siteIds)] } : {}),
       ...(input.tags ? { tags: [...new Set(input.tags)] } : {}),
     },
@@ -145,8 +145,8 @@ export async function updateRule(
     action: "alert_rule.update",
     targetType: "alert_rule",
     targetId: id,
-    before: json(view(before)),
-    after: json(view(r)),
+    before: auditJson(view(before)),
+    after: auditJson(view(r)),
   });
   await reevaluate(tx, orgId);
   return view(r);
@@ -160,7 +160,7 @@ export async function deleteRule(tx: Tx, actor: Actor, orgId: string, id: string
     action: "alert_rule.delete",
     targetType: "alert_rule",
     targetId: id,
-    before: json(view(before)),
+    before: auditJson(view(before)),
   });
   await reevaluate(tx, orgId);
 }

@@ -1,11 +1,11 @@
 // Maintenance windows: while one covers a site (or the whole org), incidents there open
 // suppressed and notify nobody.
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
+import { auditJson } from "./audit-json";
 
 const MAX_DAYS = 31;
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 const view = (w: {
   id: string;
   name: string;
@@ -54,7 +54,7 @@ export async function createWindow(
     action: "maintenance_window.create",
     targetType: "maintenance_window",
     targetId: w.id,
-    after: json(view(w)),
+    after: auditJson(view(w)),
   });
   return view(w);
 }
@@ -68,6 +68,6 @@ export async function deleteWindow(tx: Tx, actor: Actor, orgId: string, id: stri
     action: "maintenance_window.delete",
     targetType: "maintenance_window",
     targetId: id,
-    before: json(view(w)),
+    before: auditJson(view(w)),
   });
 }
