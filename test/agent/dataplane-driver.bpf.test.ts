@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMany, Netns, startServer } from "../../bpf/tests/lib/netns";
 import { Agent } from "../../edge-agent/src/agent/agent";
@@ -13,8 +14,9 @@ import { DataplaneDriver } from "../../edge-agent/src/agent/drivers/dataplane";
 import { AgentMetrics } from "../../edge-agent/src/agent/metrics";
 import { MemoryStore } from "../../edge-agent/src/agent/store";
 import { plainTransport } from "../../edge-agent/src/agent/transport";
-import type { DeviceConfig } from "../../protocol";
+import { DATAPLANE_TELEMETRY_KIND, type DeviceConfig, topics } from "../../protocol";
 import { rootSkipReason } from "../../testkit/skip";
+import { until } from "../../testkit/wait";
 import { desired, deviceConfig, newIdentity, TestControlPlane } from "./lib/control";
 import { Mosquitto } from "./lib/mosquitto";
 
@@ -88,6 +90,7 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
       driver,
       store: new MemoryStore(),
       transport: plainTransport(broker.url),
+      heartbeatSeconds: 1, // telemetry/dataplane once a second
     });
     await agent.start();
     expect(await agent.whenConnected(10_000)).toBe(true);
@@ -141,6 +144,45 @@ describe.skipIf(!runnable)("DataplaneDriver in network namespaces", () => {
     expect(text).toContain('patronus_agent_metrics_source_up{source="dataplane"} 1');
     metrics.close();
     await push(base());
+  });
+
+  it("reports packet and drop rates on telemetry/dataplane once per heartbeat", async () => {
+    const reports: Record<string, number>[] = [];
+    const sub = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    sub.on("message", (_t, payload) => reports.push(JSON.parse(payload.toString()).metrics));
+    await sub.subscribeAsync(topics.telemetry(ids.identity, DATAPLANE_TELEMETRY_KIND));
+    try {
+      // Denied pings until a report shows them as policy_deny drops.
+      await push(base({ rules: [DENY_CLIENTS] }));
+      await until(
+        "a report with policy_deny drops",
+        async () => {
+          await ping("192.168.77.2");
+          return reports.some((m) => (m["drops_per_second.policy_deny"] ?? 0) > 0);
+        },
+        { timeoutMs: 30_000 },
+      );
+      // Allowed TCP until a report shows packets in from the WAN and out to it.
+      await push(base());
+      await until(
+        "a report with packets both ways",
+        async () => {
+          expect(await tcp("192.168.77.2", 80)).toMatch(/^192\.168\.77\.2:80 /);
+          return reports.some(
+            (m) => (m.rx_packets_per_second ?? 0) > 0 && (m.tx_packets_per_second ?? 0) > 0,
+          );
+        },
+        { timeoutMs: 30_000 },
+      );
+      // Every name is one the control plane reads (protocol/dataplane-telemetry.ts).
+      for (const m of reports)
+        for (const name of Object.keys(m))
+          expect(name).toMatch(
+            /^(rx|tx)_packets_per_second$|^drops_per_second\.[a-z0-9_]+_(drop|deny)$/,
+          );
+    } finally {
+      await sub.endAsync();
+    }
   });
 
   it("port forwards come and go with the config", async () => {

@@ -128,10 +128,10 @@ const reading = (over: Partial<MetricsReading> = {}): MetricsReading => ({
   dataplane: {
     reasons: { policy_allow: 5n, policy_deny: 2n, syn_flood_drop: 1n },
     apps: new Map([
-      [1, { rx: 10n, tx: 20n }],
-      [2, { rx: 1n, tx: 1n }],
-      [0, { rx: 5n, tx: 5n }],
-      [99, { rx: 1n, tx: 1n }],
+      [1, { rx: 10n, tx: 20n, rxPackets: 1n, txPackets: 1n }],
+      [2, { rx: 1n, tx: 1n, rxPackets: 1n, txPackets: 1n }],
+      [0, { rx: 5n, tx: 5n, rxPackets: 1n, txPackets: 1n }],
+      [99, { rx: 1n, tx: 1n, rxPackets: 1n, txPackets: 1n }],
     ]),
   },
   classNames: new Map(overlay.classes.map((c) => [c.id, c.name])),

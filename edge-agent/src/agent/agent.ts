@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import mqtt, { type IClientOptions, MqttClient } from "mqtt";
 import {
   type ApplyStatus,
+  DATAPLANE_TELEMETRY_KIND,
   type DeviceConfig,
   encodeMessage,
   type ReportedState,
@@ -15,6 +16,7 @@ import {
 import { Applier } from "./applier";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff";
 import { fetchServerTime, isDateError, SkewClock } from "./clock";
+import { DataplaneRates } from "./dataplane-rates";
 import { checkDesired } from "./desired";
 import type { Driver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
@@ -125,6 +127,8 @@ export class Agent {
    */
   private readonly session = randomBytes(8).toString("hex");
   private readonly usage: UsageMeter;
+  /** Packet and drop rates on telemetry/dataplane; null when the driver counts nothing. */
+  private readonly dataplaneRates: DataplaneRates | null;
   private client: MqttClient | null = null;
   private connectedNow = false;
   private everConnected = false;
@@ -190,6 +194,10 @@ export class Agent {
               : {}),
           });
     this.usage = new UsageMeter(source, newEpoch(this.startedAt));
+    const driver = o.driver;
+    this.dataplaneRates = driver.counters
+      ? new DataplaneRates(async () => (await driver.counters?.()) ?? null)
+      : null;
     this.overlayPublisher = o.overlay
       ? new OverlayPublisher(o.overlay, id, this.log.child({ component: "overlay" }))
       : null;
@@ -590,6 +598,19 @@ export class Agent {
         );
       },
       (e) => this.log.warn("usage not reported", { error: (e as Error).message }),
+    );
+    // Packet and drop rates since the last heartbeat (the first one is the baseline).
+    void this.dataplaneRates?.report().then(
+      (metrics) => {
+        if (!metrics || !this.connectedNow) return;
+        client.publish(
+          topics.telemetry(this.identity.identity, DATAPLANE_TELEMETRY_KIND),
+          encodeMessage("telemetry", { v: 1, at: hb.at, metrics }),
+          { qos: 0 },
+          noop,
+        );
+      },
+      (e) => this.log.warn("data plane rates not reported", { error: (e as Error).message }),
     );
     // Each subsystem's own report, on telemetry/<kind> (its area's ingest channel).
     for (const s of this.subsystems) {

@@ -142,7 +142,7 @@ export const classesOf = (t: ClassTally): UsageClass[] =>
     .map(([name, c]) => ({ name, rx_bytes: c.rx, tx_bytes: c.tx }));
 
 /** The reader's answer, or null when it fails or takes longer than `ms`. */
-export async function readWithin(read: AppCounterReader, ms: number): Promise<AppCounters | null> {
+export async function readWithin<T>(read: () => Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((done) => {
     timer = setTimeout(() => done(null), ms);

@@ -177,13 +177,20 @@ export class DataplaneDriver implements Driver {
     return new Map([...counts].map(([id, c]) => [id, { rx: c.rxBytes, tx: c.txBytes }]));
   }
 
-  /** The WAN interface's reason counters and the per-app bytes (agent metrics). */
+  /** The WAN interface's reason counters and the per-app bytes and packets (agent
+   * metrics, telemetry/dataplane). */
   async counters(): Promise<DataplaneCounters | null> {
     if (!this.dp) return null;
-    const [reasons, apps] = await Promise.all([
+    const [reasons, counts] = await Promise.all([
       this.dp.reasonCounters(WAN_SLOT),
-      this.appCounters(),
+      this.dp.appCounters(),
     ]);
+    const apps = new Map(
+      [...counts].map(([id, c]) => [
+        id,
+        { rx: c.rxBytes, tx: c.txBytes, rxPackets: c.rxPackets, txPackets: c.txPackets },
+      ]),
+    );
     return { reasons, apps };
   }
 

@@ -7,8 +7,9 @@ import type { DeviceConfig } from "../../../../protocol";
 export interface DataplaneCounters {
   /** Packets of the WAN interface by reason (REASONS of dataplane/constants.ts). */
   reasons: Readonly<Record<string, bigint>>;
-  /** WAN bytes per app id (0: no class matched). */
-  apps: ReadonlyMap<number, { rx: bigint; tx: bigint }>;
+  /** WAN bytes (rx, tx) and packets per app id (0: no class matched); every packet the
+   * data plane passed to or from the WAN is counted under one id. */
+  apps: ReadonlyMap<number, { rx: bigint; tx: bigint; rxPackets: bigint; txPackets: bigint }>;
 }
 
 export interface Driver {

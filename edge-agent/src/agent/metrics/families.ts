@@ -5,6 +5,7 @@
 import type { ApplyStatus, MetricFamily, PathReport, Sample } from "../../../../protocol";
 import { UNCLASSIFIED_CLASS, ZPathEventKind } from "../../../../protocol";
 import type { AgentSnapshot } from "../agent";
+import { isDropReason } from "../dataplane-rates";
 import type { DataplaneCounters } from "../drivers/driver";
 import type { OverlayConfig } from "../overlay/types";
 
@@ -210,8 +211,6 @@ function overlayFamilies(o: NonNullable<MetricsReading["overlay"]>): MetricFamil
   ];
 }
 
-const isDrop = (reason: string) => /_(drop|deny)$/.test(reason);
-
 function dataplaneFamilies(d: DataplaneCounters | null, names: ReadonlyMap<number, string>) {
   const classes = new Map<string, { rx: bigint; tx: bigint }>();
   for (const [id, c] of d?.apps ?? []) {
@@ -225,7 +224,7 @@ function dataplaneFamilies(d: DataplaneCounters | null, names: ReadonlyMap<numbe
       "counter",
       'Packets of the WAN interface by the reason of their verdict (verdict="drop": drops)',
       Object.entries(d?.reasons ?? {}).map(([reason, value]) => ({
-        labels: { reason, verdict: isDrop(reason) ? "drop" : "pass" },
+        labels: { reason, verdict: isDropReason(reason) ? "drop" : "pass" },
         value,
       })),
     ),
