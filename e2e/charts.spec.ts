@@ -34,6 +34,14 @@ test("a site's traffic and path quality charts draw the series, with incident ma
   await expect(classes.first()).toHaveAttribute("data-name", "web");
   await expect(classes.nth(1)).toHaveAttribute("data-name", "voip");
   await expect(page.getByTestId("site-top-devices")).toContainText("charts-box");
+  // Packets in and out, and drops with a line per reason (most dropped first).
+  const packets = page.getByTestId("site-packets-chart");
+  await expect(packets.getByRole("application")).toBeVisible();
+  await expect(packets.locator("figcaption")).toContainText(/In \(rx\) latest [\d.]+ pkt\/s/);
+  const drops = page.getByTestId("site-drops-chart");
+  await expect(drops.getByRole("application")).toBeVisible();
+  await expect(drops.locator("figcaption")).toContainText(/Policy deny latest [\d.]+ pkt\/s/);
+  await expect(drops.locator("figcaption")).toContainText("SYN flood");
   // The last hour, from the same minutes.
   await page.getByRole("button", { name: "Last hour" }).click();
   await expect(page.getByRole("heading", { name: "Throughput, last hour" })).toBeVisible();

@@ -72,24 +72,29 @@ export async function insertSeries(siteId: string, pathId: string) {
      SELECT $1, "orgId", id, 'charts-box', 'active', now() FROM sites WHERE id = $2`,
     [deviceId, siteId],
   );
-  const series: [kind: string, objectId: string, metric: string, value: number][] = [
-    ["device", deviceId, "rx_bits_per_second", 8e6],
-    ["device", deviceId, "tx_bits_per_second", 2e6],
-    ["class", "web", "class_rx_bits_per_second", 5e6],
-    ["class", "web", "class_tx_bits_per_second", 1e6],
-    ["class", "voip", "class_rx_bits_per_second", 4e5],
-    ["class", "voip", "class_tx_bits_per_second", 4e5],
-    ["path", pathId, "latency_ms", 24],
-    ["path", pathId, "jitter_ms", 3],
-    ["path", pathId, "loss_percent", 0.5],
-    ["path", pathId, "mos", 4.2],
-  ];
-  for (const [kind, objectId, metric, value] of series) {
+  const series: [kind: string, objectId: string, metric: string, value: number, labels?: string][] =
+    [
+      ["device", deviceId, "rx_bits_per_second", 8e6],
+      ["device", deviceId, "tx_bits_per_second", 2e6],
+      ["device", deviceId, "rx_packets_per_second", 900],
+      ["device", deviceId, "tx_packets_per_second", 400],
+      ["device", deviceId, "drops_per_second", 12, '{"reason":"policy_deny"}'],
+      ["device", deviceId, "drops_per_second", 3, '{"reason":"syn_flood_drop"}'],
+      ["class", "web", "class_rx_bits_per_second", 5e6],
+      ["class", "web", "class_tx_bits_per_second", 1e6],
+      ["class", "voip", "class_rx_bits_per_second", 4e5],
+      ["class", "voip", "class_tx_bits_per_second", 4e5],
+      ["path", pathId, "latency_ms", 24],
+      ["path", pathId, "jitter_ms", 3],
+      ["path", pathId, "loss_percent", 0.5],
+      ["path", pathId, "mos", 4.2],
+    ];
+  for (const [kind, objectId, metric, value, labels = "{}"] of series) {
     const { rows } = await ownerQuery(
-      `INSERT INTO series ("orgId", kind, "objectId", "siteId", "deviceId", metric)
-       SELECT "orgId", $2, $3, "siteId", id, $4 FROM devices WHERE id = $1
+      `INSERT INTO series ("orgId", kind, "objectId", "siteId", "deviceId", metric, labels)
+       SELECT "orgId", $2, $3, "siteId", id, $4, $5 FROM devices WHERE id = $1
        RETURNING id, "orgId"`,
-      [deviceId, kind, objectId, metric],
+      [deviceId, kind, objectId, metric, labels],
     );
     const { id, orgId } = rows[0] as { id: string; orgId: string };
     // A gentle wave, so the lines are not flat.

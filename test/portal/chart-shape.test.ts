@@ -2,7 +2,9 @@
 // figures in words, and incident markers clipped to the window.
 import { describe, expect, it } from "vitest";
 import {
+  dropReasonLabel,
   evenTicks,
+  formatPacketRate,
   formatRate,
   incidentMarkers,
   joinLines,
@@ -153,5 +155,21 @@ describe("formatRate", () => {
     expect(formatRate(950)).toBe("950 bit/s");
     expect(formatRate(12_500_000)).toBe("12.5 Mbit/s");
     expect(formatRate(2e9)).toBe("2.0 Gbit/s");
+  });
+});
+
+describe("packet rates and drop reasons", () => {
+  it("formats packet rates in decimal units, whole packets without a fraction", () => {
+    expect(formatPacketRate(850)).toBe("850 pkt/s");
+    expect(formatPacketRate(0.5)).toBe("0.5 pkt/s");
+    expect(formatPacketRate(1234)).toBe("1.2 k pkt/s");
+    expect(formatPacketRate(3.2e6)).toBe("3.2 M pkt/s");
+  });
+
+  it("names drop reasons in words", () => {
+    expect(dropReasonLabel("policy_deny")).toBe("Policy deny");
+    expect(dropReasonLabel("syn_flood_drop")).toBe("SYN flood");
+    expect(dropReasonLabel("tcp_rst_invalid_drop")).toBe("TCP RST invalid");
+    expect(dropReasonLabel("_drop")).toBe("_drop");
   });
 });

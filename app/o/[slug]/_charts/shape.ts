@@ -142,18 +142,43 @@ export function incidentMarkers(
   return out.sort((a, b) => a.x1 - b.x1 || a.number - b.number);
 }
 
+/** `value` in thousands steps of `units`: [scaled value, its unit's index]. */
+function decimalScale(value: number, units: readonly string[]): [number, number] {
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return [value, unit];
+}
+
 const RATE_UNITS = ["bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"];
 
 /** A rate in decimal units, as links are sold: "12.5 Mbit/s". */
 export function formatRate(bitsPerSecond: number) {
-  let value = bitsPerSecond;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < RATE_UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
+  const [value, unit] = decimalScale(bitsPerSecond, RATE_UNITS);
   const digits = unit === 0 || Math.abs(value) >= 100 ? 0 : 1;
   return `${value.toFixed(digits)} ${RATE_UNITS[unit]}`;
+}
+
+const PACKET_UNITS = ["pkt/s", "k pkt/s", "M pkt/s", "G pkt/s"];
+
+/** A packet rate: "850 pkt/s", "1.2 k pkt/s"; fractions keep one digit below 100. */
+export function formatPacketRate(packetsPerSecond: number) {
+  const [value, unit] = decimalScale(packetsPerSecond, PACKET_UNITS);
+  const digits = Math.abs(value) >= 100 || (unit === 0 && Number.isInteger(value)) ? 0 : 1;
+  return `${value.toFixed(digits)} ${PACKET_UNITS[unit]}`;
+}
+
+/** A data plane drop reason in words: "syn_flood_drop" → "SYN flood", "policy_deny" → "Policy deny". */
+export function dropReasonLabel(reason: string) {
+  const words = reason
+    .replace(/_drop$/, "")
+    .split("_")
+    .filter(Boolean);
+  const upper = new Set(["syn", "tcp", "lb", "snat", "rst", "icmp", "nd"]);
+  const text = words.map((w) => (upper.has(w) ? w.toUpperCase() : w)).join(" ");
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : reason;
 }
 
 /** Ticks across the whole window (`count` intervals), whatever part of it has data. */

@@ -8,6 +8,7 @@ import { type ChartLine, TimeChart } from "../../../_charts/time-chart";
 import { appClassLabel, fromBits, TopList } from "../../../_charts/top-list";
 import { useChartWindow, WINDOW_OPTIONS } from "../../../_charts/use-chart-window";
 import { ChartCardHeader } from "../../../_charts/window-picker";
+import { PacketsCard } from "./packets-card";
 
 const CLASS_COLORS = ["#1d5fd6", "#0f766e", "#7c3aed", "#b45309", "#be185d"];
 const TOP_CLASSES = 5;
@@ -125,6 +126,14 @@ export function TrafficView({ orgSlug, siteId }: { orgSlug: string; siteId: stri
           </div>
         </div>
       </Card>
+      <PacketsCard
+        orgSlug={orgSlug}
+        siteId={siteId}
+        from={w.from}
+        to={w.to}
+        label={label}
+        resolution={resolution}
+      />
       <Card>
         <h2 className="mb-3 font-semibold">Top talkers: devices, {label}</h2>
         {(devices.data?.items.length ?? 0) > 0 ? (
