@@ -4,6 +4,8 @@
 import "../../testkit/stripe-env";
 
 import { afterAll, describe, expect, it } from "vitest";
+import { evaluateOrg } from "../../server/domains/alerting";
+import { getDb } from "../../server/platform/db/client";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import {
   callerFor,
@@ -42,6 +44,9 @@ async function mspWithCustomers() {
   const b1 = await api.site.create({ orgSlug: broken.slug, name: "Depot" });
   const bd = await addDevice(broken.id, b1.id, { online: false });
   await reportEvents(broken.id, bd.id, [{ kind: "path_down", unit: "path:p", remoteSiteId: null }]);
+  // The alerting engine's view an hour on (past every rule's duration): one incident of the
+  // site, its box offline and its path down correlated into it.
+  await evaluateOrg(getDb(), broken.id, new Date(Date.now() + 3_600_000));
   // No sites yet.
   const fresh = await customer("Gamma Retail");
   return { msp, api, healthy, broken, fresh };

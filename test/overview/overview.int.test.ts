@@ -2,7 +2,9 @@
 // each state, devices out of sync and offline, active incidents, paths failing their SLA,
 // throughput per window; plan and recent changes by role; another org's caller NOT_FOUND.
 import { afterAll, describe, expect, it } from "vitest";
+import { evaluateOrg } from "../../server/domains/alerting";
 import { pathIdOf } from "../../server/domains/overlay/services/paths";
+import { getDb } from "../../server/platform/db/client";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { addMember, callerFor, createOrgWithOwner } from "../../testkit/factories/identity";
 import { addDevice, asOrg, linkInput, overlayOrg } from "../../testkit/factories/overlay";
@@ -100,7 +102,29 @@ describe("overview.get", () => {
       }),
     );
     const v = await o.api.overview.get({ orgSlug: o.slug });
-    expect(v.incidents).toEqual({ total: 3, paths: 2, alerts: 1 });
+    expect(v.incidents).toMatchObject({ total: 3, paths: 2, alerts: 1, open: 0 });
+
+    // Alerting's incidents, an hour on (past every rule's duration): the tile counts those
+    // not resolved, by severity; an acknowledged one is still open.
+    await evaluateOrg(getDb(), o.orgId, new Date(Date.now() + 3_600_000));
+    const rows = await asOrg(o.orgId, (tx) =>
+      tx.incident.findMany({ where: { orgId: o.orgId, status: { not: "resolved" } } }),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    await asOrg(o.orgId, (tx) =>
+      tx.incident.update({
+        where: { id: (rows[0] as { id: string }).id, orgId: o.orgId },
+        data: { status: "acknowledged" },
+      }),
+    );
+    const after = await o.api.overview.get({ orgSlug: o.slug });
+    const bySeverity = (s: string) => rows.filter((r) => r.severity === s).length;
+    expect(after.incidents).toMatchObject({
+      open: rows.length,
+      acknowledged: 1,
+      critical: bySeverity("critical"),
+      warning: bySeverity("warning"),
+    });
   });
 
   it("sums throughput in and out over the hour or the day", async () => {

@@ -19,7 +19,18 @@ export const ZOverview = z.object({
   }),
   attention: z.array(z.object({ id: zText(), name: zText(), state: ZSiteState })),
   devices: z.object({ active: ZCount, offline: ZCount, outOfSync: ZCount, pending: ZCount }),
-  incidents: z.object({ total: ZCount, paths: ZCount, alerts: ZCount }),
+  /** `total`, `paths`, `alerts`: path and device problems now (path events, device alerts);
+   * `open` (acknowledged included), `acknowledged`, `critical`, `warning`: alerting's
+   * incidents not resolved yet. */
+  incidents: z.object({
+    total: ZCount,
+    paths: ZCount,
+    alerts: ZCount,
+    open: ZCount,
+    acknowledged: ZCount,
+    critical: ZCount,
+    warning: ZCount,
+  }),
   paths: z.object({ total: ZCount, measured: ZCount, failing: ZCount, down: ZCount }),
   throughput: z.object({
     window: ZOverviewWindow,

@@ -48,14 +48,18 @@ export function FleetTiles({ orgSlug, data }: { orgSlug: string; data: Overview 
         </p>
       </Tile>
       <Tile
-        title="Path and device problems"
-        href={`${base}/topology`}
-        tone={toneOf(incidents.total)}
+        title="Open incidents"
+        href={`${base}/incidents`}
+        tone={toneOf(incidents.critical, incidents.open)}
         testId="tile-incidents"
       >
-        <Figure value={incidents.total} label="open" testId="incidents-total" />
+        <Figure value={incidents.open} label="open" testId="incidents-open" />
         <p className="mt-1 text-xs text-slate-600">
-          {incidents.paths} on paths, {incidents.alerts} device alerts
+          {incidents.critical} critical, {incidents.warning} warning
+          {incidents.acknowledged > 0 && `; ${incidents.acknowledged} acknowledged`}
+        </p>
+        <p className="mt-1 text-xs text-slate-600" data-testid="incidents-now">
+          Now: {incidents.paths} path problems, {incidents.alerts} device alerts
         </p>
       </Tile>
       <Tile

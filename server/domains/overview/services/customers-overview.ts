@@ -9,7 +9,7 @@ import { inOrg } from "../../../platform/db/in-org";
 import { AppError } from "../../../platform/errors";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
 import { customerFigures } from "../../billing";
-import { activeIncidents } from "./fleet-counts";
+import { openIncidents } from "./fleet-counts";
 import { countStates, fleetHealth, type SiteState, worseState } from "./site-health";
 
 export type CustomerHealth = SiteState | "empty";
@@ -38,7 +38,7 @@ export async function customersOverview(tx: Tx, tenant: TenantContext, query: Cu
   for (const c of figures) {
     const row = await inOrg(tx, c.id, tenant.orgId, async () => {
       const health = await fleetHealth(tx, c.id);
-      const incidents = await activeIncidents(tx, c.id);
+      const incidents = await openIncidents(tx, c.id);
       const states = countStates(health.sites);
       const worst = health.sites.reduce<CustomerHealth>(
         (w, s) => (w === "empty" ? s.state : worseState(w, s.state)),
@@ -49,7 +49,7 @@ export async function customersOverview(tx: Tx, tenant: TenantContext, query: Cu
         slug: c.slug,
         name: c.name,
         health: worst,
-        incidents: incidents.total,
+        incidents: incidents.open,
         sites: { up: states.up, total: health.sites.length },
         devices: c.devices,
         usageBytes: c.usageBytes,

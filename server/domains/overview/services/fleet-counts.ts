@@ -25,7 +25,25 @@ export async function deviceCounts(tx: Tx, orgId: string): Promise<DeviceCounts>
 export const INCIDENT_HOURS = 24;
 
 /**
- * Active incidents: (1) per device, steering unit and remote site, the newest path event
+ * Alerting's incidents not resolved yet (docs/alerting.md): open or acknowledged, by
+ * severity. Suppressed ones (opened in a maintenance window or muted) count too: they are
+ * still wrong, only nobody was paged.
+ */
+export async function openIncidents(tx: Tx, orgId: string) {
+  const [row] = await tx.$queryRaw<
+    { open: number; acknowledged: number; critical: number; warning: number }[]
+  >`
+    SELECT
+      count(*)::int AS open,
+      count(*) FILTER (WHERE status = 'acknowledged')::int AS acknowledged,
+      count(*) FILTER (WHERE severity = 'critical')::int AS critical,
+      count(*) FILTER (WHERE severity = 'warning')::int AS warning
+    FROM incidents WHERE "orgId" = ${orgId} AND status IN ('open', 'acknowledged')`;
+  return row ?? { open: 0, acknowledged: 0, critical: 0, warning: 0 };
+}
+
+/**
+ * Path and device problems right now: (1) per device, steering unit and remote site, the newest path event
  * of the last INCIDENT_HOURS is a `path_down` or an `sla_violation` (no `path_up` or
  * `sla_ok` after it), on a device still active; (2) open device alerts (quarantined
  * messages, a cloned identity).
@@ -45,5 +63,5 @@ export async function activeIncidents(tx: Tx, orgId: string) {
       (SELECT count(*)::int FROM device_alerts WHERE "orgId" = ${orgId}) AS alerts`;
   const paths = row?.paths ?? 0;
   const alerts = row?.alerts ?? 0;
-  return { total: paths + alerts, paths, alerts };
+  return { total: paths + alerts, paths, alerts, ...(await openIncidents(tx, orgId)) };
 }
