@@ -55,6 +55,11 @@ test("the overview shows the demo fleet live and updates when an agent goes offl
   await expect(page.getByTestId("overview-updated")).toContainText(/Updated \d+ (s|min) ago/);
   await expect(page.getByTestId("tile-devices")).toContainText("offline");
   await expect(page.getByTestId("tile-paths")).toContainText("measured");
+  await expect(page.getByTestId("tile-incidents")).toContainText(/\d+ critical, \d+ warning/);
+  await expect(page.getByTestId("tile-incidents")).toHaveAttribute(
+    "href",
+    /\/o\/[^/]+\/incidents$/,
+  );
   // The agents report WAN usage with their heartbeats: throughput shows up.
   await expect(page.getByTestId("throughput-in")).not.toHaveText(/^0 B$/, { timeout: 90_000 });
   // ... with bytes per application class: Acme's classes (its config's: "interactive" is
