@@ -3,9 +3,11 @@
 // so the device must end offline. Failed before heartbeats were written ahead of presence:
 // the heartbeat's "online" overwrote the offline, and the device showed online for minutes.
 // A last will of a session already replaced is stale and leaves the device online.
+// Heartbeats are coalesced: a steady device's row is rewritten once per LAST_SEEN_STEP.
 import { afterAll, describe, expect, it } from "vitest";
 import {
   heartbeatChannel,
+  LAST_SEEN_STEP_SECONDS,
   presenceChannel,
 } from "../../server/domains/fleet/channel/core-channels";
 import { addToBatch, newBatch, writeOrgBatch } from "../../server/domains/fleet/channel/ingest";
@@ -66,5 +68,61 @@ describe("presence in one batch", () => {
     );
     const row = await online(d.id);
     expect(row).toMatchObject({ online: true, session: second, prevSession: first });
+  });
+
+  it("rewrites a steady device's row once per step, and at once when something changed", async () => {
+    const o = await overlayOrg(["HQ"]);
+    const d = await addDevice(o.orgId, o.siteIds[0]!, { online: true });
+    owners.set(d.id, o.orgId);
+    const version = async () => {
+      const [row] = await asOrg(
+        o.orgId,
+        (tx) =>
+          tx.$queryRaw<{ v: string; seen: Date | null; online: boolean }[]>`
+          SELECT xmin::text AS v, "lastSeenAt" AS seen, online FROM devices WHERE id = ${d.id}`,
+      );
+      return row as { v: string; seen: Date | null; online: boolean };
+    };
+    const beat = (clock?: { offsetMs: number; checkedAt: string }) =>
+      write(o.orgId, (b) =>
+        addToBatch(b, heartbeatChannel, d.id, {
+          v: 1,
+          at: now(),
+          uptimeSeconds: 5,
+          revision: 0,
+          simulated: true,
+          ...(clock ? { clock } : {}),
+        }),
+      );
+    const setRow = (data: { lastSeenAt?: Date; online?: boolean }) =>
+      asOrg(o.orgId, (tx) => tx.device.update({ where: { id: d.id, orgId: o.orgId }, data }));
+
+    await beat(); // never seen: written
+    const first = await version();
+    expect(first.seen).not.toBeNull();
+    await beat(); // seen just now, nothing new: no write at all
+    await beat();
+    expect(await version()).toEqual(first);
+
+    // Past the step: written again.
+    await setRow({ lastSeenAt: new Date(Date.now() - (LAST_SEEN_STEP_SECONDS + 5) * 1000) });
+    const stale = await version();
+    await beat();
+    const refreshed = await version();
+    expect(refreshed.v).not.toBe(stale.v);
+    expect(refreshed.seen!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    // A new clock measurement is written at once; the same one again is not.
+    const clock = { offsetMs: 1500, checkedAt: now() };
+    await beat(clock);
+    const measured = await version();
+    expect(measured.v).not.toBe(refreshed.v);
+    await beat(clock);
+    expect((await version()).v).toBe(measured.v);
+
+    // Marked offline (the sweep, a will): the next heartbeat brings it back at once.
+    await setRow({ online: false });
+    await beat();
+    expect((await version()).online).toBe(true);
   });
 });

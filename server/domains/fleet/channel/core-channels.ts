@@ -168,6 +168,16 @@ export const presenceChannel = latestPerDevice({
   },
 });
 
+/**
+ * How stale `lastSeenAt` may get while a device keeps sending heartbeats (every 30 s by
+ * default): a heartbeat rewrites the row only when the device was offline, its clock
+ * measurement is new, or its `lastSeenAt` is older than this. Most heartbeats then write
+ * nothing (no row version, no WAL): at 100,000 devices that is ~800 updates a second
+ * instead of ~3,300. The presence sweep's silence threshold (SILENT_SECONDS) leaves room
+ * for this step plus a heartbeat interval and a late one.
+ */
+export const LAST_SEEN_STEP_SECONDS = 120;
+
 /** A retained heartbeat is an old one, redelivered at resubscription: it proves nothing. */
 export const heartbeatChannel = latestPerDevice({
   channel: "heartbeat",
@@ -192,6 +202,11 @@ export const heartbeatChannel = latestPerDevice({
       ) AS h(id, offset_ms, checked_at), prev
       WHERE devices.id = h.id AND prev.id = h.id AND devices."orgId" = ${orgId}
         AND devices.status = 'active'
+        AND (NOT devices.online
+          OR devices."lastSeenAt" IS NULL
+          OR devices."lastSeenAt" < now() - make_interval(secs => ${LAST_SEEN_STEP_SECONDS})
+          OR (h.checked_at IS NOT NULL AND h.checked_at IS DISTINCT FROM devices."clockCheckedAt")
+          OR (h.offset_ms IS NOT NULL AND h.offset_ms IS DISTINCT FROM devices."clockOffsetMs"))
       RETURNING devices.id, devices.hostname, prev.online`;
     await emitPresenceEvents(
       tx,
