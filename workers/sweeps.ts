@@ -7,6 +7,7 @@ import { meterAll } from "../server/domains/billing/services/usage/meter";
 import { recheckDomains } from "../server/domains/custom-domains";
 import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
+import { pruneIntentSnapshots } from "../server/domains/fleet/intent/snapshots";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
 import { sweepMonthlyReports } from "../server/domains/reports";
 import { maintainSeries, rollUpRecent } from "../server/domains/series";
@@ -59,6 +60,12 @@ export const SWEEPS: readonly Sweep[] = [
   sweep("fleet.crl", 60 * MINUTE, async (db) => {
     const n = await refreshDueCrls(db);
     return n ? `re-signed ${n} org CRL(s) due soon` : undefined;
+  }),
+  sweep("fleet.snapshots", 60 * MINUTE, async (db) => {
+    const n = await pruneIntentSnapshots(db);
+    return n.snapshots || n.parts
+      ? `pruned ${n.snapshots} intent snapshot(s) and ${n.parts} unused intent part(s)`
+      : undefined;
   }),
   sweep("overlay.prune", 10 * MINUTE, async (db) => {
     const n = await pruneOverlayHistory(db);

@@ -2,6 +2,7 @@
 // API, direct rows for what devices report (samples, events, overlay status), and
 // small assertions on error codes, revisions and audit entries.
 import { expect } from "vitest";
+import { snapshotAt } from "../../server/domains/fleet/intent/snapshots";
 import { getDb, type Prisma, type Tx } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { callerFor, createOrgWithOwner, uid } from "./identity";
@@ -25,11 +26,35 @@ export const asOrg = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
 export const revisionOf = async (orgId: string) =>
   (await asOrg(orgId, (tx) => tx.fleetRevision.findUnique({ where: { orgId } })))?.revision ?? 0;
 
-/** The intent snapshot of the org's newest revision. */
+/** The intent snapshot of the org's newest revision: its reason and its raw intent. */
 export const latestSnapshot = (orgId: string) =>
-  asOrg(orgId, (tx) =>
-    tx.intentSnapshot.findFirstOrThrow({ where: { orgId }, orderBy: { revision: "desc" } }),
-  );
+  asOrg(orgId, async (tx) => {
+    const head = await tx.intentSnapshot.findFirstOrThrow({
+      where: { orgId },
+      orderBy: { revision: "desc" },
+      select: { revision: true },
+    });
+    const snap = await snapshotAt(tx, orgId, head.revision);
+    if (!snap) throw new Error(`no snapshot of ${orgId}@${head.revision}`);
+    return { revision: snap.revision, reason: snap.reason, intent: snap.raw };
+  });
+
+/**
+ * Rewrites the org's snapshot at `revision` as one written before intent parts existed (a
+ * whole `intent`, no parts), through `change`: what an older release left in the database.
+ */
+export const rewriteAsLegacySnapshot = (
+  orgId: string,
+  revision: number,
+  change: (raw: Record<string, unknown>) => Record<string, unknown>,
+) =>
+  asOrg(orgId, async (tx) => {
+    const snap = await snapshotAt(tx, orgId, revision);
+    if (!snap) throw new Error(`no snapshot of ${orgId}@${revision}`);
+    await tx.$executeRaw`
+      UPDATE intent_snapshots SET intent = ${JSON.stringify(change(snap.raw))}::jsonb, parts = NULL
+      WHERE "orgId" = ${orgId} AND revision = ${revision}`;
+  });
 
 export const auditOf = (orgId: string, action: string) =>
   asOrg(orgId, (tx) =>

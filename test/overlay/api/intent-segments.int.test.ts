@@ -2,7 +2,6 @@
 // snapshot, what is refused (VNI range and clashes, unknown sites, interfaces the box
 // already uses), rollback, and a deleted site leaving its segments.
 import { afterAll, describe, expect, it } from "vitest";
-import type { Prisma } from "../../../server/platform/db/client";
 import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   asOrg,
@@ -15,6 +14,7 @@ import {
   type OverlayOrg,
   overlayOrg,
   revisionOf,
+  rewriteAsLegacySnapshot,
 } from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
@@ -193,16 +193,9 @@ describe("L2 segments", () => {
     // Make the current snapshot look like one written before segments existed: a rollback
     // to it says nothing about segments, so they stay as they are (neither wiped nor reset).
     const current = await revisionOf(o.orgId);
-    await asOrg(o.orgId, async (tx) => {
-      const snap = await tx.intentSnapshot.findFirstOrThrow({
-        where: { orgId: o.orgId, revision: current },
-      });
-      const intent = snap.intent as { overlay: Record<string, unknown> };
-      const { segments: _s, ...overlay } = intent.overlay;
-      await tx.intentSnapshot.update({
-        where: { id: snap.id, orgId: o.orgId },
-        data: { intent: { ...intent, overlay } as Prisma.InputJsonValue },
-      });
+    await rewriteAsLegacySnapshot(o.orgId, current, (intent) => {
+      const { segments: _s, ...overlay } = intent.overlay as Record<string, unknown>;
+      return { ...intent, overlay };
     });
     await create({ name: "cams", vni: 400, members: members([lab, "eth5"]) });
     const link = await o.api.overlay.links.create({

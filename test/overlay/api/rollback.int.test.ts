@@ -1,7 +1,7 @@
 // The overlay is part of every revision's snapshot, and a rollback restores it with the
 // same ids (so path ids, made of link ids, and steering units survive).
 import { afterAll, describe, expect, it } from "vitest";
-import type { Prisma } from "../../../server/platform/db/client";
+import { snapshotAt } from "../../../server/domains/fleet/intent/snapshots";
 import { closeQueues } from "../../../server/platform/jobs/queues";
 import {
   asOrg,
@@ -10,6 +10,7 @@ import {
   type OverlayOrg,
   overlayOrg,
   revisionOf,
+  rewriteAsLegacySnapshot,
 } from "../../../testkit/factories/overlay";
 
 afterAll(closeQueues);
@@ -172,15 +173,9 @@ describe("overlay intent in snapshots and rollbacks", () => {
     expect(await overlayOf(o)).toEqual(before);
     // The new revision's snapshot holds the restored overlay, as the good one did.
     const [then, now] = await asOrg(o.orgId, (tx) =>
-      Promise.all(
-        [good, result.revision].map((revision) =>
-          tx.intentSnapshot.findFirstOrThrow({ where: { orgId: o.orgId, revision } }),
-        ),
-      ),
+      Promise.all([good, result.revision].map((revision) => snapshotAt(tx, o.orgId, revision))),
     );
-    expect((now!.intent as { overlay: unknown }).overlay).toEqual(
-      (then!.intent as { overlay: unknown }).overlay,
-    );
+    expect(now!.raw.overlay).toEqual(then!.raw.overlay);
   });
 
   it("a snapshot from before the overlay existed leaves the overlay as it is", async () => {
@@ -189,18 +184,11 @@ describe("overlay intent in snapshots and rollbacks", () => {
     const before = await overlayOf(o);
     const good = await revisionOf(o.orgId);
     // Make the good snapshot look like one written before this feature.
-    await asOrg(o.orgId, async (tx) => {
-      const snap = await tx.intentSnapshot.findFirstOrThrow({
-        where: { orgId: o.orgId, revision: good },
-      });
-      const { overlay: _o, ...old } = snap.intent as Record<string, unknown>;
+    await rewriteAsLegacySnapshot(o.orgId, good, ({ overlay: _o, ...old }) => {
       const sites = (old.sites as Record<string, unknown>[]).map(
         ({ role: _r, prefixes: _p, ...x }) => x,
       );
-      await tx.intentSnapshot.update({
-        where: { id: snap.id, orgId: o.orgId },
-        data: { intent: { ...old, sites } as Prisma.InputJsonValue },
-      });
+      return { ...old, sites };
     });
     const bad = await o.api.policy.create({
       orgSlug: o.slug,

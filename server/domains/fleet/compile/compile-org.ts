@@ -4,11 +4,11 @@
 // happens after the last commit (./publish.ts), from what was recorded, so a crash between
 // the two is repaired by a retry.
 
-import { parseIntent } from "../../../features";
 import type { Db, Tx } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import { emitEvent } from "../../../platform/events/emit-event";
 import { lockOrgFleet } from "../fleet-lock";
+import { snapshotAt } from "../intent/snapshots";
 import { compiledHash, declaredSections } from "./compile-device";
 import { loadSiteCompiler, recordMissing } from "./load-compiler";
 
@@ -91,13 +91,11 @@ export async function compileOrg(
 async function readHead(tx: Tx, orgId: string) {
   const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
   if (!fr || fr.revision <= fr.compiled) return undefined;
-  const snap = await tx.intentSnapshot.findUnique({
-    where: { orgId_revision: { orgId, revision: fr.revision } },
-  });
+  const snap = await snapshotAt(tx, orgId, fr.revision);
   if (!snap) throw new Error(`intent snapshot ${orgId}@${fr.revision} is missing`);
   // Tunnel keys are facts, not intent: read now. A key that changes later bumps the
   // revision (channel/overlay-ingest.ts), which compiles again (step 3 sees it is newer).
-  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
+  const compile = await loadSiteCompiler(tx, orgId, snap.intent);
   return { revision: fr.revision, reason: snap.reason, compile };
 }
 

@@ -1,5 +1,6 @@
-import { type Intent, parseIntent, registry } from "../../../features";
+import { type Intent, registry } from "../../../features";
 import type { Tx } from "../../../platform/db/client";
+import { snapshotAt } from "../intent/snapshots";
 import { siteCompiler } from "./compile-device";
 
 /** Every section's facts (the overlay: its peers), read in `tx`. */
@@ -24,14 +25,9 @@ export async function loadSiteCompiler(tx: Tx, orgId: string, intent: Intent) {
 export async function compiledRevisionCompiler(tx: Tx, orgId: string) {
   const fr = await tx.fleetRevision.findUnique({ where: { orgId } });
   if (!fr || fr.compiled < 1) return null;
-  const snap = await tx.intentSnapshot.findUnique({
-    where: { orgId_revision: { orgId, revision: fr.compiled } },
-  });
+  const snap = await snapshotAt(tx, orgId, fr.compiled);
   if (!snap) return null;
-  return {
-    revision: fr.compiled,
-    compile: await loadSiteCompiler(tx, orgId, parseIntent(snap.intent)),
-  };
+  return { revision: fr.compiled, compile: await loadSiteCompiler(tx, orgId, snap.intent) };
 }
 
 /** Records the sections each device's config leaves out because its agent cannot apply them. */

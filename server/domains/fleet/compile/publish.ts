@@ -6,12 +6,12 @@
 // restart or an outage lost.
 
 import { type DesiredState, deviceIdentity } from "../../../../protocol";
-import { parseIntent } from "../../../features";
 import { type Db, getDb, type Tx } from "../../../platform/db/client";
 import { afterCommit, withScope } from "../../../platform/db/with-tenant";
 import { BROKER_AFTER_COMMIT_MS, settleWithin } from "../../../platform/settle";
 import { currentTraceparent, inSpan, SpanKind } from "../../../platform/tracing/spans";
 import { getControlChannel } from "../channel/control-channel";
+import { intentsAt } from "../intent/snapshots";
 import { compiledHash, declaredSections, siteCompiler } from "./compile-device";
 import { compiledRevisionCompiler, loadCompileFacts, recordMissing } from "./load-compiler";
 
@@ -41,10 +41,10 @@ export async function desiredStates(
   devices: readonly Pending[],
 ): Promise<{ identity: string; state: DesiredState; firstRelease: boolean }[]> {
   const revisions = [...new Set(devices.map((d) => d.desiredRevision))];
-  const snaps = await tx.intentSnapshot.findMany({
-    where: { orgId, revision: { in: revisions } },
-  });
-  const intents = snaps.map((s) => ({ revision: s.revision, intent: parseIntent(s.intent) }));
+  const intents = [...(await intentsAt(tx, orgId, revisions))].map(([revision, intent]) => ({
+    revision,
+    intent,
+  }));
   // Facts are today's whatever the revision (the overlay's tunnel keys): one read each.
   const compilers = new Map<number, ReturnType<typeof siteCompiler>>();
   for (const i of intents) {

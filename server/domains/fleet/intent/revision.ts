@@ -6,13 +6,14 @@
 // (../compile/revision-sweep.ts) queues the compile later.
 
 import type { Actor } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { Tx } from "../../../platform/db/client";
 import { afterCommit } from "../../../platform/db/with-tenant";
 import { setIntentReviser } from "../../../platform/features/intent-rows";
 import { enqueueOrLeave } from "../../../platform/jobs/queues";
 import { assertWritable } from "../../billing";
 import { compileJob } from "../jobs/fleet-compile";
 import { loadIntent } from "./load-intent";
+import { writeSnapshot } from "./snapshots";
 
 /**
  * For changes that only take something away or undo (removing a site, a port forward, a
@@ -39,15 +40,7 @@ export async function bumpRevision(
     RETURNING revision`;
   const revision = row?.revision as number;
   const intent = await loadIntent(tx, orgId);
-  await tx.intentSnapshot.create({
-    data: {
-      orgId,
-      revision,
-      intent: intent as unknown as Prisma.InputJsonValue,
-      actorId: actor?.id ?? null,
-      reason,
-    },
-  });
+  await writeSnapshot(tx, orgId, { revision, intent, actorId: actor?.id ?? null, reason });
   await afterCommit(tx, () =>
     enqueueOrLeave(compileJob, { orgId, revision }, "the fleet revision sweep"),
   );

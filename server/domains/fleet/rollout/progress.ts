@@ -2,7 +2,6 @@
 // failures reaching the bound → halt and alert; every device answered → completed.
 // Runs in the ingest transaction of the org; returns whether new devices must be published.
 
-import { parseIntent } from "../../../features";
 import { writeAudit } from "../../../platform/audit/write-audit";
 import { Prisma, type Tx } from "../../../platform/db/client";
 import { emitEvent } from "../../../platform/events/emit-event";
@@ -11,6 +10,7 @@ import { systemPrincipal } from "../../../platform/tenancy/principal";
 import { compiledHash, declaredSections } from "../compile/compile-device";
 import { setDesired } from "../compile/compile-org";
 import { loadSiteCompiler } from "../compile/load-compiler";
+import { snapshotAt } from "../intent/snapshots";
 
 type Counts = { applied: number; failed: number; total: number; firstError: string | null };
 
@@ -128,10 +128,9 @@ export async function advance(tx: Tx, orgId: string, rollout: { id: string }) {
     where: { id: rollout.id, orgId },
     select: { id: true, revision: true, deviceIds: true, canaryIds: true },
   });
-  const snap = await tx.intentSnapshot.findUniqueOrThrow({
-    where: { orgId_revision: { orgId, revision: r.revision } },
-  });
-  const compile = await loadSiteCompiler(tx, orgId, parseIntent(snap.intent));
+  const snap = await snapshotAt(tx, orgId, r.revision);
+  if (!snap) throw new Error(`intent snapshot ${orgId}@${r.revision} is missing`);
+  const compile = await loadSiteCompiler(tx, orgId, snap.intent);
   const canary = new Set(r.canaryIds);
   const rest = await tx.device.findMany({
     where: { orgId, status: "active", id: { in: r.deviceIds.filter((id) => !canary.has(id)) } },

@@ -3,21 +3,24 @@
 // config is recomputed here from two snapshots with the same pure compiler the compile
 // uses. Facts beyond the intent (the overlay's peer keys) are today's for both sides, so the
 // diff shows what the intent changed, not key rotations. docs/diffs.md.
-import { type Intent, parseIntent, registry } from "../../../features";
+import { type Intent, registry } from "../../../features";
 import type { Tx } from "../../../platform/db/client";
 import { diffJson, isObject, type Json } from "../../../platform/diff";
-import { notFound } from "../../../platform/errors";
+import { AppError, notFound } from "../../../platform/errors";
 import { declaredSections } from "../compile/compile-device";
 import { loadSiteCompiler } from "../compile/load-compiler";
+import { INTENT_RETENTION_DAYS, snapshotAt } from "../intent/snapshots";
 
 /** The org's intent at `revision`; null for revision 0 (nothing yet). */
 export async function intentAt(tx: Tx, orgId: string, revision: number): Promise<Intent | null> {
   if (revision === 0) return null;
-  const snap = await tx.intentSnapshot.findUnique({
-    where: { orgId_revision: { orgId, revision } },
-  });
-  if (!snap) throw notFound("Revision");
-  return parseIntent(snap.intent);
+  const snap = await snapshotAt(tx, orgId, revision);
+  if (!snap)
+    throw new AppError(
+      "NOT_FOUND",
+      `Revision ${revision} does not exist or is no longer kept (old revisions are pruned after ${INTENT_RETENTION_DAYS} days)`,
+    );
+  return snap.intent;
 }
 
 /** The empty value of a side's kind: what a side that does not exist yet is compared as. */

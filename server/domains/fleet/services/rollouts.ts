@@ -4,7 +4,7 @@
 
 import { parseIntent, registry } from "../../../features";
 import { type Actor, writeAudit } from "../../../platform/audit/write-audit";
-import type { Prisma, Tx } from "../../../platform/db/client";
+import type { Tx } from "../../../platform/db/client";
 import { AppError, notFound } from "../../../platform/errors";
 import { keysetArgs, type PageQuery, pageOf } from "../../../platform/pagination";
 import type { TenantContext } from "../../../platform/tenancy/resolve-membership";
@@ -12,6 +12,7 @@ import { assertWritable } from "../../billing";
 import { publishAfterCommit } from "../compile/publish";
 import { lockOrgFleet } from "../fleet-lock";
 import { bumpRevision, READ_ONLY_OK } from "../intent/revision";
+import { snapshotBefore } from "../intent/snapshots";
 import { advance } from "../rollout/progress";
 
 export async function fleetStatus(tx: Tx, orgId: string) {
@@ -176,12 +177,9 @@ export async function promoteRollout(
 export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, rolloutId: string) {
   const r = await tx.rollout.findUnique({ where: { id: rolloutId, orgId: tenant.orgId } });
   if (!r) throw notFound("Rollout");
-  const previous = await tx.intentSnapshot.findFirst({
-    where: { orgId: tenant.orgId, revision: { lt: r.revision } },
-    orderBy: { revision: "desc" },
-  });
+  const previous = await snapshotBefore(tx, tenant.orgId, r.revision);
   if (!previous) throw new AppError("CONFLICT", "There is no earlier revision to go back to");
-  await restoreIntent(tx, tenant.orgId, previous.intent);
+  await restoreIntent(tx, tenant.orgId, previous.raw);
   await writeAudit(tx, actor, {
     orgId: tenant.orgId,
     action: "rollout.rollback",
@@ -205,9 +203,8 @@ export async function rollback(tx: Tx, actor: Actor, tenant: TenantContext, roll
  * rows naming a site that is gone are dropped. A section the snapshot predates is left as
  * it is rather than wiped.
  */
-async function restoreIntent(tx: Tx, orgId: string, snapshot: Prisma.JsonValue) {
-  const intent = parseIntent(snapshot);
-  const raw = (snapshot ?? {}) as Record<string, unknown>;
+async function restoreIntent(tx: Tx, orgId: string, raw: Record<string, unknown>) {
+  const intent = parseIntent(raw);
   const liveSites = new Set(
     (await tx.site.findMany({ where: { orgId }, select: { id: true } })).map((s) => s.id),
   );
