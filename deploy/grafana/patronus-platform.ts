@@ -1,85 +1,16 @@
-// The source of deploy/grafana/patronus-platform.json, the platform's Grafana dashboard:
-// typed against @grafana/schema's `Dashboard`, so `tsc` checks every field the JSON ships
-// with. After a change: `npx tsx deploy/grafana/patronus-platform.ts` rewrites the JSON
+// The source of deploy/grafana/patronus-platform.json, the platform's Grafana dashboard
+// (portal, workers, fleet process). It is registered in deploy/grafana/dashboards.ts: after a
+// change, `npx tsx deploy/grafana/dashboards.ts` rewrites the JSON
 // (test/platform/metrics/dashboards.test.ts fails while the two differ).
 //
 // Every query reads the `${datasource}` variable (a Prometheus data source picked on
 // import) and narrows to the `$job` variable (the scrape job(s) of the Patronus processes).
-import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Dashboard, Panel, RowPanel } from "@grafana/schema";
+import type { Dashboard } from "@grafana/schema";
+import { dashboard, labelVariable, RATE, type Section } from "./panels";
 
-// Grafana's variable syntax, not a template literal.
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana variable
-const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
-const RATE = "$__rate_interval";
 const JOB = 'job=~"$job"';
 
-interface Graph {
-  title: string;
-  description: string;
-  unit: string;
-  /** PromQL, and the legend of its series. */
-  queries: [expr: string, legend: string][];
-  stack?: boolean;
-}
-
-const WIDTH = 8;
-const HEIGHT = 8;
-let nextId = 1;
-
-function timeseries(g: Graph, x: number, y: number): Panel {
-  return {
-    id: nextId++,
-    type: "timeseries",
-    title: g.title,
-    description: g.description,
-    datasource: DATASOURCE,
-    gridPos: { x, y, w: WIDTH, h: HEIGHT },
-    fieldConfig: {
-      defaults: {
-        unit: g.unit,
-        min: 0,
-        custom: g.stack ? { stacking: { mode: "normal" }, fillOpacity: 20 } : { fillOpacity: 0 },
-      },
-      overrides: [],
-    },
-    options: {
-      legend: { displayMode: "list", placement: "bottom", showLegend: true },
-      tooltip: { mode: "multi", sort: "desc" },
-    },
-    targets: g.queries.map(([expr, legendFormat], i) => ({
-      refId: String.fromCharCode(65 + i),
-      datasource: DATASOURCE,
-      expr,
-      legendFormat,
-      range: true,
-    })),
-  };
-}
-
-/** A row of graphs, three to a line, under a row header. */
-function section(
-  title: string,
-  graphs: Graph[],
-  y: number,
-): { panels: (Panel | RowPanel)[]; y: number } {
-  const row: RowPanel = {
-    id: nextId++,
-    type: "row",
-    title,
-    collapsed: false,
-    gridPos: { x: 0, y, w: 24, h: 1 },
-    panels: [],
-  };
-  const panels: (Panel | RowPanel)[] = [row];
-  graphs.forEach((g, i) => {
-    panels.push(timeseries(g, (i % 3) * WIDTH, y + 1 + Math.floor(i / 3) * HEIGHT));
-  });
-  return { panels, y: y + 1 + Math.ceil(graphs.length / 3) * HEIGHT };
-}
-
-const SECTIONS: [string, Graph[]][] = [
+const SECTIONS: Section[] = [
   [
     "Portal",
     [
@@ -406,72 +337,13 @@ const SECTIONS: [string, Graph[]][] = [
   ],
 ];
 
-function build(): Dashboard {
-  nextId = 1;
-  const panels: (Panel | RowPanel)[] = [];
-  let y = 0;
-  for (const [title, graphs] of SECTIONS) {
-    const s = section(title, graphs, y);
-    panels.push(...s.panels);
-    y = s.y;
-  }
-  return {
-    uid: "patronus-platform",
-    title: "Patronus platform",
-    description:
-      "Portal requests, jobs and queues, device ingest, the embedded MQTT broker, database pools and processes (docs/observability.md).",
-    tags: ["patronus"],
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
-    version: 1,
-    refresh: "30s",
-    time: { from: "now-6h", to: "now" },
-    timezone: "browser",
-    annotations: { list: [] },
-    links: [],
-    templating: {
-      list: [
-        {
-          name: "datasource",
-          label: "Data source",
-          type: "datasource",
-          query: "prometheus",
-          hide: 0,
-          refresh: 1,
-          includeAll: false,
-          multi: false,
-        },
-        {
-          name: "job",
-          label: "Job",
-          type: "query",
-          datasource: DATASOURCE,
-          query: {
-            query: "label_values(patronus_process_resident_memory_bytes, job)",
-            refId: "job",
-          },
-          hide: 0,
-          refresh: 2,
-          includeAll: true,
-          allValue: ".*",
-          multi: true,
-          sort: 1,
-        },
-      ],
-    },
-    panels,
-  };
-}
-
-export const platformDashboard: Dashboard = build();
-
-/** The dashboards shipped in deploy/grafana/, by file name. */
-export const DASHBOARDS: Record<string, Dashboard> = {
-  "patronus-platform.json": platformDashboard,
-};
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [file, dashboard] of Object.entries(DASHBOARDS))
-    writeFileSync(new URL(file, import.meta.url), `${JSON.stringify(dashboard, null, 2)}\n`);
-}
+export const platformDashboard: Dashboard = dashboard({
+  uid: "patronus-platform",
+  title: "Patronus platform",
+  description:
+    "Portal requests, jobs and queues, device ingest, the embedded MQTT broker, database pools and processes (docs/observability.md).",
+  variables: [
+    labelVariable("job", "Job", "label_values(patronus_process_resident_memory_bytes, job)"),
+  ],
+  sections: SECTIONS,
+});

@@ -4,33 +4,33 @@
 // outcomes, every path's window, the links, the data plane's counters and the process's
 // own figures, and promtool finds nothing to say. A token is asked for when set; an
 // address off loopback without one is refused before anything runs.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { overlayConfig } from "../../edge-agent/src/agent/overlay/test-fixtures";
 import { until } from "../../testkit/wait";
 import { promtoolCheckMetrics, promtoolMissing } from "../platform/metrics/deploy";
-import { AgentProcess, cli } from "./lib/cli";
-import { desired, deviceConfig, newIdentity, TestControlPlane, waitFor } from "./lib/control";
-import { freePort, Mosquitto } from "./lib/mosquitto";
+import { cli } from "./lib/cli";
+import { TestControlPlane } from "./lib/control";
+import { applyOverlay, MetricsAgents } from "./lib/metrics-agent";
+import { Mosquitto } from "./lib/mosquitto";
 
-const FIXTURE = join(import.meta.dirname, "fixtures", "metrics-agent.ts");
 const TOKEN = "scrape-token-0123456789";
 
 let broker: Mosquitto;
 let cp: TestControlPlane;
 let dir: string;
-const agents: AgentProcess[] = [];
+let agents: MetricsAgents;
 
 beforeAll(async () => {
   broker = await Mosquitto.create();
   cp = await TestControlPlane.connect(broker.url);
   dir = await mkdtemp(join(tmpdir(), "patronus-agent-metrics-"));
+  agents = new MetricsAgents({ brokerUrl: broker.url, dir });
 });
 
 afterEach(async () => {
-  for (const a of agents.splice(0)) await a.stop();
+  await agents?.stopAll();
 });
 
 afterAll(async () => {
@@ -38,37 +38,6 @@ afterAll(async () => {
   await broker?.destroy();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function configFile(name: string, metrics: Record<string, unknown>) {
-  const path = join(dir, `${name}.json`);
-  const stateDir = join(dir, name);
-  await writeFile(
-    path,
-    JSON.stringify({ portalUrl: "http://127.0.0.1:9", stateDir, metrics, heartbeatSeconds: 1 }),
-  );
-  return path;
-}
-
-async function startAgent(metrics: Record<string, unknown>) {
-  const ids = newIdentity();
-  const config = await configFile(ids.deviceId, { port: await freePort(), ...metrics });
-  const a = AgentProcess.start(
-    ["--import", "tsx", FIXTURE, config, broker.url, ids.identity, ids.deviceId],
-    {
-      command: process.execPath,
-    },
-  );
-  agents.push(a);
-  const ready = await waitFor(
-    "the agent's ready line",
-    () =>
-      a.stdout.split("\n").find((l) => l.includes('"ready"')) ??
-      (!a.running && `exited: ${a.stderr}`),
-    30_000,
-  );
-  const { port } = JSON.parse(ready) as { port: number };
-  return { ...ids, url: `http://127.0.0.1:${port}/metrics` };
-}
 
 const scrape = (url: string, token?: string) =>
   fetch(url, {
@@ -84,13 +53,8 @@ function value(text: string, series: string): number | undefined {
 
 describe("the agent's metrics endpoint", () => {
   it("shows the agent, its paths, links, data plane and process; promtool accepts it", async (ctx) => {
-    const a = await startAgent({});
-    const overlay = {
-      ...overlayConfig(),
-      settings: { ...overlayConfig().settings, probeIntervalMs: 50 },
-    };
-    await cp.publishDesired(a.identity, desired(a.deviceId, 4, deviceConfig({ overlay })));
-    await cp.waitState(a.identity, (s) => s.revision === 4 && s.status === "applied");
+    const a = await agents.start();
+    const overlay = await applyOverlay(cp, a, 4);
     const paths = overlay.paths.map((p) => p.id);
     // Every path measured (the simulated overlay's probe windows fill within seconds).
     const text = await until(
@@ -151,7 +115,7 @@ describe("the agent's metrics endpoint", () => {
   });
 
   it("asks for the token when one is set, in constant time, and serves only GET /metrics", async () => {
-    const a = await startAgent({ token: TOKEN });
+    const a = await agents.start({ token: TOKEN });
     const none = await scrape(a.url);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
@@ -168,7 +132,7 @@ describe("the agent's metrics endpoint", () => {
   });
 
   it("refuses to start with an address off loopback and no token (patronus-agent run)", async () => {
-    const config = await configFile("open", { host: "0.0.0.0", port: 9470 });
+    const config = await agents.configFile("open", { host: "0.0.0.0", port: 9470 });
     const r = await cli(["run", "--config", config], { timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("metrics.token: an address off loopback needs a token");

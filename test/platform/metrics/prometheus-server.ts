@@ -89,3 +89,23 @@ export async function promVector(url: string, expr: string) {
   if (answer.status !== "success") throw new Error(`${expr}: ${answer.error}`);
   return answer.data.result;
 }
+
+export interface LoadedRule {
+  name: string;
+  health: string;
+  lastError?: string;
+}
+
+/** Waits until Prometheus has loaded `expected` rules and evaluated every one; returns them. */
+export function rulesEvaluated(p: PrometheusServer, expected: number): Promise<LoadedRule[]> {
+  return until(
+    "every rule evaluated",
+    async () => {
+      const res = await fetch(`${p.url}/api/v1/rules`);
+      const answer = (await res.json()) as ApiAnswer<{ groups: { rules: LoadedRule[] }[] }>;
+      const all = answer.data.groups.flatMap((g) => g.rules);
+      return all.length === expected && all.every((r) => r.health !== "unknown") && all;
+    },
+    { timeoutMs: 60_000, everyMs: 250, seen: p.log },
+  );
+}

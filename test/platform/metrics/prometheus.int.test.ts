@@ -1,8 +1,10 @@
 // A real Prometheus (Debian's 2.42) scrapes a real metrics endpoint in this process, behind
-// its bearer token, after real tRPC and REST calls and BullMQ jobs; it loads the shipped
-// rules (deploy/prometheus) and reports them healthy, and runs every query of the shipped
-// dashboards (deploy/grafana): Prometheus refuses a query that does not parse. Every
-// metric a rule or a panel names is one the endpoint exposes (a typo fails here).
+// its bearer token, after real tRPC and REST calls and BullMQ jobs; it loads the platform's
+// rules (deploy/prometheus/patronus-rules.yml) and reports them healthy, and runs every query
+// of the platform's dashboard (deploy/grafana/patronus-platform.json): Prometheus refuses a
+// query that does not parse. Every metric a rule or a panel names is one the endpoint
+// exposes (a typo fails here). The agents' rules and dashboard are checked the same way
+// against a real agent: test/agent/metrics-prometheus.int.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerDbPool } from "../../../server/platform/metrics/db";
 import {
@@ -25,17 +27,20 @@ import { until } from "../../../testkit/wait";
 import {
   concrete,
   dashboardQueries,
-  metricNames,
+  exposedNames,
+  PLATFORM_DASHBOARD,
+  PLATFORM_RULES,
   promtoolMissing,
-  RULES_FILE,
   rules,
+  rulesPath,
+  unexposed,
 } from "./deploy";
 import { bothJobsEnded, instrumentedQueue } from "./jobs";
 import {
-  type ApiAnswer,
   type PrometheusServer,
   promQuery,
   promVector,
+  rulesEvaluated,
   startPrometheusServer,
 } from "./prometheus-server";
 
@@ -99,14 +104,14 @@ async function realTraffic() {
   });
 }
 
-/** Prometheus scraping the metrics endpoint with its token, with the shipped rules. */
+/** Prometheus scraping the metrics endpoint with its token, with the platform's rules. */
 function startPrometheus(target: number) {
   return startPrometheusServer(
     {
       // A scrape reads Redis (up to 1 s a queue): a timeout above that, for a loaded machine
       // (Prometheus wants the timeout no longer than the interval).
       global: { scrape_interval: "2s", scrape_timeout: "2s", evaluation_interval: "1s" },
-      rule_files: [RULES_FILE],
+      rule_files: [rulesPath(PLATFORM_RULES)],
       scrape_configs: [
         {
           job_name: JOB,
@@ -122,7 +127,7 @@ function startPrometheus(target: number) {
 const query = (expr: string) => promQuery(prometheus.url, expr);
 const vector = (expr: string) => promVector(prometheus.url, expr);
 
-describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", () => {
+describe.skipIf(skip)("a real Prometheus on the platform's rules and dashboard", () => {
   it("scrapes the endpoint with its token and stores the patronus series", async () => {
     await until(
       `up{job="${JOB}"} == 1`,
@@ -143,19 +148,8 @@ describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", (
     expect(Number(calls[0]?.value[1])).toBeGreaterThanOrEqual(1);
   });
 
-  it("loads every rule of deploy/prometheus and evaluates it without error", async () => {
-    const expected = rules().length;
-    type Loaded = { name: string; health: string; lastError?: string };
-    const loaded = await until(
-      "every rule evaluated",
-      async () => {
-        const res = await fetch(`${prometheus.url}/api/v1/rules`);
-        const answer = (await res.json()) as ApiAnswer<{ groups: { rules: Loaded[] }[] }>;
-        const all = answer.data.groups.flatMap((g) => g.rules);
-        return all.length === expected && all.every((r) => r.health !== "unknown") && all;
-      },
-      { timeoutMs: 60_000, everyMs: 250, seen: prometheus.log },
-    );
+  it("loads every rule of patronus-rules.yml and evaluates it without error", async () => {
+    const loaded = await rulesEvaluated(prometheus, rules(PLATFORM_RULES).length);
     expect(loaded.filter((r) => r.health !== "ok" || r.lastError)).toEqual([]);
     // The recordings run over the scraped series: site.list's calls are recorded per procedure.
     await until(
@@ -166,8 +160,8 @@ describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", (
     );
   });
 
-  it("runs every dashboard query", async () => {
-    const queries = dashboardQueries();
+  it("runs every query of the platform's dashboard", async () => {
+    const queries = dashboardQueries(PLATFORM_DASHBOARD);
     expect(queries.length).toBeGreaterThan(0);
     const refused: string[] = [];
     for (const q of queries) {
@@ -181,23 +175,13 @@ describe.skipIf(skip)("a real Prometheus on the shipped rules and dashboards", (
 
   it("names only metrics the endpoint exposes, in rules and panels", async () => {
     const scrape = await fetch(endpoint.url, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const exposed = new Set<string>();
-    for (const [, name, type] of (await scrape.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-      exposed.add(name as string);
-      if (type === "histogram" || type === "summary")
-        for (const suffix of ["_bucket", "_count", "_sum"]) exposed.add(`${name}${suffix}`);
-    }
-    const named = [
-      ...rules().map((r) => ({ where: r.alert ?? r.record, expr: r.expr })),
-      ...dashboardQueries(),
-    ];
-    const unknown = named.flatMap((n) =>
-      metricNames(n.expr)
-        .raw.filter((m) => !exposed.has(m))
-        .map((m) => `${n.where}: ${m}`),
+    const { unknown, named } = unexposed(
+      PLATFORM_RULES,
+      PLATFORM_DASHBOARD,
+      exposedNames(await scrape.text()),
     );
     expect(unknown).toEqual([]);
     // The check reads names at all.
-    expect(named.flatMap((n) => metricNames(n.expr).raw).length).toBeGreaterThan(30);
+    expect(named).toBeGreaterThan(30);
   });
 });
