@@ -145,6 +145,8 @@ describe("intent snapshots by section", () => {
     await asOrg(o.orgId, (tx) =>
       tx.device.update({ where: { id: d.id, orgId: o.orgId }, data: { desiredRevision: head } }),
     );
+    // A device that was never sent anything (revision 0) needs no snapshot.
+    await addDevice(o.orgId, o.siteIds[0]!);
     await pruneIntentSnapshots(getDb(), { days: 30, keep: 1 });
     expect((await snapshotsOf(o.orgId)).map((s) => s.revision)).toEqual([head]);
     // A diff to a revision no longer kept is a clear 404, not a crash.

@@ -28,9 +28,9 @@ export async function writeSnapshot(
   orgId: string,
   s: { revision: number; intent: Intent; actorId: string | null; reason: string },
 ) {
-  const sections = Object.entries(s.intent as unknown as Record<string, unknown>).map(
-    ([section, body]) => ({ section, body, hash: partHash(section, body) }),
-  );
+  const sections = Object.entries(s.intent as unknown as Record<string, unknown>)
+    .filter(([, body]) => body !== undefined)
+    .map(([section, body]) => ({ section, body, hash: partHash(section, body) }));
   if (sections.length > 0)
     await tx.$executeRaw`
       INSERT INTO intent_parts ("orgId", hash, section, body)
@@ -133,8 +133,9 @@ export async function pruneOrgSnapshots(tx: Tx, orgId: string, r: SnapshotRetent
   if (!head) return { snapshots: 0, parts: 0 };
   const [floor] = await tx.$queryRaw<{ needed: number | null }[]>`
     SELECT least(
-      (SELECT compiled FROM fleet_revisions WHERE "orgId" = ${orgId}),
-      (SELECT min(least("desiredRevision", coalesce("stagedRevision", "desiredRevision")))
+      -- 0: nothing compiled or desired yet, which needs no snapshot.
+      (SELECT nullif(compiled, 0) FROM fleet_revisions WHERE "orgId" = ${orgId}),
+      (SELECT min(nullif(least("desiredRevision", coalesce("stagedRevision", "desiredRevision")), 0))
          FROM devices WHERE "orgId" = ${orgId} AND status IN ('active', 'pending')),
       (SELECT min(revision) FROM rollouts
          WHERE "orgId" = ${orgId} AND status NOT IN ('completed', 'superseded'))
