@@ -18,6 +18,8 @@ import {
   trpcHandler,
 } from "../server/api/handlers";
 import type { SessionUser } from "../server/domains/identity/auth/session";
+import { getDb } from "../server/platform/db/client";
+import { withScope } from "../server/platform/db/with-tenant";
 import { env } from "../server/platform/env";
 import { CLIENT_IP_HEADER } from "../server/platform/http/client-ip";
 import { HOST_HEADER, parseAuthority } from "../server/platform/http/request-host";
@@ -187,6 +189,24 @@ export async function apiOrg(
   for (let i = 0; i < (opts.sites ?? 0); i++)
     await api.site.create({ orgSlug: o.slug, name: `site-${String(i).padStart(5, "0")}` });
   return { ...o, token: await apiKeyFor(o.owner, o.slug, opts.scopes) };
+}
+
+/**
+ * Gives `orgId` the enterprise plan with these API rates (calls per minute), so a test can
+ * reach them. Billing must be on (testkit/stripe-env.ts): without it every org is unlimited.
+ */
+export async function setApiRate(orgId: string, rate: { perKey: number; perOrg: number }) {
+  await withScope(getDb(), { orgId }, (tx) =>
+    tx.billingAccount.upsert({
+      where: { orgId },
+      create: {
+        orgId,
+        planOverride: "enterprise",
+        customLimits: { apiCallsPerKeyMinute: rate.perKey, apiCallsPerOrgMinute: rate.perOrg },
+      },
+      update: {},
+    }),
+  );
 }
 
 /**

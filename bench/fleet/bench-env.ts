@@ -109,7 +109,9 @@ export async function dropBenchEnv(env: BenchEnv): Promise<string[]> {
     }
   };
   await step("drop database", () => dropDatabase(ADMIN_URL, env.database));
-  await step("delete Redis keys", () => deleteRedisKeys(REDIS_URL, env.redisPrefix));
+  await step("delete Redis keys", () =>
+    deleteRedisKeys(REDIS_URL, env.redisPrefix, process.env.REDIS_CLUSTER_NODES),
+  );
   for (const dir of env.dirs)
     await step(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
   return problems;

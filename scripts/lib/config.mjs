@@ -20,6 +20,8 @@ export function loadEnvironment(root, dataRoot) {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     appDatabaseUrl: nonEmpty(env.APP_DATABASE_URL),
     redisUrl: nonEmpty(env.REDIS_URL),
+    // A Redis Cluster is always the operator's: npm start neither probes nor starts one.
+    redisClusterNodes: nonEmpty(env.REDIS_CLUSTER_NODES),
   };
   env.PORT = nonEmpty(env.PORT) ?? "3000";
   if (!/^\d+$/.test(env.PORT) || Number(env.PORT) < 1 || Number(env.PORT) > 65535) {

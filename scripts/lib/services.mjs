@@ -36,13 +36,17 @@ export class Services {
     });
     this.#stopPostgres = pg.started || (adopt && pg.local === true);
     info(`PostgreSQL: ${pg.description} → ${redact(pg.url)}`);
-    const redis = await resolveRedis({
-      explicitUrl: explicit.redisUrl,
-      skipProbe,
-      dataRoot: this.dataRoot,
-    });
+    const redis = explicit.redisClusterNodes
+      ? { url: explicit.redisUrl ?? "redis://127.0.0.1:6379", started: false, cluster: true }
+      : await resolveRedis({
+          explicitUrl: explicit.redisUrl,
+          skipProbe,
+          dataRoot: this.dataRoot,
+        });
     this.#stopRedis = redis.started || (adopt && redis.local === true);
-    info(`Redis: ${redis.description} → ${redact(redis.url)}`);
+    // The nodes may carry a password: not printed.
+    if (redis.cluster) info("Redis: the Redis Cluster of REDIS_CLUSTER_NODES");
+    else info(`Redis: ${redis.description} → ${redact(redis.url)}`);
     if (keep && (pg.local || redis.local)) {
       mkdirSync(this.dataRoot, { recursive: true });
       writeFileSync(keepFile(this.dataRoot), "started by npm start -- --services-only\n");

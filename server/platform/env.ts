@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseDnsServers } from "./dns/servers";
 import { parseCidrList } from "./http/cidr";
 import { parseTrustedProxies } from "./http/client-ip";
+import { parseRedisClusterNodes } from "./redis-nodes";
 import { parseOtlpHeaders } from "./tracing/headers";
 
 const zPort = (name: string) =>
@@ -47,9 +48,21 @@ const ZEnv = z.object({
    * (server/platform/http/user-budget.ts), so one user can never take them all.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(5).max(500).default(10),
+  /** The Redis server (one node); unused when REDIS_CLUSTER_NODES is set. */
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
-  /** Prefix for Redis keys and BullMQ queues, so several stacks can share one Redis. */
-  REDIS_PREFIX: z.string().min(1).default("patronus"),
+  /**
+   * Seed nodes of a Redis Cluster (host:port or redis[s]:// URLs, comma-separated); empty:
+   * REDIS_URL is a single Redis (docs/architecture.md, "Redis Cluster").
+   */
+  REDIS_CLUSTER_NODES: zParsedList(parseRedisClusterNodes, { max: 8192 }),
+  /**
+   * Prefix for Redis keys and BullMQ queues, so several stacks can share one Redis. BullMQ's
+   * keys sit under it as a hash tag (`{patronus}`), so it holds no braces.
+   */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[^{}]+$/, "REDIS_PREFIX must be non-empty, without { or }")
+    .default("patronus"),
   APP_URL: z.url().default("http://localhost:3000"),
   AUTH_SECRET: z
     .string()

@@ -6,9 +6,7 @@
 import "../../testkit/stripe-env";
 import { describe, expect, it } from "vitest";
 import { REST_MAX_BODY } from "../../server/api/rest/handler";
-import { getDb } from "../../server/platform/db/client";
-import { withScope } from "../../server/platform/db/with-tenant";
-import { apiOrg, useApiServer } from "../../testkit/api-server";
+import { apiOrg, setApiRate, useApiServer } from "../../testkit/api-server";
 
 const server = useApiServer();
 
@@ -180,17 +178,7 @@ describe("Idempotency-Key", () => {
 describe("rate limits", () => {
   it("answers 429 with Retry-After and RateLimit headers past the plan's rate", async () => {
     const a = await apiOrg();
-    await withScope(getDb(), { orgId: a.org.id }, (tx) =>
-      tx.billingAccount.upsert({
-        where: { orgId: a.org.id },
-        create: {
-          orgId: a.org.id,
-          planOverride: "enterprise",
-          customLimits: { apiCallsPerKeyMinute: 3, apiCallsPerOrgMinute: 100 },
-        },
-        update: {},
-      }),
-    );
+    await setApiRate(a.org.id, { perKey: 3, perOrg: 100 });
     const call = client(a.token);
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await call("GET", `/orgs/${a.slug}/sites`));

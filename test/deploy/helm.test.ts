@@ -38,6 +38,7 @@ const NOT_IN_CLUSTER: Record<string, string> = {
   MAIL_OUTBOX_UI: "never on in production",
   PATRONUS_LOCAL_SERVICES: "npm start only",
   TEST_DATABASE_ADMIN_URL: "tests only",
+  TEST_REDIS_CLUSTER: "tests only",
 };
 
 /** The kinds the chart renders, each with its model; a new kind is added here. */

@@ -24,6 +24,7 @@ export async function startWorkerProcess(
     env: {
       ...process.env,
       REDIS_PREFIX: env.REDIS_PREFIX, // the stack's own prefix, set at start-up
+      REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES, // a test's own cluster (useRedisCluster)
       FLEET_PKI_DIR: env.FLEET_PKI_DIR,
       FLEET_MQTT_URL: stack.broker.controlUrl,
       FLEET_BROKER: "mosquitto",

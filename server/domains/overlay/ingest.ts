@@ -18,7 +18,7 @@ import type { Tx } from "../../platform/db/client";
 import { signalChange } from "../../platform/events/changes";
 import { emitEvent } from "../../platform/events/emit-event";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
-import { getRedis, redisKey } from "../../platform/redis";
+import { getRedis, orgSlot, redisKey } from "../../platform/redis";
 import { writeSeriesPoints } from "../../platform/series/write";
 import { bumpRevision, devicesReason } from "../fleet";
 import { pathSeriesPoints } from "./series-points";
@@ -26,9 +26,12 @@ import { pathSeriesPoints } from "./series-points";
 /** How long the latest path report of a device is kept in Redis when it stops sending. */
 const PATH_REPORT_TTL_SECONDS = 3600;
 
-/** Redis key of a device's latest path report (a JSON PathReport message). */
+/**
+ * Redis key of a device's latest path report (a JSON PathReport message). Under the org's
+ * hash tag: an ingest batch writes many devices' keys in one MULTI.
+ */
 export const pathReportKey = (orgId: string, deviceId: string) =>
-  redisKey("fleet", "paths", orgId, deviceId);
+  redisKey("fleet", "paths", orgSlot(orgId), deviceId);
 
 /** The retained `overlay` status: tunnel key and tunnels; a changed key bumps the revision. */
 export const overlayStatusChannel = latestPerDevice({

@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { log } from "../log/logger";
-import { redisAvailable } from "../redis";
+import { type RedisClient, redisAvailable } from "../redis";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -13,7 +12,7 @@ export interface RateLimitResult {
  * Shared by every portal replica because the state lives in Redis, not in the process.
  */
 export async function hitRateLimit(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   max: number,
   windowSeconds: number,
@@ -37,7 +36,7 @@ export async function hitRateLimit(
  * keep failing closed through hitRateLimit itself.
  */
 export async function hitRateLimitOrAllow(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   max: number,
   windowSeconds: number,

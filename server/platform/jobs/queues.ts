@@ -1,13 +1,12 @@
 import { type Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { log } from "../log/logger";
-import { createProducerRedis, queuePrefix, quitRedis } from "../redis";
+import { createProducerRedis, queuePrefix, quitRedis, type RedisClient } from "../redis";
 import { withTimeout } from "../settle";
 import { currentTraceparent, inSpan, SpanKind } from "../tracing/spans";
 import { type JobDefinition, withJobTrace } from "./define-job";
 
-type Entry = { queue: Queue; connection: Redis };
+type Entry = { queue: Queue; connection: RedisClient };
 const globalForQueues = globalThis as unknown as { patronusQueues?: Map<string, Entry> };
 
 function entryOf(name: string): Entry {

@@ -8,10 +8,10 @@
 //   Expired ones too: Mosquitto checks validity at the handshake only (expiry-sweep.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
+import { freePort } from "../../../platform/free-port";
 import type { PlatformPki } from "../pki/platform";
 import {
   type MosquittoConfOptions,
@@ -24,15 +24,7 @@ import { removedCaCount, type Trust } from "./trust";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) =>
-    server.once("error", reject).listen(0, host, resolve),
-  );
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export { freePort };
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
 

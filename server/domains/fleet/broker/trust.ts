@@ -3,14 +3,13 @@
 // CRL checking is on for every CA. Changes are announced on Redis pub/sub so that the
 // fleet process re-applies them at once.
 
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import { x509 } from "../../../../protocol/crypto/x509";
 import { zText } from "../../../../protocol/text";
 import { deviceIdentity } from "../../../../protocol/topics";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
-import { createRedis, redisKey } from "../../../platform/redis";
+import { createRedis, type RedisClient, redisKey } from "../../../platform/redis";
 import { normalizeSerial, pemOf } from "../pki/issue";
 
 export interface Trust {
@@ -91,7 +90,12 @@ export type TrustChanged = z.infer<typeof ZTrustChanged>;
 
 const channel = () => redisKey("fleet:trust");
 
-export async function publishTrustChanged(redis: Redis, change: TrustChanged) {
+/**
+ * Tells every broker process that an org's trust changed. Announcements may arrive out of
+ * order (on a Redis Cluster two publishes can enter through different nodes): a subscriber
+ * re-reads the trust from the database for each, so their order does not matter.
+ */
+export async function publishTrustChanged(redis: RedisClient, change: TrustChanged) {
   await redis.publish(channel(), JSON.stringify(ZTrustChanged.parse(change)));
 }
 
@@ -102,7 +106,7 @@ export async function publishTrustChanged(redis: Redis, change: TrustChanged) {
  */
 export async function subscribeTrustChanged(
   cb: (change: TrustChanged) => void,
-  opts: { redis?: Redis; onError?: (error: Error) => void } = {},
+  opts: { redis?: RedisClient; onError?: (error: Error) => void } = {},
 ) {
   const redis = opts.redis ?? createRedis();
   redis.on("message", (from: string, message: string) => {

@@ -13,7 +13,7 @@ import type { Tx } from "../../../platform/db/client";
 import { emitEvent } from "../../../platform/events/emit-event";
 import type { IngestChannel } from "../../../platform/features/contract";
 import { latestPerDevice } from "../../../platform/features/ingest-channels";
-import { getRedis, redisKey } from "../../../platform/redis";
+import { getRedis, orgSlot, redisKey } from "../../../platform/redis";
 import { reconsiderDevices } from "../compile/publish";
 import { bumpRevision, devicesReason } from "../intent/revision";
 import { trackSessions } from "./sessions";
@@ -24,9 +24,12 @@ const LEGACY = [...LEGACY_SECTIONS].sort();
 /** How long the latest telemetry of a device is kept when it stops sending. */
 const TELEMETRY_TTL_SECONDS = 3600;
 
-/** Redis key of a device's latest telemetry of one kind (a JSON Telemetry message). */
+/**
+ * Redis key of a device's latest telemetry of one kind (a JSON Telemetry message). Under the
+ * org's hash tag: an ingest batch writes many devices' keys in one MULTI.
+ */
 export const telemetryKey = (orgId: string, deviceId: string, kind: string) =>
-  redisKey("fleet", "telemetry", orgId, deviceId, kind);
+  redisKey("fleet", "telemetry", orgSlot(orgId), deviceId, kind);
 
 export const stateChannel = latestPerDevice({
   channel: "state",
