@@ -3741,9 +3741,13 @@ type OverviewGetResponseDevices struct {
 
 // OverviewGetResponseIncidents is an object of the API.
 type OverviewGetResponseIncidents struct {
-	Total  int64 `json:"total"`
-	Paths  int64 `json:"paths"`
-	Alerts int64 `json:"alerts"`
+	Total        int64 `json:"total"`
+	Paths        int64 `json:"paths"`
+	Alerts       int64 `json:"alerts"`
+	Open         int64 `json:"open"`
+	Acknowledged int64 `json:"acknowledged"`
+	Critical     int64 `json:"critical"`
+	Warning      int64 `json:"warning"`
 }
 
 // OverviewGetResponsePaths is an object of the API.

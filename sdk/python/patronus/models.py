@@ -5006,11 +5006,19 @@ class OverviewGetResponseIncidents(_c.Model):
     total: int
     paths: int
     alerts: int
+    open: int
+    acknowledged: int
+    critical: int
+    warning: int
 
     _fields_: ClassVar[Tuple[_c.F, ...]] = (
         _c.F("total", "total", _c.INT, True),
         _c.F("paths", "paths", _c.INT, True),
         _c.F("alerts", "alerts", _c.INT, True),
+        _c.F("open", "open", _c.INT, True),
+        _c.F("acknowledged", "acknowledged", _c.INT, True),
+        _c.F("critical", "critical", _c.INT, True),
+        _c.F("warning", "warning", _c.INT, True),
     )
 
 

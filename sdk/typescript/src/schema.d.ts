@@ -9348,9 +9348,13 @@ export interface operations {
                         /** Format: date-time */
                         generatedAt: string;
                         incidents: {
+                            acknowledged: number;
                             alerts: number;
+                            critical: number;
+                            open: number;
                             paths: number;
                             total: number;
+                            warning: number;
                         };
                         paths: {
                             down: number;
