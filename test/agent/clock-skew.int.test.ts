@@ -18,9 +18,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ZTelemetry } from "../../protocol";
+import { telemetryKey } from "../../server/domains/fleet/channel/core-channels";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { env } from "../../server/platform/env";
+import { getRedis } from "../../server/platform/redis";
 import {
   createSite,
   deviceInSync,
@@ -131,7 +134,7 @@ describe.skipIf(!existsSync(FAKETIME))("a box whose clock is days off", () => {
     const site = await createSite();
     const { deviceId, agent } = await enrolledBox(site, skewed("+2d"));
     await deviceInSync(site, deviceId, 1, 60_000);
-    const reported = await skewReported(site, deviceId, -2 * DAY);
+    await skewReported(site, deviceId, -2 * DAY);
     expect(said(agent, "this box's clock is 2 days ahead of the control plane's")).toBeTruthy();
 
     // The renewal is timed on the control plane's clock: 40 h from enrollment, not now.
@@ -142,13 +145,19 @@ describe.skipIf(!existsSync(FAKETIME))("a box whose clock is days off", () => {
 
     // A window in which a box renewing on its own clock would have renewed over and over
     // (each new certificate is due by it at once): three more heartbeats after the report.
+    // Heartbeats are counted by the agent's own telemetry (sent with each), not lastSeenAt,
+    // which heartbeats refresh only every LAST_SEEN_STEP_SECONDS.
+    const uptime = async () => {
+      const raw = await getRedis().get(telemetryKey(site.org.id, deviceId, "agent"));
+      return raw ? (ZTelemetry.parse(JSON.parse(raw)).metrics.uptime_seconds ?? -1) : -1;
+    };
     let beats = 0;
-    let seen = reported.lastSeenAt?.getTime() ?? 0;
+    let seen = await uptime();
     await eventually("three more heartbeats", async () => {
-      const at = (await device(site, deviceId)).lastSeenAt?.getTime() ?? 0;
-      if (at > seen) {
+      const now = await uptime();
+      if (now > seen) {
         beats++;
-        seen = at;
+        seen = now;
       }
       return beats >= 3;
     });
