@@ -8,7 +8,8 @@ import type { SessionUser } from "../domains/identity/auth/session";
 import { fieldErrors } from "../domains/identity/auth/validation";
 import { type Permission, permissionsOf, scopesOf } from "../permissions";
 import type { Db, Tx } from "../platform/db/client";
-import { setTxOrg, withScope } from "../platform/db/with-tenant";
+import type { ReadReplica } from "../platform/db/replica";
+import { readOnly, setTxOrg, withScope } from "../platform/db/with-tenant";
 import { AppError, fromDatabaseError, notFound } from "../platform/errors";
 import { clientIp } from "../platform/http/client-ip";
 import { inLane, spendBudget, withinBudget } from "../platform/http/user-budget";
@@ -18,6 +19,7 @@ import { secondsSince } from "../platform/metrics/registry";
 import { type Principal, principalLabel, userPrincipal } from "../platform/tenancy/principal";
 import { orgWithin, resolveMembership } from "../platform/tenancy/resolve-membership";
 import { inSpan, type Span, SpanStatusCode } from "../platform/tracing/spans";
+import { failedOver, noteWriteOf, replicaFor } from "./replica-reads";
 import { type Deprecation, deprecate } from "./rest/deprecation";
 
 /** An API key that authenticated the request (identity's authenticateApiKey). */
@@ -33,6 +35,11 @@ export interface ApiKeyCaller {
 
 export interface Context {
   db: Db;
+  /**
+   * The streaming replica replica-safe procedures may read (DATABASE_REPLICA_URL), or
+   * null/absent: everything reads `db`.
+   */
+  replica?: ReadReplica | null;
   /** The signed-in user, or null. */
   user: SessionUser | null;
   /** The API key of a REST call (Authorization: Bearer), or null. Never both. */
@@ -67,6 +74,11 @@ export interface Meta {
    * is the portal's only (server/api/rest/router.ts serves routed ones alone).
    */
   route?: ORPCMeta["route"];
+  /**
+   * Replica-safe (replicaProcedure): a read-only view that tolerates data a moment old, so
+   * a streaming replica may answer it. Its transaction is READ ONLY wherever it runs.
+   */
+  replica?: boolean;
 }
 
 const t = initTRPC
@@ -229,35 +241,73 @@ async function orgCaller(tx: Tx, ctx: Context, orgSlug: string) {
   return { principal, tenant, scopes: scopes as ReadonlySet<Permission> };
 }
 
+/** The caller of a tenant procedure, and a custom domain limited to its own org tree. */
+async function tenantCaller(tx: Tx, ctx: Context, orgSlug: string) {
+  const caller = await orgCaller(tx, ctx, orgSlug);
+  // On a custom domain only its org and that org's customers exist, whatever else
+  // the caller is a member of: the same NOT_FOUND as an org that does not exist.
+  if (ctx.host && !(await orgWithin(tx, caller.tenant.orgId, ctx.host.orgId)))
+    throw notFound("Organization");
+  return caller;
+}
+
 /**
  * Resolves the org and the caller's role from memberships (the client's orgSlug is only a
  * request) and runs the procedure in one transaction scoped to that org by row-level
  * security. Not a member (directly or through an MSP parent): NOT_FOUND.
+ *
+ * A replica-safe procedure (meta.replica) reads in a READ ONLY transaction; when a replica
+ * may answer (replica-reads.ts) the caller is still resolved on the primary, so a revoked
+ * membership counts at once, and the procedure then runs on the replica in the same
+ * row-level-security scope. A replica that fails the read hands it to the primary.
  */
 export const tenantProcedure = publicProcedure
   .input(ZOrgSelector)
-  .use(async ({ ctx, input, next, meta }) =>
-    withScope(
+  .use(async ({ ctx, input, next, meta, type }) => {
+    const userId = ctx.user?.id ?? ctx.apiKey?.createdById;
+    const limits = { timeoutMs: meta?.transactionTimeoutMs };
+    const run = async (tx: Tx, caller: Awaited<ReturnType<typeof tenantCaller>>) => {
+      const { principal, tenant, scopes } = caller;
+      const result = await withLogContext(
+        { orgId: tenant.orgId, principal: principalLabel(principal) },
+        () => next({ ctx: { tx, tenant, scopes, principal } }),
+      );
+      // Throwing rolls the transaction back; the error is mapped by mapErrors above.
+      if (!result.ok) throw result.error;
+      return result;
+    };
+
+    const replica = meta?.replica ? await replicaFor(ctx) : null;
+    if (replica) {
+      const caller = await withScope(ctx.db, { userId }, (tx) =>
+        tenantCaller(tx, ctx, input.orgSlug),
+      );
+      const scope = { userId, orgId: caller.tenant.orgId };
+      const readOnlyIn = (db: Db) =>
+        withScope(db, scope, (tx) => run(tx, caller), { ...limits, readOnly: true });
+      try {
+        return await readOnlyIn(replica.db);
+      } catch (error) {
+        // Read-only: running it again on the primary is harmless.
+        if (!failedOver(replica, error)) throw error;
+        return readOnlyIn(ctx.db);
+      }
+    }
+
+    const result = await withScope(
       ctx.db,
-      { userId: ctx.user?.id ?? ctx.apiKey?.createdById },
+      { userId },
       async (tx) => {
-        const { principal, tenant, scopes } = await orgCaller(tx, ctx, input.orgSlug);
-        // On a custom domain only its org and that org's customers exist, whatever else
-        // the caller is a member of: the same NOT_FOUND as an org that does not exist.
-        if (ctx.host && !(await orgWithin(tx, tenant.orgId, ctx.host.orgId)))
-          throw notFound("Organization");
-        await setTxOrg(tx, tenant.orgId);
-        const result = await withLogContext(
-          { orgId: tenant.orgId, principal: principalLabel(principal) },
-          () => next({ ctx: { tx, tenant, scopes, principal } }),
-        );
-        // Throwing rolls the transaction back; the error is mapped by mapErrors above.
-        if (!result.ok) throw result.error;
-        return result;
+        const caller = await tenantCaller(tx, ctx, input.orgSlug);
+        await setTxOrg(tx, caller.tenant.orgId);
+        if (meta?.replica) await readOnly(tx);
+        return run(tx, caller);
       },
-      { timeoutMs: meta?.transactionTimeoutMs },
-    ),
-  );
+      limits,
+    );
+    if (type === "mutation") await noteWriteOf(ctx);
+    return result;
+  });
 
 type RestRoute = NonNullable<ORPCMeta["route"]>;
 
@@ -280,6 +330,16 @@ export function rest(
     ...(status ? { successStatus: status } : {}),
     ...(deprecation ? { deprecated: true } : {}),
   } satisfies RestRoute;
+}
+
+/**
+ * A read-only procedure of an org that needs `permission` and may be answered by the
+ * streaming replica (meta.replica): only for views that tolerate data up to
+ * DATABASE_REPLICA_MAX_LAG_MS old, never for what a caller reads back after a change
+ * (a detail view, a form) — a caller's own writes are read from the primary for a while.
+ */
+export function replicaProcedure(permission: Permission, route?: RestRoute) {
+  return permissionProcedure(permission, route).meta({ access: permission, route, replica: true });
 }
 
 /** A procedure of an org that needs `permission`; with `route`, also in the REST API. */

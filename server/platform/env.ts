@@ -48,6 +48,26 @@ const ZEnv = z.object({
    * (server/platform/http/user-budget.ts), so one user can never take them all.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(5).max(500).default(10),
+  /**
+   * A streaming replica (hot standby) of the database, as the application role: the
+   * procedures marked replica-safe read there (docs/database.md, "Read replica"). Empty: off.
+   */
+  DATABASE_REPLICA_URL: z
+    .union([
+      z.literal(""),
+      z.url({
+        protocol: /^postgres(ql)?$/,
+        error: "DATABASE_REPLICA_URL must be a postgresql:// URL (empty: no replica)",
+      }),
+    ])
+    .default(""),
+  /** A replica further behind the primary than this (ms) is not read; the primary answers. */
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce
+    .number({ error: "DATABASE_REPLICA_MAX_LAG_MS must be a whole number of milliseconds" })
+    .int("DATABASE_REPLICA_MAX_LAG_MS must be a whole number of milliseconds")
+    .min(0, "DATABASE_REPLICA_MAX_LAG_MS must be a whole number of milliseconds")
+    .max(600_000, "DATABASE_REPLICA_MAX_LAG_MS must be at most 600000 (10 minutes)")
+    .default(2_000),
   /** The Redis server (one node); unused when REDIS_CLUSTER_NODES is set. */
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   /**

@@ -5,9 +5,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { pgBinDir } from "../../testkit/postgres-cluster";
 import { rootSkipReason } from "../../testkit/skip";
 import { waitFor } from "../../testkit/wait";
-import { Machine, pgBinDir } from "./lib/machine";
+import { Machine } from "./lib/machine";
 
 const PG_BIN = pgBinDir();
 const skip =

@@ -10,6 +10,7 @@ import { hostOrgOf } from "../../domains/custom-domains";
 import { authenticateApiKey, corsOriginsOf } from "../../domains/identity";
 import { getSessionUser } from "../../domains/identity/auth/session";
 import { getDb } from "../../platform/db/client";
+import { getReplica } from "../../platform/db/replica";
 import { withScope } from "../../platform/db/with-tenant";
 import { env } from "../../platform/env";
 import { AppError } from "../../platform/errors";
@@ -164,6 +165,7 @@ export async function restCallOf(
   }
   const context: Context = {
     db: getDb(),
+    replica: getReplica(),
     user: caller.user,
     apiKey: caller.apiKey,
     headers: request.headers,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zText } from "../../../protocol/text";
 import { orgInput } from "../../api/inputs";
-import { permissionProcedure, rest, router } from "../../api/trpc";
+import { replicaProcedure, rest, router } from "../../api/trpc";
 import {
   ZBillingModeFilter,
   ZCustomerHealth,
@@ -15,7 +15,7 @@ import { getOverview } from "./services/get-overview";
 export const overviewRouters = {
   overview: router({
     /** Every tile of the org's overview; plan and recent changes only for roles that may see them. */
-    get: permissionProcedure("overview.read", rest("GET /orgs/{orgSlug}/overview"))
+    get: replicaProcedure("overview.read", rest("GET /orgs/{orgSlug}/overview"))
       .input(orgInput({ window: ZOverviewWindow.default("1h") }))
       .output(ZOverview)
       .query(({ ctx, input }) =>
@@ -27,7 +27,7 @@ export const overviewRouters = {
   }),
   customers: router({
     /** An MSP's customer orgs with health, incidents, sites, devices, usage, billing mode. */
-    overview: permissionProcedure("overview.read", rest("GET /orgs/{orgSlug}/customers/overview"))
+    overview: replicaProcedure("overview.read", rest("GET /orgs/{orgSlug}/customers/overview"))
       .input(
         orgInput({
           q: zText().max(100).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zText } from "../../../protocol/text";
 import { orgInput } from "../../api/inputs";
-import { permissionProcedure, rest, router } from "../../api/trpc";
+import { permissionProcedure, replicaProcedure, rest, router } from "../../api/trpc";
 import { effectiveBrandIn } from "../branding";
 import { ZReportQuery, ZSchedule, ZScheduleView, ZSlaReport } from "./schemas";
 import { logoDataUrl, reportHtml } from "./services/report-html";
@@ -11,7 +11,7 @@ import { slaReport } from "./services/sla-report";
 export const reportsRouters = {
   report: router({
     /** The SLA report of a UTC month or a from/to period, per site (docs/reports.md). */
-    sla: permissionProcedure("report.read", rest("GET /orgs/{orgSlug}/reports/sla"))
+    sla: replicaProcedure("report.read", rest("GET /orgs/{orgSlug}/reports/sla"))
       .input(ZReportQuery)
       .output(ZSlaReport)
       .query(({ ctx, input: { orgSlug: _, ...query } }) =>
@@ -21,7 +21,7 @@ export const reportsRouters = {
      * The report as a self-contained page in the org's brand, which the portal's
      * /o/{slug}/reports/sla.pdf prints with Chromium outside the transaction. Not in REST.
      */
-    document: permissionProcedure("report.read")
+    document: replicaProcedure("report.read")
       .input(ZReportQuery)
       .output(z.object({ report: ZSlaReport, html: zText() }))
       .query(async ({ ctx, input: { orgSlug: _, ...query } }) => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { zText } from "../../../protocol/text";
 import { ifMatch } from "../../api/conditional";
 import { orgInput, ZId } from "../../api/inputs";
-import { permissionProcedure, rest, router } from "../../api/trpc";
+import { permissionProcedure, replicaProcedure, rest, router } from "../../api/trpc";
 import { page, pageInput } from "../../platform/pagination";
 import { installTokens } from "./routers/install-tokens";
 import { portForwards, services } from "./routers/site-services";
@@ -19,7 +19,7 @@ const siteUnchanged = ifMatch(
 );
 
 export const siteRouter = router({
-  list: permissionProcedure("site.read", rest("GET /orgs/{orgSlug}/sites"))
+  list: replicaProcedure("site.read", rest("GET /orgs/{orgSlug}/sites"))
     .input(orgInput({ ...pageInput(["name", "createdAt"]), q: zText().max(60).optional() }))
     .output(page(ZSiteListItem))
     .query(({ ctx, input }) => listSites(ctx.tx, ctx.tenant.orgId, input)),

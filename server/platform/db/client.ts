@@ -1,7 +1,7 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Pool } from "pg";
 import { env } from "../env";
 import { PrismaClient } from "./generated/client";
+import { pgAdapter } from "./pg-adapter";
 import { assertTenantScoped } from "./tenant-guard";
 
 export * from "./generated/client";
@@ -10,8 +10,7 @@ export * from "./generated/client";
 export function createDb(connectionString: string, pool?: Pool) {
   // Our own pg Pool (the adapter ends it on $disconnect), so its use can be measured.
   const owned = pool ?? new Pool({ connectionString, max: env.DATABASE_POOL_MAX });
-  const adapter = new PrismaPg(owned, { disposeExternalPool: true });
-  const base = new PrismaClient({ adapter });
+  const base = new PrismaClient({ adapter: pgAdapter(owned) });
   return base.$extends({
     name: "tenant-guard",
     query: {

@@ -24,6 +24,11 @@ export interface TxLimits {
   maxWaitMs?: number;
   /** PostgreSQL's lock_timeout inside it: a lock wait past this fails with 55P03 (busy). */
   lockTimeoutMs?: number;
+  /**
+   * READ ONLY: any write fails with 25006. Replica-safe reads run so on the primary too, so
+   * a write slipped into one fails in every test, not only once a replica answers it.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function withScope<T>(
       async (tx) => {
         hooks = [];
         afterCommitHooks.set(tx, hooks);
+        if (opts.readOnly) await readOnly(tx);
         await tx.$executeRaw`SELECT set_config('app.org_id', ${scope.orgId ?? ""}, true),
       set_config('app.user_id', ${scope.userId ?? ""}, true),
       set_config('app.invite_token_hash', ${scope.inviteTokenHash ?? ""}, true),
@@ -72,6 +78,14 @@ export async function afterCommit(db: Db | Tx, hook: AfterCommit) {
   const hooks = afterCommitHooks.get(db as Tx);
   if (hooks) hooks.push(hook);
   else await hook();
+}
+
+/**
+ * Makes the open transaction read-only. Allowed after it has read (PostgreSQL refuses only
+ * the way back to read-write), so a procedure can resolve its caller first.
+ */
+export async function readOnly(tx: Tx) {
+  await tx.$executeRaw`SET TRANSACTION READ ONLY`;
 }
 
 /** Changes the org of an open transaction, e.g. right after creating that org. */

@@ -4,32 +4,12 @@
 // directory bind-mounted over /tmp inside those namespaces: the machine's shared /tmp,
 // where the old code kept its fallback cluster, without touching the real one.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-} from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { until } from "../../../testkit/wait";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const RUN = path.join(import.meta.dirname, "..", "fixtures", "services-run.mjs");
-
-/** A /usr/lib/postgresql/<v>/bin with the tools a cluster needs (Debian layout). */
-export function pgBinDir(): string | null {
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return null;
-  const dirs = readdirSync(root)
-    .sort((a, b) => Number(b) - Number(a))
-    .map((v) => path.join(root, v, "bin"));
-  return (
-    dirs.find((d) => ["initdb", "pg_ctl", "psql"].every((t) => existsSync(path.join(d, t)))) ?? null
-  );
-}
 
 type Result = { ok: boolean; stdout: string; stderr: string };
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zText } from "../../../../protocol/text";
 import { newestFirst, orgInput, ZId } from "../../../api/inputs";
-import { permissionProcedure, rest, router } from "../../../api/trpc";
+import { permissionProcedure, replicaProcedure, rest, router } from "../../../api/trpc";
 import { page, pageInput } from "../../../platform/pagination";
 import {
   ZDeadLetterView,
@@ -23,7 +23,7 @@ import {
 const DEVICE = "/orgs/{orgSlug}/devices/{deviceId}";
 
 export const deviceRouter = router({
-  list: permissionProcedure("site.read", rest("GET /orgs/{orgSlug}/devices"))
+  list: replicaProcedure("site.read", rest("GET /orgs/{orgSlug}/devices"))
     .input(
       orgInput({
         ...pageInput(["hostname", "createdAt", "lastSeenAt"]),
