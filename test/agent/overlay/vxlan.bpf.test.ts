@@ -82,6 +82,16 @@ async function l2Stream(durationMs: number, everyMs = 10): Promise<StreamResult>
   return JSON.parse(out) as StreamResult;
 }
 
+/**
+ * The segment carries traffic: most of a second's stream is answered. Relative to what the
+ * sender managed to send, which a busy machine's timers cut well below 100 (it sent ~50).
+ */
+async function expectFlowing() {
+  const s = await l2Stream(1000);
+  expect(s.sent).toBeGreaterThan(10);
+  expect(s.received).toBeGreaterThanOrEqual(Math.ceil(s.sent * 0.8));
+}
+
 const allUp = (r: Runner, from = 0) =>
   r.waitLine(
     "both paths up on P0",
@@ -162,7 +172,7 @@ describe.skipIf(!!skipReason)(
           `L2 UDP gap ${result.longestGapMs} ms (every 10 ms: ${result.received}/${result.sent} answered)`,
       );
       expect(result.received).toBeGreaterThan(0);
-      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+      await expectFlowing();
     });
 
     it("fails back with the default unit after the hold-down", async () => {
@@ -177,7 +187,7 @@ describe.skipIf(!!skipReason)(
         from: fromA,
       });
       expect(await activePorts("a")).toEqual([port(P0)]);
-      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+      await expectFlowing();
     });
 
     it("reconciles idempotently: the same config again and an agent restart keep every device", async () => {
@@ -193,7 +203,7 @@ describe.skipIf(!!skipReason)(
       await allUp(a);
       expect((await links("a")).map((l) => `${l.ifname}#${l.ifindex}`).sort()).toEqual(before);
       expect(await activePorts("a")).toEqual([port(P0)]);
-      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+      await expectFlowing();
     });
 
     it("drops a path's port with the path, and releases the interface with the segment", async () => {
@@ -202,7 +212,7 @@ describe.skipIf(!!skipReason)(
       const mine = (await links("a")).filter((l) => l.master === bridgeIfname(VNI));
       expect(mine.map((l) => l.ifname).sort()).toEqual(["seg0", port(P1)].sort());
       expect(await activePorts("a")).toEqual([port(P1)]);
-      expect((await l2Stream(1000)).received).toBeGreaterThan(50);
+      await expectFlowing();
 
       await applied(a, bed.config("a"));
       const after = await links("a");
