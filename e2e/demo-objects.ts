@@ -25,8 +25,8 @@ export async function insertRollout(): Promise<string> {
     );
     // Its revision's intent, which the page's diff reads: acme's newest.
     await db.query(
-      `INSERT INTO intent_snapshots (id, "orgId", revision, intent, reason)
-       SELECT $1, "orgId", $2, intent, 'csp journey' FROM intent_snapshots
+      `INSERT INTO intent_snapshots (id, "orgId", revision, intent, parts, reason)
+       SELECT $1, "orgId", $2, intent, parts, 'csp journey' FROM intent_snapshots
        WHERE "orgId" = (SELECT id FROM organizations WHERE slug = 'acme')
        ORDER BY revision DESC LIMIT 1`,
       [`is_${id}`, revision],
