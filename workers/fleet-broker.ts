@@ -1,22 +1,23 @@
 // The fleet process (`tsx workers/fleet-broker.ts`): keeps the MQTT broker's trust (the
-// platform CA and every org CA with its CRL, from fleet_trust) in step with the database.
-// FLEET_BROKER=embedded runs the broker here (Aedes); =mosquitto keeps the files of a
-// Mosquitto service in FLEET_MOSQUITTO_DIR and signals it. Trust changes arrive on Redis
-// pub/sub; a periodic re-read covers a missed message. With Mosquitto it also kicks devices
-// whose certificate expired while connected (expiry-sweep.ts; the embedded broker drops
-// them itself). Logs are JSON lines; keys never.
+// platform CA and every org CA with its CRL, from fleet_trust) in step with the database,
+// through a BrokerAdapter (server/domains/fleet/broker/adapter.ts).
+// FLEET_BROKER=embedded runs the broker here (Aedes), alone or, with
+// FLEET_BROKER_CLUSTER=redis, as one of several fleet processes sharing messages, retained
+// state and shared subscriptions through Redis; =mosquitto keeps the files of a Mosquitto
+// service in FLEET_MOSQUITTO_DIR and signals it. Trust changes arrive on Redis pub/sub; a
+// periodic re-read covers a missed message. Kicks arrive there too, and every fleet process
+// applies them to its own broker. Logs are JSON lines; keys never.
 import { isIP } from "node:net";
+import { type BrokerAdapter, embeddedAdapter } from "../server/domains/fleet/broker/adapter";
 import { startEmbeddedBroker } from "../server/domains/fleet/broker/embedded";
-import { expiredCertSweep } from "../server/domains/fleet/broker/expiry-sweep";
-import { kickMosquittoClients } from "../server/domains/fleet/broker/mosquitto-kick";
-import { syncMosquittoDir } from "../server/domains/fleet/broker/mosquitto-service";
+import { subscribeKick } from "../server/domains/fleet/broker/kick";
+import { mosquittoServiceAdapter } from "../server/domains/fleet/broker/mosquitto-service";
 import {
-  identitiesOfSerials,
   loadTrust,
   subscribeTrustChanged,
-  type Trust,
   type TrustChanged,
 } from "../server/domains/fleet/broker/trust";
+import { TrustReader, trustChanges } from "../server/domains/fleet/broker/trust-state";
 import { ensurePlatformPki } from "../server/domains/fleet/pki/platform";
 import { getDb } from "../server/platform/db/client";
 import { env } from "../server/platform/env";
@@ -25,8 +26,6 @@ import { startProcessMetrics } from "../server/platform/metrics/start";
 import { startTracing } from "../server/platform/tracing/start";
 
 const RESYNC_MS = 5 * 60_000;
-/** Mosquitto keeps a connection past its certificate's expiry by at most this much. */
-const EXPIRY_SWEEP_MS = 30_000;
 
 const brokerLog = baseLog.child({ component: "fleet-broker" });
 const log = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
@@ -42,9 +41,20 @@ function endpoint(url: string) {
 const bindAddress = (host: string) =>
   host === "localhost" ? "127.0.0.1" : isIP(host) ? host : "0.0.0.0";
 
-interface Applier {
-  apply(trust: Trust, revokedIdentities: string[]): Promise<void>;
-  close(): Promise<void>;
+/** Serials per org: what the CRLs' difference found and what the announcements named. */
+function revokedPerOrg(
+  found: { orgId?: string; serials: string[] }[],
+  announced: TrustChanged[],
+): { orgId: string; serials: string[] }[] {
+  const byOrg = new Map<string, Set<string>>();
+  const add = (orgId: string, serials: string[]) => {
+    const set = byOrg.get(orgId) ?? new Set();
+    for (const s of serials) set.add(s);
+    byOrg.set(orgId, set);
+  };
+  for (const r of found) if (r.orgId) add(r.orgId, r.serials);
+  for (const c of announced) if (c.revokedSerials?.length) add(c.orgId, c.revokedSerials);
+  return [...byOrg].map(([orgId, serials]) => ({ orgId, serials: [...serials] }));
 }
 
 async function main() {
@@ -63,7 +73,7 @@ async function main() {
   };
   let trust = await readTrust();
 
-  let applier: Applier;
+  let adapter: BrokerAdapter;
   if (env.FLEET_BROKER === "embedded") {
     if (agents.port !== control.port)
       log("warn", "the embedded broker listens on FLEET_MQTT_URL's port only", {
@@ -75,67 +85,44 @@ async function main() {
       port: control.port,
       serverCertPem: pki.brokerCertPem,
       serverKeyPem: pki.brokerKeyPem,
+      ...(env.FLEET_BROKER_CLUSTER === "redis"
+        ? {
+            cluster: {
+              prefix: env.REDIS_PREFIX,
+              ...(env.FLEET_BROKER_REDIS_URL ? { redisUrl: env.FLEET_BROKER_REDIS_URL } : {}),
+            },
+          }
+        : {}),
     });
-    log("info", "embedded broker listening", { url: broker.url });
-    applier = {
-      apply: async (t) => log("info", "trust applied", await broker.updateTrust(t)),
-      close: () => broker.close(),
-    };
+    log("info", "embedded broker listening", {
+      url: broker.url,
+      cluster: env.FLEET_BROKER_CLUSTER,
+      brokerId: broker.id,
+    });
+    adapter = embeddedAdapter(broker);
   } else {
     if (agents.port === control.port)
       throw new Error(
         "FLEET_BROKER=mosquitto needs FLEET_AGENT_MQTT_URL on another port than FLEET_MQTT_URL: devices use one listener (client id forced to their identity), the control plane the other",
       );
-    const dir = env.FLEET_MOSQUITTO_DIR;
-    const sync = async (t: Trust) => {
-      const r = await syncMosquittoDir({
-        dir,
-        host: bindAddress(agents.host),
-        port: agents.port,
-        controlPort: control.port,
-        trust: t,
-        platform: pki,
-      });
-      if (r.removedCas > 0)
-        log("warn", "CAs were removed: restart mosquitto to stop trusting them", r);
-      if (r.signalled) log("info", "mosquitto signalled to reload", { pid: r.signalled });
-      else log("info", "mosquitto files written; no mosquitto.pid to signal", { dir });
-      return r;
-    };
-    await sync(trust);
-    log("info", "mosquitto directory ready", { dir, conf: `${dir}/mosquitto.conf` });
-    const creds = {
-      url: env.FLEET_MQTT_URL,
-      caPem: pki.caPem,
-      certPem: pki.controlCertPem,
-      keyPem: pki.controlKeyPem,
-    };
-    const sweep = expiredCertSweep(db, (ids) => kickMosquittoClients(creds, ids));
-    let sweeping = false;
-    const sweepTimer = setInterval(async () => {
-      if (sweeping) return;
-      sweeping = true;
-      try {
-        const kicked = await sweep();
-        if (kicked.length > 0) log("warn", "clients with expired certificates kicked", { kicked });
-      } catch (error) {
-        log("error", "expired-certificate sweep failed", { error: (error as Error).message });
-      } finally {
-        sweeping = false;
-      }
-    }, EXPIRY_SWEEP_MS);
-    applier = {
-      async apply(t, revoked) {
-        const { signalled } = await sync(t);
-        if (!signalled || revoked.length === 0) return;
-        await kickMosquittoClients(creds, revoked);
-        log("info", "revoked clients kicked", { identities: revoked });
-      },
-      close: async () => clearInterval(sweepTimer),
-    };
+    adapter = await mosquittoServiceAdapter({
+      dir: env.FLEET_MOSQUITTO_DIR,
+      host: bindAddress(agents.host),
+      port: agents.port,
+      controlPort: control.port,
+      controlUrl: env.FLEET_MQTT_URL,
+      platform: pki,
+      trust,
+      db,
+      log: brokerLog,
+    });
   }
 
-  // One apply at a time; changes that arrive meanwhile are folded into the next one.
+  // One apply at a time; changes that arrive meanwhile are folded into the next one. Each
+  // apply is judged against the previous one (trust-state.ts), so a missed announcement
+  // is made up for by the next resync.
+  const reader = new TrustReader();
+  let state = reader.read(trust);
   let running: Promise<void> = Promise.resolve();
   const pending: TrustChanged[] = [];
   const resync = (change?: TrustChanged) => {
@@ -144,21 +131,21 @@ async function main() {
       const changes = pending.splice(0);
       try {
         const next = await readTrust();
-        const revoked: string[] = [];
-        for (const c of changes)
-          if (c.revokedSerials?.length)
-            revoked.push(...(await identitiesOfSerials(db, c.orgId, c.revokedSerials)));
+        const nextState = reader.read(next);
+        const revoked = revokedPerOrg(trustChanges(state, nextState).revoked, changes);
         if (
           next.caBundle === trust.caBundle &&
           next.crlBundle === trust.crlBundle &&
           revoked.length === 0
         )
           return;
-        await applier.apply(next, revoked);
+        const applied = await adapter.applyTrust({ trust: next, revoked });
         trust = next;
+        state = nextState;
         log("info", "trust updated", {
           orgs: changes.map((c) => c.orgId),
-          revoked: revoked.length,
+          revoked: revoked.reduce((n, r) => n + r.serials.length, 0),
+          ...applied,
         });
       } catch (error) {
         pending.unshift(...changes); // retried at the next change or resync
@@ -169,6 +156,14 @@ async function main() {
   const unsubscribe = await subscribeTrustChanged(resync, {
     onError: (error) => log("warn", error.message),
   });
+  const unsubscribeKicks = await subscribeKick(
+    ({ identities }) =>
+      void adapter.kick(identities).then(
+        (closed) => log("info", "kicked", { identities: identities.length, closed }),
+        (error: Error) => log("error", "kick failed", { error: error.message }),
+      ),
+    { onError: (error) => log("warn", error.message) },
+  );
   const timer = setInterval(() => resync(), RESYNC_MS);
   log("info", "fleet broker process ready", { broker: env.FLEET_BROKER });
 
@@ -177,8 +172,9 @@ async function main() {
       log("info", "shutting down", { signal });
       clearInterval(timer);
       await unsubscribe();
+      await unsubscribeKicks();
       await running;
-      await applier.close();
+      await adapter.close();
       await metrics?.close();
       await db.$disconnect();
       await tracing?.shutdown();

@@ -14,7 +14,8 @@ export function startFleetIngest(db: Db, log: (line: string) => void) {
     try {
       const channel = await getControlChannel();
       if (stopped) return;
-      ingest = new FleetIngest(db, channel, { shared: env.FLEET_BROKER === "mosquitto" });
+      // Both brokers serve shared subscriptions: N ingest workers split the reports.
+      ingest = new FleetIngest(db, channel, { shared: true });
       await ingest.start();
       log(`fleet ingest subscribed at ${env.FLEET_MQTT_URL}`);
     } catch (error) {

@@ -168,6 +168,26 @@ const ZEnv = z.object({
   FLEET_AGENT_MQTT_URL: z.string().optional(),
   /** embedded: the fleet process runs Aedes. mosquitto: it keeps Mosquitto's trust files. */
   FLEET_BROKER: z.enum(["embedded", "mosquitto"]).default("embedded"),
+  /**
+   * off: the embedded broker is alone (one fleet process). redis: embedded brokers share
+   * messages, retained state and shared subscriptions through Redis, so that any number of
+   * fleet processes serve the same fleet (docs/fleet.md, "Several brokers").
+   */
+  FLEET_BROKER_CLUSTER: z.enum(["off", "redis"]).default("off"),
+  /**
+   * The brokers' Redis when it is not the stack's (REDIS_URL or REDIS_CLUSTER_NODES): one
+   * server, redis:// or rediss://. Empty: the stack's.
+   */
+  FLEET_BROKER_REDIS_URL: z
+    .union([
+      z.literal(""),
+      z.url({
+        protocol: /^rediss?$/,
+        error:
+          "FLEET_BROKER_REDIS_URL must be a redis:// or rediss:// URL (empty: the stack's Redis)",
+      }),
+    ])
+    .default(""),
   /** Directory of Mosquitto's ca/crl/acl files, and its pid file, when FLEET_BROKER=mosquitto. */
   FLEET_MOSQUITTO_DIR: z.string().default(".data/mosquitto"),
   /** Lifetime of a device certificate; agents renew at two thirds of it. */
@@ -328,6 +348,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   ) {
     throw new Error(
       "Invalid configuration:\n  METRICS_TOKEN: required when METRICS_HOST is not loopback in production (docs/observability.md)",
+    );
+  }
+  if (parsed.data.FLEET_BROKER_CLUSTER === "redis" && parsed.data.FLEET_BROKER !== "embedded") {
+    throw new Error(
+      "Invalid configuration:\n  FLEET_BROKER_CLUSTER: redis clusters the embedded broker; with FLEET_BROKER=mosquitto, leave it off and cluster the broker itself (docs/fleet.md)",
     );
   }
   // The outbox shows every account link the product mails: never in production.

@@ -8,7 +8,7 @@ export type RedisClient = Redis | Cluster;
 /** What a connection's role asks of it, the same on one server and on each cluster node. */
 type RoleOptions = Pick<
   RedisOptions,
-  "maxRetriesPerRequest" | "commandTimeout" | "enableOfflineQueue" | "lazyConnect"
+  "maxRetriesPerRequest" | "commandTimeout" | "enableOfflineQueue" | "lazyConnect" | "keyPrefix"
 >;
 
 /**

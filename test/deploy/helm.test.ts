@@ -209,14 +209,34 @@ describe.each(["defaults", "scaled"] as const)("the chart rendered with %s", (na
     }
   });
 
-  it("keeps the fleet broker and the ingest worker single, replaced stop-first", () => {
-    for (const component of ["fleet", "ingest"]) {
-      const d = byKind(manifests(), "Deployment").find(
+  it("keeps a lone fleet broker single and stop-first; clustered brokers and ingest workers roll", () => {
+    const deployment = (component: string) =>
+      byKind(manifests(), "Deployment").find(
         (m) => m.metadata.labels?.["app.kubernetes.io/component"] === component,
       );
-      expect(d?.spec.replicas, component).toBe(1);
-      expect(d?.spec.strategy?.type, component).toBe("Recreate");
+    const config = byKind(manifests(), "ConfigMap")[0]?.data ?? {};
+    const [fleet, ingest] = [deployment("fleet"), deployment("ingest")];
+    if (name === "defaults") {
+      expect(config.FLEET_BROKER_CLUSTER).toBe("off");
+      expect(fleet?.spec.replicas).toBe(1);
+      expect(fleet?.spec.strategy?.type).toBe("Recreate");
+      expect(ingest?.spec.replicas).toBe(1);
+    } else {
+      // Several brokers sharing their state through Redis; a new one joins before one leaves.
+      expect(config.FLEET_BROKER_CLUSTER).toBe("redis");
+      expect(fleet?.spec.replicas).toBe(3);
+      expect(fleet?.spec.strategy).toEqual({
+        type: "RollingUpdate",
+        rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      });
+      expect(ingest?.spec.replicas).toBe(3);
+      const fleetEnv = containersOf([fleet as Manifest]).flatMap(({ container }) =>
+        (container.env ?? []).map((e: { name: string }) => e.name),
+      );
+      expect(fleetEnv).toContain("FLEET_BROKER_REDIS_URL");
     }
+    // Ingest workers hold shared subscriptions: old and new may overlap during a roll.
+    expect(ingest?.spec.strategy?.type).not.toBe("Recreate");
   });
 });
 
@@ -256,8 +276,7 @@ describe("the chart's values", () => {
       { secrets: { env: { FLEET_MASTER_KEY: { key: "" } } } },
       "FLEET_MASTER_KEY",
     ],
-    ["a second fleet broker", { fleet: { replicas: 2 } }, "/fleet/replicas"],
-    ["a second ingest consumer", { ingest: { replicas: 2 } }, "/ingest/replicas"],
+    ["a second fleet broker without the cluster", { fleet: { replicas: 2 } }, "/fleet/replicas"],
     [
       "an agent URL on another port",
       { fleet: { agentUrl: "mqtts://mqtt.example.com:1883" } },

@@ -77,7 +77,7 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
   const { skipped: _s, ...trust } = await loadTrust(db, platform);
   const broker = await startBroker(kind, platform, trust);
   try {
-    return await startOn(kind, broker, platform);
+    return await startOn(broker, platform);
   } catch (error) {
     // Nothing of a stack that failed to start outlives it (a Mosquitto would).
     await closeControlChannel().catch(() => undefined);
@@ -87,7 +87,6 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
 }
 
 async function startOn(
-  kind: BrokerKind,
   broker: FleetStack["broker"],
   platform: FleetStack["platform"],
 ): Promise<FleetStack> {
@@ -108,7 +107,7 @@ async function startOn(
     key: platform.controlKeyPem,
   });
   setControlChannel(channel);
-  const ingest = new FleetIngest(db, channel, { shared: kind === "mosquitto", log: () => {} });
+  const ingest = new FleetIngest(db, channel, { shared: true, log: () => {} });
   await ingest.start();
   let stopWorkers = runWorkers(db, () => {});
   const http = await serveEnrollmentOnLoopback();

@@ -123,6 +123,8 @@ describe.each(CASES)(
         topics.state(b1.identity),
         topics.cert(b1.identity),
         "$SYS/#",
+        sharedFilter("spy", topics.desired(b1.identity)),
+        sharedFilter("spy", uplinkFilter("state")),
       ];
       const grants = [];
       for (const f of filters) grants.push(await grantedQos(dev, f));
@@ -209,14 +211,9 @@ describe.each(CASES)(
       expect(cp.connected && second.connected).toBe(true);
     });
 
-    it("splits device messages between control-plane workers, or refuses shared subscriptions (Aedes)", async () => {
+    it("splits device messages between control-plane workers (shared subscriptions)", async () => {
       const filter = sharedFilter("workers", uplinkFilter("heartbeat"));
       const cp = await control();
-      if (kind === "embedded") {
-        // Aedes has no $share: refused, rather than a subscription that never matches.
-        expect(await grantedQos(cp, filter)).toBe(128);
-        return;
-      }
       const second = await control();
       const inboxes = [new Inbox(cp), new Inbox(second)];
       for (const c of [cp, second]) expect(await grantedQos(c, filter)).toBe(1);

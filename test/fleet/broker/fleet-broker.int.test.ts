@@ -1,6 +1,5 @@
 // workers/fleet-broker.ts as a real process, in both modes: a new org's CA becomes trusted
 // and a revoked device is dropped once the change is announced on Redis.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,76 +17,16 @@ import {
   publishCa,
 } from "../../../testkit/factories/fleet-db";
 import { MASTER_KEY, revoke } from "../../../testkit/factories/pki";
+import { run, stopProcess } from "../../../testkit/stack/logged-process";
 import {
   closedByBroker,
   connectMqtt,
   controlClientId,
   controlCreds,
   refusal,
-  WAIT_MS,
 } from "../../../testkit/stack/mqtt";
 
-type Log = { msg: string } & Record<string, unknown>;
-
 const METRICS_TOKEN = "fleet-metrics-token-0123456789";
-
-/** A child process whose output (and JSON log lines) can be awaited, bounded. */
-function run(cmd: string, args: string[], envOverrides: Record<string, string>) {
-  const child = spawn(cmd, args, {
-    env: { ...process.env, ...envOverrides },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const w of waiters) w();
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const logs = () =>
-    output
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Log);
-  const until = <T>(find: () => T | undefined, what: string) =>
-    new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const hit = find();
-        if (hit === undefined) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(hit);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no ${what} in ${WAIT_MS * 3} ms:\n${output}`));
-      }, WAIT_MS * 3);
-      waiters.add(check);
-      check();
-    });
-  return {
-    child,
-    exited,
-    logs,
-    output: () => output,
-    waitFor: (pred: (l: Log) => boolean, what: string) =>
-      until(() => logs().find(pred), `"${what}" log`),
-    /** Until `text` has been printed `times` times. */
-    waitForText: (text: string, times = 1) =>
-      until(() => (output.split(text).length > times ? true : undefined), `${times} × "${text}"`),
-  };
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<number | null>) {
-  if (child.exitCode !== null || child.signalCode !== null) return exited;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), WAIT_MS);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
 
 const cleanups: (() => Promise<unknown>)[] = [];
 const clients: MqttClient[] = [];

@@ -4,16 +4,20 @@
 // mayPublish/maySubscribe, payloads up to MAX_MESSAGE_BYTES, packets up to MAX_PACKET_BYTES
 // (cut at the header, before Aedes buffers them: guardPacketSize), and no connection
 // outlives its certificate (dropAtExpiry).
-// Limits of Aedes: MQTT 3.1/3.1.1 only (no v5), retained messages in memory (lost when the
-// process restarts), and no shared subscriptions: a `$share/...` filter is refused
-// (granted QoS 0x80) rather than silently never matching, so with this broker workers
-// use plain subscriptions.
+// Alone, it keeps retained messages in memory (lost when the process restarts). With
+// `cluster` it is one of several brokers sharing messages, retained state and shared
+// subscriptions through Redis (cluster.ts). Either way it serves shared subscriptions
+// (`$share/<group>/<filter>`, shared-subscriptions.ts), which Aedes itself lacks, and
+// MQTT 3.1/3.1.1 only (no v5).
+// Trust changes look only at the sessions they concern (tls-sessions.ts): what a new
+// bundle revokes or no longer trusts, found by comparing it with the previous one.
+import type { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
-import { createServer, type Server, type TLSSocket } from "node:tls";
+import { createServer, type DetailedPeerCertificate, type Server, type TLSSocket } from "node:tls";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import { mayPublish, maySubscribe } from "../../../../protocol/acl";
 import { x509 } from "../../../../protocol/crypto/x509";
-import { MAX_MESSAGE_BYTES } from "../../../../protocol/topics";
+import { isDeviceIdentity, MAX_MESSAGE_BYTES } from "../../../../protocol/topics";
 import { log as baseLog, type Logger } from "../../../platform/log/logger";
 import {
   brokerConnections,
@@ -22,9 +26,18 @@ import {
   brokerRejections,
 } from "../../../platform/metrics/fleet";
 import { normalizeSerial } from "../pki/issue";
+import { type BrokerClusterOptions, redisCluster } from "./cluster";
 import { dropAtExpiry, guardPacketSize } from "./connection-guards";
 import { clientIdAllowed, identityOf } from "./identity";
+import {
+  LocalShareDirectory,
+  parseShared,
+  SharedSubscriptions,
+  shareKey,
+} from "./shared-subscriptions";
+import { TlsSessions } from "./tls-sessions";
 import type { Trust } from "./trust";
+import { TrustReader, trustChanges } from "./trust-state";
 
 export interface EmbeddedBrokerOptions extends Trust {
   host?: string;
@@ -34,13 +47,26 @@ export interface EmbeddedBrokerOptions extends Trust {
   serverKeyPem: string;
   /** Where dropped connections are reported (one warning each). */
   log?: Logger;
+  /** Share messages, retained state and subscriptions with other brokers through Redis. */
+  cluster?: BrokerClusterOptions;
 }
 
 export interface EmbeddedBroker {
   url: string;
   port: number;
-  /** New handshakes use the new trust; connected clients it no longer trusts are dropped. */
-  updateTrust(trust: Trust): Promise<{ disconnected: number }>;
+  /** This broker's id among its cluster's brokers. */
+  id: string;
+  /** TLS connections open here. */
+  readonly sessions: number;
+  /**
+   * New handshakes use the new trust; of the connected clients, those whose certificate the
+   * new trust revokes or whose CA it drops are disconnected. checked: sessions looked at.
+   */
+  updateTrust(trust: Trust): Promise<{ checked: number; disconnected: number }>;
+  /** Disconnects this broker's connections of these identities; how many. */
+  kick(identities: Iterable<string>): number;
+  /** The client ids this broker counts as members of a shared subscription (any broker's). */
+  shareMembers(group: string, filter: string): readonly string[];
   close(): Promise<void>;
 }
 
@@ -51,24 +77,35 @@ function authError(message: string, returnCode: 2 | 5): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
-/** Whether a peer certificate still chains to a CA of `trust` and is not on its CRL. */
-async function stillTrusted(
-  cert: x509.X509Certificate,
-  cas: x509.X509Certificate[],
-  revoked: Map<string, Set<string>>,
-) {
-  if (revoked.get(cert.issuer)?.has(normalizeSerial(cert.serialNumber))) return false;
-  for (const ca of cas.filter((c) => c.subject === cert.issuer))
-    if (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true })) return true;
-  return false;
+/** A will from the cluster's persistence names its client; a device's client id is its identity. */
+function willOwner(packet: object) {
+  const id = (packet as { clientId?: unknown }).clientId;
+  return typeof id === "string" && isDeviceIdentity(id) ? id : undefined;
+}
+
+/** fingerprint256 of each CA above the peer's certificate in the chain the handshake built. */
+function caChain(peer: DetailedPeerCertificate): string[] {
+  const chain: string[] = [];
+  const seen = new Set<DetailedPeerCertificate>([peer]);
+  for (let ca = peer.issuerCertificate; ca && !seen.has(ca); ca = ca.issuerCertificate) {
+    seen.add(ca);
+    chain.push(ca.fingerprint256);
+  }
+  return chain;
 }
 
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const identities = new WeakMap<Client, string>();
-  const peers = new Map<TLSSocket, x509.X509Certificate>();
+  const sessions = new TlsSessions();
   const log = o.log ?? baseLog.child({ component: "fleet-broker" });
+  const cluster = o.cluster ? redisCluster({ log, ...o.cluster }) : undefined;
+  const directory = cluster?.shares ?? new LocalShareDirectory();
+  const shares = new SharedSubscriptions(directory);
+  const reader = new TrustReader();
+  let trustState = reader.read(o);
 
   const aedes = await Aedes.createBroker({
+    ...cluster?.aedes,
     authenticate(client, _username, _password, done) {
       const socket = client.conn as TLSSocket;
       const identity = identityOf(socket.getPeerCertificate?.());
@@ -83,11 +120,19 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
           false,
         );
       }
+      // A last will is checked now, as Mosquitto does: one the client may not publish is
+      // refused with the connection, rather than kept and found out when it is due.
+      const will = (client as Client & { _will?: { topic: string; payload: Buffer } })._will;
+      if (will && (!mayPublish(identity, will.topic) || will.payload.length > MAX_MESSAGE_BYTES)) {
+        brokerRejections().inc({ reason: "publish_acl" });
+        return done(authError(`${identity} may not leave a will on ${will.topic}`, 5), false);
+      }
       identities.set(client, identity);
       done(null, true);
     },
     authorizePublish(client, packet, done) {
-      const identity = client ? identities.get(client) : undefined;
+      // No client: the will of a device whose broker stopped (cluster), published by this one.
+      const identity = client ? identities.get(client) : willOwner(packet);
       if (!identity || !mayPublish(identity, packet.topic)) {
         brokerRejections().inc({ reason: "publish_acl" });
         return done(
@@ -107,12 +152,32 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     authorizeSubscribe(client, sub, done) {
       const identity = identities.get(client);
-      const allowed =
-        !!identity && !sub.topic.startsWith("$share/") && maySubscribe(identity, sub.topic);
-      if (!allowed) brokerRejections().inc({ reason: "subscribe_acl" });
-      done(null, allowed ? sub : null); // null: SUBACK 0x80
+      const shared = parseShared(sub.topic);
+      // A persistent session would keep a share as its plain filter: shares are for clean ones.
+      const shareOk = shared === undefined || (shared !== null && client.clean);
+      const allowed = !!identity && shareOk && maySubscribe(identity, sub.topic);
+      if (!allowed) {
+        brokerRejections().inc({ reason: "subscribe_acl" });
+        return done(null, null); // SUBACK 0x80
+      }
+      shares.subscribed(client, sub.topic).then(
+        (topic) => done(null, { ...sub, topic }),
+        (error: Error) => done(error, null),
+      );
+    },
+    authorizeForward(client, packet) {
+      return shares.forward(client, packet) ? packet : null;
     },
   });
+  aedes.on("unsubscribe", (topics: string[], client: Client) =>
+    shares.unsubscribed(client, topics),
+  );
+  aedes.on("clientDisconnect", (client: Client) => shares.disconnected(client));
+  // Persistence failures (Redis away) are reported here; without a listener they would end
+  // the process.
+  (aedes as EventEmitter).on("error", (error: Error) =>
+    log.error("MQTT broker error", { error: error.message }),
+  );
 
   const tlsOptions = (trust: Trust) => ({
     key: o.serverKeyPem,
@@ -125,19 +190,25 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     minVersion: "TLSv1.2" as const,
   });
   const server: Server = createServer(tlsOptions(o), (socket) => {
+    const detailed = socket.getPeerCertificate(true);
     let cert: x509.X509Certificate;
     try {
-      cert = new x509.X509Certificate(socket.getPeerCertificate().raw);
+      cert = new x509.X509Certificate(detailed.raw);
     } catch {
       socket.destroy(); // OpenSSL verified it, but we could not read it back: refuse
       return;
     }
-    peers.set(socket, cert);
-    socket.once("close", () => peers.delete(socket));
     const peer = {
-      identity: identityOf(socket.getPeerCertificate()) ?? cert.subject,
+      identity: identityOf(detailed) ?? cert.subject,
       remote: socket.remoteAddress,
     };
+    sessions.add({
+      socket,
+      identity: peer.identity,
+      issuer: cert.issuer,
+      serial: normalizeSerial(cert.serialNumber),
+      chain: caChain(detailed),
+    });
     brokerConnects().inc();
     brokerConnections().inc();
     socket.once("close", () => brokerConnections().dec());
@@ -155,40 +226,53 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   });
   // Refused handshakes (unknown CA, revoked or expired certificate): counted, nothing to do.
   server.on("tlsClientError", () => brokerRejections().inc({ reason: "tls" }));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject).listen(o.port ?? 0, o.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await cluster?.start();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject).listen(o.port ?? 0, o.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing of a broker that failed to start outlives it (its Redis connections would).
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await cluster?.close().catch(() => undefined);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = o.host ?? "127.0.0.1";
+
+  // One trust change at a time, each compared with the one before.
+  let applying: Promise<unknown> = Promise.resolve();
+  const applyTrust = async (trust: Trust) => {
+    server.setSecureContext(tlsOptions(trust));
+    const next = reader.read(trust);
+    const changes = trustChanges(trustState, next);
+    trustState = next;
+    return sessions.apply(changes, next);
+  };
 
   return {
     url: `mqtts://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
-    async updateTrust(trust) {
-      server.setSecureContext(tlsOptions(trust));
-      const cas = pemBlocks(trust.caBundle).map((p) => new x509.X509Certificate(p));
-      const revoked = new Map<string, Set<string>>();
-      for (const pem of pemBlocks(trust.crlBundle)) {
-        const crl = new x509.X509Crl(pem);
-        const set = revoked.get(crl.issuer) ?? new Set();
-        for (const e of crl.entries) set.add(normalizeSerial(e.serialNumber));
-        revoked.set(crl.issuer, set);
-      }
-      let disconnected = 0;
-      for (const [socket, cert] of peers) {
-        if (await stillTrusted(cert, cas, revoked)) continue;
-        socket.destroy();
-        disconnected++;
-      }
-      return { disconnected };
+    id: aedes.id,
+    get sessions() {
+      return sessions.size;
     },
+    updateTrust(trust) {
+      const run = applying.then(() => applyTrust(trust));
+      applying = run.catch(() => undefined);
+      return run;
+    },
+    kick: (ids) => sessions.kick(ids),
+    shareMembers: (group, filter) => directory.members(shareKey(group, filter)),
     async close() {
-      for (const socket of peers.keys()) socket.destroy();
+      await cluster?.shares.close(); // hands the shares over while the emitter still runs
+      sessions.closeAll();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cluster?.close();
     },
   };
 }

@@ -9,7 +9,8 @@ import { zText } from "../../../../protocol/text";
 import { deviceIdentity } from "../../../../protocol/topics";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
-import { createRedis, type RedisClient, redisKey } from "../../../platform/redis";
+import { type RedisClient, redisKey } from "../../../platform/redis";
+import { redisChannel } from "../../../platform/redis-channel";
 import { normalizeSerial, pemOf } from "../pki/issue";
 
 export interface Trust {
@@ -84,48 +85,26 @@ export async function identitiesOfSerials(db: Db, orgId: string, serials: string
 
 const ZTrustChanged = z.object({
   orgId: zText().min(1),
+  /**
+   * The certificates this change revokes (not every revoked one of the org): a broker
+   * looks at the sessions of these alone, so revoking one device costs one device's check.
+   */
   revokedSerials: z.array(zText()).optional(),
 });
 export type TrustChanged = z.infer<typeof ZTrustChanged>;
 
-const channel = () => redisKey("fleet:trust");
-
 /**
  * Tells every broker process that an org's trust changed. Announcements may arrive out of
- * order (on a Redis Cluster two publishes can enter through different nodes): a subscriber
- * re-reads the trust from the database for each, so their order does not matter.
+ * order (on a Redis Cluster two publishes can enter through different nodes), or not at all
+ * (a process that was restarting): a subscriber re-reads the trust from the database for
+ * each, and the brokers' periodic resync catches up with a missed one.
  */
-export async function publishTrustChanged(redis: RedisClient, change: TrustChanged) {
-  await redis.publish(channel(), JSON.stringify(ZTrustChanged.parse(change)));
-}
+const trustChannel = redisChannel(() => redisKey("fleet:trust"), ZTrustChanged, "trust change");
 
-/**
- * Calls cb for each announcement, on a connection of its own (a subscribed connection can
- * run no other command). Resolves once subscribed; returns a function that unsubscribes.
- * Malformed messages go to onError, never to cb.
- */
-export async function subscribeTrustChanged(
-  cb: (change: TrustChanged) => void,
-  opts: { redis?: RedisClient; onError?: (error: Error) => void } = {},
-) {
-  const redis = opts.redis ?? createRedis();
-  redis.on("message", (from: string, message: string) => {
-    if (from !== channel()) return;
-    let change: TrustChanged;
-    try {
-      change = ZTrustChanged.parse(JSON.parse(message));
-    } catch (error) {
-      opts.onError?.(new Error(`ignored a malformed trust change: ${(error as Error).message}`));
-      return;
-    }
-    cb(change);
-  });
-  await redis.subscribe(channel());
-  return async () => {
-    await redis.unsubscribe(channel()).catch(() => undefined);
-    await redis.quit().catch(() => undefined);
-  };
-}
+export const publishTrustChanged = (redis: RedisClient, change: TrustChanged) =>
+  trustChannel.publish(redis, change);
+
+export const subscribeTrustChanged = trustChannel.subscribe;
 
 const pemBlocks = (bundle: string) =>
   (bundle.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? []).map((b) =>

@@ -7,9 +7,9 @@
 // compile holds it. Failures stay with whoever caused them: each org is written on its own;
 // a batch the database refuses is narrowed down to the entry at fault, which is quarantined
 // (./quarantine.ts) while the rest is written; a passing failure (no database) is retried
-// with backoff; a message that fails its schema is quarantined too. With Mosquitto, every worker subscribes through a shared subscription
-// and gets a share of the devices' messages; the embedded broker has none, so there one
-// consumer runs.
+// with backoff; a message that fails its schema is quarantined too. Every worker subscribes
+// through a shared subscription and gets a share of the devices' messages (Mosquitto's, or
+// the embedded broker's own, across its cluster: broker/shared-subscriptions.ts).
 import type { IPublishPacket } from "mqtt";
 import {
   decode,

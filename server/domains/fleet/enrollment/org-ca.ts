@@ -98,15 +98,27 @@ export async function issueDeviceCert(
 
 /** Revokes every live certificate of a device and republishes the org's CRL. */
 export async function revokeDeviceCerts(tx: Tx, orgId: string, deviceId: string) {
-  await tx.deviceCertificate.updateMany({
+  const live = await tx.deviceCertificate.findMany({
     where: { orgId, deviceId, revokedAt: null },
+    select: { serial: true },
+  });
+  await tx.deviceCertificate.updateMany({
+    where: { orgId, deviceId, serial: { in: live.map((c) => c.serial) } },
     data: { revokedAt: new Date() },
   });
-  await reissueCrl(tx, orgId);
+  await reissueCrl(
+    tx,
+    orgId,
+    live.map((c) => c.serial),
+  );
 }
 
-/** Signs a new CRL of the org's revoked, unexpired certificates and tells the broker. */
-export async function reissueCrl(tx: Tx, orgId: string) {
+/**
+ * Signs a new CRL of the org's revoked, unexpired certificates and tells the broker, naming
+ * `revokedNow` (the certificates this change revokes): the brokers check only their
+ * sessions. A refresh names none, and no session is checked.
+ */
+export async function reissueCrl(tx: Tx, orgId: string, revokedNow: string[] = []) {
   const ca = await ensureOrgCa(tx, orgId);
   const revoked = await tx.deviceCertificate.findMany({
     where: { orgId, revokedAt: { not: null }, notAfter: { gt: new Date() } },
@@ -124,8 +136,9 @@ export async function reissueCrl(tx: Tx, orgId: string) {
   });
   await tx.fleetCa.update({ where: { orgId }, data: { crlNumber } });
   await tx.fleetTrust.update({ where: { orgId }, data: { crlPem } });
-  const serials = revoked.map((r) => r.serial);
-  await afterCommit(tx, () => announce({ orgId, revokedSerials: serials }));
+  await afterCommit(tx, () =>
+    announce(revokedNow.length > 0 ? { orgId, revokedSerials: revokedNow } : { orgId }),
+  );
 }
 
 /**
