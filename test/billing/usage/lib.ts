@@ -28,19 +28,25 @@ export const usageReport = (rx: number, tx: number, epoch: number): UsageTelemet
   metrics: { epoch, rx_bytes: rx, tx_bytes: tx },
 });
 
-/** The org's usage_hours and device cursors, as numbers. */
+/**
+ * The org's usage_hours and device cursors, as numbers. Cursors are read first: each
+ * statement sees what was committed when it started, and the ingest writes both in one
+ * transaction, so a cursor seen means its hours are seen by the next statement. (Read the
+ * other way round, a report committing in between showed its cursor without its hours.)
+ */
 export async function usageOf(orgId: string) {
-  return withScope(getDb(), { orgId }, async (tx) => ({
-    hours: (await tx.usageHour.findMany({ where: { orgId }, orderBy: { hour: "asc" } })).map(
-      (h) => ({ hour: h.hour, rx: Number(h.rxBytes), tx: Number(h.txBytes) }),
-    ),
-    cursors: (await tx.deviceUsage.findMany({ where: { orgId } })).map((c) => ({
+  return withScope(getDb(), { orgId }, async (tx) => {
+    const cursors = (await tx.deviceUsage.findMany({ where: { orgId } })).map((c) => ({
       deviceId: c.deviceId,
       epoch: Number(c.epoch),
       rx: Number(c.rxBytes),
       tx: Number(c.txBytes),
-    })),
-  }));
+    }));
+    const hours = (await tx.usageHour.findMany({ where: { orgId }, orderBy: { hour: "asc" } })).map(
+      (h) => ({ hour: h.hour, rx: Number(h.rxBytes), tx: Number(h.txBytes) }),
+    );
+    return { hours, cursors };
+  });
 }
 
 export const total = (hours: { rx: number; tx: number }[]) =>
