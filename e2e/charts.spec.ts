@@ -37,10 +37,10 @@ test("a site's traffic and path quality charts draw the series, with incident ma
   // Packets in and out, and drops with a line per reason (most dropped first).
   const packets = page.getByTestId("site-packets-chart");
   await expect(packets.getByRole("application")).toBeVisible();
-  await expect(packets.locator("figcaption")).toContainText(/In \(rx\) latest [\d.]+ pkt\/s/);
+  await expect(packets.locator("figcaption")).toContainText(/In \(rx\) latest [\d.]+ (k )?pkt\/s/);
   const drops = page.getByTestId("site-drops-chart");
   await expect(drops.getByRole("application")).toBeVisible();
-  await expect(drops.locator("figcaption")).toContainText(/Policy deny latest [\d.]+ pkt\/s/);
+  await expect(drops.locator("figcaption")).toContainText(/Policy deny latest [\d.]+ (k )?pkt\/s/);
   await expect(drops.locator("figcaption")).toContainText("SYN flood");
   // The last hour, from the same minutes.
   await page.getByRole("button", { name: "Last hour" }).click();
