@@ -50,9 +50,12 @@ async function enrollAll(r: Extract<AgentsRequest, { cmd: "enroll" }>): Promise<
   return { ms: performance.now() - started, identities };
 }
 
-async function start(batchSize: number) {
-  // Credentials from the enrolled state dirs; last-good kept in memory (no fsync per apply).
-  const specs = (await loadSimAgents(dirs)).map(({ stateDir: _d, ...spec }) => spec);
+async function start(batchSize: number, persist: boolean) {
+  // Credentials from the enrolled state dirs. persist: each agent keeps its last-good state
+  // there as a box does (written to a temp file, fsync'd, renamed, directory fsync'd);
+  // otherwise in memory.
+  const loaded = await loadSimAgents(dirs);
+  const specs = persist ? loaded : loaded.map(({ stateDir: _d, ...spec }) => spec);
   fleet = await startSimFleet({ agents: specs, batchSize });
   // The moment each device starts applying (epoch ms, comparable across processes): the
   // benchmark's view of delivery, without a second subscriber to every desired state.
@@ -84,7 +87,7 @@ async function handle(r: AgentsRequest): Promise<unknown> {
     case "enroll":
       return enrollAll(r);
     case "start":
-      return start(r.batchSize);
+      return start(r.batchSize, r.persist);
     case "status":
       return status(r.revision);
     case "memory":

@@ -8,7 +8,7 @@ export interface Memory {
 
 export type AgentsRequest =
   | { cmd: "enroll"; url: string; tokens: string[]; concurrency: number; dir: string }
-  | { cmd: "start"; batchSize: number }
+  | { cmd: "start"; batchSize: number; persist: boolean }
   | { cmd: "status"; revision: number }
   | { cmd: "memory" }
   | { cmd: "applyTimes" }

@@ -78,8 +78,8 @@ export class AgentsProcess {
   enroll(r: Omit<Extract<AgentsRequest, { cmd: "enroll" }>, "cmd">, timeoutMs: number) {
     return this.request<EnrollResult>({ cmd: "enroll", ...r }, timeoutMs);
   }
-  startAgents(batchSize: number, timeoutMs: number) {
-    return this.request<unknown>({ cmd: "start", batchSize }, timeoutMs);
+  startAgents(batchSize: number, persist: boolean, timeoutMs: number) {
+    return this.request<unknown>({ cmd: "start", batchSize, persist }, timeoutMs);
   }
   status(revision: number) {
     return this.request<StatusResult>({ cmd: "status", revision }, 30_000);
@@ -141,8 +141,8 @@ export class AgentPool {
     return { ms: performance.now() - started, identities: parts.flatMap((p) => p.identities) };
   }
 
-  async startAgents(batchSize: number, timeoutMs: number) {
-    await Promise.all(this.procs.map((p) => p.startAgents(batchSize, timeoutMs)));
+  async startAgents(batchSize: number, persist: boolean, timeoutMs: number) {
+    await Promise.all(this.procs.map((p) => p.startAgents(batchSize, persist, timeoutMs)));
   }
 
   async status(revision: number): Promise<StatusResult> {

@@ -1,4 +1,4 @@
-// The measured step: ONE API call as the org's owner adds a policy rule for every site;
+// The measured step: ONE REST call (the org's API key) adds a policy rule for every site;
 // from just before that call (t0) to each device's ack (its state message saying the new
 // revision is applied, timestamped by the observer) and to the rollout being recorded as
 // completed in the database (every ack written by the ingest). Also CPU time per process
@@ -50,22 +50,22 @@ export interface RunResult {
 export interface Pids {
   agents: number[];
   workers: number;
-  mosquitto: number;
+  brokers: number[];
 }
 
 export async function cpuSnapshot(pids: Pids): Promise<Record<string, number>> {
   const self = process.cpuUsage();
-  const [agents, workers, mosquitto, postgres, redis] = await Promise.all([
+  const [agents, workers, broker, postgres, redis] = await Promise.all([
     Promise.all(pids.agents.map((pid) => cpuMs(pid))).then((c) => c.reduce((a, b) => a + b, 0)),
     cpuMs(pids.workers),
-    cpuMs(pids.mosquitto),
+    Promise.all(pids.brokers.map((pid) => cpuMs(pid))).then((c) => c.reduce((a, b) => a + b, 0)),
     cpuMsByName("postgres"),
     cpuMsByName("redis-server"),
   ]);
   return {
     agents,
     workers,
-    mosquitto,
+    broker,
     postgres,
     redis,
     bench: (self.user + self.system) / 1000,
@@ -130,17 +130,25 @@ export async function measureChange(
   waits?.start();
 
   const t0 = performance.now();
-  const { revision } = await org.caller.policy.create({
-    orgSlug,
-    siteId: null,
-    priority: 1000 + change,
-    action: "deny",
-    src: "192.168.0.0/16",
-    dst: `10.${change % 250}.${Math.floor(change / 250)}.0/24`,
-    proto: "tcp",
-    ports: { lo: 10_000 + change, hi: 10_000 + change },
-    description: `bench change ${change}`,
+  // Through the public REST API with the org's API key, as an operator's script would.
+  const res = await fetch(`${cp.apiUrl}/api/v1/orgs/${orgSlug}/policy-rules`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${org.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      siteId: null,
+      priority: 1000 + change,
+      action: "deny",
+      src: "192.168.0.0/16",
+      dst: `10.${change % 250}.${Math.floor(change / 250)}.0/24`,
+      proto: "tcp",
+      ports: { lo: 10_000 + change, hi: 10_000 + change },
+      description: `bench change ${change}`,
+    }),
   });
+  const body = (await res.json()) as { revision?: number };
+  if (res.status !== 201 || typeof body.revision !== "number")
+    throw new Error(`the REST change answered ${res.status}: ${JSON.stringify(body)}`);
+  const { revision } = body;
   const api = performance.now() - t0;
   if (revision !== expected)
     throw new Error(

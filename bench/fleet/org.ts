@@ -17,6 +17,8 @@ export interface BenchOrg {
   /** The API as the org's owner. */
   caller: Caller;
   sites: number;
+  /** An API key of the owner with every scope, for the REST calls. */
+  apiKey: string;
   /** One token per agent (a site's token repeated for each of its agents). */
   tokens: string[];
 }
@@ -46,7 +48,9 @@ export async function createBenchOrg(n: number, perSite: number, log: (s: string
     if ((s + 1) % 200 === 0) log(`  ${s + 1}/${sites} sites`);
   }
   await waitCompiled(org.id, 120_000);
-  return { orgId: org.id, orgSlug, caller, sites, tokens } satisfies BenchOrg;
+  const scopes = (await caller.apiKey.scopes({ orgSlug })).map((s) => s.name);
+  const { token: apiKey } = await caller.apiKey.create({ orgSlug, name: "bench", scopes });
+  return { orgId: org.id, orgSlug, caller, apiKey, sites, tokens } satisfies BenchOrg;
 }
 
 export async function fleetRevision(orgId: string) {

@@ -66,15 +66,45 @@ export function summaryTable(sizes: SizeResult[]) {
   return table(rows);
 }
 
-export function memoryTable(sizes: SizeResult[]) {
-  return table([
+/**
+ * Not only medians: per size and mode, the worst run's p99, the slowest ack of any run, and
+ * the time until the database had recorded every ack (median and worst).
+ */
+export function worstTable(sizes: SizeResult[]) {
+  const rows: (string | number)[][] = [
     [
       "N",
-      "agents RSS KiB/agent",
-      "heap KiB/agent",
-      "external KiB/agent",
-      "mosquitto RSS KiB/agent",
+      "mode",
+      "runs",
+      "p99 median",
+      "p99 worst",
+      "max worst",
+      "recorded median",
+      "recorded worst",
     ],
+  ];
+  for (const s of sizes)
+    for (const mode of ["canary", "no-canary"] as const) {
+      const { runs, med } = byMode(s, mode);
+      if (!runs.length) continue;
+      const worst = (f: (r: RunResult) => number) => Math.max(...runs.map(f));
+      rows.push([
+        s.n.toLocaleString("en"),
+        mode,
+        String(runs.length),
+        ms(med((r) => r.p99)),
+        ms(worst((r) => r.p99)),
+        ms(worst((r) => r.max)),
+        ms(med((r) => r.timeline.dbDone)),
+        ms(worst((r) => r.timeline.dbDone)),
+      ]);
+    }
+  return table(rows);
+}
+
+export function memoryTable(sizes: SizeResult[]) {
+  return table([
+    ["N", "agents RSS KiB/agent", "heap KiB/agent", "external KiB/agent", "broker RSS KiB/agent"],
     ...sizes.map((s) => [
       s.n.toLocaleString("en"),
       kib(s.rssPerAgent),
@@ -116,7 +146,7 @@ export function timelineTable(sizes: SizeResult[]) {
 
 /** CPU ms per process over t0 → recorded (median), and as a share of two cores. */
 export function cpuTable(sizes: SizeResult[]) {
-  const procs = ["agents", "workers", "mosquitto", "postgres", "redis", "bench"];
+  const procs = ["agents", "workers", "broker", "postgres", "redis", "bench"];
   const cols = sizes.flatMap((s) =>
     (["canary", "no-canary"] as const).map((mode) => ({
       label: `${s.n} ${mode}`,
@@ -136,7 +166,7 @@ export function cpuTable(sizes: SizeResult[]) {
 }
 
 export function enrollCpuTable(sizes: SizeResult[]) {
-  const procs = ["agents", "bench", "workers", "mosquitto", "postgres", "redis"];
+  const procs = ["agents", "bench", "workers", "broker", "postgres", "redis"];
   return table([
     ["enrollment CPU ms per device", ...sizes.map((s) => s.n.toLocaleString("en"))],
     ...procs.map((p) => [
