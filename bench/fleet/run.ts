@@ -11,7 +11,7 @@
 // keys, broker, processes, temp dirs) is removed at the end, also on failure and Ctrl-C.
 import { mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { availableParallelism, cpus, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MAX_SITE_RULES } from "../../protocol";
@@ -230,6 +230,11 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
   };
   const runs: RunResult[] = [];
   const total = warmup + runsFor(n);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ");
+  log(`  load average before the changes (1 / 5 / 15 min): ${load()}`);
   let change = 0;
   for (let k = 0; k < total; k++) {
     for (const mode of ["canary", "no-canary"] as Mode[]) {
@@ -242,6 +247,7 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
     }
   }
 
+  log(`  load average after the changes: ${load()}`);
   await agents.stop();
   for (const pid of agents.pids) pids.delete(pid);
   return {
@@ -338,7 +344,7 @@ function print() {
     `Fleet: ${perSite} agent(s) per site; PostgreSQL autovacuum ${autovacuum ? "on" : "off"}; ${vacuum ? "VACUUM ANALYZE of the fleet tables before each change (as autovacuum would)" : "no VACUUM (--no-vacuum)"}`,
   );
   log(
-    `\nChange → ack: one policy.create (a rule for all sites) as the org owner; ack = the device's state message with the new revision applied, as a control-plane subscriber sees it. Median over runs of each run's p50 / p99 / max (ms); target p99 ≤ ${TARGET_MS} ms; ratio = p99 / target. Runs: ${sizes.map((n) => `${runsFor(n)} at N=${n}`).join(", ")}, after ${warmup} warm-up run(s) per mode.\n`,
+    `\nChange → ack: one REST call (POST /api/v1/orgs/{org}/policy-rules, a rule for all sites) with the org's API key; ack = the device's state message with the new revision applied, as a control-plane subscriber sees it. Median over runs of each run's p50 / p99 / max (ms); target p99 ≤ ${TARGET_MS} ms; ratio = p99 / target. Runs: ${sizes.map((n) => `${runsFor(n)} at N=${n}`).join(", ")}, after ${warmup} warm-up run(s) per mode.\n`,
   );
   log(summaryTable(results));
   log(
