@@ -105,6 +105,8 @@ async function startEmbedded(
         FLEET_AGENT_MQTT_URL: url,
       },
       maxFiles: 65_536,
+      // One process holds every session at the largest sizes (~120 KiB each).
+      nodeArgs: ["--max-old-space-size=8192"],
     });
     track(() => p.stop(), p.pid);
     return p;
