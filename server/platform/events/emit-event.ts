@@ -24,19 +24,36 @@ export async function emitEvent<T extends EventType>(
   type: T,
   data: EventData[T],
 ) {
+  await emitEvents(tx, orgId, type, [data]);
+}
+
+/** emitEvent for many events of one type and org (a batch of enrollments): a few statements. */
+export async function emitEvents<T extends EventType>(
+  tx: Tx,
+  orgId: string,
+  type: T,
+  data: readonly EventData[T][],
+) {
+  if (data.length === 0) return;
   await signalChange(tx, orgId, type);
   const endpoints = await tx.webhookEndpoint.findMany({
     where: { orgId, enabled: true, events: { has: type } },
     select: { id: true },
   });
-  if (endpoints.length === 0) return undefined;
-  return recordEvent(
-    tx,
+  if (endpoints.length === 0) return;
+  const events = data.map((d) => ({
+    id: newEventId(),
     orgId,
     type,
-    data,
-    endpoints.map((e) => e.id),
-  );
+    data: (d ?? {}) as Prisma.InputJsonValue,
+  }));
+  await tx.webhookEvent.createMany({ data: events });
+  await tx.webhookDelivery.createMany({
+    data: events.flatMap((e) =>
+      endpoints.map((endpoint) => ({ orgId, endpointId: endpoint.id, eventId: e.id })),
+    ),
+  });
+  for (const endpoint of endpoints) await kickAfterCommit(tx, orgId, endpoint.id);
 }
 
 /** Writes an event and its deliveries to `endpointIds` (send-test uses it for one endpoint). */

@@ -1,6 +1,7 @@
 // An admission gate: at most `limit` calls of a costly handler run at once in this process;
 // a caller that cannot start within `waitMs` is told to come back (503 with Retry-After)
-// instead of queueing behind everybody else until its client gives up. Admitted calls then
+// instead of queueing behind everybody else until its client gives up, and so is one that
+// finds the queue full. Admitted calls then
 // finish in time even when a whole fleet arrives at once on a busy machine.
 import { AppError } from "../errors";
 
@@ -13,6 +14,8 @@ export interface Gate {
 export function admissionGate(opts: {
   limit: number;
   waitMs: number;
+  /** Callers that may wait for a slot; past it a caller hears "busy" at once. */
+  maxWaiting?: number;
   retryAfterSeconds: number;
   what: string;
 }): Gate {
@@ -28,6 +31,10 @@ export function admissionGate(opts: {
       if (active < opts.limit) {
         active++;
         resolve();
+        return;
+      }
+      if (waiting.length >= (opts.maxWaiting ?? Number.POSITIVE_INFINITY)) {
+        reject(busy());
         return;
       }
       const admit = () => {

@@ -45,6 +45,26 @@ describe("the admission gate", () => {
     await expect(gate.run(async () => "next")).resolves.toBe("next");
   });
 
+  it("turns a caller away at once when the queue is full", async () => {
+    const gate = admissionGate({
+      limit: 1,
+      waitMs: 60_000,
+      maxWaiting: 1,
+      retryAfterSeconds: 2,
+      what: "enrollments",
+    });
+    const a = held();
+    const b = held();
+    const pa = gate.run(a.fn);
+    const pb = gate.run(b.fn);
+    const refused = await gate.run(async () => "never").catch((e: unknown) => e);
+    expect((refused as AppError).code).toBe("SERVICE_UNAVAILABLE");
+    expect(gate.load).toEqual({ active: 1, waiting: 1 });
+    a.finish();
+    b.finish();
+    await expect(Promise.all([pa, pb])).resolves.toEqual(["ran", "ran"]);
+  });
+
   it("frees the slot of a call that throws", async () => {
     const gate = admissionGate({ limit: 1, waitMs: 60_000, retryAfterSeconds: 1, what: "x" });
     await expect(gate.run(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");

@@ -69,6 +69,34 @@ export async function assertQuota(
   const limit = s.limits[resource];
   const used = await usageCount(tx, orgId, resource);
   if (used + adding <= limit) return;
+  throw quotaExceeded(s, resource, used);
+}
+
+/**
+ * For a batch of `wanted` additions already written in this transaction (and so counted
+ * in the usage): how many of them the plan allows, and the refusal the others get. Taken
+ * under the same lock as assertQuota; throws when the org is read-only.
+ */
+export async function takeQuota(
+  tx: Tx,
+  orgId: string,
+  resource: Limited,
+  wanted: number,
+): Promise<{ granted: number; refusal: AppError | null }> {
+  const s = await billingState(tx, orgId);
+  if (!s.enabled) return { granted: wanted, refusal: null };
+  assertNotReadOnly(s);
+  await lockQuota(tx, orgId);
+  const before = (await usageCount(tx, orgId, resource)) - wanted;
+  const granted = Math.max(0, Math.min(wanted, s.limits[resource] - before));
+  return {
+    granted,
+    refusal: granted < wanted ? quotaExceeded(s, resource, before + granted) : null,
+  };
+}
+
+function quotaExceeded(s: BillingState, resource: Limited, used: number) {
+  const limit = s.limits[resource];
   const [one, many] = NOUN[resource];
   const raise =
     s.mode === "consolidated"
@@ -76,7 +104,7 @@ export async function assertQuota(
       : s.plan.key === "free"
         ? "Upgrade to Standard on the billing page to add more."
         : "Contact sales for Enterprise limits, on the billing page.";
-  throw new AppError(
+  return new AppError(
     "PAYMENT_REQUIRED",
     `Your ${s.plan.name} plan allows ${limit} ${limit === 1 ? one : many} and this organization has ${used}. ${raise}`,
     { limit: resource, max: limit, used, plan: s.plan.key },

@@ -110,19 +110,26 @@ export async function publishPending(db: Db, orgId: string, deviceIds?: readonly
 }
 
 /**
- * What a device that is not written yet would desire at the org's compiled revision (or
- * nothing before the first compile, or when its site has no config there): enrollment
- * computes it before its short transaction and writes it with the new device row.
+ * What devices that are not written yet would desire at the org's compiled revision (null
+ * for each before the first compile, or when its site has no config there): enrollment
+ * computes it for a batch of devices and writes it with their new rows.
  */
-export async function compiledDesire(
+export async function compiledDesires(
   tx: Tx,
   orgId: string,
-  d: { id: string; siteId: string; capabilityVersion: number | null; sections: string[] },
+  devices: readonly {
+    id: string;
+    siteId: string;
+    capabilityVersion: number | null;
+    sections: string[];
+  }[],
 ) {
   const compiled = await compiledRevisionCompiler(tx, orgId);
-  const config = compiled?.compile(d.siteId, d.id, declaredSections(d));
-  if (!compiled || !config) return null;
-  return { desiredRevision: compiled.revision, desiredHash: compiledHash(config) };
+  return devices.map((d) => {
+    const config = compiled?.compile(d.siteId, d.id, declaredSections(d));
+    if (!compiled || !config) return null;
+    return { desiredRevision: compiled.revision, desiredHash: compiledHash(config) };
+  });
 }
 
 /**

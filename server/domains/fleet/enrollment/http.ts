@@ -67,14 +67,19 @@ function handler<T>(name: string, schema: z.ZodType<T>, run: (body: T) => Promis
 }
 
 /**
- * Enrollment signs a certificate and computes a config: CPU work. A fleet enrolling at once
- * gets a few slots per portal process; the rest hear "busy" within ENROLL_WAIT_MS and come
- * back after Retry-After (the agent honours it), rather than all running at once until the
- * agents' 20 s timeouts pass on a loaded machine (test/fleet/faults/enrollment-burst).
+ * Enrollment signs a certificate and computes a config: CPU work, now a fraction of a
+ * millisecond each (the CA key stays unsealed, the certificate is written in DER), and the
+ * commits of concurrent enrollments on one token are grouped (enroll-commit.ts), so many
+ * may run at once: a batch is as large as the enrollments admitted together. The rest wait
+ * in a bounded queue; one that cannot start within 8 s, or finds the queue full,
+ * hears "busy" and comes back after Retry-After (the agent honours it), rather than all
+ * running at once until the agents' 20 s timeouts pass on a loaded machine
+ * (test/fleet/faults/enrollment-burst).
  */
 const enrollGate = admissionGate({
-  limit: 8,
+  limit: 64,
   waitMs: 8_000,
+  maxWaiting: 1_024,
   retryAfterSeconds: 2,
   what: "enrollments",
 });

@@ -10,6 +10,7 @@ import { log } from "../../../platform/log/logger";
 import { getRedis } from "../../../platform/redis";
 import { publishTrustChanged } from "../broker/trust";
 import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
+import type { DeviceCsr } from "../pki/device-csr";
 
 /**
  * Tells the brokers that an org's trust changed, once committed. Redis being away must not
@@ -48,8 +49,14 @@ type OrgCa = { certPem: string; keyEnc: string };
  * Signs a device CSR with the org CA: unsealing the CA key and signing, no database. Done
  * outside any transaction where the caller can (enrollment), so no lock waits on it.
  */
-export function signDeviceCert(ca: OrgCa, csrPem: string, identity: string) {
+export function signDeviceCert(
+  ca: OrgCa,
+  csrPem: string,
+  identity: string,
+  checkedCsr?: DeviceCsr,
+) {
   return signDeviceCsr({
+    checkedCsr,
     caCertPem: ca.certPem,
     caKeyEnc: ca.keyEnc,
     masterKeyHex: env.FLEET_MASTER_KEY,

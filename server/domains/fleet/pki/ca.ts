@@ -2,19 +2,22 @@
 // CRLs. An org CA signs only device client certificates whose CN is the device identity
 // `<orgId>.<deviceId>` (protocol/topics.ts); the broker ACL keys on that CN.
 
-import { x509 } from "../../../../protocol/crypto/x509";
 import { isDeviceIdentity, splitIdentity } from "../../../../protocol/topics";
+import { checkDeviceCsrFast, type DeviceCsr } from "./device-csr";
+import { deviceLeafDer } from "./device-leaf";
 import { PkiError } from "./errors";
 import {
   type CaMaterial,
   type CrlParams,
-  issueLeaf,
   loadSigner,
   newCa,
   normalizeSerial,
   parseCert,
+  pemOf,
+  randomSerial,
   signCrl,
 } from "./issue";
+import { orgSigner } from "./signer-cache";
 
 export { PkiError } from "./errors";
 
@@ -36,6 +39,8 @@ export interface SignDeviceCsrInput {
   caKeyEnc: string;
   masterKeyHex: string;
   csrPem: string;
+  /** csrPem as checkDeviceCsr accepted it, when the caller checked it already. */
+  checkedCsr?: DeviceCsr;
   /** `<orgId>.<deviceId>`; becomes the CN whatever the CSR's subject says. */
   identity: string;
   hours: number;
@@ -50,51 +55,42 @@ export interface IssuedCert {
   notAfter: Date;
 }
 
-function parseCsr(csrPem: string) {
-  try {
-    return new x509.Pkcs10CertificateRequest(csrPem);
-  } catch {
-    throw new PkiError("CSR is not a valid PEM PKCS#10 certificate request");
-  }
-}
+/** What a device's CSR must be (PKCS#10, EC P-256, self-signed); its key or a PkiError. */
+export const checkDeviceCsr = checkDeviceCsrFast;
 
-/** What a device's CSR must be (PKCS#10, EC P-256, self-signed); the CSR or a PkiError. */
-export async function checkDeviceCsr(csrPem: string) {
-  const csr = parseCsr(csrPem);
-  const alg = csr.publicKey.algorithm as EcKeyAlgorithm;
-  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256")
-    throw new PkiError(`CSR key must be EC P-256, got ${alg.name} ${alg.namedCurve ?? ""}`.trim());
-  if (!(await csr.verify().catch(() => false)))
-    throw new PkiError("CSR signature does not verify with its own public key");
-  return csr;
-}
-
+/**
+ * Signs a device's CSR with its org's CA. The CA's key is unsealed once per process
+ * (signer-cache.ts) and the certificate written in DER (device-leaf.ts).
+ */
 export async function signDeviceCsr(input: SignDeviceCsrInput): Promise<IssuedCert> {
   const ids = splitIdentity(input.identity);
   if (!ids || !isDeviceIdentity(input.identity))
     throw new PkiError(`not a device identity: ${JSON.stringify(input.identity)}`);
   if (!(input.hours > 0)) throw new PkiError(`certificate lifetime must be positive hours`);
-  const csr = await checkDeviceCsr(input.csrPem);
+  const csr = input.checkedCsr ?? checkDeviceCsr(input.csrPem);
 
-  const signer = await loadSigner(input.caCertPem, input.caKeyEnc, input.masterKeyHex);
-  if (signer.cert.subjectName.getField("O")[0] !== ids.orgId)
+  const signer = await orgSigner(ids.orgId, input.caCertPem, input.caKeyEnc, input.masterKeyHex);
+  if (signer.orgId !== ids.orgId)
     throw new PkiError(`identity ${input.identity} does not belong to this org's CA`);
   const now = Date.now();
-  const notBefore = input.validity?.notBefore ?? new Date(now - BACKDATE_MS);
-  const notAfter = input.validity?.notAfter ?? new Date(now + input.hours * HOUR);
-  const cert = await issueLeaf(signer, {
-    publicKey: csr.publicKey,
-    subject: [{ O: [ids.orgId] }, { CN: [input.identity] }],
+  // The certificate holds whole seconds: report its dates, not the requested ones.
+  const seconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+  const notBefore = seconds(input.validity?.notBefore ?? new Date(now - BACKDATE_MS));
+  const notAfter = seconds(input.validity?.notAfter ?? new Date(now + input.hours * HOUR));
+  const serial = randomSerial();
+  const der = deviceLeafDer(signer, {
+    csr,
+    orgId: ids.orgId,
+    identity: input.identity,
+    serial,
     notBefore,
     notAfter,
-    usage: "client",
   });
-  // The certificate holds whole seconds: report its dates, not the requested ones.
   return {
-    certPem: cert.toString("pem"),
-    serial: normalizeSerial(cert.serialNumber),
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
+    certPem: pemOf("CERTIFICATE", der),
+    serial: normalizeSerial(serial),
+    notBefore,
+    notAfter,
   };
 }
 

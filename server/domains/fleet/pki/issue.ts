@@ -1,7 +1,7 @@
 // Low-level issuing shared by the org CAs (ca.ts) and the platform PKI (platform.ts): new
 // CAs with sealed keys, leaf certificates, CRLs. Every key is ECDSA P-256, every signature
 // SHA-256. A CA's private key exists in clear only in memory, as a non-extractable CryptoKey.
-import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes } from "node:crypto";
 import { EC_ALG, x509 } from "../../../../protocol/crypto/x509";
 import { seal, unseal } from "../../../platform/crypto/seal";
 import { PkiError } from "./errors";
@@ -56,8 +56,10 @@ export async function loadSigner(caCertPem: string, caKeyEnc: string, masterKeyH
   const cert = parseCert(caCertPem, "CA certificate");
   const der = unseal(caKeyEnc, masterKeyHex);
   let spki: Buffer;
+  let privateKey: KeyObject;
   try {
-    spki = createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({
+    privateKey = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    spki = createPublicKey(privateKey).export({
       format: "der",
       type: "spki",
     });
@@ -67,7 +69,8 @@ export async function loadSigner(caCertPem: string, caKeyEnc: string, masterKeyH
   if (Buffer.compare(spki, Buffer.from(cert.publicKey.rawData)) !== 0)
     throw new PkiError("CA key does not match the CA certificate");
   const key = await subtle.importKey("pkcs8", new Uint8Array(der), EC_ALG, false, ["sign"]);
-  return { cert, key } satisfies Signer;
+  // The KeyObject signs with node:crypto (device-leaf.ts); the CryptoKey with @peculiar/x509.
+  return { cert, key, privateKey };
 }
 
 async function akiOf(ca: x509.X509Certificate) {
