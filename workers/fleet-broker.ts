@@ -1,5 +1,5 @@
 // The fleet process (`tsx workers/fleet-broker.ts`): keeps the MQTT broker's trust (the
-// platform CA and every org CA with its CRL, from fleet_trust) in step with the database,
+// platform root and the org CAs' revocations, from fleet_trust) in step with the database,
 // through a BrokerAdapter (server/domains/fleet/broker/adapter.ts).
 // FLEET_BROKER=embedded runs the broker here (Aedes), alone or, with
 // FLEET_BROKER_CLUSTER=redis, as one of several fleet processes sharing messages, retained
@@ -67,8 +67,10 @@ async function main() {
   });
   const db = getDb();
   const readTrust = async () => {
-    const { skipped, ...trust } = await loadTrust(db, pki);
-    for (const s of skipped) log("warn", "org CA left out of the trust bundle", s);
+    const { skipped, ...trust } = await loadTrust(db, pki, {
+      everyCrl: env.FLEET_BROKER === "mosquitto",
+    });
+    for (const s of skipped) log("warn", "org CA or CRL left out of the trust", s);
     return trust;
   };
   let trust = await readTrust();

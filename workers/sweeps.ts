@@ -6,6 +6,10 @@ import { sweepGrace } from "../server/domains/billing/services/grace";
 import { meterAll } from "../server/domains/billing/services/usage/meter";
 import { recheckDomains } from "../server/domains/custom-domains";
 import { markSilentDevicesOffline } from "../server/domains/fleet/channel/presence-sweep";
+import {
+  migrateLegacyOrgCas,
+  retireLegacyOrgCas,
+} from "../server/domains/fleet/enrollment/migrate-org-cas";
 import { refreshDueCrls } from "../server/domains/fleet/enrollment/org-ca";
 import { pruneIntentSnapshots } from "../server/domains/fleet/intent/snapshots";
 import { pruneOverlayHistory } from "../server/domains/overlay/compile/prune";
@@ -60,6 +64,15 @@ export const SWEEPS: readonly Sweep[] = [
   sweep("fleet.crl", 60 * MINUTE, async (db) => {
     const n = await refreshDueCrls(db);
     return n ? `re-signed ${n} org CRL(s) due soon` : undefined;
+  }),
+  // At start and hourly: self-signed org CAs of the first scheme become intermediates of
+  // the root, and the old CAs lose the brokers' trust once their devices have renewed.
+  sweep("fleet.org-cas", 60 * MINUTE, async (db) => {
+    const migrated = await migrateLegacyOrgCas(db);
+    const retired = await retireLegacyOrgCas(db);
+    return migrated.length || retired.length
+      ? `cross-signed ${migrated.length} legacy org CA(s); retired ${retired.length}`
+      : undefined;
   }),
   sweep("fleet.snapshots", 60 * MINUTE, async (db) => {
     const n = await pruneIntentSnapshots(db);

@@ -9,6 +9,7 @@
 // of each endpoint per round.) Prints devices/s (median
 // and worst round), per-device latency, 503 and 5xx counts, the endpoint's CPU per device
 // and the machine's load. Everything it starts or creates is removed at the end.
+
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -19,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createDeviceKey } from "../../protocol/crypto/device-key";
 import { type BenchEnv, createBenchEnv, dropBenchEnv } from "./bench-env";
+import { type BrokerPorts, brokerUrls } from "./broker-ports";
 import { cpuMs, spawnTs, type TsProcess } from "./procs";
 import { median, percentile, sleep, table, waitFor, within } from "./stats";
 
@@ -204,17 +206,13 @@ try {
   const { startStripeStub } = await import("../../tools/stripe-stand-in");
   const stub = await startStripeStub({ webhookUrl: null, autoDeliver: false });
   track("Stripe stand-in", () => stub.close());
-  const ports = { port: await freePort(), controlPort: await freePort() };
-  const childEnv = {
-    ...benchEnv.vars,
-    ...stub.env(),
-    FLEET_MQTT_URL: `mqtts://127.0.0.1:${ports.controlPort}`,
-    FLEET_AGENT_MQTT_URL: `mqtts://127.0.0.1:${ports.port}`,
-  };
+  // The default broker: the embedded one in its fleet process.
+  const ports: BrokerPorts = { kind: "embedded", ports: [await freePort()] };
+  const childEnv = { ...benchEnv.vars, ...stub.env(), ...brokerUrls(ports) };
   Object.assign(process.env, childEnv);
   const { startControlPlane } = await import("./control-plane");
   const { createOrgWithToken } = await import("./enroll-org");
-  const cp = await startControlPlane(ports, childEnv, undefined, (fn, pid) =>
+  const cp = await startControlPlane(ports, undefined, childEnv, undefined, (fn, pid) =>
     track("control plane part", fn, pid),
   );
   track("control plane", () => cp.stop());

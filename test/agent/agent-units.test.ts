@@ -164,8 +164,19 @@ describe("default transport", () => {
   it("is mutual TLS, trusting only the broker CA from enrollment", () => {
     expect(mtlsTransport()(id, creds)).toEqual({
       url: "mqtts://broker.example:8883",
-      options: { key: "k", cert: "c", ca: "bca", rejectUnauthorized: true },
+      options: { key: "k", cert: "c\n", ca: "bca", rejectUnauthorized: true },
     });
+  });
+  it("presents its org CA after its certificate when that CA is an intermediate", async () => {
+    const root = await createTestCa("Platform root");
+    const [when, until] = [new Date(Date.now() - 60_000), new Date(Date.now() + 3600_000)];
+    const orgCa = await root.issue((await createDeviceKey()).csrPem, "Org CA", when, until);
+    const leaf = await root.issue((await createDeviceKey()).csrPem, "o.d", when, until);
+    const cert = (caPem: string) =>
+      mtlsTransport()(id, { ...creds, certPem: leaf, caPem }).options.cert;
+    expect(cert(`${orgCa}${root.certPem}`)).toBe(`${leaf.trim()}\n${orgCa.trim()}\n`);
+    // A self-signed org CA (the first scheme) is the broker's to trust: the leaf alone.
+    expect(cert(root.certPem)).toBe(`${leaf.trim()}\n`);
   });
   it("refuses an unencrypted broker URL and a missing certificate", () => {
     expect(() => mtlsTransport()({ ...id, mqttUrl: "mqtt://broker.example" }, creds)).toThrow(

@@ -2,14 +2,17 @@
 // with certificate rows (for revocation by serial). Written through the app role, inside
 // the org's row-level-security scope, as the services do.
 import { randomBytes } from "node:crypto";
+import type { PlatformPki } from "../../server/domains/fleet/pki/platform";
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
-import { makeDevice, makeOrgCa, type TestCa, type TestDevice } from "./pki";
+import { env } from "../../server/platform/env";
+import { makeDevice, makeOrgCa, makeOrgIntermediate, type TestCa, type TestDevice } from "./pki";
 
-export async function createOrgWithCa(): Promise<TestCa & { siteId: string }> {
+/** An org with a site and a CA: self-signed (the first scheme), or under `root`. */
+export async function createOrgWithCa(root?: PlatformPki): Promise<TestCa & { siteId: string }> {
   const slug = `fleet-${randomBytes(4).toString("hex")}`;
   const org = await getDb().organization.create({ data: { name: `Org ${slug}`, slug } });
-  const ca = await makeOrgCa(org.id);
+  const ca = root ? await makeOrgIntermediate(root, org.id) : await makeOrgCa(org.id);
   const site = await withScope(getDb(), { orgId: org.id }, (tx) =>
     tx.site.create({ data: { orgId: org.id, name: "HQ", settings: {} } }),
   );
@@ -98,4 +101,28 @@ export async function quarantineMessages(orgId: string, deviceId: string, count:
       data: { orgId, deviceId, kind: "quarantined_messages", detail: {}, count },
     });
   });
+}
+
+/**
+ * Puts an org's CA back in the shape of the first scheme: a self-signed org CA (its key
+ * sealed with the server's master key) in fleet_ca and fleet_trust, as ensureOrgCa made it
+ * before org CAs were intermediates of the platform root. Devices enrolled afterwards get
+ * leaves of it, as they did then.
+ */
+export async function writeLegacyOrgCa(orgId: string) {
+  const ca = await makeOrgCa(orgId, env.FLEET_MASTER_KEY);
+  const { certPem, keyEnc, crlPem } = ca;
+  await withScope(getDb(), { orgId }, async (tx) => {
+    await tx.fleetCa.upsert({
+      where: { orgId },
+      create: { orgId, certPem, keyEnc },
+      update: { certPem, keyEnc, crlNumber: 1 },
+    });
+    await tx.fleetTrust.upsert({
+      where: { orgId },
+      create: { orgId, certPem, crlPem },
+      update: { certPem, crlPem, legacyCertPem: null, migratedAt: null },
+    });
+  });
+  return ca;
 }

@@ -10,8 +10,9 @@ import { x509 } from "../../protocol/crypto/x509";
 import { deviceIdentity } from "../../protocol/topics";
 import type { Trust } from "../../server/domains/fleet/broker/trust";
 import { trustOf } from "../../server/domains/fleet/broker/trust";
-import { buildCrl, createOrgCa, signDeviceCsr } from "../../server/domains/fleet/pki/ca";
-import { issueLeaf, loadSigner } from "../../server/domains/fleet/pki/issue";
+import { buildCrl, createOrgCa, orgCaName, signDeviceCsr } from "../../server/domains/fleet/pki/ca";
+import { platformRoot } from "../../server/domains/fleet/pki/intermediate";
+import { issueLeaf, loadSigner, newCa } from "../../server/domains/fleet/pki/issue";
 import { ensurePlatformPki, type PlatformPki } from "../../server/domains/fleet/pki/platform";
 
 export const MASTER_KEY = randomBytes(32).toString("hex");
@@ -40,8 +41,21 @@ export interface TestCa {
   revoked: { serial: string; revokedAt: Date }[];
 }
 
-export async function makeOrgCa(orgId = testId("org")): Promise<TestCa> {
-  const ca = await createOrgCa(orgId, MASTER_KEY);
+/**
+ * An org CA of the first scheme: self-signed, trusted by the brokers as an anchor of its
+ * own (until migrated: enrollment/migrate-org-cas.ts). Brokers get it through trustFor.
+ */
+export async function makeOrgCa(orgId = testId("org"), masterKey = MASTER_KEY): Promise<TestCa> {
+  const ca = await newCa([{ O: [orgId] }, { CN: [orgCaName(orgId)] }], masterKey, 10);
+  return { orgId, ...ca, crlNumber: 1, revoked: [] };
+}
+
+/** An org CA as the product makes it now: an intermediate of the platform's root. */
+export async function makeOrgIntermediate(
+  platform: PlatformPki,
+  orgId = testId("org"),
+): Promise<TestCa> {
+  const ca = await createOrgCa(orgId, await platformRoot(platform, MASTER_KEY), MASTER_KEY);
   return { orgId, ...ca, crlNumber: 1, revoked: [] };
 }
 
@@ -52,7 +66,16 @@ export interface TestDevice {
   certPem: string;
   keyPem: string;
   serial: string;
+  /** What the device presents in the handshake: its certificate and, under an
+   * intermediate org CA, that CA. */
+  chainPem: string;
 }
+
+/** A client certificate followed by its org CA when that is an intermediate. */
+export const chainOf = (certPem: string, ca: { certPem: string }) => {
+  const cert = new x509.X509Certificate(ca.certPem);
+  return cert.subject === cert.issuer ? certPem : `${certPem.trim()}\n${ca.certPem.trim()}\n`;
+};
 
 export async function makeDevice(
   ca: TestCa,
@@ -77,21 +100,25 @@ export async function makeDevice(
     certPem: issued.certPem,
     keyPem,
     serial: issued.serial,
+    chainPem: chainOf(issued.certPem, ca),
   };
 }
 
-/** A certificate that `ca` should never sign: CN = any identity (e.g. another org's device). */
-export async function forgeCert(ca: TestCa, cn: string) {
+/**
+ * A certificate that `ca` should never sign: CN = any identity (e.g. another org's device),
+ * subject O = `o` if given. certPem is the chain the forger would present.
+ */
+export async function forgeCert(ca: TestCa, cn: string, o?: string) {
   const signer = await loadSigner(ca.certPem, ca.keyEnc, MASTER_KEY);
   const { keyPem, csrPem } = await createDeviceKey();
   const cert = await issueLeaf(signer, {
     publicKey: new x509.Pkcs10CertificateRequest(csrPem).publicKey,
-    subject: [{ CN: [cn] }],
+    subject: o ? [{ O: [o] }, { CN: [cn] }] : [{ CN: [cn] }],
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 3_600_000),
     usage: "client",
   });
-  return { certPem: cert.toString("pem"), keyPem };
+  return { certPem: chainOf(cert.toString("pem"), ca), keyPem };
 }
 
 export const expiredValidity = () => ({

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   identitiesOfSerials,
+  type LoadTrustOptions,
   loadTrust,
   subscribeTrustChanged,
 } from "../../server/domains/fleet/broker/trust";
@@ -74,10 +75,11 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
   configure({ REDIS_PREFIX: `${env.REDIS_PREFIX}-${uid()}` });
   const db = getDb();
   const platform = await ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY);
-  const { skipped: _s, ...trust } = await loadTrust(db, platform);
+  const opts = { everyCrl: kind === "mosquitto" };
+  const { skipped: _s, ...trust } = await loadTrust(db, platform, opts);
   const broker = await startBroker(kind, platform, trust);
   try {
-    return await startOn(broker, platform);
+    return await startOn(broker, platform, opts);
   } catch (error) {
     // Nothing of a stack that failed to start outlives it (a Mosquitto would).
     await closeControlChannel().catch(() => undefined);
@@ -89,13 +91,14 @@ export async function startFleetStack(kind: BrokerKind = "mosquitto"): Promise<F
 async function startOn(
   broker: FleetStack["broker"],
   platform: FleetStack["platform"],
+  opts: LoadTrustOptions,
 ): Promise<FleetStack> {
   const db = getDb();
   configure({ FLEET_MQTT_URL: broker.controlUrl, FLEET_AGENT_MQTT_URL: broker.url });
 
   // What workers/fleet-broker.ts does on a trust change: reload, and drop revoked devices.
   const unsubscribe = await subscribeTrustChanged(async (change) => {
-    const { skipped: _k, ...next } = await loadTrust(db, platform);
+    const { skipped: _k, ...next } = await loadTrust(db, platform, opts);
     const revoked = await identitiesOfSerials(db, change.orgId, change.revokedSerials ?? []);
     await broker.setTrust(next, revoked);
   });

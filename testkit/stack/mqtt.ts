@@ -3,6 +3,8 @@
 // what arrived before a sentinel, so negative checks need no sleeps.
 import { randomBytes } from "node:crypto";
 import { type IClientOptions, type MqttClient, connect as mqttConnect } from "mqtt";
+import type { Credentials } from "../../edge-agent/src/agent/store";
+import { presentedChain } from "../../edge-agent/src/agent/transport";
 import { CONTROL_PLANE_IDENTITY } from "../../protocol/topics";
 import type { PlatformPki } from "../../server/domains/fleet/pki/platform";
 
@@ -58,6 +60,12 @@ export function connectMqtt(
     client.once("close", onClose);
   });
 }
+
+/** An enrolled agent's credentials as it presents them: its certificate and org CA. */
+export const deviceCreds = (c: Credentials): Creds => ({
+  certPem: presentedChain(c),
+  keyPem: c.keyPem,
+});
 
 export const controlCreds = (pki: PlatformPki): Creds => ({
   certPem: pki.controlCertPem,

@@ -1,5 +1,5 @@
 // What an agent keeps between runs. FileStore is the state directory of a real device:
-//   key.pem (0600)  cert.pem  ca.pem (org CA chain)  broker-ca.pem  identity.json
+//   key.pem (0600)  cert.pem  ca.pem (org CA chain, presented)  broker-ca.pem  identity.json
 //   last-good.json (the last DesiredState applied successfully)  enroll-pending.json
 // Every write is atomic (fs-atomic.ts). MemoryStore serves simulated fleets and tests.
 import { mkdir, readFile, rename, rm } from "node:fs/promises";

@@ -2,6 +2,8 @@
 // certificate, trusting only the broker CA from enrollment. Tests and local demos inject
 // a plain transport explicitly; nothing falls back to it.
 import type { IClientOptions } from "mqtt";
+import { x509 } from "../../../protocol/crypto/x509";
+import { splitPems } from "./renewal";
 import type { Credentials, DeviceIdentity } from "./store";
 
 export interface TransportTarget {
@@ -29,12 +31,31 @@ export function mtlsTransport(url?: string): Transport {
       url: target,
       options: {
         key: credentials.keyPem,
-        cert: credentials.certPem,
+        cert: presentedChain(credentials),
         ca: credentials.brokerCaPem,
         rejectUnauthorized: true,
       },
     };
   };
+}
+
+const isIntermediate = (pem: string) => {
+  try {
+    const c = new x509.X509Certificate(pem);
+    return c.subject !== c.issuer;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What the agent presents in the handshake: its certificate, then its org CA when that is
+ * an intermediate. Brokers trust only the platform root, so they need the org CA from the
+ * device; an org CA of the first scheme (self-signed) is trusted by the brokers on its own.
+ */
+export function presentedChain(c: Credentials): string {
+  const cas = splitPems(c.caPem).filter(isIntermediate);
+  return [c.certPem, ...cas].map((p) => `${p.trim()}\n`).join("");
 }
 
 /** Unencrypted, unauthenticated MQTT: for tests and loopback demos only. */

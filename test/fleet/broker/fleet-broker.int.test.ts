@@ -1,6 +1,6 @@
 // workers/fleet-broker.ts as a real process, in both modes: a new org's CA becomes trusted
 // and a revoked device is dropped once the change is announced on Redis.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
@@ -149,6 +149,33 @@ describe.each(["embedded", "mosquitto"] as const)(
       expect(await stopProcess(worker.child, worker.exited)).toBe(0);
       expect(worker.logs().map((l) => l.msg)).toContain("shutting down");
       expect(worker.output()).not.toMatch(/PRIVATE KEY|v1\.[\w-]+\.[\w-]+\./);
+    });
+
+    it("serves a new org under the root with no new trust anchor", async () => {
+      const { worker, pki, mosquittoDir, deviceUrl } = await setup(mode);
+      const caFile = join(mosquittoDir, "ca.pem");
+      const anchors = mode === "mosquitto" ? await readFile(caFile, "utf8") : undefined;
+      const org = await createOrgWithCa(pki);
+      await publishCa(org);
+      const device = await createDeviceWithCert(org);
+      const creds = { certPem: device.chainPem, keyPem: device.keyPem };
+      const connectDevice = () =>
+        connectMqtt(deviceUrl, pki.caPem, creds, { clientId: device.identity });
+      if (mode === "mosquitto") {
+        // Mosquitto wants the org's (empty) CRL: the announcement rewrites the CRL file
+        // only, and a SIGHUP reloads it.
+        const mosquitto = run("mosquitto", ["-c", join(mosquittoDir, "mosquitto.conf")], {});
+        cleanups.push(() => stopProcess(mosquitto.child, mosquitto.exited));
+        await mosquitto.waitForText(" running");
+        const redis = createRedis();
+        cleanups.push(() => redis.quit());
+        await publishTrustChanged(redis, { orgId: org.orgId });
+        await worker.waitFor((l) => l.msg === "trust updated", "trust updated");
+        await mosquitto.waitForText("Reloading config", 1);
+        expect(await readFile(caFile, "utf8")).toBe(anchors);
+      }
+      // The embedded broker was told nothing at all, and the device connects.
+      clients.push(await connectDevice());
     });
   },
 );

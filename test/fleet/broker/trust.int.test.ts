@@ -29,7 +29,7 @@ const subjects = (bundle: string) =>
   );
 
 describe("loadTrust", () => {
-  it("bundles the platform CA and every org CA with one CRL each, leaving out broken rows", async () => {
+  it("bundles the platform CA and every old self-signed org CA, leaving out broken rows", async () => {
     const platform = await makePlatform();
     try {
       const [a, b, broken] = [
@@ -42,7 +42,8 @@ describe("loadTrust", () => {
       await publishCa({ ...b, crlPem: b.crlPem.replace(/X509 CRL/g, "CRL") });
       await publishCa({ ...broken, crlPem: a.crlPem }); // a CRL that is not its CA's
 
-      const trust = await loadTrust(getDb(), platform.pki);
+      // Mosquitto's form: one CRL per org, since OpenSSL wants one for every issuer.
+      const trust = await loadTrust(getDb(), platform.pki, { everyCrl: true });
       const names = subjects(trust.caBundle);
       expect(names[0]).toBe("CN=Patronus platform CA");
       expect(names).toEqual(
@@ -52,12 +53,26 @@ describe("loadTrust", () => {
         expect.arrayContaining([`O=${b.orgId}, CN=Patronus org ${b.orgId} CA`]),
       );
       expect(names.join()).not.toContain(broken.orgId);
-      expect(trust.crlBundle.match(/BEGIN X509 CRL/g)).toHaveLength(names.length);
+      // A CRL for every anchor (and for every org under the root, which adds no anchor).
+      const issuers = (
+        trust.crlBundle.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g) ?? []
+      ).map((p) => new x509.X509Crl(p).issuer);
+      expect(issuers).toEqual(expect.arrayContaining(names));
       expect(trust.crlBundle).not.toMatch(/BEGIN CRL/);
       expect(trust.skipped).toContainEqual({
         orgId: broken.orgId,
         reason: "CRL issuer is not the CA",
       });
+      // The embedded broker's form: the CAs alike, and only CRLs that revoke something
+      // (the platform's is always there).
+      const embedded = await loadTrust(getDb(), platform.pki);
+      expect(embedded.caBundle).toBe(trust.caBundle);
+      const crls = (
+        embedded.crlBundle.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g) ?? []
+      ).map((p) => new x509.X509Crl(p));
+      expect(crls[0]?.issuer).toBe("CN=Patronus platform CA");
+      expect(crls.slice(1).every((c) => c.entries.length > 0)).toBe(true);
+      expect(crls.map((c) => c.issuer).join()).not.toContain(a.orgId);
     } finally {
       await platform.cleanup();
     }

@@ -32,6 +32,7 @@ import {
   connectMqtt,
   controlClientId,
   controlCreds,
+  deviceCreds,
   publishOutcome,
 } from "../../../testkit/stack/mqtt";
 import { until } from "../../../testkit/wait";
@@ -165,9 +166,14 @@ describe("bad messages on the channel", () => {
     // refused it, and B's row stays as it was.
     const rowB = await essentials(tenant.orgId, idB.deviceId);
     const asB = await track(
-      connectMqtt(fleet.stack.broker.url, fleet.stack.platform.caPem, boxB!.credentials, {
-        clientId: idB.identity,
-      }),
+      connectMqtt(
+        fleet.stack.broker.url,
+        fleet.stack.platform.caPem,
+        deviceCreds(boxB!.credentials),
+        {
+          clientId: idB.identity,
+        },
+      ),
       cleanups,
     );
     for (const payload of ["garbage", JSON.stringify({ v: 1, revision: "all of them" })]) {

@@ -13,13 +13,13 @@ import { makeDevice, makeOrgCa } from "../../../testkit/factories/pki";
 import { type Box, createTenant, enrollBoxes } from "../../../testkit/factories/tenant";
 import { startAgent } from "../../../testkit/stack/agents";
 import { useFleetStack } from "../../../testkit/stack/fleet-stack";
-import { type Creds, connectMqtt, refusal } from "../../../testkit/stack/mqtt";
+import { type Creds, connectMqtt, deviceCreds, refusal } from "../../../testkit/stack/mqtt";
 import { until } from "../../../testkit/wait";
 
 const cleanups = new Cleanups();
 const stack = useFleetStack({ cleanups });
 
-const connectAs = (box: Box, creds: Creds = box.credentials) =>
+const connectAs = (box: Box, creds: Creds = deviceCreds(box.credentials)) =>
   connectMqtt(stack.broker.url, stack.platform.caPem, creds, { clientId: box.identity.identity });
 
 describe("certificates the broker refuses", () => {

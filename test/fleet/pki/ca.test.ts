@@ -10,13 +10,18 @@ import {
   PkiError,
   signDeviceCsr,
 } from "../../../server/domains/fleet/pki/ca";
+import { loadSigner, newCa } from "../../../server/domains/fleet/pki/issue";
 
 const master = randomBytes(32).toString("hex");
 const orgId = "org0000000000000001";
 const identity = `${orgId}.dev0000000000000001`;
 
+// The platform root the org CAs are signed by (a CA of its own, as ensurePlatformPki makes).
+const rootCa = newCa([{ CN: ["Patronus platform CA"] }], master, 10);
+
 async function setup() {
-  const ca = await createOrgCa(orgId, master);
+  const root = await rootCa;
+  const ca = await createOrgCa(orgId, await loadSigner(root.certPem, root.keyEnc, master), master);
   const base = { caCertPem: ca.certPem, caKeyEnc: ca.keyEnc, masterKeyHex: master };
   return { ca, base };
 }
@@ -26,6 +31,11 @@ describe("org CA", () => {
     const { ca } = await setup();
     const cert = new x509.X509Certificate(ca.certPem);
     expect(cert.subject).toBe(`O=${orgId}, CN=Patronus org ${orgId} CA`);
+    // An intermediate of the root, bound to its org by a critical name constraint.
+    const root = new x509.X509Certificate((await rootCa).certPem);
+    expect(cert.issuer).toBe(root.subject);
+    expect(await cert.verify({ publicKey: root.publicKey, signatureOnly: true })).toBe(true);
+    expect(cert.getExtension("2.5.29.30")?.critical).toBe(true);
     expect(cert.publicKey.algorithm).toMatchObject({ name: "ECDSA", namedCurve: "P-256" });
     const bc = cert.getExtension(x509.BasicConstraintsExtension)!;
     expect([bc.ca, bc.pathLength, bc.critical]).toEqual([true, 0, true]);

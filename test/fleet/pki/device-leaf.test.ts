@@ -19,13 +19,19 @@ import {
 } from "../../../server/domains/fleet/pki/ca";
 import { children, readTlv } from "../../../server/domains/fleet/pki/der";
 import { deviceLeafDer } from "../../../server/domains/fleet/pki/device-leaf";
-import { issueLeaf, loadSigner } from "../../../server/domains/fleet/pki/issue";
+import { issueLeaf, loadSigner, newCa } from "../../../server/domains/fleet/pki/issue";
 import { orgSigner } from "../../../server/domains/fleet/pki/signer-cache";
 
 const run = promisify(execFile);
 const master = randomBytes(32).toString("hex");
 const orgId = "org0000000000000002";
 const identity = `${orgId}.dev0000000000000002`;
+// Org CAs are intermediates of the platform root (pki/intermediate.ts).
+const rootCa = newCa([{ CN: ["Patronus platform CA"] }], master, 10, 1);
+const newOrgCa = async () => {
+  const root = await rootCa;
+  return createOrgCa(orgId, await loadSigner(root.certPem, root.keyEnc, master), master);
+};
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "patronus-leaf-"));
@@ -39,7 +45,7 @@ const tbsOf = (der: Buffer) => (children(readTlv(der))[0] as { raw: Buffer }).ra
 
 describe("the DER device certificate", () => {
   it("has the library's TBSCertificate byte for byte, and the same fields", async () => {
-    const ca = await createOrgCa(orgId, master);
+    const ca = await newOrgCa();
     const { csrPem } = await createDeviceKey("box");
     const serial = "5a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d";
     const notBefore = new Date("2026-03-04T05:06:07Z");
@@ -89,7 +95,7 @@ describe("the DER device certificate", () => {
   });
 
   it("is accepted by OpenSSL as a TLS client certificate of the org CA", async () => {
-    const ca = await createOrgCa(orgId, master);
+    const ca = await newOrgCa();
     const { csrPem } = await createDeviceKey("box");
     const issued = await signDeviceCsr({
       caCertPem: ca.certPem,
@@ -99,9 +105,16 @@ describe("the DER device certificate", () => {
       identity,
       hours: 24,
     });
-    const files = { ca: join(dir, "ca.pem"), crl: join(dir, "crl.pem"), cert: join(dir, "c.pem") };
+    const root = await rootCa;
+    const files = {
+      root: join(dir, "root.pem"),
+      ca: join(dir, "ca.pem"),
+      crl: join(dir, "crl.pem"),
+      cert: join(dir, "c.pem"),
+    };
+    await writeFile(files.root, root.certPem);
     await writeFile(files.ca, ca.certPem);
-    await writeFile(files.crl, ca.crlPem);
+    await writeFile(files.crl, `${root.crlPem.trim()}\n${ca.crlPem.trim()}\n`);
     await writeFile(files.cert, issued.certPem);
     const verified = await run("openssl", [
       "verify",
@@ -109,6 +122,8 @@ describe("the DER device certificate", () => {
       "-purpose",
       "sslclient",
       "-CAfile",
+      files.root,
+      "-untrusted",
       files.ca,
       "-CRLfile",
       files.crl,

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONTROL_PLANE_IDENTITY } from "../../../protocol";
 import { certMatchesKey } from "../../../protocol/crypto/device-key";
 import { x509 } from "../../../protocol/crypto/x509";
-import { createOrgCa } from "../../../server/domains/fleet/pki/ca";
+import { newCa } from "../../../server/domains/fleet/pki/issue";
 import { ensurePlatformPki } from "../../../server/domains/fleet/pki/platform";
 
 const master = randomBytes(32).toString("hex");
@@ -62,7 +62,7 @@ describe("ensurePlatformPki", () => {
 
   it("re-issues missing or foreign leaf certificates and certificates lacking a new host", async () => {
     const first = await ensurePlatformPki(dir, master);
-    const foreign = await createOrgCa("foreign000000001", master);
+    const foreign = await newCa([{ CN: ["a foreign CA"] }], master, 1);
     await writeFile(first.paths.controlCert, foreign.certPem);
     await rm(first.paths.brokerKey);
     const second = await ensurePlatformPki(dir, master, { hosts: ["broker.example.test"] });
@@ -82,6 +82,21 @@ describe("ensurePlatformPki", () => {
     expect(second.brokerCertPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(certMatchesKey(second.brokerCertPem, second.brokerKeyPem)).toBe(true);
     expect(second.crlPem).toMatch(/^-----BEGIN X509 CRL-----/);
+  });
+
+  it("widens a root made with pathlen 0 so that it can sign org CAs, keeping its key and name", async () => {
+    const old = await newCa([{ CN: ["Patronus platform CA"] }], master, 10);
+    await writeFile(join(dir, "ca.pem"), old.certPem);
+    await writeFile(join(dir, "ca.key.sealed"), old.keyEnc);
+    const pki = await ensurePlatformPki(dir, master);
+    const [was, now] = [new x509.X509Certificate(old.certPem), new x509.X509Certificate(pki.caPem)];
+    expect(now.getExtension(x509.BasicConstraintsExtension)?.pathLength).toBe(1);
+    expect(now.subject).toBe(was.subject);
+    expect(Buffer.from(now.publicKey.rawData)).toEqual(Buffer.from(was.publicKey.rawData));
+    // An agent that pinned the old root still accepts the broker's certificate.
+    const broker = new x509.X509Certificate(pki.brokerCertPem);
+    expect(await broker.verify({ publicKey: was.publicKey, signatureOnly: true })).toBe(true);
+    expect((await ensurePlatformPki(dir, master)).caPem).toBe(pki.caPem); // once
   });
 
   it("says so when the master key is wrong", async () => {

@@ -9,8 +9,11 @@
 // subscriptions through Redis (cluster.ts). Either way it serves shared subscriptions
 // (`$share/<group>/<filter>`, shared-subscriptions.ts), which Aedes itself lacks, and
 // MQTT 3.1/3.1.1 only (no v5).
-// Trust changes look only at the sessions they concern (tls-sessions.ts): what a new
-// bundle revokes or no longer trusts, found by comparing it with the previous one.
+// It trusts the platform root (and old org CAs until migrated), and checks revocation
+// itself, at each handshake and for the sessions open, against the revoked serials of the
+// CRLs it was given. Trust changes look only at the sessions they concern
+// (tls-sessions.ts): what a new bundle revokes or no longer trusts, found by comparing it
+// with the previous one.
 import type { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer, type DetailedPeerCertificate, type Server, type TLSSocket } from "node:tls";
@@ -35,7 +38,7 @@ import {
   SharedSubscriptions,
   shareKey,
 } from "./shared-subscriptions";
-import { TlsSessions } from "./tls-sessions";
+import { type CertRef, isRevoked, TlsSessions } from "./tls-sessions";
 import type { Trust } from "./trust";
 import { TrustReader, trustChanges } from "./trust-state";
 
@@ -70,9 +73,6 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-const pemBlocks = (bundle: string) =>
-  bundle.match(/-----BEGIN [A-Z0-9 ]+-----[\s\S]+?-----END [A-Z0-9 ]+-----/g) ?? [];
-
 function authError(message: string, returnCode: 2 | 5): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
@@ -83,15 +83,26 @@ function willOwner(packet: object) {
   return typeof id === "string" && isDeviceIdentity(id) ? id : undefined;
 }
 
-/** fingerprint256 of each CA above the peer's certificate in the chain the handshake built. */
-function caChain(peer: DetailedPeerCertificate): string[] {
-  const chain: string[] = [];
+/** The CAs above the peer's certificate in the chain the handshake built, root last. */
+function caChain(peer: DetailedPeerCertificate): DetailedPeerCertificate[] {
+  const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<DetailedPeerCertificate>([peer]);
   for (let ca = peer.issuerCertificate; ca && !seen.has(ca); ca = ca.issuerCertificate) {
     seen.add(ca);
-    chain.push(ca.fingerprint256);
+    chain.push(ca);
   }
   return chain;
+}
+
+/** The client's certificate and the intermediates above it, as CRLs name them. */
+function certRefs(leaf: x509.X509Certificate, chain: DetailedPeerCertificate[]): CertRef[] {
+  const refs = [{ issuer: leaf.issuer, serial: normalizeSerial(leaf.serialNumber) }];
+  for (const ca of chain) {
+    const cert = new x509.X509Certificate(ca.raw);
+    if (cert.subject !== cert.issuer)
+      refs.push({ issuer: cert.issuer, serial: normalizeSerial(cert.serialNumber) });
+  }
+  return refs;
 }
 
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -108,7 +119,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     ...cluster?.aedes,
     authenticate(client, _username, _password, done) {
       const socket = client.conn as TLSSocket;
-      const identity = identityOf(socket.getPeerCertificate?.());
+      const identity = identityOf(socket.getPeerCertificate?.(true));
       if (!identity) {
         brokerRejections().inc({ reason: "identity" });
         return done(authError("certificate does not name a fleet identity", 5), false);
@@ -179,23 +190,32 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     log.error("MQTT broker error", { error: error.message }),
   );
 
+  // TLS verifies the chain up to a trust anchor (the root); revocation is checked below,
+  // against the revoked serials of trustState. OpenSSL's own CRL check would need a CRL
+  // for every org CA in the chain, and so a new CRL in the context for every new org.
   const tlsOptions = (trust: Trust) => ({
     key: o.serverKeyPem,
     cert: o.serverCertPem,
     ca: trust.caBundle,
-    // Node reads one CRL per string.
-    crl: pemBlocks(trust.crlBundle),
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: "TLSv1.2" as const,
   });
   const server: Server = createServer(tlsOptions(o), (socket) => {
     const detailed = socket.getPeerCertificate(true);
+    const chain = caChain(detailed);
     let cert: x509.X509Certificate;
+    let certs: CertRef[];
     try {
       cert = new x509.X509Certificate(detailed.raw);
+      certs = certRefs(cert, chain);
     } catch {
       socket.destroy(); // OpenSSL verified it, but we could not read it back: refuse
+      return;
+    }
+    if (isRevoked(certs, trustState)) {
+      brokerRejections().inc({ reason: "tls" });
+      socket.destroy();
       return;
     }
     const peer = {
@@ -205,9 +225,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     sessions.add({
       socket,
       identity: peer.identity,
-      issuer: cert.issuer,
-      serial: normalizeSerial(cert.serialNumber),
-      chain: caChain(detailed),
+      certs,
+      chain: chain.map((ca) => ca.fingerprint256),
     });
     brokerConnects().inc();
     brokerConnections().inc();

@@ -1,8 +1,9 @@
 // Who a TLS client is, for the embedded broker: the CN of its verified certificate, which
 // must be a device identity issued by that device's own org CA, or the control plane
 // issued by the platform CA. Tying the identity to its issuer means one org's CA can
-// never vouch for another org's devices.
-import type { PeerCertificate } from "node:tls";
+// never vouch for another org's devices: the org CA's subject, which the root signed,
+// names the org (O), and the leaf's CN must name the same org.
+import type { DetailedPeerCertificate, PeerCertificate } from "node:tls";
 import { CONTROL_PLANE_IDENTITY, splitIdentity } from "../../../../protocol/topics";
 import { orgCaName } from "../pki/ca";
 import { PLATFORM_CA_NAME } from "../pki/platform";
@@ -16,7 +17,11 @@ export function identityOf(cert: PeerCertificate | undefined): string | undefine
   if (cn === CONTROL_PLANE_IDENTITY) return issuerCn === PLATFORM_CA_NAME ? cn : undefined;
   const ids = splitIdentity(cn);
   if (!ids) return undefined;
-  return issuerCn === orgCaName(ids.orgId) && one(cert.issuer?.O) === ids.orgId ? cn : undefined;
+  if (issuerCn !== orgCaName(ids.orgId) || one(cert.issuer?.O) !== ids.orgId) return undefined;
+  // With the chain (getPeerCertificate(true)), the org CA it was verified through too.
+  const ca = (cert as Partial<DetailedPeerCertificate>).issuerCertificate;
+  if (ca && ca !== cert && one(ca.subject?.O) !== ids.orgId) return undefined;
+  return cn;
 }
 
 /**

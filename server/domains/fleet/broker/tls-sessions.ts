@@ -1,17 +1,22 @@
-// The embedded broker's open TLS connections, indexed by what can end them: the certificate
-// (issuer and serial: a revocation), the CAs its chain was verified through (a CA that is no
-// longer trusted) and the identity it names (a kick). A trust change then looks at the
+// The embedded broker's open TLS connections, indexed by what can end them: the certificates
+// (issuer and serial of the client's and of its org CA: a revocation), the CAs its chain was
+// verified through (a CA that is no longer trusted) and the identity it names (a kick). A trust change then looks at the
 // sessions it concerns and no others: revoking one device among 10,000 connected checks
 // that device's sessions, not 10,000 certificates.
 import type { TLSSocket } from "node:tls";
 import type { TrustChanges, TrustState } from "./trust-state";
 
+/** A certificate's issuer and serial, as the CRLs name them (trust-state.ts). */
+export interface CertRef {
+  issuer: string;
+  serial: string;
+}
+
 export interface TlsSession {
   socket: TLSSocket;
   identity: string;
-  /** The certificate's issuer and serial, as the CRLs name them (trust-state.ts). */
-  issuer: string;
-  serial: string;
+  /** The client's certificate, then the intermediates above it (an org CA). */
+  certs: CertRef[];
   /** fingerprint256 of every CA above the certificate in the chain the handshake verified. */
   chain: string[];
 }
@@ -47,12 +52,12 @@ export class TlsSessions {
   /** Indexes a session until its socket closes. */
   add(s: TlsSession) {
     this.sockets.add(s.socket);
-    addTo(this.byCert, certKey(s.issuer, s.serial), s);
+    for (const c of s.certs) addTo(this.byCert, certKey(c.issuer, c.serial), s);
     for (const fp of s.chain) addTo(this.byCa, fp, s);
     addTo(this.byIdentity, s.identity, s);
     s.socket.once("close", () => {
       this.sockets.delete(s.socket);
-      removeFrom(this.byCert, certKey(s.issuer, s.serial), s);
+      for (const c of s.certs) removeFrom(this.byCert, certKey(c.issuer, c.serial), s);
       for (const fp of s.chain) removeFrom(this.byCa, fp, s);
       removeFrom(this.byIdentity, s.identity, s);
     });
@@ -96,7 +101,10 @@ export class TlsSessions {
   }
 }
 
+/** Whether a CRL of `state` revokes one of these certificates. */
+export const isRevoked = (certs: CertRef[], state: TrustState) =>
+  certs.some((c) => state.revoked.get(c.issuer)?.has(c.serial));
+
 function trusted(s: TlsSession, state: TrustState) {
-  if (state.revoked.get(s.issuer)?.has(s.serial)) return false;
-  return s.chain.some((fp) => state.cas.has(fp));
+  return !isRevoked(s.certs, state) && s.chain.some((fp) => state.cas.has(fp));
 }

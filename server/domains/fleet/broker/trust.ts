@@ -1,7 +1,9 @@
-// What the broker trusts: the platform CA plus every org CA (fleet_trust, a table without
-// row-level security, read by the app role through its grants), each with its CRL, since
-// CRL checking is on for every CA. Changes are announced on Redis pub/sub so that the
-// fleet process re-applies them at once.
+// What the brokers trust: the platform root, under which every org CA is an intermediate
+// (pki/intermediate.ts), and the org CAs' revocations, from fleet_trust (a table without
+// row-level security, read by the app role through its grants). A new org adds nothing
+// here: its CA chains to the root, and its CRL is empty. The old self-signed org CAs of the
+// first scheme stay trusted anchors until retired (enrollment/migrate-org-cas.ts). Changes
+// are announced on Redis pub/sub so that the fleet process re-applies them at once.
 
 import { z } from "zod";
 import { x509 } from "../../../../protocol/crypto/x509";
@@ -14,10 +16,22 @@ import { redisChannel } from "../../../platform/redis-channel";
 import { normalizeSerial, pemOf } from "../pki/issue";
 
 export interface Trust {
-  /** PEM certificates of every trusted CA, concatenated. */
+  /** PEM certificates of the trust anchors: the root, and old org CAs not yet retired. */
   caBundle: string;
-  /** PEM CRLs, one per CA in caBundle. */
+  /**
+   * PEM CRLs whose revocations the broker enforces: the root's, and those of the orgs that
+   * have revoked certificates (or, with everyCrl, of every org).
+   */
   crlBundle: string;
+}
+
+export interface LoadTrustOptions {
+  /**
+   * Every org's CRL, as Mosquitto needs: OpenSSL's CRL check (which Mosquitto turns on
+   * with a crlfile) refuses a certificate whose issuer has no CRL. The embedded broker
+   * checks revocation itself and needs only the CRLs that revoke something.
+   */
+  everyCrl?: boolean;
 }
 
 export interface TrustSource {
@@ -25,11 +39,15 @@ export interface TrustSource {
   crlPem: string;
 }
 
+type Checked =
+  | (TrustSource & { revokes: boolean; selfSigned: boolean; nextUpdate?: Date })
+  | string;
+
 /**
  * Checks a CA/CRL pair and re-encodes it; a bad pair would break the whole bundle, so it
- * is left out. An expired CRL fails every handshake of its CA anyway: left out, and said.
+ * is left out.
  */
-async function checked({ caPem, crlPem }: TrustSource): Promise<TrustSource | string> {
+async function check({ caPem, crlPem }: TrustSource): Promise<Checked> {
   let ca: x509.X509Certificate;
   let crl: x509.X509Crl;
   try {
@@ -40,10 +58,25 @@ async function checked({ caPem, crlPem }: TrustSource): Promise<TrustSource | st
   }
   if (crl.issuer !== ca.subject) return "CRL issuer is not the CA";
   if (!(await crl.verify({ publicKey: ca.publicKey }))) return "CRL signature does not verify";
-  if (crl.nextUpdate && crl.nextUpdate.getTime() < Date.now())
-    return `CRL expired on ${crl.nextUpdate.toISOString()}: sign a new one`;
   // OpenSSL reads only the "X509 CRL" label.
-  return { caPem: ca.toString("pem"), crlPem: pemOf("X509 CRL", crl.rawData) };
+  return {
+    caPem: ca.toString("pem"),
+    crlPem: pemOf("X509 CRL", crl.rawData),
+    revokes: crl.entries.length > 0,
+    selfSigned: ca.subject === ca.issuer,
+    ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate } : {}),
+  };
+}
+
+/**
+ * Pairs checked by the last read, by their PEMs: a re-read (every trust change, every
+ * resync) verifies only the CRLs that changed since, not one signature per org.
+ */
+let checkedPairs = new Map<string, Promise<Checked>>();
+
+/** A cold start: the next read checks every pair (bench/fleet/trust-load.ts compares). */
+export function forgetCheckedPairs() {
+  checkedPairs = new Map();
 }
 
 export function trustOf(sources: TrustSource[]): Trust {
@@ -54,20 +87,46 @@ export function trustOf(sources: TrustSource[]): Trust {
   };
 }
 
-/** The platform CA and every org CA. Rows that do not parse are skipped and reported. */
+/** A checked pair, or why the broker cannot use it. */
+function usable(result: Checked, everyCrl: boolean | undefined) {
+  if (typeof result === "string") return result;
+  // An expired CRL fails every handshake of its CA in OpenSSL anyway: left out, and said.
+  // The embedded broker reads the revocations itself, and an expired list of ours still
+  // revokes what it lists.
+  if (everyCrl && result.nextUpdate && result.nextUpdate.getTime() < Date.now())
+    return `CRL expired on ${result.nextUpdate.toISOString()}: sign a new one`;
+  return result;
+}
+
+/** The root, the legacy anchors and the CRLs. Rows that do not parse are skipped and reported. */
 export async function loadTrust(
   db: Db,
   platform: TrustSource,
+  opts: LoadTrustOptions = {},
 ): Promise<Trust & { skipped: { orgId: string; reason: string }[] }> {
   const rows = await db.fleetTrust.findMany({ orderBy: { orgId: "asc" } });
-  const sources: TrustSource[] = [platform];
+  const cas = [platform.caPem];
+  const crls = [platform.crlPem];
   const skipped: { orgId: string; reason: string }[] = [];
+  const pairs = new Map<string, Promise<Checked>>();
   for (const row of rows) {
-    const result = await checked({ caPem: row.certPem, crlPem: row.crlPem });
-    if (typeof result === "string") skipped.push({ orgId: row.orgId, reason: result });
-    else sources.push(result);
+    const key = `${row.certPem}\n${row.crlPem}`;
+    const pending =
+      pairs.get(key) ?? checkedPairs.get(key) ?? check({ caPem: row.certPem, crlPem: row.crlPem });
+    pairs.set(key, pending);
+    const result = usable(await pending, opts.everyCrl);
+    if (typeof result === "string") {
+      skipped.push({ orgId: row.orgId, reason: result });
+      continue;
+    }
+    // An org CA still self-signed (not migrated), or the old CA a migration keeps trusted.
+    const anchor = row.legacyCertPem ?? (result.selfSigned ? result.caPem : undefined);
+    if (anchor) cas.push(anchor);
+    if (opts.everyCrl || result.revokes) crls.push(result.crlPem);
   }
-  return { ...trustOf(sources), skipped };
+  checkedPairs = pairs;
+  const join = (pems: string[]) => pems.map((p) => `${p.trim()}\n`).join("");
+  return { caBundle: join(cas), crlBundle: join(crls), skipped };
 }
 
 /** Identities `<orgId>.<deviceId>` holding the given certificate serials of one org. */

@@ -1,6 +1,7 @@
-// The org's certificate authority as the services use it: created on first need, its key
-// unsealed only to sign, its CRL rebuilt whenever a certificate is revoked. The public
-// half (certificate + CRL) is mirrored into fleet_trust, which the broker trusts.
+// The org's certificate authority as the services use it: created on first need (an
+// intermediate signed by the platform root), its key unsealed only to sign, its CRL rebuilt
+// whenever a certificate is revoked. The public half (certificate + CRL) is mirrored into
+// fleet_trust, from which the brokers take the org's revoked serials; they trust the root.
 
 import { x509 } from "../../../../protocol/crypto/x509";
 import type { Db, Tx } from "../../../platform/db/client";
@@ -11,13 +12,16 @@ import { getRedis } from "../../../platform/redis";
 import { publishTrustChanged } from "../broker/trust";
 import { buildCrl, createOrgCa, signDeviceCsr } from "../pki/ca";
 import type { DeviceCsr } from "../pki/device-csr";
+import { platformRoot } from "../pki/intermediate";
+import type { Signer } from "../pki/issue";
+import { ensurePlatformPki } from "../pki/platform";
 
 /**
  * Tells the brokers that an org's trust changed, once committed. Redis being away must not
  * fail the request that already committed: the brokers' periodic resync
  * (workers/fleet-broker.ts) picks the change up from fleet_trust.
  */
-function announce(change: Parameters<typeof publishTrustChanged>[1]) {
+export function announce(change: Parameters<typeof publishTrustChanged>[1]) {
   return publishTrustChanged(getRedis(), change).catch((error: Error) =>
     log.warn("trust change not announced; the brokers' resync picks it up", {
       orgId: change.orgId,
@@ -26,10 +30,25 @@ function announce(change: Parameters<typeof publishTrustChanged>[1]) {
   );
 }
 
+// The root's key is in FLEET_PKI_DIR, which every process that creates org CAs has (the
+// deployment copies the platform CA's two files into each pod: docs/deploy.md). Read once.
+let root: Promise<Signer> | undefined;
+
+/** The platform root as a signer, for the processes that create or cross-sign org CAs. */
+export function rootSigner(): Promise<Signer> {
+  root ??= ensurePlatformPki(env.FLEET_PKI_DIR, env.FLEET_MASTER_KEY)
+    .then((pki) => platformRoot(pki, env.FLEET_MASTER_KEY))
+    .catch((e) => {
+      root = undefined;
+      throw e;
+    });
+  return root;
+}
+
 export async function ensureOrgCa(tx: Tx, orgId: string) {
   const existing = await tx.fleetCa.findUnique({ where: { orgId } });
   if (existing) return existing;
-  const ca = await createOrgCa(orgId, env.FLEET_MASTER_KEY);
+  const ca = await createOrgCa(orgId, await rootSigner(), env.FLEET_MASTER_KEY);
   // Two first enrollments at once: one CA wins, the other's is dropped unused.
   await tx.fleetCa.createMany({
     data: [{ orgId, certPem: ca.certPem, keyEnc: ca.keyEnc }],
@@ -38,6 +57,8 @@ export async function ensureOrgCa(tx: Tx, orgId: string) {
   const row = await tx.fleetCa.findUniqueOrThrow({ where: { orgId } });
   if (row.certPem === ca.certPem) {
     await tx.fleetTrust.create({ data: { orgId, certPem: ca.certPem, crlPem: ca.crlPem } });
+    // The embedded broker trusts the root and finds nothing to change; Mosquitto needs
+    // every org's CRL in its crlfile (docs/fleet.md, "Trust").
     await afterCommit(tx, () => announce({ orgId }));
   }
   return row;

@@ -1,16 +1,15 @@
-// The per-org certificate authority: creating it, signing device CSRs, and revoking via
-// CRLs. An org CA signs only device client certificates whose CN is the device identity
-// `<orgId>.<deviceId>` (protocol/topics.ts); the broker ACL keys on that CN.
+// The per-org certificate authority (an intermediate of the platform root: intermediate.ts):
+// signing device CSRs, and revoking via CRLs. An org CA signs only device client
+// certificates whose CN is the device identity `<orgId>.<deviceId>` (protocol/topics.ts);
+// the broker ACL keys on that CN.
 
 import { isDeviceIdentity, splitIdentity } from "../../../../protocol/topics";
 import { checkDeviceCsrFast, type DeviceCsr } from "./device-csr";
 import { deviceLeafDer } from "./device-leaf";
 import { PkiError } from "./errors";
 import {
-  type CaMaterial,
   type CrlParams,
   loadSigner,
-  newCa,
   normalizeSerial,
   parseCert,
   pemOf,
@@ -25,14 +24,7 @@ const HOUR = 3_600_000;
 /** Tolerated clock skew between the CA and devices. */
 const BACKDATE_MS = 5 * 60_000;
 
-export const orgCaName = (orgId: string) => `Patronus org ${orgId} CA`;
-
-/** A new CA for one org, valid 10 years, with its key sealed and an empty CRL (number 1). */
-export function createOrgCa(orgId: string, masterKeyHex: string): Promise<CaMaterial> {
-  if (!/^[a-z0-9]{8,40}$/.test(orgId))
-    throw new PkiError(`not an org id: ${JSON.stringify(orgId)}`);
-  return newCa([{ O: [orgId] }, { CN: [orgCaName(orgId)] }], masterKeyHex, 10);
-}
+export { createOrgCa, orgCaName } from "./intermediate";
 
 export interface SignDeviceCsrInput {
   caCertPem: string;

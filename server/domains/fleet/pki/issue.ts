@@ -79,8 +79,13 @@ async function akiOf(ca: x509.X509Certificate) {
   return x509.AuthorityKeyIdentifierExtension.create(ca.publicKey);
 }
 
-/** A self-signed CA (pathlen 0) with its key sealed, and its first, empty CRL. */
-export async function newCa(subject: x509.JsonName, masterKeyHex: string, years: number) {
+/** A self-signed CA with its key sealed, and its first, empty CRL. pathLength 0: no sub-CAs. */
+export async function newCa(
+  subject: x509.JsonName,
+  masterKeyHex: string,
+  years: number,
+  pathLength = 0,
+) {
   const keys = await newKeyPair();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -91,7 +96,7 @@ export async function newCa(subject: x509.JsonName, masterKeyHex: string, years:
     keys,
     signingAlgorithm: EC_ALG,
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.BasicConstraintsExtension(true, pathLength, true),
       new x509.KeyUsagesExtension(
         x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
         true,

@@ -1,7 +1,7 @@
 // The platform PKI, kept as files in FLEET_PKI_DIR: a platform CA (key sealed under the
-// master key), the broker's server certificate and the control plane's client
-// certificate (CN = CONTROL_PLANE_IDENTITY), plus the CA's CRL, which brokers need because
-// CRL checking is on for every CA. Idempotent: creates what is missing, re-issues leaf
+// master key), which is also the root of every org CA (pki/intermediate.ts), the broker's
+// server certificate and the control plane's client certificate (CN =
+// CONTROL_PLANE_IDENTITY), plus the CA's CRL (it would revoke an org CA). Idempotent: creates what is missing, re-issues leaf
 // certificates and the CRL when they near expiry; a lock file serializes processes.
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { x509 } from "../../../../protocol/crypto/x509";
 import { CONTROL_PLANE_IDENTITY } from "../../../../protocol/topics";
 import { PkiError } from "./errors";
 import { writeFileAtomic } from "./files";
+import { ROOT_PATH_LENGTH, widenRoot } from "./intermediate";
 import { exportKeyPem, issueLeaf, loadSigner, newCa, newKeyPair, signCrl } from "./issue";
 
 export const PLATFORM_CA_NAME = "Patronus platform CA";
@@ -138,15 +139,20 @@ export async function ensurePlatformPki(
     let caPem = await readIfExists(paths.ca);
     let caKeyEnc = await readIfExists(paths.caKey);
     if (!caPem || !caKeyEnc) {
-      const made = await newCa([{ CN: [PLATFORM_CA_NAME] }], masterKeyHex, 10);
+      const made = await newCa([{ CN: [PLATFORM_CA_NAME] }], masterKeyHex, 10, ROOT_PATH_LENGTH);
       ({ certPem: caPem, keyEnc: caKeyEnc } = made);
       await writeFileAtomic(paths.caKey, caKeyEnc, 0o600);
       await writeFileAtomic(paths.crl, made.crlPem);
       await writeFileAtomic(paths.ca, caPem);
     }
-    const signer = await loadSigner(caPem, caKeyEnc, masterKeyHex).catch((e: Error) => {
+    let signer = await loadSigner(caPem, caKeyEnc, masterKeyHex).catch((e: Error) => {
       throw new PkiError(`platform CA in ${dir}: ${e.message}`);
     });
+    const widened = await widenRoot(signer);
+    if (widened) {
+      await writeFileAtomic(paths.ca, widened);
+      signer = await loadSigner(widened, caKeyEnc, masterKeyHex);
+    }
 
     if (!crlIsFresh(await readIfExists(paths.crl))) {
       const crlNumber = Math.floor(Date.now() / 1000); // grows without stored state
