@@ -2,117 +2,17 @@
 // portal mounts under /api/v1 (no Next.js build needed), for the SDK, CLI and Ansible tests
 // and the API benchmark. `apiOrg()` makes an org with an owner, sites and an API key.
 // `useApiServer()` gives a test file its server and `call`; `allPages` reads a whole list.
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll } from "vitest";
-import {
-  assetRoute,
-  authHandlers,
-  docsAsset,
-  docsPage,
-  faviconRoute,
-  openApiRoute,
-  orgMetricsHandler,
-  restHandler,
-  trpcHandler,
-} from "../server/api/handlers";
 import type { SessionUser } from "../server/domains/identity/auth/session";
 import { getDb } from "../server/platform/db/client";
 import { withScope } from "../server/platform/db/with-tenant";
 import { env } from "../server/platform/env";
-import { CLIENT_IP_HEADER } from "../server/platform/http/client-ip";
-import { HOST_HEADER, parseAuthority } from "../server/platform/http/request-host";
 import { closeQueues } from "../server/platform/jobs/queues";
 import { getRedis } from "../server/platform/redis";
 import { callerFor, createOrgWithOwner } from "./factories/identity";
+import { type ApiServer, startApiServer } from "./stack/portal-server";
 
-type Handler = (request: Request) => Promise<Response>;
-
-const auth = authHandlers();
-
-function route(path: string, method: string): Handler {
-  if (path.startsWith("/api/auth/")) return method === "GET" ? auth.GET : auth.POST;
-  if (path === "/api/v1/openapi.json") return openApiRoute;
-  if (path === "/favicon.ico") return faviconRoute;
-  if (path === "/api/v1/docs") return docsPage;
-  const asset = /^\/api\/v1\/docs\/([\w.-]+)$/.exec(path)?.[1];
-  if (asset) return docsAsset(asset);
-  const assetId = /^\/assets\/([^/]+)$/.exec(path)?.[1];
-  // As Next.js does for a dynamic segment: the id decoded (an undecodable one as sent).
-  if (assetId) return assetRoute(decodeSegment(assetId));
-  if (path.startsWith("/api/trpc/")) return trpcHandler;
-  // app/api/v1/orgs/[org]/metrics: a static route wins over the catch-all.
-  if (/^\/api\/v1\/orgs\/[^/]+\/metrics$/.test(path)) return orgMetricsHandler;
-  return restHandler;
-}
-
-function decodeSegment(segment: string) {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-function toRequest(req: IncomingMessage, base: string): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers))
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", base), {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    // @ts-expect-error Node's fetch needs this for a streamed body
-    duplex: "half",
-  });
-}
-
-export interface ApiServer {
-  /** http://127.0.0.1:<port> */
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Starts the API on a free loopback port. */
-export async function startApiServer(): Promise<ApiServer> {
-  // Handlers still running: close() waits for them, so nothing they use (Redis, the pool)
-  // is closed under them, even when their client has gone (a load generator stopping).
-  let running = 0;
-  let idle: (() => void) | undefined;
-  const server: Server = createServer(async (req, res) => {
-    running++;
-    try {
-      const request = toRequest(req, env.APP_URL);
-      // What the portal's server stamps on every request (server/platform/http/client-ip.ts).
-      request.headers.set(CLIENT_IP_HEADER, req.socket.remoteAddress ?? "");
-      request.headers.set(HOST_HEADER, parseAuthority(req.headers.host)?.authority ?? "");
-      const response = await route(new URL(request.url).pathname, request.method)(request);
-      // A body refused before it was read (413) leaves the socket unusable for the next call.
-      if (!req.complete) res.setHeader("connection", "close");
-      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      res.writeHead(500).end(String(error));
-    } finally {
-      if (--running === 0) idle?.();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
-    },
-  };
-}
+export { type ApiServer, startApiServer };
 
 /** A REST call with `token` (none: unauthenticated) to `server`, JSON in, `headers` added. */
 export function restCall(server: { readonly url: string }) {

@@ -1,80 +1,31 @@
-// Child processes of the benchmark (the workers, the simulated agents): TypeScript run by
-// node with tsx's loader (one pid, no wrapper), output drained into a tail kept for error
-// messages, and a stop that escalates to SIGKILL.
-import { type ChildProcess, spawn } from "node:child_process";
+// Measurements of the benchmark's processes (CPU time, memory) from /proc. Its child
+// processes themselves are testkit/ts-process.ts's (shared with the tests).
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { spawnTs as spawnTsProcess, type TsProcess } from "../../testkit/ts-process";
+
+export type { TsProcess };
 
 const PROFILE_HOOK = fileURLToPath(new URL("./profile-hook.ts", import.meta.url));
 
-export interface TsProcess {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  exited: Promise<number | null>;
-  tail(lines?: number): string;
-  stop(timeoutMs?: number): Promise<void>;
-}
-
+/**
+ * spawnTs, and with `profileDir` profile-hook.ts preloaded: SIGUSR2 toggles a CPU profile
+ * written into that dir.
+ */
 export function spawnTs(
   name: string,
   file: string,
-  opts: {
-    env: Record<string, string>;
-    nodeArgs?: string[];
-    ipc?: boolean;
-    maxFiles?: number;
-    /** Preload profile-hook.ts: SIGUSR2 toggles a CPU profile written into this dir. */
-    profileDir?: string;
-  },
-): TsProcess {
-  const hook = opts.profileDir ? ["--import", PROFILE_HOOK] : [];
-  const node = [process.execPath, ...(opts.nodeArgs ?? []), "--import", "tsx", ...hook, file];
-  const profileEnv = opts.profileDir
-    ? { BENCH_PROFILE_DIR: opts.profileDir, BENCH_PROFILE_NAME: name }
-    : {};
-  // A raised open-files limit (one socket per agent) needs a shell's ulimit before exec.
-  const [cmd, ...args] = opts.maxFiles
-    ? [
-        "sh",
-        "-c",
-        `ulimit -n ${opts.maxFiles} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`,
-        "sh",
-        ...node,
-      ]
-    : node;
-  const child = spawn(cmd!, args, {
-    env: { ...process.env, ...opts.env, ...profileEnv },
-    stdio: ["ignore", "pipe", "pipe", ...(opts.ipc ? (["ipc"] as const) : [])],
-  });
-  const log: string[] = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean)) log.push(line);
-    if (log.length > 400) log.splice(0, log.length - 200);
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null)));
-    child.once("error", (e) => {
-      log.push(`spawn failed: ${e.message}`);
-      resolve(-1);
-    });
-  });
-  if (!child.pid) throw new Error(`${name}: could not start ${file}`);
+  opts: Parameters<typeof spawnTsProcess>[2] & { profileDir?: string },
+) {
+  const { profileDir, ...rest } = opts;
+  return spawnTsProcess(name, file, profileDir ? { ...rest, ...profiled(name, profileDir) } : rest);
+}
+
+/** What spawnTs needs to preload profile-hook.ts into the process `name`. */
+export function profiled(name: string, profileDir: string) {
   return {
-    name,
-    child,
-    pid: child.pid,
-    exited,
-    tail: (lines = 30) => log.slice(-lines).join("\n"),
-    async stop(timeoutMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    preload: [PROFILE_HOOK],
+    extraEnv: { BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_NAME: name },
   };
 }
 

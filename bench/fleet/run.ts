@@ -15,8 +15,8 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MAX_SITE_RULES } from "../../protocol";
+import { AgentPool } from "../../testkit/sim-agents/pool";
 import { TcpBalancer } from "../../testkit/stack/tcp-balancer";
-import { AgentPool } from "./agents";
 import {
   autovacuumOn,
   type BenchEnv,
@@ -28,7 +28,7 @@ import { type BrokerPorts, brokerUrls } from "./broker-ports";
 import type { ControlPlane } from "./control-plane";
 import type { MeasureContext, Mode, RunResult } from "./measure";
 import { PgWaits } from "./pg-waits";
-import { rssBytes } from "./procs";
+import { profiled, rssBytes } from "./procs";
 import {
   cpuTable,
   enrollCpuTable,
@@ -156,7 +156,9 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
   const org = await createBenchOrg(n, perSite, log);
   await cp.broker.trustOrg(org.orgId); // the org's CA, made with its first site
 
-  const agents = AgentPool.start(agentProcs, n, profileDir);
+  const agents = AgentPool.start(agentProcs, n, () =>
+    profileDir ? profiled("agents", profileDir) : {},
+  );
   track(`agents (N=${n})`, () => agents.stop());
   for (const pid of agents.pids) pids.add(pid);
   const pidsNow = { agents: agents.pids, workers: cp.worker.pid, brokers: cp.broker.pids };
@@ -179,7 +181,7 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
     (await Promise.all(cp.broker.pids.map(rssBytes))).reduce((a, b) => a + b, 0);
   const broker0 = await brokerRss();
   const t = performance.now();
-  await agents.startAgents(200, flags.state === "disk", 60_000 + n * 20);
+  await agents.startAgents({ batchSize: 200, persist: flags.state === "disk" }, 60_000 + n * 20);
   const { compiled } = await fleetRevision(org.orgId);
   let agentState = "";
   await waitFor(

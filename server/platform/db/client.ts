@@ -41,3 +41,14 @@ export function getDb(): Db {
   }
   return globalForDb.patronusDb;
 }
+
+/**
+ * Closes the runtime client; the next getDb() connects again, to APP_DATABASE_URL as it is
+ * then (a test pointing its process at a database of its own).
+ */
+export async function closeDb() {
+  const db = globalForDb.patronusDb;
+  globalForDb.patronusDb = undefined;
+  globalForDb.patronusDbPool = undefined;
+  await db?.$disconnect();
+}

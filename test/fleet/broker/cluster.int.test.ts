@@ -27,7 +27,11 @@ import {
 import { uid } from "../../../testkit/factories/identity";
 import { MASTER_KEY, revoke, type TestCa, type TestDevice } from "../../../testkit/factories/pki";
 import { type RunningAgent, startAgent } from "../../../testkit/stack/agents";
-import { type LoggedProcess, run, stopProcess } from "../../../testkit/stack/logged-process";
+import {
+  type FleetProcess,
+  startFleetProcess,
+  stopFleetProcess,
+} from "../../../testkit/stack/fleet-process";
 import {
   closedByBroker,
   connectMqtt,
@@ -40,13 +44,6 @@ import {
 } from "../../../testkit/stack/mqtt";
 import { TcpBalancer } from "../../../testkit/stack/tcp-balancer";
 import { desired, deviceConfig, TestControlPlane, waitFor } from "../../agent/lib/control";
-
-interface FleetProcess {
-  proc: LoggedProcess;
-  port: number;
-  url: string;
-  brokerId: string;
-}
 
 // Test-only: this file's brokers (child processes) and its own calls share one new prefix.
 Object.assign(env as Record<string, unknown>, { REDIS_PREFIX: `${env.REDIS_PREFIX}-bc${uid()}` });
@@ -61,27 +58,8 @@ let A: FleetProcess;
 let B: FleetProcess;
 let cp: TestControlPlane;
 
-async function startFleet(port: number): Promise<FleetProcess> {
-  const url = `mqtts://127.0.0.1:${port}`;
-  // node --import tsx: one process, so a SIGKILL is a broker crash.
-  const proc = run(process.execPath, ["--import", "tsx", "workers/fleet-broker.ts"], {
-    FLEET_BROKER: "embedded",
-    FLEET_BROKER_CLUSTER: "redis",
-    REDIS_PREFIX: env.REDIS_PREFIX,
-    REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES,
-    FLEET_PKI_DIR: pkiDir,
-    FLEET_MASTER_KEY: MASTER_KEY,
-    FLEET_MQTT_URL: url,
-    FLEET_AGENT_MQTT_URL: url,
-    METRICS_PORT_FLEET: "0",
-  });
-  const listening = await proc.waitFor((l) => l.msg === "embedded broker listening", "listening");
-  await proc.waitFor((l) => l.msg === "fleet broker process ready", "ready");
-  return { proc, port, url, brokerId: listening.brokerId as string };
-}
-
-const stopFleet = (f: FleetProcess | undefined) =>
-  f ? stopProcess(f.proc.child, f.proc.exited) : undefined;
+const startFleet = (port: number) => startFleetProcess(port, pkiDir);
+const stopFleet = stopFleetProcess;
 
 /** The offline presence an agent leaves as its will. */
 const offline = () =>

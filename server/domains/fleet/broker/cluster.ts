@@ -11,10 +11,11 @@
 // it is talking to a Redis Cluster; one tag puts them all in one slot, so the same code runs
 // on one Redis or a Cluster (the broker's state then lives on one node of the Cluster).
 // Channels: MQTT topics become Redis channels under `<REDIS_PREFIX>:mqtt/`; on a Redis
-// Cluster every PUBLISH reaches every node.
+// Cluster every PUBLISH reaches every node, each broker's through one node (in order).
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { Readable } from "node:stream";
+import { Cluster } from "ioredis";
 import { log as baseLog, type Logger } from "../../../platform/log/logger";
 import { connectRedis, quitRedis, type RedisClient } from "../../../platform/redis";
 import { RedisShareDirectory, type ShareAnnouncer, ZShareChange } from "./share-directory";
@@ -154,6 +155,34 @@ function emitterAnnouncer(mq: MqEmitter, log: Logger): ShareAnnouncer {
   };
 }
 
+const address = (node: { options: { host?: string; port?: number } }) =>
+  `${node.options.host}:${node.options.port}`;
+
+/**
+ * The emitter's publishing connection, made to keep its publishes in order. Aedes drops a
+ * message from another broker whose counter is not above the last one it delivered from
+ * that broker (its duplicate check), so every broker's publishes must reach the others in
+ * the order sent. A Redis Cluster runs a PUBLISH (a command without a key) on any node and
+ * forwards it from there: two publishes through different nodes could arrive in either
+ * order, and the older one was lost (test/platform/redis-cluster/fleet-broker.int.test.ts).
+ * Through one node they keep their order: the first master by address, the same while the
+ * cluster's masters stay the same (a failover may reorder the few publishes in flight).
+ */
+function orderedPublisher(conn: RedisClient): RedisClient {
+  if (!(conn instanceof Cluster)) return conn;
+  const anyNode = conn.publish.bind(conn);
+  const pinned = () =>
+    conn
+      .nodes("master")
+      .sort((a, b) => address(a).localeCompare(address(b)))
+      .at(0);
+  conn.publish = ((channel: string | Buffer, message: string | Buffer) => {
+    const node = pinned();
+    return node ? node.publish(channel, message) : anyNode(channel, message);
+  }) as Cluster["publish"];
+  return conn;
+}
+
 export function redisCluster(o: BrokerClusterOptions): BrokerCluster {
   const log = o.log ?? baseLog.child({ component: "fleet-broker" });
   const connect = (keyPrefix?: string) => {
@@ -168,7 +197,7 @@ export function redisCluster(o: BrokerClusterOptions): BrokerCluster {
   const commands = connect(`{${o.prefix}:mqtt}:`);
   const mq = new MQEmitterRedisPrefix(`${o.prefix}:mqtt/`, {
     subConn: connect(),
-    pubConn: connect(),
+    pubConn: orderedPublisher(connect()),
     matchEmptyLevels: true, // as Aedes's own emitter [MQTT-4.7.1-3]
   });
   // Without a listener an emitter 'error' would end the process.

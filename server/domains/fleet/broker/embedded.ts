@@ -31,6 +31,7 @@ import {
 import { normalizeSerial } from "../pki/issue";
 import { type BrokerClusterOptions, redisCluster } from "./cluster";
 import { dropAtExpiry, guardPacketSize } from "./connection-guards";
+import { Deliveries, withoutOrderedDedupe } from "./deliveries";
 import { clientIdAllowed, identityOf } from "./identity";
 import {
   LocalShareDirectory,
@@ -112,6 +113,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const cluster = o.cluster ? redisCluster({ log, ...o.cluster }) : undefined;
   const directory = cluster?.shares ?? new LocalShareDirectory();
   const shares = new SharedSubscriptions(directory);
+  const deliveries = new Deliveries();
   const reader = new TrustReader();
   let trustState = reader.read(o);
 
@@ -139,6 +141,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         return done(authError(`${identity} may not leave a will on ${will.topic}`, 5), false);
       }
       identities.set(client, identity);
+      withoutOrderedDedupe(client);
       done(null, true);
     },
     authorizePublish(client, packet, done) {
@@ -177,7 +180,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       );
     },
     authorizeForward(client, packet) {
-      return shares.forward(client, packet) ? packet : null;
+      return shares.forward(client, packet) && deliveries.first(client, packet) ? packet : null;
     },
   });
   aedes.on("unsubscribe", (topics: string[], client: Client) =>

@@ -1,8 +1,8 @@
 // The simulated agents' process: enrolls devices through the portal's HTTP endpoint (a
 // real key and CSR each, like `patronus-agent enroll`), then runs them all with
 // startSimFleet: the real agent code, each with its own mutual-TLS connection and
-// certificate, a SimulatedDriver instead of the kernel. Commanded over IPC by
-// agents.ts; exits when the benchmark goes away.
+// certificate, a SimulatedDriver instead of the kernel. Commanded over IPC by pool.ts;
+// exits when its parent (a benchmark, a test) goes away.
 import { join } from "node:path";
 import { enroll } from "../../edge-agent/src/agent/enroll";
 import { loadSimAgents, type SimFleet, startSimFleet } from "../../edge-agent/src/agent/sim-fleet";
@@ -13,8 +13,9 @@ import type {
   ApplyTimes,
   EnrollResult,
   Memory,
+  StartOptions,
   StatusResult,
-} from "./agents-protocol";
+} from "./protocol";
 
 let dirs: string[] = [];
 let fleet: SimFleet | undefined;
@@ -50,13 +51,16 @@ async function enrollAll(r: Extract<AgentsRequest, { cmd: "enroll" }>): Promise<
   return { ms: performance.now() - started, identities };
 }
 
-async function start(batchSize: number, persist: boolean) {
-  // Credentials from the enrolled state dirs. persist: each agent keeps its last-good state
-  // there as a box does (written to a temp file, fsync'd, renamed, directory fsync'd);
-  // otherwise in memory.
+async function start(o: StartOptions) {
+  // Credentials from the enrolled state dirs; last-good there too with `persist`.
   const loaded = await loadSimAgents(dirs);
-  const specs = persist ? loaded : loaded.map(({ stateDir: _d, ...spec }) => spec);
-  fleet = await startSimFleet({ agents: specs, batchSize });
+  const specs = o.persist ? loaded : loaded.map(({ stateDir: _d, ...spec }) => spec);
+  fleet = await startSimFleet({
+    agents: specs,
+    batchSize: o.batchSize,
+    driver: { applyDelayMs: o.applyDelayMs },
+    backoff: o.backoff,
+  });
   // The moment each device starts applying (epoch ms, comparable across processes): the
   // benchmark's view of delivery, without a second subscriber to every desired state.
   applyAt = fleet.drivers.map(() => 0);
@@ -73,21 +77,28 @@ async function start(batchSize: number, persist: boolean) {
 function status(revision: number): StatusResult {
   let connected = 0;
   let applied = 0;
+  let reconnected = 0;
+  const behind: string[] = [];
   const agents = fleet?.agents ?? [];
   for (const a of agents) {
     const s = a.snapshot();
     if (s.connected) connected++;
+    if (s.reconnectsTotal > 0) reconnected++;
     if (s.revision >= revision && s.status === "applied") applied++;
+    else if (behind.length < 10)
+      behind.push(`${a.identity.identity} r${s.revision} ${s.status} connected=${s.connected}`);
   }
-  return { total: agents.length, connected, applied };
+  return { total: agents.length, connected, applied, reconnected, behind };
 }
 
 async function handle(r: AgentsRequest): Promise<unknown> {
   switch (r.cmd) {
     case "enroll":
       return enrollAll(r);
-    case "start":
-      return start(r.batchSize, r.persist);
+    case "start": {
+      const { cmd: _c, ...o } = r;
+      return start(o);
+    }
     case "status":
       return status(r.revision);
     case "memory":

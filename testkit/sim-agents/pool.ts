@@ -1,18 +1,22 @@
-// The benchmark's handle on its agents process: one request at a time is not required,
-// every request has an id and a timeout, and a dead child fails every pending request
-// with its last log lines.
+// Many simulated agents (the real agent code, thousands per process: child.ts) for the
+// fleet benchmark and the chaos test. The handle on one agents process: one request at a
+// time is not required, every request has an id and a timeout, and a dead child fails
+// every pending request with its last log lines.
 import { fileURLToPath } from "node:url";
+import { spawnTs, type TsProcess } from "../ts-process";
 import type {
   AgentsReply,
   AgentsRequest,
   ApplyTimes,
   EnrollResult,
   Memory,
+  StartOptions,
   StatusResult,
-} from "./agents-protocol";
-import { spawnTs, type TsProcess } from "./procs";
+} from "./protocol";
 
-const CHILD = fileURLToPath(new URL("./agents-child.ts", import.meta.url));
+type Extra = { preload?: string[]; extraEnv?: Record<string, string> };
+
+const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
 export class AgentsProcess {
   private nextId = 1;
@@ -36,14 +40,15 @@ export class AgentsProcess {
     });
   }
 
-  static start(maxFiles: number, profileDir?: string): AgentsProcess {
+  /** `extra`: modules to preload and environment (the benchmark's profiler). */
+  static start(maxFiles: number, extra: Extra = {}): AgentsProcess {
     return new AgentsProcess(
       spawnTs("agents", CHILD, {
         env: {},
         nodeArgs: ["--expose-gc", "--max-old-space-size=8192"],
         ipc: true,
         maxFiles,
-        profileDir,
+        ...extra,
       }),
     );
   }
@@ -78,8 +83,8 @@ export class AgentsProcess {
   enroll(r: Omit<Extract<AgentsRequest, { cmd: "enroll" }>, "cmd">, timeoutMs: number) {
     return this.request<EnrollResult>({ cmd: "enroll", ...r }, timeoutMs);
   }
-  startAgents(batchSize: number, persist: boolean, timeoutMs: number) {
-    return this.request<unknown>({ cmd: "start", batchSize, persist }, timeoutMs);
+  startAgents(o: StartOptions, timeoutMs: number) {
+    return this.request<unknown>({ cmd: "start", ...o }, timeoutMs);
   }
   status(revision: number) {
     return this.request<StatusResult>({ cmd: "status", revision }, 30_000);
@@ -106,10 +111,11 @@ export class AgentsProcess {
 export class AgentPool {
   private constructor(readonly procs: AgentsProcess[]) {}
 
-  static start(count: number, agents: number, profileDir?: string) {
+  /** `extra(i)`: what process i preloads, and its environment. */
+  static start(count: number, agents: number, extra: (i: number) => Extra = () => ({})) {
     const maxFiles = Math.max(4096, Math.ceil(agents / count) + 2048);
     return new AgentPool(
-      Array.from({ length: count }, () => AgentsProcess.start(maxFiles, profileDir)),
+      Array.from({ length: count }, (_, i) => AgentsProcess.start(maxFiles, extra(i))),
     );
   }
 
@@ -141,8 +147,8 @@ export class AgentPool {
     return { ms: performance.now() - started, identities: parts.flatMap((p) => p.identities) };
   }
 
-  async startAgents(batchSize: number, persist: boolean, timeoutMs: number) {
-    await Promise.all(this.procs.map((p) => p.startAgents(batchSize, persist, timeoutMs)));
+  async startAgents(o: StartOptions, timeoutMs: number) {
+    await Promise.all(this.procs.map((p) => p.startAgents(o, timeoutMs)));
   }
 
   async status(revision: number): Promise<StatusResult> {
@@ -151,6 +157,8 @@ export class AgentPool {
       total: a.total + b.total,
       connected: a.connected + b.connected,
       applied: a.applied + b.applied,
+      reconnected: a.reconnected + b.reconnected,
+      behind: [...a.behind, ...b.behind].slice(0, 10),
     }));
   }
 
