@@ -1,13 +1,15 @@
 // Writing one org's batch of reports: every channel in registry order in one transaction
-// under the org's fleet lock, then the org's rollouts moved along.
+// under the org's fleet lock, acks lost in flight made up from heartbeats, then the org's
+// rollouts moved along.
 
+import type { Heartbeat } from "../../../../protocol";
 import { registry } from "../../../features";
 import type { Db } from "../../../platform/db/client";
 import { withScope } from "../../../platform/db/with-tenant";
 import type { IngestLog } from "../../../platform/features/contract";
 import { tryLockOrgFleet } from "../fleet-lock";
 import { progressRollouts } from "../rollout/progress";
-import { stateChannel } from "./core-channels";
+import { heartbeatChannel, repairLostAcks, stateChannel } from "./core-channels";
 import { type AnyChannel, idOf, type OrgBatch } from "./org-batch";
 
 /** The longest one org's batch may hold its transaction. */
@@ -38,7 +40,10 @@ export function writeOrgBatch(
           await channel.write(tx, orgId, batch, log);
       }
       const states = b.get(idOf(stateChannel)) as Map<string, unknown> | undefined;
-      const advanced = !!states?.size && (await progressRollouts(tx, orgId)).advanced.length > 0;
+      const heartbeats = b.get(idOf(heartbeatChannel)) as Map<string, Heartbeat> | undefined;
+      const repaired = heartbeats?.size ? await repairLostAcks(tx, orgId, heartbeats) : 0;
+      const advanced =
+        (!!states?.size || repaired > 0) && (await progressRollouts(tx, orgId)).advanced.length > 0;
       return { advanced };
     },
     // A batch is a handful of set-based statements, but a large org's can take seconds on a
