@@ -6,7 +6,6 @@ import { afterAll, beforeAll } from "vitest";
 import type { SessionUser } from "../server/domains/identity/auth/session";
 import { getDb } from "../server/platform/db/client";
 import { withScope } from "../server/platform/db/with-tenant";
-import { env } from "../server/platform/env";
 import { closeQueues } from "../server/platform/jobs/queues";
 import { getRedis } from "../server/platform/redis";
 import { callerFor, createOrgWithOwner } from "./factories/identity";
