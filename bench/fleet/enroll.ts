@@ -1,11 +1,12 @@
 // Enrollment throughput of ONE org on ONE token: `npm run bench:enroll -- [--devices 2000]
-// [--concurrency 64] [--rounds 3] [--baseline-ref main] [--no-baseline]`. N boxes (a real
+// [--concurrency 64] [--rounds 3] [--baseline-ref daa87bd] [--no-baseline]`. N boxes (a real
 // P-256 key and CSR each, made before the clock starts) enroll over HTTP against the
 // enrollment endpoint running as its own process, with billing on (a Stripe stand-in; the
-// org's plan allows every device) and the fleet's control plane around it (Mosquitto, the
-// workers). A box told "busy" (503) comes back after Retry-After, as the agent does.
+// org's plan allows every device) and the fleet's control plane around it (the embedded
+// broker, the workers). A box told "busy" (503) comes back after Retry-After, as the agent does.
 // Side by side, round by round: this checkout and the baseline — the code of
-// `--baseline-ref` exported with `git archive` into a temp dir. (--profile DIR: a CPU profile
+// `--baseline-ref` (default: the last commit before the fast paths and the group commit)
+// exported with `git archive` into a temp dir. (--profile DIR: a CPU profile
 // of each endpoint per round.) Prints devices/s (median
 // and worst round), per-device latency, 503 and 5xx counts, the endpoint's CPU per device
 // and the machine's load. Everything it starts or creates is removed at the end.
@@ -29,7 +30,8 @@ const { values: flags } = parseArgs({
     devices: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "64" },
     rounds: { type: "string", default: "3" },
-    "baseline-ref": { type: "string", default: "main" },
+    /** The last commit before the enrollment fast paths and group commit. */
+    "baseline-ref": { type: "string", default: "daa87bd" },
     "no-baseline": { type: "boolean", default: false },
     /** CPU profiles of the endpoints, one per round (investigation; see profile-hook.ts). */
     profile: { type: "string" },
@@ -317,7 +319,7 @@ try {
       .join(" ")} at the end; Node ${process.version}`,
   );
   log(
-    "Processes: the enrollment endpoint (one per build), workers + ingest, Mosquitto, this one (the boxes' HTTP clients), PostgreSQL, Redis",
+    "Processes: the enrollment endpoint (one per build), workers + ingest, the embedded broker (fleet process), this one (the boxes' HTTP clients), PostgreSQL, Redis",
   );
   if ([...results.values()].flat().some((x) => x.serverErrors > 0)) exitCode = 1;
 } catch (e) {
