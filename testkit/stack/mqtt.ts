@@ -20,6 +20,10 @@ export type ConnectOptions = Pick<
   "clientId" | "protocolVersion" | "will" | "clean"
 >;
 
+/** An agent's stored credentials are presented as the agent does: with its org CA. */
+const certOf = (creds: Creds | Credentials) =>
+  "caPem" in creds ? presentedChain(creds) : creds.certPem;
+
 /**
  * Connects (no reconnects); rejects with the broker's or TLS's reason when refused.
  * creds null: no client certificate at all.
@@ -27,13 +31,13 @@ export type ConnectOptions = Pick<
 export function connectMqtt(
   url: string,
   caPem: string,
-  creds: Creds | null,
+  creds: Creds | Credentials | null,
   opts: ConnectOptions = {},
 ) {
   return new Promise<MqttClient>((resolve, reject) => {
     const client = mqttConnect(url, {
       ca: caPem,
-      ...(creds ? { cert: creds.certPem, key: creds.keyPem } : {}),
+      ...(creds ? { cert: certOf(creds), key: creds.keyPem } : {}),
       reconnectPeriod: 0,
       connectTimeout: WAIT_MS,
       protocolVersion: 4,
