@@ -5,7 +5,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Creds } from "./mqtt";
+import type { Credentials } from "../../edge-agent/src/agent/store";
+import { type Creds, certOf } from "./mqtt";
 
 export interface SubResult {
   /** `topic payload` lines, in order. */
@@ -17,7 +18,7 @@ export interface SubResult {
 export async function mosquittoSub(o: {
   url: string;
   caPem: string;
-  creds: Creds;
+  creds: Creds | Credentials;
   filters: string[];
   count: number;
   timeoutS: number;
@@ -31,7 +32,7 @@ export async function mosquittoSub(o: {
       key: join(dir, "key.pem"),
     };
     await writeFile(files.ca, o.caPem);
-    await writeFile(files.cert, o.creds.certPem);
+    await writeFile(files.cert, certOf(o.creds));
     await writeFile(files.key, o.creds.keyPem, { mode: 0o600 });
     const { hostname, port } = new URL(o.url);
     const args = [

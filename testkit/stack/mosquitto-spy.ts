@@ -3,7 +3,10 @@
 // sentinel rather than a message count: a device legitimately gets its own retained
 // messages, once per matching filter, so how many arrive is not known in advance.
 import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { presentedChain } from "../../edge-agent/src/agent/transport";
 
 export interface SpyResult {
   /** Topics of the PUBLISH packets received, in order (from the -d debug lines). */
@@ -31,7 +34,21 @@ export async function spyAs(o: {
   const { hostname, port } = new URL(o.url);
   const args = ["-h", hostname, "-p", port, "-V", "mqttv311"];
   args.push("--cafile", join(o.stateDir, "broker-ca.pem"));
-  args.push("--cert", join(o.stateDir, "cert.pem"), "--key", join(o.stateDir, "key.pem"));
+  // The certificate with its org CA, as the agent presents them (mosquitto_sub reads a
+  // chain file): the broker trusts only the platform root.
+  const read = (name: string) => readFile(join(o.stateDir, name), "utf8");
+  const chainDir = await mkdtemp(join(tmpdir(), "patronus-spy-"));
+  const chain = join(chainDir, "chain.pem");
+  await writeFile(
+    chain,
+    presentedChain({
+      certPem: await read("cert.pem"),
+      caPem: await read("ca.pem"),
+      keyPem: "",
+      brokerCaPem: "",
+    }),
+  );
+  args.push("--cert", chain, "--key", join(o.stateDir, "key.pem"));
   args.push("-v", "-d");
   for (const f of o.filters) args.push("-t", f);
   // Line-buffered, so lines show as they happen, not at exit.
@@ -70,6 +87,7 @@ export async function spyAs(o: {
   } finally {
     child.kill("SIGTERM");
     await exited;
+    await rm(chainDir, { recursive: true, force: true });
   }
   const lines = output.split("\n");
   const topics = lines.flatMap((l) => /received PUBLISH \([^']*'([^']*)'/.exec(l)?.[1] ?? []);

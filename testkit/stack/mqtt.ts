@@ -21,7 +21,7 @@ export type ConnectOptions = Pick<
 >;
 
 /** An agent's stored credentials are presented as the agent does: with its org CA. */
-const certOf = (creds: Creds | Credentials) =>
+export const certOf = (creds: Creds | Credentials) =>
   "caPem" in creds ? presentedChain(creds) : creds.certPem;
 
 /**
