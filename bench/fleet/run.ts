@@ -181,7 +181,7 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
     (await Promise.all(cp.broker.pids.map(rssBytes))).reduce((a, b) => a + b, 0);
   const broker0 = await brokerRss();
   const t = performance.now();
-  await agents.startAgents({ batchSize: 200, persist: flags.state === "disk" }, 60_000 + n * 20);
+  await agents.startAgents({ batchSize: 200, persist: flags.state === "disk" }, 60_000 + n * 60);
   const { compiled } = await fleetRevision(org.orgId);
   let agentState = "";
   await waitFor(
