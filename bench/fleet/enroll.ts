@@ -13,17 +13,18 @@
 
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createDeviceKey } from "../../protocol/crypto/device-key";
-import { type BenchEnv, createBenchEnv, dropBenchEnv } from "./bench-env";
+import { freePort } from "../../server/platform/free-port";
+import { type BenchEnv, createBenchEnv } from "./bench-env";
 import { type BrokerPorts, brokerUrls } from "./broker-ports";
+import { cleanup, track, trackEnv } from "./lifecycle";
 import { cpuMs, spawnTs, type TsProcess } from "./procs";
-import { median, percentile, sleep, table, waitFor, within } from "./stats";
+import { median, percentile, sleep, table, waitFor } from "./stats";
 
 const { values: flags } = parseArgs({
   options: {
@@ -48,52 +49,7 @@ const REPO = resolve(HERE, "../..");
 const SERVER = join(HERE, "enroll-server.ts");
 const log = (line: string) => console.log(line);
 
-// --- cleanup, whatever happens ------------------------------------------------------
 let benchEnv: BenchEnv | undefined;
-const stops: { name: string; fn: () => Promise<unknown> }[] = [];
-const pids = new Set<number>();
-let cleaning: Promise<void> | undefined;
-
-function track(name: string, fn: () => Promise<unknown>, pid?: number) {
-  stops.push({ name, fn });
-  if (pid) pids.add(pid);
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const s of stops.reverse()) {
-      try {
-        await within(s.fn(), 60_000, `stopping ${s.name}`);
-      } catch (e) {
-        console.error(`cleanup: ${(e as Error).message}`);
-      }
-    }
-    pids.clear();
-    if (benchEnv) for (const p of await dropBenchEnv(benchEnv)) console.error(`cleanup: ${p}`);
-  })();
-  return cleaning;
-}
-process.on("exit", () => {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {}
-  }
-  for (const dir of benchEnv?.dirs ?? []) rmSync(dir, { recursive: true, force: true });
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 // --- the two builds -----------------------------------------------------------------
 /** The baseline's code in a temp dir, sharing this checkout's node_modules and Prisma client. */
@@ -203,6 +159,7 @@ let exitCode = 0;
 try {
   benchEnv = await createBenchEnv((e) => {
     benchEnv = e;
+    trackEnv(e);
   });
   // Billing on: a Stripe stand-in in this process, its settings for every child.
   const { startStripeStub } = await import("../../tools/stripe-stand-in");

@@ -9,23 +9,18 @@
 // and memory per agent. Prints figures; the target (10,000 agents, p99 ≤ 2 s on one 2-core machine)
 // is the issue's, nothing here asserts on time. Everything it creates (database, Redis
 // keys, broker, processes, temp dirs) is removed at the end, also on failure and Ctrl-C.
-import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MAX_SITE_RULES } from "../../protocol";
+import { freePort } from "../../server/platform/free-port";
 import { AgentPool } from "../../testkit/sim-agents/pool";
 import { TcpBalancer } from "../../testkit/stack/tcp-balancer";
-import {
-  autovacuumOn,
-  type BenchEnv,
-  createBenchEnv,
-  dropBenchEnv,
-  vacuumFleetTables,
-} from "./bench-env";
+import { autovacuumOn, type BenchEnv, createBenchEnv, vacuumFleetTables } from "./bench-env";
 import { type BrokerPorts, brokerUrls } from "./broker-ports";
 import type { ControlPlane } from "./control-plane";
+import { cleanup, livePids, track, trackEnv } from "./lifecycle";
 import type { MeasureContext, Mode, RunResult } from "./measure";
 import { PgWaits } from "./pg-waits";
 import { profiled, rssBytes } from "./procs";
@@ -40,7 +35,7 @@ import {
   timelineTable,
   worstTable,
 } from "./report";
-import { sleep, waitFor, within } from "./stats";
+import { sleep, waitFor } from "./stats";
 
 const { values: flags } = parseArgs({
   options: {
@@ -95,56 +90,7 @@ if (sizes.some((n) => warmup + 2 * runsFor(n) > MAX_SITE_RULES - 4))
 
 const log = (line: string) => console.log(line);
 
-// --- cleanup, whatever happens ------------------------------------------------------
 let benchEnv: BenchEnv | undefined;
-const stops: { name: string; fn: () => Promise<unknown> }[] = [];
-const pids = new Set<number>();
-let cleaning: Promise<void> | undefined;
-
-function track(name: string, fn: () => Promise<unknown>, pid?: number) {
-  stops.push({ name, fn });
-  if (pid) pids.add(pid);
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const s of stops.reverse()) {
-      try {
-        await within(s.fn(), 60_000, `stopping ${s.name}`);
-      } catch (e) {
-        console.error(`cleanup: ${(e as Error).message}`);
-      }
-    }
-    pids.clear(); // stopped: never signal a pid that may since belong to someone else
-    if (benchEnv) {
-      for (const p of await dropBenchEnv(benchEnv)) console.error(`cleanup: ${p}`);
-    }
-  })();
-  return cleaning;
-}
-
-// Last resort when the process is leaving anyway: no child outlives the benchmark.
-process.on("exit", () => {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {}
-  }
-  for (const dir of benchEnv?.dirs ?? []) rmSync(dir, { recursive: true, force: true });
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 // --- one fleet size -----------------------------------------------------------------
 async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<SizeResult> {
@@ -160,7 +106,7 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
     profileDir ? profiled("agents", profileDir) : {},
   );
   track(`agents (N=${n})`, () => agents.stop());
-  for (const pid of agents.pids) pids.add(pid);
+  for (const pid of agents.pids) livePids.add(pid);
   const pidsNow = { agents: agents.pids, workers: cp.worker.pid, brokers: cp.broker.pids };
 
   log(
@@ -251,7 +197,7 @@ async function benchSize(cp: ControlPlane, n: number, waits?: PgWaits): Promise<
 
   log(`  load average after the changes: ${load()}`);
   await agents.stop();
-  for (const pid of agents.pids) pids.delete(pid);
+  for (const pid of agents.pids) livePids.delete(pid);
   return {
     n,
     sites,
@@ -276,6 +222,7 @@ try {
   benchEnv = await createBenchEnv(
     (e) => {
       benchEnv = e;
+      trackEnv(e);
     },
     { pgLogMs, stateOnTmpfs: flags.state === "tmpfs" },
   );
@@ -284,7 +231,7 @@ try {
       ? { kind: "mosquitto", port: await freePort(), controlPort: await freePort() }
       : {
           kind: "embedded",
-          ports: await Promise.all(Array.from({ length: brokerCount }, freePort)),
+          ports: await Promise.all(Array.from({ length: brokerCount }, () => freePort())),
         };
   // Several brokers: one address in front of them, as a Kubernetes Service would be.
   const balancer =
