@@ -4,11 +4,11 @@
 // mayPublish/maySubscribe, payloads up to MAX_MESSAGE_BYTES, packets up to MAX_PACKET_BYTES
 // (cut at the header, before Aedes buffers them: guardPacketSize), and no connection
 // outlives its certificate (dropAtExpiry).
-// Alone, it keeps retained messages in memory (lost when the process restarts). With
-// `cluster` it is one of several brokers sharing messages, retained state and shared
-// subscriptions through Redis (cluster.ts). Either way it serves shared subscriptions
-// (`$share/<group>/<filter>`, shared-subscriptions.ts), which Aedes itself lacks, and
-// MQTT 3.1/3.1.1 only (no v5).
+// Alone, it keeps retained messages in memory (lost when the process restarts), looked up
+// by topic (retained.ts). With `cluster` it is one of several brokers sharing messages,
+// retained state and shared subscriptions through Redis (cluster.ts). Either way it serves
+// shared subscriptions (`$share/<group>/<filter>`, shared-subscriptions.ts), which Aedes
+// itself lacks, and MQTT 3.1/3.1.1 only (no v5).
 // It trusts the platform root (and old org CAs until migrated), and checks revocation
 // itself, at each handshake and for the sessions open, against the revoked serials of the
 // CRLs it was given. Trust changes look only at the sessions they concern
@@ -33,6 +33,7 @@ import { type BrokerClusterOptions, redisCluster } from "./cluster";
 import { dropAtExpiry, guardPacketSize } from "./connection-guards";
 import { Deliveries, withoutOrderedDedupe } from "./deliveries";
 import { clientIdAllowed, identityOf } from "./identity";
+import { indexedMemoryPersistence } from "./retained";
 import {
   LocalShareDirectory,
   parseShared,
@@ -118,7 +119,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   let trustState = reader.read(o);
 
   const aedes = await Aedes.createBroker({
-    ...cluster?.aedes,
+    ...(cluster?.aedes ?? { persistence: indexedMemoryPersistence() }),
     authenticate(client, _username, _password, done) {
       const socket = client.conn as TLSSocket;
       const identity = identityOf(socket.getPeerCertificate?.(true));
@@ -204,7 +205,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     rejectUnauthorized: true,
     minVersion: "TLSv1.2" as const,
   });
-  const server: Server = createServer(tlsOptions(o), (socket) => {
+  // noDelay: each packet goes out at once. With Nagle's algorithm a SUBACK followed by the
+  // retained desired state, or two quick PUBLISHes, wait for the client's delayed ACK (40 ms).
+  const server: Server = createServer({ ...tlsOptions(o), noDelay: true }, (socket) => {
     const detailed = socket.getPeerCertificate(true);
     const chain = caChain(detailed);
     let cert: x509.X509Certificate;
