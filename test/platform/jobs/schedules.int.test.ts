@@ -15,6 +15,18 @@ afterAll(async () => {
   await closeQueues();
 });
 
+/** Sessions of this database that wait, and what holds them: for a failure's message. */
+async function whatTheDatabaseWaitsFor() {
+  const rows = await getDb().$queryRaw<unknown[]>`
+    SELECT a.pid, a.state, a.wait_event_type, a.wait_event, now() - a.xact_start AS xact_age,
+      left(a.query, 200) AS query, pg_blocking_pids(a.pid) AS blocked_by
+    FROM pg_stat_activity a
+    WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+      AND (a.state <> 'idle' OR cardinality(pg_blocking_pids(a.pid)) > 0)`;
+  const orgs = await getDb().fleetTrust.count();
+  return `${orgs} fleet orgs; sessions: ${JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? Number(v) : v))}`;
+}
+
 describe("sweep schedules", () => {
   it("are one scheduler each, however many replicas upsert them, and run on the workers", {
     timeout: 180_000,
@@ -42,7 +54,15 @@ describe("sweep schedules", () => {
         },
       );
       if (defs.every((d) => done.includes(d.name))) break;
-      if (Date.now() > deadline) throw new Error(`sweeps did not all run: ${done.join(", ")}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `sweeps did not all run: ${defs
+            .map((d) => d.name)
+            .filter((n) => !done.includes(n))
+            .join(
+              ", ",
+            )} missing; ${await whatTheDatabaseWaitsFor()}; worker log: ${lines.slice(-40).join(" | ")}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await queue.getJobs(["failed"])).toEqual([]);

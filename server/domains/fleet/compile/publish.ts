@@ -34,24 +34,32 @@ async function pendingDevices(tx: Tx, orgId: string, only: readonly string[] | n
       AND (${only === null} OR id = ANY(${only ?? []}::text[]))`;
 }
 
-/** Builds each pending device's snapshot from the intent of its desired revision. */
-export async function desiredStates(
+type SiteCompiler = ReturnType<typeof siteCompiler>;
+
+/** Devices whose states are built and sent per step: one short transaction each at most. */
+export const PUBLISH_CHUNK = 2000;
+
+/** Adds a compiler for each of `revisions` (from the intent at that revision) to `into`. */
+async function loadCompilers(
   tx: Tx,
   orgId: string,
-  devices: readonly Pending[],
-): Promise<{ identity: string; state: DesiredState; firstRelease: boolean }[]> {
-  const revisions = [...new Set(devices.map((d) => d.desiredRevision))];
-  const intents = [...(await intentsAt(tx, orgId, revisions))].map(([revision, intent]) => ({
-    revision,
-    intent,
-  }));
+  revisions: readonly number[],
+  into: Map<number, SiteCompiler>,
+) {
   // Facts are today's whatever the revision (the overlay's tunnel keys): one read each.
-  const compilers = new Map<number, ReturnType<typeof siteCompiler>>();
-  for (const i of intents) {
-    const facts = await loadCompileFacts(tx, orgId, i.intent);
-    compilers.set(i.revision, siteCompiler(i.intent, { orgId, facts }));
+  for (const [revision, intent] of await intentsAt(tx, orgId, revisions)) {
+    const facts = await loadCompileFacts(tx, orgId, intent);
+    into.set(revision, siteCompiler(intent, { orgId, facts }));
   }
-  const issuedAt = new Date().toISOString();
+}
+
+/** Each device's desired state, from the compiler of its desired revision. */
+function desiredStates(
+  orgId: string,
+  devices: readonly Pending[],
+  compilers: ReadonlyMap<number, SiteCompiler>,
+  issuedAt: string,
+): { identity: string; state: DesiredState; firstRelease: boolean }[] {
   const out: { identity: string; state: DesiredState; firstRelease: boolean }[] = [];
   for (const d of devices) {
     const config = compilers.get(d.desiredRevision)?.(d.siteId, d.id, declaredSections(d));
@@ -75,38 +83,63 @@ export async function desiredStates(
   return out;
 }
 
-/** Publishes every pending device of the org (or of `deviceIds`); returns how many. */
-export async function publishPending(db: Db, orgId: string, deviceIds?: readonly string[]) {
-  const states = await withScope(db, { orgId }, async (tx) =>
-    desiredStates(tx, orgId, await pendingDevices(tx, orgId, deviceIds ?? null)),
+/**
+ * Publishes every pending device of the org (or of `deviceIds`); returns how many. The
+ * pending rows are one read; then PUBLISH_CHUNK devices at a time, their states are built
+ * (the intent of a revision is read once, in a short transaction of its own) and sent, and
+ * the event loop turns between chunks. So an org of any size never holds a transaction
+ * open for its whole publish, and never blocks the process while it builds.
+ */
+export async function publishPending(
+  db: Db,
+  orgId: string,
+  deviceIds?: readonly string[],
+  o: { afterChunk?: (sent: number) => void } = {},
+) {
+  const pending = await withScope(db, { orgId }, (tx) =>
+    pendingDevices(tx, orgId, deviceIds ?? null),
   );
-  if (states.length === 0) return 0;
-  const channel = await getControlChannel();
-  const CHUNK = 1000;
+  if (pending.length === 0) return 0;
+  const compilers = new Map<number, SiteCompiler>();
+  const read = new Set<number>(); // revisions whose intent was read (a pruned one is absent)
+  const issuedAt = new Date().toISOString();
+  let sent = 0;
   // One span for the org's publish; each agent's apply is recorded under it (ingest.ts).
   await inSpan(
     "fleet.publish",
     {
       kind: SpanKind.PRODUCER,
-      attributes: { "patronus.org_id": orgId, "patronus.devices": states.length },
+      attributes: { "patronus.org_id": orgId, "patronus.devices": pending.length },
     },
     async () => {
       const trace = currentTraceparent();
-      for (let i = 0; i < states.length; i += CHUNK) {
-        await Promise.all(
-          states
-            .slice(i, i + CHUNK)
-            .map((s) =>
+      for (let i = 0; i < pending.length; i += PUBLISH_CHUNK) {
+        const chunk = pending.slice(i, i + PUBLISH_CHUNK);
+        const unread = [...new Set(chunk.map((d) => d.desiredRevision))].filter(
+          (r) => !read.has(r),
+        );
+        for (const r of unread) read.add(r);
+        if (unread.length > 0)
+          await withScope(db, { orgId }, (tx) => loadCompilers(tx, orgId, unread, compilers));
+        const states = desiredStates(orgId, chunk, compilers, issuedAt);
+        if (states.length > 0) {
+          const channel = await getControlChannel();
+          await Promise.all(
+            states.map((s) =>
               channel.publishDesired(
                 s.identity,
                 trace && !s.firstRelease ? { ...s.state, trace } : s.state,
               ),
             ),
-        );
+          );
+        }
+        sent += states.length;
+        o.afterChunk?.(states.length);
+        if (i + PUBLISH_CHUNK < pending.length) await new Promise((r) => setImmediate(r));
       }
     },
   );
-  return states.length;
+  return sent;
 }
 
 /**
