@@ -96,19 +96,54 @@ function caChain(peer: DetailedPeerCertificate): DetailedPeerCertificate[] {
   return chain;
 }
 
-/** The client's certificate and the intermediates above it, as CRLs name them. */
-function certRefs(leaf: x509.X509Certificate, chain: DetailedPeerCertificate[]): CertRef[] {
-  const refs = [{ issuer: leaf.issuer, serial: normalizeSerial(leaf.serialNumber) }];
-  for (const ca of chain) {
+/** What a CA of a verified chain adds to a session: its subject, and its own ref if it has an issuer. */
+interface CaFacts {
+  subject: string;
+  ref?: CertRef;
+}
+
+/**
+ * CA certificates read once per process, by SHA-256 of their DER: every connect of an org's
+ * devices presents the same org CA, and reading one in JavaScript cost more than the rest of
+ * the connect. Bounded: emptied when full (a CA is read again at its next connect).
+ */
+const caFacts = new Map<string, CaFacts>();
+const MAX_CA_FACTS = 10_000;
+
+function factsOf(ca: DetailedPeerCertificate): CaFacts {
+  let facts = caFacts.get(ca.fingerprint256);
+  if (!facts) {
     const cert = new x509.X509Certificate(ca.raw);
+    facts = { subject: cert.subject };
     if (cert.subject !== cert.issuer)
-      refs.push({ issuer: cert.issuer, serial: normalizeSerial(cert.serialNumber) });
+      facts.ref = { issuer: cert.issuer, serial: normalizeSerial(cert.serialNumber) };
+    if (caFacts.size >= MAX_CA_FACTS) caFacts.clear();
+    caFacts.set(ca.fingerprint256, facts);
+  }
+  return facts;
+}
+
+/**
+ * The client's certificate and the intermediates above it, as CRLs name them. The leaf's
+ * issuer is the subject of the CA the handshake verified it with (the same DER name), so
+ * the leaf itself is not parsed again: its serial is the handshake's.
+ */
+function certRefs(peer: DetailedPeerCertificate, chain: DetailedPeerCertificate[]): CertRef[] {
+  const issuer = chain[0];
+  if (!issuer || !/^[0-9A-Fa-f]+$/.test(peer.serialNumber ?? ""))
+    throw new Error("the verified chain has no issuer or the certificate no serial");
+  const refs = [{ issuer: factsOf(issuer).subject, serial: normalizeSerial(peer.serialNumber) }];
+  for (const ca of chain) {
+    const ref = factsOf(ca).ref;
+    if (ref) refs.push(ref);
   }
   return refs;
 }
 
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const identities = new WeakMap<Client, string>();
+  // Read from the certificate once, at the handshake; CONNECT comes after on the same socket.
+  const peerIdentities = new WeakMap<TLSSocket, string | undefined>();
   const sessions = new TlsSessions();
   const log = o.log ?? baseLog.child({ component: "fleet-broker" });
   const cluster = o.cluster ? redisCluster({ log, ...o.cluster }) : undefined;
@@ -121,8 +156,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const aedes = await Aedes.createBroker({
     ...(cluster?.aedes ?? { persistence: indexedMemoryPersistence() }),
     authenticate(client, _username, _password, done) {
-      const socket = client.conn as TLSSocket;
-      const identity = identityOf(socket.getPeerCertificate?.(true));
+      const identity = peerIdentities.get(client.conn as TLSSocket);
       if (!identity) {
         brokerRejections().inc({ reason: "identity" });
         return done(authError("certificate does not name a fleet identity", 5), false);
@@ -210,11 +244,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const server: Server = createServer({ ...tlsOptions(o), noDelay: true }, (socket) => {
     const detailed = socket.getPeerCertificate(true);
     const chain = caChain(detailed);
-    let cert: x509.X509Certificate;
     let certs: CertRef[];
+    const notAfter = new Date(detailed.valid_to);
     try {
-      cert = new x509.X509Certificate(detailed.raw);
-      certs = certRefs(cert, chain);
+      certs = certRefs(detailed, chain);
+      if (Number.isNaN(notAfter.getTime())) throw new Error("no end of validity");
     } catch {
       socket.destroy(); // OpenSSL verified it, but we could not read it back: refuse
       return;
@@ -224,8 +258,10 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       socket.destroy();
       return;
     }
+    const identity = identityOf(detailed);
+    peerIdentities.set(socket, identity);
     const peer = {
-      identity: identityOf(detailed) ?? cert.subject,
+      identity: identity ?? String(detailed.subject?.CN ?? "unknown"),
       remote: socket.remoteAddress,
     };
     sessions.add({
@@ -241,10 +277,10 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       brokerRejections().inc({ reason: "packet_size" });
       log.warn("MQTT client dropped: packet over the size limit", { ...peer, ...violation });
     });
-    dropAtExpiry(socket, cert.notAfter, () =>
+    dropAtExpiry(socket, notAfter, () =>
       log.warn("MQTT client dropped: its certificate expired", {
         ...peer,
-        notAfter: cert.notAfter.toISOString(),
+        notAfter: notAfter.toISOString(),
       }),
     );
     aedes.handle(socket);
