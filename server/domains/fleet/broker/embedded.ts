@@ -290,7 +290,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   try {
     await cluster?.start();
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject).listen(o.port ?? 0, o.host ?? "127.0.0.1", () => {
+      // A fleet reconnecting at once (a broker restart) arrives faster than handshakes are
+      // done: a deeper accept queue than Node's 511 keeps SYNs from being dropped and
+      // retried seconds later (the kernel caps it at net.core.somaxconn).
+      const listen = { port: o.port ?? 0, host: o.host ?? "127.0.0.1", backlog: 4096 };
+      server.once("error", reject).listen(listen, () => {
         server.off("error", reject);
         resolve();
       });
