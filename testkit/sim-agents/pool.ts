@@ -87,7 +87,9 @@ export class AgentsProcess {
     return this.request<unknown>({ cmd: "start", ...o }, timeoutMs);
   }
   status(revision: number) {
-    return this.request<StatusResult>({ cmd: "status", revision }, 30_000);
+    // Thousands of agents reconnecting at once keep the process busy: a late answer is an
+    // answer (the caller's own deadline decides when to give up).
+    return this.request<StatusResult>({ cmd: "status", revision }, 120_000);
   }
   memory() {
     return this.request<Memory>({ cmd: "memory" }, 60_000);
