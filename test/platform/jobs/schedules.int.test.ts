@@ -54,15 +54,13 @@ describe("sweep schedules", () => {
         },
       );
       if (defs.every((d) => done.includes(d.name))) break;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
+        const missing = defs.map((d) => d.name).filter((n) => !done.includes(n));
+        const waits = await whatTheDatabaseWaitsFor();
         throw new Error(
-          `sweeps did not all run: ${defs
-            .map((d) => d.name)
-            .filter((n) => !done.includes(n))
-            .join(
-              ", ",
-            )} missing; ${await whatTheDatabaseWaitsFor()}; worker log: ${lines.slice(-40).join(" | ")}`,
+          `sweeps did not all run: ${missing.join(", ")} missing; ${waits}; worker log: ${lines.slice(-40).join(" | ")}`,
         );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await queue.getJobs(["failed"])).toEqual([]);

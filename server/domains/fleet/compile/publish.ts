@@ -36,7 +36,7 @@ async function pendingDevices(tx: Tx, orgId: string, only: readonly string[] | n
 
 type SiteCompiler = ReturnType<typeof siteCompiler>;
 
-/** Devices whose states are built and sent per step: one short transaction each at most. */
+/** Devices whose states are built and sent per step, with a turn of the event loop between. */
 export const PUBLISH_CHUNK = 2000;
 
 /** Adds a compiler for each of `revisions` (from the intent at that revision) to `into`. */
@@ -84,11 +84,11 @@ function desiredStates(
 }
 
 /**
- * Publishes every pending device of the org (or of `deviceIds`); returns how many. The
- * pending rows are one read; then PUBLISH_CHUNK devices at a time, their states are built
- * (the intent of a revision is read once, in a short transaction of its own) and sent, and
- * the event loop turns between chunks. So an org of any size never holds a transaction
- * open for its whole publish, and never blocks the process while it builds.
+ * Publishes every pending device of the org (or of `deviceIds`); returns how many. One
+ * short transaction reads the pending rows and the intent of each revision they desire;
+ * then PUBLISH_CHUNK devices at a time, their states are built and sent, and the event loop
+ * turns between chunks. So an org of any size never holds a transaction open while its
+ * states are built, and never blocks the process while it builds them.
  */
 export async function publishPending(
   db: Db,
@@ -96,12 +96,14 @@ export async function publishPending(
   deviceIds?: readonly string[],
   o: { afterChunk?: (sent: number) => void } = {},
 ) {
-  const pending = await withScope(db, { orgId }, (tx) =>
-    pendingDevices(tx, orgId, deviceIds ?? null),
-  );
-  if (pending.length === 0) return 0;
   const compilers = new Map<number, SiteCompiler>();
-  const read = new Set<number>(); // revisions whose intent was read (a pruned one is absent)
+  const pending = await withScope(db, { orgId }, async (tx) => {
+    const rows = await pendingDevices(tx, orgId, deviceIds ?? null);
+    const revisions = [...new Set(rows.map((d) => d.desiredRevision))];
+    if (revisions.length > 0) await loadCompilers(tx, orgId, revisions, compilers);
+    return rows;
+  });
+  if (pending.length === 0) return 0;
   const issuedAt = new Date().toISOString();
   let sent = 0;
   // One span for the org's publish; each agent's apply is recorded under it (ingest.ts).
@@ -115,12 +117,6 @@ export async function publishPending(
       const trace = currentTraceparent();
       for (let i = 0; i < pending.length; i += PUBLISH_CHUNK) {
         const chunk = pending.slice(i, i + PUBLISH_CHUNK);
-        const unread = [...new Set(chunk.map((d) => d.desiredRevision))].filter(
-          (r) => !read.has(r),
-        );
-        for (const r of unread) read.add(r);
-        if (unread.length > 0)
-          await withScope(db, { orgId }, (tx) => loadCompilers(tx, orgId, unread, compilers));
         const states = desiredStates(orgId, chunk, compilers, issuedAt);
         if (states.length > 0) {
           const channel = await getControlChannel();
