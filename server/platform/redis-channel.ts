@@ -3,6 +3,7 @@
 // reaches every node). Fire and forget: a process that is not subscribed at that moment
 // misses the message, so every use has a periodic catch-up of its own.
 import type { z } from "zod";
+import { log } from "./log/logger";
 import { createRedis, type RedisClient } from "./redis";
 
 export interface RedisChannel<T> {
@@ -10,10 +11,11 @@ export interface RedisChannel<T> {
   /**
    * Calls cb for each message, on a connection of its own (a subscribed connection can run
    * no other command). Resolves once subscribed; returns a function that unsubscribes.
-   * Malformed messages go to onError, never to cb.
+   * Malformed messages go to onError, never to cb; so does a promise cb returns that
+   * rejects (an async handler never becomes an unhandled rejection).
    */
   subscribe(
-    cb: (message: T) => void,
+    cb: (message: T) => unknown,
     opts?: { redis?: RedisClient; onError?: (error: Error) => void },
   ): Promise<() => Promise<void>>;
 }
@@ -40,7 +42,13 @@ export function redisChannel<S extends z.ZodType>(
           opts.onError?.(new Error(`ignored a malformed ${what}: ${(error as Error).message}`));
           return;
         }
-        cb(message);
+        const done = cb(message);
+        if (done instanceof Promise)
+          done.catch((error: Error) =>
+            (opts.onError ?? ((e: Error) => log.warn(e.message)))(
+              new Error(`a ${what} handler failed: ${error.message}`),
+            ),
+          );
       });
       await redis.subscribe(channel);
       return async () => {

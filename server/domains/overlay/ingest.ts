@@ -16,7 +16,7 @@ import {
 } from "../../../protocol";
 import type { Tx } from "../../platform/db/client";
 import { signalChange } from "../../platform/events/changes";
-import { emitEvent } from "../../platform/events/emit-event";
+import { type AnyEvent, emitEach } from "../../platform/events/emit-event";
 import { everyItem, latestPerDevice } from "../../platform/features/ingest-channels";
 import { getRedis, orgSlot, redisKey } from "../../platform/redis";
 import { writeSeriesPoints } from "../../platform/series/write";
@@ -163,10 +163,13 @@ async function writeEvents(tx: Tx, orgId: string, events: readonly [string, Path
     RETURNING "siteId", "deviceId", kind, "unitName" AS unit, "fromPath", "toPath", reason, at`;
   if (inserted.length > 0) await signalChange(tx, orgId, "paths");
   // Only new events (a redelivered one inserted nothing) become webhook events.
-  for (const e of inserted) {
-    const type = WEBHOOK_TYPE[e.kind];
-    if (type)
-      await emitEvent(tx, orgId, type, {
+  await emitEach(
+    tx,
+    orgId,
+    inserted.flatMap((e): AnyEvent[] => {
+      const type = WEBHOOK_TYPE[e.kind];
+      if (!type) return [];
+      const data = {
         siteId: e.siteId,
         deviceId: e.deviceId,
         unit: e.unit,
@@ -174,8 +177,10 @@ async function writeEvents(tx: Tx, orgId: string, events: readonly [string, Path
         toPath: e.toPath,
         reason: e.reason,
         at: e.at.toISOString(),
-      });
-  }
+      };
+      return [{ type, data }];
+    }),
+  );
 }
 
 interface InsertedPathEvent {

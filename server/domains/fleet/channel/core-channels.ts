@@ -11,7 +11,7 @@ import {
   ZTelemetry,
 } from "../../../../protocol";
 import type { Tx } from "../../../platform/db/client";
-import { emitEvent } from "../../../platform/events/emit-event";
+import { type AnyEvent, emitEach } from "../../../platform/events/emit-event";
 import type { IngestChannel } from "../../../platform/features/contract";
 import { latestPerDevice } from "../../../platform/features/ingest-channels";
 import { getRedis, orgSlot, redisKey } from "../../../platform/redis";
@@ -37,38 +37,39 @@ export const stateChannel = latestPerDevice({
   schema: ZReportedState,
   async write(tx, orgId, latest) {
     const rows = [...latest];
+    // `old` is the row as it was before this statement (the same snapshot), so one join
+    // gives the previous values: no second scan of the devices, which the planner may
+    // repeat per row when the table's statistics lag a fast-growing org (quadratic).
     const changed = await tx.$queryRaw<ConfigChange[]>`
-      WITH prev AS (
-        SELECT id, "reportedRevision" AS revision, "attemptedRevision" AS attempted,
-          "applyStatus" AS status FROM devices
-        WHERE "orgId" = ${orgId} AND status = 'active' AND id = ANY(${rows.map(([id]) => id)}::text[])
-      ), updated AS (
-      UPDATE devices SET
-        "reportedRevision" = s.revision,
-        "reportedHash" = s.hash,
-        "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
-                                   ELSE coalesce(s.attempted, devices."attemptedRevision") END,
-        "applyStatus" = s.status,
-        "lastError" = s.error,
-        "appliedAt" = s.applied_at,
-        "updatedAt" = now()
-      FROM unnest(
-        ${rows.map(([id]) => id)}::text[],
-        ${rows.map(([, s]) => s.revision)}::int[],
-        ${rows.map(([, s]) => s.hash)}::text[],
-        ${rows.map(([, s]) => s.attempted ?? null)}::int[],
-        ${rows.map(([, s]) => s.status)}::text[],
-        ${rows.map(([, s]) => s.error)}::text[],
-        ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
-      ) AS s(id, revision, hash, attempted, status, error, applied_at)
-      WHERE devices.id = s.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
-      RETURNING devices.id, devices."reportedRevision" AS revision,
-        devices."attemptedRevision" AS attempted, devices."applyStatus" AS status,
-        devices."lastError" AS error
+      WITH updated AS (
+        UPDATE devices SET
+          "reportedRevision" = s.revision,
+          "reportedHash" = s.hash,
+          "attemptedRevision" = CASE WHEN s.status = 'applied' THEN s.revision
+                                     ELSE coalesce(s.attempted, old."attemptedRevision") END,
+          "applyStatus" = s.status,
+          "lastError" = s.error,
+          "appliedAt" = s.applied_at,
+          "updatedAt" = now()
+        FROM unnest(
+          ${rows.map(([id]) => id)}::text[],
+          ${rows.map(([, s]) => s.revision)}::int[],
+          ${rows.map(([, s]) => s.hash)}::text[],
+          ${rows.map(([, s]) => s.attempted ?? null)}::int[],
+          ${rows.map(([, s]) => s.status)}::text[],
+          ${rows.map(([, s]) => s.error)}::text[],
+          ${rows.map(([, s]) => s.appliedAt)}::timestamptz[]
+        ) AS s(id, revision, hash, attempted, status, error, applied_at)
+        JOIN devices old ON old.id = s.id AND old."orgId" = ${orgId} AND old.status = 'active'
+        WHERE devices.id = old.id AND devices."orgId" = ${orgId}
+        RETURNING devices.id, devices."reportedRevision" AS revision,
+          devices."attemptedRevision" AS attempted, devices."applyStatus" AS status,
+          devices."lastError" AS error,
+          (devices."reportedRevision", devices."attemptedRevision", devices."applyStatus")
+            IS DISTINCT FROM (old."reportedRevision", old."attemptedRevision", old."applyStatus")
+            AS changed
       )
-      SELECT u.* FROM updated u JOIN prev p ON p.id = u.id
-      WHERE (u.revision, u.attempted, u.status) IS DISTINCT FROM (p.revision, p.attempted, p.status)
-      ORDER BY u.id`;
+      SELECT id, revision, attempted, status, error FROM updated WHERE changed ORDER BY id`;
     await emitConfigEvents(tx, orgId, changed);
   },
 });
@@ -83,17 +84,26 @@ interface ConfigChange {
 
 /** A device's report that changed its revision or status: config.applied / config.failed. */
 async function emitConfigEvents(tx: Tx, orgId: string, changes: ConfigChange[]) {
-  for (const c of changes) {
-    if (c.status === "applied")
-      await emitEvent(tx, orgId, "config.applied", { deviceId: c.id, revision: c.revision });
-    else if (c.status && c.status !== "applying")
-      await emitEvent(tx, orgId, "config.failed", {
-        deviceId: c.id,
-        revision: c.attempted ?? c.revision,
-        status: c.status,
-        error: c.error,
-      });
-  }
+  await emitEach(
+    tx,
+    orgId,
+    changes.flatMap((c): AnyEvent[] => {
+      if (c.status === "applied")
+        return [{ type: "config.applied", data: { deviceId: c.id, revision: c.revision } }];
+      if (!c.status || c.status === "applying") return [];
+      return [
+        {
+          type: "config.failed",
+          data: {
+            deviceId: c.id,
+            revision: c.attempted ?? c.revision,
+            status: c.status,
+            error: c.error,
+          },
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -111,8 +121,14 @@ export const presenceChannel = latestPerDevice({
     const updated = await tx.$queryRaw<
       { id: string; hostname: string; online: boolean; flipped: boolean; changed: boolean }[]
     >`
-      WITH p AS (
-        SELECT * FROM unnest(
+      WITH updated AS (
+        UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
+          "agentVersion" = coalesce(p.version, old."agentVersion"),
+          "capabilityVersion" = coalesce(p.cap_version, old."capabilityVersion"),
+          sections = CASE WHEN p.sections IS NULL THEN old.sections
+                          ELSE ARRAY(SELECT jsonb_array_elements_text(p.sections::jsonb)) END,
+          "updatedAt" = now()
+        FROM unnest(
           ${rows.map(([id]) => id)}::text[],
           ${rows.map(([, p]) => p.online)}::bool[],
           ${rows.map(([, p]) => p.at)}::timestamptz[],
@@ -120,22 +136,13 @@ export const presenceChannel = latestPerDevice({
           ${rows.map(([, p]) => p.capabilities?.version ?? null)}::int[],
           ${rows.map(([, p]) => (p.capabilities ? JSON.stringify(p.capabilities.sections) : null))}::text[]
         ) AS p(id, online, at, version, cap_version, sections)
-      ), prev AS (
-        SELECT d.id, d."capabilityVersion" AS cap_version, d.sections, d.online FROM devices d JOIN p ON p.id = d.id
-        WHERE d."orgId" = ${orgId} AND d.status = 'active'
-      ), updated AS (
-        UPDATE devices SET online = p.online, "lastSeenAt" = p.at,
-          "agentVersion" = coalesce(p.version, devices."agentVersion"),
-          "capabilityVersion" = coalesce(p.cap_version, devices."capabilityVersion"),
-          sections = CASE WHEN p.sections IS NULL THEN devices.sections
-                          ELSE ARRAY(SELECT jsonb_array_elements_text(p.sections::jsonb)) END,
-          "updatedAt" = now()
-        FROM p JOIN prev ON prev.id = p.id
-        WHERE devices.id = p.id AND devices."orgId" = ${orgId} AND devices.status = 'active'
+        -- The row before this statement (see the state channel).
+        JOIN devices old ON old.id = p.id AND old."orgId" = ${orgId} AND old.status = 'active'
+        WHERE devices.id = old.id AND devices."orgId" = ${orgId}
         RETURNING devices.id, devices.hostname, devices.online,
-          devices.online IS DISTINCT FROM prev.online AS flipped,
+          devices.online IS DISTINCT FROM old.online AS flipped,
           -- What the compiler goes by: a first-release agent applies the legacy sections.
-          (CASE WHEN prev.cap_version IS NULL THEN ${LEGACY}::text[] ELSE prev.sections END)
+          (CASE WHEN old."capabilityVersion" IS NULL THEN ${LEGACY}::text[] ELSE old.sections END)
             IS DISTINCT FROM
           (CASE WHEN devices."capabilityVersion" IS NULL THEN ${LEGACY}::text[] ELSE devices.sections END)
             AS changed
@@ -192,26 +199,23 @@ export const heartbeatChannel = latestPerDevice({
     // The clock columns keep their last measurement when a heartbeat carries none. The
     // offset was bounded by the message schema (ZClockReport): ±10 years, well within int8.
     const cameOnline = await tx.$queryRaw<{ id: string; hostname: string; online: boolean }[]>`
-      WITH prev AS (
-        SELECT id, online FROM devices
-        WHERE "orgId" = ${orgId} AND id = ANY(${rows.map(([id]) => id)}::text[])
-      )
       UPDATE devices SET "lastSeenAt" = now(), online = true,
-        "clockOffsetMs" = coalesce(h.offset_ms, devices."clockOffsetMs"),
-        "clockCheckedAt" = coalesce(h.checked_at, devices."clockCheckedAt")
+        "clockOffsetMs" = coalesce(h.offset_ms, old."clockOffsetMs"),
+        "clockCheckedAt" = coalesce(h.checked_at, old."clockCheckedAt")
       FROM unnest(
         ${rows.map(([id]) => id)}::text[],
         ${rows.map(([, h]) => h.clock?.offsetMs ?? null)}::bigint[],
         ${rows.map(([, h]) => h.clock?.checkedAt ?? null)}::timestamptz[]
-      ) AS h(id, offset_ms, checked_at), prev
-      WHERE devices.id = h.id AND prev.id = h.id AND devices."orgId" = ${orgId}
-        AND devices.status = 'active'
-        AND (NOT devices.online
-          OR devices."lastSeenAt" IS NULL
-          OR devices."lastSeenAt" < now() - make_interval(secs => ${LAST_SEEN_STEP_SECONDS})
-          OR (h.checked_at IS NOT NULL AND h.checked_at IS DISTINCT FROM devices."clockCheckedAt")
-          OR (h.offset_ms IS NOT NULL AND h.offset_ms IS DISTINCT FROM devices."clockOffsetMs"))
-      RETURNING devices.id, devices.hostname, prev.online`;
+      ) AS h(id, offset_ms, checked_at)
+      -- The row before this statement (see the state channel).
+      JOIN devices old ON old.id = h.id AND old."orgId" = ${orgId} AND old.status = 'active'
+      WHERE devices.id = old.id AND devices."orgId" = ${orgId}
+        AND (NOT old.online
+          OR old."lastSeenAt" IS NULL
+          OR old."lastSeenAt" < now() - make_interval(secs => ${LAST_SEEN_STEP_SECONDS})
+          OR (h.checked_at IS NOT NULL AND h.checked_at IS DISTINCT FROM old."clockCheckedAt")
+          OR (h.offset_ms IS NOT NULL AND h.offset_ms IS DISTINCT FROM old."clockOffsetMs"))
+      RETURNING devices.id, devices.hostname, old.online`;
     await emitPresenceEvents(
       tx,
       orgId,
@@ -293,14 +297,17 @@ export async function emitPresenceEvents(
   flipped: { id: string; hostname: string; online: boolean }[],
   offlineReason: "disconnected" | "silent",
 ) {
-  for (const d of flipped) {
-    if (d.online)
-      await emitEvent(tx, orgId, "device.online", { deviceId: d.id, hostname: d.hostname });
-    else
-      await emitEvent(tx, orgId, "device.offline", {
-        deviceId: d.id,
-        hostname: d.hostname,
-        reason: offlineReason,
-      });
-  }
+  await emitEach(
+    tx,
+    orgId,
+    flipped.map(
+      (d): AnyEvent =>
+        d.online
+          ? { type: "device.online", data: { deviceId: d.id, hostname: d.hostname } }
+          : {
+              type: "device.offline",
+              data: { deviceId: d.id, hostname: d.hostname, reason: offlineReason },
+            },
+    ),
+  );
 }
