@@ -2,7 +2,7 @@
 // by the ingest channels in the org's batch transaction, set-based: one statement names the
 // series that are new (the dictionary, `series`), one inserts every point through unnest;
 // once a process knows a batch's series ids (id-cache.ts), one statement does it all.
-// Like every ingest statement both join the org's active devices, so a device writes only
+// Like every ingest statement both check the org's active devices, so a device writes only
 // its own series, and the site comes from the device's row, never from the message.
 import type { Tx } from "../db/client";
 import type { MetricName } from "./catalog";
@@ -177,34 +177,66 @@ async function writeKnown(tx: Tx, orgId: string, b: Batch, ids: bigint[]): Promi
 }
 
 /**
- * The dictionary step: new series are named in a statement of their own, so the next one
- * sees them (and those another ingest worker committed meanwhile) in its snapshot; then
- * every series of the batch is looked up by its key. Series of another org's device, or of
- * one not active, are neither made nor found (undefined).
+ * The dictionary step: finds the batch's series, names the new ones, and returns each
+ * key's id; series of another org's device, or of one not active, are neither made nor
+ * found (undefined). Every read is one table by its leading key columns (the devices by
+ * id, the series by org and device: the unique index), and the keys are matched here.
+ * A join of the batch to `series` let the planner, on statistics that lag a fast-growing
+ * org (or a server without autovacuum), look each key up by an index without the device:
+ * every series of the org with that metric, per key (the 10,000-agent connect stalled on
+ * it). New series are named in a statement of their own; the ones another ingest worker
+ * named meanwhile (the insert skipped them) are read again, in a statement that sees them.
  */
 async function resolveSeries(tx: Tx, orgId: string, b: Batch): Promise<(bigint | undefined)[]> {
-  const col = <K extends Exclude<keyof Batch["keys"][number], "key">>(name: K) =>
-    b.keys.map((x) => x[name]);
-  await tx.$executeRaw`
-    INSERT INTO series ("orgId", kind, "objectId", "siteId", "deviceId", metric, labels)
-    SELECT d."orgId", s.kind, s.object, d."siteId", d.id, s.metric, s.labels
-    FROM unnest(${col("device")}::text[], ${col("kind")}::text[], ${col("object")}::text[],
-                ${col("metric")}::text[], ${col("labels")}::text[])
-      AS s(device, kind, object, metric, labels)
-    JOIN devices d ON d.id = s.device AND d."orgId" = ${orgId} AND d.status = 'active'
-    WHERE NOT EXISTS (
-      SELECT 1 FROM series x WHERE x."orgId" = ${orgId} AND x."deviceId" = s.device
-        AND x.kind = s.kind AND x."objectId" = s.object AND x.metric = s.metric
-        AND x.labels = s.labels)
-    ON CONFLICT DO NOTHING`;
-  const found = await tx.$queryRaw<{ k: number; id: bigint }[]>`
-    SELECT s.k::int AS k, x.id FROM unnest(${col("device")}::text[], ${col("kind")}::text[],
-      ${col("object")}::text[], ${col("metric")}::text[], ${col("labels")}::text[])
-      WITH ORDINALITY AS s(device, kind, object, metric, labels, k)
-    JOIN devices d ON d.id = s.device AND d."orgId" = ${orgId} AND d.status = 'active'
-    JOIN series x ON x."orgId" = ${orgId} AND x."deviceId" = s.device AND x.kind = s.kind
-      AND x."objectId" = s.object AND x.metric = s.metric AND x.labels = s.labels`;
-  const ids: (bigint | undefined)[] = b.keys.map(() => undefined);
-  for (const r of found) ids[r.k - 1] = BigInt(r.id);
-  return ids;
+  const devices = await tx.$queryRaw<{ id: string; siteId: string }[]>`
+    SELECT id, "siteId" FROM devices
+    WHERE "orgId" = ${orgId} AND status = 'active'
+      AND id = ANY(${[...new Set(b.keys.map((x) => x.device))]}::text[])`;
+  const siteOf = new Map(devices.map((d) => [d.id, d.siteId]));
+  const ids = new Map<string, bigint>();
+  const dictionaryKey = (r: Omit<SeriesRow, "id">) =>
+    JSON.stringify([r.deviceId, r.kind, r.objectId, r.metric, r.labels]);
+  const read = async (ofDevices: string[]) => {
+    const rows = await tx.$queryRaw<SeriesRow[]>`
+      SELECT id, "deviceId", kind, "objectId", metric, labels FROM series
+      WHERE "orgId" = ${orgId} AND "deviceId" = ANY(${ofDevices}::text[])`;
+    for (const r of rows) ids.set(dictionaryKey(r), BigInt(r.id));
+  };
+  const keyOf = (x: Batch["keys"][number]) =>
+    dictionaryKey({
+      deviceId: x.device,
+      kind: x.kind,
+      objectId: x.object,
+      metric: x.metric,
+      labels: x.labels,
+    });
+  const ours = b.keys.filter((x) => siteOf.has(x.device));
+  if (ours.length) await read([...new Set(ours.map((x) => x.device))]);
+  const fresh = ours.filter((x) => !ids.has(keyOf(x)));
+  if (fresh.length) {
+    const col = <K extends Exclude<keyof Batch["keys"][number], "key">>(name: K) =>
+      fresh.map((x) => x[name]);
+    const made = await tx.$queryRaw<SeriesRow[]>`
+      INSERT INTO series ("orgId", kind, "objectId", "siteId", "deviceId", metric, labels)
+      SELECT ${orgId}, s.kind, s.object, s.site, s.device, s.metric, s.labels
+      FROM unnest(${col("device")}::text[], ${fresh.map((x) => siteOf.get(x.device))}::text[],
+                  ${col("kind")}::text[], ${col("object")}::text[], ${col("metric")}::text[],
+                  ${col("labels")}::text[])
+        AS s(device, site, kind, object, metric, labels)
+      ON CONFLICT DO NOTHING
+      RETURNING id, "deviceId", kind, "objectId", metric, labels`;
+    for (const r of made) ids.set(dictionaryKey(r), BigInt(r.id));
+    const skipped = fresh.filter((x) => !ids.has(keyOf(x)));
+    if (skipped.length) await read([...new Set(skipped.map((x) => x.device))]);
+  }
+  return b.keys.map((x) => (siteOf.has(x.device) ? ids.get(keyOf(x)) : undefined));
+}
+
+interface SeriesRow {
+  id: bigint | string;
+  deviceId: string;
+  kind: string;
+  objectId: string;
+  metric: string;
+  labels: string;
 }
