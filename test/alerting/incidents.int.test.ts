@@ -5,7 +5,9 @@
 import "./alert-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dueOrgs } from "../../server/domains/alerting";
+import { registry } from "../../server/features";
 import { getDb } from "../../server/platform/db/client";
+import { setChangeListeners } from "../../server/platform/events/changes";
 import { SWEEPS_QUEUE } from "../../server/platform/jobs/define-job";
 import { closeQueues } from "../../server/platform/jobs/queues";
 import { asOrg, codeOf } from "../../testkit/factories/overlay";
@@ -25,10 +27,14 @@ const receiver = async (answer?: Parameters<typeof startReceiver>[0]) => {
 
 beforeAll(() => {
   // The tests evaluate themselves and count what each evaluation opened: a sweep's run
-  // (a scheduler another test file left in this run's Redis prefix) would take that over.
+  // (a scheduler another test file left in this run's Redis prefix) would take that over,
+  // and so would the evaluation a change kicks (alerting's onChange: an org's set-up, an
+  // incident's notification). The workers still send the notifications.
   stopWorkers = runWorkers(getDb(), () => {}, { except: [SWEEPS_QUEUE] });
+  setChangeListeners(() => []);
 });
 afterAll(async () => {
+  setChangeListeners(() => registry().changeListeners);
   for (const r of receivers) await r.close();
   await stopWorkers();
   await closeQueues();
