@@ -109,7 +109,16 @@ async function startEmbedded(
       // One process holds every session at the largest sizes (~120 KiB each).
       nodeArgs: ["--max-old-space-size=8192"],
     });
-    track(() => p.stop(), p.pid);
+    let stopping = false;
+    track(() => {
+      stopping = true;
+      return p.stop();
+    }, p.pid);
+    // A broker that dies mid-run says why at once: its log lives only in this process, and
+    // the waits would otherwise run to their deadline first (the 50,000-agent run lost it).
+    void p.exited.then((code) => {
+      if (!stopping) console.error(`\n${p.name} exited (${code}) during the run:\n${p.tail(60)}\n`);
+    });
     return p;
   });
   for (const p of fleets)
