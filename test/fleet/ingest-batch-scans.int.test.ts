@@ -24,13 +24,16 @@ import { addToBatch, newBatch, writeOrgBatch } from "../../server/domains/fleet/
 import { getDb } from "../../server/platform/db/client";
 import { withScope } from "../../server/platform/db/with-tenant";
 import { closeQueues } from "../../server/platform/jobs/queues";
+import { Cleanups } from "../../testkit/cleanups";
 import { createTenant } from "../../testkit/factories/tenant";
 import { until } from "../../testkit/wait";
 
 const DEVICES = 1_000;
 const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
 
+const cleanups = new Cleanups();
 afterAll(async () => {
+  await cleanups.run();
   await sql.end();
   await closeQueues();
 });
@@ -71,11 +74,16 @@ describe("an ingest batch of many devices", () => {
     await sql.connect();
     const tenant = await createTenant();
     const { orgId } = tenant;
-    await tenant.caller.webhook.create({
+    const { endpoint } = await tenant.caller.webhook.create({
       orgSlug: tenant.slug,
       url: "https://hooks.example.com/patronus",
       events: ["device.online", "config.applied"],
     });
+    // Its 2,000 deliveries go with it: the workers of later test files in this database
+    // would otherwise try to send them (and no test reaches beyond loopback).
+    cleanups.add(() =>
+      tenant.caller.webhook.delete({ orgSlug: tenant.slug, endpointId: endpoint.id }),
+    );
     const db = getDb();
     // The table's statistics are taken while the org has no devices yet, as for an org that
     // grew faster than autovacuum analyzes.
