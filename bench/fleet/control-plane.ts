@@ -95,6 +95,7 @@ async function startEmbedded(
   track: (stop: () => Promise<unknown>, pid?: number) => void,
 ): Promise<BenchBroker> {
   const clustered = ports.ports.length > 1;
+  let stopping = false;
   const fleets = ports.ports.map((port, i) => {
     const url = `mqtts://127.0.0.1:${port}`;
     const p = spawnTs(`fleet-${i + 1}`, FLEET, {
@@ -109,7 +110,6 @@ async function startEmbedded(
       // One process holds every session at the largest sizes (~120 KiB each).
       nodeArgs: ["--max-old-space-size=8192"],
     });
-    let stopping = false;
     track(() => {
       stopping = true;
       return p.stop();
@@ -141,6 +141,7 @@ async function startEmbedded(
     // Org CAs are intermediates of the root the brokers trust: a new org changes nothing.
     trustOrg: async () => {},
     async stop() {
+      stopping = true;
       await Promise.all(fleets.map((p) => p.stop()));
       await balancer?.close();
     },
