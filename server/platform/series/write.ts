@@ -194,25 +194,18 @@ async function resolveSeries(tx: Tx, orgId: string, b: Batch): Promise<(bigint |
       AND id = ANY(${[...new Set(b.keys.map((x) => x.device))]}::text[])`;
   const siteOf = new Map(devices.map((d) => [d.id, d.siteId]));
   const ids = new Map<string, bigint>();
-  const dictionaryKey = (r: Omit<SeriesRow, "id">) =>
+  // A row's key in the batch's own form (seriesKeyOf): the labels are stored canonical.
+  const rowKey = (r: SeriesRow) =>
     JSON.stringify([r.deviceId, r.kind, r.objectId, r.metric, r.labels]);
   const read = async (ofDevices: string[]) => {
     const rows = await tx.$queryRaw<SeriesRow[]>`
       SELECT id, "deviceId", kind, "objectId", metric, labels FROM series
       WHERE "orgId" = ${orgId} AND "deviceId" = ANY(${ofDevices}::text[])`;
-    for (const r of rows) ids.set(dictionaryKey(r), BigInt(r.id));
+    for (const r of rows) ids.set(rowKey(r), BigInt(r.id));
   };
-  const keyOf = (x: Batch["keys"][number]) =>
-    dictionaryKey({
-      deviceId: x.device,
-      kind: x.kind,
-      objectId: x.object,
-      metric: x.metric,
-      labels: x.labels,
-    });
   const ours = b.keys.filter((x) => siteOf.has(x.device));
   if (ours.length) await read([...new Set(ours.map((x) => x.device))]);
-  const fresh = ours.filter((x) => !ids.has(keyOf(x)));
+  const fresh = ours.filter((x) => !ids.has(x.key));
   if (fresh.length) {
     const col = <K extends Exclude<keyof Batch["keys"][number], "key">>(name: K) =>
       fresh.map((x) => x[name]);
@@ -225,11 +218,11 @@ async function resolveSeries(tx: Tx, orgId: string, b: Batch): Promise<(bigint |
         AS s(device, site, kind, object, metric, labels)
       ON CONFLICT DO NOTHING
       RETURNING id, "deviceId", kind, "objectId", metric, labels`;
-    for (const r of made) ids.set(dictionaryKey(r), BigInt(r.id));
-    const skipped = fresh.filter((x) => !ids.has(keyOf(x)));
+    for (const r of made) ids.set(rowKey(r), BigInt(r.id));
+    const skipped = fresh.filter((x) => !ids.has(x.key));
     if (skipped.length) await read([...new Set(skipped.map((x) => x.device))]);
   }
-  return b.keys.map((x) => (siteOf.has(x.device) ? ids.get(keyOf(x)) : undefined));
+  return b.keys.map((x) => (siteOf.has(x.device) ? ids.get(x.key) : undefined));
 }
 
 interface SeriesRow {
